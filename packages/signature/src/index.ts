@@ -1,0 +1,116 @@
+// Edge → core trust (DESIGN.md, flow 2). The edge signs every call it makes to the core with a
+// shared secret; the core refuses anything unsigned, tampered with, or older than MAX_SKEW.
+// The signed string binds method, path with query, a hash of the body, the caller's identity
+// and a timestamp, so a captured request cannot be replayed later or re-pointed elsewhere.
+
+export const HEADER = {
+	timestamp: "x-bazaar-timestamp",
+	user: "x-bazaar-user",
+	roles: "x-bazaar-roles",
+	signature: "x-bazaar-signature",
+} as const;
+
+export const MAX_SKEW_SECONDS = 300;
+
+export interface Caller {
+	/** The shopper or staff member on whose behalf the edge calls; "" for anonymous. */
+	user: string;
+	roles: string[];
+}
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+	let key = keys.get(secret);
+	if (!key) {
+		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+			"sign",
+			"verify",
+		]);
+		keys.set(secret, key);
+	}
+	return key;
+}
+
+function toHex(buf: ArrayBuffer): string {
+	const bytes = new Uint8Array(buf);
+	let out = "";
+	for (const b of bytes) out += b.toString(16).padStart(2, "0");
+	return out;
+}
+
+function fromHex(hex: string): Uint8Array | null {
+	if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;
+	const out = new Uint8Array(hex.length / 2);
+	for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+	return out;
+}
+
+const EMPTY_BODY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+export async function bodyHash(body: ArrayBuffer | Uint8Array | string | null | undefined): Promise<string> {
+	if (body == null) return EMPTY_BODY_HASH;
+	const bytes = typeof body === "string" ? encoder.encode(body) : body;
+	if (bytes.byteLength === 0) return EMPTY_BODY_HASH;
+	return toHex(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+function canonical(method: string, pathAndQuery: string, hash: string, caller: Caller, timestamp: string): string {
+	return [method.toUpperCase(), pathAndQuery, hash, caller.user, caller.roles.join(","), timestamp].join("\n");
+}
+
+export interface SignInput {
+	secret: string;
+	method: string;
+	/** Path with query string, e.g. `/catalog/products?limit=10`. */
+	path: string;
+	body?: ArrayBuffer | Uint8Array | string | null;
+	caller?: Caller;
+	now?: number;
+}
+
+/** Headers to add to an edge → core request. */
+export async function sign(input: SignInput): Promise<Record<string, string>> {
+	const caller = input.caller ?? { user: "", roles: [] };
+	const timestamp = String(Math.floor((input.now ?? Date.now()) / 1000));
+	const data = canonical(input.method, input.path, await bodyHash(input.body), caller, timestamp);
+	const mac = await crypto.subtle.sign("HMAC", await hmacKey(input.secret), encoder.encode(data));
+	return {
+		[HEADER.timestamp]: timestamp,
+		[HEADER.user]: caller.user,
+		[HEADER.roles]: caller.roles.join(","),
+		[HEADER.signature]: `v1=${toHex(mac)}`,
+	};
+}
+
+export type VerifyResult = { ok: true; caller: Caller } | { ok: false; reason: string };
+
+export interface VerifyInput {
+	secret: string;
+	method: string;
+	path: string;
+	headers: Headers;
+	body?: ArrayBuffer | Uint8Array | string | null;
+	now?: number;
+}
+
+export async function verify(input: VerifyInput): Promise<VerifyResult> {
+	const signature = input.headers.get(HEADER.signature);
+	const timestamp = input.headers.get(HEADER.timestamp);
+	if (!signature || !timestamp) return { ok: false, reason: "missing signature" };
+	if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "malformed timestamp" };
+	const age = Math.abs((input.now ?? Date.now()) / 1000 - Number(timestamp));
+	if (age > MAX_SKEW_SECONDS) return { ok: false, reason: "stale signature" };
+	const mac = signature.startsWith("v1=") ? fromHex(signature.slice(3)) : null;
+	if (!mac) return { ok: false, reason: "malformed signature" };
+	const rolesHeader = input.headers.get(HEADER.roles) ?? "";
+	const caller: Caller = {
+		user: input.headers.get(HEADER.user) ?? "",
+		roles: rolesHeader ? rolesHeader.split(",") : [],
+	};
+	const data = canonical(input.method, input.path, await bodyHash(input.body), caller, timestamp);
+	// subtle.verify compares in constant time.
+	const ok = await crypto.subtle.verify("HMAC", await hmacKey(input.secret), mac, encoder.encode(data));
+	return ok ? { ok: true, caller } : { ok: false, reason: "bad signature" };
+}
