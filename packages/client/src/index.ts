@@ -14,10 +14,13 @@ import type { z } from "zod";
 // the shopper or staff member the edge acts for. Responses are validated against the contracts
 // so a drifted core fails loudly at the boundary instead of deep inside a page.
 
+export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface CoreClientOptions {
 	baseUrl: string;
 	secret: string;
-	fetch?: typeof fetch;
+	/** A service binding's fetch, or a test server's; the global fetch by default. */
+	fetch?: FetchFn;
 }
 
 export class CoreError extends Error {
@@ -36,9 +39,9 @@ export interface RawResponse {
 }
 
 export class CoreClient {
-	private readonly fetchFn: typeof fetch;
+	private readonly fetchFn: FetchFn;
 	constructor(private readonly options: CoreClientOptions) {
-		this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+		this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
 	}
 
 	/** A signed request; returns the raw response (used for pass-through and images). */
@@ -58,7 +61,13 @@ export class CoreClient {
 		});
 	}
 
-	async json<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, caller?: Caller): Promise<z.infer<S>> {
+	async json<S extends z.ZodType>(
+		schema: S,
+		method: string,
+		path: string,
+		body?: unknown,
+		caller?: Caller,
+	): Promise<z.infer<S>> {
 		const res = await this.request(method, path, {
 			body: body === undefined ? undefined : JSON.stringify(body),
 			caller,

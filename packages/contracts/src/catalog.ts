@@ -6,7 +6,11 @@ export const Slug = z
 	.min(1)
 	.max(80)
 	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lowercase letters, digits and single dashes");
-export const Id = z.string().min(3).max(40).regex(/^[a-z]+_[0-9A-Z]+$/, "an id such as prod_01H…");
+export const Id = z
+	.string()
+	.min(3)
+	.max(40)
+	.regex(/^[a-z]+_[0-9A-Z]+$/, "an id such as prod_01H…");
 export const AttributeName = z.string().regex(/^[a-z0-9_]{1,40}$/, "attribute names are a-z, 0-9 and _");
 export const AttributeValue = z.string().trim().min(1).max(80);
 
@@ -53,7 +57,12 @@ export const DigitalDetails = z.object({
 	delivery: z.enum(["download", "license_key"]),
 });
 export const ServiceDetails = z.object({
-	durationMinutes: z.number().int().positive().max(24 * 60).nullable(),
+	durationMinutes: z
+		.number()
+		.int()
+		.positive()
+		.max(24 * 60)
+		.nullable(),
 	billing: z.enum(["one_time", "monthly", "yearly"]),
 	booking: z.enum(["appointment", "none"]),
 });
@@ -149,7 +158,11 @@ export const ProductQuery = z
 			.transform(Number)
 			.pipe(z.number().int().min(1).max(100))
 			.default(24),
-		cursor: z.string().max(300).regex(/^[A-Za-z0-9_-]+$/, "an opaque cursor from a previous page").optional(),
+		cursor: z
+			.string()
+			.max(300)
+			.regex(/^[A-Za-z0-9_-]+$/, "an opaque cursor from a previous page")
+			.optional(),
 		attr: z.record(AttributeName, z.array(AttributeValue).max(20)).default({}),
 	})
 	.strict()
@@ -211,7 +224,12 @@ const Prices = z
 	.refine((p) => new Set(p.map((m) => m.currency)).size === p.length, "one price per currency");
 
 export const VariantInput = z.object({
-	sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ -"),
+	sku: z
+		.string()
+		.trim()
+		.min(1)
+		.max(64)
+		.regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ -"),
 	title: Title.optional(),
 	options: z.record(z.string().min(1).max(40), z.string().min(1).max(80)).default({}),
 	prices: Prices,
@@ -238,7 +256,10 @@ export const ProductInput = z
 		service: ServiceDetails.nullable().default(null),
 	})
 	.strict()
-	.refine((p) => p.kind !== "digital" || p.digital !== null, { message: "digital products need `digital`", path: ["digital"] })
+	.refine((p) => p.kind !== "digital" || p.digital !== null, {
+		message: "digital products need `digital`",
+		path: ["digital"],
+	})
 	.refine((p) => p.kind !== "service" || p.service !== null, { message: "services need `service`", path: ["service"] });
 export type ProductInput = z.infer<typeof ProductInput>;
 
@@ -269,7 +290,13 @@ export const CategoryInput = z
 	.strict();
 export type CategoryInput = z.infer<typeof CategoryInput>;
 export const CategoryPatch = z
-	.object({ slug: Slug, name: Title, description: Description, parentId: Id.nullable(), position: z.number().int().min(0).max(10_000) })
+	.object({
+		slug: Slug,
+		name: Title,
+		description: Description,
+		parentId: Id.nullable(),
+		position: z.number().int().min(0).max(10_000),
+	})
 	.partial()
 	.strict();
 export type CategoryPatch = z.infer<typeof CategoryPatch>;

@@ -40,9 +40,9 @@ function toHex(buf: ArrayBuffer): string {
 	return out;
 }
 
-function fromHex(hex: string): Uint8Array | null {
+function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
 	if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;
-	const out = new Uint8Array(hex.length / 2);
+	const out = new Uint8Array(new ArrayBuffer(hex.length / 2));
 	for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
 	return out;
 }
@@ -53,7 +53,7 @@ export async function bodyHash(body: ArrayBuffer | Uint8Array | string | null | 
 	if (body == null) return EMPTY_BODY_HASH;
 	const bytes = typeof body === "string" ? encoder.encode(body) : body;
 	if (bytes.byteLength === 0) return EMPTY_BODY_HASH;
-	return toHex(await crypto.subtle.digest("SHA-256", bytes));
+	return toHex(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
 }
 
 function canonical(method: string, pathAndQuery: string, hash: string, caller: Caller, timestamp: string): string {
