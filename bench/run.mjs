@@ -1,0 +1,22 @@
+// `npm run bench -- <scenario> [options]`: load scenarios against locally started servers.
+// Scenarios: catalog (later issues add checkout).
+
+const scenarios = {
+	catalog: async (argv) => (await import("./catalog.mjs")).catalogBench(argv),
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const run = scenarios[name];
+if (!run) {
+	process.stderr.write(
+		`usage: npm run bench -- <${Object.keys(scenarios).join("|")}> [--duration 5] [--concurrency 1,16,64] ` +
+			"[--tool wrk|autocannon] [--products 600] [--scale 10] [--warmup 1] [--only core,core10,edge] [--no-report] [--keep-data]\n",
+	);
+	process.exit(2);
+}
+try {
+	process.exitCode = await run(argv);
+} catch (err) {
+	process.stderr.write(`bench ${name} failed: ${err.stack ?? err}\n`);
+	process.exitCode = 1;
+}

@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { catalogRoutes } from "./catalog/routes";
+import type { CatalogModule } from "./catalog/module";
+import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "./lib/http";
+
+// The core's HTTP surface. Only /healthz is open; everything else must be signed by the edge.
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Image uploads carry a base64 PNG (ImageInput allows up to 8 MB of it). */
+export const MAX_IMAGE_BODY_BYTES = 10 * 1024 * 1024;
+const IMAGE_UPLOAD = /^\/catalog\/admin\/products\/[^/]+\/images\/?$/;
+
+export interface AppDeps {
+	secret: string;
+	catalog: CatalogModule;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.get("/healthz", (c) => c.json({ ok: true, service: "core" }));
+
+	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
+	const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: payloadTooLarge(MAX_IMAGE_BODY_BYTES) });
+	app.use("*", (c, next) => (IMAGE_UPLOAD.test(c.req.path) ? large(c, next) : small(c, next)));
+	app.use("*", requireSignature(deps.secret));
+
+	app.route("/catalog", catalogRoutes(deps.catalog));
+	app.notFound(notFound);
+	app.onError(onError);
+	return app;
+}

@@ -1,0 +1,137 @@
+import {
+	CategoryInput,
+	CategoryPatch,
+	Id,
+	ImageInput,
+	ProductInput,
+	ProductPatch,
+	parseProductQuery,
+	productQueryToParams,
+	Slug,
+	VariantInput,
+	VariantPatch,
+} from "@bazaar/contracts";
+import { Hono } from "hono";
+import { z } from "zod";
+import { NotFoundError } from "../lib/errors";
+import { type AppEnv, cachedResponse, jsonResponse, rawJson, readJson, requireRole } from "../lib/http";
+import { addImage } from "./add-image";
+import { addVariant } from "./add-variant";
+import { archiveProduct } from "./archive-product";
+import { catalogVersion } from "./catalog-version";
+import { createCategory } from "./create-category";
+import { createProduct } from "./create-product";
+import { getProductById, getProductBySlug } from "./get-product";
+import { imagePath } from "./image-store";
+import { listCategories } from "./list-categories";
+import { listProducts } from "./list-products";
+import type { CatalogModule } from "./module";
+import { searchProducts } from "./search-products";
+import { updateCategory } from "./update-category";
+import { updateProduct } from "./update-product";
+import { updateVariant } from "./update-variant";
+
+// A thin adapter: validate with the shared contracts, call one service verb, send the result.
+// Reads go through the versioned cache as pre-serialised bytes with an ETag.
+
+export const ADMIN_ROLES = ["admin", "catalog_manager"];
+
+export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
+	const { catalog, cache } = mod;
+	const app = new Hono<AppEnv>();
+
+	const query = (url: string) => {
+		const parsed = parseProductQuery(new URL(url).searchParams);
+		if (!parsed.success) throw parsed.error;
+		return parsed.data;
+	};
+
+	app.get("/products", async (c) => {
+		const q = query(c.req.url);
+		const entry = await cache.get(`list?${productQueryToParams(q)}`, async () => JSON.stringify(await listProducts(catalog, q)));
+		return cachedResponse(c, entry);
+	});
+
+	app.get("/search", async (c) => {
+		const q = query(c.req.url);
+		const entry = await cache.get(`search?${productQueryToParams(q)}`, async () =>
+			JSON.stringify(await searchProducts(catalog, q)),
+		);
+		return cachedResponse(c, entry);
+	});
+
+	app.get("/products/:slug", async (c) => {
+		const slug = c.req.param("slug");
+		// A string that cannot be a slug names no product: 404, like any unknown one.
+		if (!Slug.safeParse(slug).success) throw new NotFoundError(`Product "${slug.slice(0, 80)}"`);
+		const entry = await cache.get(`product:${slug}`, async () => JSON.stringify(await getProductBySlug(catalog, slug)));
+		return cachedResponse(c, entry);
+	});
+
+	app.get("/categories", async (c) => {
+		const entry = await cache.get("categories", async () => JSON.stringify(await listCategories(catalog)));
+		return cachedResponse(c, entry);
+	});
+
+	app.get("/version", async () => jsonResponse(await catalogVersion(catalog)));
+
+	app.get("/images/:hash", async (c) => {
+		const hash = c.req.param("hash");
+		const path = imagePath(catalog.imagesDir, hash);
+		const file = path ? Bun.file(path) : null;
+		if (!file || !(await file.exists())) throw new NotFoundError(`Image ${hash.slice(0, 64)}`);
+		const headers = {
+			"content-type": "image/png",
+			"cache-control": "public, max-age=31536000, immutable",
+			etag: `"${hash}"`,
+		};
+		if (c.req.header("if-none-match")?.includes(hash)) return new Response(null, { status: 304, headers });
+		return new Response(file, { headers });
+	});
+
+	// ---- admin ---------------------------------------------------------------------------------
+	const admin = new Hono<AppEnv>();
+	admin.use("*", requireRole(...ADMIN_ROLES));
+	const id = (raw: string, what: string) => {
+		if (!Id.safeParse(raw).success) throw new NotFoundError(`${what} ${raw.slice(0, 40)}`);
+		return raw;
+	};
+
+	admin.post("/products", async (c) => jsonResponse(await createProduct(catalog, readJson(c, ProductInput)), 201));
+	admin.get("/products/:id", async (c) => jsonResponse(await getProductById(catalog, id(c.req.param("id"), "Product"))));
+	admin.patch("/products/:id", async (c) =>
+		jsonResponse(await updateProduct(catalog, id(c.req.param("id"), "Product"), readJson(c, ProductPatch))),
+	);
+	admin.post("/products/:id/archive", async (c) =>
+		jsonResponse(await archiveProduct(catalog, id(c.req.param("id"), "Product"))),
+	);
+	admin.post("/products/:id/variants", async (c) =>
+		jsonResponse(await addVariant(catalog, id(c.req.param("id"), "Product"), readJson(c, VariantInput)), 201),
+	);
+	admin.patch("/variants/:id", async (c) => {
+		const variantId = id(c.req.param("id"), "Variant");
+		const patch = onlySent(readJson(c, VariantPatch), rawJson(c));
+		return jsonResponse(await updateVariant(catalog, variantId, patch));
+	});
+	admin.post("/categories", async (c) => jsonResponse(await createCategory(catalog, readJson(c, CategoryInput)), 201));
+	admin.patch("/categories/:id", async (c) =>
+		jsonResponse(await updateCategory(catalog, id(c.req.param("id"), "Category"), readJson(c, CategoryPatch))),
+	);
+	admin.post("/products/:id/images", async (c) =>
+		jsonResponse(await addImage(catalog, id(c.req.param("id"), "Product"), readJson(c, ImageInput)), 201),
+	);
+
+	app.route("/admin", admin);
+	return app;
+}
+
+/**
+ * VariantPatch is VariantInput made partial, and zod still fills the input's defaults in
+ * (options {}, inStock true, ...): a PATCH of the price alone would reset the stock flag.
+ * Keep only the fields the client actually sent.
+ */
+function onlySent<T extends Record<string, unknown>>(parsed: T, raw: unknown): T {
+	const sent = z.record(z.string(), z.unknown()).safeParse(raw);
+	if (!sent.success) return parsed;
+	return Object.fromEntries(Object.entries(parsed).filter(([k]) => k in sent.data)) as T;
+}

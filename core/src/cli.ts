@@ -1,0 +1,57 @@
+import { parseArgs } from "node:util";
+import { openCatalog } from "./catalog/context";
+import { loadConfig } from "./config";
+import { CatalogNotEmptyError, seedCatalog } from "./seed/catalog-seed";
+
+// bun core/src/cli.ts migrate
+// bun core/src/cli.ts seed [--if-empty] [--products N] [--reset]
+
+const USAGE = "usage: cli.ts migrate | seed [--if-empty] [--products N] [--reset]";
+
+async function main(argv: string[]): Promise<number> {
+	const { positionals, values } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			"if-empty": { type: "boolean", default: false },
+			reset: { type: "boolean", default: false },
+			products: { type: "string" },
+		},
+	});
+	const config = loadConfig();
+	const command = positionals[0];
+	if (command !== "migrate" && command !== "seed") {
+		console.error(USAGE);
+		return 2;
+	}
+	const catalog = await openCatalog({ url: config.catalogDbUrl, imagesDir: config.imagesDir });
+	try {
+		if (command === "migrate") {
+			console.log(`catalog migrated (${config.catalogDbUrl})`);
+			return 0;
+		}
+		const products = values.products === undefined ? config.seedProducts : Number(values.products);
+		if (!Number.isInteger(products) || products < 1 || products > 100_000) {
+			console.error(`--products must be a whole number from 1 to 100000, got ${values.products}`);
+			return 2;
+		}
+		const result = await seedCatalog(catalog, { products, ifEmpty: values["if-empty"], reset: values.reset });
+		if (result.skipped) console.log("catalog already seeded; nothing to do");
+		else {
+			console.log(
+				`seeded ${result.products} products (${result.variants} variants, ${result.images} images) in ${result.categories} categories in ${result.ms} ms`,
+			);
+		}
+		return 0;
+	} catch (err) {
+		if (err instanceof CatalogNotEmptyError) {
+			console.error(`seed: ${err.message}`);
+			return 1;
+		}
+		throw err;
+	} finally {
+		catalog.database.close();
+	}
+}
+
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,100 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Client, createClient, type Transaction } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+
+// One libSQL client per module database (DESIGN.md: each module owns its own database).
+
+export interface Database<TSchema extends Record<string, unknown>> {
+	url: string;
+	client: Client;
+	db: LibSQLDatabase<TSchema>;
+	close(): void;
+}
+
+const BUSY_TIMEOUT_MS = 5_000;
+
+export async function openDatabase<TSchema extends Record<string, unknown>>(
+	url: string,
+	schema: TSchema,
+): Promise<Database<TSchema>> {
+	const local = url.startsWith("file:");
+	if (local) mkdirSync(dirname(filePath(url)), { recursive: true });
+	const client = createClient({ url, timeout: BUSY_TIMEOUT_MS });
+	if (local) {
+		// WAL lets readers run beside the one writer; it is a property of the file, so setting
+		// it once here holds for every pooled connection. busy_timeout is per connection and is
+		// applied by the client's `timeout` option to each one it opens.
+		await client.execute("PRAGMA journal_mode = WAL");
+		await client.execute("PRAGMA synchronous = NORMAL");
+	}
+	const db = drizzle(client, { schema });
+	return { url, client, db, close: () => client.close() };
+}
+
+function filePath(url: string): string {
+	const rest = url.slice("file:".length).split("?")[0] ?? "";
+	return rest.startsWith("//") ? fileURLToPath(url.split("?")[0] ?? url) : rest;
+}
+
+export async function migrateDatabase(database: Database<Record<string, unknown>>, migrationsFolder: string) {
+	await migrate(database.db, { migrationsFolder });
+}
+
+export type TxDb = LibSQLDatabase<Record<string, never>>;
+
+export interface WriteOptions {
+	/** Attempts before SQLITE_BUSY is given up on. */
+	attempts?: number;
+}
+
+/**
+ * Runs `fn` in a write transaction that takes the write lock up front (BEGIN IMMEDIATE), so it
+ * never fails half-way on a lock upgrade. A busy database (another process writing past the
+ * busy timeout) is retried with jittered exponential backoff; every other error rolls back and
+ * propagates.
+ */
+export async function writeTransaction<T>(
+	client: Client,
+	fn: (tx: TxDb) => Promise<T>,
+	options: WriteOptions = {},
+): Promise<T> {
+	const attempts = options.attempts ?? 8;
+	for (let attempt = 1; ; attempt++) {
+		let tx: Transaction | undefined;
+		try {
+			tx = await client.transaction("write");
+			// A drizzle facade over the transaction's own connection: queries issued through it
+			// run inside the transaction, typed like any other drizzle query.
+			const result = await fn(drizzle(tx as unknown as Client));
+			await tx.commit();
+			return result;
+		} catch (err) {
+			if (tx && !tx.closed) {
+				try {
+					await tx.rollback();
+				} catch {
+					// the connection already rolled back (e.g. SQLITE_BUSY on COMMIT)
+				}
+			}
+			if (!isBusy(err) || attempt >= attempts) throw err;
+			await Bun.sleep(Math.min(1_000, 10 * 2 ** attempt) * (0.5 + Math.random()));
+		} finally {
+			tx?.close();
+		}
+	}
+}
+
+export function isBusy(err: unknown): boolean {
+	const e = err as { code?: string; rawCode?: number; message?: string } | null;
+	if (!e) return false;
+	return (
+		e.code === "SQLITE_BUSY" ||
+		e.code === "SQLITE_LOCKED" ||
+		e.rawCode === 5 ||
+		e.rawCode === 6 ||
+		(typeof e.message === "string" && /SQLITE_BUSY|database is locked/.test(e.message))
+	);
+}

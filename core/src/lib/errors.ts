@@ -1,0 +1,50 @@
+// Typed service errors. Services throw these; the app's one error handler turns them into
+// RFC 9457 problems, so no route builds error responses by hand.
+
+export class ServiceError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+		readonly errors?: { path: string; message: string }[],
+	) {
+		super(message);
+		this.name = new.target.name;
+	}
+}
+
+export class NotFoundError extends ServiceError {
+	constructor(what: string) {
+		super(404, `${what} was not found.`);
+	}
+}
+
+export class ConflictError extends ServiceError {
+	constructor(message: string) {
+		super(409, message);
+	}
+}
+
+export class ValidationError extends ServiceError {
+	constructor(message: string, errors?: { path: string; message: string }[]) {
+		super(400, message, errors);
+	}
+}
+
+export class UnsupportedMediaTypeError extends ServiceError {
+	constructor(message: string) {
+		super(415, message);
+	}
+}
+
+/** libSQL reports constraint failures with codes like SQLITE_CONSTRAINT_UNIQUE. */
+export function isUniqueViolation(err: unknown): boolean {
+	const e = err as { code?: string; rawCode?: number; message?: string } | null;
+	if (!e) return false;
+	return (
+		e.code === "SQLITE_CONSTRAINT_UNIQUE" ||
+		e.code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+		e.rawCode === 2067 ||
+		e.rawCode === 1555 ||
+		(typeof e.message === "string" && e.message.includes("UNIQUE constraint failed"))
+	);
+}

@@ -1,0 +1,121 @@
+import { PROBLEM_CONTENT_TYPE, problem, problemResponse, zodProblem } from "@bazaar/contracts";
+import { type Caller, verify } from "@bazaar/signature";
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
+import { etagMatches } from "./cache";
+import { isUniqueViolation, ServiceError, ValidationError } from "./errors";
+
+// HTTP plumbing shared by every core module: who is calling (signature), what they may do
+// (roles), how a body is read, how errors become RFC 9457 problems, how cached bytes are sent.
+
+export type AppEnv = {
+	Variables: {
+		caller: Caller;
+		/** The raw request body, already read (its hash is part of the signature). */
+		body: Uint8Array;
+	};
+};
+
+const EMPTY = new Uint8Array(0);
+
+/** Path and query exactly as the client sent them: that is what the edge signed. */
+export function signedPath(url: string): string {
+	const start = url.indexOf("/", url.indexOf("//") + 2);
+	return start === -1 ? "/" : url.slice(start);
+}
+
+/**
+ * Refuses anything not signed by the edge with the shared secret (DESIGN.md flow 2): missing,
+ * tampered with (method, path, query, body, caller) or outside the clock skew → 401.
+ */
+export function requireSignature(secret: string): MiddlewareHandler<AppEnv> {
+	return async (c, next) => {
+		const method = c.req.method;
+		const body = method === "GET" || method === "HEAD" ? EMPTY : new Uint8Array(await c.req.arrayBuffer());
+		const result = await verify({ secret, method, path: signedPath(c.req.url), headers: c.req.raw.headers, body });
+		if (!result.ok) {
+			return problemResponse(problem(401, `The request is not signed correctly (${result.reason}).`), {
+				"www-authenticate": 'Bazaar-HMAC realm="core"',
+			});
+		}
+		c.set("caller", result.caller);
+		c.set("body", body);
+		await next();
+	};
+}
+
+export function requireRole(...roles: string[]): MiddlewareHandler<AppEnv> {
+	return async (c, next) => {
+		const caller = c.get("caller");
+		if (!caller.roles.some((r) => roles.includes(r))) {
+			return problemResponse(problem(403, `This needs one of the roles: ${roles.join(", ")}.`));
+		}
+		await next();
+	};
+}
+
+/** Reads the (already verified) body as JSON and validates it; bad JSON is a 400, like bad fields. */
+export function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
+	const contentType = c.req.header("content-type");
+	if (contentType && !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
+		throw new ServiceError(415, "The body must be application/json.");
+	}
+	const raw = rawJson(c);
+	return schema.parse(raw);
+}
+
+export function rawJson(c: Context<AppEnv>): unknown {
+	const bytes = c.get("body");
+	if (bytes.byteLength === 0) throw new ValidationError("The request needs a JSON body.");
+	try {
+		return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+	} catch {
+		throw new ValidationError("The body is not valid JSON.");
+	}
+}
+
+export function jsonResponse(value: unknown, status = 200, headers?: HeadersInit): Response {
+	const h = new Headers(headers);
+	h.set("content-type", "application/json; charset=utf-8");
+	h.set("cache-control", "no-store");
+	return new Response(JSON.stringify(value), { status, headers: h });
+}
+
+/** Sends cached bytes, or 304 when the client already holds them. */
+export function cachedResponse(c: Context, entry: { body: string; etag: string; source?: string }): Response {
+	const headers: Record<string, string> = {
+		etag: entry.etag,
+		// The edge keys on the catalog version and revalidates with the ETag.
+		"cache-control": "no-cache",
+	};
+	if (entry.source) headers["x-cache"] = entry.source;
+	if (etagMatches(c.req.header("if-none-match"), entry.etag)) return new Response(null, { status: 304, headers });
+	headers["content-type"] = "application/json; charset=utf-8";
+	return new Response(entry.body, { status: 200, headers });
+}
+
+/** The one place errors become responses. */
+export const onError: ErrorHandler = (err) => {
+	if (err instanceof ServiceError) {
+		return problemResponse(problem(err.status, err.message, err.errors ? { errors: err.errors } : {}));
+	}
+	if (err instanceof z.ZodError) return problemResponse(zodProblem(err));
+	if (err instanceof HTTPException) {
+		return problemResponse(problem(err.status, err.message || undefined));
+	}
+	if (isUniqueViolation(err)) return problemResponse(problem(409, "That conflicts with an existing record."));
+	console.error("unhandled error:", err);
+	return problemResponse(problem(500, "Something went wrong on our side."));
+};
+
+export const notFound: NotFoundHandler = (c) =>
+	problemResponse(problem(404, `There is nothing at ${c.req.method} ${new URL(c.req.url).pathname}.`));
+
+export function payloadTooLarge(maxBytes: number) {
+	return () =>
+		new Response(JSON.stringify(problem(413, `The body is larger than ${Math.round(maxBytes / 1024)} KiB.`)), {
+			status: 413,
+			headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store" },
+		});
+}

@@ -1,0 +1,45 @@
+import { problem } from "@bazaar/contracts";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { htmlResponse } from "./lib/html";
+import { apiProblem, wantsProblemJson } from "./lib/problems";
+import { admin } from "./routes/admin";
+import { apiCatalog } from "./routes/api-catalog";
+import { health } from "./routes/health";
+import { images } from "./routes/images";
+import { internalEvents } from "./routes/internal-events";
+import { openapi } from "./routes/openapi";
+import { pages } from "./routes/pages";
+import { parties } from "./routes/parties";
+import { ErrorPage } from "./views/error-page";
+
+export const app = new Hono<AppEnv>()
+	.route("/", health)
+	.route("/api/catalog", apiCatalog)
+	.route("/", admin)
+	.route("/", images)
+	.route("/", internalEvents)
+	.route("/", openapi)
+	.route("/", parties)
+	.route("/", pages);
+
+// Reads only: anything else on the public catalog is a 405 with Allow, not a confusing 404.
+app.all("/api/catalog/*", (c) =>
+	c.req.method === "GET" || c.req.method === "HEAD"
+		? apiProblem(404, "There is no such catalog resource.")
+		: apiProblem(405, `${c.req.method} is not allowed here.`, {}, { allow: "GET, HEAD" }),
+);
+
+app.notFound((c) => {
+	if (wantsProblemJson(c.req.path)) return apiProblem(404, "There is nothing at this address.");
+	return htmlResponse(404, <ErrorPage problem={problem(404, "There is nothing at this address.")} />);
+});
+
+app.onError((err, c) => {
+	const status = err instanceof HTTPException ? err.status : 500;
+	if (status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
+	const detail = status >= 500 ? "Something went wrong on our side." : err.message;
+	if (wantsProblemJson(c.req.path)) return apiProblem(status, detail);
+	return htmlResponse(status, <ErrorPage problem={problem(status, detail)} />);
+});

@@ -1,0 +1,69 @@
+import { CLIENT_CACHE_FOUND, CLIENT_CACHE_NOT_FOUND, MEMORY_TTL_MS, NEGATIVE_TTL_S } from "./policy";
+
+export type Layer = "memory" | "cache" | "kv" | "core";
+
+/** A pre-serialised answer: serving it again does no JSON or HTML work. */
+export interface Entry {
+	/** 200, or 404 for a cached "not found". */
+	status: number;
+	body: Uint8Array;
+	etag: string;
+	contentType: string;
+	/** Response headers, built once per entry rather than once per request. */
+	headers: Record<string, string>;
+	/** Epoch ms after which isolate memory drops it. */
+	expiresAt: number;
+}
+
+// Pages embed nothing from a third party and need no script; say so to the browser.
+const PAGE_CSP =
+	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export function makeEntry(
+	status: number,
+	body: Uint8Array,
+	contentType: string,
+	etag: string,
+	now = Date.now(),
+): Entry {
+	const found = status === 200;
+	const headers: Record<string, string> = {
+		"content-type": contentType,
+		etag,
+		"cache-control": found ? CLIENT_CACHE_FOUND : CLIENT_CACHE_NOT_FOUND,
+		vary: "Accept-Encoding",
+		"x-content-type-options": "nosniff",
+	};
+	if (contentType.startsWith("text/html")) headers["content-security-policy"] = PAGE_CSP;
+	return {
+		status,
+		body,
+		etag,
+		contentType,
+		headers,
+		expiresAt: now + (found ? MEMORY_TTL_MS : NEGATIVE_TTL_S * 1000),
+	};
+}
+
+/** RFC 9110 If-None-Match: weak comparison, a list of tags, or `*`. */
+export function etagMatches(ifNoneMatch: string, etag: string): boolean {
+	if (ifNoneMatch.trim() === "*") return true;
+	const bare = etag.startsWith("W/") ? etag.slice(2) : etag;
+	for (const part of ifNoneMatch.split(",")) {
+		const tag = part.trim();
+		if ((tag.startsWith("W/") ? tag.slice(2) : tag) === bare) return true;
+	}
+	return false;
+}
+
+export function serveEntry(entry: Entry, request: Request, layer: Layer): Response {
+	const headers = { ...entry.headers, "x-bazaar-cache": layer };
+	if (entry.status === 200) {
+		const inm = request.headers.get("if-none-match");
+		if (inm !== null && etagMatches(inm, entry.etag)) {
+			const { "content-type": _, ...rest } = entry.headers;
+			return new Response(null, { status: 304, headers: { ...rest, "x-bazaar-cache": layer } });
+		}
+	}
+	return new Response(entry.body, { status: entry.status, headers });
+}

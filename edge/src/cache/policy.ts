@@ -1,0 +1,20 @@
+// How long each layer keeps a catalog entry. Keys carry the catalog version, so a change is a new
+// key and these TTLs only bound memory and storage use; they are not what makes a change visible.
+
+/** Isolate memory: found entries, and "not found" answers (kept briefly). */
+export const MEMORY_TTL_MS = 5 * 60_000;
+export const NEGATIVE_TTL_S = 30;
+/** caches.default (per location). */
+export const EDGE_CACHE_TTL_S = 60 * 60;
+/** KV snapshots (global, eventually consistent); KV's minimum expirationTtl is 60 s. */
+export const KV_TTL_S = 24 * 60 * 60;
+/** Isolate-memory bounds: a Worker isolate has 128 MB in all. */
+export const MEMORY_MAX_ENTRIES = 1000;
+export const MEMORY_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What browsers and shared caches in front of us may do. The public URL is not versioned, so
+ * freshness is short; revalidation is a cheap 304 thanks to the ETag.
+ */
+export const CLIENT_CACHE_FOUND = "public, max-age=10, stale-while-revalidate=60";
+export const CLIENT_CACHE_NOT_FOUND = `public, max-age=${NEGATIVE_TTL_S}`;

@@ -1,0 +1,17 @@
+import type { Context } from "hono";
+
+// `Env` (the bindings) is generated from wrangler.toml by `npm run cf-types -w @bazaar/edge`
+// into edge/worker-configuration.d.ts; this file only adds what Hono needs on top.
+export type AppEnv = {
+	Bindings: Env;
+	Variables: {
+		/** The request body, read once (size-limited) by a middleware that had to hash it. */
+		body: Uint8Array;
+	};
+};
+export type AppContext = Context<AppEnv>;
+
+/** The part of the execution context the caches use: fills run after the response. */
+export interface Background {
+	waitUntil(promise: Promise<unknown>): void;
+}

@@ -1,0 +1,300 @@
+import {
+	Category,
+	CategoryInput,
+	CategoryList,
+	CategoryPatch,
+	Facet,
+	ImageInput,
+	ImageRef,
+	ImageSource,
+	Problem,
+	Product,
+	ProductInput,
+	ProductList,
+	ProductPatch,
+	ProductQuery,
+	ProductSummary,
+	Variant,
+	VariantInput,
+	VariantPatch,
+} from "@bazaar/contracts";
+import { Money } from "@bazaar/money";
+import { z } from "zod";
+
+// The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
+// with, so the reference cannot drift from the code. Built once per isolate, on first request.
+
+type Json = Record<string, unknown>;
+const REF = (id: string) => `#/components/schemas/${id}`;
+
+function schemasOf(entries: Record<string, z.ZodType>, io: "input" | "output"): Record<string, Json> {
+	const registry = z.registry<{ id: string }>();
+	for (const [id, schema] of Object.entries(entries)) registry.add(schema, { id });
+	const { schemas } = z.toJSONSchema(registry, { uri: REF, io, unrepresentable: "any" });
+	const out: Record<string, Json> = {};
+	for (const [id, schema] of Object.entries(schemas)) {
+		const { $schema: _s, $id: _i, ...rest } = schema as Json;
+		out[id] = rest;
+	}
+	return out;
+}
+
+const PARAM_DOCS: Record<string, string> = {
+	category: "Category slug; includes the category's descendants.",
+	kind: "Only products of this kind.",
+	q: "Search text (ranked full-text search with prefix matching).",
+	minPrice: "Lowest price, in minor units of `currency` (cents for USD).",
+	maxPrice: "Highest price, in minor units of `currency`.",
+	currency: "ISO 4217 currency of prices and price filters.",
+	inStock: "Only products with a variant in stock.",
+	sort: "Order of the list; search defaults to relevance, lists to newest.",
+	limit: "Page size, 1 to 100.",
+	cursor: "Opaque cursor from a previous page's `nextCursor`.",
+};
+
+function queryParameters(requireQ: boolean): Json[] {
+	const params: Json[] = [];
+	for (const [name, schema] of Object.entries(ProductQuery.shape)) {
+		if (name === "attr") continue;
+		if (!requireQ && name === "q") continue;
+		const json = z.toJSONSchema(schema as z.ZodType, { io: "input", unrepresentable: "any" }) as Json;
+		const { $schema: _s, ...rest } = json;
+		params.push({
+			name,
+			in: "query",
+			required: requireQ && name === "q",
+			description: PARAM_DOCS[name] ?? "",
+			schema: rest,
+		});
+	}
+	params.push({
+		name: "attr.<name>",
+		in: "query",
+		required: false,
+		description:
+			"Attribute filter, repeatable: `attr.colour=red&attr.colour=blue` matches either colour; different attributes must all match. Names are a-z, 0-9 and _.",
+		schema: { type: "string", minLength: 1, maxLength: 80 },
+	});
+	return params;
+}
+
+const json = (id: string, description: string) => ({
+	description,
+	content: { "application/json": { schema: { $ref: REF(id) } } },
+});
+const problem = (description: string) => ({
+	description,
+	content: { "application/problem+json": { schema: { $ref: REF("Problem") } } },
+});
+const cached = {
+	ETag: { description: "Strong validator; send it back in If-None-Match.", schema: { type: "string" } },
+	"Cache-Control": { description: "Short public freshness with stale-while-revalidate.", schema: { type: "string" } },
+};
+const ok = (id: string, description: string) => ({ ...json(id, description), headers: cached });
+const notModified = { description: "Not modified (If-None-Match matched the ETag)." };
+const bodyOf = (id: string) => ({ required: true, content: { "application/json": { schema: { $ref: REF(id) } } } });
+const idParam = (description: string) => ({
+	name: "id",
+	in: "path",
+	required: true,
+	description,
+	schema: { type: "string" },
+});
+const adminOp = (summary: string, extra: Json, success: [string, string, string]) => ({
+	tags: ["admin"],
+	summary,
+	security: [{ adminBearer: [] }],
+	...extra,
+	responses: {
+		[success[0]]: json(success[1], success[2]),
+		"400": problem("The body or path is not valid."),
+		"401": problem("Missing or wrong admin token."),
+		"404": problem("No such record."),
+	},
+});
+
+export function buildOpenApi(): Json {
+	const schemas = {
+		...schemasOf(
+			{
+				Money,
+				ImageSource,
+				ImageRef,
+				Category,
+				CategoryList,
+				Variant,
+				ProductSummary,
+				Product,
+				Facet,
+				ProductList,
+				Problem,
+			},
+			"output",
+		),
+		...schemasOf(
+			{ ProductInput, ProductPatch, VariantInput, VariantPatch, CategoryInput, CategoryPatch, ImageInput },
+			"input",
+		),
+	};
+	return {
+		openapi: "3.1.0",
+		info: {
+			title: "Bazaar public API",
+			version: "1.0.0",
+			description:
+				"Catalog reads served from the edge (cached per catalog version; ETag/304 supported) and the admin catalog API. Errors are RFC 9457 problem details.",
+		},
+		servers: [{ url: "/" }],
+		tags: [
+			{ name: "catalog", description: "Public, cacheable catalog reads." },
+			{ name: "images", description: "Content-addressed product images." },
+			{ name: "admin", description: "Catalog management (admin bearer token)." },
+			{ name: "ops", description: "Health." },
+		],
+		paths: {
+			"/api/catalog/products": {
+				get: {
+					tags: ["catalog"],
+					operationId: "listProducts",
+					summary: "List products",
+					description: "Filter by category, kind, price, stock and attributes; cursor pagination.",
+					parameters: queryParameters(false),
+					responses: {
+						"200": ok("ProductList", "A page of products."),
+						"304": notModified,
+						"400": problem("The query is not valid (unknown or repeated parameter, bad value)."),
+					},
+				},
+			},
+			"/api/catalog/search": {
+				get: {
+					tags: ["catalog"],
+					operationId: "searchProducts",
+					summary: "Search products",
+					description: "Full-text search over titles, brands and descriptions; takes the same filters as the list.",
+					parameters: queryParameters(true),
+					responses: {
+						"200": ok("ProductList", "Ranked results."),
+						"304": notModified,
+						"400": problem("`q` is missing or the query is not valid."),
+					},
+				},
+			},
+			"/api/catalog/products/{slug}": {
+				get: {
+					tags: ["catalog"],
+					operationId: "getProduct",
+					summary: "Get a product",
+					parameters: [
+						{
+							name: "slug",
+							in: "path",
+							required: true,
+							schema: { type: "string", pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$" },
+						},
+					],
+					responses: {
+						"200": ok("Product", "The product with variants, images and details."),
+						"304": notModified,
+						"404": problem("No active product has this slug."),
+					},
+				},
+			},
+			"/api/catalog/categories": {
+				get: {
+					tags: ["catalog"],
+					operationId: "listCategories",
+					summary: "List categories",
+					description: "The whole category tree as a flat list (`parentId` links).",
+					responses: { "200": ok("CategoryList", "All categories."), "304": notModified },
+				},
+			},
+			"/img/{name}": {
+				get: {
+					tags: ["images"],
+					operationId: "getImage",
+					summary: "Get an image",
+					description: "`name` is `<sha-256 of the bytes>.<png|jpg|webp>`; responses are immutable.",
+					parameters: [
+						{
+							name: "name",
+							in: "path",
+							required: true,
+							schema: { type: "string", pattern: "^[0-9a-f]{64}\\.(png|jpg|webp)$" },
+						},
+					],
+					responses: {
+						"200": {
+							description: "The image bytes.",
+							content: { "image/png": {}, "image/jpeg": {}, "image/webp": {} },
+						},
+						"304": notModified,
+						"400": problem("Malformed image name."),
+						"404": problem("No image has this hash."),
+					},
+				},
+			},
+			"/healthz": {
+				get: {
+					tags: ["ops"],
+					operationId: "health",
+					summary: "Edge health",
+					responses: { "200": { description: '`{"ok":true,"service":"edge"}`' } },
+				},
+			},
+			"/api/admin/catalog/products": {
+				post: adminOp("Create a product", { requestBody: bodyOf("ProductInput") }, ["201", "Product", "Created."]),
+			},
+			"/api/admin/catalog/products/{id}": {
+				get: adminOp("Get a product in any status", { parameters: [idParam("Product id")] }, [
+					"200",
+					"Product",
+					"The product.",
+				]),
+				patch: adminOp(
+					"Update a product",
+					{ parameters: [idParam("Product id")], requestBody: bodyOf("ProductPatch") },
+					["200", "Product", "Updated."],
+				),
+			},
+			"/api/admin/catalog/products/{id}/archive": {
+				post: adminOp("Archive a product", { parameters: [idParam("Product id")] }, ["200", "Product", "Archived."]),
+			},
+			"/api/admin/catalog/products/{id}/variants": {
+				post: adminOp("Add a variant", { parameters: [idParam("Product id")], requestBody: bodyOf("VariantInput") }, [
+					"201",
+					"Variant",
+					"Created.",
+				]),
+			},
+			"/api/admin/catalog/products/{id}/images": {
+				post: adminOp("Add an image", { parameters: [idParam("Product id")], requestBody: bodyOf("ImageInput") }, [
+					"201",
+					"ImageRef",
+					"Created; the core made thumb, card and full sizes.",
+				]),
+			},
+			"/api/admin/catalog/variants/{id}": {
+				patch: adminOp(
+					"Update a variant (prices, stock, options)",
+					{ parameters: [idParam("Variant id")], requestBody: bodyOf("VariantPatch") },
+					["200", "Variant", "Updated."],
+				),
+			},
+			"/api/admin/catalog/categories": {
+				post: adminOp("Create a category", { requestBody: bodyOf("CategoryInput") }, ["201", "Category", "Created."]),
+			},
+			"/api/admin/catalog/categories/{id}": {
+				patch: adminOp(
+					"Update a category",
+					{ parameters: [idParam("Category id")], requestBody: bodyOf("CategoryPatch") },
+					["200", "Category", "Updated."],
+				),
+			},
+		},
+		components: {
+			schemas,
+			securitySchemes: { adminBearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" } },
+		},
+	};
+}

@@ -1,0 +1,118 @@
+import type { ProductList, ProductQuery } from "@bazaar/contracts";
+import { formatMoney } from "@bazaar/money";
+import { KIND_LABEL } from "./product-card";
+
+// Price steps in minor units: a select needs no JavaScript and no decimal parsing, and the values
+// go into the URL exactly as the API takes them.
+const PRICE_STEPS = [500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000];
+
+const SORTS = [
+	["newest", "Newest"],
+	["price_asc", "Price: low to high"],
+	["price_desc", "Price: high to low"],
+	["rating", "Rating"],
+] as const;
+
+export interface FiltersProps {
+	action: string;
+	query: ProductQuery;
+	list: ProductList;
+	/** Search keeps its text and may sort by relevance. */
+	search?: boolean;
+}
+
+export function Filters({ action, query, list, search }: FiltersProps) {
+	const sorts = search ? [["relevance", "Relevance"] as const, ...SORTS] : SORTS;
+	const steps = PRICE_STEPS.filter(
+		(s) => !list.priceRange || (s >= list.priceRange.min.amount / 2 && s <= list.priceRange.max.amount * 2),
+	);
+	const money = (amount: number) => formatMoney({ amount, currency: query.currency });
+	return (
+		<form class="filters" action={action} method="get" aria-label="Filters">
+			{search ? <input type="hidden" name="q" value={query.q ?? ""} /> : null}
+			<fieldset>
+				<legend>Sort</legend>
+				<select name="sort" aria-label="Sort by">
+					{sorts.map(([value, label]) => (
+						<option value={value} selected={query.sort === value}>
+							{label}
+						</option>
+					))}
+				</select>
+			</fieldset>
+			<fieldset>
+				<legend>Price</legend>
+				<label>
+					From
+					<select name="minPrice">
+						<option value="">Any</option>
+						{steps.map((s) => (
+							<option value={String(s)} selected={query.minPrice === s}>
+								{money(s)}
+							</option>
+						))}
+					</select>
+				</label>
+				<label>
+					Up to
+					<select name="maxPrice">
+						<option value="">Any</option>
+						{steps.map((s) => (
+							<option value={String(s)} selected={query.maxPrice === s}>
+								{money(s)}
+							</option>
+						))}
+					</select>
+				</label>
+			</fieldset>
+			<fieldset>
+				<legend>Availability</legend>
+				<label>
+					<input type="checkbox" name="inStock" value="true" checked={query.inStock === true} /> In stock only
+				</label>
+			</fieldset>
+			<fieldset>
+				<legend>Kind</legend>
+				<select name="kind" aria-label="Kind">
+					<option value="">All kinds</option>
+					{(Object.keys(KIND_LABEL) as (keyof typeof KIND_LABEL)[]).map((k) => (
+						<option value={k} selected={query.kind === k}>
+							{KIND_LABEL[k]}
+						</option>
+					))}
+				</select>
+			</fieldset>
+			{list.facets.map((facet) => (
+				<fieldset>
+					<legend>{facet.name.replaceAll("_", " ")}</legend>
+					{facet.values.map((v) => (
+						<label>
+							<input
+								type="checkbox"
+								name={`attr.${facet.name}`}
+								value={v.value}
+								checked={query.attr[facet.name]?.includes(v.value) ?? false}
+							/>{" "}
+							{v.value} ({v.count})
+						</label>
+					))}
+				</fieldset>
+			))}
+			<button type="submit">Apply</button>
+		</form>
+	);
+}
+
+export function Pager(props: { first: string | null; next: string | null }) {
+	if (!props.first && !props.next) return null;
+	return (
+		<nav class="pager" aria-label="Pages">
+			{props.first ? <a href={props.first}>« First page</a> : null}
+			{props.next ? (
+				<a href={props.next} rel="next">
+					Next page »
+				</a>
+			) : null}
+		</nav>
+	);
+}

@@ -1,0 +1,53 @@
+import type { ProductSummary } from "@bazaar/contracts";
+import { formatMoney } from "@bazaar/money";
+import { imageSource, imageUrl } from "../lib/images";
+
+export const KIND_LABEL = { physical: "Physical", digital: "Digital", service: "Service" } as const;
+
+export function Price(props: { price: ProductSummary["price"]; compareAt?: ProductSummary["compareAtPrice"] }) {
+	const was = props.compareAt && props.compareAt.amount > props.price.amount ? props.compareAt : null;
+	return (
+		<span class="price">
+			{formatMoney(props.price)}
+			{was ? <s class="was">{formatMoney(was)}</s> : null}
+		</span>
+	);
+}
+
+export function ProductCard({ p }: { p: ProductSummary }) {
+	const thumb = p.thumbnail ? imageSource(p.thumbnail, "thumb") : null;
+	return (
+		<li>
+			<article class="card">
+				<a href={`/products/${p.slug}`}>
+					{thumb ? (
+						<img
+							src={imageUrl(thumb)}
+							width={thumb.width}
+							height={thumb.height}
+							alt={p.thumbnail?.alt ?? p.title}
+							loading="lazy"
+							decoding="async"
+						/>
+					) : null}
+					<h3>{p.title}</h3>
+				</a>
+				<Price price={p.price} compareAt={p.compareAtPrice} />
+				<div>
+					<span class="tag">{KIND_LABEL[p.kind]}</span> {p.inStock ? null : <span class="tag out">Out of stock</span>}
+				</div>
+			</article>
+		</li>
+	);
+}
+
+export function ProductGrid({ items }: { items: ProductSummary[] }) {
+	if (items.length === 0) return <p>No products match.</p>;
+	return (
+		<ul class="grid">
+			{items.map((p) => (
+				<ProductCard p={p} />
+			))}
+		</ul>
+	);
+}

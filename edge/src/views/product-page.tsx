@@ -1,0 +1,202 @@
+import type { Category, Product, Variant } from "@bazaar/contracts";
+import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
+import { imageSource, imageUrl, srcset } from "../lib/images";
+import { Layout } from "./layout";
+import { KIND_LABEL } from "./product-card";
+
+function priceIn(prices: Money[], currency = DEFAULT_CURRENCY): Money | undefined {
+	return prices.find((p) => p.currency === currency) ?? prices[0];
+}
+
+function fromPrice(variants: Variant[]): Money | undefined {
+	let best: Money | undefined;
+	for (const v of variants) {
+		const p = priceIn(v.prices);
+		if (p && (!best || (p.currency === best.currency && p.amount < best.amount))) best = p;
+	}
+	return best;
+}
+
+function bytesLabel(n: number): string {
+	if (n < 1024) return `${n} B`;
+	const units = ["KB", "MB", "GB", "TB"];
+	let value = n / 1024;
+	let i = 0;
+	while (value >= 1024 && i < units.length - 1) {
+		value /= 1024;
+		i++;
+	}
+	return `${value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+const BILLING = { one_time: "One-time payment", monthly: "Billed monthly", yearly: "Billed yearly" } as const;
+const DELIVERY = { download: "Instant download", license_key: "License key by email" } as const;
+
+function Gallery({ product }: { product: Product }) {
+	const [main, ...rest] = product.images;
+	if (!main) return <div />;
+	const card = imageSource(main, "card");
+	return (
+		<div>
+			<img
+				class="main"
+				src={imageUrl(card)}
+				srcset={srcset(main)}
+				sizes="(max-width: 700px) 100vw, 36rem"
+				width={card.width}
+				height={card.height}
+				alt={main.alt}
+				decoding="async"
+			/>
+			{rest.length > 0 ? (
+				<div class="thumbs">
+					{rest.map((img) => {
+						const t = imageSource(img, "thumb");
+						const full = imageSource(img, "full");
+						return (
+							<a href={imageUrl(full)}>
+								<img
+									src={imageUrl(t)}
+									width={t.width}
+									height={t.height}
+									alt={img.alt}
+									loading="lazy"
+									decoding="async"
+								/>
+							</a>
+						);
+					})}
+				</div>
+			) : null}
+		</div>
+	);
+}
+
+function Variants({ product }: { product: Product }) {
+	const optionNames = product.options.map((o) => o.name);
+	return (
+		<table>
+			<thead>
+				<tr>
+					<th>{product.variants.length > 1 ? "Option" : "Item"}</th>
+					{optionNames.map((n) => (
+						<th>{n}</th>
+					))}
+					<th>SKU</th>
+					<th>Price</th>
+					<th>Availability</th>
+				</tr>
+			</thead>
+			<tbody>
+				{product.variants.map((v) => {
+					const price = priceIn(v.prices);
+					const was = price ? v.compareAtPrices.find((p) => p.currency === price.currency) : undefined;
+					return (
+						<tr>
+							<td>{v.title}</td>
+							{optionNames.map((n) => (
+								<td>{v.options[n] ?? "—"}</td>
+							))}
+							<td>
+								<code>{v.sku}</code>
+							</td>
+							<td>
+								{price ? <span class="price">{formatMoney(price)}</span> : "—"}
+								{price && was && was.amount > price.amount ? <s class="was">{formatMoney(was)}</s> : null}
+							</td>
+							<td>{v.inStock ? "In stock" : <span class="tag out">Out of stock</span>}</td>
+						</tr>
+					);
+				})}
+			</tbody>
+		</table>
+	);
+}
+
+export function ProductPage({ product, categories }: { product: Product; categories: Category[] }) {
+	const from = fromPrice(product.variants);
+	const attributes = Object.entries(product.attributes);
+	const paragraphs = product.description.split(/\n\s*\n/).filter((p) => p.trim() !== "");
+	return (
+		<Layout
+			title={product.title}
+			description={product.description.slice(0, 160)}
+			categories={categories}
+			links={[{ rel: "canonical", href: `/products/${product.slug}` }]}
+		>
+			<nav class="crumbs" aria-label="Breadcrumbs">
+				<a href="/">Home</a>
+				{product.breadcrumbs.map((b) => (
+					<>
+						{" › "}
+						<a href={`/categories/${b.slug}`}>{b.name}</a>
+					</>
+				))}
+				{" › "}
+				{product.title}
+			</nav>
+			<article class="product">
+				<Gallery product={product} />
+				<div>
+					<h1>{product.title}</h1>
+					{product.brand ? <p>by {product.brand}</p> : null}
+					<p>
+						<span class="tag">{KIND_LABEL[product.kind]}</span>{" "}
+						{product.rating.average !== null ? (
+							<span>
+								★ {product.rating.average.toFixed(1)} ({product.rating.count})
+							</span>
+						) : null}
+					</p>
+					{from ? (
+						<p class="price" data-testid="price">
+							{product.variants.length > 1 ? "From " : ""}
+							{formatMoney(from)}
+						</p>
+					) : null}
+					{product.digital ? (
+						<dl>
+							<dt>Format</dt>
+							<dd>{product.digital.format}</dd>
+							<dt>Size</dt>
+							<dd>{bytesLabel(product.digital.sizeBytes)}</dd>
+							<dt>Delivery</dt>
+							<dd>{DELIVERY[product.digital.delivery]}</dd>
+						</dl>
+					) : null}
+					{product.service ? (
+						<dl>
+							{product.service.durationMinutes !== null ? (
+								<>
+									<dt>Duration</dt>
+									<dd>{product.service.durationMinutes} minutes</dd>
+								</>
+							) : null}
+							<dt>Billing</dt>
+							<dd>{BILLING[product.service.billing]}</dd>
+							<dt>Booking</dt>
+							<dd>{product.service.booking === "appointment" ? "By appointment" : "No booking needed"}</dd>
+						</dl>
+					) : null}
+					<Variants product={product} />
+				</div>
+			</article>
+			<section aria-labelledby="about">
+				<h2 id="about">About this product</h2>
+				{paragraphs.map((p) => (
+					<p>{p}</p>
+				))}
+				{attributes.length > 0 ? (
+					<dl>
+						{attributes.map(([name, values]) => (
+							<>
+								<dt>{name.replaceAll("_", " ")}</dt>
+								<dd>{values.join(", ")}</dd>
+							</>
+						))}
+					</dl>
+				) : null}
+			</section>
+		</Layout>
+	);
+}

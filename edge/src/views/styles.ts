@@ -1,0 +1,33 @@
+// Inline and tiny: one round trip paints the page, and there is no stylesheet to cache-bust.
+export const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;background:#fafafa}
+a{color:#0b57d0;text-decoration:none}a:hover{text-decoration:underline}
+header{background:#111;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header a{color:#fff}.logo{font-weight:700;font-size:1.25rem}
+header form{flex:1;display:flex;max-width:32rem}header input{flex:1;padding:.4rem;border:0;border-radius:4px 0 0 4px}
+header button{border:0;border-radius:0 4px 4px 0;padding:.4rem .8rem}
+nav.cats{background:#fff;border-bottom:1px solid #ddd;padding:.4rem 1rem;display:flex;gap:1rem;flex-wrap:wrap;font-size:.9rem}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+h1{font-size:1.6rem;margin:.5rem 0}
+.crumbs{font-size:.85rem;color:#555}.crumbs a{color:#555}
+.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:1rem}
+.card{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.6rem;height:100%}
+.card img{width:100%;height:auto;aspect-ratio:1;object-fit:cover;background:#eee;border-radius:4px}
+.card h3{font-size:.95rem;margin:.3rem 0;font-weight:500}
+.price{font-weight:600}.was{color:#777;text-decoration:line-through;font-weight:400;margin-left:.4rem}
+.tag{display:inline-block;font-size:.75rem;padding:0 .35rem;border-radius:3px;background:#eef;color:#334}
+.out{background:#fde8e8;color:#8a1c1c}
+.layout{display:grid;grid-template-columns:15rem 1fr;gap:1.5rem}
+@media (max-width:700px){.layout{grid-template-columns:1fr}}
+form.filters fieldset{border:1px solid #ddd;border-radius:4px;margin:0 0 .8rem;padding:.4rem .6rem}
+form.filters label{display:block;font-size:.9rem}form.filters select{width:100%}
+.pager{display:flex;gap:1rem;justify-content:center;margin:1.5rem 0}
+.product{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:2rem}
+@media (max-width:700px){.product{grid-template-columns:1fr}}
+.product img.main{width:100%;height:auto;background:#eee;border-radius:6px}
+.thumbs{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}.thumbs img{border-radius:4px;background:#eee}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.35rem;border-bottom:1px solid #e3e3e3}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}dd{margin:0}
+footer{color:#777;font-size:.8rem;text-align:center;padding:2rem}
+`;

@@ -1,0 +1,89 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+
+// Runs in Node before the workerd tests: a real core on a temporary catalog, on a free port,
+// with a secret made for this run. Nothing here is mocked; the edge talks HTTP to this process.
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const bun = join(repo, "node_modules/.bin/bun");
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			server.close(() =>
+				typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+			);
+		});
+	});
+}
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`core exited with ${child.exitCode} before it was healthy`);
+		try {
+			const res = await fetch(url);
+			if (res.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`core not healthy at ${url} after ${timeoutMs} ms`);
+}
+
+export default async function setup(project: TestProject) {
+	const dataDir = mkdtempSync(join(tmpdir(), "bazaar-edge-test-"));
+	const port = await freePort();
+	const secret = randomBytes(32).toString("hex");
+	const adminToken = randomBytes(24).toString("hex");
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		DATA_DIR: dataDir,
+		CORE_PORT: String(port),
+		BAZAAR_SIGNING_SECRET: secret,
+		ADMIN_TOKEN: adminToken,
+		// The Worker under test has no socket the core could reach; the tests push catalog events
+		// themselves, signed exactly as the core signs them.
+		EDGE_PUSH: "off",
+	};
+	// A shared Redis would mix this temporary catalog's cache with other runs'.
+	delete env.REDIS_URL;
+	delete env.DATABASE_URL_CATALOG;
+	delete env.LIBSQL_URL;
+
+	
+	
+	const core = spawn(bun, ["core/src/main.ts"], { cwd: repo, env, stdio: ["ignore", "inherit", "inherit"] });
+	const coreUrl = `http://127.0.0.1:${port}`;
+	try {
+		await waitHealthy(`${coreUrl}/healthz`, core, 30_000);
+	} catch (err) {
+		core.kill("SIGKILL");
+		throw err;
+	}
+
+	project.provide("coreUrl", coreUrl);
+	project.provide("signingSecret", secret);
+	project.provide("adminToken", adminToken);
+
+	return async () => {
+		if (core.exitCode === null) {
+			const exited = new Promise((r) => core.once("exit", r));
+			core.kill("SIGTERM");
+			await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+			if (core.exitCode === null) core.kill("SIGKILL");
+		}
+		rmSync(dataDir, { recursive: true, force: true });
+	};
+}

@@ -1,0 +1,1 @@
+export { EchoRoom, type Presence } from "./echo-room.ts";
