@@ -53,13 +53,16 @@ function wrkScript(requests) {
 		lines.push(`wrk.path = ${luaString(r.path)}`);
 		for (const [k, v] of Object.entries(r.headers ?? {})) lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`);
 	} else {
+		// Built in init(): wrk.format() takes the Host header from wrk.headers, set just before.
 		lines.push("local reqs = {}");
+		lines.push("init = function(args)");
 		for (const r of requests) {
 			const headers = Object.entries(r.headers ?? {})
 				.map(([k, v]) => `[${luaString(k)}] = ${luaString(v)}`)
 				.join(", ");
-			lines.push(`reqs[#reqs + 1] = wrk.format("GET", ${luaString(r.path)}, {${headers}})`);
+			lines.push(`\treqs[#reqs + 1] = wrk.format("GET", ${luaString(r.path)}, {${headers}})`);
 		}
+		lines.push("end");
 		lines.push("local i = 0");
 		lines.push("request = function()\n\ti = i % #reqs + 1\n\treturn reqs[i]\nend");
 	}

@@ -56,7 +56,7 @@ export function startProcess(name, command, args, { env, cwd, readyPattern, time
 	const remember = (chunk) => {
 		for (const line of chunk.toString().split("\n")) {
 			if (!line) continue;
-			tail.push(line);
+			tail.push(line.length > 300 ? `${line.slice(0, 300)} …` : line);
 			if (tail.length > 40) tail.shift();
 		}
 	};
@@ -138,12 +138,19 @@ export function runProcess(command, args, { env, cwd, timeoutMs = 120_000, onSpa
 			live.delete(child);
 			clearTimeout(timer);
 			if (code === 0) resolve({ stdout, stderr });
-			else
-				reject(
-					new Error(`${command} ${args.join(" ")} failed (${code ?? signal}):\n${(stderr || stdout).slice(-3000)}`),
-				);
+			else reject(new Error(`${command} ${args.join(" ")} failed (${code ?? signal}):\n${excerpt(stderr || stdout)}`));
 		});
 	});
+}
+
+/** The end of a tool's output, with each line cut short (a failed SQL statement can be 100 kB). */
+export function excerpt(text, lines = 25) {
+	return text
+		.split("\n")
+		.filter((l) => l.trim())
+		.slice(-lines)
+		.map((l) => (l.length > 300 ? `${l.slice(0, 300)} …` : l))
+		.join("\n");
 }
 
 /** A free loopback port (the OS picks; we release it right away for the child to bind). */

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { catalogRoutes } from "./catalog/routes";
 import type { CatalogModule } from "./catalog/module";
+import { catalogRoutes } from "./catalog/routes";
 import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "./lib/http";
 
 // The core's HTTP surface. Only /healthz is open; everything else must be signed by the edge.

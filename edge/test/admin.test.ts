@@ -4,7 +4,11 @@ import { adminHeaders, edge, edgeJson } from "./helpers";
 
 describe("admin proxy", () => {
 	it("refuses callers without the admin token", async () => {
-		for (const headers of [{} as Record<string, string>, { authorization: "Bearer wrong-token" }, { authorization: "Basic YWRtaW46YWRtaW4=" }]) {
+		for (const headers of [
+			{} as Record<string, string>,
+			{ authorization: "Bearer wrong-token" },
+			{ authorization: "Basic YWRtaW46YWRtaW4=" },
+		]) {
 			const res = await edge("/api/admin/catalog/categories", {
 				method: "POST",
 				headers,

@@ -1,8 +1,9 @@
-import { Problem, Product, Variant } from "@bazaar/contracts";
+import { env } from "cloudflare:workers";
+import { Problem, Product, parseProductQuery, Variant } from "@bazaar/contracts";
 import { formatMoney } from "@bazaar/money";
 import { sign } from "@bazaar/signature";
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { targets } from "../src/cache/catalog";
 import { clearIsolateMemory } from "../src/cache/layers";
 import { forgetVersion, knownVersion, VERSION_KEY } from "../src/cache/version";
 import { adminHeaders, core, edge, edgeJson, pushCatalogEvents, syncVersion } from "./helpers";
@@ -49,7 +50,9 @@ describe("catalog read path", () => {
 		const fromCache = await readFromLayer(path, "cache");
 		expect(await fromCache.text()).toBe(body);
 
-		const cacheKey = `https://cache.bazaar.internal/v${knownVersion()}/api/catalog/products?limit=13&sort=price_desc&currency=USD`;
+		const query = parseProductQuery(new URLSearchParams("limit=13&sort=price_desc"));
+		if (!query.success) throw query.error;
+		const cacheKey = `https://cache.bazaar.internal/v${knownVersion()}${targets.products(query.data).api}`;
 		const fromKv = await readFromLayer(path, "kv", async () => {
 			await caches.default.delete(cacheKey);
 		});
@@ -116,7 +119,11 @@ describe("catalog read path", () => {
 			],
 		});
 		const post = (headers: Record<string, string>) =>
-			edge("/internal/catalog-events", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
+			edge("/internal/catalog-events", {
+				method: "POST",
+				headers: { ...headers, "content-type": "application/json" },
+				body,
+			});
 
 		const unsigned = await post({});
 		expect(unsigned.status).toBe(401);
@@ -192,6 +199,12 @@ describe("catalog read path", () => {
 		expect(layer(stale)).toBe("memory");
 		expect(Product.parse(await stale.json()).variants[0]!.prices).toContainEqual(usd);
 
+		// The core pushes its event once the write is visible in its own reads; wait for the same.
+		for (let i = 0; i < 50; i++) {
+			const seen = await core().getProduct(slug);
+			if (seen.variants[0]!.prices.some((p) => p.currency === "USD" && p.amount === newPrice.amount)) break;
+			await sleep(100);
+		}
 		const version = await core().catalogVersion();
 		expect(version).toBeGreaterThan(knownVersion());
 		const push = await pushCatalogEvents([

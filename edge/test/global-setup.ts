@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,12 +64,17 @@ export default async function setup(project: TestProject) {
 
 	execFileSync(bun, ["core/src/cli.ts", "migrate"], { cwd: repo, env, stdio: "inherit" });
 	execFileSync(bun, ["core/src/cli.ts", "seed", "--products", "60"], { cwd: repo, env, stdio: "inherit" });
-	const core = spawn(bun, ["core/src/main.ts"], { cwd: repo, env, stdio: ["ignore", "inherit", "inherit"] });
+	// The core's log goes to a file so it does not interleave with test output; it is printed
+	// if the core fails to start. BAZAAR_TEST_CORE_LOG=inherit shows it live.
+	const logPath = join(dataDir, "core.log");
+	const log = process.env.BAZAAR_TEST_CORE_LOG === "inherit" ? "inherit" : openSync(logPath, "a");
+	const core = spawn(bun, ["core/src/main.ts"], { cwd: repo, env, stdio: ["ignore", log, log] });
 	const coreUrl = `http://127.0.0.1:${port}`;
 	try {
 		await waitHealthy(`${coreUrl}/healthz`, core, 30_000);
 	} catch (err) {
 		core.kill("SIGKILL");
+		if (typeof log === "number") console.error(readFileSync(logPath, "utf8").slice(-4000));
 		throw err;
 	}
 
@@ -84,6 +89,7 @@ export default async function setup(project: TestProject) {
 			await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 			if (core.exitCode === null) core.kill("SIGKILL");
 		}
+		if (typeof log === "number") closeSync(log);
 		rmSync(dataDir, { recursive: true, force: true });
 	};
 }

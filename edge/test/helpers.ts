@@ -1,7 +1,7 @@
+import { env, exports } from "cloudflare:workers";
 import { CoreClient } from "@bazaar/client";
 import type { CatalogEvent } from "@bazaar/contracts";
 import { sign } from "@bazaar/signature";
-import { env, exports } from "cloudflare:workers";
 
 export const ORIGIN = "https://shop.example";
 

@@ -1,5 +1,5 @@
-import { Problem, ProductList } from "@bazaar/contracts";
 import { env } from "cloudflare:workers";
+import { Problem, ProductList } from "@bazaar/contracts";
 import { describe, expect, it } from "vitest";
 import { edge, edgeJson } from "./helpers";
 

@@ -179,6 +179,8 @@ export class Processes {
 
 	/** Starts a long-running process; returns its handle. */
 	start(name, cmd, args, { env = toolEnv(), cwd = ROOT } = {}) {
+		// A start racing a Ctrl-C would otherwise outlive the shutdown.
+		if (this.#stopping) throw new Error(`not starting ${name}: shutting down`);
 		const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 		for (const stream of [child.stdout, child.stderr]) {
 			createInterface({ input: stream }).on("line", (line) => this.#log(name, line));
@@ -227,7 +229,8 @@ export class Processes {
 			while (h.child.pid && groupAlive(h.child.pid) && Date.now() < deadline) await sleep(100);
 		}
 		this.killNow();
-		this.#running = [];
+		// Forget groups that are gone: their ids may be reused by unrelated processes later.
+		this.#running = this.#running.filter((h) => h.child.pid && groupAlive(h.child.pid));
 	}
 
 	killNow() {

@@ -18,7 +18,13 @@ export async function addImage(catalog: Catalog, productId: string, input: Image
 	// The work on pixels happens before the transaction, so the write lock is held only briefly.
 	const sources = (Object.keys(IMAGE_SIZES) as ImageSizeName[]).map((size) => {
 		const scaled = downscale(decoded, IMAGE_SIZES[size]);
-		return storePng(catalog.imagesDir, size, encodeRgba(scaled.width, scaled.height, scaled.data), scaled.width, scaled.height);
+		return storePng(
+			catalog.imagesDir,
+			size,
+			encodeRgba(scaled.width, scaled.height, scaled.data),
+			scaled.width,
+			scaled.height,
+		);
 	});
 
 	const id = newId("img");

@@ -48,7 +48,13 @@ export async function catalogWrite<T>(catalog: Catalog, fn: (tx: TxDb, emit: Emi
 			const occurredAt = nowIso();
 			await tx.insert(outbox).values(
 				pending.map((e) => {
-					const event: CatalogEvent = { id: newId("evt"), type: e.type, occurredAt, version: row.version, data: e.data };
+					const event: CatalogEvent = {
+						id: newId("evt"),
+						type: e.type,
+						occurredAt,
+						version: row.version,
+						data: e.data,
+					};
 					return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: occurredAt };
 				}),
 			);

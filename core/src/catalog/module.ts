@@ -1,7 +1,7 @@
 import { CatalogEvent } from "@bazaar/contracts";
 import type { Redis } from "ioredis";
 import { VersionedCache } from "../lib/cache";
-import { OutboxRelay } from "../lib/outbox-relay";
+import { type FetchFn, OutboxRelay } from "../lib/outbox-relay";
 import { type PubSub, redisPubSub } from "../lib/pubsub";
 import { closeRedis, connectRedis } from "../lib/redis";
 import { type Catalog, openCatalog, readVersion } from "./context";
@@ -18,9 +18,15 @@ export interface CatalogModuleOptions {
 	/** Where catalog events are pushed (the edge), or null for none. */
 	edge?: { url: string; secret: string } | null;
 	migrate?: boolean;
-	cache?: { maxEntries?: number; ttlMs?: number; redisTtlSeconds?: number; versionCheckMs?: number; namespace?: string };
+	cache?: {
+		maxEntries?: number;
+		ttlMs?: number;
+		redisTtlSeconds?: number;
+		versionCheckMs?: number;
+		namespace?: string;
+	};
 	relay?: { pollMs?: number; minBackoffMs?: number; maxBackoffMs?: number; batchSize?: number };
-	fetch?: typeof fetch;
+	fetch?: FetchFn;
 }
 
 export interface CatalogModule {

@@ -51,7 +51,8 @@ export function encodeCursor(c: Cursor): string {
 }
 
 export function decodeCursor(raw: string, sort: ProductSort, spec: SortSpec): Cursor {
-	const invalid = () => new ValidationError("The cursor is not valid for this query.", [{ path: "cursor", message: "invalid cursor" }]);
+	const invalid = () =>
+		new ValidationError("The cursor is not valid for this query.", [{ path: "cursor", message: "invalid cursor" }]);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
@@ -71,7 +72,8 @@ const FACET_VALUES_LIMIT = 20;
 
 export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "list" | "search"): Promise<ProductList> {
 	const db = catalog.database.db;
-	if (mode === "search" && !q.q) throw new ValidationError("A search needs a query `q`.", [{ path: "q", message: "required" }]);
+	if (mode === "search" && !q.q)
+		throw new ValidationError("A search needs a query `q`.", [{ path: "q", message: "required" }]);
 	const sort: ProductSort = q.sort ?? (q.q ? "relevance" : "newest");
 	if (sort === "relevance" && !q.q) {
 		throw new ValidationError("Sorting by relevance needs a search query `q`.", [{ path: "sort", message: "needs q" }]);
@@ -94,7 +96,13 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 
 	const from = (opts: { price: boolean; exceptAttr?: string }): SQL => {
 		const where: SQL[] = [sql`p.status = 'active'`];
-		if (categoryIds) where.push(sql`p.category_id IN (${sql.join(categoryIds.map((id) => sql`${id}`), sql`, `)})`);
+		if (categoryIds)
+			where.push(
+				sql`p.category_id IN (${sql.join(
+					categoryIds.map((id) => sql`${id}`),
+					sql`, `,
+				)})`,
+			);
 		if (q.kind) where.push(sql`p.kind = ${q.kind}`);
 		if (q.inStock !== undefined) where.push(sql`p.in_stock = ${q.inStock ? 1 : 0}`);
 		if (opts.price && q.minPrice !== undefined) where.push(sql`pp.amount >= ${q.minPrice}`);
@@ -159,7 +167,14 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 	const facetParts: SQL[] = [
 		sql`SELECT pa.name AS name, pa.value AS value, count(*) AS n FROM product_attributes pa
 			WHERE pa.product_id IN (SELECT p.id ${from({ price: true })})
-			${filtered.length > 0 ? sql`AND pa.name NOT IN (${sql.join(filtered.map((n) => sql`${n}`), sql`, `)})` : sql``}
+			${
+				filtered.length > 0
+					? sql`AND pa.name NOT IN (${sql.join(
+							filtered.map((n) => sql`${n}`),
+							sql`, `,
+						)})`
+					: sql``
+			}
 			GROUP BY pa.name, pa.value`,
 		...filtered.map(
 			(name) => sql`SELECT pa.name AS name, pa.value AS value, count(*) AS n FROM product_attributes pa
@@ -174,9 +189,7 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([name, values]) => ({
 			name,
-			values: values
-				.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-				.slice(0, FACET_VALUES_LIMIT),
+			values: values.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, FACET_VALUES_LIMIT),
 		}));
 
 	// The price range ignores the price filter itself, so a price slider can widen again.

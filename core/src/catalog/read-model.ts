@@ -3,15 +3,7 @@ import type { Money } from "@bazaar/money";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { NotFoundError } from "../lib/errors";
-import {
-	categories,
-	imageSources,
-	images,
-	productAttributes,
-	products,
-	variantPrices,
-	variants,
-} from "./schema";
+import { categories, imageSources, images, productAttributes, products, variantPrices, variants } from "./schema";
 
 // Loaders shared by the read verbs. Each loads a whole set in one query (IN (...)), so the
 // number of statements per request is fixed, whatever the page size.

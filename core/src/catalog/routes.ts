@@ -48,7 +48,9 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 
 	app.get("/products", async (c) => {
 		const q = query(c.req.url);
-		const entry = await cache.get(`list?${productQueryToParams(q)}`, async () => JSON.stringify(await listProducts(catalog, q)));
+		const entry = await cache.get(`list?${productQueryToParams(q)}`, async () =>
+			JSON.stringify(await listProducts(catalog, q)),
+		);
 		return cachedResponse(c, entry);
 	});
 
@@ -98,7 +100,9 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 	};
 
 	admin.post("/products", async (c) => jsonResponse(await createProduct(catalog, readJson(c, ProductInput)), 201));
-	admin.get("/products/:id", async (c) => jsonResponse(await getProductById(catalog, id(c.req.param("id"), "Product"))));
+	admin.get("/products/:id", async (c) =>
+		jsonResponse(await getProductById(catalog, id(c.req.param("id"), "Product"))),
+	);
 	admin.patch("/products/:id", async (c) =>
 		jsonResponse(await updateProduct(catalog, id(c.req.param("id"), "Product"), readJson(c, ProductPatch))),
 	);

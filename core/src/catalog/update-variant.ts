@@ -27,9 +27,9 @@ export async function updateVariant(catalog: Catalog, id: string, patch: Variant
 			const prices = patch.prices ?? current.map((p) => ({ amount: p.amount, currency: p.currency }));
 			const compareAtPrices =
 				patch.compareAtPrices ??
-				current.flatMap((p) => (p.compareAt === null ? [] : [{ amount: p.compareAt, currency: p.currency }])).filter(
-					(c) => prices.some((p) => p.currency === c.currency),
-				);
+				current
+					.flatMap((p) => (p.compareAt === null ? [] : [{ amount: p.compareAt, currency: p.currency }]))
+					.filter((c) => prices.some((p) => p.currency === c.currency));
 			checkVariantPrices({ prices, compareAtPrices }, "(root)");
 			await replaceVariantPrices(tx, id, prices, compareAtPrices);
 		}
@@ -42,7 +42,9 @@ export async function updateVariant(catalog: Catalog, id: string, patch: Variant
 		emit("catalog.variant.updated", { productId: row.productId, slug: product?.slug, categoryId: product?.categoryId });
 		return row.productId;
 	});
-	const variant = ((await loadVariants(catalog.database.db, [productId])).get(productId) ?? []).find((v) => v.id === id);
+	const variant = ((await loadVariants(catalog.database.db, [productId])).get(productId) ?? []).find(
+		(v) => v.id === id,
+	);
 	if (!variant) throw new NotFoundError(`Variant ${id}`);
 	return variant;
 }

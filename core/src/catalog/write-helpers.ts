@@ -4,13 +4,14 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { ConflictError, isUniqueViolation, ValidationError } from "../lib/errors";
 import { nowIso } from "./context";
-import { categories, productAttributes, productPrices, products, variantPrices, variants } from "./schema";
+import { categories, productAttributes, productPrices, type products, variantPrices, variants } from "./schema";
 
 // Pieces shared by the write verbs. All of them run inside catalogWrite's transaction.
 
 export async function assertCategoryExists(tx: TxDb, categoryId: string, path = "categoryId"): Promise<void> {
 	const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId)).limit(1);
-	if (!row) throw new ValidationError(`Category ${categoryId} does not exist.`, [{ path, message: "unknown category" }]);
+	if (!row)
+		throw new ValidationError(`Category ${categoryId} does not exist.`, [{ path, message: "unknown category" }]);
 }
 
 /** The given slug if free (409 otherwise), or one derived from the title with a counter. */
@@ -43,7 +44,9 @@ export function checkKindDetails(
 	service: ProductInput["service"] | undefined,
 ): void {
 	if (kind !== "digital" && digital) {
-		throw new ValidationError("Only digital products have `digital` details.", [{ path: "digital", message: "must be null" }]);
+		throw new ValidationError("Only digital products have `digital` details.", [
+			{ path: "digital", message: "must be null" },
+		]);
 	}
 	if (kind !== "service" && service) {
 		throw new ValidationError("Only services have `service` details.", [{ path: "service", message: "must be null" }]);
@@ -102,11 +105,20 @@ export async function replaceVariantPrices(
 	await tx.delete(variantPrices).where(eq(variantPrices.variantId, variantId));
 	const compare = new Map(compareAt.map((c) => [c.currency, c.amount]));
 	await tx.insert(variantPrices).values(
-		prices.map((p) => ({ variantId, currency: p.currency, amount: p.amount, compareAt: compare.get(p.currency) ?? null })),
+		prices.map((p) => ({
+			variantId,
+			currency: p.currency,
+			amount: p.amount,
+			compareAt: compare.get(p.currency) ?? null,
+		})),
 	);
 }
 
-export async function replaceAttributes(tx: TxDb, productId: string, attributes: Record<string, string[]>): Promise<void> {
+export async function replaceAttributes(
+	tx: TxDb,
+	productId: string,
+	attributes: Record<string, string[]>,
+): Promise<void> {
 	await tx.delete(productAttributes).where(eq(productAttributes.productId, productId));
 	const rows = Object.entries(attributes).flatMap(([name, values]) =>
 		[...new Set(values)].map((value) => ({ productId, name, value })),
@@ -119,7 +131,13 @@ export async function replaceAttributes(tx: TxDb, productId: string, attributes:
  * or of all when `productIds` is null (the seed, after its bulk insert).
  */
 export async function refreshDerived(tx: TxDb, productIds: string[] | null): Promise<void> {
-	const scope = productIds === null ? sql`1 = 1` : sql`v.product_id IN (${sql.join(productIds.map((id) => sql`${id}`), sql`, `)})`;
+	const scope =
+		productIds === null
+			? sql`1 = 1`
+			: sql`v.product_id IN (${sql.join(
+					productIds.map((id) => sql`${id}`),
+					sql`, `,
+				)})`;
 	if (productIds === null) await tx.delete(productPrices);
 	else await tx.delete(productPrices).where(inArray(productPrices.productId, productIds));
 	// SQLite takes bare columns (compare_at) from the row holding the min(), i.e. the cheapest variant.
@@ -130,5 +148,12 @@ export async function refreshDerived(tx: TxDb, productIds: string[] | null): Pro
 		GROUP BY v.product_id, vp.currency`);
 	await tx.run(sql`UPDATE products SET in_stock = EXISTS (
 			SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.in_stock = 1
-		) WHERE ${productIds === null ? sql`1 = 1` : sql`id IN (${sql.join(productIds.map((id) => sql`${id}`), sql`, `)})`}`);
+		) WHERE ${
+			productIds === null
+				? sql`1 = 1`
+				: sql`id IN (${sql.join(
+						productIds.map((id) => sql`${id}`),
+						sql`, `,
+					)})`
+		}`);
 }

@@ -112,7 +112,11 @@ export class VersionedCache {
 		return { ...value, source };
 	}
 
-	private async load(fullKey: string, build: () => Promise<string>, said: (s: CacheSource) => void): Promise<CachedBody> {
+	private async load(
+		fullKey: string,
+		build: () => Promise<string>,
+		said: (s: CacheSource) => void,
+	): Promise<CachedBody> {
 		if (this.redis) {
 			const stored = await this.redisGet(fullKey);
 			if (stored) {

@@ -1,5 +1,5 @@
-import type { Client } from "@libsql/client";
 import { type Caller, sign } from "@bazaar/signature";
+import type { Client } from "@libsql/client";
 import type { PubSub } from "./pubsub";
 
 // Drains a module's transactional outbox (rows written in the same transaction as the change
@@ -39,8 +39,10 @@ export interface OutboxRelayOptions {
 	maxBackoffMs?: number;
 	/** Delivered rows older than this are deleted. */
 	retainMs?: number;
-	fetch?: typeof fetch;
+	fetch?: FetchFn;
 }
+
+export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
 
 export type OutboxSubscriber<E> = (events: E[]) => void | Promise<void>;
 
@@ -56,7 +58,7 @@ export class OutboxRelay<E = unknown> {
 	private lastFailure: string | null = null;
 	readonly stats = { published: 0, delivered: 0, failedPushes: 0 };
 	private readonly o: Required<Omit<OutboxRelayOptions, "pubsub" | "push" | "fetch">> &
-		Pick<OutboxRelayOptions, "pubsub" | "push"> & { fetch: typeof fetch };
+		Pick<OutboxRelayOptions, "pubsub" | "push"> & { fetch: FetchFn };
 
 	constructor(options: OutboxRelayOptions) {
 		this.o = {
@@ -68,7 +70,7 @@ export class OutboxRelay<E = unknown> {
 			maxBackoffMs: 30_000,
 			retainMs: 24 * 3600_000,
 			...options,
-			fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+			fetch: options.fetch ?? ((url, init) => fetch(url, init)),
 		};
 		if (!/^[a-z_]+$/.test(this.o.table)) throw new Error(`bad outbox table name ${this.o.table}`);
 		this.table = this.o.table;
@@ -206,7 +208,8 @@ export class OutboxRelay<E = unknown> {
 			}
 			await this.prune().catch((err) => console.error("outbox prune failed:", err));
 			if (more || !this.running) continue;
-			const waitMs = this.backoffMs > 0 ? Math.min(this.o.pollMs, Math.max(0, this.nextPushAt - Date.now())) : this.o.pollMs;
+			const waitMs =
+				this.backoffMs > 0 ? Math.min(this.o.pollMs, Math.max(0, this.nextPushAt - Date.now())) : this.o.pollMs;
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(done, waitMs);
 				function done() {

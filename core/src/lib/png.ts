@@ -18,7 +18,23 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 	view.setUint32(0, data.length);
 	for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
 	out.set(data, 8);
-	view.setUint32(8 + data.length, Bun.hash.crc32(out.subarray(4, 8 + data.length)));
+	view.setUint32(8 + data.length, Bun.hash.crc32(out.subarray(4, 8 + data.length) as Uint8Array<ArrayBuffer>));
+	return out;
+}
+
+/**
+ * A zlib stream (RFC 1950). node:zlib's per-call setup in Bun costs more than compressing a
+ * thumbnail does, so small images use Bun's raw deflate with the zlib framing added here;
+ * large ones use node:zlib, whose native checksum is faster than Bun.hash.adler32.
+ */
+function zlib(data: Uint8Array): Uint8Array {
+	if (data.length > 128 * 1024) return deflateSync(data, { level: 6 });
+	const raw = Bun.deflateSync(data as Uint8Array<ArrayBuffer>, { level: 6 });
+	const out = new Uint8Array(raw.length + 6);
+	out[0] = 0x78; // deflate, 32 KiB window
+	out[1] = 0x9c; // default compression, header checksum
+	out.set(raw, 2);
+	new DataView(out.buffer).setUint32(2 + raw.length, Bun.hash.adler32(data));
 	return out;
 }
 
@@ -30,7 +46,13 @@ export function encodeFiltered(width: number, height: number, channels: 3 | 4, f
 	view.setUint32(4, height);
 	ihdr[8] = 8; // bit depth
 	ihdr[9] = channels === 3 ? 2 : 6; // truecolour, with alpha for 4 channels
-	const parts = [SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(filtered, { level: 6 })), chunk("IEND", new Uint8Array())];
+	return assemble(ihdr, null, filtered);
+}
+
+function assemble(ihdr: Uint8Array, palette: Uint8Array | null, filtered: Uint8Array): Uint8Array {
+	const parts = [SIGNATURE, chunk("IHDR", ihdr)];
+	if (palette) parts.push(chunk("PLTE", palette));
+	parts.push(chunk("IDAT", zlib(filtered)), chunk("IEND", new Uint8Array()));
 	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let offset = 0;
 	for (const p of parts) {
@@ -48,55 +70,103 @@ export interface Run {
 }
 
 /**
- * Encodes an RGB image described row by row as runs over a background colour. `rowRuns(y)`
- * returns the runs for row y, painted in order (later runs cover earlier ones).
+ * Encodes an image described row by row as runs over a background colour, as an indexed
+ * (palette) PNG: one byte per pixel. `rowRuns(y)` returns the runs for row y, painted in order
+ * (later runs cover earlier ones). A row equal to the one above is stored with the "Up" filter
+ * (all zeros); any other row with "Sub", which is zero except where the colour changes.
  */
 export function encodeRuns(width: number, height: number, background: Rgb, rowRuns: (y: number) => Run[]): Uint8Array {
-	const stride = width * 3 + 1;
-	const filtered = new Uint8Array(stride * height);
+	const stride = width + 1;
+	const filtered = zeroedScratch(stride * height);
+	const palette: Rgb[] = [];
+	const colorIndex = (c: Rgb) => {
+		for (let i = 0; i < palette.length; i++) {
+			const p = palette[i] as Rgb;
+			if (p === c || (p[0] === c[0] && p[1] === c[1] && p[2] === c[2])) return i;
+		}
+		if (palette.length === 256) throw new RangeError("more than 256 colours");
+		palette.push(c);
+		return palette.length - 1;
+	};
+	const bg = colorIndex(background);
+	// A row is a list of segments: starts[i] is where colour colors[i] begins; it ends where the
+	// next begins. Two pairs of scratch arrays, swapped while painting; one pair for the row above.
+	let starts: number[] = [];
+	let colors: number[] = [];
+	let nextStarts: number[] = [];
+	let nextColors: number[] = [];
+	let aboveStarts: number[] = [];
+	let aboveColors: number[] = [];
 	for (let y = 0; y < height; y++) {
+		starts.length = 0;
+		colors.length = 0;
+		starts.push(0);
+		colors.push(bg);
+		for (const run of rowRuns(y)) {
+			const x0 = Math.max(0, Math.min(width, Math.round(run.x0)));
+			const x1 = Math.max(0, Math.min(width, Math.round(run.x1)));
+			if (x1 <= x0) continue;
+			const c = colorIndex(run.color);
+			let atX1 = bg;
+			for (let i = 0; i < starts.length && (starts[i] as number) <= x1; i++) atX1 = colors[i] as number;
+			nextStarts.length = 0;
+			nextColors.length = 0;
+			const put = (x: number, color: number) => {
+				if (nextColors.length > 0 && nextColors[nextColors.length - 1] === color) return;
+				nextStarts.push(x);
+				nextColors.push(color);
+			};
+			for (let i = 0; i < starts.length && (starts[i] as number) < x0; i++)
+				put(starts[i] as number, colors[i] as number);
+			put(x0, c);
+			if (x1 < width) put(x1, atX1);
+			for (let i = 0; i < starts.length; i++)
+				if ((starts[i] as number) > x1) put(starts[i] as number, colors[i] as number);
+			[starts, nextStarts] = [nextStarts, starts];
+			[colors, nextColors] = [nextColors, colors];
+		}
 		const base = y * stride;
-		filtered[base] = 1; // Sub: each byte is stored as the difference from the pixel to its left
-		const runs = rowRuns(y);
-		const edges = flatten(width, background, runs);
-		let prev: Rgb = [0, 0, 0];
-		for (const [x, color] of edges) {
-			const o = base + 1 + x * 3;
-			filtered[o] = (color[0] - prev[0]) & 255;
-			filtered[o + 1] = (color[1] - prev[1]) & 255;
-			filtered[o + 2] = (color[2] - prev[2]) & 255;
-			prev = color;
+		if (sameRow(starts, colors, aboveStarts, aboveColors)) {
+			filtered[base] = 2; // Up: same as the row above, so every byte is 0
+			continue;
 		}
+		filtered[base] = 1; // Sub: each byte is the difference from the pixel to its left
+		let prev = 0;
+		for (let i = 0; i < starts.length; i++) {
+			const index = colors[i] as number;
+			filtered[base + 1 + (starts[i] as number)] = (index - prev) & 255;
+			prev = index;
+		}
+		[aboveStarts, starts] = [starts, aboveStarts];
+		[aboveColors, colors] = [colors, aboveColors];
 	}
-	return encodeFiltered(width, height, 3, filtered);
+	const ihdr = new Uint8Array(13);
+	const view = new DataView(ihdr.buffer);
+	view.setUint32(0, width);
+	view.setUint32(4, height);
+	ihdr[8] = 8;
+	ihdr[9] = 3; // indexed colour
+	const plte = new Uint8Array(palette.length * 3);
+	palette.forEach((c, i) => {
+		plte.set(c, i * 3);
+	});
+	return assemble(ihdr, plte, filtered);
 }
 
-/** Turns painted runs into the list of x positions where the colour changes. */
-function flatten(width: number, background: Rgb, runs: Run[]): [number, Rgb][] {
-	// Segments as [start, colour], each ending where the next starts. Painting a run keeps what
-	// lies before it, the run itself, and what continues after it. Rows have a few runs.
-	let segs: [number, Rgb][] = [[0, background]];
-	for (const run of runs) {
-		const x0 = Math.max(0, Math.min(width, Math.round(run.x0)));
-		const x1 = Math.max(0, Math.min(width, Math.round(run.x1)));
-		if (x1 <= x0) continue;
-		let colorAtX1: Rgb = background;
-		for (const [start, color] of segs) if (start <= x1) colorAtX1 = color;
-		const next: [number, Rgb][] = segs.filter(([start]) => start < x0);
-		next.push([x0, run.color]);
-		if (x1 < width) next.push([x1, colorAtX1]);
-		for (const seg of segs) if (seg[0] > x1) next.push(seg);
-		segs = [];
-		for (const seg of next) {
-			const last = segs[segs.length - 1];
-			if (!last || !sameColor(last[1], seg[1])) segs.push(seg);
-		}
-	}
-	return segs;
+// Reused between images: a fresh multi-megabyte buffer per image costs more in page faults
+// than clearing an old one.
+let scratch = new Uint8Array(0);
+function zeroedScratch(size: number): Uint8Array {
+	if (scratch.length < size) scratch = new Uint8Array(size);
+	const view = scratch.subarray(0, size);
+	view.fill(0);
+	return view;
 }
 
-function sameColor(a: Rgb, b: Rgb): boolean {
-	return a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+function sameRow(a: number[], ac: number[], b: number[], bc: number[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || ac[i] !== bc[i]) return false;
+	return true;
 }
 
 /** Encodes RGBA pixels (e.g. a resized upload), Sub-filtered. */
@@ -137,7 +207,11 @@ export function decodePng(bytes: Uint8Array): DecodedImage {
 	}
 	try {
 		const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-		return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
+		return {
+			width: png.width,
+			height: png.height,
+			data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length),
+		};
 	} catch (err) {
 		throw new UnsupportedMediaTypeError(`The PNG could not be decoded: ${(err as Error).message}`);
 	}

@@ -1,7 +1,6 @@
 import { slugify } from "@bazaar/ids";
 import { count, sql } from "drizzle-orm";
 import { type Catalog, catalogWrite } from "../catalog/context";
-import { IMAGE_SIZES, type ImageSizeName, storePng } from "../catalog/image-store";
 import {
 	categories,
 	imageSources,
@@ -13,8 +12,9 @@ import {
 } from "../catalog/schema";
 import { refreshDerived } from "../catalog/write-helpers";
 import type { TxDb } from "../lib/db";
-import { renderScene, sceneFor } from "./pictures";
+import { type Scene, sceneFor } from "./pictures";
 import { chance, int, pick, pickSome, type Rng, rng, seededId } from "./random";
+import { renderPictures } from "./render-pictures";
 import { DEPARTMENTS, type Leaf } from "./taxonomy";
 
 // The demo catalog: deterministic (same ids, names, prices and pictures on every run), spread
@@ -61,7 +61,7 @@ export async function seedCatalog(catalog: Catalog, options: SeedOptions): Promi
 		throw new CatalogNotEmptyError(`the catalog already has ${n} products (use --reset to replace them)`);
 	}
 
-	const data = generate(options.products, options.seed ?? 1111, catalog.imagesDir);
+	const data = await generate(options.products, options.seed ?? 1111, catalog.imagesDir);
 	await catalogWrite(catalog, async (tx, emit) => {
 		if (n > 0 || options.reset) await clearCatalog(tx);
 		await insertChunked(tx, categories, data.categories);
@@ -121,14 +121,31 @@ interface Generated {
 	sources: SourceRow[];
 }
 
-function generate(count: number, seed: number, imagesDir: string): Generated {
+async function generate(count: number, seed: number, imagesDir: string): Promise<Generated> {
 	const r = rng(seed);
-	const out: Generated = { categories: [], products: [], variants: [], prices: [], attributes: [], images: [], sources: [] };
+	const out: Generated = {
+		categories: [],
+		products: [],
+		variants: [],
+		prices: [],
+		attributes: [],
+		images: [],
+		sources: [],
+	};
 	const leaves: { leaf: Leaf; categoryId: string }[] = [];
 	const created = new Date(SEED_EPOCH - 400 * DAY).toISOString();
 	DEPARTMENTS.forEach((dept, i) => {
 		const id = seededId("cat", SEED_EPOCH - 400 * DAY, r);
-		out.categories.push({ id, slug: dept.slug, name: dept.name, description: dept.description, parentId: null, position: i, createdAt: created, updatedAt: created });
+		out.categories.push({
+			id,
+			slug: dept.slug,
+			name: dept.name,
+			description: dept.description,
+			parentId: null,
+			position: i,
+			createdAt: created,
+			updatedAt: created,
+		});
 		dept.leaves.forEach((leaf, j) => {
 			const leafId = seededId("cat", SEED_EPOCH - 400 * DAY, r);
 			out.categories.push({
@@ -145,6 +162,7 @@ function generate(count: number, seed: number, imagesDir: string): Generated {
 		});
 	});
 
+	const scenes: Scene[] = [];
 	const titles = new Set<string>();
 	const slugs = new Set<string>();
 	for (let i = 0; i < count; i++) {
@@ -172,10 +190,18 @@ function generate(count: number, seed: number, imagesDir: string): Generated {
 		const status = i % 97 === 96 ? "draft" : "active";
 		const rated = chance(r, 0.75);
 		const digital = leaf.digital
-			? { format: pick(r, leaf.digital.formats), sizeBytes: int(r, leaf.digital.mb[0], leaf.digital.mb[1]) * 1_048_576, delivery: leaf.digital.delivery }
+			? {
+					format: pick(r, leaf.digital.formats),
+					sizeBytes: int(r, leaf.digital.mb[0], leaf.digital.mb[1]) * 1_048_576,
+					delivery: leaf.digital.delivery,
+				}
 			: null;
 		const service = leaf.service
-			? { durationMinutes: pick(r, leaf.service.durations), billing: leaf.service.billing, booking: leaf.service.booking }
+			? {
+					durationMinutes: pick(r, leaf.service.durations),
+					billing: leaf.service.billing,
+					booking: leaf.service.booking,
+				}
 			: null;
 		out.products.push({
 			id,
@@ -220,7 +246,12 @@ function generate(count: number, seed: number, imagesDir: string): Generated {
 				["GBP", 0.8],
 			] as const) {
 				const amount = currency === "USD" ? usd : roundPrice(Math.round(usd * rate));
-				out.prices.push({ variantId, currency, amount, compareAt: onSale ? roundPrice(Math.round(amount * 1.25)) : null });
+				out.prices.push({
+					variantId,
+					currency,
+					amount,
+					compareAt: onSale ? roundPrice(Math.round(amount * 1.25)) : null,
+				});
 			}
 		});
 		for (const [name, values] of Object.entries(attributes)) {
@@ -230,14 +261,20 @@ function generate(count: number, seed: number, imagesDir: string): Generated {
 		const pictures = leaf.kind === "physical" && chance(r, 0.25) ? 2 : 1;
 		for (let p = 0; p < pictures; p++) {
 			const imageId = seededId("img", createdMs, r);
-			const scene = sceneFor(i * 2 + p, r);
-			out.images.push({ id: imageId, productId: id, alt: p === 0 ? title : `${title}, another view`, position: p, createdAt });
-			for (const size of Object.keys(IMAGE_SIZES) as ImageSizeName[]) {
-				const px = IMAGE_SIZES[size];
-				out.sources.push({ imageId, ...storePng(imagesDir, size, renderScene(scene, px), px, px) });
-			}
+			scenes.push(sceneFor(i * 2 + p, r));
+			out.images.push({
+				id: imageId,
+				productId: id,
+				alt: p === 0 ? title : `${title}, another view`,
+				position: p,
+				createdAt,
+			});
 		}
 	}
+	const rendered = await renderPictures(imagesDir, scenes);
+	out.images.forEach((image, k) => {
+		for (const source of rendered[k] ?? []) out.sources.push({ imageId: image.id, ...source });
+	});
 	return out;
 }
 
@@ -301,9 +338,11 @@ function describe(
 ): string {
 	const features = pickSome(r, leaf.features, 2, 3);
 	const parts = [`${title} from ${brand}.`, `Made with ${features.join(", ")}.`];
-	if (leaf.kind === "physical") parts.push(`Part of our ${leaf.name.toLowerCase()} range, shipped in plastic-free packaging.`);
+	if (leaf.kind === "physical")
+		parts.push(`Part of our ${leaf.name.toLowerCase()} range, shipped in plastic-free packaging.`);
 	if (digital) parts.push(`Delivered instantly as ${digital.format}; yours to keep.`);
-	if (service?.durationMinutes) parts.push(`Takes about ${service.durationMinutes} minutes; book a time that suits you.`);
+	if (service?.durationMinutes)
+		parts.push(`Takes about ${service.durationMinutes} minutes; book a time that suits you.`);
 	if (service && !service.durationMinutes) parts.push(`Billed ${service.billing.replace("_", " ")}; cancel any time.`);
 	return parts.join(" ");
 }

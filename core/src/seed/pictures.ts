@@ -18,7 +18,7 @@ interface Shape {
 
 export interface Scene {
 	background: Rgb;
-	bands: { color: Rgb; period: number; offset: number; tilt: number } | null;
+	bands: { color: Rgb; period: number; offset: number } | null;
 	shapes: Shape[];
 }
 
@@ -47,7 +47,6 @@ export function sceneFor(index: number, r: Rng): Scene {
 				color: hsl(hue, 0.3 + r() * 0.2, 0.74 + r() * 0.08),
 				period: 0.06 + r() * 0.1,
 				offset: r(),
-				tilt: chance(r, 0.5) ? 0 : 0.3 + r() * 0.7,
 			}
 		: null;
 	return { background, bands, shapes };
@@ -83,12 +82,9 @@ export function renderScene(scene: Scene, size: number): Uint8Array {
 		const v = (y + 0.5) / size;
 		const runs: Run[] = [];
 		const bands = scene.bands;
-		if (bands) {
-			// Diagonal bands: a band's x-extent shifts with the row (tilt), which keeps it a run.
-			const shift = v * bands.tilt;
-			for (let u = -bands.period * 2 - shift + ((bands.offset * bands.period) % bands.period); u < 1; u += bands.period * 2) {
-				runs.push({ x0: (u + shift) * size, x1: (u + shift + bands.period) * size, color: bands.color });
-			}
+		// Horizontal stripes: whole rows, so rows repeat and encode as nothing ("Up" filter).
+		if (bands && Math.floor(v / bands.period + bands.offset) % 2 === 0) {
+			runs.push({ x0: 0, x1: size, color: bands.color });
 		}
 		for (const shape of scene.shapes) {
 			for (const [u0, u1] of span(shape, v)) runs.push({ x0: u0 * size, x1: u1 * size, color: shape.color });
