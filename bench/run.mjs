@@ -10,7 +10,7 @@ const run = scenarios[name];
 if (!run) {
 	process.stderr.write(
 		`usage: npm run bench -- <${Object.keys(scenarios).join("|")}> [--duration 5] [--concurrency 1,16,64] ` +
-			"[--tool wrk|autocannon] [--products 600] [--scale 10] [--warmup 1] [--only core,core10,edge] [--no-report] [--keep-data]\n",
+			"[--tool wrk|autocannon] [--products 600] [--scale 10] [--warmup 1] [--only core,core10,edge] [--no-report] [--keep-data] [--fresh-seed]\n",
 	);
 	process.exit(2);
 }

@@ -7,7 +7,7 @@
 // connection cycles through them (e.g. many product slugs, each pre-signed for the core).
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import { groupCpuSeconds, runProcess } from "./procs.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "bazaar-bench-load-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 let scriptSeq = 0;
 
 export function wrkVersion() {

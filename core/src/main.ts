@@ -32,8 +32,11 @@ async function shutdown(signal: string) {
 	console.log(`core: ${signal}, shutting down`);
 	const force = setTimeout(() => process.exit(1), 10_000);
 	force.unref();
-	await server.stop();
+	// Finish in-flight requests (briefly), then close idle keep-alive connections too.
+	await Promise.race([server.stop(), Bun.sleep(3_000)]);
+	server.stop(true);
 	await catalog.stop();
+	console.log("core: stopped");
 	process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

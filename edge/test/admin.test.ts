@@ -50,6 +50,11 @@ describe("admin proxy", () => {
 		expect(missing.status).toBe(404);
 	});
 
+	it("refuses encoded path separators", async () => {
+		const res = await edge("/api/admin/catalog/products%2F..%2F..%2Fproducts", { headers: adminHeaders() });
+		expect(res.status).toBe(400);
+	});
+
 	it("limits the body size", async () => {
 		const res = await edge("/api/admin/catalog/categories", {
 			method: "POST",

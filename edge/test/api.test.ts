@@ -77,10 +77,14 @@ describe("public catalog API", () => {
 		await expectProblem(await edge("/api/catalog/products/Not_A_Slug"), 404);
 	});
 
-	it("lists categories", async () => {
+	it("lists categories, and answers HEAD without a body", async () => {
 		const { res, body } = await edgeJson("/api/catalog/categories");
 		expect(res.status).toBe(200);
 		expect(CategoryList.parse(body).items.length).toBeGreaterThanOrEqual(10);
+		const head = await edge("/api/catalog/categories", { method: "HEAD" });
+		expect(head.status).toBe(200);
+		expect(head.headers.get("etag")).toBe(res.headers.get("etag"));
+		expect(await head.text()).toBe("");
 	});
 
 	it("searches, and requires q", async () => {

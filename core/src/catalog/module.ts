@@ -76,8 +76,9 @@ export async function createCatalogModule(options: CatalogModuleOptions): Promis
 	};
 	relay.subscribe(observe);
 	// After a local commit: publish before acknowledging, so this instance reads its own write.
+	// (A backlog, e.g. the seed's events before the relay first ran, is drained in order.)
 	catalog.afterCommit.push(async () => {
-		await relay.publishPending();
+		while ((await relay.publishPending()) >= relay.batchSize) {}
 		relay.kick();
 	});
 	const ready = pubsub

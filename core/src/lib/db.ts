@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { type Client, createClient, type Transaction } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { errorChain } from "./errors";
 
 // One libSQL client per module database (DESIGN.md: each module owns its own database).
 
@@ -88,13 +89,12 @@ export async function writeTransaction<T>(
 }
 
 export function isBusy(err: unknown): boolean {
-	const e = err as { code?: string; rawCode?: number; message?: string } | null;
-	if (!e) return false;
-	return (
-		e.code === "SQLITE_BUSY" ||
-		e.code === "SQLITE_LOCKED" ||
-		e.rawCode === 5 ||
-		e.rawCode === 6 ||
-		(typeof e.message === "string" && /SQLITE_BUSY|database is locked/.test(e.message))
+	return errorChain(err).some(
+		(e) =>
+			e.code === "SQLITE_BUSY" ||
+			e.code === "SQLITE_LOCKED" ||
+			e.rawCode === 5 ||
+			e.rawCode === 6 ||
+			(typeof e.message === "string" && /SQLITE_BUSY|database is locked/.test(e.message)),
 	);
 }

@@ -36,10 +36,25 @@ export class UnsupportedMediaTypeError extends ServiceError {
 	}
 }
 
+type SqlError = { code?: string; rawCode?: number; message?: string; cause?: unknown };
+
+/** The error and its causes (drizzle wraps libSQL errors in a DrizzleQueryError). */
+export function errorChain(err: unknown): SqlError[] {
+	const out: SqlError[] = [];
+	let current = err;
+	while (current && typeof current === "object" && out.length < 5) {
+		out.push(current as SqlError);
+		current = (current as SqlError).cause;
+	}
+	return out;
+}
+
 /** libSQL reports constraint failures with codes like SQLITE_CONSTRAINT_UNIQUE. */
 export function isUniqueViolation(err: unknown): boolean {
-	const e = err as { code?: string; rawCode?: number; message?: string } | null;
-	if (!e) return false;
+	return errorChain(err).some(isUnique);
+}
+
+function isUnique(e: SqlError): boolean {
 	return (
 		e.code === "SQLITE_CONSTRAINT_UNIQUE" ||
 		e.code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||

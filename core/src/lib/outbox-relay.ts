@@ -69,11 +69,16 @@ export class OutboxRelay<E = unknown> {
 			minBackoffMs: 250,
 			maxBackoffMs: 30_000,
 			retainMs: 24 * 3600_000,
-			...options,
+			// An option passed as undefined means "the default", not "undefined".
+			...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OutboxRelayOptions),
 			fetch: options.fetch ?? ((url, init) => fetch(url, init)),
 		};
 		if (!/^[a-z_]+$/.test(this.o.table)) throw new Error(`bad outbox table name ${this.o.table}`);
 		this.table = this.o.table;
+	}
+
+	get batchSize(): number {
+		return this.o.batchSize;
 	}
 
 	subscribe(fn: OutboxSubscriber<E>): () => void {

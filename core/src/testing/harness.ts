@@ -56,7 +56,11 @@ export interface Harness {
 	mod: CatalogModule;
 	app: Hono<AppEnv>;
 	/** A signed request through the real app (as the edge would send it). */
-	call(method: string, path: string, init?: { body?: unknown; caller?: Caller; headers?: Record<string, string> }): Promise<Response>;
+	call(
+		method: string,
+		path: string,
+		init?: { body?: unknown; caller?: Caller; headers?: Record<string, string> },
+	): Promise<Response>;
 	close(): Promise<void>;
 }
 
@@ -107,7 +111,12 @@ export async function json<T = unknown>(res: Response): Promise<T> {
 /** Is Redis reachable? Tests that need it skip (with a message) when it is not. */
 export async function redisAvailable(url = REDIS_URL): Promise<boolean> {
 	const { Redis } = await import("ioredis");
-	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
+	const redis = new Redis(url, {
+		lazyConnect: true,
+		maxRetriesPerRequest: 0,
+		connectTimeout: 500,
+		retryStrategy: () => null,
+	});
 	redis.on("error", () => {});
 	try {
 		await redis.connect();

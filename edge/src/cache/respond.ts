@@ -5,6 +5,8 @@ import { isFailure, load, type Produced } from "./layers";
 import { memory } from "./memory";
 import { catalogVersion } from "./version";
 
+const MAX_ALIAS_KEY = 1024;
+
 export interface Resolved {
 	/** Canonical path + query (no version): equal filters in any order share one entry. */
 	path: string;
@@ -34,6 +36,8 @@ export async function respondCached(
 	const key = `/v${version}${resolved.path}`;
 	const loaded = await load(c.env, c.executionCtx, key, () => resolved.produce(version));
 	if (isFailure(loaded)) return renderFailure(loaded.problem);
-	if (key !== rawKey) memory.set(rawKey, loaded.entry);
+	// Aliasing the URL as typed makes the next identical request skip validation; very long
+	// URLs are not worth a slot each.
+	if (key !== rawKey && rawKey.length <= MAX_ALIAS_KEY) memory.set(rawKey, loaded.entry);
 	return serveEntry(loaded.entry, request, loaded.layer);
 }

@@ -15,6 +15,9 @@ const PREFIX = "/api/admin/catalog";
 
 export const admin = new Hono<AppEnv>().all(`${PREFIX}/*`, requireAdmin, bufferBody(MAX_BODY), async (c) => {
 	const url = new URL(c.req.url);
+	// Dot segments are already resolved by the URL parser; encoded separators would let a path
+	// reach past /catalog/admin on a server that decodes before routing, so refuse them.
+	if (/%2f|%5c|%2e/i.test(url.pathname)) return apiProblem(400, "Encoded separators are not allowed in admin paths.");
 	const corePath = `/catalog/admin${url.pathname.slice(PREFIX.length)}${url.search}`;
 	const body = c.get("body");
 	const hasBody = body.byteLength > 0 && c.req.method !== "GET" && c.req.method !== "HEAD";

@@ -74,11 +74,13 @@ function Gallery({ product }: { product: Product }) {
 
 function Variants({ product }: { product: Product }) {
 	const optionNames = product.options.map((o) => o.name);
+	// With options the columns already name each variant; its title would repeat them.
+	const showTitle = optionNames.length === 0;
 	return (
 		<table>
 			<thead>
 				<tr>
-					<th>{product.variants.length > 1 ? "Option" : "Item"}</th>
+					{showTitle ? <th>Item</th> : null}
 					{optionNames.map((n) => (
 						<th>{n}</th>
 					))}
@@ -93,7 +95,7 @@ function Variants({ product }: { product: Product }) {
 					const was = price ? v.compareAtPrices.find((p) => p.currency === price.currency) : undefined;
 					return (
 						<tr>
-							<td>{v.title}</td>
+							{showTitle ? <td>{v.title}</td> : null}
 							{optionNames.map((n) => (
 								<td>{v.options[n] ?? "—"}</td>
 							))}
