@@ -256,7 +256,7 @@ export async function waitForHealthy(url, handle, timeoutMs) {
 	while (Date.now() < deadline) {
 		if (exited) throw new Error(`${handle.name} exited before ${url} became healthy`);
 		try {
-			const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+			const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
 			if (res.ok) return await res.json().catch(() => ({}));
 			last = `HTTP ${res.status}`;
 		} catch (err) {

@@ -24,6 +24,8 @@ export async function openCatalog(options: { url: string; imagesDir: string; mig
 	return { database, imagesDir: options.imagesDir, afterCommit: [] };
 }
 
+const OUTBOX_CHUNK = 500;
+
 export type EventData = CatalogEvent["data"];
 export type Emit = (type: CatalogEventType, data: EventData) => void;
 
@@ -46,18 +48,14 @@ export async function catalogWrite<T>(catalog: Catalog, fn: (tx: TxDb, emit: Emi
 				.returning({ version: catalogMeta.version });
 			if (!row) throw new Error("catalog_meta row is missing; run the migrations");
 			const occurredAt = nowIso();
-			await tx.insert(outbox).values(
-				pending.map((e) => {
-					const event: CatalogEvent = {
-						id: newId("evt"),
-						type: e.type,
-						occurredAt,
-						version: row.version,
-						data: e.data,
-					};
-					return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: occurredAt };
-				}),
-			);
+			const rows = pending.map((e) => {
+				const event: CatalogEvent = { id: newId("evt"), type: e.type, occurredAt, version: row.version, data: e.data };
+				return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: occurredAt };
+			});
+			// A seed emits thousands of events; SQLite caps the bound parameters of one statement.
+			for (let i = 0; i < rows.length; i += OUTBOX_CHUNK) {
+				await tx.insert(outbox).values(rows.slice(i, i + OUTBOX_CHUNK));
+			}
 		}
 		return value;
 	});

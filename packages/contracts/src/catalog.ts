@@ -223,22 +223,33 @@ const Prices = z
 	.max(10)
 	.refine((p) => new Set(p.map((m) => m.currency)).size === p.length, "one price per currency");
 
-export const VariantInput = z.object({
-	sku: z
-		.string()
-		.trim()
-		.min(1)
-		.max(64)
-		.regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ -"),
-	title: Title.optional(),
-	options: z.record(z.string().min(1).max(40), z.string().min(1).max(80)).default({}),
+const VariantFields = {
+	title: Title,
+	options: z.record(z.string().min(1).max(40), z.string().min(1).max(80)),
 	prices: Prices,
-	compareAtPrices: z.array(Money).max(10).default([]),
-	weightGrams: z.number().int().nonnegative().max(1_000_000).nullable().default(null),
-	inStock: z.boolean().default(true),
-});
+	compareAtPrices: z.array(Money).max(10),
+	weightGrams: z.number().int().nonnegative().max(1_000_000).nullable(),
+	inStock: z.boolean(),
+};
+export const VariantInput = z
+	.object({
+		sku: z
+			.string()
+			.trim()
+			.min(1)
+			.max(64)
+			.regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ -"),
+		title: VariantFields.title.optional(),
+		options: VariantFields.options.default({}),
+		prices: VariantFields.prices,
+		compareAtPrices: VariantFields.compareAtPrices.default([]),
+		weightGrams: VariantFields.weightGrams.default(null),
+		inStock: VariantFields.inStock.default(true),
+	})
+	.strict();
 export type VariantInput = z.infer<typeof VariantInput>;
-export const VariantPatch = VariantInput.omit({ sku: true }).partial().strict();
+// Built from the bare fields: defaults in a patch would silently reset what was not sent.
+export const VariantPatch = z.object(VariantFields).partial().strict();
 export type VariantPatch = z.infer<typeof VariantPatch>;
 
 export const ProductInput = z
