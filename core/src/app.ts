@@ -22,7 +22,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
 	const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: payloadTooLarge(MAX_IMAGE_BODY_BYTES) });
-	app.use("*", (c, next) => (IMAGE_UPLOAD.test(c.req.path) ? large(c, next) : small(c, next)));
+	app.use("*", (c, next) => {
+		const method = c.req.method;
+		if (method === "GET" || method === "HEAD") return next();
+		return IMAGE_UPLOAD.test(c.req.path) ? large(c, next) : small(c, next);
+	});
 	app.use("*", requireSignature(deps.secret));
 
 	app.route("/catalog", catalogRoutes(deps.catalog));

@@ -1,46 +1,17 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { freePort, waitForHealthy } from "../../scripts/lib/stack.mjs";
 
 // Runs in Node before the workerd tests: a real core on a temporary catalog, on a free port,
 // with a secret made for this run. Nothing here is mocked; the edge talks HTTP to this process.
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const bun = join(repo, "node_modules/.bin/bun");
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			server.close(() =>
-				typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-			);
-		});
-	});
-}
-
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`core exited with ${child.exitCode} before it was healthy`);
-		try {
-			const res = await fetch(url);
-			if (res.ok) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`core not healthy at ${url} after ${timeoutMs} ms`);
-}
 
 export default async function setup(project: TestProject) {
 	const dataDir = mkdtempSync(join(tmpdir(), "bazaar-edge-test-"));
@@ -71,7 +42,8 @@ export default async function setup(project: TestProject) {
 	const core = spawn(bun, ["core/src/main.ts"], { cwd: repo, env, stdio: ["ignore", log, log] });
 	const coreUrl = `http://127.0.0.1:${port}`;
 	try {
-		await waitHealthy(`${coreUrl}/healthz`, core, 30_000);
+		const exited = new Promise((resolve) => core.once("exit", resolve));
+		await waitForHealthy(`${coreUrl}/healthz`, { name: "core", exited }, 30_000);
 	} catch (err) {
 		core.kill("SIGKILL");
 		if (typeof log === "number") console.error(readFileSync(logPath, "utf8").slice(-4000));

@@ -6,7 +6,6 @@ import {
 	ProductInput,
 	ProductPatch,
 	parseProductQuery,
-	productQueryToParams,
 	Slug,
 	VariantInput,
 	VariantPatch,
@@ -46,18 +45,23 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 		return parsed.data;
 	};
 
+	// Keyed by the query string as sent (the edge sends it canonical): a hit skips parsing, and
+	// a query that fails validation throws inside the build, so it is never cached.
+	const rawQuery = (url: string) => {
+		const at = url.indexOf("?");
+		return at === -1 ? "" : url.slice(at + 1);
+	};
+
 	app.get("/products", async (c) => {
-		const q = query(c.req.url);
-		const entry = await cache.get(`list?${productQueryToParams(q)}`, async () =>
-			JSON.stringify(await listProducts(catalog, q)),
+		const entry = await cache.get(`list?${rawQuery(c.req.url)}`, async () =>
+			JSON.stringify(await listProducts(catalog, query(c.req.url))),
 		);
 		return cachedResponse(c, entry);
 	});
 
 	app.get("/search", async (c) => {
-		const q = query(c.req.url);
-		const entry = await cache.get(`search?${productQueryToParams(q)}`, async () =>
-			JSON.stringify(await searchProducts(catalog, q)),
+		const entry = await cache.get(`search?${rawQuery(c.req.url)}`, async () =>
+			JSON.stringify(await searchProducts(catalog, query(c.req.url))),
 		);
 		return cachedResponse(c, entry);
 	});

@@ -12,7 +12,8 @@ import { LRUCache } from "lru-cache";
 // anything pub/sub dropped.
 
 export interface CachedBody {
-	body: string;
+	/** UTF-8 bytes, encoded once: a string body would be re-encoded on every response. */
+	body: Uint8Array;
 	etag: string;
 }
 
@@ -31,6 +32,8 @@ export interface VersionedCacheOptions {
 	versionCheckMs?: number;
 }
 
+const encoder = new TextEncoder();
+
 export class VersionedCache {
 	version = -1;
 	readonly stats = { memory: 0, redis: 0, origin: 0 };
@@ -44,7 +47,7 @@ export class VersionedCache {
 		this.lru = new LRUCache<string, CachedBody>({
 			max: options.maxEntries ?? 10_000,
 			maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-			sizeCalculation: (v) => v.body.length + v.etag.length + 64,
+			sizeCalculation: (v) => v.body.byteLength + v.etag.length + 64,
 			ttl: options.ttlMs ?? 5 * 60_000,
 		});
 		this.redis = options.redis ?? null;
@@ -125,12 +128,12 @@ export class VersionedCache {
 				return stored;
 			}
 		}
-		const body = await build();
-		const value = { body, etag: etagOf(body) };
+		const text = await build();
+		const value = { body: encoder.encode(text), etag: etagOf(text) };
 		this.stats.origin++;
 		said("origin");
 		if (this.redis) {
-			this.redis.set(fullKey, `${value.etag}\n${body}`, "EX", this.redisTtl).catch(() => {
+			this.redis.set(fullKey, `${value.etag}\n${text}`, "EX", this.redisTtl).catch(() => {
 				// Redis is optional; its 'error' listener logs outages.
 			});
 		}
@@ -142,7 +145,7 @@ export class VersionedCache {
 			const raw = await (this.redis as Redis).get(fullKey);
 			if (!raw) return null;
 			const cut = raw.indexOf("\n");
-			return cut > 0 ? { etag: raw.slice(0, cut), body: raw.slice(cut + 1) } : null;
+			return cut > 0 ? { etag: raw.slice(0, cut), body: encoder.encode(raw.slice(cut + 1)) } : null;
 		} catch {
 			return null;
 		}

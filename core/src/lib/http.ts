@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { etagMatches } from "./cache";
 import { isUniqueViolation, ServiceError, ValidationError } from "./errors";
+import { nodeSignatureCrypto } from "./signature-crypto";
 
 // HTTP plumbing shared by every core module: who is calling (signature), what they may do
 // (roles), how a body is read, how errors become RFC 9457 problems, how cached bytes are sent.
@@ -33,7 +34,14 @@ export function requireSignature(secret: string): MiddlewareHandler<AppEnv> {
 	return async (c, next) => {
 		const method = c.req.method;
 		const body = method === "GET" || method === "HEAD" ? EMPTY : new Uint8Array(await c.req.arrayBuffer());
-		const result = await verify({ secret, method, path: signedPath(c.req.url), headers: c.req.raw.headers, body });
+		const result = await verify({
+			secret,
+			method,
+			path: signedPath(c.req.url),
+			headers: c.req.raw.headers,
+			body,
+			crypto: nodeSignatureCrypto,
+		});
 		if (!result.ok) {
 			return problemResponse(problem(401, `The request is not signed correctly (${result.reason}).`), {
 				"www-authenticate": 'Bazaar-HMAC realm="core"',
@@ -83,7 +91,7 @@ export function jsonResponse(value: unknown, status = 200, headers?: HeadersInit
 }
 
 /** Sends cached bytes, or 304 when the client already holds them. */
-export function cachedResponse(c: Context, entry: { body: string; etag: string; source?: string }): Response {
+export function cachedResponse(c: Context, entry: { body: Uint8Array; etag: string; source?: string }): Response {
 	const headers: Record<string, string> = {
 		etag: entry.etag,
 		// The edge keys on the catalog version and revalidates with the ETag.
@@ -92,7 +100,7 @@ export function cachedResponse(c: Context, entry: { body: string; etag: string; 
 	if (entry.source) headers["x-cache"] = entry.source;
 	if (etagMatches(c.req.header("if-none-match"), entry.etag)) return new Response(null, { status: 304, headers });
 	headers["content-type"] = "application/json; charset=utf-8";
-	return new Response(entry.body, { status: 200, headers });
+	return new Response(entry.body as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }
 
 /** The one place errors become responses. */

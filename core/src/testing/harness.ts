@@ -23,9 +23,10 @@ export function tempDir(prefix = "bazaar-core-"): string {
 	dirs.push(dir);
 	return dir;
 }
-process.on("exit", () => {
-	for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+/** Called once after the whole run (bunfig.toml preloads testing/cleanup.ts). */
+export function removeTempDirs(): void {
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 interface Template {
 	dir: string;
@@ -95,6 +96,7 @@ export async function harness(
 		},
 		async close() {
 			await mod.stop();
+			rmSync(dir, { recursive: true, force: true });
 		},
 	};
 }

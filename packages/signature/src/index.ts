@@ -21,6 +21,25 @@ export interface Caller {
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
+/**
+ * The two primitives signing needs. WebCrypto (the default) runs everywhere, including workerd;
+ * a runtime with a faster synchronous HMAC (node:crypto in Bun: ~4 µs against ~45 µs for
+ * subtle.verify) passes its own, since every core request pays for one verification.
+ */
+export interface SignatureCrypto {
+	hmacSha256(secret: string, data: string): Uint8Array | Promise<Uint8Array>;
+	sha256Hex(bytes: Uint8Array): string | Promise<string>;
+}
+
+export const webCrypto: SignatureCrypto = {
+	async hmacSha256(secret, data) {
+		return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(data)));
+	},
+	async sha256Hex(bytes) {
+		return toHex(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+	},
+};
+
 function hmacKey(secret: string): Promise<CryptoKey> {
 	let key = keys.get(secret);
 	if (!key) {
@@ -33,27 +52,39 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 	return key;
 }
 
-function toHex(buf: ArrayBuffer): string {
-	const bytes = new Uint8Array(buf);
+function toHex(buf: ArrayBuffer | Uint8Array): string {
+	const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
 	let out = "";
 	for (const b of bytes) out += b.toString(16).padStart(2, "0");
 	return out;
 }
 
-function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
+function fromHex(hex: string): Uint8Array | null {
 	if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;
-	const out = new Uint8Array(new ArrayBuffer(hex.length / 2));
+	const out = new Uint8Array(hex.length / 2);
 	for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
 	return out;
 }
 
 const EMPTY_BODY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-export async function bodyHash(body: ArrayBuffer | Uint8Array | string | null | undefined): Promise<string> {
+export async function bodyHash(
+	body: ArrayBuffer | Uint8Array | string | null | undefined,
+	impl: SignatureCrypto = webCrypto,
+): Promise<string> {
 	if (body == null) return EMPTY_BODY_HASH;
-	const bytes = typeof body === "string" ? encoder.encode(body) : body;
+	const bytes =
+		typeof body === "string" ? encoder.encode(body) : body instanceof Uint8Array ? body : new Uint8Array(body);
 	if (bytes.byteLength === 0) return EMPTY_BODY_HASH;
-	return toHex(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+	return impl.sha256Hex(bytes);
+}
+
+/** Compares in time independent of where the first difference is. */
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	let diff = 0;
+	for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+	return diff === 0;
 }
 
 function canonical(method: string, pathAndQuery: string, hash: string, caller: Caller, timestamp: string): string {
@@ -68,14 +99,16 @@ export interface SignInput {
 	body?: ArrayBuffer | Uint8Array | string | null;
 	caller?: Caller;
 	now?: number;
+	crypto?: SignatureCrypto;
 }
 
 /** Headers to add to an edge → core request. */
 export async function sign(input: SignInput): Promise<Record<string, string>> {
 	const caller = input.caller ?? { user: "", roles: [] };
 	const timestamp = String(Math.floor((input.now ?? Date.now()) / 1000));
-	const data = canonical(input.method, input.path, await bodyHash(input.body), caller, timestamp);
-	const mac = await crypto.subtle.sign("HMAC", await hmacKey(input.secret), encoder.encode(data));
+	const impl = input.crypto ?? webCrypto;
+	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), caller, timestamp);
+	const mac = await impl.hmacSha256(input.secret, data);
 	return {
 		[HEADER.timestamp]: timestamp,
 		[HEADER.user]: caller.user,
@@ -93,6 +126,7 @@ export interface VerifyInput {
 	headers: Headers;
 	body?: ArrayBuffer | Uint8Array | string | null;
 	now?: number;
+	crypto?: SignatureCrypto;
 }
 
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
@@ -109,8 +143,8 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
 		user: input.headers.get(HEADER.user) ?? "",
 		roles: rolesHeader ? rolesHeader.split(",") : [],
 	};
-	const data = canonical(input.method, input.path, await bodyHash(input.body), caller, timestamp);
-	// subtle.verify compares in constant time.
-	const ok = await crypto.subtle.verify("HMAC", await hmacKey(input.secret), mac, encoder.encode(data));
+	const impl = input.crypto ?? webCrypto;
+	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), caller, timestamp);
+	const ok = constantTimeEqual(mac, await impl.hmacSha256(input.secret, data));
 	return ok ? { ok: true, caller } : { ok: false, reason: "bad signature" };
 }
