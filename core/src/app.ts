@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
 import { catalogRoutes } from "./catalog/routes";
 import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "./lib/http";
@@ -33,4 +34,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.notFound(notFound);
 	app.onError(onError);
 	return app;
+}
+
+/** What Bun.serve calls: cached catalog reads straight from memory, everything else through the app. */
+export function createFetch(deps: AppDeps): (req: Request) => Response | Promise<Response> {
+	const app = createApp(deps);
+	const hot = catalogHotRead(deps.catalog.cache, deps.secret);
+	return (req) => hot(req) ?? app.fetch(req);
 }

@@ -1,4 +1,4 @@
-import { createApp, MAX_IMAGE_BODY_BYTES } from "./app";
+import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
 import { createCatalogModule } from "./catalog/module";
 import { loadConfig } from "./config";
 
@@ -12,14 +12,14 @@ const catalog = await createCatalogModule({
 	edge: config.edgeUrl ? { url: config.edgeUrl, secret: config.signingSecret } : null,
 });
 catalog.start();
-const app = createApp({ secret: config.signingSecret, catalog });
+const fetch = createFetch({ secret: config.signingSecret, catalog });
 
 const server = Bun.serve({
 	port: config.port,
 	hostname: "0.0.0.0",
 	// Above the largest route limit so bodyLimit, not the socket, answers with a 413 problem.
 	maxRequestBodySize: MAX_IMAGE_BODY_BYTES + 1024 * 1024,
-	fetch: app.fetch,
+	fetch,
 });
 console.log(
 	`core listening on http://127.0.0.1:${server.port} (catalog ${config.catalogDbUrl}${config.redisUrl ? `, redis ${config.redisUrl}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,

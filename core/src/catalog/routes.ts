@@ -25,6 +25,7 @@ import { imagePath } from "./image-store";
 import { listCategories } from "./list-categories";
 import { listProducts } from "./list-products";
 import type { CatalogModule } from "./module";
+import { queryOf, readKey } from "./read-keys";
 import { searchProducts } from "./search-products";
 import { updateCategory } from "./update-category";
 import { updateProduct } from "./update-product";
@@ -45,22 +46,16 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 		return parsed.data;
 	};
 
-	// Keyed by the query string as sent (the edge sends it canonical): a hit skips parsing, and
-	// a query that fails validation throws inside the build, so it is never cached.
-	const rawQuery = (url: string) => {
-		const at = url.indexOf("?");
-		return at === -1 ? "" : url.slice(at + 1);
-	};
-
+	// A query that fails validation throws inside the build, so it is never cached.
 	app.get("/products", async (c) => {
-		const entry = await cache.get(`list?${rawQuery(c.req.url)}`, async () =>
+		const entry = await cache.get(readKey.list(queryOf(c.req.url)), async () =>
 			JSON.stringify(await listProducts(catalog, query(c.req.url))),
 		);
 		return cachedResponse(c, entry);
 	});
 
 	app.get("/search", async (c) => {
-		const entry = await cache.get(`search?${rawQuery(c.req.url)}`, async () =>
+		const entry = await cache.get(readKey.search(queryOf(c.req.url)), async () =>
 			JSON.stringify(await searchProducts(catalog, query(c.req.url))),
 		);
 		return cachedResponse(c, entry);
@@ -70,12 +65,14 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 		const slug = c.req.param("slug");
 		// A string that cannot be a slug names no product: 404, like any unknown one.
 		if (!Slug.safeParse(slug).success) throw new NotFoundError(`Product "${slug.slice(0, 80)}"`);
-		const entry = await cache.get(`product:${slug}`, async () => JSON.stringify(await getProductBySlug(catalog, slug)));
+		const entry = await cache.get(readKey.product(slug), async () =>
+			JSON.stringify(await getProductBySlug(catalog, slug)),
+		);
 		return cachedResponse(c, entry);
 	});
 
 	app.get("/categories", async (c) => {
-		const entry = await cache.get("categories", async () => JSON.stringify(await listCategories(catalog)));
+		const entry = await cache.get(readKey.categories(), async () => JSON.stringify(await listCategories(catalog)));
 		return cachedResponse(c, entry);
 	});
 

@@ -81,6 +81,14 @@ export class VersionedCache {
 		this.timer = null;
 	}
 
+	/** The first-level entry for `key` at the current version, if there is one; no I/O. */
+	peek(key: string): CachedBody | undefined {
+		if (this.version < 0) return undefined;
+		const hit = this.lru.get(`bazaar:${this.options.namespace}:v${this.version}:${key}`);
+		if (hit) this.stats.memory++;
+		return hit;
+	}
+
 	/**
 	 * The cached bytes for `key` at the current version, building them with `build` on a miss.
 	 * Concurrent misses on one key share one build. A failing build is not cached.

@@ -3,9 +3,9 @@ import { type Caller, verify } from "@bazaar/signature";
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { etagMatches } from "./cache";
+import { type CachedBody, etagMatches } from "./cache";
 import { isUniqueViolation, ServiceError, ValidationError } from "./errors";
-import { nodeSignatureCrypto } from "./signature-crypto";
+import { bunSignatureCrypto } from "./signature-crypto";
 
 // HTTP plumbing shared by every core module: who is calling (signature), what they may do
 // (roles), how a body is read, how errors become RFC 9457 problems, how cached bytes are sent.
@@ -40,7 +40,7 @@ export function requireSignature(secret: string): MiddlewareHandler<AppEnv> {
 			path: signedPath(c.req.url),
 			headers: c.req.raw.headers,
 			body,
-			crypto: nodeSignatureCrypto,
+			crypto: bunSignatureCrypto,
 		});
 		if (!result.ok) {
 			return problemResponse(problem(401, `The request is not signed correctly (${result.reason}).`), {
@@ -91,14 +91,22 @@ export function jsonResponse(value: unknown, status = 200, headers?: HeadersInit
 }
 
 /** Sends cached bytes, or 304 when the client already holds them. */
-export function cachedResponse(c: Context, entry: { body: Uint8Array; etag: string; source?: string }): Response {
+export function cachedResponse(c: Context, entry: CachedBody & { source?: string }): Response {
+	return cachedBytesResponse(c.req.header("if-none-match"), entry, entry.source);
+}
+
+export function cachedBytesResponse(
+	ifNoneMatch: string | null | undefined,
+	entry: CachedBody,
+	source?: string,
+): Response {
 	const headers: Record<string, string> = {
 		etag: entry.etag,
 		// The edge keys on the catalog version and revalidates with the ETag.
 		"cache-control": "no-cache",
 	};
-	if (entry.source) headers["x-cache"] = entry.source;
-	if (etagMatches(c.req.header("if-none-match"), entry.etag)) return new Response(null, { status: 304, headers });
+	if (source) headers["x-cache"] = source;
+	if (etagMatches(ifNoneMatch, entry.etag)) return new Response(null, { status: 304, headers });
 	headers["content-type"] = "application/json; charset=utf-8";
 	return new Response(entry.body as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }

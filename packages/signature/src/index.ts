@@ -27,13 +27,14 @@ const keys = new Map<string, Promise<CryptoKey>>();
  * subtle.verify) passes its own, since every core request pays for one verification.
  */
 export interface SignatureCrypto {
-	hmacSha256(secret: string, data: string): Uint8Array | Promise<Uint8Array>;
+	/** HMAC-SHA-256 of `data`, lowercase hex. */
+	hmacSha256Hex(secret: string, data: string): string | Promise<string>;
 	sha256Hex(bytes: Uint8Array): string | Promise<string>;
 }
 
 export const webCrypto: SignatureCrypto = {
-	async hmacSha256(secret, data) {
-		return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(data)));
+	async hmacSha256Hex(secret, data) {
+		return toHex(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(data)));
 	},
 	async sha256Hex(bytes) {
 		return toHex(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
@@ -59,13 +60,6 @@ function toHex(buf: ArrayBuffer | Uint8Array): string {
 	return out;
 }
 
-function fromHex(hex: string): Uint8Array | null {
-	if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;
-	const out = new Uint8Array(hex.length / 2);
-	for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-	return out;
-}
-
 const EMPTY_BODY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 export async function bodyHash(
@@ -80,10 +74,10 @@ export async function bodyHash(
 }
 
 /** Compares in time independent of where the first difference is. */
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+function constantTimeEqual(a: string, b: string): boolean {
 	if (a.length !== b.length) return false;
 	let diff = 0;
-	for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+	for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
 	return diff === 0;
 }
 
@@ -108,12 +102,12 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
 	const timestamp = String(Math.floor((input.now ?? Date.now()) / 1000));
 	const impl = input.crypto ?? webCrypto;
 	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), caller, timestamp);
-	const mac = await impl.hmacSha256(input.secret, data);
+	const mac = await impl.hmacSha256Hex(input.secret, data);
 	return {
 		[HEADER.timestamp]: timestamp,
 		[HEADER.user]: caller.user,
 		[HEADER.roles]: caller.roles.join(","),
-		[HEADER.signature]: `v1=${toHex(mac)}`,
+		[HEADER.signature]: `v1=${mac}`,
 	};
 }
 
@@ -129,22 +123,50 @@ export interface VerifyInput {
 	crypto?: SignatureCrypto;
 }
 
-export async function verify(input: VerifyInput): Promise<VerifyResult> {
+type Prepared = { ok: false; reason: string } | { ok: true; caller: Caller; mac: string; timestamp: string };
+
+/** The checks that need no hashing: presence, form and age of the signature headers. */
+function prepare(input: VerifyInput): Prepared {
 	const signature = input.headers.get(HEADER.signature);
 	const timestamp = input.headers.get(HEADER.timestamp);
 	if (!signature || !timestamp) return { ok: false, reason: "missing signature" };
 	if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "malformed timestamp" };
 	const age = Math.abs((input.now ?? Date.now()) / 1000 - Number(timestamp));
 	if (age > MAX_SKEW_SECONDS) return { ok: false, reason: "stale signature" };
-	const mac = signature.startsWith("v1=") ? fromHex(signature.slice(3)) : null;
-	if (!mac) return { ok: false, reason: "malformed signature" };
+	const mac = signature.startsWith("v1=") ? signature.slice(3) : "";
+	if (!/^[0-9a-f]{64}$/.test(mac)) return { ok: false, reason: "malformed signature" };
 	const rolesHeader = input.headers.get(HEADER.roles) ?? "";
 	const caller: Caller = {
 		user: input.headers.get(HEADER.user) ?? "",
 		roles: rolesHeader ? rolesHeader.split(",") : [],
 	};
+	return { ok: true, caller, mac, timestamp };
+}
+
+export async function verify(input: VerifyInput): Promise<VerifyResult> {
+	const p = prepare(input);
+	if (!p.ok) return p;
 	const impl = input.crypto ?? webCrypto;
-	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), caller, timestamp);
-	const ok = constantTimeEqual(mac, await impl.hmacSha256(input.secret, data));
-	return ok ? { ok: true, caller } : { ok: false, reason: "bad signature" };
+	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), p.caller, p.timestamp);
+	const ok = constantTimeEqual(p.mac, await impl.hmacSha256Hex(input.secret, data));
+	return ok ? { ok: true, caller: p.caller } : { ok: false, reason: "bad signature" };
+}
+
+/** A provider whose HMAC answers at once (Bun's native hasher). */
+export interface SyncSignatureCrypto extends SignatureCrypto {
+	hmacSha256Hex(secret: string, data: string): string;
+}
+
+/**
+ * Verifies a bodiless request (GET/HEAD) without a single await, for a read path that answers
+ * from memory synchronously.
+ */
+export function verifyBodilessSync(
+	input: Omit<VerifyInput, "body" | "crypto"> & { crypto: SyncSignatureCrypto },
+): VerifyResult {
+	const p = prepare(input);
+	if (!p.ok) return p;
+	const data = canonical(input.method, input.path, EMPTY_BODY_HASH, p.caller, p.timestamp);
+	const ok = constantTimeEqual(p.mac, input.crypto.hmacSha256Hex(input.secret, data));
+	return ok ? { ok: true, caller: p.caller } : { ok: false, reason: "bad signature" };
 }
