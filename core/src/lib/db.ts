@@ -57,10 +57,37 @@ export interface WriteOptions {
  * busy timeout) is retried with jittered exponential backoff; every other error rolls back and
  * propagates.
  */
-export async function writeTransaction<T>(
+// One writer at a time per client, in this process. The local libSQL driver waits for a lock
+// synchronously: a write on one connection while another connection of the same process holds a
+// write transaction blocks the whole event loop for the busy timeout, during which the holder
+// cannot finish, and then fails with SQLITE_BUSY. (client.transaction() takes the client's
+// connection and later statements open a new one.) So every write through a client queues here;
+// SQLite's busy timeout then only ever waits for other processes. Not re-entrant: never call
+// writeTransaction or withWriteLock from inside one on the same client.
+const tails = new WeakMap<Client, Promise<unknown>>();
+
+export function withWriteLock<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+	const previous = tails.get(client) ?? Promise.resolve();
+	const run = previous.then(fn, fn);
+	tails.set(
+		client,
+		run.catch(() => undefined),
+	);
+	return run;
+}
+
+export function writeTransaction<T>(
 	client: Client,
 	fn: (tx: TxDb) => Promise<T>,
 	options: WriteOptions = {},
+): Promise<T> {
+	return withWriteLock(client, () => writeTransactionUnlocked(client, fn, options));
+}
+
+async function writeTransactionUnlocked<T>(
+	client: Client,
+	fn: (tx: TxDb) => Promise<T>,
+	options: WriteOptions,
 ): Promise<T> {
 	const attempts = options.attempts ?? 8;
 	for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,6 @@
 import { type Caller, sign } from "@bazaar/signature";
-import type { Client } from "@libsql/client";
+import type { Client, InStatement } from "@libsql/client";
+import { withWriteLock } from "./db";
 import type { PubSub } from "./pubsub";
 
 // Drains a module's transactional outbox (rows written in the same transaction as the change
@@ -86,11 +87,16 @@ export class OutboxRelay<E = unknown> {
 		return () => this.subscribers.delete(fn);
 	}
 
+	/** Writes queue behind the module's own write transactions on this client (see lib/db). */
+	private write(stmt: InStatement) {
+		return withWriteLock(this.o.client, () => this.o.client.execute(stmt));
+	}
+
 	/** Tells local subscribers and other instances about new rows. Returns how many. */
 	async publishPending(): Promise<number> {
 		const now = new Date().toISOString();
 		// Claiming by UPDATE … RETURNING is atomic: concurrent callers get disjoint rows.
-		const res = await this.o.client.execute({
+		const res = await this.write({
 			sql: `UPDATE ${this.table} SET published_at = ?${this.o.push ? "" : ", delivered_at = ?"}
 				WHERE seq IN (SELECT seq FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT ?)
 				RETURNING seq, payload`,
@@ -116,7 +122,7 @@ export class OutboxRelay<E = unknown> {
 		const push = this.o.push;
 		if (!push) return 0;
 		const now = Date.now();
-		const claimed = await this.o.client.execute({
+		const claimed = await this.write({
 			sql: `UPDATE ${this.table} SET lease_until = ?, attempts = attempts + 1
 				WHERE seq IN (
 					SELECT seq FROM ${this.table} WHERE delivered_at IS NULL AND lease_until < ? ORDER BY seq LIMIT ?
@@ -149,14 +155,14 @@ export class OutboxRelay<E = unknown> {
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			// Release the lease so the retry (ours or another instance's) can take the rows.
-			await this.o.client.execute({
+			await this.write({
 				sql: `UPDATE ${this.table} SET lease_until = 0, last_error = ? WHERE seq IN (${placeholders})`,
 				args: [message.slice(0, 500), ...seqs],
 			});
 			this.stats.failedPushes++;
 			throw err;
 		}
-		await this.o.client.execute({
+		await this.write({
 			sql: `UPDATE ${this.table} SET delivered_at = ?, last_error = NULL WHERE seq IN (${placeholders})`,
 			args: [new Date().toISOString(), ...seqs],
 		});
@@ -231,7 +237,7 @@ export class OutboxRelay<E = unknown> {
 		const now = Date.now();
 		if (now - this.lastPruneAt < 60_000) return;
 		this.lastPruneAt = now;
-		await this.o.client.execute({
+		await this.write({
 			sql: `DELETE FROM ${this.table} WHERE delivered_at IS NOT NULL AND published_at IS NOT NULL AND delivered_at < ?`,
 			args: [new Date(now - this.o.retainMs).toISOString()],
 		});

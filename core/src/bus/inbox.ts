@@ -1,0 +1,49 @@
+import type { Client } from "@libsql/client";
+import type { TxDb } from "../lib/db";
+import { busInbox } from "./schema";
+import { lockedWriteTransaction } from "./write-lock";
+
+export type HandleOnceResult<T> = { applied: true; result: T } | { applied: false };
+
+export interface HandleOnceOptions {
+	/**
+	 * Who applies it; defaults to "default". Give each consumer group its own name when several
+	 * groups that consume the same event share one database.
+	 */
+	consumer?: string;
+}
+
+/**
+ * Applies `fn` at most once per event id (idempotent consumer): the inbox row and the change
+ * `fn` makes commit together in the CONSUMER's own database, or neither does. A redelivered
+ * event finds its id in the inbox and changes nothing; the bus then simply acknowledges it.
+ * `fn` may also `emit()` follow-up events in the same transaction.
+ */
+export async function handleOnce<T>(
+	db: Client | { client: Client },
+	eventId: string,
+	fn: (tx: TxDb) => Promise<T>,
+	options: HandleOnceOptions = {},
+): Promise<HandleOnceResult<T>> {
+	const client = "client" in db ? db.client : db;
+	const consumer = options.consumer ?? "default";
+	return lockedWriteTransaction(client, async (tx) => {
+		const claimed = await tx
+			.insert(busInbox)
+			.values({ consumer, eventId, processedAt: new Date().toISOString() })
+			.onConflictDoNothing()
+			.returning({ eventId: busInbox.eventId });
+		if (claimed.length === 0) return { applied: false } as const;
+		return { applied: true, result: await fn(tx) } as const;
+	});
+}
+
+/** Whether the consumer already applied the event (tests, admin). */
+export async function wasHandled(db: Client | { client: Client }, eventId: string, consumer = "default") {
+	const client = "client" in db ? db.client : db;
+	const res = await client.execute({
+		sql: "SELECT 1 FROM bus_inbox WHERE consumer = ? AND event_id = ?",
+		args: [consumer, eventId],
+	});
+	return res.rows.length > 0;
+}

@@ -1,0 +1,421 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Client, createClient, type InStatement, type InValue, type Transaction } from "@libsql/client";
+import { isBusy } from "../lib/db";
+import {
+	type DeadLetter,
+	EventEnvelope,
+	type PendingEntry,
+	type PendingSummary,
+	SubscribeOptions,
+	type SubscribeOptions as SubscribeOptionsInput,
+} from "./contracts";
+import {
+	type Bus,
+	backoffDelay,
+	defaultConsumerName,
+	type EventHandler,
+	errorMessage,
+	GROUP_NAME,
+	runByKey,
+	type Subscription,
+	Waiter,
+} from "./transport";
+import { withWriteLock } from "./write-lock";
+
+// The embedded backend (no REDIS_URL): one bus database (`file:<DATA_DIR>/bus.db`) shared by
+// every process on the machine. It holds
+//   bus_log        — every published event once (unique by event id), in publish order;
+//   bus_groups     — per consumer group: the log position it has been handed up to (cursor);
+//   bus_deliveries — per group and event still being worked on: a lease held by one consumer
+//                    (state 'leased', lease_until), a scheduled retry ('retry', next_attempt_at)
+//                    or a dead letter ('dead'). A finished delivery's row is deleted.
+// A consumer claims work in one write transaction (expired leases and due retries first, then new
+// log rows past the cursor), so consumers in several processes never get the same event at once;
+// a consumer that dies stops renewing its leases and the events go to whoever claims next.
+// SQLite commits one writer at a time, so log sequence order is commit order and a cursor never
+// skips a row that commits later with a lower number.
+
+const SCHEMA = [
+	`CREATE TABLE IF NOT EXISTS bus_log (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id TEXT NOT NULL UNIQUE,
+		type TEXT NOT NULL,
+		key TEXT NOT NULL,
+		payload TEXT NOT NULL,
+		published_at INTEGER NOT NULL
+	)`,
+	"CREATE INDEX IF NOT EXISTS bus_log_published_idx ON bus_log (published_at)",
+	`CREATE TABLE IF NOT EXISTS bus_groups (
+		grp TEXT PRIMARY KEY,
+		cursor INTEGER NOT NULL DEFAULT 0,
+		types TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS bus_deliveries (
+		grp TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		state TEXT NOT NULL CHECK (state IN ('leased', 'retry', 'dead')),
+		attempts INTEGER NOT NULL DEFAULT 0,
+		consumer TEXT,
+		lease_until INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL DEFAULT 0,
+		delivered_at INTEGER,
+		last_error TEXT,
+		dead_at INTEGER,
+		PRIMARY KEY (grp, seq)
+	) WITHOUT ROWID`,
+	"CREATE INDEX IF NOT EXISTS bus_deliveries_state_idx ON bus_deliveries (grp, state, seq)",
+];
+
+export interface LibsqlBusOptions {
+	/** `file:<DATA_DIR>/bus.db`, or a libSQL server URL. */
+	url: string;
+	/** Log rows every group has moved past are deleted after this long. */
+	retainMs?: number;
+}
+
+interface Claimed {
+	seq: number;
+	attempts: number;
+	event: EventEnvelope;
+}
+
+export async function openLibsqlBus(options: LibsqlBusOptions): Promise<Bus> {
+	const local = options.url.startsWith("file:");
+	if (local) mkdirSync(dirname(options.url.slice("file:".length).split("?")[0] ?? "."), { recursive: true });
+	const client = createClient({ url: options.url, timeout: 5_000 });
+	if (local) {
+		await client.execute("PRAGMA journal_mode = WAL");
+		await client.execute("PRAGMA synchronous = NORMAL");
+	}
+	await client.batch(SCHEMA, "write");
+	return new LibsqlBus(client, options.retainMs ?? 7 * 24 * 3600_000);
+}
+
+class LibsqlBus implements Bus {
+	readonly backend = "libsql" as const;
+	private readonly subs: LibsqlConsumer[] = [];
+	private started = false;
+
+	constructor(
+		private readonly client: Client,
+		private readonly retainMs: number,
+	) {}
+
+	private writeBatch(stmts: InStatement[], mode: "write") {
+		return withWriteLock(this.client, () => this.client.batch(stmts, mode));
+	}
+
+	async publish(events: EventEnvelope[]): Promise<void> {
+		if (events.length === 0) return;
+		const now = Date.now();
+		await this.writeBatch(
+			events.map((e) => ({
+				sql: "INSERT INTO bus_log (id, type, key, payload, published_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+				args: [e.id, e.type, e.key, JSON.stringify(e), now],
+			})),
+			"write",
+		);
+		// Consumers in this process need not wait for their next poll.
+		for (const s of this.subs) s.wake();
+	}
+
+	subscribe(group: string, eventTypes: string[], handler: EventHandler, options: SubscribeOptionsInput = {}): void {
+		if (!GROUP_NAME.test(group)) throw new Error(`bad consumer group name ${group}`);
+		if (eventTypes.length === 0) throw new Error("subscribe to at least one event type");
+		const o = SubscribeOptions.parse(options);
+		const sub: Subscription = {
+			group,
+			eventTypes,
+			handler,
+			options: { ...o, consumer: o.consumer ?? defaultConsumerName() },
+		};
+		const consumer = new LibsqlConsumer(this.client, sub, this.retainMs);
+		this.subs.push(consumer);
+		if (this.started) void consumer.start();
+	}
+
+	async start(): Promise<void> {
+		this.started = true;
+		await Promise.all(this.subs.map((s) => s.start()));
+	}
+
+	async stop(): Promise<void> {
+		this.started = false;
+		await Promise.all(this.subs.map((s) => s.stop()));
+		this.client.close();
+	}
+
+	async pending(group: string): Promise<PendingSummary> {
+		const now = Date.now();
+		const rows = await this.client.execute({
+			sql: `SELECT d.seq, d.attempts, d.consumer, d.delivered_at, l.id, l.type FROM bus_deliveries d
+				JOIN bus_log l ON l.seq = d.seq WHERE d.grp = ? AND d.state != 'dead' ORDER BY d.seq LIMIT 1000`,
+			args: [group],
+		});
+		const entries: PendingEntry[] = rows.rows.map((r) => ({
+			group,
+			messageId: String(r.seq),
+			eventId: String(r.id),
+			type: String(r.type),
+			consumer: r.consumer === null ? null : String(r.consumer),
+			deliveries: Number(r.attempts),
+			idleMs: r.delivered_at === null ? null : now - Number(r.delivered_at),
+		}));
+		const g = await this.client.execute({ sql: "SELECT cursor, types FROM bus_groups WHERE grp = ?", args: [group] });
+		let lag: number | null = null;
+		const row = g.rows[0];
+		if (row) {
+			const filter = typeFilter(JSON.parse(String(row.types)) as string[]);
+			const res = await this.client.execute({
+				sql: `SELECT count(*) AS n FROM bus_log WHERE seq > ? AND (${filter.sql})`,
+				args: [Number(row.cursor), ...filter.args],
+			});
+			lag = Number(res.rows[0]?.n ?? 0);
+		}
+		return { group, pending: entries.length, lag, entries };
+	}
+
+	async deadLetters(group?: string): Promise<DeadLetter[]> {
+		const res = await this.client.execute({
+			sql: `SELECT d.grp, d.seq, d.attempts, d.last_error, d.dead_at, l.payload FROM bus_deliveries d
+				JOIN bus_log l ON l.seq = d.seq WHERE d.state = 'dead' ${group ? "AND d.grp = ?" : ""}
+				ORDER BY d.dead_at, d.seq LIMIT 1000`,
+			args: group ? [group] : [],
+		});
+		return res.rows.map((r) => ({
+			id: String(r.seq),
+			group: String(r.grp),
+			event: EventEnvelope.parse(JSON.parse(String(r.payload))),
+			deliveries: Number(r.attempts),
+			lastError: r.last_error === null ? null : String(r.last_error),
+			deadAt: new Date(Number(r.dead_at)).toISOString(),
+		}));
+	}
+
+	async replayDeadLetter(group: string, deadLetterId: string): Promise<boolean> {
+		const res = await write(this.client, {
+			sql: `UPDATE bus_deliveries SET state = 'retry', attempts = 0, next_attempt_at = 0, dead_at = NULL, consumer = NULL
+				WHERE grp = ? AND seq = ? AND state = 'dead'`,
+			args: [group, Number(deadLetterId)],
+		});
+		for (const s of this.subs) if (s.group === group) s.wake();
+		return res.rowsAffected > 0;
+	}
+}
+
+function typeFilter(patterns: string[]): { sql: string; args: InValue[] } {
+	const parts: string[] = [];
+	const args: InValue[] = [];
+	for (const p of patterns) {
+		// Types are [a-z0-9_.], none of them GLOB metacharacters.
+		parts.push(p.endsWith(".*") ? "type GLOB ?" : "type = ?");
+		args.push(p);
+	}
+	return { sql: parts.join(" OR "), args };
+}
+
+class LibsqlConsumer {
+	private running = false;
+	private loopDone: Promise<void> | null = null;
+	private readonly waiter = new Waiter();
+	private readonly inFlight = new Set<number>();
+	private lastPrune = 0;
+
+	constructor(
+		private readonly client: Client,
+		private readonly sub: Subscription,
+		private readonly retainMs: number,
+	) {}
+
+	get group(): string {
+		return this.sub.group;
+	}
+
+	wake(): void {
+		this.waiter.wake();
+	}
+
+	async start(): Promise<void> {
+		if (this.running) return;
+		await write(this.client, {
+			sql: `INSERT INTO bus_groups (grp, cursor, types, created_at) VALUES (?, 0, ?, ?)
+				ON CONFLICT (grp) DO UPDATE SET types = excluded.types`,
+			args: [this.sub.group, JSON.stringify(this.sub.eventTypes), Date.now()],
+		});
+		this.running = true;
+		this.loopDone = this.loop();
+	}
+
+	async stop(): Promise<void> {
+		this.running = false;
+		this.waiter.wake();
+		await this.loopDone;
+	}
+
+	private async loop(): Promise<void> {
+		const o = this.sub.options;
+		const heartbeat = setInterval(() => void this.renewLeases(), Math.max(20, Math.floor(o.idleTimeoutMs / 3)));
+		try {
+			while (this.running) {
+				let claimed: Claimed[] = [];
+				try {
+					claimed = await this.claim();
+					if (claimed.length > 0)
+						await runByKey(
+							claimed,
+							(c) => c.event.key,
+							(c) => this.deliver(c),
+						);
+					await this.prune();
+				} catch (err) {
+					console.error(`[bus:${this.sub.group}] claim failed:`, errorMessage(err));
+				}
+				if (claimed.length < o.batchSize && this.running) await this.waiter.wait(o.pollMs);
+			}
+		} finally {
+			clearInterval(heartbeat);
+		}
+	}
+
+	private async claim(): Promise<Claimed[]> {
+		const { group, eventTypes, options: o } = this.sub;
+		const filter = typeFilter(eventTypes);
+		return withWriteLock(this.client, () =>
+			rawWriteTransaction(this.client, async (tx) => {
+				const now = Date.now();
+				const leaseUntil = now + o.idleTimeoutMs;
+				// 1. Deliveries due again: retries whose backoff elapsed, leases a dead consumer let lapse.
+				const again = await tx.execute({
+					sql: `UPDATE bus_deliveries SET state = 'leased', consumer = ?, lease_until = ?, attempts = attempts + 1,
+						delivered_at = ?
+					WHERE grp = ? AND seq IN (
+						SELECT seq FROM bus_deliveries WHERE grp = ?
+							AND ((state = 'retry' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?))
+						ORDER BY seq LIMIT ?)
+					RETURNING seq, attempts`,
+					args: [o.consumer, leaseUntil, now, group, group, now, now, o.batchSize],
+				});
+				const rows = again.rows.map((r) => ({ seq: Number(r.seq), attempts: Number(r.attempts) }));
+				// 2. New events past the group's cursor.
+				const room = o.batchSize - rows.length;
+				if (room > 0) {
+					const fresh = await tx.execute({
+						sql: `INSERT INTO bus_deliveries (grp, seq, state, attempts, consumer, lease_until, delivered_at)
+						SELECT ?, seq, 'leased', 1, ?, ?, ? FROM bus_log
+						WHERE seq > (SELECT cursor FROM bus_groups WHERE grp = ?) AND (${filter.sql})
+						ORDER BY seq LIMIT ?
+						RETURNING seq, attempts`,
+						args: [group, o.consumer, leaseUntil, now, group, ...filter.args, room],
+					});
+					const seqs = fresh.rows.map((r) => Number(r.seq));
+					if (seqs.length > 0) {
+						await tx.execute({
+							sql: "UPDATE bus_groups SET cursor = ? WHERE grp = ?",
+							args: [Math.max(...seqs), group],
+						});
+						for (const seq of seqs) rows.push({ seq, attempts: 1 });
+					}
+				}
+				if (rows.length === 0) return [];
+				const payloads = await tx.execute({
+					sql: `SELECT seq, payload FROM bus_log WHERE seq IN (${rows.map(() => "?").join(", ")})`,
+					args: rows.map((r) => r.seq),
+				});
+				const bySeq = new Map(payloads.rows.map((r) => [Number(r.seq), String(r.payload)]));
+				return rows
+					.sort((a, b) => a.seq - b.seq)
+					.map((r) => ({ ...r, event: EventEnvelope.parse(JSON.parse(bySeq.get(r.seq) ?? "null")) }));
+			}),
+		);
+	}
+
+	private async deliver(c: Claimed): Promise<void> {
+		const o = this.sub.options;
+		// A lease that lapsed past the last allowed delivery (its consumers kept crashing) is dead
+		// without running the handler again.
+		if (c.attempts > o.maxDeliveries) {
+			await this.fail(c, "delivery limit reached (consumers crashed or timed out)");
+			return;
+		}
+		this.inFlight.add(c.seq);
+		try {
+			await this.sub.handler(c.event, { group: this.sub.group, deliveries: c.attempts, messageId: String(c.seq) });
+		} catch (err) {
+			this.inFlight.delete(c.seq);
+			await this.fail(c, errorMessage(err)).catch((e) =>
+				console.error(`[bus:${this.sub.group}] could not record failure:`, errorMessage(e)),
+			);
+			return;
+		}
+		this.inFlight.delete(c.seq);
+		// The acknowledgement: the handler's change is committed, the delivery is finished.
+		await write(this.client, {
+			sql: "DELETE FROM bus_deliveries WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'",
+			args: [this.sub.group, c.seq, o.consumer],
+		}).catch((err) => console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)));
+	}
+
+	private async fail(c: Claimed, message: string): Promise<void> {
+		const o = this.sub.options;
+		const now = Date.now();
+		const dead = c.attempts >= o.maxDeliveries;
+		if (dead)
+			console.warn(`[bus:${this.sub.group}] ${c.event.type} ${c.event.id} dead after ${c.attempts}: ${message}`);
+		await write(this.client, {
+			sql: dead
+				? `UPDATE bus_deliveries SET state = 'dead', dead_at = ?, last_error = ?
+					WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'`
+				: `UPDATE bus_deliveries SET state = 'retry', next_attempt_at = ?, last_error = ?
+					WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'`,
+			args: [dead ? now : now + backoffDelay(c.attempts, o), message, this.sub.group, c.seq, o.consumer],
+		});
+	}
+
+	/** Keeps the leases of long-running handlers, so only a dead consumer's events move on. */
+	private async renewLeases(): Promise<void> {
+		if (this.inFlight.size === 0) return;
+		const seqs = [...this.inFlight];
+		await write(this.client, {
+			sql: `UPDATE bus_deliveries SET lease_until = ? WHERE grp = ? AND consumer = ? AND state = 'leased'
+					AND seq IN (${seqs.map(() => "?").join(", ")})`,
+			args: [Date.now() + this.sub.options.idleTimeoutMs, this.sub.group, this.sub.options.consumer, ...seqs],
+		}).catch((err) => console.error(`[bus:${this.sub.group}] lease renewal failed:`, errorMessage(err)));
+	}
+
+	private async prune(): Promise<void> {
+		const now = Date.now();
+		if (now - this.lastPrune < 60_000) return;
+		this.lastPrune = now;
+		await write(this.client, {
+			sql: `DELETE FROM bus_log WHERE published_at < ?
+				AND seq <= (SELECT coalesce(min(cursor), 0) FROM bus_groups)
+				AND seq NOT IN (SELECT seq FROM bus_deliveries)`,
+			args: [now - this.retainMs],
+		});
+	}
+}
+
+/** lib/db's writeTransaction on the raw client: BEGIN IMMEDIATE, SQLITE_BUSY retried with backoff. */
+async function rawWriteTransaction<T>(client: Client, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		let tx: Transaction | undefined;
+		try {
+			tx = await client.transaction("write");
+			const result = await fn(tx);
+			await tx.commit();
+			return result;
+		} catch (err) {
+			if (tx && !tx.closed) await tx.rollback().catch(() => undefined);
+			if (!isBusy(err) || attempt >= 8) throw err;
+			await Bun.sleep(Math.min(1_000, 10 * 2 ** attempt) * (0.5 + Math.random()));
+		} finally {
+			tx?.close();
+		}
+	}
+}
+
+function write(client: Client, stmt: InStatement) {
+	return withWriteLock(client, () => client.execute(stmt));
+}

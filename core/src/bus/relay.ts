@@ -1,0 +1,163 @@
+import type { Client, InStatement } from "@libsql/client";
+import { EventEnvelope } from "./contracts";
+import { errorMessage, Waiter } from "./transport";
+import { withWriteLock } from "./write-lock";
+
+// Moves committed rows of one producer database's bus_outbox to the bus (at-least-once).
+// A batch is claimed with a lease (UPDATE … RETURNING, so relays of several instances sharing the
+// database get disjoint rows), published, and marked sent only after the transport accepted it.
+// A crash anywhere in between leaves the rows unsent: once the lease lapses, a relay publishes them
+// again. The transport drops a re-published id (libSQL always; Redis within its dedup window) and
+// consumers' inboxes absorb whatever still gets through twice.
+
+export interface BusRelayOptions {
+	/** The producer module's database client (the one its writeTransaction uses). */
+	client: Client;
+	/** Anything with the bus's publish(); the relay never needs more. */
+	bus: { publish(events: EventEnvelope[]): Promise<void> };
+	pollMs?: number;
+	batchSize?: number;
+	/** How long a claimed batch is reserved for this relay (a crash frees it after this). */
+	leaseMs?: number;
+	minBackoffMs?: number;
+	maxBackoffMs?: number;
+	/** Sent rows older than this are deleted. */
+	retainMs?: number;
+}
+
+export interface ClaimedBatch {
+	seqs: number[];
+	events: EventEnvelope[];
+}
+
+export class BusRelay {
+	private readonly o: Required<BusRelayOptions>;
+	private running = false;
+	private loopDone: Promise<void> | null = null;
+	private readonly waiter = new Waiter();
+	private backoffMs = 0;
+	private lastFailure: string | null = null;
+	private lastPrune = 0;
+	readonly stats = { sent: 0, failedPublishes: 0 };
+
+	constructor(options: BusRelayOptions) {
+		this.o = {
+			pollMs: 1_000,
+			batchSize: 200,
+			leaseMs: 30_000,
+			minBackoffMs: 250,
+			maxBackoffMs: 30_000,
+			retainMs: 24 * 3600_000,
+			...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as BusRelayOptions),
+		};
+	}
+
+	/** Takes up to batchSize unsent rows, oldest first, for this relay only (until the lease lapses). */
+	async claim(): Promise<ClaimedBatch> {
+		const now = Date.now();
+		const client = this.o.client;
+		const res = await withWriteLock(client, () =>
+			client.execute({
+				sql: `UPDATE bus_outbox SET lease_until = ?, attempts = attempts + 1
+				WHERE seq IN (SELECT seq FROM bus_outbox WHERE sent_at IS NULL AND lease_until < ? ORDER BY seq LIMIT ?)
+				RETURNING seq, payload`,
+				args: [now + this.o.leaseMs, now, this.o.batchSize],
+			}),
+		);
+		const rows = [...res.rows].sort((a, b) => Number(a.seq) - Number(b.seq));
+		return {
+			seqs: rows.map((r) => Number(r.seq)),
+			events: rows.map((r) => EventEnvelope.parse(JSON.parse(String(r.payload)))),
+		};
+	}
+
+	async markSent(batch: ClaimedBatch): Promise<void> {
+		await this.write({
+			sql: `UPDATE bus_outbox SET sent_at = ?, last_error = NULL WHERE seq IN (${batch.seqs.map(() => "?").join(", ")})`,
+			args: [Date.now(), ...batch.seqs],
+		});
+	}
+
+	async release(batch: ClaimedBatch, error: string): Promise<void> {
+		await this.write({
+			sql: `UPDATE bus_outbox SET lease_until = 0, last_error = ? WHERE seq IN (${batch.seqs.map(() => "?").join(", ")})`,
+			args: [error.slice(0, 500), ...batch.seqs],
+		});
+	}
+
+	/** Sends one batch. Returns how many the transport accepted; throws if it refused. */
+	async relayOnce(): Promise<number> {
+		const batch = await this.claim();
+		if (batch.seqs.length === 0) return 0;
+		try {
+			await this.o.bus.publish(batch.events);
+		} catch (err) {
+			this.stats.failedPublishes++;
+			await this.release(batch, errorMessage(err)).catch(() => undefined);
+			throw err;
+		}
+		await this.markSent(batch);
+		this.stats.sent += batch.seqs.length;
+		return batch.seqs.length;
+	}
+
+	private write(stmt: InStatement) {
+		return withWriteLock(this.o.client, () => this.o.client.execute(stmt));
+	}
+
+	/** Rows still to go out. */
+	async unsent(): Promise<number> {
+		const res = await this.o.client.execute("SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL");
+		return Number(res.rows[0]?.n ?? 0);
+	}
+
+	/** Call after committing a transaction that emitted events, to send them now. */
+	kick(): void {
+		// While backing off (transport down) commits must not turn into a retry storm.
+		if (this.backoffMs === 0) this.waiter.wake();
+	}
+
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.loopDone = this.loop();
+	}
+
+	async stop(): Promise<void> {
+		this.running = false;
+		this.waiter.wake();
+		await this.loopDone;
+		this.loopDone = null;
+	}
+
+	private async loop(): Promise<void> {
+		while (this.running) {
+			let more = false;
+			try {
+				more = (await this.relayOnce()) === this.o.batchSize;
+				if (this.lastFailure) console.info("[bus relay] publishing recovered");
+				this.backoffMs = 0;
+				this.lastFailure = null;
+				await this.prune();
+			} catch (err) {
+				const message = errorMessage(err);
+				this.backoffMs = Math.min(this.o.maxBackoffMs, Math.max(this.o.minBackoffMs, this.backoffMs * 2));
+				if (message !== this.lastFailure) console.warn(`[bus relay] publish failed (will retry): ${message}`);
+				this.lastFailure = message;
+			}
+			if (!this.running) break;
+			if (this.backoffMs > 0) await this.waiter.wait(this.backoffMs * (0.75 + Math.random() * 0.5));
+			else if (!more) await this.waiter.wait(this.o.pollMs);
+		}
+	}
+
+	private async prune(): Promise<void> {
+		const now = Date.now();
+		if (now - this.lastPrune < 60_000) return;
+		this.lastPrune = now;
+		await this.write({
+			sql: "DELETE FROM bus_outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+			args: [now - this.o.retainMs],
+		});
+	}
+}
