@@ -27,9 +27,11 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 	if (local) {
 		// WAL lets readers run beside the one writer; it is a property of the file, so setting
 		// it once here holds for every pooled connection. busy_timeout is per connection and is
-		// applied by the client's `timeout` option to each one it opens.
+		// applied by the client's `timeout` option to each one it opens. synchronous stays FULL
+		// (the default): an acknowledged write must survive a power cut (DESIGN.md), and hot
+		// paths get their throughput from group commit, not from skipping fsync.
 		await client.execute("PRAGMA journal_mode = WAL");
-		await client.execute("PRAGMA synchronous = NORMAL");
+		lockKeys.set(client, filePath(url));
 	}
 	const db = drizzle(client, { schema });
 	return { url, client, db, close: () => client.close() };
@@ -61,18 +63,22 @@ export interface WriteOptions {
 // synchronously: a write on one connection while another connection of the same process holds a
 // write transaction blocks the whole event loop for the busy timeout, during which the holder
 // cannot finish, and then fails with SQLITE_BUSY. (client.transaction() takes the client's
-// connection and later statements open a new one.) So every write through a client queues here;
+// connection and later statements open a new one.) So every write to a database queues here;
 // SQLite's busy timeout then only ever waits for other processes. Not re-entrant: never call
 // writeTransaction or withWriteLock from inside one on the same client.
-const tails = new WeakMap<Client, Promise<unknown>>();
+// Keyed by the database file, so two clients on one file (a module and a test, the bus relay)
+// queue together too; a remote database (libsql://) keys on its client.
+const lockKeys = new WeakMap<Client, string>();
+const fileTails = new Map<string, Promise<unknown>>();
+const clientTails = new WeakMap<Client, Promise<unknown>>();
 
 export function withWriteLock<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-	const previous = tails.get(client) ?? Promise.resolve();
+	const file = lockKeys.get(client);
+	const previous = (file ? fileTails.get(file) : clientTails.get(client)) ?? Promise.resolve();
 	const run = previous.then(fn, fn);
-	tails.set(
-		client,
-		run.catch(() => undefined),
-	);
+	const tail = run.catch(() => undefined);
+	if (file) fileTails.set(file, tail);
+	else clientTails.set(client, tail);
 	return run;
 }
 

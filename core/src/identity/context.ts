@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { type Database, type TxDb, writeTransaction } from "../lib/db";
+import { NotFoundError } from "../lib/errors";
+import type { UserPublic } from "./contracts";
+import type { MailOutbox } from "./mail-outbox";
+import type { PasswordHasher } from "./password";
+import type { RateLimiter, RateRule } from "./rate-limit";
+import { type IdentitySchema, type UserRow, users } from "./schema";
+import type { SessionCache } from "./session-cache";
+import type { WriteLock } from "./write-lock";
+
+export const IDENTITY_MIGRATIONS = resolve(import.meta.dir, "migrations");
+
+export interface RateLimits {
+	/** Failed logins per account (keyed by the email, so unknown emails are limited alike). */
+	account: RateRule;
+	/** Failed logins per client IP. */
+	ip: RateRule;
+	/** Reset mails per account (beyond it the request is still answered, but nothing is sent). */
+	resetMail: RateRule;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+	account: { capacity: 5, windowMs: 15 * 60_000 },
+	ip: { capacity: 30, windowMs: 10 * 60_000 },
+	resetMail: { capacity: 3, windowMs: 60 * 60_000 },
+};
+
+/** Everything an identity verb needs. */
+export interface Identity {
+	database: Database<IdentitySchema>;
+	/** Every write to the database goes through it (see write-lock.ts). */
+	lock: WriteLock;
+	hasher: PasswordHasher;
+	limiter: RateLimiter;
+	limits: RateLimits;
+	sessions: SessionCache;
+	mail: MailOutbox;
+	/** Where reset links point (the storefront). */
+	edgeUrl: string;
+	resetTokenTtlMs: number;
+}
+
+export const nowIso = () => new Date().toISOString();
+
+/** A write transaction on the identity database, queued behind this process's other writes. */
+export function identityWrite<T>(
+	identity: Pick<Identity, "database" | "lock">,
+	fn: (tx: TxDb) => Promise<T>,
+): Promise<T> {
+	return identity.lock.run(() => writeTransaction(identity.database.client, fn));
+}
+
+export function sha256Hex(text: string): string {
+	return createHash("sha256").update(text).digest("hex");
+}
+
+/** Bucket keys never hold an email in clear (they are stored, and may sit in Redis). */
+export const accountKey = (emailKey: string) => `login:acct:${sha256Hex(emailKey)}`;
+export const ipKey = (ip: string) => `login:ip:${ip}`;
+export const resetKey = (emailKey: string) => `reset:acct:${sha256Hex(emailKey)}`;
+
+export function toPublic(row: UserRow): UserPublic {
+	return {
+		id: row.id,
+		email: row.email,
+		name: row.name,
+		roles: row.roles,
+		sessionGeneration: row.sessionGeneration,
+		createdAt: row.createdAt,
+		updatedAt: row.updatedAt,
+	};
+}
+
+export async function findUser(identity: Identity, userId: string): Promise<UserRow> {
+	const [row] = await identity.database.db.select().from(users).where(eq(users.id, userId)).limit(1);
+	if (!row) throw new NotFoundError("The user");
+	return row;
+}
+
+/**
+ * The one way a user row changes when sessions must end: the change and a generation bump in
+ * one transaction, then the session cache forgets the user (here and on other instances).
+ */
+export async function writeUser(
+	identity: Identity,
+	userId: string,
+	fn: (tx: TxDb) => Promise<Partial<typeof users.$inferInsert>>,
+	options: { bumpGeneration: boolean },
+): Promise<UserRow> {
+	const row = await identityWrite(identity, async (tx) => {
+		const changes = await fn(tx);
+		const [updated] = await tx
+			.update(users)
+			.set({
+				...changes,
+				...(options.bumpGeneration ? { sessionGeneration: sql`${users.sessionGeneration} + 1` } : {}),
+				updatedAt: nowIso(),
+			})
+			.where(eq(users.id, userId))
+			.returning();
+		if (!updated) throw new NotFoundError("The user");
+		return updated;
+	});
+	identity.sessions.invalidate(userId);
+	return row;
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { json } from "../testing/harness";
+import { UserList, UserPublic } from "./contracts";
+import { type IdentityHarness, identityHarness } from "./test-harness";
+
+let h: IdentityHarness;
+let admin: { user: string; roles: string[] };
+let adminPassword: string;
+beforeAll(async () => {
+	h = await identityHarness();
+	const ensured = await h.mod.ensureAdmin("Owner@Bazaar.test");
+	admin = { user: ensured.user.id, roles: ensured.user.roles };
+	adminPassword = ensured.password as string;
+});
+afterAll(() => h?.close());
+
+describe("admin account and roles", () => {
+	test("ensureAdmin creates the admin once with a random password, returned only then", async () => {
+		expect(adminPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+		const login = await h.call("POST", "/identity/login", {
+			body: { email: "owner@bazaar.test", password: adminPassword },
+		});
+		expect(login.status).toBe(200);
+		expect((await json<{ roles: string[] }>(login)).roles).toEqual(["admin"]);
+		const again = await h.mod.ensureAdmin("owner@bazaar.test");
+		expect(again.password).toBeNull();
+		expect(again.user.id).toBe(admin.user);
+	});
+
+	test("ensureAdmin on an existing customer grants the role and keeps the password", async () => {
+		const u = await h.signUp();
+		const ensured = await h.mod.ensureAdmin(u.email);
+		expect(ensured.password).toBeNull();
+		expect(ensured.user.roles).toEqual(["admin", "customer"]);
+		expect((await h.call("POST", "/identity/login", { body: { email: u.email, password: u.password } })).status).toBe(
+			200,
+		);
+		// Leave a single admin for the next tests.
+		await h.mod.setRoles(u.id, { roles: ["customer"] });
+	});
+
+	test("non-admins → 403 on every admin route; nothing changes", async () => {
+		const u = await h.signUp();
+		const manager = { user: u.id, roles: ["catalog_manager", "support_agent", "customer"] };
+		for (const caller of [u.caller, manager, { user: "", roles: [] }]) {
+			expect((await h.call("GET", "/identity/admin/users", { caller })).status).toBe(403);
+			expect((await h.call("GET", `/identity/admin/users/${u.id}`, { caller })).status).toBe(403);
+			const put = await h.call("PUT", `/identity/admin/users/${u.id}/roles`, { caller, body: { roles: ["admin"] } });
+			expect(put.status).toBe(403);
+			expect(put.headers.get("content-type")).toBe("application/problem+json");
+		}
+		expect((await h.mod.getProfile(u.id)).roles).toEqual(["customer"]);
+	});
+
+	test("an admin lists users page by page and filters by email prefix; no hashes", async () => {
+		for (let i = 0; i < 3; i++) await h.signUp(`page${i}.${Date.now()}@list.test`);
+		const first = await h.call("GET", "/identity/admin/users?limit=2", { caller: admin });
+		expect(first.status).toBe(200);
+		const text = await first.text();
+		expect(text).not.toContain("argon2");
+		const page = UserList.parse(JSON.parse(text));
+		expect(page.items.length).toBe(2);
+		expect(page.nextAfter).toBe(page.items[1]?.id as string);
+		const next = UserList.parse(
+			await json(await h.call("GET", `/identity/admin/users?limit=2&after=${page.nextAfter}`, { caller: admin })),
+		);
+		expect((next.items[0]?.id ?? "") > (page.nextAfter as string)).toBe(true);
+		const filtered = UserList.parse(
+			await json(await h.call("GET", "/identity/admin/users?email=PAGE1.", { caller: admin })),
+		);
+		expect(filtered.items.length).toBe(1);
+		expect((await h.call("GET", "/identity/admin/users?limit=0", { caller: admin })).status).toBe(400);
+		expect((await h.call("GET", "/identity/admin/users?bogus=1", { caller: admin })).status).toBe(400);
+	});
+
+	test("an admin sets roles; the next session check carries them", async () => {
+		const u = await h.signUp();
+		expect((await h.mod.checkSession(u.id, 1)).roles).toEqual(["customer"]);
+		const res = await h.call("PUT", `/identity/admin/users/${u.id}/roles`, {
+			caller: admin,
+			body: { roles: ["support_agent", "customer"] },
+		});
+		expect(res.status).toBe(200);
+		expect(UserPublic.parse(await json(res)).roles).toEqual(["customer", "support_agent"]);
+		expect(await h.mod.checkSession(u.id, 1)).toEqual({
+			valid: true,
+			roles: ["customer", "support_agent"],
+			sessionGeneration: 1,
+		});
+		const bad = [{ roles: [] }, { roles: ["root"] }, { roles: ["admin", "admin"] }, { roles: "admin" }];
+		for (const body of bad) {
+			expect((await h.call("PUT", `/identity/admin/users/${u.id}/roles`, { caller: admin, body })).status).toBe(400);
+		}
+		const ghost = "usr_01ARZ3NDEKTSV4RRFFQ69G5FAV";
+		expect(
+			(await h.call("PUT", `/identity/admin/users/${ghost}/roles`, { caller: admin, body: { roles: ["admin"] } }))
+				.status,
+		).toBe(404);
+	});
+
+	test("the last admin cannot be demoted (409)", async () => {
+		const res = await h.call("PUT", `/identity/admin/users/${admin.user}/roles`, {
+			caller: admin,
+			body: { roles: ["customer"] },
+		});
+		expect(res.status).toBe(409);
+		expect((await h.mod.getProfile(admin.user)).roles).toEqual(["admin"]);
+	});
+});

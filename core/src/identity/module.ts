@@ -1,0 +1,128 @@
+import type { Redis } from "ioredis";
+import { migrateDatabase, openDatabase } from "../lib/db";
+import { type PubSub, redisPubSub } from "../lib/pubsub";
+import { closeRedis, connectRedis } from "../lib/redis";
+import { addAddress } from "./add-address";
+import { changePassword } from "./change-password";
+import { checkSession, loadSessionState } from "./check-session";
+import { confirmPasswordReset } from "./confirm-password-reset";
+import { DEFAULT_RATE_LIMITS, IDENTITY_MIGRATIONS, type Identity, type RateLimits } from "./context";
+import { deleteAddress } from "./delete-address";
+import { ensureAdmin } from "./ensure-admin";
+import { getAddress } from "./get-address";
+import { getProfile } from "./get-profile";
+import { listAddresses } from "./list-addresses";
+import { getMail, listMail } from "./list-mail";
+import { listUsers } from "./list-users";
+import { login } from "./login";
+import { logoutEverywhere } from "./logout-everywhere";
+import { MailOutbox, type MailOutboxOptions } from "./mail-outbox";
+import { type MailTransport, mailTransportFromEnv } from "./mail-transport";
+import { DEFAULT_PASSWORD_COST, type PasswordCost, PasswordHasher } from "./password";
+import { FallbackRateLimiter, type RateLimiter, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
+import { register } from "./register";
+import { requestPasswordReset } from "./request-password-reset";
+import { identitySchema } from "./schema";
+import { SessionCache, type SessionCacheOptions } from "./session-cache";
+import { setRoles } from "./set-roles";
+import { updateAddress } from "./update-address";
+import { updateProfile } from "./update-profile";
+import { WriteLock } from "./write-lock";
+
+// Wires the identity module: its database, password hashing, rate limits, the session cache
+// and the mail outbox, and exposes the verbs bound to them.
+
+export interface IdentityOptions {
+	/** `DATABASE_URL_IDENTITY`, default `file:<DATA_DIR>/identity.db`. */
+	dbUrl: string;
+	/** The storefront's public URL: reset links point there (`EDGE_URL`). */
+	edgeUrl: string;
+	redisUrl?: string | null;
+	/** `SMTP_URL`: deliver mail over SMTP; without it the dev outbox is the mailbox. */
+	smtpUrl?: string | null;
+	/** The From of outgoing mail (`MAIL_FROM`). */
+	mailFrom?: string;
+	/** Overrides the transport chosen from smtpUrl. */
+	mailTransport?: MailTransport;
+	mail?: MailOutboxOptions;
+	migrate?: boolean;
+	passwordCost?: PasswordCost;
+	rateLimits?: Partial<RateLimits>;
+	resetTokenTtlMs?: number;
+	sessionCache?: SessionCacheOptions;
+}
+
+export async function openIdentity(options: IdentityOptions) {
+	const database = await openDatabase(options.dbUrl, identitySchema);
+	// SQLite enforces foreign keys (addresses → users) only when asked, per connection.
+	await database.client.execute("PRAGMA foreign_keys = ON");
+	if (options.migrate !== false) await migrateDatabase(database, IDENTITY_MIGRATIONS);
+
+	const redis: Redis | null = options.redisUrl ? connectRedis(options.redisUrl, "identity") : null;
+	const pubsub: PubSub | null = options.redisUrl ? redisPubSub(options.redisUrl) : null;
+	const lock = new WriteLock();
+	const sqlLimiter = new SqlRateLimiter(database, lock);
+	const limiter: RateLimiter = redis ? new FallbackRateLimiter(new RedisRateLimiter(redis), sqlLimiter) : sqlLimiter;
+	const transport = options.mailTransport ?? mailTransportFromEnv({ smtpUrl: options.smtpUrl, from: options.mailFrom });
+	const mail = new MailOutbox(database, lock, transport, options.mail);
+	const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_PASSWORD_COST);
+	const sessions = new SessionCache((userId) => loadSessionState({ database }, userId), pubsub, options.sessionCache);
+
+	const identity: Identity = {
+		database,
+		lock,
+		hasher,
+		limiter,
+		limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+		sessions,
+		mail,
+		edgeUrl: options.edgeUrl,
+		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
+	};
+	// The dummy hash for unknown emails is made now, so the first such login is not the slow one.
+	await hasher.verifyDummy("warm-up");
+	const ready = sessions.listen();
+	ready.catch((err) => console.warn("identity pub/sub subscription failed:", err));
+
+	type Rest<F> = F extends (identity: Identity, ...rest: infer R) => infer T ? (...rest: R) => T : never;
+	const bind = <F extends (identity: Identity, ...rest: never[]) => unknown>(fn: F) =>
+		((...rest: unknown[]) => (fn as unknown as (...a: unknown[]) => unknown)(identity, ...rest)) as Rest<F>;
+
+	return {
+		identity,
+		/** Resolves once cross-instance session invalidation listens (at once without Redis). */
+		ready,
+		register: bind(register),
+		login: bind(login),
+		getProfile: bind(getProfile),
+		updateProfile: bind(updateProfile),
+		changePassword: bind(changePassword),
+		requestPasswordReset: bind(requestPasswordReset),
+		confirmPasswordReset: bind(confirmPasswordReset),
+		logoutEverywhere: bind(logoutEverywhere),
+		checkSession: bind(checkSession),
+		listAddresses: bind(listAddresses),
+		getAddress: bind(getAddress),
+		addAddress: bind(addAddress),
+		updateAddress: bind(updateAddress),
+		deleteAddress: bind(deleteAddress),
+		listUsers: bind(listUsers),
+		setRoles: bind(setRoles),
+		ensureAdmin: bind(ensureAdmin),
+		listMail: bind(listMail),
+		getMail: bind(getMail),
+		/** Starts the mail outbox's retry loop. */
+		start() {
+			mail.start();
+			mail.kick();
+		},
+		async stop() {
+			await mail.stop();
+			await limiter.close();
+			await Promise.all([pubsub?.close(), redis ? closeRedis(redis) : undefined]);
+			database.close();
+		},
+	};
+}
+
+export type IdentityModule = Awaited<ReturnType<typeof openIdentity>>;

@@ -1,0 +1,147 @@
+import { problem, problemResponse } from "@bazaar/contracts";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
+import { isUniqueViolation, NotFoundError, ServiceError } from "../lib/errors";
+import { type AppEnv, jsonResponse, onError, readJson, requireRole } from "../lib/http";
+import {
+	AddressId,
+	AddressInput,
+	AddressPatch,
+	ChangePasswordInput,
+	LoginInput,
+	PasswordResetConfirm,
+	PasswordResetRequest,
+	ProfilePatch,
+	RegisterInput,
+	SetRolesInput,
+	UserId,
+	UserListQuery,
+} from "./contracts";
+import type { IdentityModule } from "./module";
+import { RateLimitedError } from "./rate-limit";
+
+// A thin adapter under /identity: validate, call one verb, send the result. The caller is the
+// signed one the edge sent (`c.get("caller")`): public routes take an anonymous caller, /me
+// routes need a signed-in user, /admin routes the admin role.
+
+/** The shopper's IP, as the edge saw it. */
+export const CLIENT_IP_HEADER = "x-bazaar-client-ip";
+const IP = /^[0-9A-Fa-f:.]{2,45}$/;
+
+class NotSignedInError extends ServiceError {
+	constructor() {
+		super(401, "This needs a signed-in user.");
+	}
+}
+
+export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.onError((err, c) => {
+		if (err instanceof RateLimitedError) {
+			return problemResponse(problem(429, err.message), { "retry-after": String(err.retryAfterSeconds) });
+		}
+		if (
+			err instanceof ServiceError ||
+			err instanceof z.ZodError ||
+			err instanceof HTTPException ||
+			isUniqueViolation(err)
+		) {
+			return onError(err, c);
+		}
+		// Not the shared handler's console.error(err): a failed query's error carries its
+		// parameters, and here those are password hashes and reset-token hashes.
+		console.error(`identity: unhandled error on ${c.req.method} ${c.req.path}: ${redact(err)}`);
+		return problemResponse(problem(500, "Something went wrong on our side."));
+	});
+
+	const me = (c: { get(key: "caller"): { user: string } }) => {
+		const user = c.get("caller").user;
+		if (!user || !UserId.safeParse(user).success) throw new NotSignedInError();
+		return user;
+	};
+	const addressId = (raw: string) => {
+		if (!AddressId.safeParse(raw).success) throw new NotFoundError("The address");
+		return raw;
+	};
+	const userId = (raw: string) => {
+		if (!UserId.safeParse(raw).success) throw new NotFoundError("The user");
+		return raw;
+	};
+
+	// ---- public (the edge calls these for anonymous shoppers) ------------------------------
+	app.post("/register", async (c) => jsonResponse(await mod.register(readJson(c, RegisterInput)), 201));
+	app.post("/login", async (c) => {
+		const ip = c.req.header(CLIENT_IP_HEADER);
+		return jsonResponse(await mod.login(readJson(c, LoginInput), { ip: ip && IP.test(ip) ? ip : null }));
+	});
+	app.post("/password-reset", async (c) =>
+		jsonResponse(await mod.requestPasswordReset(readJson(c, PasswordResetRequest)), 202),
+	);
+	app.post("/password-reset/confirm", async (c) =>
+		jsonResponse(await mod.confirmPasswordReset(readJson(c, PasswordResetConfirm))),
+	);
+
+	// ---- the signed-in user ------------------------------------------------------------------
+	app.get("/me", async (c) => jsonResponse(await mod.getProfile(me(c))));
+	app.patch("/me", async (c) => jsonResponse(await mod.updateProfile(me(c), readJson(c, ProfilePatch))));
+	app.post("/me/password", async (c) =>
+		jsonResponse(await mod.changePassword(me(c), readJson(c, ChangePasswordInput))),
+	);
+	app.post("/me/logout-everywhere", async (c) => jsonResponse(await mod.logoutEverywhere(me(c))));
+	app.get("/me/session", async (c) => {
+		const generation = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).parse(c.req.query("generation"));
+		return jsonResponse(await mod.checkSession(me(c), generation));
+	});
+	app.get("/me/addresses", async (c) => jsonResponse(await mod.listAddresses(me(c))));
+	app.post("/me/addresses", async (c) => jsonResponse(await mod.addAddress(me(c), readJson(c, AddressInput)), 201));
+	app.get("/me/addresses/:id", async (c) => jsonResponse(await mod.getAddress(me(c), addressId(c.req.param("id")))));
+	app.patch("/me/addresses/:id", async (c) => {
+		const user = me(c);
+		const id = addressId(c.req.param("id"));
+		return jsonResponse(await mod.updateAddress(user, id, readJson(c, AddressPatch)));
+	});
+	app.delete("/me/addresses/:id", async (c) => {
+		await mod.deleteAddress(me(c), addressId(c.req.param("id")));
+		return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+	});
+
+	// ---- admin ----------------------------------------------------------------------------------
+	const admin = new Hono<AppEnv>();
+	admin.use("*", requireRole("admin"));
+	admin.get("/users", async (c) => jsonResponse(await mod.listUsers(UserListQuery.parse(c.req.query()))));
+	admin.get("/users/:id", async (c) => jsonResponse(await mod.getProfile(userId(c.req.param("id")))));
+	admin.put("/users/:id/roles", async (c) => {
+		const id = userId(c.req.param("id"));
+		return jsonResponse(await mod.setRoles(id, readJson(c, SetRolesInput)));
+	});
+	app.route("/admin", admin);
+
+	// ---- the dev mailbox (only while no real transport is configured) ------------------------
+	const dev = new Hono<AppEnv>();
+	dev.use("*", async (_c, next) => {
+		if (mod.identity.mail.transport.kind !== "outbox") {
+			return problemResponse(problem(404, "The dev mailbox is off: mail goes out over SMTP."));
+		}
+		await next();
+	});
+	const MailQuery = z.strictObject({
+		to: z.string().trim().max(254).optional(),
+		limit: z.coerce.number().int().min(1).max(200).default(50),
+	});
+	dev.get("/mail", async (c) => jsonResponse(await mod.listMail(MailQuery.parse(c.req.query()))));
+	dev.get("/mail/:id", async (c) => {
+		const id = c.req.param("id");
+		if (!/^mail_[0-9A-Z]{26}$/.test(id)) throw new NotFoundError("The message");
+		return jsonResponse(await mod.getMail(id));
+	});
+	app.route("/dev", dev);
+
+	return app;
+}
+
+function redact(err: unknown): string {
+	const name = err instanceof Error ? err.name : typeof err;
+	const message = err instanceof Error ? err.message : String(err);
+	return `${name}: ${message.split(/\n\s*params:/)[0]?.slice(0, 500)}`;
+}

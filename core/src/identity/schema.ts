@@ -1,0 +1,100 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// The identity module's own database. Timestamps are ISO-8601 UTC strings (same width, so they
+// sort as text). Secrets are never stored in a usable form: passwords as argon2id hashes, reset
+// tokens as their SHA-256.
+
+export const ROLES = ["customer", "admin", "catalog_manager", "support_agent"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+	"users",
+	{
+		id: text("id").primaryKey(),
+		/** As typed (for display); `emailKey` is what uniqueness and lookups use. */
+		email: text("email").notNull(),
+		/** Lower-cased, trimmed email: unique, so "Ann@x.io" and "ann@x.io" are one account. */
+		emailKey: text("email_key").notNull(),
+		name: text("name").notNull(),
+		passwordHash: text("password_hash").notNull(),
+		roles: text("roles", { mode: "json" }).$type<Role[]>().notNull(),
+		/** Bumped to end every session at once (password change, reset, "log out everywhere"). */
+		sessionGeneration: integer("session_generation").notNull().default(1),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [uniqueIndex("users_email_key_uq").on(t.emailKey), index("users_created_idx").on(t.createdAt, t.id)],
+);
+
+export const addresses = sqliteTable(
+	"addresses",
+	{
+		id: text("id").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		label: text("label"),
+		recipient: text("recipient").notNull(),
+		line1: text("line1").notNull(),
+		line2: text("line2"),
+		city: text("city").notNull(),
+		region: text("region"),
+		postalCode: text("postal_code"),
+		/** ISO 3166-1 alpha-2, upper case. */
+		country: text("country").notNull(),
+		phone: text("phone"),
+		defaultShipping: integer("default_shipping", { mode: "boolean" }).notNull().default(false),
+		defaultBilling: integer("default_billing", { mode: "boolean" }).notNull().default(false),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [index("addresses_user_idx").on(t.userId, t.createdAt)],
+);
+
+export const passwordResetTokens = sqliteTable(
+	"password_reset_tokens",
+	{
+		/** SHA-256 (hex) of the token mailed to the user; the token itself is never stored. */
+		tokenHash: text("token_hash").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		expiresAt: text("expires_at").notNull(),
+		usedAt: text("used_at"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("password_reset_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * Every mail the module sends, written in the same transaction as its cause (a reset token),
+ * then handed to the transport. In dev the table *is* the mailbox (`/dev/mail` reads it).
+ */
+export const mailOutbox = sqliteTable(
+	"mail_outbox",
+	{
+		id: text("id").primaryKey(),
+		to: text("to").notNull(),
+		subject: text("subject").notNull(),
+		text: text("text").notNull(),
+		html: text("html"),
+		createdAt: text("created_at").notNull(),
+		sentAt: text("sent_at"),
+		attempts: integer("attempts").notNull().default(0),
+		lastError: text("last_error"),
+		nextAttemptAt: text("next_attempt_at"),
+	},
+	(t) => [index("mail_outbox_pending_idx").on(t.sentAt, t.nextAttemptAt), index("mail_outbox_to_idx").on(t.to)],
+);
+
+/** Token buckets for login rate limits (per account and per IP) when Redis is not configured. */
+export const rateLimitBuckets = sqliteTable("rate_limit_buckets", {
+	key: text("key").primaryKey(),
+	tokens: real("tokens").notNull(),
+	updatedMs: integer("updated_ms").notNull(),
+});
+
+export const identitySchema = { users, addresses, passwordResetTokens, mailOutbox, rateLimitBuckets };
+export type IdentitySchema = typeof identitySchema;
+export type UserRow = typeof users.$inferSelect;
+export type AddressRow = typeof addresses.$inferSelect;

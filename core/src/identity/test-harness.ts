@@ -1,0 +1,81 @@
+import { join } from "node:path";
+import { type Caller, sign } from "@bazaar/signature";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "../lib/http";
+import { SECRET, tempDir } from "../testing/harness";
+import { type IdentityModule, type IdentityOptions, openIdentity } from "./module";
+import { identityRoutes } from "./routes";
+
+// Identity tests on real parts: a temporary libSQL file, the real routes behind the real
+// signature check and body limit (as the lead mounts them in app.ts), signed calls.
+
+export const ANON: Caller = { user: "", roles: [] };
+/** Cheap argon2id (the format and algorithm are the real ones) so suites stay fast. */
+export const TEST_PASSWORD_COST = { memoryCost: 1024, timeCost: 1 };
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface IdentityHarness {
+	dir: string;
+	dbUrl: string;
+	mod: IdentityModule;
+	app: Hono<AppEnv>;
+	call(
+		method: string,
+		path: string,
+		init?: { body?: unknown; caller?: Caller; headers?: Record<string, string> },
+	): Promise<Response>;
+	/** Registers a customer through the API; returns its public view and password. */
+	signUp(email?: string, password?: string): Promise<{ id: string; email: string; password: string; caller: Caller }>;
+	close(): Promise<void>;
+}
+
+let seq = 0;
+export const uniqueEmail = (tag = "user") => `${tag}.${Date.now().toString(36)}.${++seq}@example.test`;
+
+export async function identityHarness(options: Partial<IdentityOptions> = {}): Promise<IdentityHarness> {
+	const dir = tempDir("bazaar-identity-");
+	const dbUrl = options.dbUrl ?? `file:${join(dir, "identity.db")}`;
+	const mod = await openIdentity({
+		edgeUrl: "http://shop.test:8787",
+		passwordCost: TEST_PASSWORD_COST,
+		...options,
+		dbUrl,
+	});
+	const app = new Hono<AppEnv>();
+	app.use("*", (c, next) =>
+		c.req.method === "GET"
+			? next()
+			: bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) })(c, next),
+	);
+	app.use("*", requireSignature(SECRET));
+	app.route("/identity", identityRoutes(mod));
+	app.notFound(notFound);
+	app.onError(onError);
+
+	const call: IdentityHarness["call"] = async (method, path, init = {}) => {
+		const body =
+			init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+		const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? ANON });
+		return app.request(path, {
+			method,
+			headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
+			body,
+		});
+	};
+
+	return {
+		dir,
+		dbUrl,
+		mod,
+		app,
+		call,
+		async signUp(email = uniqueEmail(), password = "correct horse battery") {
+			const res = await call("POST", "/identity/register", { body: { email, password, name: "Test Shopper" } });
+			if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+			const user = (await res.json()) as { id: string; roles: string[] };
+			return { id: user.id, email, password, caller: { user: user.id, roles: user.roles } };
+		},
+		close: () => mod.stop(),
+	};
+}

@@ -1,0 +1,79 @@
+import { sql } from "drizzle-orm";
+import { type InventoryContext, inventoryWrite, iso } from "./context";
+import { emitChange, inventoryEvent } from "./events";
+import { linesOf, RESERVATION_COLUMNS, type ReservationRecord } from "./records";
+import { appendLedger, type Move, shiftStock, sumByRow } from "./stock-moves";
+
+export const DEFAULT_EXPIRE_BATCH = 500;
+
+/**
+ * Releases every active reservation whose expiry has passed, a batch per write transaction
+ * (so checkouts are not held up behind a long sweep), and returns how many expired. The status
+ * UPDATE picks its own rows under the write lock, so sweepers in several processes never
+ * expire a reservation twice, and one that was committed first is left alone.
+ */
+export async function expireDue(
+	ctx: InventoryContext,
+	options: { now?: number; batchSize?: number } = {},
+): Promise<number> {
+	const at = iso(options.now ?? ctx.now());
+	const limit = options.batchSize ?? DEFAULT_EXPIRE_BATCH;
+	let total = 0;
+	for (;;) {
+		const n = await expireBatch(ctx, at, limit);
+		total += n;
+		if (n < limit) return total;
+	}
+}
+
+async function expireBatch(ctx: InventoryContext, at: string, limit: number): Promise<number> {
+	return inventoryWrite(ctx, async (tx) => {
+		const expired = await tx.all<ReservationRecord>(sql`UPDATE reservations SET status = 'expired', updated_at = ${at}
+			WHERE id IN (SELECT id FROM reservations WHERE status = 'active' AND expires_at <= ${at}
+				ORDER BY expires_at LIMIT ${limit})
+			RETURNING ${RESERVATION_COLUMNS}`);
+		if (expired.length === 0) return 0;
+		const lines = await tx.all<Move & { reservationId: string }>(sql`SELECT reservation_id AS reservationId,
+				sku, warehouse, slot, quantity
+			FROM reservation_lines WHERE reservation_id IN (${sql.join(
+				expired.map((r) => sql`${r.id}`),
+				sql`, `,
+			)})`);
+		const moves = sumByRow(lines.map(({ reservationId: _, ...m }) => m));
+		const moved = await shiftStock(tx, "expired", moves, at);
+		if (moved !== moves.length) throw new Error(`expire: ${moves.length - moved} stock rows hold less than reserved`);
+		await appendLedger(
+			tx,
+			at,
+			lines.map((l) => ({ ...l, kind: "expired" })),
+		);
+		await emitChange(
+			ctx,
+			tx,
+			at,
+			() => {
+				const byReservation = new Map<string, Move[]>();
+				for (const l of lines) {
+					const list = byReservation.get(l.reservationId);
+					if (list) list.push(l);
+					else byReservation.set(l.reservationId, [l]);
+				}
+				return expired.map((r) =>
+					inventoryEvent(
+						"inventory.released",
+						r.orderId,
+						{
+							reservationId: r.id,
+							orderId: r.orderId,
+							reason: "expired",
+							lines: linesOf(byReservation.get(r.id) ?? []),
+						},
+						at,
+					),
+				);
+			},
+			moves,
+		);
+		return expired.length;
+	});
+}

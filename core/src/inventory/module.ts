@@ -1,0 +1,82 @@
+import type { z } from "zod";
+import { adjustStock } from "./adjust-stock";
+import { availability } from "./availability";
+import { commitReservation } from "./commit-reservation";
+import { type InventoryContext, type InventoryContextOptions, openInventoryContext } from "./context";
+import type {
+	AdjustStockRequest,
+	AvailabilityList,
+	AvailabilityRequest,
+	DefineSkuRequest,
+	LedgerPage,
+	LedgerQuery,
+	ReceiveStockRequest,
+	Reconciliation,
+	Reservation,
+	ReserveRequest,
+	SkuStock,
+} from "./contracts";
+import { defineSku } from "./define-sku";
+import { expireDue } from "./expire-due";
+import { getLedger } from "./get-ledger";
+import { getReservation } from "./get-reservation";
+import { getStock } from "./get-stock";
+import { receiveStock } from "./receive-stock";
+import { reconcile } from "./reconcile";
+import { releaseReservation } from "./release-reservation";
+import { type ReserveOptions, type ReserveResult, reserve } from "./reserve";
+import { Sweeper, type SweeperOptions } from "./sweeper";
+
+// Wires the inventory together: its database, its verbs bound to it, and the expiry sweeper.
+
+export interface InventoryOptions extends InventoryContextOptions {
+	sweeper?: SweeperOptions;
+}
+
+export interface Inventory {
+	context: InventoryContext;
+	defineSku(sku: string, input: z.input<typeof DefineSkuRequest>): Promise<{ stock: SkuStock; created: boolean }>;
+	receiveStock(sku: string, input: z.input<typeof ReceiveStockRequest>, actor: string): Promise<SkuStock>;
+	adjustStock(sku: string, input: z.input<typeof AdjustStockRequest>, actor: string): Promise<SkuStock>;
+	reserve(input: z.input<typeof ReserveRequest>, options?: ReserveOptions): Promise<ReserveResult>;
+	commit(reservationId: string): Promise<Reservation>;
+	release(reservationId: string): Promise<Reservation>;
+	getReservation(reservationId: string): Promise<Reservation>;
+	/** Expires what is due at `now` (default: the clock); returns how many expired. */
+	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
+	availability(items: z.input<typeof AvailabilityRequest>): Promise<AvailabilityList>;
+	getStock(sku: string): Promise<SkuStock>;
+	getLedger(sku: string, query?: z.input<typeof LedgerQuery>): Promise<LedgerPage>;
+	reconcile(skus?: string[]): Promise<Reconciliation>;
+	sweeper: Sweeper;
+	/** Starts the expiry sweeper. */
+	start(): void;
+	/** Stops the sweeper (waiting for a sweep in flight) and closes the database. */
+	stop(): Promise<void>;
+}
+
+export async function openInventory(options: InventoryOptions): Promise<Inventory> {
+	const ctx = await openInventoryContext(options);
+	const sweeper = new Sweeper(ctx, options.sweeper);
+	return {
+		context: ctx,
+		defineSku: (sku, input) => defineSku(ctx, sku, input),
+		receiveStock: (sku, input, actor) => receiveStock(ctx, sku, input, actor),
+		adjustStock: (sku, input, actor) => adjustStock(ctx, sku, input, actor),
+		reserve: (input, opts) => reserve(ctx, input, opts),
+		commit: (id) => commitReservation(ctx, id),
+		release: (id) => releaseReservation(ctx, id),
+		getReservation: (id) => getReservation(ctx, id),
+		expireDue: (opts) => expireDue(ctx, opts),
+		availability: (items) => availability(ctx, items),
+		getStock: (sku) => getStock(ctx, sku),
+		getLedger: (sku, query) => getLedger(ctx, sku, query),
+		reconcile: (skus) => reconcile(ctx, skus),
+		sweeper,
+		start: () => sweeper.start(),
+		async stop() {
+			await sweeper.stop();
+			ctx.database.close();
+		},
+	};
+}

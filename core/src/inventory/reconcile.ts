@@ -1,0 +1,97 @@
+import type { InventoryContext } from "./context";
+import type { BalanceRow, Reconciliation } from "./contracts";
+import { slotOut } from "./records";
+
+/**
+ * Checks the books: every stock row against its ledger and against the reservations holding it.
+ * A row balances when
+ *   on_hand  = Σ received + Σ adjusted              (adjustments signed: in > 0, out < 0)
+ *   reserved = Σ reserved − Σ released − Σ expired − Σ committed = units on active reservations
+ *   sold     = Σ committed                           = units on committed reservations
+ * and on_hand, reserved, sold ≥ 0 and (bounded rows) available = on_hand − reserved − sold ≥ 0,
+ * i.e. available + reserved + sold = received + adjustments in − adjustments out, each ≥ 0.
+ * Reads one consistent snapshot (a read transaction), so it is safe while writers run.
+ */
+export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise<Reconciliation> {
+	const tx = await ctx.database.client.transaction("read");
+	try {
+		const filter = skus && skus.length > 0 ? `WHERE s.sku IN (${skus.map(() => "?").join(", ")})` : "";
+		const args = skus && skus.length > 0 ? skus : [];
+		const rows = await tx.execute({
+			sql: `SELECT s.sku, s.warehouse, s.slot, s.bounded, s.on_hand AS onHand, s.reserved, s.sold,
+					coalesce(l.received, 0) AS received, coalesce(l.adjusted, 0) AS adjusted,
+					coalesce(l.reserved, 0) AS lReserved, coalesce(l.released, 0) AS released,
+					coalesce(l.expired, 0) AS expired, coalesce(l.committed, 0) AS committed,
+					coalesce(h.active, 0) AS active, coalesce(h.committed, 0) AS heldCommitted
+				FROM stock s
+				LEFT JOIN (SELECT sku, warehouse, slot,
+						sum(CASE kind WHEN 'received' THEN quantity ELSE 0 END) AS received,
+						sum(CASE kind WHEN 'adjusted' THEN quantity ELSE 0 END) AS adjusted,
+						sum(CASE kind WHEN 'reserved' THEN quantity ELSE 0 END) AS reserved,
+						sum(CASE kind WHEN 'released' THEN quantity ELSE 0 END) AS released,
+						sum(CASE kind WHEN 'expired' THEN quantity ELSE 0 END) AS expired,
+						sum(CASE kind WHEN 'committed' THEN quantity ELSE 0 END) AS committed
+					FROM ledger GROUP BY sku, warehouse, slot) l
+					ON l.sku = s.sku AND l.warehouse = s.warehouse AND l.slot = s.slot
+				LEFT JOIN (SELECT rl.sku, rl.warehouse, rl.slot,
+						sum(CASE r.status WHEN 'active' THEN rl.quantity ELSE 0 END) AS active,
+						sum(CASE r.status WHEN 'committed' THEN rl.quantity ELSE 0 END) AS committed
+					FROM reservation_lines rl JOIN reservations r ON r.id = rl.reservation_id
+					GROUP BY rl.sku, rl.warehouse, rl.slot) h
+					ON h.sku = s.sku AND h.warehouse = s.warehouse AND h.slot = s.slot
+				${filter}
+				ORDER BY s.sku, s.slot, s.warehouse`,
+			args,
+		});
+		const orphans = await tx.execute(`SELECT
+				(SELECT count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM stock s
+					WHERE s.sku = l.sku AND s.warehouse = l.warehouse AND s.slot = l.slot))
+				+ (SELECT count(*) FROM reservation_lines l WHERE NOT EXISTS (SELECT 1 FROM stock s
+					WHERE s.sku = l.sku AND s.warehouse = l.warehouse AND s.slot = l.slot)) AS n`);
+		const out = rows.rows.map((raw): BalanceRow => {
+			const r = raw as unknown as Record<string, number | string>;
+			const n = (k: string) => Number(r[k]);
+			const onHand = n("onHand");
+			const reserved = n("reserved");
+			const sold = n("sold");
+			const bounded = n("bounded") === 1;
+			const available = bounded ? onHand - reserved - sold : null;
+			const ledger = {
+				received: n("received"),
+				adjusted: n("adjusted"),
+				reserved: n("lReserved"),
+				released: n("released"),
+				expired: n("expired"),
+				committed: n("committed"),
+			};
+			const held = { active: n("active"), committed: n("heldCommitted") };
+			const balanced =
+				onHand === ledger.received + ledger.adjusted &&
+				reserved === ledger.reserved - ledger.released - ledger.expired - ledger.committed &&
+				sold === ledger.committed &&
+				reserved === held.active &&
+				sold === held.committed &&
+				onHand >= 0 &&
+				reserved >= 0 &&
+				sold >= 0 &&
+				(available === null || available >= 0);
+			return {
+				sku: String(r.sku),
+				warehouse: String(r.warehouse),
+				slot: slotOut(String(r.slot)),
+				bounded,
+				onHand,
+				reserved,
+				sold,
+				available,
+				ledger,
+				held,
+				balanced,
+			};
+		});
+		const orphanCount = Number(orphans.rows[0]?.n ?? 0);
+		return { balanced: orphanCount === 0 && out.every((r) => r.balanced), rows: out, orphans: orphanCount };
+	} finally {
+		tx.close();
+	}
+}

@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { type Caller, sign } from "@bazaar/signature";
+import { Hono } from "hono";
+import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
+import { SECRET, tempDir } from "../../testing/harness";
+import { type Inventory, type InventoryOptions, openInventory } from "../module";
+import { inventoryRoutes } from "../routes";
+
+// Test fixtures on real parts: a temporary libSQL file, the real routes behind the real
+// signature check, signed calls as another core module or the edge would make them.
+
+export const SERVICE: Caller = { user: "order-service", roles: ["service"] };
+export const INV_ADMIN: Caller = { user: "alice-admin", roles: ["admin"] };
+export const CUSTOMER: Caller = { user: "usr_1", roles: ["customer"] };
+
+export interface InventoryHarness {
+	dir: string;
+	url: string;
+	inv: Inventory;
+	app: Hono<AppEnv>;
+	call(method: string, path: string, init?: { body?: unknown; caller?: Caller }): Promise<Response>;
+	close(): Promise<void>;
+}
+
+export async function inventoryHarness(options: Partial<InventoryOptions> = {}): Promise<InventoryHarness> {
+	const dir = tempDir("bazaar-inventory-");
+	const url = options.url ?? `file:${join(dir, "inventory.db")}`;
+	const inv = await openInventory({ ...options, url });
+	const app = new Hono<AppEnv>();
+	app.use("*", requireSignature(SECRET));
+	app.route("/inventory", inventoryRoutes(inv));
+	app.notFound(notFound);
+	app.onError(onError);
+	return {
+		dir,
+		url,
+		inv,
+		app,
+		async call(method, path, init = {}) {
+			const body =
+				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? SERVICE });
+			return app.request(path, {
+				method,
+				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+				body,
+			});
+		},
+		close: () => inv.stop(),
+	};
+}
+
+/** A future time slot (services refuse slots that have started). */
+export function futureSlot(hoursAhead: number): string {
+	const d = new Date(Date.now() + hoursAhead * 3_600_000);
+	d.setUTCMinutes(0, 0, 0);
+	return d.toISOString();
+}
