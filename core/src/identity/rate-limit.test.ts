@@ -118,7 +118,7 @@ describe("login rate limits through the API", () => {
 	const login = (email: string, password: string, ip?: string) =>
 		h.call("POST", "/identity/login", {
 			body: { email, password },
-			headers: ip ? { "x-bazaar-client-ip": ip } : {},
+			caller: { user: "", roles: [], ...(ip ? { ip } : {}) },
 		});
 
 	test("per account: 3 failures, then 429 with Retry-After — even with the right password", async () => {

@@ -34,6 +34,7 @@ export interface RateLimiter {
 export class RateLimitedError extends ServiceError {
 	constructor(readonly retryAfterSeconds: number) {
 		super(429, `Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+		this.headers = { "retry-after": String(retryAfterSeconds) };
 	}
 }
 

@@ -2,6 +2,8 @@
 // RFC 9457 problems, so no route builds error responses by hand.
 
 export class ServiceError extends Error {
+	/** Response headers the problem needs, e.g. Retry-After on a 429. */
+	headers?: Record<string, string>;
 	constructor(
 		readonly status: number,
 		message: string,
@@ -10,6 +12,21 @@ export class ServiceError extends Error {
 		super(message);
 		this.name = new.target.name;
 	}
+}
+
+/**
+ * An unexpected error, fit for a log line: a failed query's message carries its parameters
+ * (password hashes, tokens, addresses), so everything from "params:" on is cut.
+ */
+export function redactError(err: unknown): string {
+	const name = err instanceof Error ? err.name : typeof err;
+	const message = err instanceof Error ? err.message : String(err);
+	const causes = errorChain(err)
+		.slice(1)
+		.map((e) => (typeof e.message === "string" ? e.message : ""))
+		.filter(Boolean);
+	const text = [message, ...causes].join(" <- ");
+	return `${name}: ${text.split(/\s*params:/)[0]?.slice(0, 500)}`;
 }
 
 export class NotFoundError extends ServiceError {

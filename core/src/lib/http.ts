@@ -4,7 +4,7 @@ import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { type CachedBody, etagMatches } from "./cache";
-import { isUniqueViolation, ServiceError, ValidationError } from "./errors";
+import { isUniqueViolation, redactError, ServiceError, ValidationError } from "./errors";
 import { bunSignatureCrypto } from "./signature-crypto";
 
 // HTTP plumbing shared by every core module: who is calling (signature), what they may do
@@ -114,14 +114,14 @@ export function cachedBytesResponse(
 /** The one place errors become responses. */
 export const onError: ErrorHandler = (err) => {
 	if (err instanceof ServiceError) {
-		return problemResponse(problem(err.status, err.message, err.errors ? { errors: err.errors } : {}));
+		return problemResponse(problem(err.status, err.message, err.errors ? { errors: err.errors } : {}), err.headers);
 	}
 	if (err instanceof z.ZodError) return problemResponse(zodProblem(err));
 	if (err instanceof HTTPException) {
 		return problemResponse(problem(err.status, err.message || undefined));
 	}
 	if (isUniqueViolation(err)) return problemResponse(problem(409, "That conflicts with an existing record."));
-	console.error("unhandled error:", err);
+	console.error(`unhandled error: ${redactError(err)}`);
 	return problemResponse(problem(500, "Something went wrong on our side."));
 };
 

@@ -7,6 +7,7 @@ export const HEADER = {
 	timestamp: "x-bazaar-timestamp",
 	user: "x-bazaar-user",
 	roles: "x-bazaar-roles",
+	clientIp: "x-bazaar-client-ip",
 	signature: "x-bazaar-signature",
 } as const;
 
@@ -16,6 +17,8 @@ export interface Caller {
 	/** The shopper or staff member on whose behalf the edge calls; "" for anonymous. */
 	user: string;
 	roles: string[];
+	/** The shopper's address as the edge saw it (rate limits key on it); signed like the rest. */
+	ip?: string;
 }
 
 const encoder = new TextEncoder();
@@ -82,7 +85,15 @@ function constantTimeEqual(a: string, b: string): boolean {
 }
 
 function canonical(method: string, pathAndQuery: string, hash: string, caller: Caller, timestamp: string): string {
-	return [method.toUpperCase(), pathAndQuery, hash, caller.user, caller.roles.join(","), timestamp].join("\n");
+	return [
+		method.toUpperCase(),
+		pathAndQuery,
+		hash,
+		caller.user,
+		caller.roles.join(","),
+		caller.ip ?? "",
+		timestamp,
+	].join("\n");
 }
 
 export interface SignInput {
@@ -103,12 +114,14 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
 	const impl = input.crypto ?? webCrypto;
 	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), caller, timestamp);
 	const mac = await impl.hmacSha256Hex(input.secret, data);
-	return {
+	const headers: Record<string, string> = {
 		[HEADER.timestamp]: timestamp,
 		[HEADER.user]: caller.user,
 		[HEADER.roles]: caller.roles.join(","),
 		[HEADER.signature]: `v1=${mac}`,
 	};
+	if (caller.ip) headers[HEADER.clientIp] = caller.ip;
+	return headers;
 }
 
 export type VerifyResult = { ok: true; caller: Caller } | { ok: false; reason: string };
@@ -140,6 +153,8 @@ function prepare(input: VerifyInput): Prepared {
 		user: input.headers.get(HEADER.user) ?? "",
 		roles: rolesHeader ? rolesHeader.split(",") : [],
 	};
+	const ip = input.headers.get(HEADER.clientIp);
+	if (ip) caller.ip = ip;
 	return { ok: true, caller, mac, timestamp };
 }
 

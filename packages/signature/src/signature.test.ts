@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { HEADER, MAX_SKEW_SECONDS, sign, verify } from "./index";
 
 const secret = "test-secret-0123456789";
-const caller = { user: "usr_01ABC", roles: ["customer"] };
+const caller = { user: "usr_01ABC", roles: ["customer"], ip: "198.51.100.7" };
 
 async function signed(body = '{"a":1}', now = Date.now()) {
 	return new Headers(await sign({ secret, method: "POST", path: "/cart/lines?x=1", body, caller, now }));
@@ -25,6 +25,9 @@ describe("edge → core signature", () => {
 		const otherUser = new Headers(headers);
 		otherUser.set(HEADER.user, "usr_SOMEONE_ELSE");
 		expect((await verify({ ...base, headers: otherUser })).ok).toBe(false);
+		const spoofedIp = new Headers(headers);
+		spoofedIp.set(HEADER.clientIp, "203.0.113.9");
+		expect((await verify({ ...base, headers: spoofedIp })).ok).toBe(false);
 		const moreRoles = new Headers(headers);
 		moreRoles.set(HEADER.roles, "customer,admin");
 		expect((await verify({ ...base, headers: moreRoles })).ok).toBe(false);
