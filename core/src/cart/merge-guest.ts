@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import type { TxDb } from "../lib/db";
+import { ensureCart, liveCart } from "./cart-rows";
+import { type CartContext, cartWrite, iso, ownerKey } from "./context";
+import { type CartOwner, GuestToken, MAX_LINE_QUANTITY, MAX_LINES, type MergeResult } from "./contracts";
+import { getCart } from "./get-cart";
+
+interface Line {
+	variantId: string;
+	quantity: number;
+	addedAt: string;
+}
+
+/**
+ * On login: the guest's lines join the customer's cart (quantities of the same variant summed,
+ * cut to the per-line limit; lines beyond the cart's limit left out) and the guest cart is
+ * deleted, all in one transaction. Running it again finds no guest cart and changes nothing.
+ */
+export async function mergeGuestIntoCustomer(
+	ctx: CartContext,
+	guestToken: string,
+	userId: string,
+): Promise<MergeResult> {
+	const guest: CartOwner = { kind: "guest", token: GuestToken.parse(guestToken) };
+	const customer: CartOwner = { kind: "customer", userId };
+	const counts = await cartWrite(ctx, async (tx) => {
+		const none = { mergedLines: 0, cappedLines: 0, droppedLines: 0 };
+		const from = await liveCart(tx, ctx, guest);
+		if (!from) {
+			// An expired guest cart goes now rather than waiting for the purge.
+			await deleteCarts(tx, ownerKey(guest).key);
+			return none;
+		}
+		const to = await liveCart(tx, ctx, customer);
+		if (!to) {
+			// The customer has no cart: the guest's becomes theirs as it is.
+			const [moved] = await tx.all<{ n: number }>(sql`SELECT count(*) AS n FROM cart_lines WHERE cart_id = ${from.id}`);
+			await tx.run(sql`UPDATE carts SET owner_kind = 'customer', owner_key = ${userId}, expires_at = NULL,
+				revision = revision + 1, updated_at = ${iso(ctx.now())} WHERE id = ${from.id}`);
+			return { ...none, mergedLines: moved?.n ?? 0 };
+		}
+		const lines = await tx.all<Line & { cartId: string }>(sql`SELECT cart_id AS cartId, variant_id AS variantId,
+				quantity, added_at AS addedAt
+			FROM cart_lines WHERE cart_id IN (${from.id}, ${to.id}) ORDER BY added_at, variant_id`);
+		const mine = new Map(lines.filter((l) => l.cartId === to.id).map((l) => [l.variantId, l]));
+		let lineCount = mine.size;
+		const writes: Line[] = [];
+		const result = { ...none };
+		for (const g of lines.filter((l) => l.cartId === from.id)) {
+			const existing = mine.get(g.variantId);
+			if (existing) {
+				const sum = existing.quantity + g.quantity;
+				if (sum > MAX_LINE_QUANTITY) result.cappedLines++;
+				writes.push({ ...existing, quantity: Math.min(sum, MAX_LINE_QUANTITY) });
+			} else if (lineCount < MAX_LINES) {
+				lineCount++;
+				writes.push(g);
+			} else {
+				result.droppedLines++;
+				continue;
+			}
+			result.mergedLines++;
+		}
+		if (writes.length > 0) {
+			await tx.run(
+				sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at) VALUES ${sql.join(
+					writes.map((w) => sql`(${to.id}, ${w.variantId}, ${w.quantity}, ${w.addedAt})`),
+					sql`, `,
+				)} ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`,
+			);
+		}
+		await deleteCarts(tx, ownerKey(guest).key);
+		await ensureCart(tx, ctx, customer, to.currency);
+		return result;
+	});
+	return { cart: await getCart(ctx, customer), ...counts };
+}
+
+async function deleteCarts(tx: TxDb, guestKey: string): Promise<void> {
+	await tx.run(sql`DELETE FROM cart_lines WHERE cart_id IN
+		(SELECT id FROM carts WHERE owner_kind = 'guest' AND owner_key = ${guestKey})`);
+	await tx.run(sql`DELETE FROM carts WHERE owner_kind = 'guest' AND owner_key = ${guestKey}`);
+}

@@ -1,0 +1,67 @@
+import type { z } from "zod";
+import { addLine } from "./add-line";
+import { cartForCheckout } from "./cart-for-checkout";
+import { clearCart } from "./clear-cart";
+import { type CartContext, type CartContextOptions, openCartContext } from "./context";
+import type { AddLineRequest, Cart, CartOwner, CheckoutCart, MergeResult, SetQuantityRequest } from "./contracts";
+import { getCart } from "./get-cart";
+import { mergeGuestIntoCustomer } from "./merge-guest";
+import { purgeExpired } from "./purge-expired";
+import { removeLine } from "./remove-line";
+import { setQuantity } from "./set-quantity";
+
+// Wires the cart together: its database, the ports it prices and checks lines through, its
+// verbs bound to them, and an hourly purge of expired guest carts.
+
+export interface CartOptions extends CartContextOptions {
+	/** How often expired guest carts are deleted (reads ignore them anyway); default hourly. */
+	purgeIntervalMs?: number;
+}
+
+export interface CartModule {
+	context: CartContext;
+	getCart(owner: CartOwner | null): Promise<Cart>;
+	addLine(owner: CartOwner, input: z.input<typeof AddLineRequest>): Promise<Cart>;
+	setQuantity(owner: CartOwner, variantId: string, input: z.input<typeof SetQuantityRequest>): Promise<Cart>;
+	removeLine(owner: CartOwner, variantId: string): Promise<Cart>;
+	clear(owner: CartOwner): Promise<Cart>;
+	/** On login; idempotent. */
+	mergeGuestIntoCustomer(guestToken: string, userId: string): Promise<MergeResult>;
+	/** For the order workflow: every line buyable and priced now, or a 409. */
+	cartForCheckout(owner: CartOwner): Promise<CheckoutCart>;
+	purgeExpired(options?: { now?: number; batchSize?: number }): Promise<number>;
+	/** Starts the purge timer. */
+	start(): void;
+	/** Stops the timer (waiting for a purge in flight) and closes the database. */
+	stop(): Promise<void>;
+}
+
+export async function openCart(options: CartOptions): Promise<CartModule> {
+	const ctx = await openCartContext(options);
+	let timer: ReturnType<typeof setInterval> | null = null;
+	let running: Promise<unknown> = Promise.resolve();
+	return {
+		context: ctx,
+		getCart: (owner) => getCart(ctx, owner),
+		addLine: (owner, input) => addLine(ctx, owner, input),
+		setQuantity: (owner, variantId, input) => setQuantity(ctx, owner, variantId, input),
+		removeLine: (owner, variantId) => removeLine(ctx, owner, variantId),
+		clear: (owner) => clearCart(ctx, owner),
+		mergeGuestIntoCustomer: (token, userId) => mergeGuestIntoCustomer(ctx, token, userId),
+		cartForCheckout: (owner) => cartForCheckout(ctx, owner),
+		purgeExpired: (opts) => purgeExpired(ctx, opts),
+		start() {
+			if (timer) return;
+			timer = setInterval(() => {
+				running = purgeExpired(ctx).catch((err) => console.error("cart purge failed:", err));
+			}, options.purgeIntervalMs ?? 3_600_000);
+			timer.unref?.();
+		},
+		async stop() {
+			if (timer) clearInterval(timer);
+			timer = null;
+			await running;
+			ctx.database.close();
+		},
+	};
+}

@@ -1,0 +1,114 @@
+import { type Money, money } from "@bazaar/money";
+import type { CartContext } from "./context";
+import {
+	type Cart,
+	type CartLine,
+	type CartWarning,
+	type CatalogVariant,
+	type LineStatus,
+	LOW_STOCK,
+	type StockLevel,
+} from "./contracts";
+import type { CartSnapshot } from "./records";
+
+// The re-check every read runs: current prices from the catalog, current stock from the
+// inventory, one batch call to each whatever the number of lines (never one per line).
+
+export async function priceCart(ctx: CartContext, snapshot: CartSnapshot): Promise<Cart> {
+	const currency = snapshot.header?.currency ?? ctx.currency;
+	const { variants, stock } = await lookUp(
+		ctx,
+		snapshot.lines.map((l) => l.variantId),
+		currency,
+	);
+	const lines = snapshot.lines.map((l) => priceLine(l, variants.get(l.variantId), stock, currency));
+	let subtotal = 0;
+	let itemCount = 0;
+	const warnings: CartWarning[] = [];
+	for (const line of lines) {
+		itemCount += line.quantity;
+		if (line.available && line.lineTotal) subtotal += line.lineTotal.amount;
+		if (line.message) warnings.push({ variantId: line.variantId, status: line.status, message: line.message });
+	}
+	return {
+		id: snapshot.header?.id ?? null,
+		owner: snapshot.header?.ownerKind ?? null,
+		currency,
+		revision: snapshot.header?.revision ?? 0,
+		lines,
+		subtotal: money(subtotal, currency),
+		itemCount,
+		checkoutReady: lines.length > 0 && lines.every((l) => l.available),
+		warnings,
+		updatedAt: snapshot.header?.updatedAt ?? null,
+		expiresAt: snapshot.header?.expiresAt ?? null,
+	};
+}
+
+/** Variants, then stock for the ones that can still be sold: two calls at most. */
+export async function lookUp(ctx: CartContext, variantIds: string[], currency: string) {
+	if (variantIds.length === 0) {
+		return { variants: new Map<string, CatalogVariant>(), stock: new Map<string, StockLevel>() };
+	}
+	const variants = await ctx.catalog.variants(variantIds, currency);
+	const skus = [...new Set([...variants.values()].filter((v) => sellable(v, currency) === null).map((v) => v.sku))];
+	const stock = skus.length > 0 ? await ctx.inventory.availability(skus) : new Map<string, StockLevel>();
+	return { variants, stock };
+}
+
+/** Why a variant cannot be sold at all (whatever the quantity), or null. */
+export function sellable(
+	v: CatalogVariant | undefined,
+	currency: string,
+): { status: LineStatus; message: string } | null {
+	if (v?.status !== "active") return { status: "unavailable", message: "no longer available" };
+	if (v.price?.currency !== currency) {
+		return { status: "not_sold_in_currency", message: `not sold in ${currency}` };
+	}
+	return null;
+}
+
+/** What `quantity` units of a sellable variant meet in stock. */
+export function stockCheck(
+	level: StockLevel | undefined,
+	quantity: number,
+): { status: LineStatus; message: string | null; available: number | null } {
+	// A SKU the inventory does not stock cannot be bought.
+	const available = level === undefined ? 0 : level.available;
+	if (available === null) return { status: "ok", message: null, available };
+	if (available <= 0) return { status: "sold_out", message: "sold out", available: 0 };
+	if (available < quantity) return { status: "insufficient_stock", message: `only ${available} left`, available };
+	if (available <= LOW_STOCK) return { status: "low_stock", message: `only ${available} left`, available };
+	return { status: "ok", message: null, available };
+}
+
+function priceLine(
+	line: CartSnapshot["lines"][number],
+	v: CatalogVariant | undefined,
+	stock: Map<string, StockLevel>,
+	currency: string,
+): CartLine {
+	const refused = sellable(v, currency);
+	const checked = refused ? null : stockCheck(stock.get((v as CatalogVariant).sku), line.quantity);
+	const status = refused?.status ?? checked?.status ?? "ok";
+	const unitPrice: Money | null = v?.price && v.price.currency === currency ? v.price : null;
+	return {
+		variantId: line.variantId,
+		quantity: line.quantity,
+		addedAt: line.addedAt,
+		sku: v?.sku ?? null,
+		productId: v?.productId ?? null,
+		productSlug: v?.productSlug ?? null,
+		productTitle: v?.productTitle ?? null,
+		variantTitle: v?.variantTitle ?? null,
+		kind: v?.kind ?? null,
+		thumbnailHash: v?.thumbnailHash ?? null,
+		weightGrams: v?.weightGrams ?? null,
+		unitPrice,
+		lineTotal: unitPrice ? money(unitPrice.amount * line.quantity, currency) : null,
+		available: status === "ok" || status === "low_stock",
+		availableQuantity: checked?.available ?? null,
+		status,
+		message: refused?.message ?? checked?.message ?? null,
+	};
+}

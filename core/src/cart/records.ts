@@ -1,0 +1,65 @@
+import { sql } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import { type CartContext, iso, ownerKey } from "./context";
+import type { CartOwner } from "./contracts";
+
+// biome-ignore lint/suspicious/noExplicitAny: readers run on the module db and on transactions alike
+export type Reader = LibSQLDatabase<any>;
+
+export interface CartHeader {
+	id: string;
+	ownerKind: "customer" | "guest";
+	currency: string;
+	revision: number;
+	updatedAt: string;
+	expiresAt: string | null;
+}
+
+export interface StoredLine {
+	variantId: string;
+	quantity: number;
+	addedAt: string;
+}
+
+export interface CartSnapshot {
+	header: CartHeader | null;
+	lines: StoredLine[];
+}
+
+interface Row extends CartHeader {
+	variantId: string | null;
+	quantity: number | null;
+	addedAt: string | null;
+}
+
+/**
+ * An owner's live cart and all its lines in ONE statement, whatever the number of lines. An
+ * expired guest cart reads as no cart (the purge or the next write removes it).
+ */
+export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): Promise<CartSnapshot> {
+	const { kind, key } = ownerKey(owner);
+	const rows = await db.all<Row>(sql`SELECT c.id, c.owner_kind AS ownerKind, c.currency, c.revision,
+			c.updated_at AS updatedAt, c.expires_at AS expiresAt,
+			l.variant_id AS variantId, l.quantity, l.added_at AS addedAt
+		FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
+		WHERE c.owner_kind = ${kind} AND c.owner_key = ${key}
+			AND (c.expires_at IS NULL OR c.expires_at > ${iso(ctx.now())})
+		ORDER BY l.added_at, l.variant_id`);
+	const first = rows[0];
+	if (!first) return { header: null, lines: [] };
+	const header: CartHeader = {
+		id: first.id,
+		ownerKind: first.ownerKind,
+		currency: first.currency,
+		revision: first.revision,
+		updatedAt: first.updatedAt,
+		expiresAt: first.expiresAt,
+	};
+	const lines: StoredLine[] = [];
+	for (const r of rows) {
+		if (r.variantId !== null && r.quantity !== null && r.addedAt !== null) {
+			lines.push({ variantId: r.variantId, quantity: r.quantity, addedAt: r.addedAt });
+		}
+	}
+	return { header, lines };
+}

@@ -1,0 +1,93 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { NotFoundError, ServiceError, ValidationError } from "../lib/errors";
+import { type AppEnv, jsonResponse, readJson } from "../lib/http";
+import {
+	AddLineRequest,
+	type CartOwner,
+	CustomerId,
+	GUEST_TOKEN_HEADER,
+	GuestToken,
+	SetQuantityRequest,
+	VariantId,
+} from "./contracts";
+import type { CartModule } from "./module";
+
+// A thin adapter under /cart: work out whose cart it is, validate, call one verb, send the cart.
+// There are no cart ids in these paths: a caller reaches only the cart its identity names — a
+// signed-in customer's own (the signed caller's user), or a guest's by the token the edge keeps
+// in a cookie and forwards in `x-bazaar-cart-token`. Any other cart is simply not addressable.
+
+class NoCartOwnerError extends ServiceError {
+	constructor() {
+		super(401, `This needs a signed-in customer or a guest cart token (${GUEST_TOKEN_HEADER}).`);
+	}
+}
+
+/** The cart the caller may use: the user's when signed in, else the guest token's, else none. */
+export function cartOwner(c: Context<AppEnv>): CartOwner | null {
+	const user = c.get("caller").user;
+	if (user) {
+		if (!CustomerId.safeParse(user).success) throw new NoCartOwnerError();
+		return { kind: "customer", userId: user };
+	}
+	return guestOwner(c);
+}
+
+function guestOwner(c: Context<AppEnv>): CartOwner | null {
+	const token = c.req.header(GUEST_TOKEN_HEADER);
+	if (token === undefined || token === "") return null;
+	if (!GuestToken.safeParse(token).success) {
+		throw new ValidationError(`The ${GUEST_TOKEN_HEADER} header is not a cart token.`, [
+			{ path: GUEST_TOKEN_HEADER, message: "a 256-bit base64url token" },
+		]);
+	}
+	return { kind: "guest", token };
+}
+
+const required = (owner: CartOwner | null): CartOwner => {
+	if (!owner) throw new NoCartOwnerError();
+	return owner;
+};
+
+/** A malformed id names no line of any cart. */
+const variantParam = (raw: string) => {
+	if (!VariantId.safeParse(raw).success) throw new NotFoundError("That cart line");
+	return raw;
+};
+
+export function cartRoutes(mod: CartModule): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+
+	app.get("/", async (c) => jsonResponse(await mod.getCart(cartOwner(c))));
+	app.post("/lines", async (c) => {
+		const owner = required(cartOwner(c));
+		return jsonResponse(await mod.addLine(owner, readJson(c, AddLineRequest)));
+	});
+	app.patch("/lines/:variantId", async (c) => {
+		const owner = required(cartOwner(c));
+		const variantId = variantParam(c.req.param("variantId"));
+		return jsonResponse(await mod.setQuantity(owner, variantId, readJson(c, SetQuantityRequest)));
+	});
+	app.delete("/lines/:variantId", async (c) => {
+		const owner = required(cartOwner(c));
+		return jsonResponse(await mod.removeLine(owner, variantParam(c.req.param("variantId"))));
+	});
+	app.delete("/", async (c) => jsonResponse(await mod.clear(required(cartOwner(c)))));
+	// On login the edge sends the now signed-in caller with the guest cookie's token.
+	app.post("/merge", async (c) => {
+		const user = c.get("caller").user;
+		if (!user || !CustomerId.safeParse(user).success) {
+			throw new ServiceError(401, "Merging a guest cart needs a signed-in customer.");
+		}
+		const guest = guestOwner(c);
+		if (guest?.kind !== "guest") {
+			throw new ValidationError(`The ${GUEST_TOKEN_HEADER} header is required.`, [
+				{ path: GUEST_TOKEN_HEADER, message: "required" },
+			]);
+		}
+		return jsonResponse(await mod.mergeGuestIntoCustomer(guest.token, user));
+	});
+
+	return app;
+}

@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import type { z } from "zod";
+import { NotFoundError } from "../lib/errors";
+import { refuseShortage } from "./add-line";
+import { liveCart, touchCart } from "./cart-rows";
+import { type CartContext, cartWrite } from "./context";
+import { type Cart, type CartOwner, SetQuantityRequest } from "./contracts";
+import { GoneVariantError, NotSellableError } from "./errors";
+import { getCart } from "./get-cart";
+import { lookUp, sellable } from "./price-lines";
+import { loadCart } from "./records";
+
+/**
+ * Sets a line's quantity. Raising it is checked like adding (sellable, in stock); lowering it
+ * never is, so a shopper can always come down to what is left.
+ */
+export async function setQuantity(
+	ctx: CartContext,
+	owner: CartOwner,
+	variantId: string,
+	input: z.input<typeof SetQuantityRequest>,
+): Promise<Cart> {
+	const { quantity } = SetQuantityRequest.parse(input);
+	const current = await loadCart(ctx.database.db, ctx, owner);
+	const line = current.lines.find((l) => l.variantId === variantId);
+	if (!current.header || !line) throw new NotFoundError("That cart line");
+	if (quantity > line.quantity) {
+		const { variants, stock } = await lookUp(ctx, [variantId], current.header.currency);
+		const variant = variants.get(variantId);
+		if (!variant) throw new GoneVariantError(variantId);
+		const refused = sellable(variant, current.header.currency);
+		if (refused) throw new NotSellableError(variant, refused.message);
+		refuseShortage(variant, stock, quantity);
+	}
+	await cartWrite(ctx, async (tx) => {
+		const cart = await liveCart(tx, ctx, owner);
+		if (!cart) throw new NotFoundError("That cart line");
+		const changed = await tx.all(sql`UPDATE cart_lines SET quantity = ${quantity}
+			WHERE cart_id = ${cart.id} AND variant_id = ${variantId} RETURNING variant_id`);
+		if (changed.length === 0) throw new NotFoundError("That cart line");
+		await touchCart(tx, ctx, cart.id, owner.kind);
+	});
+	return getCart(ctx, owner);
+}
