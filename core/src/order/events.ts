@@ -1,0 +1,24 @@
+import { sql } from "drizzle-orm";
+import { emit } from "../bus/emit";
+import type { TxDb } from "../lib/db";
+import type { Order, OrderEventType, OrderStatus } from "./contracts";
+import { eventData } from "./records";
+
+// Every transition writes its history row and its bus event in the caller's write transaction,
+// so the status, the timeline and the outbox can never disagree.
+
+export async function recordTransition(
+	tx: TxDb,
+	order: Order,
+	change: { from: OrderStatus | null; type: OrderEventType; at: string; actor: string; reason?: string | null },
+): Promise<void> {
+	await tx.run(sql`INSERT INTO order_transitions (order_id, from_status, to_status, at, actor, reason)
+		VALUES (${order.id}, ${change.from}, ${order.status}, ${change.at}, ${change.actor}, ${change.reason ?? null})`);
+	await emit(tx, {
+		type: change.type,
+		source: "order",
+		key: order.id,
+		occurredAt: change.at,
+		data: eventData(order, { reason: change.reason ?? null }),
+	});
+}

@@ -1,0 +1,33 @@
+import { sql } from "drizzle-orm";
+import { NotFoundError } from "../lib/errors";
+import type { OrderContext } from "./context";
+import { type OrderDetail, OrderId } from "./contracts";
+import { loadOrder, loadTimeline } from "./records";
+
+/**
+ * One order with its timeline. With `ownerId` (a customer), someone else's order is a 404,
+ * exactly like one that does not exist, so ids cannot be probed.
+ */
+export async function getOrder(ctx: OrderContext, id: string, ownerId?: string): Promise<OrderDetail> {
+	if (!OrderId.safeParse(id).success) throw new NotFoundError("The order");
+	const db = ctx.database.db;
+	const order = await loadOrder(db, id);
+	if (!order || (ownerId !== undefined && order.customerId !== ownerId)) throw new NotFoundError("The order");
+	return { ...order, timeline: await loadTimeline(db, id) };
+}
+
+/** Payments that could not settle the order (for refund handling; admins). */
+export function listPaymentConflicts(ctx: OrderContext, orderId?: string) {
+	const where = orderId ? sql`WHERE order_id = ${orderId}` : sql``;
+	return ctx.database.db.all<{
+		paymentId: string;
+		orderId: string;
+		gateway: string;
+		reference: string;
+		amount: number;
+		currency: string;
+		reason: string;
+		at: string;
+	}>(sql`SELECT payment_id AS paymentId, order_id AS orderId, gateway, reference, amount, currency, reason, at
+		FROM payment_conflicts ${where} ORDER BY at`);
+}

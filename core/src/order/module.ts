@@ -1,0 +1,68 @@
+import type { TxDb } from "../lib/db";
+import { cancelOrder } from "./cancel-order";
+import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
+import type {
+	ListOrdersQuery,
+	MarkPaidResult,
+	OrderDetail,
+	OrderList,
+	PaymentReceived,
+	PlaceOrderInput,
+} from "./contracts";
+import { expireDue, OrderSweeper } from "./expire-due";
+import { markDelivered, markFulfilled } from "./fulfil-order";
+import { getOrder, listPaymentConflicts } from "./get-order";
+import { listOrders } from "./list-orders";
+import { markPaid, markPaidIn } from "./mark-paid";
+import { type PlaceOrderResult, placeOrder } from "./place-order";
+import type { TransitionResult } from "./transition";
+
+// Wires the order module: its database, its verbs bound to it, and the expiry sweeper.
+
+export interface OrderModuleOptions extends OrderContextOptions {
+	sweepIntervalMs?: number;
+}
+
+export interface OrderModule {
+	context: OrderContext;
+	placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>;
+	/** With ownerId (a customer), anyone else's order is a 404. */
+	getOrder(id: string, ownerId?: string): Promise<OrderDetail>;
+	listOrders(customerId: string, query?: Partial<ListOrdersQuery>): Promise<OrderList>;
+	markPaid(payment: PaymentReceived): Promise<MarkPaidResult>;
+	/** markPaid inside a caller's write transaction on this module's database (handleOnce). */
+	markPaidIn(tx: TxDb, payment: PaymentReceived): Promise<MarkPaidResult>;
+	cancel(id: string, by: { actor: string; ownerId?: string; reason?: string }): Promise<TransitionResult>;
+	markFulfilled(id: string, by: { actor: string; trackingNumber?: string; reason?: string }): Promise<TransitionResult>;
+	markDelivered(id: string, by: { actor: string; reason?: string }): Promise<TransitionResult>;
+	/** Expires unpaid orders past their deadline at `now`; returns how many. */
+	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
+	listPaymentConflicts(orderId?: string): ReturnType<typeof listPaymentConflicts>;
+	sweeper: OrderSweeper;
+	start(): void;
+	stop(): Promise<void>;
+}
+
+export async function openOrders(options: OrderModuleOptions): Promise<OrderModule> {
+	const ctx = await openOrderContext(options);
+	const sweeper = new OrderSweeper(ctx, options.sweepIntervalMs);
+	return {
+		context: ctx,
+		placeOrder: (input) => placeOrder(ctx, input),
+		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
+		listOrders: (customerId, query) => listOrders(ctx, customerId, query),
+		markPaid: (payment) => markPaid(ctx, payment),
+		markPaidIn: (tx, payment) => markPaidIn(tx, iso(ctx.now()), payment),
+		cancel: (id, by) => cancelOrder(ctx, id, by),
+		markFulfilled: (id, by) => markFulfilled(ctx, id, by),
+		markDelivered: (id, by) => markDelivered(ctx, id, by),
+		expireDue: (opts) => expireDue(ctx, opts),
+		listPaymentConflicts: (orderId) => listPaymentConflicts(ctx, orderId),
+		sweeper,
+		start: () => sweeper.start(),
+		async stop() {
+			await sweeper.stop();
+			ctx.database.close();
+		},
+	};
+}

@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import type { TxDb } from "../lib/db";
+import type { Address, Order, OrderEventData, OrderLine, OrderStatus, Transition } from "./contracts";
+
+// Rows ↔ API shapes. Reads use raw SQL with explicit columns so one statement returns what a
+// verb needs, inside or outside a transaction.
+
+export const ORDER_COLUMNS = sql.raw(
+	`id, customer_id AS customerId, email, status, currency, lines, address, shipping_method AS shippingMethod,
+	subtotal, shipping_amount AS shippingAmount, tax_amount AS taxAmount, tax_rate_bp AS taxRateBp,
+	discount_amount AS discountAmount, total, reservation_id AS reservationId, payment_gateway AS paymentGateway,
+	payment_reference AS paymentReference, payment_id AS paymentId, tracking_number AS trackingNumber,
+	created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`,
+);
+
+export type OrderRecord = Omit<Order, "lines" | "address"> & { lines: string; address: string };
+
+export function toOrder(row: OrderRecord): Order {
+	return {
+		...row,
+		subtotal: Number(row.subtotal),
+		shippingAmount: Number(row.shippingAmount),
+		taxAmount: Number(row.taxAmount),
+		taxRateBp: Number(row.taxRateBp),
+		discountAmount: Number(row.discountAmount),
+		total: Number(row.total),
+		lines: JSON.parse(row.lines) as OrderLine[],
+		address: JSON.parse(row.address) as Address,
+	} as Order;
+}
+
+export async function loadOrder(db: Pick<TxDb, "all">, id: string): Promise<Order | null> {
+	const [row] = await db.all<OrderRecord>(sql`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ${id}`);
+	return row ? toOrder(row) : null;
+}
+
+export async function loadTimeline(db: Pick<TxDb, "all">, id: string): Promise<Transition[]> {
+	return db.all<Transition>(sql`SELECT from_status AS "from", to_status AS "to", at, actor, reason
+		FROM order_transitions WHERE order_id = ${id} ORDER BY id`);
+}
+
+export function eventData(order: Order, extra: { reason?: string | null } = {}): OrderEventData {
+	return {
+		orderId: order.id,
+		customerId: order.customerId,
+		status: order.status as OrderStatus,
+		reservationId: order.reservationId,
+		total: { amount: order.total, currency: order.currency },
+		lines: order.lines.map((l) => ({ sku: l.sku, variantId: l.variantId, quantity: l.quantity })),
+		paymentId: order.paymentId,
+		...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+	};
+}

@@ -1,0 +1,106 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { busInbox, busOutbox } from "../bus/schema";
+import { ORDER_STATUSES } from "./contracts";
+
+// The order module's own database. Money columns are integer minor units in the order's currency;
+// timestamps are ISO-8601 UTC strings (same width, so they sort as text). Lines and the address
+// are snapshots taken at checkout (JSON): later catalog or address-book edits never change an order.
+
+export const orders = sqliteTable(
+	"orders",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id").notNull(),
+		email: text("email").notNull(),
+		status: text("status", { enum: ORDER_STATUSES }).notNull(),
+		currency: text("currency").notNull(),
+		/** OrderLine[] as JSON. */
+		lines: text("lines", { mode: "json" }).notNull(),
+		/** Address as JSON. */
+		address: text("address", { mode: "json" }).notNull(),
+		shippingMethod: text("shipping_method").notNull(),
+		subtotal: integer("subtotal").notNull(),
+		shippingAmount: integer("shipping_amount").notNull(),
+		taxAmount: integer("tax_amount").notNull(),
+		taxRateBp: integer("tax_rate_bp").notNull(),
+		discountAmount: integer("discount_amount").notNull().default(0),
+		total: integer("total").notNull(),
+		reservationId: text("reservation_id").notNull(),
+		paymentGateway: text("payment_gateway"),
+		paymentReference: text("payment_reference"),
+		paymentId: text("payment_id"),
+		trackingNumber: text("tracking_number"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		expiresAt: text("expires_at").notNull(),
+	},
+	(t) => [
+		// Exactly one order per accepted reservation.
+		uniqueIndex("orders_reservation_uq").on(t.reservationId),
+		// A customer's list, newest first (ids sort by time).
+		index("orders_customer_idx").on(t.customerId, t.id),
+		// The expiry sweeper: unpaid orders by deadline.
+		index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`status = 'pending_payment'`),
+		check(
+			"orders_status_ck",
+			sql`${t.status} IN ('pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled', 'expired')`,
+		),
+		check(
+			"orders_money_ck",
+			sql`${t.subtotal} >= 0 AND ${t.shippingAmount} >= 0 AND ${t.taxAmount} >= 0 AND ${t.discountAmount} >= 0
+				AND ${t.total} = ${t.subtotal} + ${t.shippingAmount} + ${t.taxAmount} - ${t.discountAmount} AND ${t.total} >= 0`,
+		),
+	],
+);
+
+/** Every change of status: when, who, why. The first row of an order has from = NULL. */
+export const orderTransitions = sqliteTable(
+	"order_transitions",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		orderId: text("order_id").notNull(),
+		fromStatus: text("from_status"),
+		toStatus: text("to_status").notNull(),
+		at: text("at").notNull(),
+		actor: text("actor").notNull(),
+		reason: text("reason"),
+	},
+	(t) => [index("order_transitions_order_idx").on(t.orderId, t.id)],
+);
+
+/** Idempotency-Key of order creation: the same key and body give the same order. */
+export const idempotencyKeys = sqliteTable(
+	"idempotency_keys",
+	{
+		customerId: text("customer_id").notNull(),
+		key: text("key").notNull(),
+		requestHash: text("request_hash").notNull(),
+		orderId: text("order_id").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.customerId, t.key] })],
+);
+
+/** Payments that arrived for an order they cannot settle: each one needs a refund. */
+export const paymentConflicts = sqliteTable(
+	"payment_conflicts",
+	{
+		paymentId: text("payment_id").primaryKey(),
+		orderId: text("order_id").notNull(),
+		gateway: text("gateway").notNull(),
+		reference: text("reference").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		reason: text("reason").notNull(),
+		at: text("at").notNull(),
+	},
+	(t) => [index("payment_conflicts_order_idx").on(t.orderId)],
+);
+
+// Re-exported so drizzle-kit generates the bus tables into this module's migrations.
+export { busInbox, busOutbox };
+
+export const orderSchema = { orders, orderTransitions, idempotencyKeys, paymentConflicts, busOutbox, busInbox };
+export type OrderSchema = typeof orderSchema;
+export type OrderRow = typeof orders.$inferSelect;

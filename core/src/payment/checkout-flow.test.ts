@@ -1,0 +1,47 @@
+import { afterEach, expect, test } from "bun:test";
+import { PaymentReceived } from "../order/contracts";
+import { checkout, type OrderHarness, orderHarness } from "../order/testing/fixtures";
+import { type PaymentHarness, paymentHarness } from "./testing/fixtures";
+
+// The seam the lead wires on the bus, exercised directly: placeOrder → createPayment → the
+// shopper approves on the hosted page → payment.succeeded's data → order.markPaid.
+
+let o: OrderHarness;
+let p: PaymentHarness;
+afterEach(async () => {
+	await o?.close();
+	await p?.close();
+});
+
+test("a paid sandbox payment settles its order once; a late second charge is flagged for refund", async () => {
+	o = await orderHarness();
+	p = await paymentHarness();
+	const { order } = await o.orders.placeOrder(checkout());
+	const { payment } = await p.payments.createPayment({
+		orderId: order.id,
+		amount: { amount: order.total, currency: order.currency },
+		returnUrl: `http://shop.test/orders/${order.id}`,
+		cancelUrl: "http://shop.test/cart",
+		idempotencyKey: `checkout-${order.id}`,
+	});
+	const page = await (await p.http(payment.redirectUrl as string)).text();
+	const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+	await p.http(`${payment.redirectUrl}/approve`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: `csrf=${encodeURIComponent(csrf)}`,
+	});
+	const events = await p.payments.context.database.client.execute("SELECT payload FROM bus_outbox");
+	const succeeded = JSON.parse(String(events.rows[0]?.payload));
+	expect(succeeded.type).toBe("payment.succeeded");
+	// What the bus consumer does with it (twice: at-least-once delivery).
+	const data = PaymentReceived.parse(succeeded.data);
+	expect((await o.orders.markPaid(data)).result).toBe("paid");
+	expect((await o.orders.markPaid(data)).result).toBe("already_paid");
+	const paid = await o.orders.getOrder(order.id);
+	expect(paid).toMatchObject({ status: "paid", paymentId: payment.id, paymentReference: payment.reference });
+
+	// A gateway that charged twice anyway (e.g. an old attempt completed late): recorded, refundable.
+	const late = { ...data, paymentId: "pay_01LATE0000000000000000000", reference: "sbx_late" };
+	expect(await o.orders.markPaid(late)).toMatchObject({ result: "conflict", reason: "paid_by_another_payment" });
+});

@@ -1,0 +1,39 @@
+import { createHmac } from "node:crypto";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+// The payment module's settings, for the lead to fold into core/src/config.ts. Every one has a default.
+
+const blankIsUnset = (v: unknown) => (v === "" ? undefined : v);
+
+export const PaymentEnv = z.object({
+	DATABASE_URL_PAYMENT: z.preprocess(blankIsUnset, z.string().optional()),
+	/** HMAC key of the sandbox's webhooks. Default: derived from BAZAAR_SIGNING_SECRET. */
+	SANDBOX_WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string().min(16).optional()),
+	/** Where the shopper's browser reaches the hosted page: the edge proxies /sandbox-pay/* to the core. */
+	SANDBOX_PAGE_URL: z.preprocess(blankIsUnset, z.url().optional()),
+	/** Where the sandbox POSTs its webhooks (the core's own public route). */
+	SANDBOX_WEBHOOK_URL: z.preprocess(blankIsUnset, z.url().optional()),
+});
+
+export interface PaymentConfig {
+	url: string;
+	sandbox: { webhookSecret: string; pageBaseUrl: string; webhookUrl: string };
+}
+
+export function loadPaymentConfig(
+	opts: { dataDir: string; edgeUrl: string; corePort: number; signingSecret: string },
+	env: Record<string, string | undefined> = process.env,
+): PaymentConfig {
+	const e = PaymentEnv.parse(env);
+	return {
+		url: e.DATABASE_URL_PAYMENT ?? `file:${resolve(opts.dataDir, "payment.db")}`,
+		sandbox: {
+			webhookSecret:
+				e.SANDBOX_WEBHOOK_SECRET ??
+				createHmac("sha256", opts.signingSecret).update("bazaar sandbox webhooks").digest("hex"),
+			pageBaseUrl: e.SANDBOX_PAGE_URL ?? `${opts.edgeUrl.replace(/\/$/, "")}/sandbox-pay`,
+			webhookUrl: e.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${opts.corePort}/payment/webhooks/sandbox`,
+		},
+	};
+}

@@ -1,0 +1,65 @@
+import type { Money } from "@bazaar/money";
+import { ServiceError } from "../lib/errors";
+import type { GatewayEvent } from "./contracts";
+
+// What every payment gateway implements: the built-in sandbox now, Stripe and PayPal next
+// (issue 4). Card data never crosses it: the shopper pays on the gateway's own page (redirect)
+// or in its own element (clientSecret); we only ever hold the gateway's reference.
+
+export interface CreateGatewayPayment {
+	/** Our payment id; gateways keep it as metadata (Stripe metadata, PayPal custom_id). */
+	paymentId: string;
+	orderId: string;
+	amount: Money;
+	/** Where the gateway sends the shopper after paying / after giving up. */
+	returnUrl: string;
+	cancelUrl: string;
+	/** Passed to the gateway's own idempotency (Stripe Idempotency-Key, PayPal-Request-Id). */
+	idempotencyKey: string;
+}
+
+/** One of the two, depending on the gateway's flow. */
+export interface GatewayPaymentCreated {
+	/** The gateway's id for this payment (PaymentIntent / Checkout Session id, PayPal order id). */
+	reference: string;
+	/** Redirect flows (sandbox, Stripe Checkout, PayPal approval link). */
+	redirectUrl?: string;
+	/** Embedded flows (Stripe Payment Element). */
+	clientSecret?: string;
+}
+
+export type GatewayStatus = "requires_action" | "succeeded" | "failed" | "cancelled";
+
+export interface GatewayPaymentStatus {
+	status: GatewayStatus;
+	amount: Money;
+	/** Refunded so far, minor units. */
+	refundedAmount: number;
+}
+
+export interface GatewayRefund {
+	refundId: string;
+	status: "succeeded" | "pending" | "failed";
+}
+
+export interface PaymentGateway {
+	/** Stable name stored with each payment ("sandbox", "stripe", "paypal"). */
+	readonly name: string;
+	createPayment(request: CreateGatewayPayment): Promise<GatewayPaymentCreated>;
+	/**
+	 * Verifies a webhook's signature and freshness on the raw bytes as received, then maps the
+	 * gateway's event to ours. Throws WebhookRejectedError (→ 400) on a bad signature, a stale
+	 * timestamp or a body it cannot read: nothing is applied.
+	 */
+	parseWebhook(rawBody: string, headers: Headers): Promise<GatewayEvent>;
+	/** The gateway's view of a payment (reconciliation of missed webhooks). */
+	getStatus(reference: string): Promise<GatewayPaymentStatus>;
+	/** Refunds part or all of a succeeded payment; the same idempotency key refunds once. */
+	refund(reference: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
+}
+
+export class WebhookRejectedError extends ServiceError {
+	constructor(reason: string) {
+		super(400, `The webhook was rejected: ${reason}.`);
+	}
+}

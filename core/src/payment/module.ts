@@ -1,0 +1,88 @@
+import type { Money } from "@bazaar/money";
+import { NotFoundError } from "../lib/errors";
+import { openPaymentDatabase, type PaymentContext } from "./context";
+import type { CreatePaymentInput, Payment, WebhookResult } from "./contracts";
+import { type CreatePaymentResult, createPayment } from "./create-payment";
+import type { GatewayPaymentStatus, GatewayRefund, PaymentGateway } from "./gateway";
+import { getPayment, listOrderPayments } from "./get-payment";
+import { handleWebhook } from "./handle-webhook";
+import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
+
+// Wires the payment module: its database, the enabled gateways (the sandbox by default), the
+// sandbox's webhook sender, and the verbs bound to them.
+
+export interface PaymentModuleOptions {
+	url: string;
+	migrate?: boolean;
+	/** The built-in sandbox (config from loadPaymentConfig().sandbox); off when omitted or false. */
+	sandbox?: Omit<SandboxOptions, "client"> | false;
+	/** Further gateways (Stripe, PayPal — issue 4). */
+	gateways?: (database: PaymentContext["database"]) => PaymentGateway[];
+	defaultGateway?: string;
+	now?: () => number;
+	onEvents?: () => void;
+}
+
+export interface PaymentModule {
+	context: PaymentContext;
+	sandbox: SandboxGateway | null;
+	createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
+	getPayment(id: string): Promise<Payment>;
+	listOrderPayments(orderId: string): Promise<Payment[]>;
+	/** Verifies, de-duplicates and applies a gateway's webhook; throws 400 when it is not genuine. */
+	handleWebhook(gateway: string, rawBody: string, headers: Headers): Promise<WebhookResult>;
+	/** The gateway's own view of a payment (reconciliation, issue 4). */
+	gatewayStatus(paymentId: string): Promise<GatewayPaymentStatus>;
+	/** Asks the gateway to refund; the status changes when its refund webhook arrives. */
+	refund(paymentId: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
+	start(): void;
+	stop(): Promise<void>;
+}
+
+export async function openPayments(options: PaymentModuleOptions): Promise<PaymentModule> {
+	const database = await openPaymentDatabase(options.url, options.migrate !== false);
+	const gateways = new Map<string, PaymentGateway>();
+	const now = options.now ?? Date.now;
+	const sandbox =
+		options.sandbox === false
+			? null
+			: options.sandbox
+				? new SandboxGateway({ now, ...options.sandbox, client: database.client })
+				: null;
+	if (sandbox) gateways.set(sandbox.name, sandbox);
+	for (const g of options.gateways?.(database) ?? []) gateways.set(g.name, g);
+	const ctx: PaymentContext = {
+		database,
+		gateways,
+		defaultGateway: options.defaultGateway ?? (sandbox ? "sandbox" : ([...gateways.keys()][0] ?? "sandbox")),
+		now,
+		onEvents: options.onEvents ?? (() => {}),
+	};
+	const gatewayOf = async (paymentId: string) => {
+		const payment = await getPayment(ctx, paymentId);
+		const gateway = gateways.get(payment.gateway);
+		if (!gateway) throw new NotFoundError(`The payment gateway ${payment.gateway}`);
+		return { payment, gateway };
+	};
+	return {
+		context: ctx,
+		sandbox,
+		createPayment: (input) => createPayment(ctx, input),
+		getPayment: (id) => getPayment(ctx, id),
+		listOrderPayments: (orderId) => listOrderPayments(ctx, orderId),
+		handleWebhook: (gateway, rawBody, headers) => handleWebhook(ctx, gateway, rawBody, headers),
+		async gatewayStatus(paymentId) {
+			const { payment, gateway } = await gatewayOf(paymentId);
+			return gateway.getStatus(payment.reference);
+		},
+		async refund(paymentId, amount, idempotencyKey) {
+			const { payment, gateway } = await gatewayOf(paymentId);
+			return gateway.refund(payment.reference, amount, idempotencyKey);
+		},
+		start: () => sandbox?.deliverer.start(),
+		async stop() {
+			await sandbox?.deliverer.stop();
+			database.close();
+		},
+	};
+}

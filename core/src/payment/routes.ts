@@ -1,0 +1,71 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
+import { CreatePaymentInput } from "./contracts";
+import type { PaymentModule } from "./module";
+
+// Two adapters. `paymentRoutes` (mount under /payment BEHIND the signature middleware): other
+// core modules and admins create and read payments. `paymentPublicRoutes` (mount under /payment
+// WITHOUT the edge signature): gateways' webhooks, which carry their own signatures, and the
+// sandbox's hosted page, which a shopper's browser reaches through the edge's /sandbox-pay/*.
+// Register the public routes BEFORE `app.use("*", requireSignature(...))` in app.ts: Hono runs
+// handlers in registration order, so they answer before the signature check; everything else
+// under /payment falls through to it.
+
+export const PAYMENT_SERVICE_ROLES = ["service", "admin"];
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export function paymentRoutes(mod: PaymentModule): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.use("*", requireRole(...PAYMENT_SERVICE_ROLES));
+	app.post("/payments", async (c) => {
+		const { payment, created } = await mod.createPayment(readJson(c, CreatePaymentInput));
+		return jsonResponse(payment, created ? 201 : 200, created ? { location: `/payment/payments/${payment.id}` } : {});
+	});
+	app.get("/payments/:id", async (c) => jsonResponse(await mod.getPayment(c.req.param("id"))));
+	app.get("/orders/:orderId/payments", async (c) => jsonResponse(await mod.listOrderPayments(c.req.param("orderId"))));
+	return app;
+}
+
+export function paymentPublicRoutes(mod: PaymentModule): Hono {
+	const app = new Hono();
+	app.onError(onError);
+
+	// Answered 2xx only once the event is durable (or was already); 400 when it is not genuine.
+	app.post(
+		"/webhooks/:gateway",
+		bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: payloadTooLarge(MAX_WEBHOOK_BYTES) }),
+		async (c) => {
+			const raw = await c.req.text();
+			return jsonResponse(await mod.handleWebhook(c.req.param("gateway"), raw, c.req.raw.headers));
+		},
+	);
+
+	const sandbox = mod.sandbox;
+	if (sandbox) {
+		const pageHeaders = (returnOrigins: string[]) => ({
+			"content-type": "text/html; charset=utf-8",
+			"cache-control": "no-store",
+			"x-frame-options": "DENY",
+			"referrer-policy": "no-referrer",
+			// No script at all; forms post to this page and are then redirected back to the shop.
+			"content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${returnOrigins.join(" ")}; frame-ancestors 'none'; base-uri 'none'`,
+		});
+		app.get("/sandbox/pay/:reference", async (c) => {
+			const { html, returnOrigins } = await sandbox.page(c.req.param("reference"));
+			return new Response(html, { headers: pageHeaders(returnOrigins) });
+		});
+		app.post(
+			"/sandbox/pay/:reference/:decision{approve|decline}",
+			bodyLimit({ maxSize: 8 * 1024, onError: payloadTooLarge(8 * 1024) }),
+			async (c) => {
+				const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+				const csrf = typeof form.csrf === "string" ? form.csrf : null;
+				const decision = c.req.param("decision") === "approve" ? "approve" : "decline";
+				const { location } = await sandbox.decide(c.req.param("reference"), decision, csrf);
+				return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
+			},
+		);
+	}
+	return app;
+}

@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { json } from "../testing/harness";
+import { Payment } from "./contracts";
+import { signPayload } from "./sandbox/signature";
+import { type PaymentHarness, paymentHarness, paymentRequest, WEBHOOK_SECRET } from "./testing/fixtures";
+
+let h: PaymentHarness;
+afterEach(() => h?.close());
+
+const outbox = async () =>
+	(await h.payments.context.database.client.execute("SELECT type, key, payload FROM bus_outbox ORDER BY seq")).rows.map(
+		(r) => ({ type: String(r.type), key: String(r.key), data: JSON.parse(String(r.payload)).data }),
+	);
+
+/** Opens the hosted page like a browser and returns the form's CSRF token. */
+async function openPage(redirectUrl: string): Promise<{ html: string; csrf: string; res: Response }> {
+	const res = await h.http(redirectUrl);
+	const html = await res.text();
+	const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+	return { html, csrf, res };
+}
+
+const form = (csrf: string) => ({
+	method: "POST",
+	headers: { "content-type": "application/x-www-form-urlencoded" },
+	body: new URLSearchParams({ csrf }).toString(),
+});
+
+async function created(orderId?: string, amount?: number) {
+	const res = await h.call("POST", "/payment/payments", { body: paymentRequest(orderId, amount) });
+	expect(res.status).toBe(201);
+	return Payment.parse(await json(res));
+}
+
+describe("sandbox end to end over HTTP", () => {
+	test("create → hosted page → approve → signed webhook → succeeded + payment.succeeded in the outbox", async () => {
+		h = await paymentHarness();
+		const payment = await created(undefined, 123_45);
+		expect(payment.status).toBe("requires_action");
+		expect(payment.redirectUrl).toBe(`${h.base}/payment/sandbox/pay/${payment.reference}`);
+
+		const { html, csrf, res } = await openPage(payment.redirectUrl as string);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("content-type")).toContain("text/html");
+		expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+		expect(html).toContain("$123.45");
+		expect(csrf.length).toBeGreaterThan(20);
+
+		const approve = await h.http(`${payment.redirectUrl}/approve`, form(csrf));
+		expect(approve.status).toBe(303);
+		const back = new URL(approve.headers.get("location") as string);
+		expect(back.origin + back.pathname).toBe("http://shop.test/checkout/return");
+		expect(back.searchParams.get("sandbox_status")).toBe("approved");
+
+		// The webhook went over HTTP, signed, before the redirect (or is retried until it lands).
+		const settled = await h.payments.getPayment(payment.id);
+		expect(settled.status).toBe("succeeded");
+		expect(await outbox()).toEqual([
+			{
+				type: "payment.succeeded",
+				key: payment.orderId,
+				data: {
+					paymentId: payment.id,
+					orderId: payment.orderId,
+					gateway: "sandbox",
+					reference: payment.reference,
+					amount: { amount: 12345, currency: "USD" },
+					duplicate: false,
+				},
+			},
+		]);
+		// After success the page says so and has no buttons; the order cannot be paid again.
+		const after = await openPage(payment.redirectUrl as string);
+		expect(after.html).toContain("already approved");
+		expect(after.html).not.toContain("<button");
+		const again = await h.call("POST", "/payment/payments", {
+			body: { ...paymentRequest(payment.orderId, 12345), idempotencyKey: "another-key-123" },
+		});
+		expect(again.status).toBe(409);
+	});
+
+	test("decline → payment failed + payment.failed; a new attempt can then be made", async () => {
+		h = await paymentHarness();
+		const payment = await created();
+		const { csrf } = await openPage(payment.redirectUrl as string);
+		const res = await h.http(`${payment.redirectUrl}/decline`, form(csrf));
+		expect(res.status).toBe(303);
+		expect(new URL(res.headers.get("location") as string).searchParams.get("sandbox_status")).toBe("declined");
+		expect((await h.payments.getPayment(payment.id)).status).toBe("failed");
+		expect((await outbox()).map((e) => [e.type, e.data.status])).toEqual([["payment.failed", "failed"]]);
+		const retry = await h.call("POST", "/payment/payments", {
+			body: { ...paymentRequest(payment.orderId), idempotencyKey: "retry-key-0001" },
+		});
+		expect(retry.status).toBe(201);
+	});
+
+	test("double approve, two tabs, a double-clicked checkout → one payment page, one success", async () => {
+		h = await paymentHarness();
+		const req = paymentRequest();
+		const [a, b] = await Promise.all([
+			h.payments.createPayment(req),
+			h.payments.createPayment({ ...req, idempotencyKey: "second-tab-key-1" }),
+		]);
+		expect(a.payment.id).toBe(b.payment.id);
+		const { csrf } = await openPage(a.payment.redirectUrl as string);
+		const clicks = await Promise.all(
+			Array.from({ length: 5 }, () => h.http(`${a.payment.redirectUrl}/approve`, form(csrf))),
+		);
+		expect(clicks.map((r) => r.status)).toEqual([303, 303, 303, 303, 303]);
+		const decline = await h.http(`${a.payment.redirectUrl}/decline`, form(csrf));
+		expect(new URL(decline.headers.get("location") as string).searchParams.get("sandbox_status")).toBe("approved");
+		await h.payments.sandbox?.deliverer.kick();
+		expect((await h.payments.getPayment(a.payment.id)).status).toBe("succeeded");
+		expect((await outbox()).map((e) => e.type)).toEqual(["payment.succeeded"]);
+		const deliveries = await h.payments.context.database.client.execute("SELECT count(*) AS n FROM sandbox_deliveries");
+		expect(Number(deliveries.rows[0]?.n)).toBe(1);
+	});
+
+	test("the hosted page refuses a missing or foreign CSRF token, and unknown references are 404", async () => {
+		h = await paymentHarness();
+		const one = await created();
+		const two = await created();
+		const { csrf: csrfOfTwo } = await openPage(two.redirectUrl as string);
+		expect((await h.http(`${one.redirectUrl}/approve`, form(""))).status).toBe(403);
+		expect((await h.http(`${one.redirectUrl}/approve`, form(csrfOfTwo))).status).toBe(403);
+		expect((await h.payments.getPayment(one.id)).status).toBe("requires_action");
+		expect((await h.http("/payment/sandbox/pay/sbx_doesnotexist0000000")).status).toBe(404);
+		expect((await h.http("/payment/sandbox/pay/<script>")).status).toBe(404);
+		// The signed API stays signed.
+		expect((await h.http("/payment/payments", { method: "POST", body: "{}" })).status).toBe(401);
+	});
+
+	test("our endpoint down → the sandbox retries until it answers 2xx", async () => {
+		let failures = 2;
+		h = await paymentHarness({
+			settleWaitMs: 50,
+			fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+				if (failures-- > 0) return new Response("down", { status: 503 });
+				return fetch(input, init);
+			}) as typeof fetch,
+		});
+		h.payments.start();
+		const payment = await created();
+		const { csrf } = await openPage(payment.redirectUrl as string);
+		await h.http(`${payment.redirectUrl}/approve`, form(csrf));
+		const end = Date.now() + 5_000;
+		while ((await h.payments.getPayment(payment.id)).status !== "succeeded" && Date.now() < end) await Bun.sleep(25);
+		expect((await h.payments.getPayment(payment.id)).status).toBe("succeeded");
+		expect(h.payments.sandbox?.deliverer.stats.failedAttempts).toBe(2);
+	});
+});
+
+describe("webhooks", () => {
+	async function approvedBody() {
+		const payment = await created();
+		const event = {
+			id: "sbxevt_replay_1",
+			type: "payment.succeeded",
+			created: Math.floor(Date.now() / 1000),
+			data: {
+				reference: payment.reference,
+				paymentId: payment.id,
+				orderId: payment.orderId,
+				amount: payment.amount.amount,
+				currency: "USD",
+			},
+		};
+		return { payment, body: JSON.stringify(event) };
+	}
+	const post = (body: string, signature: string) =>
+		h.http("/payment/webhooks/sandbox", {
+			method: "POST",
+			headers: { "content-type": "application/json", "sandbox-signature": signature },
+			body,
+		});
+
+	test("replayed ten times → one state change, one event", async () => {
+		h = await paymentHarness();
+		const { payment, body } = await approvedBody();
+		const sig = signPayload(WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000));
+		const results = [];
+		for (let i = 0; i < 10; i++) {
+			const res = await post(body, sig);
+			expect(res.status).toBe(200);
+			results.push((await json<{ outcome: string }>(res)).outcome);
+		}
+		expect(results).toEqual(["applied", ...Array(9).fill("duplicate")]);
+		expect((await h.payments.getPayment(payment.id)).status).toBe("succeeded");
+		expect((await outbox()).map((e) => e.type)).toEqual(["payment.succeeded"]);
+	});
+
+	test("forged signature, stale or future timestamp, no header, garbage → 400 and no change", async () => {
+		h = await paymentHarness();
+		const { payment, body } = await approvedBody();
+		const now = Math.floor(Date.now() / 1000);
+		const forged = signPayload("not-the-secret-at-all", body, now);
+		const tampered = body.replace('"USD"', '"EUR"');
+		for (const res of [
+			await post(body, forged),
+			await post(tampered, signPayload(WEBHOOK_SECRET, body, now)),
+			await post(body, signPayload(WEBHOOK_SECRET, body, now - 301)),
+			await post(body, signPayload(WEBHOOK_SECRET, body, now + 301)),
+			await post(body, "t=abc,v1=zz"),
+			await h.http("/payment/webhooks/sandbox", { method: "POST", body }),
+			await post("not json", signPayload(WEBHOOK_SECRET, "not json", now)),
+		]) {
+			expect(res.status).toBe(400);
+			expect(res.headers.get("content-type")).toContain("application/problem+json");
+		}
+		expect((await h.http("/payment/webhooks/nope", { method: "POST", body })).status).toBe(404);
+		expect((await h.payments.getPayment(payment.id)).status).toBe("requires_action");
+		expect(await outbox()).toEqual([]);
+		const seen = await h.payments.context.database.client.execute("SELECT count(*) AS n FROM webhook_events");
+		expect(Number(seen.rows[0]?.n)).toBe(0);
+	});
+
+	test("only forward: a failure after success is stale; success after failure applies (no success yet)", async () => {
+		h = await paymentHarness();
+		const payment = await created();
+		const now = Math.floor(Date.now() / 1000);
+		const send = async (id: string, type: string) => {
+			const body = JSON.stringify({
+				id,
+				type,
+				created: now,
+				data: {
+					reference: payment.reference,
+					paymentId: payment.id,
+					orderId: payment.orderId,
+					amount: payment.amount.amount,
+					currency: "USD",
+				},
+			});
+			return json<{ outcome: string; status: string }>(await post(body, signPayload(WEBHOOK_SECRET, body, now)));
+		};
+		expect(await send("e1", "payment.failed")).toMatchObject({ outcome: "applied", status: "failed" });
+		expect(await send("e2", "payment.succeeded")).toMatchObject({ outcome: "applied", status: "succeeded" });
+		expect(await send("e3", "payment.failed")).toMatchObject({ outcome: "stale", status: "succeeded" });
+		expect((await outbox()).map((e) => e.type)).toEqual(["payment.failed", "payment.succeeded"]);
+	});
+
+	test("refunds through the gateway: partial, then the rest; over-refund refused", async () => {
+		h = await paymentHarness();
+		const payment = await created(undefined, 1000);
+		const { csrf } = await openPage(payment.redirectUrl as string);
+		await h.http(`${payment.redirectUrl}/approve`, form(csrf));
+		await h.payments.refund(payment.id, { amount: 300, currency: "USD" }, "refund-1");
+		await h.payments.refund(payment.id, { amount: 300, currency: "USD" }, "refund-1"); // same key: once
+		await h.payments.sandbox?.deliverer.kick();
+		expect(await h.payments.getPayment(payment.id)).toMatchObject({
+			status: "partially_refunded",
+			refundedAmount: 300,
+		});
+		await expect(h.payments.refund(payment.id, { amount: 701, currency: "USD" }, "refund-2")).rejects.toMatchObject({
+			status: 409,
+		});
+		await h.payments.refund(payment.id, { amount: 700, currency: "USD" }, "refund-3");
+		await h.payments.sandbox?.deliverer.kick();
+		expect(await h.payments.getPayment(payment.id)).toMatchObject({ status: "refunded", refundedAmount: 1000 });
+		expect((await outbox()).map((e) => e.type)).toEqual(["payment.succeeded", "payment.refunded", "payment.refunded"]);
+	});
+});

@@ -1,0 +1,289 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { newId, randomToken } from "@bazaar/ids";
+import type { Money } from "@bazaar/money";
+import type { Client } from "@libsql/client";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/libsql";
+import { z } from "zod";
+import { type TxDb, withWriteLock, writeTransaction } from "../../lib/db";
+import { ConflictError, NotFoundError, ServiceError } from "../../lib/errors";
+import { GatewayEvent } from "../contracts";
+import {
+	type CreateGatewayPayment,
+	type GatewayPaymentCreated,
+	type GatewayPaymentStatus,
+	type GatewayRefund,
+	type PaymentGateway,
+	WebhookRejectedError,
+} from "../gateway";
+import { WebhookDeliverer } from "./deliverer";
+import { hostedPage } from "./page";
+import { SIGNATURE_HEADER, verifyPayload } from "./signature";
+
+// The built-in sandbox gateway: it behaves like a real redirect gateway so the whole purchase
+// runs with no keys. createPayment opens a session and returns the URL of its hosted page; the
+// shopper approves or declines there; the sandbox then sends us a signed webhook (retried until
+// 2xx) and sends the browser back to the shop. Its own state lives in the sandbox_* tables.
+
+export const SandboxReference = z.string().regex(/^sbx_[A-Za-z0-9_-]{16,64}$/);
+
+/** What the sandbox POSTs to our webhook endpoint. */
+export const SandboxWebhookBody = z.object({
+	id: z.string().min(1).max(100),
+	type: z.enum(["payment.succeeded", "payment.failed", "payment.refunded"]),
+	created: z.number().int(),
+	data: z.object({
+		reference: SandboxReference,
+		paymentId: z.string(),
+		orderId: z.string(),
+		amount: z.number().int(),
+		currency: z.string(),
+		refundedAmount: z.number().int().optional(),
+		failureReason: z.string().optional(),
+	}),
+});
+export type SandboxWebhookBody = z.infer<typeof SandboxWebhookBody>;
+
+export interface SandboxOptions {
+	/** The payment database's client (the sandbox keeps its state in the sandbox_* tables). */
+	client: Client;
+	webhookSecret: string;
+	/** Browser-facing base of the hosted page, e.g. http://127.0.0.1:8787/sandbox-pay (edge) */
+	pageBaseUrl: string;
+	/** Our webhook endpoint, e.g. http://127.0.0.1:4000/payment/webhooks/sandbox */
+	webhookUrl: string;
+	fetch?: typeof fetch;
+	now?: () => number;
+	/** How long approve waits for the webhook to be accepted before redirecting anyway. */
+	settleWaitMs?: number;
+	deliveryPollMs?: number;
+}
+
+interface SessionRow {
+	reference: string;
+	paymentId: string;
+	orderId: string;
+	amount: number;
+	currency: string;
+	returnUrl: string;
+	cancelUrl: string;
+	status: "open" | "approved" | "declined";
+	refundedAmount: number;
+}
+
+const SESSION_COLUMNS =
+	sql.raw(`reference, payment_id AS paymentId, order_id AS orderId, amount, currency, return_url AS returnUrl,
+	cancel_url AS cancelUrl, status, refunded_amount AS refundedAmount`);
+
+export class SandboxGateway implements PaymentGateway {
+	readonly name = "sandbox";
+	readonly deliverer: WebhookDeliverer;
+	private readonly now: () => number;
+	private readonly db: ReturnType<typeof drizzle>;
+
+	constructor(private readonly o: SandboxOptions) {
+		this.now = o.now ?? Date.now;
+		this.db = drizzle(o.client);
+		this.deliverer = new WebhookDeliverer({
+			client: o.client,
+			secret: o.webhookSecret,
+			webhookUrl: o.webhookUrl,
+			fetch: o.fetch,
+			now: this.now,
+			pollMs: o.deliveryPollMs,
+		});
+	}
+
+	async createPayment(req: CreateGatewayPayment): Promise<GatewayPaymentCreated> {
+		const at = new Date(this.now()).toISOString();
+		const reference = `sbx_${randomToken(18)}`;
+		const res = await withWriteLock(this.o.client, () =>
+			this.o.client.execute({
+				sql: `INSERT INTO sandbox_sessions (reference, idempotency_key, payment_id, order_id, amount, currency,
+					return_url, cancel_url, status, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+					ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
+					RETURNING reference`,
+				args: [
+					reference,
+					req.idempotencyKey,
+					req.paymentId,
+					req.orderId,
+					req.amount.amount,
+					req.amount.currency,
+					req.returnUrl,
+					req.cancelUrl,
+					at,
+					at,
+				],
+			}),
+		);
+		const ref = String(res.rows[0]?.reference);
+		return { reference: ref, redirectUrl: `${this.o.pageBaseUrl.replace(/\/$/, "")}/${ref}` };
+	}
+
+	async parseWebhook(rawBody: string, headers: Headers): Promise<GatewayEvent> {
+		const check = verifyPayload(
+			this.o.webhookSecret,
+			rawBody,
+			headers.get(SIGNATURE_HEADER),
+			Math.floor(this.now() / 1000),
+		);
+		if (!check.ok) throw new WebhookRejectedError(check.reason);
+		let body: SandboxWebhookBody;
+		try {
+			body = SandboxWebhookBody.parse(JSON.parse(rawBody));
+		} catch {
+			throw new WebhookRejectedError("the body is not a sandbox event");
+		}
+		return GatewayEvent.parse({
+			id: body.id,
+			type: body.type,
+			reference: body.data.reference,
+			amount: { amount: body.data.amount, currency: body.data.currency },
+			refundedAmount: body.data.refundedAmount,
+			failureReason: body.data.failureReason,
+			occurredAt: new Date(body.created * 1000).toISOString(),
+		});
+	}
+
+	async getStatus(reference: string): Promise<GatewayPaymentStatus> {
+		const s = await this.session(reference);
+		return {
+			status: s.status === "approved" ? "succeeded" : s.status === "declined" ? "failed" : "requires_action",
+			amount: { amount: Number(s.amount), currency: s.currency },
+			refundedAmount: Number(s.refundedAmount),
+		};
+	}
+
+	async refund(reference: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund> {
+		const nowMs = this.now();
+		const refundId = `sbxre_${randomToken(12)}`;
+		const result = await writeTransaction(this.o.client, async (tx) => {
+			const [seen] = await tx.all<{ refundId: string }>(
+				sql`SELECT refund_id AS refundId FROM sandbox_refunds WHERE idempotency_key = ${idempotencyKey}`,
+			);
+			if (seen) return { refundId: seen.refundId, queued: false };
+			const [s] = await tx.all<SessionRow>(
+				sql`SELECT ${SESSION_COLUMNS} FROM sandbox_sessions WHERE reference = ${reference}`,
+			);
+			if (!s) throw new NotFoundError("The sandbox payment");
+			if (s.status !== "approved") throw new ConflictError("Only an approved payment can be refunded.");
+			if (amount.currency !== s.currency || amount.amount <= 0) throw new ServiceError(400, "Bad refund amount.");
+			const refunded = Number(s.refundedAmount) + amount.amount;
+			if (refunded > Number(s.amount)) throw new ConflictError("The refund exceeds what is left of the payment.");
+			await tx.run(sql`UPDATE sandbox_sessions SET refunded_amount = ${refunded} WHERE reference = ${reference}`);
+			await tx.run(sql`INSERT INTO sandbox_refunds (idempotency_key, refund_id, reference, amount, created_at)
+				VALUES (${idempotencyKey}, ${refundId}, ${reference}, ${amount.amount}, ${new Date(nowMs).toISOString()})`);
+			await enqueue(
+				tx,
+				{
+					id: newId("evt").replace(/^evt_/, "sbxevt_"),
+					type: "payment.refunded",
+					created: Math.floor(nowMs / 1000),
+					data: {
+						reference,
+						paymentId: s.paymentId,
+						orderId: s.orderId,
+						amount: Number(s.amount),
+						currency: s.currency,
+						refundedAmount: refunded,
+					},
+				},
+				nowMs,
+			);
+			return { refundId, queued: true };
+		});
+		if (result.queued) await this.settleSoon();
+		return { refundId: result.refundId, status: "succeeded" };
+	}
+
+	// ---- the hosted page (reached by the shopper's browser, not signed by the edge) -------------
+
+	csrfFor(reference: string): string {
+		return createHmac("sha256", this.o.webhookSecret).update(`csrf:${reference}`).digest("base64url");
+	}
+
+	/** The page's HTML, and the shop's origins it redirects to (for the page's CSP). */
+	async page(reference: string): Promise<{ html: string; returnOrigins: string[] }> {
+		const s = await this.session(reference);
+		const returnOrigins = [...new Set([new URL(s.returnUrl).origin, new URL(s.cancelUrl).origin])];
+		const html = hostedPage({
+			reference: s.reference,
+			amount: { amount: Number(s.amount), currency: s.currency },
+			orderId: s.orderId,
+			status: s.status,
+			csrf: this.csrfFor(s.reference),
+			cancelUrl: s.cancelUrl,
+		});
+		return { html, returnOrigins };
+	}
+
+	/**
+	 * The shopper's decision. Only the first one counts (a double click or a second tab gets the
+	 * same outcome and no second webhook). The webhook is queued in the same transaction as the
+	 * decision, sent at once, and waited for briefly, so a returning shopper mostly finds the
+	 * order already paid; if our endpoint is down it is retried until it answers.
+	 */
+	async decide(reference: string, decision: "approve" | "decline", csrf: string | null): Promise<{ location: string }> {
+		if (!SandboxReference.safeParse(reference).success) throw new NotFoundError("The sandbox payment");
+		const expected = Buffer.from(this.csrfFor(reference));
+		const given = Buffer.from(csrf ?? "");
+		if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+			throw new ServiceError(403, "The form's CSRF token is missing or wrong.");
+		}
+		const status = decision === "approve" ? "approved" : "declined";
+		const nowMs = this.now();
+		const at = new Date(nowMs).toISOString();
+		const eventId = newId("evt").replace(/^evt_/, "sbxevt_");
+		const decided = await writeTransaction(this.o.client, async (tx) => {
+			const [row] = await tx.all<SessionRow>(sql`UPDATE sandbox_sessions SET status = ${status}, updated_at = ${at}
+				WHERE reference = ${reference} AND status = 'open' RETURNING ${SESSION_COLUMNS}`);
+			if (!row) return null;
+			await enqueue(
+				tx,
+				{
+					id: eventId,
+					type: decision === "approve" ? "payment.succeeded" : "payment.failed",
+					created: Math.floor(nowMs / 1000),
+					data: {
+						reference,
+						paymentId: row.paymentId,
+						orderId: row.orderId,
+						amount: Number(row.amount),
+						currency: row.currency,
+						...(decision === "decline" ? { failureReason: "declined by the shopper" } : {}),
+					},
+				},
+				nowMs,
+			);
+			return row;
+		});
+		const session = decided ?? (await this.session(reference));
+		if (decided) await this.settleSoon();
+		const url = new URL(session.returnUrl);
+		url.searchParams.set("sandbox_status", session.status);
+		url.searchParams.set("reference", reference);
+		return { location: url.toString() };
+	}
+
+	private async settleSoon(): Promise<void> {
+		const wait = this.o.settleWaitMs ?? 3_000;
+		await Promise.race([this.deliverer.kick().catch(() => undefined), Bun.sleep(wait)]);
+	}
+
+	private async session(reference: string): Promise<SessionRow> {
+		if (!SandboxReference.safeParse(reference).success) throw new NotFoundError("The sandbox payment");
+		const [row] = await this.db.all<SessionRow>(
+			sql`SELECT ${SESSION_COLUMNS} FROM sandbox_sessions WHERE reference = ${reference}`,
+		);
+		if (!row) throw new NotFoundError("The sandbox payment");
+		return row;
+	}
+}
+
+/** Queues a webhook in the caller's transaction: it goes out if and only if the change committed. */
+async function enqueue(tx: TxDb, body: SandboxWebhookBody, nowMs: number): Promise<void> {
+	await tx.run(sql`INSERT INTO sandbox_deliveries (event_id, body, next_attempt_at)
+		VALUES (${body.id}, ${JSON.stringify(body)}, ${nowMs})`);
+}

@@ -1,0 +1,117 @@
+import { sql } from "drizzle-orm";
+import { check, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { busInbox, busOutbox } from "../bus/schema";
+
+// The payment module's own database. Amounts are integer minor units. We hold gateway
+// references only: never a card number, CVC or expiry.
+
+export const payments = sqliteTable(
+	"payments",
+	{
+		id: text("id").primaryKey(),
+		orderId: text("order_id").notNull(),
+		gateway: text("gateway").notNull(),
+		reference: text("reference").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		status: text("status").notNull(),
+		refundedAmount: integer("refunded_amount").notNull().default(0),
+		/**
+		 * The order this charge settled: set on the first success only. UNIQUE, so an order has at
+		 * most one successful charge whatever races (a second success stays NULL here: refund it).
+		 */
+		settledOrderId: text("settled_order_id"),
+		redirectUrl: text("redirect_url"),
+		clientSecret: text("client_secret"),
+		failureReason: text("failure_reason"),
+		idempotencyKey: text("idempotency_key").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("payments_gateway_reference_uq").on(t.gateway, t.reference),
+		uniqueIndex("payments_idempotency_uq").on(t.idempotencyKey),
+		uniqueIndex("payments_settled_order_uq").on(t.settledOrderId),
+		// One live attempt per order: a second tab or a double click gets the same payment page.
+		uniqueIndex("payments_open_order_uq").on(t.orderId).where(sql`status IN ('created', 'requires_action')`),
+		check(
+			"payments_status_ck",
+			sql`${t.status} IN ('created', 'requires_action', 'succeeded', 'failed', 'cancelled', 'partially_refunded', 'refunded')`,
+		),
+		check("payments_amount_ck", sql`${t.amount} > 0 AND ${t.refundedAmount} BETWEEN 0 AND ${t.amount}`),
+	],
+);
+
+/** Every webhook event applied (or seen and ignored), by the gateway's event id: replays are no-ops. */
+export const webhookEvents = sqliteTable(
+	"webhook_events",
+	{
+		gateway: text("gateway").notNull(),
+		eventId: text("event_id").notNull(),
+		type: text("type").notNull(),
+		reference: text("reference").notNull(),
+		outcome: text("outcome").notNull(),
+		receivedAt: text("received_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.gateway, t.eventId] })],
+);
+
+// ---- the sandbox gateway's side (it plays an external service; kept here so `npm start` needs
+// nothing else). Our payment tables never read these, only the sandbox does. -------------------
+
+export const sandboxSessions = sqliteTable(
+	"sandbox_sessions",
+	{
+		reference: text("reference").primaryKey(),
+		idempotencyKey: text("idempotency_key").notNull(),
+		paymentId: text("payment_id").notNull(),
+		orderId: text("order_id").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		returnUrl: text("return_url").notNull(),
+		cancelUrl: text("cancel_url").notNull(),
+		/** open → approved | declined, once. */
+		status: text("status").notNull(),
+		refundedAmount: integer("refunded_amount").notNull().default(0),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [uniqueIndex("sandbox_sessions_idempotency_uq").on(t.idempotencyKey)],
+);
+
+export const sandboxRefunds = sqliteTable("sandbox_refunds", {
+	idempotencyKey: text("idempotency_key").primaryKey(),
+	refundId: text("refund_id").notNull(),
+	reference: text("reference").notNull(),
+	amount: integer("amount").notNull(),
+	createdAt: text("created_at").notNull(),
+});
+
+/** The sandbox's webhook outbox: each event is POSTed to our endpoint until it answers 2xx. */
+export const sandboxDeliveries = sqliteTable(
+	"sandbox_deliveries",
+	{
+		seq: integer("seq").primaryKey({ autoIncrement: true }),
+		eventId: text("event_id").notNull(),
+		body: text("body").notNull(),
+		attempts: integer("attempts").notNull().default(0),
+		nextAttemptAt: integer("next_attempt_at").notNull(),
+		deliveredAt: integer("delivered_at"),
+		lastError: text("last_error"),
+	},
+	(t) => [uniqueIndex("sandbox_deliveries_event_uq").on(t.eventId)],
+);
+
+// Re-exported so drizzle-kit generates the bus tables into this module's migrations.
+export { busInbox, busOutbox };
+
+export const paymentSchema = {
+	payments,
+	webhookEvents,
+	sandboxSessions,
+	sandboxRefunds,
+	sandboxDeliveries,
+	busOutbox,
+	busInbox,
+};
+export type PaymentSchema = typeof paymentSchema;
