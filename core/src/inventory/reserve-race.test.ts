@@ -152,10 +152,10 @@ describe("200 concurrent reservations for 50 units", () => {
 		const watch = sampler("HOT-1", 50);
 		// Spread over 150 ms so both processes are still finding stock while the other writes
 		// (a pure burst tends to be won wholesale by whichever process holds the lock first).
-		const { all, mine, theirs } = await race(clients, { lines: [{ sku: "HOT-1", quantity: 1 }], spreadMs: 150 });
+		// Who wins how many is timing (race() asserts the two processes overlapped); what must
+		// hold is the total.
+		const { all } = await race(clients, { lines: [{ sku: "HOT-1", quantity: 1 }], spreadMs: 150 });
 		const sampled = await watch.stop();
-		expect(mine.reserved.length).toBeGreaterThan(0);
-		expect(theirs.reserved.length).toBeGreaterThan(0);
 
 		expect(all.errors).toEqual([]);
 		expect(all.reserved.length).toBe(50);
