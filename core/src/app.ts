@@ -1,11 +1,25 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { CartModule } from "./cart/module";
+import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
 import { catalogRoutes } from "./catalog/routes";
-import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "./lib/http";
+import type { IdentityModule } from "./identity/module";
+import { identityRoutes } from "./identity/routes";
+import type { Inventory } from "./inventory/module";
+import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
+import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
+import type { OrderModule } from "./order/module";
+import { orderRoutes } from "./order/routes";
+import type { PaymentModule } from "./payment/module";
+import { paymentPublicRoutes, paymentRoutes } from "./payment/routes";
+import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 
-// The core's HTTP surface. Only /healthz is open; everything else must be signed by the edge.
+// The core's HTTP surface. Only /healthz and the payment gateways' own routes (webhooks signed by
+// the gateway, the sandbox's hosted page reached by the shopper's browser through the edge) are
+// open; everything else must be signed by the edge. Modules other than the catalog are optional
+// so a catalog-only app (its tests) still composes.
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Image uploads carry a base64 PNG (ImageInput allows up to 8 MB of it). */
@@ -15,6 +29,12 @@ const IMAGE_UPLOAD = /^\/catalog\/admin\/products\/[^/]+\/images\/?$/;
 export interface AppDeps {
 	secret: string;
 	catalog: CatalogModule;
+	identity?: IdentityModule;
+	inventory?: Inventory;
+	cart?: CartModule;
+	orders?: OrderModule;
+	payments?: PaymentModule;
+	checkout?: CheckoutWorkflow;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -28,11 +48,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		if (method === "GET" || method === "HEAD") return next();
 		return IMAGE_UPLOAD.test(c.req.path) ? large(c, next) : small(c, next);
 	});
+	// Registered before the signature check, so they answer first; other /payment paths fall through.
+	if (deps.payments) app.route("/payment", paymentPublicRoutes(deps.payments));
 	app.use("*", requireSignature(deps.secret));
 
 	app.route("/catalog", catalogRoutes(deps.catalog));
+	if (deps.identity) app.route("/identity", identityRoutes(deps.identity));
+	if (deps.inventory) app.route("/inventory", inventoryRoutes(deps.inventory));
+	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));
+	if (deps.orders) app.route("/orders", orderRoutes(deps.orders));
+	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
+	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
 	app.notFound(notFound);
-	app.onError(onError);
+	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).
+	app.onError(inventoryOnError);
 	return app;
 }
 

@@ -1,10 +1,14 @@
 import { parseArgs } from "node:util";
 import { openCatalog } from "./catalog/context";
 import { loadConfig } from "./config";
+import { openInventory } from "./inventory/module";
 import { CatalogNotEmptyError, seedCatalog } from "./seed/catalog-seed";
+import { openCore } from "./workflows/compose";
+import { seedInventoryFromCatalog } from "./workflows/stock-seed";
 
-// bun core/src/cli.ts migrate
+// bun core/src/cli.ts migrate                  every module's database (and the bus's)
 // bun core/src/cli.ts seed [--if-empty] [--products N] [--reset]
+//                                              the demo catalog, then stock for its SKUs
 
 const USAGE = "usage: cli.ts migrate | seed [--if-empty] [--products N] [--reset]";
 
@@ -24,17 +28,29 @@ async function main(argv: string[]): Promise<number> {
 		console.error(USAGE);
 		return 2;
 	}
+	if (command === "migrate") {
+		// Opening a module migrates it; nothing is started.
+		const core = await openCore({ ...config, edgeUrl: null });
+		await core.stop();
+		const urls = [
+			config.catalogDbUrl,
+			config.identityDbUrl,
+			config.inventory.url,
+			config.cart.url,
+			config.order.url,
+			config.payment.url,
+		];
+		console.log(`migrated: ${urls.join(", ")}${config.redisUrl ? "" : `, bus ${config.busDbUrl}`}`);
+		return 0;
+	}
+	const products = values.products === undefined ? config.seedProducts : Number(values.products);
+	if (!Number.isInteger(products) || products < 1 || products > 100_000) {
+		console.error(`--products must be a whole number from 1 to 100000, got ${values.products}`);
+		return 2;
+	}
 	const catalog = await openCatalog({ url: config.catalogDbUrl, imagesDir: config.imagesDir });
+	const inventory = await openInventory({ url: config.inventory.url });
 	try {
-		if (command === "migrate") {
-			console.log(`catalog migrated (${config.catalogDbUrl})`);
-			return 0;
-		}
-		const products = values.products === undefined ? config.seedProducts : Number(values.products);
-		if (!Number.isInteger(products) || products < 1 || products > 100_000) {
-			console.error(`--products must be a whole number from 1 to 100000, got ${values.products}`);
-			return 2;
-		}
 		const result = await seedCatalog(catalog, { products, ifEmpty: values["if-empty"], reset: values.reset });
 		if (result.skipped) console.log("catalog already seeded; nothing to do");
 		else {
@@ -42,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
 				`seeded ${result.products} products (${result.variants} variants, ${result.images} images) in ${result.categories} categories in ${result.ms} ms`,
 			);
 		}
+		const stock = await seedInventoryFromCatalog(catalog, inventory);
+		console.log(
+			stock.created === 0
+				? "inventory already stocked; nothing to do"
+				: `stocked ${stock.created} of ${stock.skus} SKUs`,
+		);
 		return 0;
 	} catch (err) {
 		if (err instanceof CatalogNotEmptyError) {
@@ -51,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
 		throw err;
 	} finally {
 		catalog.database.close();
+		await inventory.stop();
 	}
 }
 

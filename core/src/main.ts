@@ -1,19 +1,21 @@
 import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
-import { createCatalogModule } from "./catalog/module";
 import { loadConfig } from "./config";
+import { openCore } from "./workflows/compose";
 
-// The core process: migrate, serve, relay events; stop cleanly on SIGINT/SIGTERM.
+// The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
+// SIGINT/SIGTERM — HTTP first, then the relays, the bus, and the modules.
 
 const config = loadConfig();
-const catalog = await createCatalogModule({
-	dbUrl: config.catalogDbUrl,
-	imagesDir: config.imagesDir,
-	redisUrl: config.redisUrl,
-	edge: config.edgeUrl ? { url: config.edgeUrl, secret: config.signingSecret } : null,
-});
-catalog.start();
-const fetch = createFetch({ secret: config.signingSecret, catalog });
+const core = await openCore(config);
+await core.start();
 
+const admin = await core.identity.ensureAdmin(config.adminEmail);
+if (admin.password) {
+	// Shown once, stored nowhere: the account keeps it until changed.
+	console.log(`admin login: ${admin.user.email} / ${admin.password}`);
+}
+
+const fetch = createFetch({ secret: config.signingSecret, ...core });
 const server = Bun.serve({
 	port: config.port,
 	hostname: "0.0.0.0",
@@ -22,7 +24,7 @@ const server = Bun.serve({
 	fetch,
 });
 console.log(
-	`core listening on http://127.0.0.1:${server.port} (catalog ${config.catalogDbUrl}${config.redisUrl ? `, redis ${config.redisUrl}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
+	`core listening on http://127.0.0.1:${server.port} (data ${config.dataDir}, bus ${core.bus.backend}${config.redisUrl ? `, redis ${config.redisUrl}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
 );
 
 let stopping = false;
@@ -35,7 +37,7 @@ async function shutdown(signal: string) {
 	// Finish in-flight requests (briefly), then close idle keep-alive connections too.
 	await Promise.race([server.stop(), Bun.sleep(3_000)]);
 	server.stop(true);
-	await catalog.stop();
+	await core.stop();
 	console.log("core: stopped");
 	process.exit(0);
 }

@@ -8,6 +8,7 @@ import { getCart } from "./get-cart";
 import { mergeGuestIntoCustomer } from "./merge-guest";
 import { purgeExpired } from "./purge-expired";
 import { removeLine } from "./remove-line";
+import { removeOrderedLines } from "./remove-ordered";
 import { setQuantity } from "./set-quantity";
 
 // Wires the cart together: its database, the ports it prices and checks lines through, its
@@ -29,6 +30,8 @@ export interface CartModule {
 	mergeGuestIntoCustomer(guestToken: string, userId: string): Promise<MergeResult>;
 	/** For the order workflow: every line buyable and priced now, or a 409. */
 	cartForCheckout(owner: CartOwner): Promise<CheckoutCart>;
+	/** For the order workflow, once the order holds them: the ordered lines leave the cart. */
+	removeOrderedLines(cartId: string, lines: { variantId: string; quantity: number }[]): Promise<void>;
 	purgeExpired(options?: { now?: number; batchSize?: number }): Promise<number>;
 	/** Starts the purge timer. */
 	start(): void;
@@ -49,6 +52,7 @@ export async function openCart(options: CartOptions): Promise<CartModule> {
 		clear: (owner) => clearCart(ctx, owner),
 		mergeGuestIntoCustomer: (token, userId) => mergeGuestIntoCustomer(ctx, token, userId),
 		cartForCheckout: (owner) => cartForCheckout(ctx, owner),
+		removeOrderedLines: (cartId, lines) => removeOrderedLines(ctx, cartId, lines),
 		purgeExpired: (opts) => purgeExpired(ctx, opts),
 		start() {
 			if (timer) return;

@@ -25,6 +25,7 @@ import { receiveStock } from "./receive-stock";
 import { reconcile } from "./reconcile";
 import { releaseReservation } from "./release-reservation";
 import { type ReserveOptions, type ReserveResult, reserve } from "./reserve";
+import { type SeedStockItem, seedStock } from "./seed-stock";
 import { Sweeper, type SweeperOptions } from "./sweeper";
 
 // Wires the inventory together: its database, its verbs bound to it, and the expiry sweeper.
@@ -48,6 +49,8 @@ export interface Inventory {
 	getStock(sku: string): Promise<SkuStock>;
 	getLedger(sku: string, query?: z.input<typeof LedgerQuery>): Promise<LedgerPage>;
 	reconcile(skus?: string[]): Promise<Reconciliation>;
+	/** Bulk first stocking in one transaction; SKUs already known are left alone. Returns how many were new. */
+	seedStock(items: SeedStockItem[], actor?: string): Promise<number>;
 	sweeper: Sweeper;
 	/** Starts the expiry sweeper. */
 	start(): void;
@@ -72,6 +75,7 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		getStock: (sku) => getStock(ctx, sku),
 		getLedger: (sku, query) => getLedger(ctx, sku, query),
 		reconcile: (skus) => reconcile(ctx, skus),
+		seedStock: (items, actor) => seedStock(ctx, items, actor),
 		sweeper,
 		start: () => sweeper.start(),
 		async stop() {

@@ -4,12 +4,14 @@ import { iso, type OrderContext, type OrderContextOptions, openOrderContext } fr
 import type {
 	ListOrdersQuery,
 	MarkPaidResult,
+	Order,
 	OrderDetail,
 	OrderList,
 	PaymentReceived,
 	PlaceOrderInput,
 } from "./contracts";
 import { expireDue, OrderSweeper } from "./expire-due";
+import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";
 import { getOrder, listPaymentConflicts } from "./get-order";
 import { listOrders } from "./list-orders";
@@ -29,6 +31,8 @@ export interface OrderModule {
 	/** With ownerId (a customer), anyone else's order is a 404. */
 	getOrder(id: string, ownerId?: string): Promise<OrderDetail>;
 	listOrders(customerId: string, query?: Partial<ListOrdersQuery>): Promise<OrderList>;
+	/** The order a customer's idempotency key placed, or null (one statement). */
+	findByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
 	markPaid(payment: PaymentReceived): Promise<MarkPaidResult>;
 	/** markPaid inside a caller's write transaction on this module's database (handleOnce). */
 	markPaidIn(tx: TxDb, payment: PaymentReceived): Promise<MarkPaidResult>;
@@ -51,6 +55,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		placeOrder: (input) => placeOrder(ctx, input),
 		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
 		listOrders: (customerId, query) => listOrders(ctx, customerId, query),
+		findByIdempotencyKey: (customerId, key) => findByIdempotencyKey(ctx, customerId, key),
 		markPaid: (payment) => markPaid(ctx, payment),
 		markPaidIn: (tx, payment) => markPaidIn(tx, iso(ctx.now()), payment),
 		cancel: (id, by) => cancelOrder(ctx, id, by),

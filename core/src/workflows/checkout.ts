@@ -1,0 +1,289 @@
+import { newId } from "@bazaar/ids";
+import { Hono } from "hono";
+import { z } from "zod";
+import { catalogPort } from "../cart/adapters";
+import { cartForCheckout, toOrderLines } from "../cart/cart-for-checkout";
+import type { CartContext } from "../cart/context";
+import type { InventoryPort } from "../cart/contracts";
+import type { CartModule } from "../cart/module";
+import type { Catalog } from "../catalog/context";
+import { AddressId, UserId } from "../identity/contracts";
+import type { IdentityModule } from "../identity/module";
+import type { Inventory } from "../inventory/module";
+import { NotFoundError, ServiceError } from "../lib/errors";
+import { type AppEnv, jsonResponse, readJson } from "../lib/http";
+import { IdempotencyKey, type Order, Address as OrderAddress, ShippingMethod } from "../order/contracts";
+import type { OrderModule } from "../order/module";
+import { GatewayName, type Payment } from "../payment/contracts";
+import type { PaymentModule } from "../payment/module";
+
+// Checkout, the one flow that crosses modules synchronously (DESIGN.md flow 3), kept outside
+// them: each module does its own part through its verbs and never reads another's tables.
+//
+//   cart (priced lines) → inventory.reserve (order id chosen first) → order.placeOrder
+//   → payment.createPayment → the cart lets go of the ordered lines → 201 {order, payment}
+//
+// Same Idempotency-Key → same answer: the order placed under the key is looked up first (one
+// statement), so a retry never touches the cart or the stock again. A failure after the
+// reservation gives the units back (and cancels the order once it exists).
+
+export const CHECKOUT_PLACEHOLDER = "{orderId}";
+
+export const CheckoutRequest = z
+	.strictObject({
+		/** One of the two: an address from the customer's address book, or one given now. */
+		addressId: AddressId.optional(),
+		address: OrderAddress.optional(),
+		shippingMethod: ShippingMethod,
+		/** Default: the payment module's default gateway (the sandbox). */
+		gateway: GatewayName.optional(),
+		/** On the storefront's origin; `{orderId}` is replaced by the new order's id. */
+		returnUrl: z.string().min(1).max(1500),
+		cancelUrl: z.string().min(1).max(1500),
+	})
+	.refine((r) => (r.address === undefined) !== (r.addressId === undefined), {
+		message: "send either address or addressId",
+		path: ["address"],
+	});
+export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
+
+export const CheckoutPayment = z.object({
+	id: z.string(),
+	gateway: z.string(),
+	status: z.string(),
+	redirectUrl: z.string().nullable(),
+	clientSecret: z.string().nullable(),
+});
+export interface CheckoutResult {
+	order: Order;
+	payment: z.infer<typeof CheckoutPayment>;
+	/** true when the key had already placed this order. */
+	replayed: boolean;
+}
+
+export interface CheckoutDeps {
+	identity: Pick<IdentityModule, "getProfile" | "getAddress">;
+	catalog: Catalog;
+	cart: CartModule;
+	inventory: Pick<Inventory, "reserve" | "release">;
+	orders: Pick<OrderModule, "placeOrder" | "findByIdempotencyKey" | "cancel" | "context">;
+	payments: Pick<PaymentModule, "createPayment" | "listOrderPayments" | "context">;
+	/** The storefront's origin: where the gateway may send the shopper back. */
+	storefrontUrl: string;
+	/** The order's payment window plus a grace, so a late payment still finds its units held. */
+	reservationTtlMs: number;
+}
+
+export interface CheckoutWorkflow {
+	run(
+		caller: { user: string; roles: string[] },
+		idempotencyKey: string | undefined,
+		body: unknown,
+	): Promise<CheckoutResult>;
+}
+
+class CheckoutAuthError extends ServiceError {}
+
+/** The reservation is what holds stock; the cart's own stock check would be a second read of the same rows. */
+const STOCK_CHECKED_BY_RESERVATION: InventoryPort = {
+	async availability(skus) {
+		return new Map(skus.map((sku) => [sku, { available: null }]));
+	},
+};
+
+export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
+	const origin = new URL(deps.storefrontUrl).origin;
+	// Checkout prices lines without thumbnails and without the redundant stock read.
+	const checkoutCart: CartContext = {
+		...deps.cart.context,
+		catalog: catalogPort(deps.catalog, { thumbnails: false }),
+		inventory: STOCK_CHECKED_BY_RESERVATION,
+	};
+
+	const shopUrl = (raw: string, path: "returnUrl" | "cancelUrl", orderId: string) => {
+		const url = URL.canParse(raw.replaceAll(CHECKOUT_PLACEHOLDER, orderId))
+			? new URL(raw.replaceAll(CHECKOUT_PLACEHOLDER, orderId))
+			: null;
+		if (!url || url.origin !== origin) {
+			throw new ServiceError(422, `The ${path} must be a URL on the storefront (${origin}).`, [
+				{ path, message: `a URL starting with ${origin}/` },
+			]);
+		}
+		return url.toString();
+	};
+
+	async function addressOf(userId: string, req: CheckoutRequest) {
+		if (req.address) return req.address;
+		const a = await deps.identity.getAddress(userId, req.addressId as string);
+		const mapped = OrderAddress.safeParse({
+			name: a.recipient,
+			line1: a.line1,
+			...(a.line2 ? { line2: a.line2 } : {}),
+			city: a.city,
+			...(a.region ? { region: a.region } : {}),
+			postalCode: a.postalCode ?? "",
+			country: a.country,
+			...(a.phone ? { phone: a.phone } : {}),
+		});
+		if (!mapped.success) {
+			throw new ServiceError(422, "That address cannot be shipped to as it stands (e.g. it has no postal code).", [
+				{ path: "addressId", message: mapped.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") },
+			]);
+		}
+		return mapped.data;
+	}
+
+	const paymentView = (p: Payment) => ({
+		id: p.id,
+		gateway: p.gateway,
+		status: p.status,
+		redirectUrl: p.redirectUrl,
+		clientSecret: p.clientSecret,
+	});
+
+	function startPayment(order: Order, req: CheckoutRequest) {
+		return deps.payments.createPayment({
+			orderId: order.id,
+			amount: { amount: order.total, currency: order.currency },
+			gateway: req.gateway,
+			returnUrl: shopUrl(req.returnUrl, "returnUrl", order.id),
+			cancelUrl: shopUrl(req.cancelUrl, "cancelUrl", order.id),
+			// One payment attempt per order, whatever key the shopper's retries carry.
+			idempotencyKey: `checkout:${order.id}`,
+		});
+	}
+
+	/** The order this key placed earlier: the same request gets the same order and payment. */
+	async function replay(userId: string, order: Order, req: CheckoutRequest): Promise<CheckoutResult> {
+		const address = await addressOf(userId, req);
+		if (order.shippingMethod !== req.shippingMethod || !sameAddress(order.address, address)) {
+			throw new ServiceError(422, "This Idempotency-Key was already used for a different checkout.");
+		}
+		if (order.status === "cancelled" || order.status === "expired") {
+			throw new ServiceError(409, `The order of this checkout is ${order.status}; start a new checkout.`);
+		}
+		if (order.status === "pending_payment") {
+			const { payment } = await startPayment(order, req);
+			return { order, payment: paymentView(payment), replayed: true };
+		}
+		const payments = await deps.payments.listOrderPayments(order.id);
+		const paid = payments.find((p) => p.id === order.paymentId) ?? payments[0];
+		if (!paid) throw new Error(`order ${order.id} is ${order.status} without a payment`);
+		return { order, payment: paymentView(paid), replayed: true };
+	}
+
+	return {
+		async run(caller, idempotencyKey, body) {
+			if (!caller.user) throw new CheckoutAuthError(401, "Checkout needs a signed-in customer.");
+			if (!caller.roles.includes("customer") || !UserId.safeParse(caller.user).success) {
+				throw new CheckoutAuthError(403, "Checkout is for customer accounts.");
+			}
+			const key = IdempotencyKey.safeParse(idempotencyKey);
+			if (!key.success) {
+				throw new ServiceError(
+					idempotencyKey === undefined ? 428 : 400,
+					"Checkout needs an Idempotency-Key header (8–200 printable characters, e.g. a UUID).",
+					[{ path: "Idempotency-Key", message: key.error.issues[0]?.message ?? "required" }],
+				);
+			}
+			const req = CheckoutRequest.parse(body);
+			const userId = caller.user;
+			// Fail on a bad return URL before anything is held.
+			shopUrl(req.returnUrl, "returnUrl", "ord_CHECK");
+			shopUrl(req.cancelUrl, "cancelUrl", "ord_CHECK");
+			if (req.gateway && !deps.payments.context.gateways.has(req.gateway)) {
+				throw new ServiceError(422, `The payment gateway ${req.gateway} is not enabled.`, [
+					{ path: "gateway", message: `one of ${[...deps.payments.context.gateways.keys()].join(", ")}` },
+				]);
+			}
+
+			const seen = await deps.orders.findByIdempotencyKey(userId, key.data);
+			if (seen) return replay(userId, seen, req);
+
+			const [profile, address, cart] = await Promise.all([
+				deps.identity.getProfile(userId).catch((err) => {
+					if (err instanceof NotFoundError) throw new CheckoutAuthError(401, "The signed-in customer does not exist.");
+					throw err;
+				}),
+				addressOf(userId, req),
+				cartForCheckout(checkoutCart, { kind: "customer", userId }),
+			]);
+
+			// Ids first: the reservation names its order, the order its reservation.
+			const orderId = newId("ord");
+			const { reservation } = await deps.inventory.reserve(
+				{ orderId, lines: cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) },
+				{ ttlMs: deps.reservationTtlMs },
+			);
+			const giveBack = () =>
+				deps.inventory.release(reservation.id).catch((err) => {
+					// The sweeper releases it at its expiry anyway.
+					console.error(`checkout: release of ${reservation.id} failed:`, err);
+				});
+
+			let order: Order;
+			try {
+				const placed = await deps.orders.placeOrder({
+					customerId: userId,
+					email: profile.email,
+					idempotencyKey: key.data,
+					orderId,
+					currency: cart.currency,
+					lines: toOrderLines(cart),
+					address,
+					shippingMethod: req.shippingMethod,
+					reservationId: reservation.id,
+				});
+				if (!placed.created) {
+					// A concurrent request with the same key placed its order first: ours is not needed.
+					await giveBack();
+					return replay(userId, placed.order, req);
+				}
+				order = placed.order;
+			} catch (err) {
+				await giveBack();
+				throw err;
+			}
+
+			let payment: Payment;
+			try {
+				payment = (await startPayment(order, req)).payment;
+			} catch (err) {
+				// No way to pay: the order ends here and its units go back (order.cancelled releases
+				// them too; releasing now makes them available at once, and a second release is a no-op).
+				await deps.orders
+					.cancel(order.id, { actor: "checkout", reason: "the payment could not be started" })
+					.catch((e) => console.error(`checkout: cancel of ${order.id} failed:`, e));
+				await giveBack();
+				throw err;
+			}
+
+			// The order holds the lines now. A failure here leaves them in the cart, nothing worse.
+			await deps.cart
+				.removeOrderedLines(
+					cart.cartId,
+					cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+				)
+				.catch((err) => console.error(`checkout: clearing cart ${cart.cartId} failed:`, err));
+			return { order, payment: paymentView(payment), replayed: false };
+		},
+	};
+}
+
+function sameAddress(a: OrderAddress, b: OrderAddress): boolean {
+	const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof OrderAddress>;
+	return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
+}
+
+/** POST /checkout (mounted behind the signature check; the caller is the signed-in customer). */
+export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.post("/", async (c) => {
+		const result = await checkout.run(c.get("caller"), c.req.header("idempotency-key"), readJson(c, z.unknown()));
+		return jsonResponse({ order: result.order, payment: result.payment }, 201, {
+			location: `/orders/${result.order.id}`,
+			...(result.replayed ? { "idempotent-replayed": "true" } : {}),
+		});
+	});
+	return app;
+}

@@ -1,0 +1,149 @@
+import type { Client } from "@libsql/client";
+import { type Bus, BusRelay, emit as busEmit, createBus, ensureBusTables } from "../bus";
+import { catalogPort, inventoryPort } from "../cart/adapters";
+import { type CartModule, openCart } from "../cart/module";
+import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
+import type { Config } from "../config";
+import { type IdentityModule, openIdentity } from "../identity/module";
+import type { PasswordCost } from "../identity/password";
+import { type Inventory, openInventory } from "../inventory/module";
+import { type OrderModule, openOrders } from "../order/module";
+import { openPayments, type PaymentModule } from "../payment/module";
+import { type CheckoutWorkflow, createCheckout } from "./checkout";
+import { subscribeConsumers } from "./consumers";
+
+// The composition root: every module opened on its own database, the message bus, one relay per
+// database that produces events, the bus consumers and the checkout workflow. main.ts serves it;
+// the workflow tests run the very same thing on temp files.
+
+export interface CoreOptions {
+	/** Tests shorten the bus's and the relays' idle polls (production defaults otherwise). */
+	busPollMs?: number;
+	relayPollMs?: number;
+	passwordCost?: PasswordCost;
+	catalog?: Partial<CatalogModuleOptions>;
+	/** Sandbox tuning (tests): how often its webhook deliverer polls, how long approve waits. */
+	sandbox?: { deliveryPollMs?: number; settleWaitMs?: number };
+}
+
+export interface Core {
+	config: Config;
+	catalog: CatalogModule;
+	identity: IdentityModule;
+	inventory: Inventory;
+	cart: CartModule;
+	orders: OrderModule;
+	payments: PaymentModule;
+	bus: Bus;
+	relays: { order: BusRelay; payment: BusRelay; inventory: BusRelay };
+	checkout: CheckoutWorkflow;
+	/** Starts sweepers, relays and consumers. */
+	start(): Promise<void>;
+	/** Relays, then the bus (its handlers finish), then the modules. The HTTP server stops first (main.ts). */
+	stop(): Promise<void>;
+}
+
+export async function openCore(config: Config, options: CoreOptions = {}): Promise<Core> {
+	const catalog = await createCatalogModule({
+		dbUrl: config.catalogDbUrl,
+		imagesDir: config.imagesDir,
+		redisUrl: config.redisUrl,
+		edge: config.edgeUrl ? { url: config.edgeUrl, secret: config.signingSecret } : null,
+		...options.catalog,
+	});
+	const identity = await openIdentity({
+		dbUrl: config.identityDbUrl,
+		edgeUrl: config.storefrontUrl,
+		redisUrl: config.redisUrl,
+		smtpUrl: config.smtpUrl,
+		mailFrom: config.mailFrom,
+		passwordCost: options.passwordCost,
+	});
+	const bus = await createBus({ redisUrl: config.redisUrl, dataDir: config.dataDir, busDbUrl: config.busDbUrl });
+
+	// Relays exist once their databases are open; the modules kick them through these closures.
+	const relays = {} as Core["relays"];
+	const inventory = await openInventory({
+		url: config.inventory.url,
+		defaultTtlMs: config.inventory.defaultTtlMs,
+		sweeper: { intervalMs: config.inventory.sweepIntervalMs },
+		emit: async (tx, event) => {
+			await busEmit(tx, event);
+			// The relay's claim waits for the write lock this transaction holds: it runs after the commit.
+			relays.inventory?.kick();
+		},
+	});
+	// The inventory's migrations predate the bus; its outbox/inbox tables are added idempotently.
+	await ensureBusTables(inventory.context.database.client);
+	const cart = await openCart({
+		url: config.cart.url,
+		catalog: catalogPort(catalog.catalog),
+		inventory: inventoryPort(inventory),
+		currency: config.cart.currency,
+		guestTtlMs: config.cart.guestTtlMs,
+	});
+	const orders = await openOrders({
+		url: config.order.url,
+		paymentTtlMs: config.order.paymentTtlMs,
+		sweepIntervalMs: config.order.sweepIntervalMs,
+		onEvents: () => relays.order?.kick(),
+	});
+	const payments = await openPayments({
+		url: config.payment.url,
+		sandbox: { ...config.payment.sandbox, ...options.sandbox },
+		onEvents: () => relays.payment?.kick(),
+	});
+	const relay = (client: Client) => new BusRelay({ client, bus, pollMs: options.relayPollMs });
+	relays.order = relay(orders.context.database.client);
+	relays.payment = relay(payments.context.database.client);
+	relays.inventory = relay(inventory.context.database.client);
+
+	subscribeConsumers(bus, { catalog, inventory, orders, relays }, { pollMs: options.busPollMs });
+	const checkout = createCheckout({
+		identity,
+		catalog: catalog.catalog,
+		cart,
+		inventory,
+		orders,
+		payments,
+		storefrontUrl: config.storefrontUrl,
+		reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
+	});
+
+	let started = false;
+	return {
+		config,
+		catalog,
+		identity,
+		inventory,
+		cart,
+		orders,
+		payments,
+		bus,
+		relays,
+		checkout,
+		async start() {
+			if (started) return;
+			started = true;
+			catalog.start();
+			identity.start();
+			inventory.start();
+			cart.start();
+			orders.start();
+			payments.start();
+			for (const r of Object.values(relays)) r.start();
+			await bus.start();
+		},
+		async stop() {
+			await Promise.all(Object.values(relays).map((r) => r.stop()));
+			await bus.stop();
+			// The sandbox's deliverer and the sweepers stop with their modules.
+			await payments.stop();
+			await orders.stop();
+			await cart.stop();
+			await inventory.stop();
+			await identity.stop();
+			await catalog.stop();
+		},
+	};
+}
