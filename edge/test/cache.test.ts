@@ -4,9 +4,10 @@ import { formatMoney } from "@bazaar/money";
 import { sign } from "@bazaar/signature";
 import { beforeAll, describe, expect, it } from "vitest";
 import { targets } from "../src/cache/catalog";
+import { makeEntry, serveEntry } from "../src/cache/entry";
 import { clearIsolateMemory } from "../src/cache/layers";
 import { forgetVersion, knownVersion, VERSION_KEY } from "../src/cache/version";
-import { adminHeaders, core, edge, edgeJson, pushCatalogEvents, syncVersion } from "./helpers";
+import { adminHeaders, core, edge, edgeJson, ORIGIN, pushCatalogEvents, syncVersion } from "./helpers";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const layer = (res: Response) => res.headers.get("x-bazaar-cache");
@@ -90,6 +91,61 @@ describe("catalog read path", () => {
 		const page = await edge("/");
 		const pageAgain = await edge("/", { headers: { "if-none-match": page.headers.get("etag")! } });
 		expect(pageAgain.status).toBe(304);
+	});
+
+	it("answers a hot hit before the router with the same bytes and headers, each response its own", async () => {
+		const path = "/api/catalog/products?limit=7&sort=newest";
+		const first = await edge(path);
+		const body = await first.text();
+		const a = await edge(path);
+		const b = await edge(path);
+		expect([layer(a), layer(b)]).toEqual(["memory", "memory"]);
+		expect(b.headers.get("etag")).toBe(first.headers.get("etag"));
+		for (const name of ["content-type", "cache-control", "vary", "x-content-type-options"]) {
+			expect(b.headers.get(name), name).toBe(first.headers.get(name));
+		}
+		expect(await a.text()).toBe(body);
+		expect(await b.text()).toBe(body);
+
+		// HEAD and other methods still go through the router.
+		const head = await edge(path, { method: "HEAD" });
+		expect(head.status).toBe(200);
+		expect(head.headers.get("etag")).toBe(first.headers.get("etag"));
+		expect(await head.text()).toBe("");
+		expect((await edge(path, { method: "POST", body: "{}" })).status).toBe(405);
+	});
+
+	it("copies an entry's prebuilt headers into each response rather than sharing them", async () => {
+		const entry = makeEntry(200, new TextEncoder().encode("{}"), "application/json", '"abc"');
+		const request = new Request(`${ORIGIN}/x`);
+		const a = serveEntry(entry, request, "memory");
+		a.headers.set("x-mutated", "yes");
+		a.headers.delete("etag");
+		const b = serveEntry(entry, request, "memory");
+		expect(b.headers.get("x-mutated")).toBeNull();
+		expect(b.headers.get("etag")).toBe('"abc"');
+		expect(b.headers.get("x-bazaar-cache")).toBe("memory");
+		expect(await b.text()).toBe("{}");
+		const notModified = serveEntry(
+			entry,
+			new Request(`${ORIGIN}/x`, { headers: { "if-none-match": '"abc"' } }),
+			"memory",
+		);
+		expect(notModified.status).toBe(304);
+		expect(notModified.headers.get("content-type")).toBeNull();
+		expect(notModified.headers.get("etag")).toBe('"abc"');
+	});
+
+	it("keeps answering hits while a stale version is re-read in the background", async () => {
+		const path = "/api/catalog/categories";
+		await (await edge(path)).arrayBuffer();
+		const version = knownVersion();
+		await sleep(1100); // past the version's freshness: the next request starts a re-read
+		const burst = await Promise.all(Array.from({ length: 32 }, () => edge(path)));
+		expect(burst.map((r) => r.status)).toEqual(burst.map(() => 200));
+		expect(new Set(burst.map(layer))).toEqual(new Set(["memory"]));
+		await Promise.all(burst.map((r) => r.arrayBuffer()));
+		expect(knownVersion()).toBe(version);
 	});
 
 	it("caches not-found answers briefly", async () => {

@@ -1,9 +1,9 @@
 import type { Problem } from "@bazaar/contracts";
-import type { AppContext } from "../env";
+import type { AppContext, Background } from "../env";
 import { serveEntry } from "./entry";
 import { isFailure, load, type Produced } from "./layers";
 import { memory } from "./memory";
-import { catalogVersion } from "./version";
+import { catalogVersion, currentVersion } from "./version";
 
 const MAX_ALIAS_KEY = 1024;
 
@@ -11,6 +11,25 @@ export interface Resolved {
 	/** Canonical path + query (no version): equal filters in any order share one entry. */
 	path: string;
 	produce: (version: number) => Promise<Produced>;
+}
+
+/** The memory key for a URL exactly as requested: the version, then path and query. */
+function rawKey(version: number, url: string): string {
+	return `/v${version}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+}
+
+/**
+ * The hot path, run before the router: a GET whose URL (as typed) is in isolate memory under the
+ * current version. Memory only ever holds keys that `respondCached` below stored for a URL it had
+ * validated, or canonical keys that are themselves such URLs, so answering here is what the
+ * route would answer, without building a router context, parsing the URL, or awaiting anything.
+ */
+export function memoryHit(request: Request, env: Env, ctx: Background): Response | undefined {
+	if (request.method !== "GET") return undefined;
+	const version = currentVersion(env, ctx);
+	if (version === null) return undefined;
+	const hit = memory.get(rawKey(version, request.url), Date.now());
+	return hit === undefined ? undefined : serveEntry(hit, request, "memory");
 }
 
 /**
@@ -26,9 +45,8 @@ export async function respondCached(
 	const request = c.req.raw;
 	const versionOrPromise = catalogVersion(c.env, c.executionCtx);
 	const version = typeof versionOrPromise === "number" ? versionOrPromise : await versionOrPromise;
-	const url = request.url;
-	const rawKey = `/v${version}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
-	const hit = memory.get(rawKey, Date.now());
+	const typed = rawKey(version, request.url);
+	const hit = memory.get(typed, Date.now());
 	if (hit) return serveEntry(hit, request, "memory");
 
 	const resolved = resolve();
@@ -38,6 +56,6 @@ export async function respondCached(
 	if (isFailure(loaded)) return renderFailure(loaded.problem);
 	// Aliasing the URL as typed makes the next identical request skip validation; very long
 	// URLs are not worth a slot each.
-	if (key !== rawKey && rawKey.length <= MAX_ALIAS_KEY) memory.set(rawKey, loaded.entry);
+	if (key !== typed && typed.length <= MAX_ALIAS_KEY) memory.set(typed, loaded.entry);
 	return serveEntry(loaded.entry, request, loaded.layer);
 }
