@@ -60,9 +60,11 @@ async function spawnWorker(args: { url: string; clients: number; sweepMs?: numbe
 	};
 	expect(await nextLine()).toBe("ready");
 	return {
-		go() {
+		/** Starts the worker and resolves once its first attempt has begun. */
+		async go() {
 			proc.stdin.write("go\n");
 			proc.stdin.flush();
+			expect(await nextLine()).toBe("started");
 		},
 		async result(): Promise<RaceOutcome> {
 			const outcome = JSON.parse(await nextLine()) as RaceOutcome;
@@ -137,7 +139,9 @@ async function race(clients: Inventory[], spec: Omit<RaceSpec, "prefix" | "attem
 		sweepMs,
 		spec: { ...spec, prefix: "child", attempts: 100 },
 	});
-	worker.go();
+	// This process starts only once the other is racing: a cold second process (CI's fresh
+	// checkout compiles everything) would otherwise start after this one has finished.
+	await worker.go();
 	const mine = await runRace(clients, { ...spec, prefix: "parent", attempts: 100 });
 	const theirs = await worker.result();
 	// Both sides really raced: each started before the other finished.

@@ -31,7 +31,8 @@ export interface RaceOutcome {
 	lastAt: number;
 }
 
-export async function runRace(clients: Inventory[], spec: RaceSpec): Promise<RaceOutcome> {
+/** `onStart` runs when the first attempt begins (the second process announces it). */
+export async function runRace(clients: Inventory[], spec: RaceSpec, onStart?: () => void): Promise<RaceOutcome> {
 	const out: RaceOutcome = {
 		reserved: [],
 		outOfStock: 0,
@@ -47,6 +48,7 @@ export async function runRace(clients: Inventory[], spec: RaceSpec): Promise<Rac
 	const attempt = async (n: number) => {
 		const inv = clients[n % clients.length] as Inventory;
 		if (spec.spreadMs) await Bun.sleep(Math.floor(Math.random() * spec.spreadMs));
+		if (out.firstAt === Number.POSITIVE_INFINITY) onStart?.();
 		out.firstAt = Math.min(out.firstAt, Date.now());
 		try {
 			const { reservation } = await inv.reserve(
