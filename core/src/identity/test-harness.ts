@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { type Caller, sign } from "@bazaar/signature";
+import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "../lib/http";
 import { SECRET, tempDir } from "../testing/harness";
+import { signedInit } from "../testing/signed-init";
 import { type IdentityModule, type IdentityOptions, openIdentity } from "./module";
 import { identityRoutes } from "./routes";
 
@@ -54,14 +55,7 @@ export async function identityHarness(options: Partial<IdentityOptions> = {}): P
 	app.onError(onError);
 
 	const call: IdentityHarness["call"] = async (method, path, init = {}) => {
-		const body =
-			init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-		const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? ANON });
-		return app.request(path, {
-			method,
-			headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
-			body,
-		});
+		return app.request(path, await signedInit(method, path, init, ANON));
 	};
 
 	return {

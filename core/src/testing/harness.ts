@@ -1,13 +1,14 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Caller, sign } from "@bazaar/signature";
+import type { Caller } from "@bazaar/signature";
 import type { Hono } from "hono";
 import { createApp } from "../app";
 import { openCatalog } from "../catalog/context";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { AppEnv } from "../lib/http";
 import { seedCatalog } from "../seed/catalog-seed";
+import { signedInit } from "./signed-init";
 
 // Test fixtures on real parts: a temporary libSQL file per test suite, the real app and
 // signatures. Seeding 600 products is done once per `bun test` process and copied per suite.
@@ -85,14 +86,7 @@ export async function harness(
 		mod,
 		app,
 		async call(method, path, init = {}) {
-			const body =
-				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? SHOPPER });
-			return app.request(path, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
-				body,
-			});
+			return app.request(path, await signedInit(method, path, init, SHOPPER));
 		},
 		async close() {
 			await mod.stop();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { CategoryInput, type Product, ProductInput } from "@bazaar/contracts";
 import { randomToken } from "@bazaar/ids";
-import { type Caller, sign } from "@bazaar/signature";
+import type { Caller } from "@bazaar/signature";
 import type { Client, TransactionMode } from "@libsql/client";
 import { Hono } from "hono";
 import { archiveProduct } from "../../catalog/archive-product";
@@ -11,6 +11,7 @@ import { createProduct } from "../../catalog/create-product";
 import { type Inventory, openInventory } from "../../inventory/module";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
+import { signedInit } from "../../testing/signed-init";
 import { catalogPort, inventoryPort } from "../adapters";
 import type { CartOwner, CatalogPort, InventoryPort } from "../contracts";
 import { type CartModule, type CartOptions, openCart } from "../module";
@@ -121,19 +122,11 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 			for (const k of Object.keys(counters) as (keyof Counters)[]) counters[k] = 0;
 		},
 		async call(method, path, init = {}) {
-			const body =
-				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? ALICE });
-			return app.request(path, {
-				method,
-				headers: {
-					...(body !== undefined ? { "content-type": "application/json" } : {}),
-					...(init.token !== undefined ? { "x-bazaar-cart-token": init.token } : {}),
-					...headers,
-					...init.headers,
-				},
-				body,
-			});
+			const token: Record<string, string> = init.token !== undefined ? { "x-bazaar-cart-token": init.token } : {};
+			return app.request(
+				path,
+				await signedInit(method, path, { ...init, headers: { ...token, ...init.headers } }, ALICE),
+			);
 		},
 		async product(spec) {
 			const product = await createProduct(

@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { type Caller, sign } from "@bazaar/signature";
+import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
+import { signedInit } from "../../testing/signed-init";
 import type { PlaceOrderInput } from "../contracts";
 import { type OrderModule, type OrderModuleOptions, openOrders } from "../module";
 import { orderRoutes } from "../routes";
@@ -38,14 +39,7 @@ export async function orderHarness(options: Partial<OrderModuleOptions> = {}): P
 		orders,
 		app,
 		async call(method, path, init = {}) {
-			const body =
-				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? ALICE });
-			return app.request(path, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-				body,
-			});
+			return app.request(path, await signedInit(method, path, init, ALICE));
 		},
 		close: () => orders.stop(),
 	};

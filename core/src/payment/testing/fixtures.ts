@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { type Caller, sign } from "@bazaar/signature";
+import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
+import { signedInit } from "../../testing/signed-init";
 import { openPayments, type PaymentModule, type PaymentModuleOptions } from "../module";
 import { paymentPublicRoutes, paymentRoutes } from "../routes";
 
@@ -55,14 +56,7 @@ export async function paymentHarness(
 		payments,
 		server,
 		async call(method, path, init = {}) {
-			const body =
-				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? SERVICE });
-			return fetch(`${base}${path}`, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-				body,
-			});
+			return fetch(`${base}${path}`, await signedInit(method, path, init, SERVICE));
 		},
 		http: (path, init) => fetch(path.startsWith("http") ? path : `${base}${path}`, { redirect: "manual", ...init }),
 		async close() {
