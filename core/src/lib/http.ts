@@ -95,11 +95,28 @@ export function cachedResponse(c: Context, entry: CachedBody & { source?: string
 	return cachedBytesResponse(c.req.header("if-none-match"), entry, entry.source);
 }
 
+// The 200 headers of a memory hit, built once per entry: Bun copies a Headers object faster
+// than it builds one from a plain object on every response.
+const memoryHitHeaders = new WeakMap<CachedBody, Headers>();
+
 export function cachedBytesResponse(
 	ifNoneMatch: string | null | undefined,
 	entry: CachedBody,
 	source?: string,
 ): Response {
+	if (source === "memory" && !ifNoneMatch) {
+		let prebuilt = memoryHitHeaders.get(entry);
+		if (!prebuilt) {
+			prebuilt = new Headers({
+				etag: entry.etag,
+				"cache-control": "no-cache",
+				"x-cache": "memory",
+				"content-type": "application/json; charset=utf-8",
+			});
+			memoryHitHeaders.set(entry, prebuilt);
+		}
+		return new Response(entry.body as Uint8Array<ArrayBuffer>, { status: 200, headers: prebuilt });
+	}
 	const headers: Record<string, string> = {
 		etag: entry.etag,
 		// The edge keys on the catalog version and revalidates with the ETag.
