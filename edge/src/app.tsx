@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { htmlResponse } from "./lib/html";
 import { apiProblem, wantsProblemJson } from "./lib/problems";
+import { account } from "./routes/account";
 import { admin } from "./routes/admin";
 import { apiCatalog } from "./routes/api-catalog";
 import { health } from "./routes/health";
@@ -22,6 +23,7 @@ export const app = new Hono<AppEnv>()
 	.route("/", internalEvents)
 	.route("/", openapi)
 	.route("/", parties)
+	.route("/account", account)
 	.route("/", pages);
 
 // Reads only: anything else on the public catalog is a 405 with Allow, not a confusing 404.

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { ActiveSession } from "./session/store";
 
 // `Env` (the bindings) is generated from wrangler.toml by `npm run cf-types -w @bazaar/edge`
 // into edge/worker-configuration.d.ts; this file only adds what Hono needs on top.
@@ -7,6 +8,8 @@ export type AppEnv = {
 	Variables: {
 		/** The request body, read once (size-limited) by a middleware that had to hash it. */
 		body: Uint8Array;
+		/** The signed-in shopper under /account (null when anonymous; unset on other routes). */
+		session: ActiveSession | null;
 	};
 };
 export type AppContext = Context<AppEnv>;

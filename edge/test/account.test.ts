@@ -1,0 +1,310 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { needsRefresh, REFRESH_AFTER_MS, SESSION_TTL_SECONDS } from "../src/session/store";
+import { core, edge, ORIGIN } from "./helpers";
+
+// Sign-up, log-in and sessions through the Worker's real fetch handler, against the real core
+// (identity module) and the Worker's real SESSIONS KV.
+
+const SESSION = "__Host-bazaar_session";
+const PASSWORD = "correct horse battery";
+
+/** A browser's cookie jar, just enough for these pages. */
+class Jar {
+	readonly cookies = new Map<string, string>();
+	/** Each test gets its own client address, so the core's per-IP limit never couples tests. */
+	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
+	take(res: Response) {
+		for (const line of res.headers.getSetCookie()) {
+			const [pair] = line.split(";");
+			const eq = pair!.indexOf("=");
+			const name = pair!.slice(0, eq);
+			const value = pair!.slice(eq + 1);
+			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+	header(): Record<string, string> {
+		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
+	}
+}
+
+function rand(n: number) {
+	return Math.floor(Math.random() * n);
+}
+
+function uniqueEmail() {
+	return `shopper-${Date.now()}-${rand(1e9)}@example.com`;
+}
+
+async function get(jar: Jar, path: string) {
+	const res = await edge(path, { headers: jar.header(), redirect: "manual" });
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+function csrfOf(html: string): string {
+	const m = /name="csrf" value="([^"]+)"/.exec(html);
+	if (!m) throw new Error(`no csrf field in ${html.slice(0, 300)}`);
+	return m[1]!;
+}
+
+async function post(jar: Jar, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+	const res = await edge(path, {
+		method: "POST",
+		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
+		body: new URLSearchParams(fields).toString(),
+		redirect: "manual",
+	});
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+async function signUp(jar: Jar, fields: { name: string; email: string; password?: string }) {
+	const form = await get(jar, "/account/signup");
+	return post(jar, "/account/signup", { password: PASSWORD, ...fields, csrf: csrfOf(form.html) });
+}
+
+/** Logs in straight at the core (as the admin API or another device would). */
+async function coreLogin(email: string, password = PASSWORD) {
+	const res = await core().request("POST", "/identity/login", {
+		caller: { user: "", roles: [], ip: "10.250.0.1" },
+		body: JSON.stringify({ email, password }),
+	});
+	return { status: res.status, body: (await res.json()) as { id: string; roles: string[] } };
+}
+
+describe("account sessions", () => {
+	it("signs up, sets a __Host- HttpOnly SameSite=Lax cookie, and shows the account", async () => {
+		const jar = new Jar();
+		const email = uniqueEmail();
+		const form = await get(jar, "/account/signup");
+		expect(form.res.status).toBe(200);
+		expect(form.res.headers.get("cache-control")).toBe("no-store");
+		expect(form.html).not.toContain("<script");
+
+		const { res } = await post(jar, "/account/signup", {
+			name: "Ada Lovelace",
+			email,
+			password: PASSWORD,
+			csrf: csrfOf(form.html),
+		});
+		expect(res.status).toBe(303);
+		expect(res.headers.get("location")).toBe("/account");
+		expect(res.headers.get("cache-control")).toBe("no-store");
+		const sessionCookies = res.headers.getSetCookie().filter((l) => l.startsWith(`${SESSION}=`));
+		expect(sessionCookies).toHaveLength(1);
+		const cookie = sessionCookies[0]!;
+		expect(cookie).toMatch(new RegExp(`^${SESSION}=[A-Za-z0-9_-]{43};`));
+		expect(cookie).toMatch(/; HttpOnly/i);
+		expect(cookie).toMatch(/; SameSite=Lax/i);
+		expect(cookie).toMatch(/; Secure/i);
+		expect(cookie).toMatch(/; Path=\//);
+		expect(cookie).not.toMatch(/Domain=/i);
+
+		const page = await get(jar, "/account");
+		expect(page.res.status).toBe(200);
+		expect(page.res.headers.get("cache-control")).toBe("no-store");
+		expect(page.html).toContain('<dd data-testid="account-name">Ada Lovelace</dd>');
+		expect(page.html).toContain(email);
+
+		// The KV entry is keyed by a hash of the id, never by the cookie value itself.
+		const id = jar.cookies.get(SESSION)!;
+		expect(await env.SESSIONS.get(`session:${id}`)).toBeNull();
+		expect((await env.SESSIONS.list({ prefix: "session:" })).keys.length).toBeGreaterThan(0);
+	});
+
+	it("redirects anonymous visitors from /account to the login page", async () => {
+		const { res } = await get(new Jar(), "/account");
+		expect(res.status).toBe(303);
+		expect(res.headers.get("location")).toBe("/account/login");
+		expect(res.headers.get("cache-control")).toBe("no-store");
+	});
+
+	it("logs out: the cookie is cleared and the old session id no longer works", async () => {
+		const jar = new Jar();
+		await signUp(jar, { name: "Grace Hopper", email: uniqueEmail() });
+		const stolen = jar.cookies.get(SESSION)!;
+		const page = await get(jar, "/account");
+		const { res } = await post(jar, "/account/logout", { csrf: csrfOf(page.html) });
+		expect(res.status).toBe(303);
+		expect(res.headers.getSetCookie().find((l) => l.startsWith(`${SESSION}=`))).toMatch(/Max-Age=0/i);
+		expect(jar.cookies.has(SESSION)).toBe(false);
+		expect((await get(jar, "/account")).res.headers.get("location")).toBe("/account/login");
+
+		const replay = new Jar();
+		replay.cookies.set(SESSION, stolen);
+		expect((await get(replay, "/account")).res.headers.get("location")).toBe("/account/login");
+	});
+
+	it("treats forged or malformed session cookies as anonymous and clears them", async () => {
+		for (const forged of ["A".repeat(43), "not-a-session", "x".repeat(500), `${"B".repeat(42)}.`]) {
+			const jar = new Jar();
+			jar.cookies.set(SESSION, forged);
+			const { res } = await get(jar, "/account");
+			expect(res.status).toBe(303);
+			expect(res.headers.get("location")).toBe("/account/login");
+			expect(jar.cookies.has(SESSION)).toBe(false);
+			const login = await get(jar, "/account/login");
+			expect(login.res.status).toBe(200);
+		}
+	});
+
+	it("refuses sign-up without a valid CSRF token (403) and creates no account", async () => {
+		const jar = new Jar();
+		const email = uniqueEmail();
+		const form = await get(jar, "/account/signup");
+		const token = csrfOf(form.html);
+		const fields = { name: "Mallory", email, password: PASSWORD };
+
+		const missing = await post(jar, "/account/signup", fields);
+		expect(missing.res.status).toBe(403);
+		expect(missing.html.startsWith("<!doctype html>")).toBe(true);
+
+		const wrong = await post(jar, "/account/signup", { ...fields, csrf: `${token.slice(0, -2)}00` });
+		expect(wrong.res.status).toBe(403);
+
+		// A token copied from someone else's cookie does not match this browser's cookie.
+		const other = new Jar();
+		const otherToken = csrfOf((await get(other, "/account/signup")).html);
+		expect((await post(jar, "/account/signup", { ...fields, csrf: otherToken })).res.status).toBe(403);
+
+		// The right token from another site's page is still refused (Origin layer).
+		const crossSite = await post(
+			jar,
+			"/account/signup",
+			{ ...fields, csrf: token },
+			{ origin: "https://evil.example" },
+		);
+		expect(crossSite.res.status).toBe(403);
+
+		for (const r of [missing, wrong, crossSite])
+			expect(r.res.headers.getSetCookie().some((l) => l.startsWith(SESSION))).toBe(false);
+		expect((await coreLogin(email)).status).toBe(401);
+	});
+
+	it("refuses logout without the session's CSRF token", async () => {
+		const jar = new Jar();
+		await signUp(jar, { name: "Alan Turing", email: uniqueEmail() });
+		expect((await post(jar, "/account/logout", {})).res.status).toBe(403);
+		expect((await post(jar, "/account/logout", { csrf: "A".repeat(43) })).res.status).toBe(403);
+		expect((await get(jar, "/account")).res.status).toBe(200);
+	});
+
+	it("logs in, and answers a wrong password exactly like an unknown email", async () => {
+		const email = uniqueEmail();
+		await signUp(new Jar(), { name: "Katherine Johnson", email });
+
+		const attempt = async (e: string, password: string) => {
+			const jar = new Jar();
+			const form = await get(jar, "/account/login");
+			return post(jar, "/account/login", { email: e, password, csrf: csrfOf(form.html) });
+		};
+		const wrong = await attempt(email, "not the password at all");
+		const unknown = await attempt(uniqueEmail(), "not the password at all");
+		const alert = (html: string) => /<div class="notice" role="alert">(.*?)<\/div>/s.exec(html)?.[1];
+		expect(wrong.res.status).toBe(401);
+		expect(unknown.res.status).toBe(401);
+		expect(alert(wrong.html)).toBeDefined();
+		expect(alert(wrong.html)).toBe(alert(unknown.html));
+		expect(wrong.res.headers.getSetCookie().some((l) => l.startsWith(SESSION))).toBe(false);
+
+		const ok = await attempt(email, PASSWORD);
+		expect(ok.res.status).toBe(303);
+		expect(ok.res.headers.get("location")).toBe("/account");
+		expect(ok.res.headers.getSetCookie().some((l) => l.startsWith(`${SESSION}=`))).toBe(true);
+	});
+
+	it("shows a too-many-attempts page with 429 when the core rate-limits the account", async () => {
+		const email = uniqueEmail();
+		await signUp(new Jar(), { name: "Eve", email });
+		const jar = new Jar();
+		let last: Awaited<ReturnType<typeof post>> | undefined;
+		for (let i = 0; i < 8; i++) {
+			const form = await get(jar, "/account/login");
+			last = await post(jar, "/account/login", { email, password: `wrong password ${i}`, csrf: csrfOf(form.html) });
+			if (last.res.status === 429) break;
+		}
+		expect(last!.res.status).toBe(429);
+		expect(last!.html).toContain("Too many attempts");
+		expect(last!.res.headers.get("cache-control")).toBe("no-store");
+	});
+
+	it("ends the edge session at once when the user logs out everywhere through the core", async () => {
+		const jar = new Jar();
+		const email = uniqueEmail();
+		await signUp(jar, { name: "Margaret Hamilton", email });
+		// Warm this isolate's generation-check cache with a good answer.
+		expect((await get(jar, "/account")).res.status).toBe(200);
+
+		const { body: user } = await coreLogin(email);
+		const res = await core().request("POST", "/identity/me/logout-everywhere", {
+			caller: { user: user.id, roles: user.roles },
+		});
+		expect(res.status).toBe(200);
+
+		const page = await get(jar, "/account");
+		expect(page.res.status).toBe(303);
+		expect(page.res.headers.get("location")).toBe("/account/login");
+		expect(jar.cookies.has(SESSION)).toBe(false);
+	});
+
+	it("rechecks the generation on every POST, so a revoked session cannot act", async () => {
+		const jar = new Jar();
+		const email = uniqueEmail();
+		await signUp(jar, { name: "Hedy Lamarr", email });
+		const csrf = csrfOf((await get(jar, "/account")).html);
+		const { body: user } = await coreLogin(email);
+		await core().request("POST", "/identity/me/logout-everywhere", { caller: { user: user.id, roles: user.roles } });
+		// The session's own token no longer counts: the session is gone, so the form is refused.
+		const { res } = await post(jar, "/account/logout-everywhere", { csrf });
+		expect(res.status).toBe(403);
+		expect(jar.cookies.has(SESSION)).toBe(false);
+	});
+
+	it("logs out everywhere from the account page", async () => {
+		const a = new Jar();
+		const email = uniqueEmail();
+		await signUp(a, { name: "Barbara Liskov", email });
+		const b = new Jar();
+		const form = await get(b, "/account/login");
+		expect((await post(b, "/account/login", { email, password: PASSWORD, csrf: csrfOf(form.html) })).res.status).toBe(
+			303,
+		);
+		expect((await get(b, "/account")).res.status).toBe(200);
+
+		const { res } = await post(a, "/account/logout-everywhere", { csrf: csrfOf((await get(a, "/account")).html) });
+		expect(res.status).toBe(303);
+		expect((await get(b, "/account")).res.headers.get("location")).toBe("/account/login");
+	});
+
+	it("shows sign-up validation errors from the core without creating a session", async () => {
+		const jar = new Jar();
+		const { res, html } = await signUp(jar, { name: "Short", email: uniqueEmail(), password: "short" });
+		expect(res.status).toBe(400);
+		expect(html).toContain("<code>password</code>");
+		expect(jar.cookies.has(SESSION)).toBe(false);
+	});
+
+	it("uses the unprefixed cookie name on plain http, where __Host- cannot be set", async () => {
+		const res = await exports.default.fetch(new Request("http://localhost:8787/account/signup"));
+		const cookie = res.headers.getSetCookie()[0]!;
+		expect(cookie).toMatch(/^bazaar_csrf=/);
+		expect(cookie).not.toMatch(/Secure/i);
+	});
+
+	it("leaves catalog pages cookie-free and cacheable", async () => {
+		const res = await edge("/", { headers: { cookie: `${SESSION}=${"A".repeat(43)}` } });
+		expect(res.status).toBe(200);
+		expect(res.headers.getSetCookie()).toEqual([]);
+		expect(res.headers.get("cache-control")).toMatch(/^public/);
+	});
+
+	it("slides the expiry with at most one KV rewrite per refresh window", () => {
+		const now = Date.now();
+		const fresh = { expiresAt: now + SESSION_TTL_SECONDS * 1000 };
+		expect(needsRefresh(fresh as never, now + REFRESH_AFTER_MS - 1000)).toBe(false);
+		expect(needsRefresh(fresh as never, now + REFRESH_AFTER_MS + 1000)).toBe(true);
+	});
+});
