@@ -35,12 +35,7 @@ export function SignupPage(props: { csrf: string; name?: string; email?: string;
 						Name <input name="name" autocomplete="name" required maxlength={100} value={props.name ?? ""} />
 					</label>
 				</p>
-				<p>
-					<label>
-						Email{" "}
-						<input type="email" name="email" autocomplete="email" required maxlength={254} value={props.email ?? ""} />
-					</label>
-				</p>
+				<EmailField value={props.email} />
 				<p>
 					<label>
 						Password <input type="password" name="password" autocomplete="new-password" required minlength={10} />
@@ -62,12 +57,7 @@ export function LoginPage(props: { csrf: string; email?: string; message?: FormM
 			<Message message={props.message} />
 			<form action="/account/login" method="post">
 				<input type="hidden" name="csrf" value={props.csrf} />
-				<p>
-					<label>
-						Email{" "}
-						<input type="email" name="email" autocomplete="email" required maxlength={254} value={props.email ?? ""} />
-					</label>
-				</p>
+				<EmailField value={props.email} />
 				<p>
 					<label>
 						Password <input type="password" name="password" autocomplete="current-password" required />
@@ -101,5 +91,16 @@ export function AccountPage(props: { csrf: string; name: string; email: string }
 				<button type="submit">Log out on every device</button>
 			</form>
 		</Layout>
+	);
+}
+
+function EmailField(props: { value?: string | undefined }) {
+	return (
+		<p>
+			<label>
+				Email{" "}
+				<input type="email" name="email" autocomplete="email" required maxlength={254} value={props.value ?? ""} />
+			</label>
+		</p>
 	);
 }
