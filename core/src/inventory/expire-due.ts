@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { drainInBatches } from "../lib/sweeper";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
 import { emitChange, inventoryEvent } from "./events";
 import { linesOf, RESERVATION_COLUMNS, type ReservationRecord } from "./records";
@@ -17,13 +18,7 @@ export async function expireDue(
 	options: { now?: number; batchSize?: number } = {},
 ): Promise<number> {
 	const at = iso(options.now ?? ctx.now());
-	const limit = options.batchSize ?? DEFAULT_EXPIRE_BATCH;
-	let total = 0;
-	for (;;) {
-		const n = await expireBatch(ctx, at, limit);
-		total += n;
-		if (n < limit) return total;
-	}
+	return drainInBatches(options.batchSize ?? DEFAULT_EXPIRE_BATCH, (limit) => expireBatch(ctx, at, limit));
 }
 
 async function expireBatch(ctx: InventoryContext, at: string, limit: number): Promise<number> {

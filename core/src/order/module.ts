@@ -1,4 +1,5 @@
 import type { TxDb } from "../lib/db";
+import type { Sweeper } from "../lib/sweeper";
 import { cancelOrder } from "./cancel-order";
 import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
 import type {
@@ -10,7 +11,7 @@ import type {
 	PaymentReceived,
 	PlaceOrderInput,
 } from "./contracts";
-import { expireDue, OrderSweeper } from "./expire-due";
+import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";
 import { getOrder, listPaymentConflicts } from "./get-order";
@@ -42,14 +43,14 @@ export interface OrderModule {
 	/** Expires unpaid orders past their deadline at `now`; returns how many. */
 	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
 	listPaymentConflicts(orderId?: string): ReturnType<typeof listPaymentConflicts>;
-	sweeper: OrderSweeper;
+	sweeper: Sweeper;
 	start(): void;
 	stop(): Promise<void>;
 }
 
 export async function openOrders(options: OrderModuleOptions): Promise<OrderModule> {
 	const ctx = await openOrderContext(options);
-	const sweeper = new OrderSweeper(ctx, options.sweepIntervalMs);
+	const sweeper = orderSweeper(ctx, options.sweepIntervalMs);
 	return {
 		context: ctx,
 		placeOrder: (input) => placeOrder(ctx, input),
