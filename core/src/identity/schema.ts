@@ -1,11 +1,11 @@
+import type { Role } from "@bazaar/contracts/identity";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The identity module's own database. Timestamps are ISO-8601 UTC strings (same width, so they
 // sort as text). Secrets are never stored in a usable form: passwords as argon2id hashes, reset
 // tokens as their SHA-256.
 
-export const ROLES = ["customer", "admin", "catalog_manager", "support_agent"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "@bazaar/contracts/identity";
 
 export const users = sqliteTable(
 	"users",

@@ -1,0 +1,190 @@
+import { Currency, Money } from "@bazaar/money";
+import { z } from "zod";
+
+// The cart's requests, responses and ports. Types are inferred from
+// these schemas, never written twice.
+
+export const MAX_LINE_QUANTITY = 99;
+export const MAX_LINES = 100;
+/** At or below this many units left, a line says how many remain. */
+export const LOW_STOCK = 5;
+export const GUEST_TOKEN_HEADER = "x-bazaar-cart-token";
+
+/** Catalog variant ids (`var_01H…`); anything else cannot be in a cart. */
+export const VariantId = z
+	.string()
+	.min(3)
+	.max(40)
+	.regex(/^[a-z]+_[0-9A-Z]+$/, "a variant id such as var_01H…");
+
+/** The edge's guest cart cookie: `randomToken()` from @bazaar/ids, 256 bits base64url. */
+export const GuestToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "a 256-bit base64url token");
+
+/** A signed-in caller's user id, as the edge signs it. */
+export const CustomerId = z
+	.string()
+	.min(1)
+	.max(64)
+	.regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ -");
+
+export const CartOwner = z.discriminatedUnion("kind", [
+	z.object({ kind: z.literal("customer"), userId: CustomerId }),
+	z.object({ kind: z.literal("guest"), token: GuestToken }),
+]);
+export type CartOwner = z.infer<typeof CartOwner>;
+
+const Quantity = z
+	.number({ error: "quantity must be a number" })
+	.int("quantity must be a whole number")
+	.min(1, `quantity must be between 1 and ${MAX_LINE_QUANTITY}`)
+	.max(MAX_LINE_QUANTITY, `quantity must be between 1 and ${MAX_LINE_QUANTITY}`);
+
+// ---- requests ---------------------------------------------------------------------------------
+
+export const AddLineRequest = z.strictObject({ variantId: VariantId, quantity: Quantity.default(1) });
+export type AddLineRequest = z.infer<typeof AddLineRequest>;
+
+export const SetQuantityRequest = z.strictObject({ quantity: Quantity });
+export type SetQuantityRequest = z.infer<typeof SetQuantityRequest>;
+
+// ---- ports (what the cart asks other modules; the lead wires adapters.ts) ----------------------
+
+export const ProductStatus = z.enum(["active", "draft", "archived"]);
+export const ProductKind = z.enum(["physical", "digital", "service"]);
+
+export const CatalogVariant = z.object({
+	variantId: z.string(),
+	sku: z.string(),
+	productId: z.string(),
+	productSlug: z.string(),
+	productTitle: z.string(),
+	variantTitle: z.string(),
+	kind: ProductKind,
+	status: ProductStatus,
+	/** In the currency asked for; null when the variant is not sold in it. */
+	price: Money.nullable(),
+	thumbnailHash: z.string().optional(),
+	weightGrams: z.number().int().nullable(),
+});
+export type CatalogVariant = z.infer<typeof CatalogVariant>;
+
+/** Variants by id, priced in one currency; an id the catalog does not know is absent. One call per read. */
+export interface CatalogPort {
+	variants(ids: string[], currency: string): Promise<Map<string, CatalogVariant>>;
+}
+
+export const StockLevel = z.object({
+	/** Units that can be bought now; null = unlimited. */
+	available: z.number().int().nullable(),
+});
+export type StockLevel = z.infer<typeof StockLevel>;
+
+/** Stock by SKU; a SKU the inventory does not stock is absent (the cart reads it as sold out). */
+export interface InventoryPort {
+	availability(skus: string[]): Promise<Map<string, StockLevel>>;
+}
+
+// ---- responses --------------------------------------------------------------------------------
+
+export const LineStatus = z.enum([
+	"ok",
+	/** Buyable, but few left. */
+	"low_stock",
+	/** Fewer left than the line asks for. */
+	"insufficient_stock",
+	"sold_out",
+	/** Archived, draft or gone from the catalog. */
+	"unavailable",
+	"not_sold_in_currency",
+]);
+export type LineStatus = z.infer<typeof LineStatus>;
+
+export const CartLine = z.object({
+	variantId: z.string(),
+	quantity: z.number().int(),
+	addedAt: z.string(),
+	sku: z.string().nullable(),
+	productId: z.string().nullable(),
+	productSlug: z.string().nullable(),
+	productTitle: z.string().nullable(),
+	variantTitle: z.string().nullable(),
+	kind: ProductKind.nullable(),
+	thumbnailHash: z.string().nullable(),
+	weightGrams: z.number().int().nullable(),
+	/** Current price, read now (never the price at the time it was added). */
+	unitPrice: Money.nullable(),
+	lineTotal: Money.nullable(),
+	/** Can be bought as it stands. */
+	available: z.boolean(),
+	/** Units left; null when unlimited or unknown. */
+	availableQuantity: z.number().int().nullable(),
+	status: LineStatus,
+	/** For the shopper: "only 3 left", "sold out", "no longer available", "not sold in EUR". */
+	message: z.string().nullable(),
+});
+export type CartLine = z.infer<typeof CartLine>;
+
+export const CartWarning = z.object({ variantId: z.string(), status: LineStatus, message: z.string() });
+export type CartWarning = z.infer<typeof CartWarning>;
+
+export const Cart = z.object({
+	/** null until the first line is added. */
+	id: z.string().nullable(),
+	owner: z.enum(["customer", "guest"]).nullable(),
+	currency: Currency,
+	/** Bumped by every change: the checkout can tell the cart it reviewed from a newer one. */
+	revision: z.number().int(),
+	lines: z.array(CartLine),
+	/** Sum of the lines that can be bought, in minor units. */
+	subtotal: Money,
+	/** Units over all lines (the header's cart count). */
+	itemCount: z.number().int(),
+	/** Every line can be bought and there is at least one. */
+	checkoutReady: z.boolean(),
+	warnings: z.array(CartWarning),
+	updatedAt: z.string().nullable(),
+	/** Guest carts only. */
+	expiresAt: z.string().nullable(),
+});
+export type Cart = z.infer<typeof Cart>;
+
+export const MergeResult = z.object({
+	cart: Cart,
+	/** Guest lines added or summed into the customer's cart (0 when there was nothing to merge). */
+	mergedLines: z.number().int(),
+	/** Lines whose summed quantity was cut to the per-line limit. */
+	cappedLines: z.number().int(),
+	/** Guest lines left out because the customer's cart was full. */
+	droppedLines: z.number().int(),
+});
+export type MergeResult = z.infer<typeof MergeResult>;
+
+export const CheckoutLine = z.object({
+	variantId: z.string(),
+	sku: z.string(),
+	productId: z.string(),
+	productTitle: z.string(),
+	variantTitle: z.string(),
+	/** For the order line: "Product (Variant)". */
+	title: z.string(),
+	kind: ProductKind,
+	quantity: z.number().int(),
+	unitPrice: Money,
+	lineTotal: Money,
+	/** Shipping weight of one unit: 0 for digital goods and services, and when the catalog has none. */
+	weightGrams: z.number().int(),
+});
+export type CheckoutLine = z.infer<typeof CheckoutLine>;
+
+/** What the order workflow prices an order from: every line buyable, priced now. */
+export const CheckoutCart = z.object({
+	cartId: z.string(),
+	revision: z.number().int(),
+	currency: Currency,
+	lines: z.array(CheckoutLine),
+	subtotal: Money,
+	itemCount: z.number().int(),
+	/** Physical lines only (lines without a weight count 0). */
+	weightGrams: z.number().int(),
+});
+export type CheckoutCart = z.infer<typeof CheckoutCart>;

@@ -1,0 +1,228 @@
+import { Currency, Money } from "@bazaar/money";
+import { z } from "zod";
+
+// The order module's requests, responses and events. Types are inferred from
+// these schemas, never written twice.
+
+export const OrderId = z
+	.string()
+	.max(40)
+	.regex(/^ord_[0-9A-Z]{26}$/, "an order id such as ord_01H…");
+
+export const ORDER_STATUSES = ["pending_payment", "paid", "fulfilled", "delivered", "cancelled", "expired"] as const;
+export const OrderStatus = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const SHIPPING_METHODS = ["standard", "express"] as const;
+export const ShippingMethod = z.enum(SHIPPING_METHODS);
+export type ShippingMethod = z.infer<typeof ShippingMethod>;
+
+/** ISO 3166-1 alpha-2, upper case. */
+export const CountryCode = z
+	.string()
+	.trim()
+	.transform((v) => v.toUpperCase())
+	.pipe(z.string().regex(/^[A-Z]{2}$/, "a two-letter country code such as US"));
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Address = z.strictObject({
+	name: text(100),
+	line1: text(200),
+	line2: z.string().trim().max(200).optional(),
+	city: text(100),
+	/** State, province or county code where the country has them (US: "CA"); tax may depend on it. */
+	region: z
+		.string()
+		.trim()
+		.max(10)
+		.transform((v) => v.toUpperCase())
+		.optional(),
+	postalCode: text(20),
+	country: CountryCode,
+	phone: z.string().trim().max(40).optional(),
+});
+export type Address = z.infer<typeof Address>;
+
+export const MAX_ORDER_LINES = 100;
+export const MAX_LINE_QUANTITY = 999;
+/** No single unit costs more than this many minor units (keeps every total a safe integer). */
+export const MAX_UNIT_PRICE = 100_000_000;
+
+/**
+ * One line as the checkout workflow priced it from the catalog (never from the browser).
+ * The order recomputes line totals, shipping, tax and the total itself.
+ */
+export const PricedLine = z.strictObject({
+	variantId: text(64),
+	sku: text(64),
+	title: text(300),
+	unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE),
+	quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+	/** Shipping weight of one unit in grams (0 for digital goods and services). */
+	weightGrams: z.number().int().min(0).max(1_000_000).default(0),
+});
+export type PricedLine = z.infer<typeof PricedLine>;
+
+/** Chosen by the caller (the shopper's Idempotency-Key header, or a flash-sale reservation id). */
+export const IdempotencyKey = z
+	.string()
+	.min(8)
+	.max(200)
+	.regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
+export const PlaceOrderInput = z.strictObject({
+	customerId: text(64),
+	email: z.string().trim().max(254).pipe(z.email("a valid email address")),
+	idempotencyKey: IdempotencyKey,
+	/** Allocated by the workflow before it reserves stock (inventory reservations name their order). */
+	orderId: OrderId.optional(),
+	currency: Currency,
+	lines: z.array(PricedLine).min(1).max(MAX_ORDER_LINES),
+	address: Address,
+	shippingMethod: ShippingMethod,
+	reservationId: z
+		.string()
+		.min(1)
+		.max(64)
+		.regex(/^[A-Za-z0-9_-]+$/),
+});
+export type PlaceOrderInput = z.input<typeof PlaceOrderInput>;
+
+export const OrderLine = z.object({
+	variantId: z.string(),
+	sku: z.string(),
+	title: z.string(),
+	unitPrice: z.number().int(),
+	quantity: z.number().int(),
+	weightGrams: z.number().int(),
+	lineTotal: z.number().int(),
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const Totals = z.object({
+	currency: Currency,
+	subtotal: z.number().int(),
+	shipping: z.number().int(),
+	tax: z.number().int(),
+	/** Basis points applied to subtotal + shipping. */
+	taxRateBp: z.number().int(),
+	discount: z.number().int(),
+	total: z.number().int(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const Transition = z.object({
+	from: OrderStatus.nullable(),
+	to: OrderStatus,
+	at: z.string(),
+	actor: z.string(),
+	reason: z.string().nullable(),
+});
+export type Transition = z.infer<typeof Transition>;
+
+export const Order = z.object({
+	id: OrderId,
+	customerId: z.string(),
+	email: z.string(),
+	status: OrderStatus,
+	currency: Currency,
+	lines: z.array(OrderLine),
+	address: Address,
+	shippingMethod: ShippingMethod,
+	subtotal: z.number().int(),
+	shippingAmount: z.number().int(),
+	taxAmount: z.number().int(),
+	taxRateBp: z.number().int(),
+	discountAmount: z.number().int(),
+	total: z.number().int(),
+	reservationId: z.string(),
+	paymentGateway: z.string().nullable(),
+	paymentReference: z.string().nullable(),
+	paymentId: z.string().nullable(),
+	trackingNumber: z.string().nullable(),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+	expiresAt: z.string(),
+});
+export type Order = z.infer<typeof Order>;
+
+/** An order with its timeline (detail pages, admins). */
+export const OrderDetail = Order.extend({ timeline: z.array(Transition) });
+export type OrderDetail = z.infer<typeof OrderDetail>;
+
+export const OrderSummary = Order.pick({
+	id: true,
+	status: true,
+	currency: true,
+	total: true,
+	createdAt: true,
+	updatedAt: true,
+}).extend({ itemCount: z.number().int() });
+export type OrderSummary = z.infer<typeof OrderSummary>;
+
+export const ListOrdersQuery = z.strictObject({
+	/** The last id of the previous page (ids sort by creation time). */
+	cursor: OrderId.optional(),
+	limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
+
+export const OrderList = z.object({ items: z.array(OrderSummary), nextCursor: z.string().nullable() });
+export type OrderList = z.infer<typeof OrderList>;
+
+/** What a payment.succeeded event tells the order (the lead's bus consumer passes event.data). */
+export const PaymentReceived = z.object({
+	orderId: z.string().min(1).max(64),
+	paymentId: z.string().min(1).max(64),
+	gateway: z.string().min(1).max(40),
+	reference: z.string().min(1).max(200),
+	amount: Money,
+});
+export type PaymentReceived = z.infer<typeof PaymentReceived>;
+
+export const MarkPaidResult = z.discriminatedUnion("result", [
+	z.object({ result: z.literal("paid"), order: Order }),
+	/** The same payment again (a redelivered event): nothing changed. */
+	z.object({ result: z.literal("already_paid"), order: Order }),
+	/**
+	 * The payment cannot settle this order (expired, cancelled, paid by another charge, wrong
+	 * amount): it is recorded in payment_conflicts and an order.payment_conflict event asks for
+	 * a refund. Not an error, so a bus consumer acknowledges it instead of retrying forever.
+	 */
+	z.object({ result: z.literal("conflict"), reason: z.string(), order: Order.nullable() }),
+]);
+export type MarkPaidResult = z.infer<typeof MarkPaidResult>;
+
+export const CancelInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const FulfilInput = z.strictObject({
+	trackingNumber: z.string().trim().min(1).max(100).optional(),
+	reason: z.string().trim().min(1).max(500).optional(),
+});
+export const DeliverInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+// ---- events (bus envelopes: source "order", key = order id) --------------------------------------
+
+export const ORDER_EVENT_TYPES = [
+	"order.placed",
+	"order.paid",
+	"order.cancelled",
+	"order.expired",
+	"order.fulfilled",
+	"order.delivered",
+	"order.payment_conflict",
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** Every order event carries enough for its consumers without a read back. */
+export const OrderEventData = z.object({
+	orderId: OrderId,
+	customerId: z.string(),
+	status: OrderStatus,
+	reservationId: z.string(),
+	total: Money,
+	lines: z.array(z.object({ sku: z.string(), variantId: z.string(), quantity: z.number().int() })),
+	paymentId: z.string().nullable().optional(),
+	reason: z.string().nullable().optional(),
+});
+export type OrderEventData = z.infer<typeof OrderEventData>;

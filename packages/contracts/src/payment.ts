@@ -1,0 +1,125 @@
+import { Money } from "@bazaar/money";
+import { z } from "zod";
+
+// The payment module's requests, responses and events.
+
+export const PaymentId = z
+	.string()
+	.max(40)
+	.regex(/^pay_[0-9A-Z]{26}$/, "a payment id such as pay_01H…");
+
+export const PAYMENT_STATUSES = [
+	"created",
+	"requires_action",
+	"succeeded",
+	"failed",
+	"cancelled",
+	"partially_refunded",
+	"refunded",
+] as const;
+export const PaymentStatus = z.enum(PAYMENT_STATUSES);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
+export const GatewayName = z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/, "a gateway name such as sandbox");
+
+/** Where the gateway sends the shopper back: our own storefront only, never an arbitrary site. */
+const ReturnUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+export const CreatePaymentInput = z.strictObject({
+	orderId: z
+		.string()
+		.min(1)
+		.max(64)
+		.regex(/^[A-Za-z0-9_-]+$/),
+	/** The order's total, as the order module computed it. */
+	amount: Money.refine((m) => m.amount > 0, "a payment is for more than nothing"),
+	gateway: GatewayName.optional(),
+	returnUrl: ReturnUrl,
+	cancelUrl: ReturnUrl,
+	idempotencyKey: z
+		.string()
+		.min(8)
+		.max(200)
+		.regex(/^[\x21-\x7e]+$/),
+});
+export type CreatePaymentInput = z.input<typeof CreatePaymentInput>;
+
+export const Payment = z.object({
+	id: PaymentId,
+	orderId: z.string(),
+	gateway: z.string(),
+	reference: z.string(),
+	amount: Money,
+	status: PaymentStatus,
+	refundedAmount: z.number().int(),
+	/** Where to send the shopper (redirect gateways) … */
+	redirectUrl: z.string().nullable(),
+	/** … or what the page's gateway element needs (Stripe PaymentIntents, next issue). */
+	clientSecret: z.string().nullable(),
+	failureReason: z.string().nullable(),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+export type Payment = z.infer<typeof Payment>;
+
+// ---- what a gateway's verified webhook says, whatever the gateway --------------------------------
+
+export const GatewayEventType = z.enum([
+	"payment.succeeded",
+	"payment.failed",
+	"payment.cancelled",
+	"payment.refunded",
+]);
+export type GatewayEventType = z.infer<typeof GatewayEventType>;
+
+export const GatewayEvent = z.object({
+	/** The gateway's own event id: webhooks are de-duplicated on it. */
+	id: z.string().min(1).max(200),
+	type: GatewayEventType,
+	/** The gateway's id of the payment (what createPayment returned as `reference`). */
+	reference: z.string().min(1).max(200),
+	amount: Money.optional(),
+	/** payment.refunded: everything refunded so far (cumulative, so order does not matter). */
+	refundedAmount: z.number().int().min(0).optional(),
+	failureReason: z.string().max(500).optional(),
+	occurredAt: z.iso.datetime(),
+});
+export type GatewayEvent = z.infer<typeof GatewayEvent>;
+
+export const WebhookResult = z.object({
+	received: z.literal(true),
+	/** applied | duplicate | stale (not forward) | unknown_reference */
+	outcome: z.enum(["applied", "duplicate", "stale", "unknown_reference"]),
+	paymentId: z.string().nullable(),
+	status: PaymentStatus.nullable(),
+});
+export type WebhookResult = z.infer<typeof WebhookResult>;
+
+// ---- events on the bus (source "payment", key = order id) -----------------------------------------
+
+export const PaymentSucceededData = z.object({
+	paymentId: z.string(),
+	orderId: z.string(),
+	gateway: z.string(),
+	reference: z.string(),
+	amount: Money,
+	/** Another payment of the same order had already succeeded: this charge must be refunded. */
+	duplicate: z.boolean(),
+});
+export const PaymentFailedData = z.object({
+	paymentId: z.string(),
+	orderId: z.string(),
+	gateway: z.string(),
+	reference: z.string(),
+	status: z.enum(["failed", "cancelled"]),
+	reason: z.string().nullable(),
+});
+export const PaymentRefundedData = z.object({
+	paymentId: z.string(),
+	orderId: z.string(),
+	gateway: z.string(),
+	reference: z.string(),
+	amount: Money,
+	refundedAmount: z.number().int(),
+	status: z.enum(["partially_refunded", "refunded"]),
+});
