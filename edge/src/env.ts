@@ -8,8 +8,10 @@ export type AppEnv = {
 	Variables: {
 		/** The request body, read once (size-limited) by a middleware that had to hash it. */
 		body: Uint8Array;
-		/** The signed-in shopper under /account (null when anonymous; unset on other routes). */
+		/** The signed-in shopper (null when anonymous; unset on routes without `loadSession`). */
 		session: ActiveSession | null;
+		/** How the session was presented: a browser cookie (needs CSRF checks) or an API bearer token. */
+		authVia: "cookie" | "bearer";
 	};
 };
 export type AppContext = Context<AppEnv>;

@@ -21,6 +21,8 @@ export default async function setup(project: TestProject) {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		DATA_DIR: dataDir,
+		// Payment return URLs must be on the storefront the tests call (helpers.ts ORIGIN).
+		EDGE_URL: "https://shop.example",
 		CORE_PORT: String(port),
 		BAZAAR_SIGNING_SECRET: secret,
 		ADMIN_TOKEN: adminToken,

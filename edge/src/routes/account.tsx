@@ -1,76 +1,20 @@
-import { problem } from "@bazaar/contracts";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { JSX } from "hono/jsx/jsx-runtime";
+import { mergeGuestCart } from "../cart/guest";
 import type { AppContext, AppEnv } from "../env";
-import { HTML_TYPE, renderHtml } from "../lib/html";
-import { anonymousCaller, identity } from "../lib/identity";
-import { CSRF_FIELD, csrfToken, csrfValid } from "../session/csrf";
+import { anonymousCaller, callerOf } from "../lib/core-call";
+import { checkedForm } from "../lib/forms";
+import { identity } from "../lib/identity";
+import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
+import { csrfToken } from "../session/csrf";
 import { forgetChecks } from "../session/generation";
 import { endSession, loadSession, startSession } from "../session/middleware";
-import type { ActiveSession } from "../session/store";
 import { AccountPage, type FormMessage, LoginPage, SignupPage } from "../views/account-pages";
-import { ErrorPage } from "../views/error-page";
 
 // Sign up, log in, log out, and the account page. Everything here is personal: answered
-// `no-store`, never through the catalog caches, and the session middleware runs only here.
+// `no-store`, never through the catalog caches.
 
-const PAGE_CSP =
-	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const SAME_ANSWER = "The email address or the password is not correct.";
-
-async function page(c: AppContext, status: number, node: JSX.Element, headers: Record<string, string> = {}) {
-	return c.body((await renderHtml(node)) as Uint8Array<ArrayBuffer>, status as 200, {
-		"content-type": HTML_TYPE,
-		"cache-control": "no-store",
-		"content-security-policy": PAGE_CSP,
-		"x-content-type-options": "nosniff",
-		...headers,
-	});
-}
-
-const errorPage = (c: AppContext, status: number, detail: string) =>
-	page(c, status, <ErrorPage problem={problem(status, detail)} />);
-
-const seeOther = (c: AppContext, to: string) => c.redirect(to, 303);
-
-/** The submitted form fields (strings only), or null when the body is not a form. */
-async function formFields(c: AppContext): Promise<Record<string, string> | null> {
-	const type = c.req.header("content-type") ?? "";
-	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return null;
-	try {
-		const out: Record<string, string> = {};
-		for (const [k, v] of (await c.req.formData()).entries()) if (typeof v === "string") out[k] = v;
-		return out;
-	} catch {
-		return null;
-	}
-}
-
-/**
- * Reads a state-changing form: an Origin (when the browser sends one) from this site, a body
- * that is a form, and a valid CSRF token. Answers the 403/400 page itself otherwise.
- */
-async function checkedForm(c: AppContext): Promise<Record<string, string> | Response> {
-	const origin = c.req.header("origin");
-	if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-		return errorPage(c, 403, "This form was sent from another site.");
-	}
-	const fields = await formFields(c);
-	if (!fields) return errorPage(c, 400, "Send this form from the page it is on.");
-	if (!(await csrfValid(c, c.get("session"), fields[CSRF_FIELD]))) {
-		return errorPage(c, 403, "This form has expired or did not come from this site. Reload the page and try again.");
-	}
-	return fields;
-}
-
-function coreTrouble(c: AppContext, status: number) {
-	return errorPage(c, status >= 500 ? 502 : status, "The shop could not handle that right now. Try again shortly.");
-}
-
-function callerOf(c: AppContext, session: ActiveSession) {
-	return { user: session.userId, roles: session.roles, ip: anonymousCaller(c.req.raw).ip };
-}
 
 export const account = new Hono<AppEnv>();
 
@@ -114,7 +58,7 @@ account.post("/signup", async (c) => {
 	const input = { name: fields.name ?? "", email: fields.email ?? "", password: fields.password ?? "" };
 	const result = await identity.register(c.env, anonymousCaller(c.req.raw), input);
 	if (result.ok) {
-		await startSession(c, result.value);
+		await mergeGuestCart(c, await startSession(c, result.value));
 		return seeOther(c, "/account");
 	}
 	let message: FormMessage;
@@ -140,7 +84,7 @@ account.post("/login", async (c) => {
 	const input = { email: fields.email ?? "", password: fields.password ?? "" };
 	const result = await identity.login(c.env, anonymousCaller(c.req.raw), input);
 	if (result.ok) {
-		await startSession(c, result.value);
+		await mergeGuestCart(c, await startSession(c, result.value));
 		return seeOther(c, "/account");
 	}
 	let status: number;

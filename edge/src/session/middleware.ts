@@ -22,6 +22,16 @@ export const SESSION_COOKIE = "bazaar_session";
  */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 	c.set("session", null);
+	const bearer = bearerToken(c);
+	c.set("authVia", bearer ? "bearer" : "cookie");
+	if (bearer) {
+		// API clients hold the same session id as a bearer token (POST /api/session). No cookie
+		// is involved, so there is nothing to clear, slide or protect against CSRF.
+		const stored = await readSession(c.env.SESSIONS, bearer);
+		const check = stored ? await verifyGeneration(c.env, stored, { fresh: c.req.method !== "GET" }) : null;
+		if (stored && check?.valid) c.set("session", { ...stored, roles: check.roles });
+		return next();
+	}
 	const id = readCookie(c, SESSION_COOKIE);
 	if (id) {
 		const stored = await readSession(c.env.SESSIONS, id);
@@ -41,6 +51,11 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 	}
 	await next();
 });
+
+function bearerToken(c: Context<AppEnv>): string | null {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
+	return match?.[1] ?? null;
+}
 
 /** Starts a fresh session (a new id, so a planted cookie can never become a signed-in one). */
 export async function startSession(

@@ -1,0 +1,42 @@
+import { problem } from "@bazaar/contracts";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import type { AppContext } from "../env";
+import { ErrorPage } from "../views/error-page";
+import { HTML_TYPE, renderHtml } from "./html";
+
+// Pages that show one shopper's data (account, cart, checkout, orders): rendered per request,
+// answered `no-store`, never through the catalog caches.
+
+/** No script and nothing from another origin; forms post only to this site. */
+export const PERSONAL_CSP =
+	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export async function personalPage(
+	c: AppContext,
+	status: number,
+	node: JSX.Element,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	return c.body((await renderHtml(node)) as Uint8Array<ArrayBuffer>, status as 200, {
+		"content-type": HTML_TYPE,
+		"cache-control": "no-store",
+		"content-security-policy": PERSONAL_CSP,
+		"x-content-type-options": "nosniff",
+		"referrer-policy": "same-origin",
+		...headers,
+	});
+}
+
+export const errorPage = (c: AppContext, status: number, detail: string) =>
+	personalPage(c, status, <ErrorPage problem={problem(status, detail)} />);
+
+export const seeOther = (c: AppContext, to: string) => c.redirect(to, 303);
+
+/** The core failed or refused in a way the shopper cannot fix: a 502/503 (or its 4xx) page. */
+export function coreTrouble(c: AppContext, status: number) {
+	return errorPage(
+		c,
+		status >= 500 ? (status === 503 ? 503 : 502) : status,
+		"The shop could not handle that right now. Try again shortly.",
+	);
+}
