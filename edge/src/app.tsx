@@ -6,13 +6,23 @@ import { htmlResponse } from "./lib/html";
 import { apiProblem, wantsProblemJson } from "./lib/problems";
 import { account } from "./routes/account";
 import { admin } from "./routes/admin";
+import { apiCart } from "./routes/api-cart";
 import { apiCatalog } from "./routes/api-catalog";
+import { apiCheckout } from "./routes/api-checkout";
+import { apiMe } from "./routes/api-me";
+import { apiOrders } from "./routes/api-orders";
+import { apiSession } from "./routes/api-session";
+import { assets } from "./routes/assets";
+import { cart } from "./routes/cart";
+import { checkout } from "./routes/checkout";
+import { devMail } from "./routes/dev-mail";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
+import { sandboxPay } from "./routes/sandbox-pay";
 import { ErrorPage } from "./views/error-page";
 
 export const app = new Hono<AppEnv>()
@@ -23,6 +33,16 @@ export const app = new Hono<AppEnv>()
 	.route("/", internalEvents)
 	.route("/", openapi)
 	.route("/", parties)
+	.route("/api/session", apiSession)
+	.route("/api/me", apiMe)
+	.route("/api/cart", apiCart)
+	.route("/api/checkout", apiCheckout)
+	.route("/api/orders", apiOrders)
+	.route("/assets", assets)
+	.route("/cart", cart)
+	.route("/checkout", checkout)
+	.route("/sandbox-pay", sandboxPay)
+	.route("/dev/mail", devMail)
 	.route("/account", account)
 	.route("/", pages);
 

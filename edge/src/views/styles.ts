@@ -1,3 +1,7 @@
+import { ACCOUNT_CSS } from "./styles-account";
+import { CART_CSS } from "./styles-cart";
+import { CHECKOUT_CSS } from "./styles-checkout";
+
 // Inline and tiny: one round trip paints the page, and there is no stylesheet to cache-bust.
 export const CSS = `
 *{box-sizing:border-box}
@@ -30,4 +34,4 @@ form.filters label{display:block;font-size:.9rem}form.filters select{width:100%}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.35rem;border-bottom:1px solid #e3e3e3}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}dd{margin:0}
 footer{color:#777;font-size:.8rem;text-align:center;padding:2rem}
-`;
+${CART_CSS}${CHECKOUT_CSS}${ACCOUNT_CSS}`;
