@@ -33,7 +33,9 @@ export async function handleWebhook(
 			await tx.run(sql`INSERT INTO webhook_events (gateway, event_id, type, reference, outcome, received_at)
 			VALUES (${gatewayName}, ${event.id}, ${event.type}, ${event.reference}, 'applied', ${at}) ON CONFLICT DO NOTHING`);
 		if (claimed.rowsAffected === 0) return { received: true, outcome: "duplicate", paymentId: null, status: null };
-		const payment = await loadPaymentBy(tx, { gateway: gatewayName, reference: event.reference });
+		const byId = event.paymentId ? await loadPaymentBy(tx, { id: event.paymentId }) : null;
+		const payment =
+			byId?.gateway === gatewayName ? byId : await loadPaymentBy(tx, { gateway: gatewayName, reference: event.reference });
 		if (!payment) return settleOutcome(tx, gatewayName, event.id, "unknown_reference", null);
 		const applied = await apply(tx, at, payment, event);
 		if (!applied) return settleOutcome(tx, gatewayName, event.id, "stale", payment);

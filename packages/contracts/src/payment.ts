@@ -78,6 +78,11 @@ export const GatewayEvent = z.object({
 	type: GatewayEventType,
 	/** The gateway's id of the payment (what createPayment returned as `reference`). */
 	reference: z.string().min(1).max(200),
+	/**
+	 * Our payment id when the gateway echoes it back (Stripe metadata, PayPal custom_id): events
+	 * about a related object (a charge's refund, a capture) name the payment by it.
+	 */
+	paymentId: PaymentId.optional(),
 	amount: Money.optional(),
 	/** payment.refunded: everything refunded so far (cumulative, so order does not matter). */
 	refundedAmount: z.number().int().min(0).optional(),
