@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
@@ -32,6 +33,8 @@ export const ConfigSchema = z.object({
 	MAIL_FROM: z.preprocess(blankIsUnset, z.string().min(3).default("Bazaar <no-reply@bazaar.local>")),
 	/** Made an admin on boot; a new account's generated password is printed once. */
 	ADMIN_EMAIL: z.preprocess(blankIsUnset, z.email().default("admin@bazaar.local")),
+	/** The password the admin account gets when it is created (first start); unset: random, printed once. */
+	ADMIN_PASSWORD: optional(NewPassword),
 	/**
 	 * How much longer a checkout's reservation lives than its order's payment window: a payment
 	 * that lands just before the order expires still finds its units held when it commits.
@@ -63,6 +66,7 @@ export interface Config {
 	smtpUrl: string | null;
 	mailFrom: string;
 	adminEmail: string;
+	adminPassword: string | null;
 	reservationGraceMs: number;
 	inventory: InventoryConfig;
 	cart: CartConfig;
@@ -94,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		smtpUrl: e.SMTP_URL ?? null,
 		mailFrom: e.MAIL_FROM,
 		adminEmail: e.ADMIN_EMAIL,
+		adminPassword: e.ADMIN_PASSWORD ?? null,
 		reservationGraceMs: e.CHECKOUT_RESERVATION_GRACE_SECONDS * 1000,
 		// The modules' own loaders derive their defaults (already validated above).
 		inventory: loadInventoryConfig(dataDir, env),

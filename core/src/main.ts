@@ -9,10 +9,12 @@ const config = loadConfig();
 const core = await openCore(config);
 await core.start();
 
-const admin = await core.identity.ensureAdmin(config.adminEmail);
+const admin = await core.identity.ensureAdmin(config.adminEmail, { password: config.adminPassword });
 if (admin.password) {
 	// Shown once, stored nowhere: the account keeps it until changed.
 	console.log(`admin login: ${admin.user.email} / ${admin.password}`);
+} else if (admin.created) {
+	console.log(`admin login: ${admin.user.email} (password from ADMIN_PASSWORD)`);
 }
 
 const fetch = createFetch({ secret: config.signingSecret, ...core });
