@@ -1,3 +1,4 @@
+import { CHECKOUT_PLACEHOLDER, type CheckoutPayment, CheckoutRequest, type Quote } from "@bazaar/contracts/checkout";
 import { newId } from "@bazaar/ids";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -7,15 +8,16 @@ import type { CartContext } from "../cart/context";
 import type { InventoryPort } from "../cart/contracts";
 import type { CartModule } from "../cart/module";
 import type { Catalog } from "../catalog/context";
-import { AddressId, UserId } from "../identity/contracts";
+import { UserId } from "../identity/contracts";
 import type { IdentityModule } from "../identity/module";
 import type { Inventory } from "../inventory/module";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson } from "../lib/http";
-import { IdempotencyKey, type Order, Address as OrderAddress, ShippingMethod } from "../order/contracts";
+import { IdempotencyKey, type Order, Address as OrderAddress } from "../order/contracts";
 import type { OrderModule } from "../order/module";
-import { GatewayName, type Payment } from "../payment/contracts";
+import type { Payment } from "../payment/contracts";
 import type { PaymentModule } from "../payment/module";
+import { quoteCheckout } from "./quote";
 
 // Checkout, the one flow that crosses modules synchronously (DESIGN.md flow 3), kept outside
 // them: each module does its own part through its verbs and never reads another's tables.
@@ -27,36 +29,11 @@ import type { PaymentModule } from "../payment/module";
 // statement), so a retry never touches the cart or the stock again. A failure after the
 // reservation gives the units back (and cancels the order once it exists).
 
-export const CHECKOUT_PLACEHOLDER = "{orderId}";
+export { CHECKOUT_PLACEHOLDER, CheckoutPayment, CheckoutRequest } from "@bazaar/contracts/checkout";
 
-export const CheckoutRequest = z
-	.strictObject({
-		/** One of the two: an address from the customer's address book, or one given now. */
-		addressId: AddressId.optional(),
-		address: OrderAddress.optional(),
-		shippingMethod: ShippingMethod,
-		/** Default: the payment module's default gateway (the sandbox). */
-		gateway: GatewayName.optional(),
-		/** On the storefront's origin; `{orderId}` is replaced by the new order's id. */
-		returnUrl: z.string().min(1).max(1500),
-		cancelUrl: z.string().min(1).max(1500),
-	})
-	.refine((r) => (r.address === undefined) !== (r.addressId === undefined), {
-		message: "send either address or addressId",
-		path: ["address"],
-	});
-export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
-
-export const CheckoutPayment = z.object({
-	id: z.string(),
-	gateway: z.string(),
-	status: z.string(),
-	redirectUrl: z.string().nullable(),
-	clientSecret: z.string().nullable(),
-});
 export interface CheckoutResult {
 	order: Order;
-	payment: z.infer<typeof CheckoutPayment>;
+	payment: CheckoutPayment;
 	/** true when the key had already placed this order. */
 	replayed: boolean;
 }
@@ -80,9 +57,14 @@ export interface CheckoutWorkflow {
 		idempotencyKey: string | undefined,
 		body: unknown,
 	): Promise<CheckoutResult>;
+	/** What the cart would cost shipped to an address, per shipping method (nothing is held). */
+	quote(caller: { user: string; roles: string[] }, body: unknown): Promise<Quote>;
 }
 
 class CheckoutAuthError extends ServiceError {}
+
+/** Declined attempts one order may have before the shopper must start over. */
+const MAX_PAYMENT_ATTEMPTS = 20;
 
 /** The reservation is what holds stock; the cart's own stock check would be a second read of the same rows. */
 const STOCK_CHECKED_BY_RESERVATION: InventoryPort = {
@@ -112,7 +94,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 		return url.toString();
 	};
 
-	async function addressOf(userId: string, req: CheckoutRequest) {
+	async function addressOf(userId: string, req: { address?: OrderAddress; addressId?: string }) {
 		if (req.address) return req.address;
 		const a = await deps.identity.getAddress(userId, req.addressId as string);
 		const mapped = OrderAddress.safeParse({
@@ -141,15 +123,15 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 		clientSecret: p.clientSecret,
 	});
 
-	function startPayment(order: Order, req: CheckoutRequest) {
+	function startPayment(order: Order, req: CheckoutRequest, attemptKey = `checkout:${order.id}`) {
 		return deps.payments.createPayment({
 			orderId: order.id,
 			amount: { amount: order.total, currency: order.currency },
 			gateway: req.gateway,
 			returnUrl: shopUrl(req.returnUrl, "returnUrl", order.id),
 			cancelUrl: shopUrl(req.cancelUrl, "cancelUrl", order.id),
-			// One payment attempt per order, whatever key the shopper's retries carry.
-			idempotencyKey: `checkout:${order.id}`,
+			// One payment attempt per order (and per failed one), whatever key the shopper's retries carry.
+			idempotencyKey: attemptKey,
 		});
 	}
 
@@ -163,7 +145,16 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			throw new ServiceError(409, `The order of this checkout is ${order.status}; start a new checkout.`);
 		}
 		if (order.status === "pending_payment") {
-			const { payment } = await startPayment(order, req);
+			let { payment } = await startPayment(order, req);
+			// A declined attempt does not end the order: while it waits for payment the shopper may
+			// try again. Each new attempt is keyed on the one that failed, so a double click on
+			// "try again" still opens one attempt, and the chain of failed ones is walked to its end.
+			for (let tries = 0; payment.status === "failed" && tries < MAX_PAYMENT_ATTEMPTS; tries++) {
+				payment = (await startPayment(order, req, `checkout:${order.id}:after:${payment.id}`)).payment;
+			}
+			if (payment.status === "failed") {
+				throw new ServiceError(409, "This order's payment failed too many times; start a new checkout.");
+			}
 			return { order, payment: paymentView(payment), replayed: true };
 		}
 		const payments = await deps.payments.listOrderPayments(order.id);
@@ -173,11 +164,12 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 	}
 
 	return {
+		async quote(caller, body) {
+			authorize(caller);
+			return quoteCheckout({ cart: deps.cart.context, addressOf }, caller.user, body);
+		},
 		async run(caller, idempotencyKey, body) {
-			if (!caller.user) throw new CheckoutAuthError(401, "Checkout needs a signed-in customer.");
-			if (!caller.roles.includes("customer") || !UserId.safeParse(caller.user).success) {
-				throw new CheckoutAuthError(403, "Checkout is for customer accounts.");
-			}
+			authorize(caller);
 			const key = IdempotencyKey.safeParse(idempotencyKey);
 			if (!key.success) {
 				throw new ServiceError(
@@ -270,12 +262,19 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 	};
 }
 
+function authorize(caller: { user: string; roles: string[] }): void {
+	if (!caller.user) throw new CheckoutAuthError(401, "Checkout needs a signed-in customer.");
+	if (!caller.roles.includes("customer") || !UserId.safeParse(caller.user).success) {
+		throw new CheckoutAuthError(403, "Checkout is for customer accounts.");
+	}
+}
+
 function sameAddress(a: OrderAddress, b: OrderAddress): boolean {
 	const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof OrderAddress>;
 	return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
 }
 
-/** POST /checkout (mounted behind the signature check; the caller is the signed-in customer). */
+/** POST /checkout and POST /checkout/quote (mounted behind the signature check; the caller is the signed-in customer). */
 export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 	app.post("/", async (c) => {
@@ -285,5 +284,6 @@ export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
 			...(result.replayed ? { "idempotent-replayed": "true" } : {}),
 		});
 	});
+	app.post("/quote", async (c) => jsonResponse(await checkout.quote(c.get("caller"), readJson(c, z.unknown()))));
 	return app;
 }

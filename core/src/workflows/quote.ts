@@ -1,0 +1,67 @@
+import { type Quote, QuoteRequest, type ShippingOption } from "@bazaar/contracts/checkout";
+import { SHIPPING_METHODS } from "@bazaar/contracts/order";
+import { cartForCheckout, toOrderLines } from "../cart/cart-for-checkout";
+import type { CartContext } from "../cart/context";
+import { ServiceError } from "../lib/errors";
+import type { Address as OrderAddress } from "../order/contracts";
+import { SHIPPING_RATES, shippingRate, totalWeightGrams } from "../order/pricing/shipping";
+import { computeTotals } from "../order/pricing/totals";
+
+// What the customer's cart would cost shipped to an address, for the checkout's shipping and
+// review steps: every method with its shipping, tax and total. The very pricing code the order
+// uses when it is placed, so the review shows what the order will charge; nothing is held or
+// written (the stock is read, not reserved: the order's reservation is what counts).
+
+export interface QuoteDeps {
+	/** The cart as it prices for a read: catalog prices and the inventory's stock now. */
+	cart: CartContext;
+	addressOf(userId: string, req: { address?: OrderAddress; addressId?: string }): Promise<OrderAddress>;
+}
+
+export async function quoteCheckout(deps: QuoteDeps, userId: string, body: unknown): Promise<Quote> {
+	const req = QuoteRequest.parse(body);
+	const [address, cart] = await Promise.all([
+		deps.addressOf(userId, req),
+		cartForCheckout(deps.cart, { kind: "customer", userId }),
+	]);
+	if (!SHIPPING_RATES[cart.currency]) {
+		throw new ServiceError(422, `The shop does not ship orders in ${cart.currency}.`);
+	}
+	const lines = toOrderLines(cart);
+	const options = SHIPPING_METHODS.map((method): ShippingOption => {
+		const { totals } = computeTotals({ currency: cart.currency, lines, address, shippingMethod: method });
+		const rate = shippingRate({
+			method,
+			country: address.country,
+			currency: cart.currency,
+			weightGrams: totalWeightGrams(lines),
+			subtotal: totals.subtotal,
+		});
+		return {
+			method,
+			shipping: totals.shipping,
+			free: rate.free,
+			tax: totals.tax,
+			taxRateBp: totals.taxRateBp,
+			discount: totals.discount,
+			total: totals.total,
+		};
+	});
+	return {
+		currency: cart.currency,
+		cartRevision: cart.revision,
+		lines: cart.lines.map((l) => ({
+			variantId: l.variantId,
+			sku: l.sku,
+			title: l.title,
+			quantity: l.quantity,
+			unitPrice: l.unitPrice,
+			lineTotal: l.lineTotal,
+		})),
+		subtotal: cart.subtotal.amount,
+		weightGrams: cart.weightGrams,
+		address,
+		options,
+		selected: options.find((o) => o.method === req.shippingMethod) ?? null,
+	};
+}

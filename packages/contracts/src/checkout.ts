@@ -1,0 +1,97 @@
+import { Money } from "@bazaar/money";
+import { z } from "zod";
+import { AddressId } from "./identity";
+import { Address, Order, ShippingMethod } from "./order";
+import { GatewayName } from "./payment";
+
+// The checkout workflow's requests and responses (core POST /checkout and /checkout/quote),
+// shared by the core and the edge so neither writes the other's types again.
+
+export const CHECKOUT_PLACEHOLDER = "{orderId}";
+
+const exactlyOneAddress = (r: { address?: unknown; addressId?: unknown }) =>
+	(r.address === undefined) !== (r.addressId === undefined);
+const ONE_ADDRESS = { message: "send either address or addressId", path: ["address"] };
+
+const checkoutFields = {
+	/** One of the two: an address from the customer's address book, or one given now. */
+	addressId: AddressId.optional(),
+	address: Address.optional(),
+	shippingMethod: ShippingMethod,
+	/** Default: the payment module's default gateway (the sandbox). */
+	gateway: GatewayName.optional(),
+};
+
+export const CheckoutRequest = z
+	.strictObject({
+		...checkoutFields,
+		/** On the storefront's origin; `{orderId}` is replaced by the new order's id. */
+		returnUrl: z.string().min(1).max(1500),
+		cancelUrl: z.string().min(1).max(1500),
+	})
+	.refine(exactlyOneAddress, ONE_ADDRESS);
+export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
+
+/** What an API client sends to the storefront's POST /api/checkout: the edge fills in the URLs. */
+export const StorefrontCheckoutRequest = z.strictObject(checkoutFields).refine(exactlyOneAddress, ONE_ADDRESS);
+export type StorefrontCheckoutRequest = z.infer<typeof StorefrontCheckoutRequest>;
+
+export const CheckoutPayment = z.object({
+	id: z.string(),
+	gateway: z.string(),
+	status: z.string(),
+	redirectUrl: z.string().nullable(),
+	clientSecret: z.string().nullable(),
+});
+export type CheckoutPayment = z.infer<typeof CheckoutPayment>;
+
+export const CheckoutResponse = z.object({ order: Order, payment: CheckoutPayment });
+export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
+
+// ---- the quote: what the order would cost, before it is placed -----------------------------------
+
+/** The cart and an address (and, optionally, the method the shopper chose). */
+export const QuoteRequest = z
+	.strictObject({
+		addressId: AddressId.optional(),
+		address: Address.optional(),
+		shippingMethod: ShippingMethod.optional(),
+	})
+	.refine(exactlyOneAddress, ONE_ADDRESS);
+export type QuoteRequest = z.infer<typeof QuoteRequest>;
+
+export const QuoteLine = z.object({
+	variantId: z.string(),
+	sku: z.string(),
+	title: z.string(),
+	quantity: z.number().int(),
+	unitPrice: Money,
+	lineTotal: Money,
+});
+
+/** Every shipping method with the whole order's money for it: what the review would show. */
+export const ShippingOption = z.object({
+	method: ShippingMethod,
+	shipping: z.number().int(),
+	/** Free because of the subtotal threshold or because nothing ships. */
+	free: z.boolean(),
+	tax: z.number().int(),
+	taxRateBp: z.number().int(),
+	discount: z.number().int(),
+	total: z.number().int(),
+});
+export type ShippingOption = z.infer<typeof ShippingOption>;
+
+export const Quote = z.object({
+	currency: z.string(),
+	/** The cart's revision the quote was made from. */
+	cartRevision: z.number().int(),
+	lines: z.array(QuoteLine),
+	subtotal: z.number().int(),
+	weightGrams: z.number().int(),
+	address: Address,
+	options: z.array(ShippingOption),
+	/** The option for the requested method (null when none was asked for). */
+	selected: ShippingOption.nullable(),
+});
+export type Quote = z.infer<typeof Quote>;
