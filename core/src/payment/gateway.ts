@@ -45,11 +45,17 @@ export interface GatewayRefund {
 export interface PaymentGateway {
 	/** Stable name stored with each payment ("sandbox", "stripe", "paypal"). */
 	readonly name: string;
+	/**
+	 * The gateway names whose payments this one's webhooks may settle (one Stripe account, one
+	 * endpoint, two flows). Default: its own name only.
+	 */
+	readonly settlesFor?: readonly string[];
 	createPayment(request: CreateGatewayPayment): Promise<GatewayPaymentCreated>;
 	/**
 	 * Verifies a webhook's signature and freshness on the raw bytes as received, then maps the
 	 * gateway's event to ours. Throws WebhookRejectedError (→ 400) on a bad signature, a stale
-	 * timestamp or a body it cannot read: nothing is applied.
+	 * timestamp or a body it cannot read: nothing is applied. Throws IgnoredWebhook for a genuine
+	 * event that means nothing to us (answered 200, recorded, nothing applied).
 	 */
 	parseWebhook(rawBody: string, headers: Headers): Promise<GatewayEvent>;
 	/** The gateway's view of a payment (reconciliation of missed webhooks). */
@@ -63,3 +69,6 @@ export class WebhookRejectedError extends ServiceError {
 		super(400, `The webhook was rejected: ${reason}.`);
 	}
 }
+
+/** A verified event of a type we do not act on; gateways stop retrying once it is acknowledged. */
+export class IgnoredWebhook extends Error {}

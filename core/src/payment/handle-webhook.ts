@@ -4,6 +4,7 @@ import type { TxDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
 import { iso, type PaymentContext, paymentWrite } from "./context";
 import type { GatewayEvent, PaymentStatus, WebhookResult } from "./contracts";
+import { IgnoredWebhook } from "./gateway";
 import { loadPaymentBy, PAYMENT_COLUMNS, type PaymentRecord } from "./records";
 
 // Webhooks are at-least-once and unordered. Each one is verified by its gateway, claimed by its
@@ -26,7 +27,14 @@ export async function handleWebhook(
 ): Promise<WebhookResult> {
 	const gateway = ctx.gateways.get(gatewayName);
 	if (!gateway) throw new NotFoundError(`The payment gateway ${gatewayName.slice(0, 40)}`);
-	const event = await gateway.parseWebhook(rawBody, headers);
+	let event: GatewayEvent;
+	try {
+		event = await gateway.parseWebhook(rawBody, headers);
+	} catch (err) {
+		if (err instanceof IgnoredWebhook) return { received: true, outcome: "ignored", paymentId: null, status: null };
+		throw err;
+	}
+	const settles = gateway.settlesFor ?? [gatewayName];
 	const at = iso(ctx.now());
 	return paymentWrite(ctx, async (tx) => {
 		const claimed =
@@ -35,7 +43,9 @@ export async function handleWebhook(
 		if (claimed.rowsAffected === 0) return { received: true, outcome: "duplicate", paymentId: null, status: null };
 		const byId = event.paymentId ? await loadPaymentBy(tx, { id: event.paymentId }) : null;
 		const payment =
-			byId?.gateway === gatewayName ? byId : await loadPaymentBy(tx, { gateway: gatewayName, reference: event.reference });
+			byId && settles.includes(byId.gateway)
+				? byId
+				: await loadPaymentBy(tx, { gateways: settles, reference: event.reference });
 		if (!payment) return settleOutcome(tx, gatewayName, event.id, "unknown_reference", null);
 		const applied = await apply(tx, at, payment, event);
 		if (!applied) return settleOutcome(tx, gatewayName, event.id, "stale", payment);

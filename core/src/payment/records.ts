@@ -44,10 +44,17 @@ export function toPayment(r: PaymentRecord): Payment {
 
 export async function loadPaymentBy(
 	db: Pick<TxDb, "all">,
-	where: { id: string } | { gateway: string; reference: string },
+	where: { id: string } | { gateway: string; reference: string } | { gateways: readonly string[]; reference: string },
 ): Promise<PaymentRecord | null> {
 	const cond =
-		"id" in where ? sql`id = ${where.id}` : sql`gateway = ${where.gateway} AND reference = ${where.reference}`;
+		"id" in where
+			? sql`id = ${where.id}`
+			: "gateway" in where
+				? sql`gateway = ${where.gateway} AND reference = ${where.reference}`
+				: sql`gateway IN (${sql.join(
+						where.gateways.map((g) => sql`${g}`),
+						sql`, `,
+					)}) AND reference = ${where.reference}`;
 	const [row] = await db.all<PaymentRecord>(sql`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ${cond}`);
 	return row ?? null;
 }

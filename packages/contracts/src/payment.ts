@@ -93,8 +93,8 @@ export type GatewayEvent = z.infer<typeof GatewayEvent>;
 
 export const WebhookResult = z.object({
 	received: z.literal(true),
-	/** applied | duplicate | stale (not forward) | unknown_reference */
-	outcome: z.enum(["applied", "duplicate", "stale", "unknown_reference"]),
+	/** applied | duplicate | stale (not forward) | unknown_reference | ignored (a type we do not act on) */
+	outcome: z.enum(["applied", "duplicate", "stale", "unknown_reference", "ignored"]),
 	paymentId: z.string().nullable(),
 	status: PaymentStatus.nullable(),
 });

@@ -28,7 +28,13 @@ export interface PaymentHarness {
 }
 
 export async function paymentHarness(
-	options: { now?: () => number; settleWaitMs?: number; fetch?: typeof fetch } = {},
+	options: {
+		now?: () => number;
+		settleWaitMs?: number;
+		fetch?: typeof fetch;
+		/** Further gateways (Stripe, PayPal) pointed at local fake servers. */
+		gateways?: PaymentModuleOptions["gateways"];
+	} = {},
 ): Promise<PaymentHarness> {
 	const dir = tempDir("bazaar-payment-");
 	const url = `file:${join(dir, "payment.db")}`;
@@ -43,7 +49,7 @@ export async function paymentHarness(
 		settleWaitMs: options.settleWaitMs,
 		fetch: options.fetch,
 	};
-	const payments = await openPayments({ url, sandbox, now: options.now });
+	const payments = await openPayments({ url, sandbox, now: options.now, gateways: options.gateways });
 	app.route("/payment", paymentPublicRoutes(payments));
 	app.use("*", requireSignature(SECRET));
 	app.route("/payment", paymentRoutes(payments));
