@@ -4,15 +4,20 @@ import { mergeGuestCart } from "../cart/guest";
 import type { AppContext, AppEnv } from "../env";
 import { anonymousCaller, callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
-import { identity } from "../lib/identity";
+import { identity, safeNextPath } from "../lib/identity";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
 import { csrfToken } from "../session/csrf";
 import { forgetChecks } from "../session/generation";
 import { endSession, loadSession, startSession } from "../session/middleware";
-import { AccountPage, type FormMessage, LoginPage, SignupPage } from "../views/account-pages";
+import { type FormMessage, LoginPage, SignupPage } from "../views/account-pages";
+import { accountAddresses } from "./account-addresses";
+import { accountOrders } from "./account-orders";
+import { accountProfile } from "./account-profile";
+import { accountReset } from "./account-reset";
 
-// Sign up, log in, log out, and the account page. Everything here is personal: answered
-// `no-store`, never through the catalog caches.
+// Sign up, log in, log out, and the account page; the profile, reset, address and order pages
+// are mounted from their own files. Everything here is personal: answered `no-store`, never
+// through the catalog caches.
 
 const SAME_ANSWER = "The email address or the password is not correct.";
 
@@ -29,37 +34,27 @@ account.use("*", async (c, next) => {
 	c.res.headers.set("cache-control", "no-store");
 });
 
-account.get("/", async (c) => {
-	const session = c.get("session");
-	if (!session) return seeOther(c, "/account/login");
-	const me = await identity.me(c.env, callerOf(c, session));
-	// The profile carries the authoritative generation: a "log out everywhere" from any device
-	// ends this session here at once, whatever the isolate's check cache says.
-	if (!me.ok && (me.status === 401 || me.status === 404)) {
-		await endSession(c);
-		return seeOther(c, "/account/login");
-	}
-	if (!me.ok) return coreTrouble(c, me.status);
-	if (me.value.sessionGeneration !== session.generation) {
-		await endSession(c);
-		return seeOther(c, "/account/login");
-	}
-	return page(c, 200, <AccountPage csrf={session.csrf} name={me.value.name} email={me.value.email} />);
-});
+/** `?next=` on the pages, `next` in the forms: where a successful sign-in goes. */
+const nextOf = (value: string | undefined) => {
+	const safe = safeNextPath(value);
+	return safe === "/account" ? undefined : safe;
+};
 
 account.get("/signup", async (c) => {
-	if (c.get("session")) return seeOther(c, "/account");
-	return page(c, 200, <SignupPage csrf={await csrfToken(c, null)} />);
+	const next = nextOf(c.req.query("next"));
+	if (c.get("session")) return seeOther(c, next ?? "/account");
+	return page(c, 200, <SignupPage csrf={await csrfToken(c, null)} next={next} />);
 });
 
 account.post("/signup", async (c) => {
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
+	const next = nextOf(fields.next);
 	const input = { name: fields.name ?? "", email: fields.email ?? "", password: fields.password ?? "" };
 	const result = await identity.register(c.env, anonymousCaller(c.req.raw), input);
 	if (result.ok) {
 		await mergeGuestCart(c, await startSession(c, result.value));
-		return seeOther(c, "/account");
+		return seeOther(c, next ?? "/account");
 	}
 	let message: FormMessage;
 	if (result.status === 400 || result.status === 409 || result.status === 422) {
@@ -69,23 +64,32 @@ account.post("/signup", async (c) => {
 	} else {
 		return coreTrouble(c, result.status);
 	}
-	const again = <SignupPage csrf={await csrfToken(c, null)} name={input.name} email={input.email} message={message} />;
+	const again = (
+		<SignupPage csrf={await csrfToken(c, null)} name={input.name} email={input.email} next={next} message={message} />
+	);
 	return page(c, result.status, again, result.retryAfter ? { "retry-after": result.retryAfter } : {});
 });
 
+const LOGIN_NOTES: Record<string, string> = {
+	reset: "Your password was changed. Log in with the new one.",
+};
+
 account.get("/login", async (c) => {
-	if (c.get("session")) return seeOther(c, "/account");
-	return page(c, 200, <LoginPage csrf={await csrfToken(c, null)} />);
+	const next = nextOf(c.req.query("next"));
+	if (c.get("session")) return seeOther(c, next ?? "/account");
+	const done = LOGIN_NOTES[c.req.query("done") ?? ""];
+	return page(c, 200, <LoginPage csrf={await csrfToken(c, null)} next={next} done={done} />);
 });
 
 account.post("/login", async (c) => {
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
+	const next = nextOf(fields.next);
 	const input = { email: fields.email ?? "", password: fields.password ?? "" };
 	const result = await identity.login(c.env, anonymousCaller(c.req.raw), input);
 	if (result.ok) {
 		await mergeGuestCart(c, await startSession(c, result.value));
-		return seeOther(c, "/account");
+		return seeOther(c, next ?? "/account");
 	}
 	let status: number;
 	let text: string;
@@ -99,7 +103,7 @@ account.post("/login", async (c) => {
 	} else {
 		return coreTrouble(c, result.status);
 	}
-	const again = <LoginPage csrf={await csrfToken(c, null)} email={input.email} message={{ text }} />;
+	const again = <LoginPage csrf={await csrfToken(c, null)} email={input.email} next={next} message={{ text }} />;
 	return page(c, status, again, result.retryAfter && status === 429 ? { "retry-after": result.retryAfter } : {});
 });
 
@@ -121,3 +125,8 @@ account.post("/logout-everywhere", async (c) => {
 	await endSession(c);
 	return seeOther(c, "/account/login");
 });
+
+account.route("/", accountProfile);
+account.route("/reset", accountReset);
+account.route("/addresses", accountAddresses);
+account.route("/orders", accountOrders);

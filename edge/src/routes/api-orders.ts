@@ -1,5 +1,86 @@
+import { problemResponse, zodProblem } from "@bazaar/contracts";
+import { CancelInput, ListOrdersQuery } from "@bazaar/contracts/order";
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import { bodyLimit } from "hono/body-limit";
+import type { AppContext, AppEnv } from "../env";
+import { type CoreAnswer, callerOf } from "../lib/core-call";
+import { isOrderId, orders } from "../lib/orders";
+import { apiProblem } from "../lib/problems";
+import { apiWriteGuard } from "../middleware/api-write";
+import { loadSession } from "../session/middleware";
+import type { ActiveSession } from "../session/store";
 
-// JSON orders API (owner: account work).
+// The signed-in customer's orders as JSON, for the browser (session cookie) and API clients
+// (`Authorization: Bearer <session id>`): GET /api/orders, GET /api/orders/:id and
+// POST /api/orders/:id/cancel. Anonymous → 401; anyone else's order → 404, like a missing one.
+
 export const apiOrders = new Hono<AppEnv>();
+
+apiOrders.use("*", bodyLimit({ maxSize: 16 * 1024, onError: () => apiProblem(413, "The request body is too large.") }));
+apiOrders.use("*", loadSession);
+apiOrders.use("*", apiWriteGuard);
+apiOrders.use("*", async (c, next) => {
+	await next();
+	c.res.headers.set("cache-control", "no-store");
+	c.res.headers.append("vary", "Cookie, Authorization");
+});
+
+const NO_SUCH_ORDER = "There is no such order in your account.";
+
+function signedIn(c: AppContext): ActiveSession | Response {
+	return c.get("session") ?? apiProblem(401, "Sign in to see your orders.", {}, { "www-authenticate": "Bearer" });
+}
+
+/** The core's refusal as this API's problem: the caller's 4xx as is, the core's trouble as 502/503. */
+function relay(answer: Extract<CoreAnswer<unknown>, { ok: false }>) {
+	if (answer.status === 404) return apiProblem(404, NO_SUCH_ORDER);
+	if (answer.status >= 500) {
+		return apiProblem(
+			answer.status === 503 ? 503 : 502,
+			"The shop could not handle that right now. Try again shortly.",
+		);
+	}
+	const { type, title, detail, errors } = answer.problem;
+	return apiProblem(answer.status, detail, { type, title, ...(errors ? { errors } : {}) });
+}
+
+const json = (c: AppContext, value: unknown) => c.json(value as object, 200);
+
+apiOrders.get("/", async (c) => {
+	const session = signedIn(c);
+	if (session instanceof Response) return session;
+	const query = ListOrdersQuery.safeParse(c.req.query());
+	if (!query.success) return problemResponse(zodProblem(query.error, "The order list query is not valid."));
+	const list = await orders.list(c.env, callerOf(c, session), query.data);
+	return list.ok ? json(c, list.value) : relay(list);
+});
+
+apiOrders.get("/:id", async (c) => {
+	const session = signedIn(c);
+	if (session instanceof Response) return session;
+	const id = c.req.param("id");
+	if (!isOrderId(id)) return apiProblem(404, NO_SUCH_ORDER);
+	const order = await orders.get(c.env, callerOf(c, session), id);
+	return order.ok ? json(c, order.value) : relay(order);
+});
+
+apiOrders.post("/:id/cancel", async (c) => {
+	const session = signedIn(c);
+	if (session instanceof Response) return session;
+	const id = c.req.param("id");
+	if (!isOrderId(id)) return apiProblem(404, NO_SUCH_ORDER);
+	// The body is optional ({} or nothing); a reason is the only field.
+	const text = await c.req.text();
+	let raw: unknown = {};
+	if (text.trim() !== "") {
+		try {
+			raw = JSON.parse(text);
+		} catch {
+			return apiProblem(400, "The body is not valid JSON.");
+		}
+	}
+	const body = CancelInput.safeParse(raw);
+	if (!body.success) return problemResponse(zodProblem(body.error, "The cancel request is not valid."));
+	const result = await orders.cancel(c.env, callerOf(c, session), id, body.data);
+	return result.ok ? json(c, result.value) : relay(result);
+});

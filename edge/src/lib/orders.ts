@@ -1,0 +1,44 @@
+import { Order, OrderDetail, OrderId, OrderList, type OrderStatus } from "@bazaar/contracts/order";
+import type { Caller } from "@bazaar/signature";
+import { callCore } from "./core-call";
+
+// The edge's calls to the core's order module for the signed-in customer (the core answers
+// 404 for anyone else's order), and the words the pages use for an order's state.
+
+export const orders = {
+	list: (env: Env, caller: Caller, query: { cursor?: string | undefined; limit?: number | undefined }) => {
+		const params = new URLSearchParams();
+		if (query.cursor) params.set("cursor", query.cursor);
+		if (query.limit) params.set("limit", String(query.limit));
+		const qs = params.toString();
+		return callCore(env, OrderList, "GET", `/orders${qs ? `?${qs}` : ""}`, caller);
+	},
+	get: (env: Env, caller: Caller, id: string) =>
+		callCore(env, OrderDetail, "GET", `/orders/${encodeURIComponent(id)}`, caller),
+	cancel: (env: Env, caller: Caller, id: string, body: { reason?: string } = {}) =>
+		callCore(env, Order, "POST", `/orders/${encodeURIComponent(id)}/cancel`, caller, { body }),
+};
+
+/** Whether a path segment can name an order at all (anything else is a 404 without a core call). */
+export const isOrderId = (id: string) => OrderId.safeParse(id).success;
+
+export const STATUS_WORDS: Record<OrderStatus, string> = {
+	pending_payment: "pending payment",
+	paid: "paid",
+	fulfilled: "shipped",
+	delivered: "delivered",
+	cancelled: "cancelled",
+	expired: "expired",
+};
+
+export const statusWords = (status: OrderStatus) => STATUS_WORDS[status];
+
+/** Who moved an order, for its timeline: the customer, the shop's sweeper, a gateway, or staff. */
+export function actorWords(actor: string, customerId: string): string {
+	if (actor === customerId) return "you";
+	if (actor === "system") return "the shop (automatically)";
+	if (actor.startsWith("payment:")) return `payment gateway (${actor.slice("payment:".length)})`;
+	if (actor.startsWith("carrier")) return "the carrier";
+	if (actor.startsWith("usr_")) return "shop staff";
+	return actor;
+}

@@ -1,0 +1,152 @@
+import type { OrderDetail } from "@bazaar/contracts/order";
+import { actorWords, statusWords } from "../lib/orders";
+import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
+import { Layout } from "./layout";
+import { price, StatusTag, When } from "./order-status";
+
+// One order: what was bought, where it goes, what it cost, and every step it went through.
+
+const SHIPPING_WORDS: Record<OrderDetail["shippingMethod"], string> = { standard: "Standard", express: "Express" };
+
+export function OrderDetailPage(props: {
+	order: OrderDetail;
+	csrf: string;
+	done?: string | undefined;
+	message?: FormMessage | undefined;
+}) {
+	const o = props.order;
+	const money = (amount: number) => price(amount, o.currency);
+	return (
+		<Layout title={`Order ${o.id}`}>
+			<h1>Order {o.id}</h1>
+			<AccountNav current="orders" />
+			<Done text={props.done} />
+			<Message message={props.message} />
+			<dl class="order-facts">
+				<dt>Status</dt>
+				<dd data-testid="order-status">
+					<StatusTag status={o.status} />
+					{o.status === "pending_payment" ? (
+						<>
+							{" "}
+							— pay by <When at={o.expiresAt} /> or it expires
+						</>
+					) : null}
+				</dd>
+				<dt>Placed</dt>
+				<dd>
+					<When at={o.createdAt} />
+				</dd>
+				<dt>Payment</dt>
+				<dd data-testid="order-payment">
+					{o.paymentReference ? (
+						<>
+							{o.paymentGateway ?? "payment"} reference <code>{o.paymentReference}</code>
+						</>
+					) : (
+						"not paid yet"
+					)}
+				</dd>
+				<dt>Tracking</dt>
+				<dd data-testid="order-tracking">{o.trackingNumber ? <code>{o.trackingNumber}</code> : "not shipped yet"}</dd>
+			</dl>
+
+			{o.status === "pending_payment" ? (
+				<form action={`/account/orders/${o.id}/cancel`} method="post" class="order-cancel">
+					<Csrf token={props.csrf} />
+					<button type="submit">Cancel this order</button>
+				</form>
+			) : null}
+
+			<h2>Items</h2>
+			<table class="order-lines">
+				<thead>
+					<tr>
+						<th>Item</th>
+						<th>SKU</th>
+						<th>Unit price</th>
+						<th>Quantity</th>
+						<th>Total</th>
+					</tr>
+				</thead>
+				<tbody>
+					{o.lines.map((l) => (
+						<tr>
+							<td>{l.title}</td>
+							<td>
+								<code>{l.sku}</code>
+							</td>
+							<td>{money(l.unitPrice)}</td>
+							<td>{l.quantity}</td>
+							<td>{money(l.lineTotal)}</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+
+			<table class="order-totals">
+				<tbody>
+					<tr>
+						<th>Subtotal</th>
+						<td>{money(o.subtotal)}</td>
+					</tr>
+					<tr>
+						<th>Shipping ({SHIPPING_WORDS[o.shippingMethod]})</th>
+						<td data-testid="order-shipping">{money(o.shippingAmount)}</td>
+					</tr>
+					{o.discountAmount > 0 ? (
+						<tr>
+							<th>Discount</th>
+							<td>−{money(o.discountAmount)}</td>
+						</tr>
+					) : null}
+					<tr>
+						<th>Tax ({(o.taxRateBp / 100).toFixed(2).replace(/\.?0+$/, "")}%)</th>
+						<td data-testid="order-tax">{money(o.taxAmount)}</td>
+					</tr>
+					<tr class="grand">
+						<th>Total</th>
+						<td data-testid="order-total">{money(o.total)}</td>
+					</tr>
+				</tbody>
+			</table>
+
+			<h2>Shipping to</h2>
+			<address>
+				{o.address.name}
+				<br />
+				{o.address.line1}
+				{o.address.line2 ? (
+					<>
+						<br />
+						{o.address.line2}
+					</>
+				) : null}
+				<br />
+				{[o.address.postalCode, o.address.city, o.address.region].filter(Boolean).join(" ")}
+				<br />
+				{o.address.country}
+				{o.address.phone ? (
+					<>
+						<br />
+						{o.address.phone}
+					</>
+				) : null}
+			</address>
+
+			<h2>Timeline</h2>
+			<ol class="timeline" data-testid="order-timeline">
+				{o.timeline.map((t) => (
+					<li data-to={t.to}>
+						<When at={t.at} /> — {t.from ? `${statusWords(t.from)} → ` : "placed: "}
+						<strong>{statusWords(t.to)}</strong>, by <span title={t.actor}>{actorWords(t.actor, o.customerId)}</span>
+						{t.reason ? <> ({t.reason})</> : null}
+					</li>
+				))}
+			</ol>
+			<p>
+				<a href="/account/orders">Back to your orders</a>
+			</p>
+		</Layout>
+	);
+}
