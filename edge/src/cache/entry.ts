@@ -23,9 +23,10 @@ export interface Entry {
 	expiresAt: number;
 }
 
-// Pages embed nothing from a third party and need no script; say so to the browser.
+// Pages embed nothing from a third party; their one script is our own header.js (no inline
+// script), which may only call back to this site (/api/me).
 const PAGE_CSP =
-	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export function makeEntry(
 	status: number,

@@ -27,6 +27,23 @@ export function ensureGuestToken(c: AppContext): string {
 	return token;
 }
 
+/** A cart cookie that is not one of our tokens (forged, truncated) names no cart: drop it. */
+export function dropForgedGuestCookie(c: AppContext): void {
+	if (readCookie(c, GUEST_CART_COOKIE) !== undefined && guestToken(c) === null) clearCookie(c, GUEST_CART_COOKIE);
+}
+
+/**
+ * The token a guest's first write goes under: the cookie's, or a fresh one that is only kept
+ * (`keepGuestToken`) once the core accepted the write, so a refused add leaves no cookie behind.
+ */
+export function guestTokenForWrite(c: AppContext, existing = guestToken(c)): { token: string; fresh: boolean } {
+	return existing ? { token: existing, fresh: false } : { token: randomToken(32), fresh: true };
+}
+
+export function keepGuestToken(c: AppContext, token: string): void {
+	writeCookie(c, GUEST_CART_COOKIE, token, GUEST_CART_TTL_SECONDS);
+}
+
 /** Headers naming the caller's cart: none for a signed-in shopper, the token for a guest. */
 export function cartHeaders(c: AppContext, token = guestToken(c)): Record<string, string> {
 	if (c.get("session") || !token) return {};

@@ -7,9 +7,9 @@ import { HTML_TYPE, renderHtml } from "./html";
 // Pages that show one shopper's data (account, cart, checkout, orders): rendered per request,
 // answered `no-store`, never through the catalog caches.
 
-/** No script and nothing from another origin; forms post only to this site. */
+/** Only our own script (header.js, never inline), nothing from another origin; forms post only to this site. */
 export const PERSONAL_CSP =
-	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export async function personalPage(
 	c: AppContext,

@@ -1,5 +1,6 @@
 import type { Category } from "@bazaar/contracts";
 import type { PropsWithChildren } from "hono/jsx";
+import { HEADER_SCRIPT_URL } from "../cart/header-script";
 import { CSS } from "./styles";
 
 export type LayoutProps = PropsWithChildren<{
@@ -25,6 +26,7 @@ export function Layout(props: LayoutProps) {
 					<link rel={l.rel} href={l.href} />
 				))}
 				<style dangerouslySetInnerHTML={{ __html: CSS }} />
+				<script src={HEADER_SCRIPT_URL} defer />
 			</head>
 			<body>
 				<header>
@@ -35,6 +37,15 @@ export function Layout(props: LayoutProps) {
 						<input type="search" name="q" value={props.q ?? ""} placeholder="Search products" aria-label="Search" />
 						<button type="submit">Search</button>
 					</form>
+					{/* Cached pages are the same for everyone: header.js swaps in the name and the count. */}
+					<nav class="me" aria-label="Your account and cart">
+						<a href="/account" data-account>
+							Sign in
+						</a>
+						<a href="/cart" class="cart-link">
+							Cart <span class="count" data-cart-count hidden />
+						</a>
+					</nav>
 				</header>
 				{top.length > 0 ? (
 					<nav class="cats" aria-label="Categories">

@@ -1,4 +1,5 @@
 import type { Category, Product, Variant } from "@bazaar/contracts";
+import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
 import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
 import { imageSource, imageUrl, srcset } from "../lib/images";
 import { Layout } from "./layout";
@@ -115,6 +116,55 @@ function Variants({ product }: { product: Product }) {
 	);
 }
 
+const variantLabel = (product: Product, v: Variant) =>
+	product.options.length > 0
+		? product.options.map((o) => v.options[o.name] ?? "—").join(" / ")
+		: v.title || product.title;
+
+/**
+ * Add to cart. This page is cached for everyone, so the form cannot carry a shopper's CSRF
+ * token; POST /cart/add instead requires the browser's Origin (or Sec-Fetch-Site) to be this
+ * site. Prices are never sent: the cart prices lines on the server.
+ */
+function AddToCart({ product }: { product: Product }) {
+	const buyable = product.variants.filter((v) => v.inStock);
+	const first = buyable[0];
+	if (!first) {
+		return (
+			<p class="add" data-testid="sold-out">
+				<span class="tag out">Out of stock</span>
+			</p>
+		);
+	}
+	return (
+		<form class="add" action="/cart/add" method="post" data-testid="add-to-cart">
+			{product.variants.length > 1 ? (
+				<label>
+					{product.options.length > 0 ? product.options.map((o) => o.name).join(" / ") : "Option"}{" "}
+					<select name="variantId" required>
+						{product.variants.map((v) => {
+							const price = priceIn(v.prices);
+							return (
+								<option value={v.id} disabled={!v.inStock} selected={v.id === first.id}>
+									{variantLabel(product, v)}
+									{price ? ` — ${formatMoney(price)}` : ""}
+									{v.inStock ? "" : " (out of stock)"}
+								</option>
+							);
+						})}
+					</select>
+				</label>
+			) : (
+				<input type="hidden" name="variantId" value={first.id} />
+			)}
+			<label>
+				Quantity <input type="number" name="quantity" value="1" min="1" max={MAX_LINE_QUANTITY} step="1" required />
+			</label>
+			<button type="submit">Add to cart</button>
+		</form>
+	);
+}
+
 export function ProductPage({ product, categories }: { product: Product; categories: Category[] }) {
 	const from = fromPrice(product.variants);
 	const attributes = Object.entries(product.attributes);
@@ -180,6 +230,7 @@ export function ProductPage({ product, categories }: { product: Product; categor
 							<dd>{product.service.booking === "appointment" ? "By appointment" : "No booking needed"}</dd>
 						</dl>
 					) : null}
+					<AddToCart product={product} />
 					<Variants product={product} />
 				</div>
 			</article>

@@ -1,0 +1,28 @@
+import { type AddLineRequest, Cart, type SetQuantityRequest } from "@bazaar/contracts/cart";
+import type { AppContext } from "../env";
+import { type CoreAnswer, callCore, callerOf } from "../lib/core-call";
+import { cartHeaders } from "./guest";
+
+// The edge's calls to the core's cart, for the pages and the JSON API alike. Whose cart it is
+// comes from the signed caller (a signed-in shopper) or the guest token passed in; there is no
+// cart id to pass, so no request can name another shopper's cart.
+
+type Token = string | null;
+const linePath = (variantId: string) => `/cart/lines/${encodeURIComponent(variantId)}`;
+
+function call(c: AppContext, method: string, path: string, token: Token, body?: unknown): Promise<CoreAnswer<Cart>> {
+	return callCore(c.env, Cart, method, path, callerOf(c), { body, headers: cartHeaders(c, token) });
+}
+
+export const coreCart = {
+	/** No session and no token reads as an empty cart (the core answers one without a lookup). */
+	read: (c: AppContext, token: Token) => call(c, "GET", "/cart", token),
+	add: (c: AppContext, token: Token, input: AddLineRequest) => call(c, "POST", "/cart/lines", token, input),
+	setQuantity: (c: AppContext, token: Token, variantId: string, input: SetQuantityRequest) =>
+		call(c, "PATCH", linePath(variantId), token, input),
+	remove: (c: AppContext, token: Token, variantId: string) => call(c, "DELETE", linePath(variantId), token),
+	clear: (c: AppContext, token: Token) => call(c, "DELETE", "/cart", token),
+};
+
+/** Whether the request names any cart at all: a signed-in shopper, or a guest with a token. */
+export const hasCart = (c: AppContext, token: Token) => Boolean(c.get("session")) || token !== null;

@@ -1,0 +1,138 @@
+import type { Cart, CartLine, LineStatus } from "@bazaar/contracts/cart";
+import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
+import { formatMoney } from "@bazaar/money";
+import { Layout } from "./layout";
+
+// The cart: plain HTML forms, each posting back to the edge with the shopper's CSRF token.
+// Everything shown is the core's re-check of this moment (price, stock, availability).
+
+/** What the shopper reads next to a line that cannot be bought as it stands (or soon cannot). */
+const STATUS_TEXT: Partial<Record<LineStatus, (line: CartLine) => string>> = {
+	unavailable: () => "No longer sold. Remove it to check out.",
+	sold_out: () => "Sold out. Remove it to check out.",
+	insufficient_stock: (l) => `Only ${l.availableQuantity ?? 0} left: lower the quantity to check out.`,
+	low_stock: (l) => `Only ${l.availableQuantity ?? 0} left.`,
+	not_sold_in_currency: (l) => (l.message ? `${capitalise(l.message)}.` : "Not sold in this currency."),
+};
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const linePath = (l: CartLine) => `/cart/lines/${encodeURIComponent(l.variantId)}`;
+
+export type CartNotice = { text: string; kind: "error" | "ok" };
+
+function Csrf({ token }: { token: string }) {
+	return <input type="hidden" name="csrf" value={token} />;
+}
+
+function Line({ line, csrf }: { line: CartLine; csrf: string }) {
+	const warning = STATUS_TEXT[line.status]?.(line);
+	const name = line.productTitle ?? "An item that is no longer sold";
+	return (
+		<tr data-variant={line.variantId} class={line.available ? undefined : "unbuyable"}>
+			<td>
+				{line.thumbnailHash ? (
+					<img src={`/img/${line.thumbnailHash}.png`} width={64} height={64} alt="" loading="lazy" />
+				) : null}
+			</td>
+			<td>
+				{line.productSlug && line.status !== "unavailable" ? (
+					<a href={`/products/${line.productSlug}`}>{name}</a>
+				) : (
+					name
+				)}
+				{line.variantTitle ? <div class="variant">{line.variantTitle}</div> : null}
+				{warning ? (
+					<div class={`line-warning ${line.status}`} role="status">
+						{warning}
+					</div>
+				) : null}
+			</td>
+			<td>{line.unitPrice ? formatMoney(line.unitPrice) : "—"}</td>
+			<td>
+				<form action={`${linePath(line)}/quantity`} method="post" class="qty">
+					<Csrf token={csrf} />
+					<input
+						type="number"
+						name="quantity"
+						value={String(line.quantity)}
+						min="0"
+						max={MAX_LINE_QUANTITY}
+						step="1"
+						required
+						aria-label={`Quantity of ${name}`}
+					/>
+					<button type="submit">Update</button>
+				</form>
+				<form action={`${linePath(line)}/remove`} method="post" class="remove">
+					<Csrf token={csrf} />
+					<button type="submit">Remove</button>
+				</form>
+			</td>
+			<td class="total">{line.lineTotal && line.available ? formatMoney(line.lineTotal) : "—"}</td>
+		</tr>
+	);
+}
+
+export function CartPage({ cart, csrf, notice }: { cart: Cart; csrf: string; notice?: CartNotice | undefined }) {
+	// The subtotal sums the lines that can be bought; so does its count.
+	const units = cart.lines.reduce((n, l) => n + (l.available ? l.quantity : 0), 0);
+	return (
+		<Layout title="Your cart">
+			<h1>Your cart</h1>
+			{notice ? (
+				<div class={`cart-notice ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"}>
+					{notice.text}
+				</div>
+			) : null}
+			{cart.lines.length === 0 ? (
+				<div class="cart-empty" data-testid="cart-empty">
+					<p>Your cart is empty.</p>
+					<p>
+						<a href="/">Continue shopping</a>
+					</p>
+				</div>
+			) : (
+				<>
+					<table class="cart">
+						<thead>
+							<tr>
+								<th />
+								<th>Item</th>
+								<th>Price</th>
+								<th>Quantity</th>
+								<th>Total</th>
+							</tr>
+						</thead>
+						<tbody>
+							{cart.lines.map((line) => (
+								<Line line={line} csrf={csrf} />
+							))}
+						</tbody>
+					</table>
+					<div class="cart-summary">
+						<p>
+							Subtotal ({units} {units === 1 ? "item" : "items"}):{" "}
+							<span class="price" data-testid="subtotal">
+								{formatMoney(cart.subtotal)}
+							</span>
+						</p>
+						<p class="note">Shipping and tax are worked out at checkout.</p>
+						{cart.checkoutReady ? (
+							<a class="checkout" href="/checkout">
+								Checkout
+							</a>
+						) : (
+							<p class="line-warning" data-testid="not-ready">
+								Some items cannot be bought as they are. Change or remove them to check out.
+							</p>
+						)}
+						<form action="/cart/clear" method="post" class="remove">
+							<Csrf token={csrf} />
+							<button type="submit">Empty the cart</button>
+						</form>
+					</div>
+				</>
+			)}
+		</Layout>
+	);
+}
