@@ -49,8 +49,12 @@ export function parseStripeForm(text: string): Obj {
 		parts.forEach((part, i) => {
 			const last = i === parts.length - 1;
 			const k = part === "" ? String(Object.keys(node).length) : part;
-			if (last) node[k] = value;
-			else node = (node[k] ??= {}) as Obj;
+			if (last) {
+				node[k] = value;
+				return;
+			}
+			if (node[k] === undefined) node[k] = {};
+			node = node[k] as Obj;
 		});
 	}
 	return out;
@@ -117,12 +121,15 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 	}
 
 	async function route(method: string, path: string, p: Obj, expand: string[]): Promise<Response> {
-		let m: RegExpExecArray | null;
+		const get = (pattern: RegExp) => (method === "GET" ? pattern.exec(path) : null);
+		const post = (pattern: RegExp) => (method === "POST" ? pattern.exec(path) : null);
 		if (method === "POST" && path === "/v1/payment_intents") {
 			if (!(Number(p.amount) > 0)) return stripeError(400, "parameter_invalid_integer", "Invalid amount", "amount");
 			return Response.json(createIntent(p));
 		}
-		if (method === "GET" && (m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) {
+		const intentPath = get(/^\/v1\/payment_intents\/([^/]+)$/);
+		if (intentPath) {
+			const m = intentPath;
 			const pi = intents.get(m[1] as string);
 			if (!pi) return stripeError(404, "resource_missing", `No such payment_intent: '${m[1]}'`, "intent");
 			return Response.json(withCharge(pi, expand));
@@ -153,7 +160,9 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 			sessions.set(csId, session);
 			return Response.json(publicSession(session, expand));
 		}
-		if (method === "GET" && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) {
+		const sessionPath = get(/^\/v1\/checkout\/sessions\/([^/]+)$/);
+		if (sessionPath) {
+			const m = sessionPath;
 			const s = sessions.get(m[1] as string);
 			if (!s) return stripeError(404, "resource_missing", `No such checkout.session: '${m[1]}'`, "session");
 			return Response.json(publicSession(s, expand));
@@ -196,7 +205,9 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 			return Response.json(refund);
 		}
 		// The hosted Checkout page (Stripe's, not ours): pay or go back.
-		if (method === "GET" && (m = /^\/c\/pay\/([^/]+)$/.exec(path))) {
+		const pagePath = get(/^\/c\/pay\/([^/]+)$/);
+		if (pagePath) {
+			const m = pagePath;
 			const s = sessions.get(m[1] as string);
 			if (!s) return new Response("No such session", { status: 404 });
 			const amount = `${((s.amount_total as number) / 100).toFixed(2)} ${String(s.currency).toUpperCase()}`;
@@ -207,7 +218,9 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 				{ headers: { "content-type": "text/html" } },
 			);
 		}
-		if (method === "POST" && (m = /^\/c\/pay\/([^/]+)\/(pay|back)$/.exec(path))) {
+		const decisionPath = post(/^\/c\/pay\/([^/]+)\/(pay|back)$/);
+		if (decisionPath) {
+			const m = decisionPath;
 			const s = sessions.get(m[1] as string);
 			if (!s) return new Response("No such session", { status: 404 });
 			if (m[2] === "back") return Response.redirect(String(s.cancel_url), 303);
