@@ -1,0 +1,214 @@
+import { env } from "cloudflare:workers";
+import type { Caller } from "@bazaar/signature";
+import { expect } from "vitest";
+import { createSession } from "../src/session/store";
+import { core, edge, ORIGIN } from "./helpers";
+
+// What the account, order and dev-mail tests share: a browser's cookie jar driving the real
+// Worker, and shortcuts that act straight at the real core (as another device, an admin or the
+// checkout would). Nothing here stands in for our own code.
+
+export const SESSION = "__Host-bazaar_session";
+export const PASSWORD = "correct horse battery";
+
+function rand(n: number) {
+	return Math.floor(Math.random() * n);
+}
+
+export function uniqueEmail(tag = "shopper") {
+	return `${tag}-${Date.now()}-${rand(1e9)}@example.com`;
+}
+
+/** A browser's cookie jar, just enough for these pages. */
+export class Jar {
+	readonly cookies = new Map<string, string>();
+	/** Each jar gets its own client address, so the core's per-IP limits never couple tests. */
+	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
+	take(res: Response) {
+		for (const line of res.headers.getSetCookie()) {
+			const [pair] = line.split(";");
+			const eq = pair!.indexOf("=");
+			const name = pair!.slice(0, eq);
+			const value = pair!.slice(eq + 1);
+			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+	header(): Record<string, string> {
+		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
+	}
+}
+
+export async function get(jar: Jar, path: string, headers: Record<string, string> = {}) {
+	const res = await edge(path, { headers: { ...jar.header(), ...headers }, redirect: "manual" });
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+export function csrfOf(html: string): string {
+	const m = /name="csrf" value="([^"]+)"/.exec(html);
+	if (!m) throw new Error(`no csrf field in ${html.slice(0, 300)}`);
+	return m[1]!;
+}
+
+export async function post(
+	jar: Jar,
+	path: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+) {
+	const res = await edge(path, {
+		method: "POST",
+		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
+		body: new URLSearchParams(fields).toString(),
+		redirect: "manual",
+	});
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+/** The alert the form shows next to itself (null when there is none). */
+export function alertOf(html: string): string | null {
+	return /<div class="notice" role="alert">(.*?)<\/div>/s.exec(html)?.[1] ?? null;
+}
+
+export type Shopper = { jar: Jar; email: string; name: string; caller: Caller; generation: number };
+
+/** Signs a new shopper up through the real pages; the jar holds their session. */
+export async function signUp(name = "Ada Lovelace"): Promise<Shopper> {
+	const jar = new Jar();
+	const email = uniqueEmail();
+	const form = await get(jar, "/account/signup");
+	const { res } = await post(jar, "/account/signup", { name, email, password: PASSWORD, csrf: csrfOf(form.html) });
+	expect(res.status).toBe(303);
+	expect(jar.cookies.has(SESSION)).toBe(true);
+	const user = await coreLogin(email);
+	expect(user.status).toBe(200);
+	return {
+		jar,
+		email,
+		name,
+		caller: { user: user.body.id, roles: user.body.roles },
+		generation: user.body.sessionGeneration,
+	};
+}
+
+/** Logs in straight at the core (as the admin API or another device would). */
+export async function coreLogin(email: string, password = PASSWORD) {
+	const res = await core().request("POST", "/identity/login", {
+		caller: { user: "", roles: [], ip: `10.250.${rand(255)}.${rand(254) + 1}` },
+		body: JSON.stringify({ email, password }),
+	});
+	return {
+		status: res.status,
+		body: (await res.json()) as { id: string; roles: string[]; name: string; email: string; sessionGeneration: number },
+	};
+}
+
+/** Logs in through the edge's form in a fresh browser; the jar holds the session when it worked. */
+export async function logIn(email: string, password = PASSWORD, next?: string) {
+	const jar = new Jar();
+	const form = await get(jar, "/account/login");
+	const fields: Record<string, string> = { email, password, csrf: csrfOf(form.html) };
+	if (next !== undefined) fields.next = next;
+	const { res } = await post(jar, "/account/login", fields);
+	return { jar, res };
+}
+
+/** An API client's bearer token for this shopper: a session made by the edge's own session store. */
+export async function bearerFor(shopper: Shopper): Promise<string> {
+	const session = await createSession(env.SESSIONS, {
+		userId: shopper.caller.user,
+		roles: shopper.caller.roles,
+		generation: shopper.generation,
+	});
+	return session.id;
+}
+
+/** A signed JSON call to the core as this caller. */
+export async function coreCall(method: string, path: string, caller: Caller, body?: unknown, headers = {}) {
+	const res = await core().request(method, path, {
+		caller,
+		body: body === undefined ? undefined : JSON.stringify(body),
+		headers,
+	});
+	const text = await res.text();
+	return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+let variantPick = 0;
+
+/** In-stock physical variants priced in USD from the seeded catalog. */
+async function stockedVariants(): Promise<string[]> {
+	const list = await core().listProducts({ kind: "physical", inStock: true, currency: "USD", limit: 20 } as never);
+	const ids: string[] = [];
+	for (const p of list.items) {
+		const product = await core().getProduct(p.slug);
+		const v = product.variants.find((x) => x.inStock && x.prices.some((m) => m.currency === "USD"));
+		if (v) ids.push(v.id);
+	}
+	expect(ids.length).toBeGreaterThan(2);
+	return ids;
+}
+let variants: Promise<string[]> | null = null;
+
+export const SHIP_TO = {
+	name: "Ada Shopper",
+	line1: "1 Market Street",
+	city: "San Francisco",
+	region: "CA",
+	postalCode: "94105",
+	country: "US",
+};
+
+export type PlacedOrder = { id: string; total: number; paymentRedirect: string | null };
+
+/** Places an order for the shopper as the checkout does: cart line, then POST /checkout. */
+export async function placeOrder(caller: Caller, quantity = 1): Promise<PlacedOrder> {
+	variants ??= stockedVariants();
+	const ids = await variants;
+	const variantId = ids[variantPick++ % ids.length]!;
+	const line = await coreCall("POST", "/cart/lines", caller, { variantId, quantity });
+	expect(line.status, JSON.stringify(line.body)).toBe(200);
+	const placed = await coreCall(
+		"POST",
+		"/checkout",
+		caller,
+		{
+			address: SHIP_TO,
+			shippingMethod: "standard",
+			returnUrl: `${ORIGIN}/checkout/return?order={orderId}`,
+			cancelUrl: `${ORIGIN}/cart`,
+		},
+		{ "idempotency-key": `test-${Date.now()}-${rand(1e9)}` },
+	);
+	expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+	return { id: placed.body.order.id, total: placed.body.order.total, paymentRedirect: placed.body.payment.redirectUrl };
+}
+
+/** Approves the order's payment on the sandbox gateway's hosted page (as the shopper would). */
+export async function approvePayment(order: PlacedOrder): Promise<void> {
+	const reference = order.paymentRedirect?.split("/").at(-1);
+	if (!reference) throw new Error("the order has no sandbox payment page");
+	const page = `${env.CORE_URL}/payment/sandbox/pay/${reference}`;
+	const html = await (await fetch(page)).text();
+	const res = await fetch(`${page}/approve`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams({ csrf: csrfOf(html) }).toString(),
+		redirect: "manual",
+	});
+	expect(res.status).toBe(303);
+}
+
+/** Polls until `check` returns a value (the bus settles orders asynchronously). */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 10_000) {
+	const until = Date.now() + deadlineMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
