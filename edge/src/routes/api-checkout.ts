@@ -1,5 +1,87 @@
+import { type Problem, zodProblem } from "@bazaar/contracts";
+import { QuoteRequest, StorefrontCheckoutRequest } from "@bazaar/contracts/checkout";
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { z } from "zod";
+import { checkoutCore } from "../checkout/core";
+import { idempotencyKeyOf } from "../checkout/form-state";
+import { paymentUrls } from "../checkout/urls";
+import type { AppContext, AppEnv } from "../env";
+import { readBodyLimited } from "../lib/bytes";
+import { callerOf } from "../lib/core-call";
+import { apiProblem } from "../lib/problems";
+import { apiWriteGuard } from "../middleware/api-write";
+import { loadSession } from "../session/middleware";
 
-// JSON checkout API (owner: checkout work).
+// The JSON checkout for API clients (cookie or bearer session): POST /api/checkout places the
+// order and answers where to pay it; POST /api/checkout/quote prices the cart for an address.
+// The edge fills in the gateway's return URLs; everything else is the core's CheckoutRequest.
+
+const MAX_BODY_BYTES = 16 * 1024;
+
 export const apiCheckout = new Hono<AppEnv>();
+apiCheckout.use("*", loadSession);
+apiCheckout.use("*", apiWriteGuard);
+
+async function readBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S> | Response> {
+	const bytes = await readBodyLimited(c.req.raw, MAX_BODY_BYTES);
+	if (bytes === null) return apiProblem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+	let json: unknown;
+	try {
+		json = JSON.parse(new TextDecoder().decode(bytes));
+	} catch {
+		return apiProblem(400, "The body is not valid JSON.");
+	}
+	const parsed = schema.safeParse(json);
+	if (!parsed.success) return problemJson(zodProblem(parsed.error));
+	return parsed.data;
+}
+
+function problemJson(p: Problem, status = p.status): Response {
+	return new Response(JSON.stringify({ ...p, status }), {
+		status,
+		headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
+	});
+}
+
+/** The core's refusal as this API's problem; its failures are a 502/503, never passed on as ours. */
+function refused(answer: { status: number; problem: Problem }): Response {
+	if (answer.status >= 500) return problemJson(answer.problem, answer.status === 503 ? 503 : 502);
+	return problemJson(answer.problem, answer.status);
+}
+
+apiCheckout.post("/", async (c) => {
+	const session = c.get("session");
+	if (!session) return apiProblem(401, "Sign in to check out.");
+	const key = idempotencyKeyOf(c.req.header("idempotency-key"));
+	if (!key) {
+		return apiProblem(400, "Send an Idempotency-Key header (8–200 printable characters, e.g. a UUID).", {
+			errors: [{ path: "Idempotency-Key", message: "required: 8–200 printable ASCII characters" }],
+		});
+	}
+	const body = await readBody(c, StorefrontCheckoutRequest);
+	if (body instanceof Response) return body;
+	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, { ...body, ...paymentUrls(c, key) });
+	if (!placed.ok) return refused(placed);
+	const replayed = placed.headers.get("idempotent-replayed") === "true";
+	return c.json(placed.value, replayed ? 200 : 201, {
+		"cache-control": "no-store",
+		location: `/api/orders/${placed.value.order.id}`,
+		...(replayed ? { "idempotent-replayed": "true" } : {}),
+	});
+});
+
+apiCheckout.post("/quote", async (c) => {
+	const session = c.get("session");
+	if (!session) return apiProblem(401, "Sign in to check out.");
+	const body = await readBody(c, QuoteRequest);
+	if (body instanceof Response) return body;
+	const quote = await checkoutCore.quote(c.env, callerOf(c, session), body);
+	if (!quote.ok) return refused(quote);
+	return c.json(quote.value, 200, { "cache-control": "no-store" });
+});
+
+apiCheckout.all("*", (c) =>
+	c.req.method === "POST"
+		? apiProblem(404, "There is no such checkout resource.")
+		: apiProblem(405, `${c.req.method} is not allowed here.`, {}, { allow: "POST" }),
+);

@@ -1,5 +1,286 @@
+import type { Problem } from "@bazaar/contracts";
+import type { OrderDetail } from "@bazaar/contracts/order";
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import { bodyLimit } from "hono/body-limit";
+import { type AddressChoice, checkoutCore, isOrderId } from "../checkout/core";
+import {
+	type AddressFields,
+	addressChoiceOf,
+	bookEntryOf,
+	choiceFields,
+	idempotencyKeyOf,
+	shippingMethodOf,
+} from "../checkout/form-state";
+import { cartTroubleNotice, isCartTrouble } from "../checkout/trouble";
+import { paymentUrls } from "../checkout/urls";
+import type { AppContext, AppEnv } from "../env";
+import { callerOf } from "../lib/core-call";
+import { checkedForm } from "../lib/forms";
+import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
+import { loadSession } from "../session/middleware";
+import type { ActiveSession } from "../session/store";
+import type { Notice } from "../views/checkout-parts";
+import { CancelledPage, CartTroublePage, ConfirmationPage } from "../views/checkout-result";
+import { AddressStep, ReviewStep, ShippingStep } from "../views/checkout-steps";
 
-// Checkout pages (owner: checkout work).
+// The checkout pages: address → shipping → review → place (→ the gateway) → confirmation, or the
+// page for a declined payment. Signed-in shoppers only; every step is a CSRF-checked POST form
+// and the core prices everything again at each one (the quote), and once more when it places
+// the order. Personal: `no-store`, never through the catalog caches.
+
 export const checkout = new Hono<AppEnv>();
+
+checkout.use(
+	"*",
+	bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
+);
+checkout.use("*", loadSession);
+checkout.use("*", async (c, next) => {
+	await next();
+	c.res.headers.set("cache-control", "no-store");
+});
+
+/** Guests sign in first and come back here (the login page honours a local `next`). */
+function toLogin(c: AppContext, back: string) {
+	return seeOther(c, `/account/login?next=${encodeURIComponent(back).replaceAll("%2F", "/")}`);
+}
+
+const here = (c: AppContext) => {
+	const url = new URL(c.req.url);
+	return `${url.pathname}${url.search}`;
+};
+
+// ---- a) address ------------------------------------------------------------------------------
+
+async function addressStep(
+	c: AppContext,
+	session: ActiveSession,
+	status: number,
+	form: { picked?: string; fields?: AddressFields; notice?: Notice } = {},
+) {
+	const caller = callerOf(c, session);
+	const [cart, book] = await Promise.all([checkoutCore.cart(c.env, caller), checkoutCore.addresses(c.env, caller)]);
+	if (!cart.ok) return coreTrouble(c, cart.status);
+	if (!book.ok) return coreTrouble(c, book.status);
+	if (cart.value.lines.length === 0) {
+		return page(c, 200, <CartTroublePage notice={{ text: "Your cart is empty. Add something to buy first." }} />);
+	}
+	if (!cart.value.checkoutReady) {
+		const notice = {
+			text: "Some lines in your cart cannot be bought as they stand.",
+			errors: cart.value.warnings.map((w) => {
+				const line = cart.value.lines.find((l) => l.variantId === w.variantId);
+				return { path: line?.productTitle ?? w.variantId, message: w.message };
+			}),
+		};
+		return page(c, 409, <CartTroublePage notice={notice} />);
+	}
+	const currency = cart.value.currency;
+	const lines = cart.value.lines.map((l) => ({
+		title: l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : (l.productTitle ?? l.variantId),
+		quantity: l.quantity,
+		unitPrice: l.unitPrice?.amount ?? 0,
+		lineTotal: l.lineTotal?.amount ?? 0,
+	}));
+	return page(
+		c,
+		status,
+		<AddressStep
+			csrf={session.csrf}
+			book={book.value.items}
+			cart={{ currency, lines }}
+			subtotal={cart.value.subtotal.amount}
+			picked={form.picked}
+			fields={form.fields}
+			notice={form.notice}
+		/>,
+	);
+}
+
+checkout.get("/", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, "/checkout");
+	return addressStep(c, session, 200);
+});
+
+/**
+ * What to show when the core refuses a quote or an order: the cart page's reasons, the address
+ * form again, or an error page. Returns null for nothing it knows (the caller's coreTrouble).
+ */
+async function refusal(
+	c: AppContext,
+	session: ActiveSession,
+	answer: { status: number; problem: Problem },
+	form: { picked?: string; fields?: AddressFields },
+): Promise<Response> {
+	const { status, problem } = answer;
+	if (status === 401) return toLogin(c, "/checkout");
+	if (status === 409 && isCartTrouble(problem)) {
+		const notice = await cartTroubleNotice(c.env, callerOf(c, session), problem);
+		return page(c, 409, <CartTroublePage notice={notice} />);
+	}
+	if (status === 404) {
+		const notice = { text: "That address is not in your address book any more. Pick another one." };
+		return addressStep(c, session, 422, { notice });
+	}
+	if (status === 400 || status === 422) {
+		if (/idempotency/i.test(problem.detail ?? "")) return errorPage(c, 422, problem.detail ?? problem.title);
+		const notice = { text: problem.detail ?? "That address cannot be used.", errors: problem.errors };
+		return addressStep(c, session, 422, { ...form, notice });
+	}
+	if (status === 403 || status === 409) return errorPage(c, status, problem.detail ?? problem.title);
+	return coreTrouble(c, status);
+}
+
+// ---- b) shipping -----------------------------------------------------------------------------
+
+checkout.post("/shipping", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, "/checkout");
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const parsed = addressChoiceOf(fields);
+	const form = { picked: fields.addressId, fields: parsed.fields };
+	if (!parsed.ok) {
+		return addressStep(c, session, 422, { ...form, notice: { text: "Check the address.", errors: parsed.errors } });
+	}
+	const caller = callerOf(c, session);
+	let choice: AddressChoice = parsed.choice;
+	if (parsed.save && "address" in choice) {
+		const saved = await checkoutCore.saveAddress(c.env, caller, bookEntryOf(choice.address));
+		if (!saved.ok) return refusal(c, session, saved, form);
+		choice = { addressId: saved.value.id };
+	}
+	const quote = await checkoutCore.quote(c.env, caller, choice);
+	if (!quote.ok) return refusal(c, session, quote, form);
+	return page(c, 200, <ShippingStep csrf={session.csrf} quote={quote.value} state={choiceFields(choice)} />);
+});
+
+// ---- c) review -------------------------------------------------------------------------------
+
+checkout.post("/review", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, "/checkout");
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const parsed = addressChoiceOf(fields);
+	const form = { picked: fields.addressId, fields: parsed.fields };
+	if (!parsed.ok) {
+		return addressStep(c, session, 422, { ...form, notice: { text: "Check the address.", errors: parsed.errors } });
+	}
+	const caller = callerOf(c, session);
+	const method = shippingMethodOf(fields);
+	const quote = await checkoutCore.quote(c.env, caller, {
+		...parsed.choice,
+		...(method ? { shippingMethod: method } : {}),
+	});
+	if (!quote.ok) return refusal(c, session, quote, form);
+	const state = choiceFields(parsed.choice);
+	if (!method || !quote.value.selected) {
+		const notice = { text: "Pick a shipping method." };
+		return page(c, 422, <ShippingStep csrf={session.csrf} quote={quote.value} state={state} notice={notice} />);
+	}
+	return page(
+		c,
+		200,
+		<ReviewStep
+			csrf={session.csrf}
+			quote={quote.value}
+			state={{ ...state, shippingMethod: method }}
+			idempotencyKey={crypto.randomUUID()}
+		/>,
+	);
+});
+
+// ---- d) place the order and go to the gateway --------------------------------------------------
+
+checkout.post("/place", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, "/checkout");
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const key = idempotencyKeyOf(fields.idempotencyKey);
+	const method = shippingMethodOf(fields);
+	const parsed = addressChoiceOf(fields);
+	if (!key || !method || !parsed.ok) {
+		return errorPage(c, 400, "This order form is incomplete. Go through the checkout again.");
+	}
+	const body = { ...parsed.choice, shippingMethod: method, ...paymentUrls(c, key) };
+	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body);
+	if (!placed.ok) return refusal(c, session, placed, { picked: fields.addressId, fields: parsed.fields });
+	return toGateway(c, placed.value.order.id, placed.value.payment.redirectUrl, key);
+});
+
+function toGateway(c: AppContext, orderId: string, redirectUrl: string | null, key: string) {
+	// A gateway without a redirect (none today) would confirm on our page.
+	return seeOther(c, redirectUrl ?? `/checkout/return/${orderId}?k=${encodeURIComponent(key)}`);
+}
+
+// ---- e) back from the gateway ----------------------------------------------------------------
+
+async function ownOrder(c: AppContext, session: ActiveSession, id: string): Promise<OrderDetail | Response> {
+	if (!isOrderId(id)) return errorPage(c, 404, "There is no such order.");
+	const answer = await checkoutCore.order(c.env, callerOf(c, session), id);
+	if (answer.ok) return answer.value;
+	// Someone else's order is exactly as absent as one that does not exist.
+	if (answer.status === 404 || answer.status === 400) return errorPage(c, 404, "There is no such order.");
+	return coreTrouble(c, answer.status);
+}
+
+checkout.get("/return/:orderId", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, here(c));
+	const order = await ownOrder(c, session, c.req.param("orderId"));
+	if (order instanceof Response) return order;
+	const key = idempotencyKeyOf(c.req.query("k"));
+	if (order.status === "pending_payment" && c.req.query("sandbox_status") === "declined") {
+		return seeOther(c, cancelledPath(order.id, key));
+	}
+	const self = `/checkout/return/${order.id}${key ? `?k=${encodeURIComponent(key)}` : ""}`;
+	// Until the gateway's webhook lands, the page looks again by itself (no script needed).
+	const headers: Record<string, string> = order.status === "pending_payment" ? { refresh: `2; url=${self}` } : {};
+	return page(c, 200, <ConfirmationPage order={order} self={self} />, headers);
+});
+
+const cancelledPath = (orderId: string, key: string | null) =>
+	`/checkout/cancelled/${orderId}${key ? `?k=${encodeURIComponent(key)}` : ""}`;
+
+// ---- f) declined or cancelled at the gateway -----------------------------------------------------
+
+checkout.get("/cancelled/:orderId", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, here(c));
+	const order = await ownOrder(c, session, c.req.param("orderId"));
+	if (order instanceof Response) return order;
+	if (order.status !== "pending_payment" && order.status !== "cancelled" && order.status !== "expired") {
+		return seeOther(c, `/checkout/return/${order.id}`);
+	}
+	return page(
+		c,
+		200,
+		<CancelledPage order={order} csrf={session.csrf} retryKey={idempotencyKeyOf(c.req.query("k"))} />,
+	);
+});
+
+/** Pays the same order again: the same key and the order's own address and method (the core
+ *  opens a new attempt after a declined one; while one is open it answers with that one). */
+checkout.post("/retry/:orderId", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, "/checkout");
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const key = idempotencyKeyOf(fields.idempotencyKey);
+	if (!key) return errorPage(c, 400, "This form is incomplete. Start a new checkout from your cart.");
+	const order = await ownOrder(c, session, c.req.param("orderId"));
+	if (order instanceof Response) return order;
+	if (order.status !== "pending_payment") return seeOther(c, `/checkout/return/${order.id}`);
+	const body = { address: order.address, shippingMethod: order.shippingMethod, ...paymentUrls(c, key) };
+	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body);
+	if (!placed.ok) {
+		if (placed.status === 401) return toLogin(c, "/checkout");
+		if (placed.status >= 500) return coreTrouble(c, placed.status);
+		return errorPage(c, placed.status, placed.problem.detail ?? placed.problem.title);
+	}
+	if (placed.value.order.id !== order.id) return errorPage(c, 422, "That payment belongs to another order.");
+	return toGateway(c, order.id, placed.value.payment.redirectUrl, key);
+});

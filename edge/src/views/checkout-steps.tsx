@@ -1,0 +1,204 @@
+import type { Quote } from "@bazaar/contracts/checkout";
+import type { Address as BookAddress } from "@bazaar/contracts/identity";
+import type { AddressFields } from "../checkout/form-state";
+import { NEW_ADDRESS } from "../checkout/form-state";
+import {
+	AddressBlock,
+	Hidden,
+	METHOD_NAMES,
+	money,
+	type Notice,
+	NoticeBox,
+	QuoteSummary,
+	Steps,
+	Summary,
+} from "./checkout-parts";
+import { Layout } from "./layout";
+
+// The checkout's steps: address → shipping → review. Plain POST forms, no script; each carries
+// the CSRF token and the choices made so far as hidden fields.
+
+export function AddressStep(props: {
+	csrf: string;
+	book: BookAddress[];
+	cart: { currency: string; lines: { title: string; quantity: number; unitPrice: number; lineTotal: number }[] };
+	subtotal: number;
+	picked?: string | undefined;
+	fields?: AddressFields | undefined;
+	notice?: Notice | undefined;
+}) {
+	const picked = props.picked ?? props.book.find((a) => a.defaultShipping)?.id ?? props.book[0]?.id ?? NEW_ADDRESS;
+	const f = props.fields ?? {};
+	return (
+		<Layout title="Checkout · Address">
+			<h1>Checkout</h1>
+			<Steps at="Address" />
+			<NoticeBox notice={props.notice} />
+			<div class="checkout">
+				<form action="/checkout/shipping" method="post" class="checkout-form">
+					<input type="hidden" name="csrf" value={props.csrf} />
+					<h2>Where should we send it?</h2>
+					{props.book.length > 0 ? (
+						<fieldset>
+							<legend>Your addresses</legend>
+							{props.book.map((a) => (
+								<label class="choice">
+									<input type="radio" name="addressId" value={a.id} checked={picked === a.id} />
+									<span>
+										<strong>{a.label ?? a.recipient}</strong> · {a.recipient}, {a.line1}, {a.postalCode ?? ""} {a.city},{" "}
+										{a.country}
+									</span>
+								</label>
+							))}
+							<label class="choice">
+								<input type="radio" name="addressId" value={NEW_ADDRESS} checked={picked === NEW_ADDRESS} />
+								<span>A new address (below)</span>
+							</label>
+						</fieldset>
+					) : (
+						<input type="hidden" name="addressId" value={NEW_ADDRESS} />
+					)}
+					<fieldset>
+						<legend>New address</legend>
+						<Field name="name" label="Full name" value={f.name} autocomplete="name" max={100} />
+						<Field name="line1" label="Address" value={f.line1} autocomplete="address-line1" max={200} />
+						<Field
+							name="line2"
+							label="Address line 2 (optional)"
+							value={f.line2}
+							autocomplete="address-line2"
+							max={200}
+						/>
+						<Field name="city" label="City" value={f.city} autocomplete="address-level2" max={100} />
+						<Field
+							name="region"
+							label="State / region (optional)"
+							value={f.region}
+							autocomplete="address-level1"
+							max={10}
+						/>
+						<Field name="postalCode" label="Postal code" value={f.postalCode} autocomplete="postal-code" max={20} />
+						<Field
+							name="country"
+							label="Country (two letters, e.g. US)"
+							value={f.country}
+							autocomplete="country"
+							max={2}
+						/>
+						<Field name="phone" label="Phone (optional)" value={f.phone} autocomplete="tel" max={40} />
+						<label class="choice">
+							<input type="checkbox" name="save" /> <span>Save to my address book</span>
+						</label>
+					</fieldset>
+					<button type="submit">Continue to shipping</button>
+				</form>
+				<aside>
+					<h2>Your cart</h2>
+					<Summary currency={props.cart.currency} lines={props.cart.lines} subtotal={props.subtotal} />
+					<p>
+						<a href="/cart">Change the cart</a>
+					</p>
+				</aside>
+			</div>
+		</Layout>
+	);
+}
+
+function Field(props: { name: string; label: string; value?: string | undefined; autocomplete: string; max: number }) {
+	return (
+		<p>
+			<label>
+				{props.label}{" "}
+				<input name={props.name} value={props.value ?? ""} autocomplete={props.autocomplete} maxlength={props.max} />
+			</label>
+		</p>
+	);
+}
+
+export function ShippingStep(props: {
+	csrf: string;
+	quote: Quote;
+	state: Record<string, string>;
+	picked?: string | undefined;
+	notice?: Notice | undefined;
+}) {
+	const { quote } = props;
+	const picked = props.picked ?? quote.options[0]?.method;
+	return (
+		<Layout title="Checkout · Shipping">
+			<h1>Checkout</h1>
+			<Steps at="Shipping" />
+			<NoticeBox notice={props.notice} />
+			<div class="checkout">
+				<form action="/checkout/review" method="post" class="checkout-form">
+					<input type="hidden" name="csrf" value={props.csrf} />
+					<Hidden fields={props.state} />
+					<h2>Shipping to</h2>
+					<AddressBlock address={quote.address} />
+					<fieldset data-testid="shipping-options">
+						<legend>How fast?</legend>
+						{quote.options.map((o) => (
+							<label class="choice">
+								<input type="radio" name="shippingMethod" value={o.method} checked={picked === o.method} />
+								<span>
+									{METHOD_NAMES[o.method] ?? o.method} ·{" "}
+									<strong data-method={o.method}>{o.free ? "Free" : money(o.shipping, quote.currency)}</strong> · total{" "}
+									{money(o.total, quote.currency)}
+								</span>
+							</label>
+						))}
+					</fieldset>
+					<button type="submit">Review the order</button>
+				</form>
+				<aside>
+					<h2>Your cart</h2>
+					<QuoteSummary quote={quote} />
+					<p>
+						<a href="/checkout">Change the address</a>
+					</p>
+				</aside>
+			</div>
+		</Layout>
+	);
+}
+
+export function ReviewStep(props: {
+	csrf: string;
+	quote: Quote;
+	state: Record<string, string>;
+	idempotencyKey: string;
+	notice?: Notice | undefined;
+}) {
+	const { quote } = props;
+	const option = quote.selected;
+	return (
+		<Layout title="Checkout · Review">
+			<h1>Review your order</h1>
+			<Steps at="Review" />
+			<NoticeBox notice={props.notice} />
+			<QuoteSummary quote={quote} option={option} />
+			<div class="checkout-review">
+				<section>
+					<h2>Shipping to</h2>
+					<AddressBlock address={quote.address} />
+				</section>
+				<section>
+					<h2>Shipping method</h2>
+					<p data-testid="shipping-method">{option ? (METHOD_NAMES[option.method] ?? option.method) : ""}</p>
+				</section>
+			</div>
+			<form action="/checkout/place" method="post" class="place">
+				<input type="hidden" name="csrf" value={props.csrf} />
+				{/* The same key on a double click or a resubmission: the core answers with the same order. */}
+				<input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
+				<Hidden fields={props.state} />
+				<button type="submit" class="primary">
+					Place order and pay {option ? money(option.total, quote.currency) : ""}
+				</button>
+			</form>
+			<p>
+				<a href="/checkout">Start the checkout over</a> · <a href="/cart">Back to the cart</a>
+			</p>
+		</Layout>
+	);
+}

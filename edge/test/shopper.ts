@@ -1,0 +1,183 @@
+import type { Caller } from "@bazaar/signature";
+import { expect } from "vitest";
+import { core, edge, ORIGIN } from "./helpers";
+
+// A shopper for the checkout tests: a cookie jar, sign-up through the real account forms, the
+// caller the edge signs for them (to fill the cart through the core), and stock of their own.
+
+const PASSWORD = "correct horse battery";
+const ADMIN: Caller = { user: "usr_test_admin", roles: ["admin"] };
+
+const rand = (n: number) => Math.floor(Math.random() * n);
+
+export class Jar {
+	readonly cookies = new Map<string, string>();
+	/** Each shopper gets their own client address, so the core's per-IP limits never couple tests. */
+	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
+	take(res: Response) {
+		for (const line of res.headers.getSetCookie()) {
+			const [pair] = line.split(";");
+			const eq = pair!.indexOf("=");
+			const name = pair!.slice(0, eq);
+			const value = pair!.slice(eq + 1);
+			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+	header(): Record<string, string> {
+		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
+	}
+}
+
+export async function get(jar: Jar, path: string) {
+	const res = await edge(path, { headers: jar.header(), redirect: "manual" });
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+export async function post(
+	jar: Jar,
+	path: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+) {
+	const res = await edge(path, {
+		method: "POST",
+		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
+		body: new URLSearchParams(fields).toString(),
+		redirect: "manual",
+	});
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+export function fieldOf(html: string, name: string): string {
+	const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+	if (!m) throw new Error(`no ${name} field in ${html.slice(0, 400)}`);
+	return decodeHtml(m[1]!);
+}
+
+/** Every hidden field of the form that posts to `action` (the state a step carries on). */
+export function hiddenFields(html: string, action: string): Record<string, string> {
+	const start = html.indexOf(`action="${action}"`);
+	if (start < 0) throw new Error(`no form posting to ${action} in ${html.slice(0, 400)}`);
+	const form = html.slice(start, html.indexOf("</form>", start));
+	const out: Record<string, string> = {};
+	for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) out[m[1]!] = decodeHtml(m[2]!);
+	return out;
+}
+
+const decodeHtml = (s: string) =>
+	s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e as "amp"]);
+
+export interface Shopper {
+	jar: Jar;
+	email: string;
+	caller: Caller;
+}
+
+/** Signs up through the storefront's forms; the caller is what the edge signs for this shopper. */
+export async function signUp(name = "Ada Shopper"): Promise<Shopper> {
+	const jar = new Jar();
+	const email = `checkout-${Date.now()}-${rand(1e9)}@example.com`;
+	const form = await get(jar, "/account/signup");
+	const done = await post(jar, "/account/signup", {
+		name,
+		email,
+		password: PASSWORD,
+		csrf: fieldOf(form.html, "csrf"),
+	});
+	expect(done.res.status).toBe(303);
+	const login = await core().request("POST", "/identity/login", {
+		caller: { user: "", roles: [], ip: jar.ip },
+		body: JSON.stringify({ email, password: PASSWORD }),
+	});
+	expect(login.status).toBe(200);
+	const user = (await login.json()) as { id: string; roles: string[] };
+	return { jar, email, caller: { user: user.id, roles: user.roles, ip: jar.ip } };
+}
+
+export interface StockedVariant {
+	id: string;
+	sku: string;
+	title: string;
+}
+
+const claimed = new Set<string>();
+
+/** A physical variant priced in USD that no other test of this run uses, with `units` received. */
+export async function freshVariant(units = 20): Promise<StockedVariant> {
+	const anon: Caller = { user: "", roles: [] };
+	const list = await core().request("GET", "/catalog/products?kind=physical&inStock=true&limit=100", {
+		caller: anon,
+	});
+	const { items } = (await list.json()) as { items: { slug: string; title: string }[] };
+	for (const p of items) {
+		const detail = await core().request("GET", `/catalog/products/${p.slug}`, { caller: anon });
+		const product = (await detail.json()) as {
+			title: string;
+			variants: { id: string; sku: string; inStock: boolean; prices: { currency: string }[] }[];
+		};
+		const v = product.variants.find(
+			(x) => x.inStock && x.prices.some((m) => m.currency === "USD") && !claimed.has(x.sku),
+		);
+		if (!v) continue;
+		claimed.add(v.sku);
+		const received = await core().request("POST", `/inventory/admin/skus/${encodeURIComponent(v.sku)}/receive`, {
+			caller: ADMIN,
+			body: JSON.stringify({ quantity: units, reason: "checkout test" }),
+		});
+		expect(received.status).toBe(200);
+		return { id: v.id, sku: v.sku, title: product.title };
+	}
+	throw new Error("no unclaimed stocked variant left");
+}
+
+export async function available(sku: string): Promise<number> {
+	const res = await core().request("GET", `/inventory/availability?sku=${encodeURIComponent(sku)}`, {
+		caller: { user: "", roles: [] },
+	});
+	const body = (await res.json()) as { items: { available: number | null }[] };
+	return body.items[0]?.available ?? 0;
+}
+
+/** Leaves exactly `units` available (an admin's recount). */
+export async function setAvailable(sku: string, units: number): Promise<void> {
+	const delta = units - (await available(sku));
+	if (delta === 0) return;
+	const res = await core().request("POST", `/inventory/admin/skus/${encodeURIComponent(sku)}/adjust`, {
+		caller: ADMIN,
+		body: JSON.stringify({ delta, reason: "checkout test recount" }),
+	});
+	expect(res.status).toBe(200);
+}
+
+export async function addToCart(shopper: Shopper, variantId: string, quantity: number): Promise<void> {
+	const res = await core().request("POST", "/cart/lines", {
+		caller: shopper.caller,
+		body: JSON.stringify({ variantId, quantity }),
+	});
+	expect(res.status).toBe(200);
+}
+
+export async function coreOrder(shopper: Shopper, orderId: string) {
+	const res = await core().request("GET", `/orders/${orderId}`, { caller: shopper.caller });
+	return { status: res.status, order: res.ok ? ((await res.json()) as { id: string; status: string }) : null };
+}
+
+export async function coreOrders(shopper: Shopper) {
+	const res = await core().request("GET", "/orders", { caller: shopper.caller });
+	return ((await res.json()) as { items: { id: string; status: string }[] }).items;
+}
+
+/** Polls (no fixed sleep) until `check` returns a value. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 10_000) {
+	const until = Date.now() + deadlineMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
