@@ -16,7 +16,6 @@ export default defineConfig({
 				bindings: {
 					CORE_URL: inject("coreUrl"),
 					BAZAAR_SIGNING_SECRET: inject("signingSecret"),
-					ADMIN_TOKEN: inject("adminToken"),
 				},
 			},
 		})),

@@ -6,7 +6,6 @@ interface __BaseEnv_Env {
 	IMAGES: R2Bucket;
 	CORE_URL: string;
 	BAZAAR_SIGNING_SECRET: string;
-	ADMIN_TOKEN: string;
 	EchoRoom: DurableObjectNamespace /* EchoRoom */;
 }
 declare namespace Cloudflare {
@@ -17,7 +16,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CORE_URL" | "BAZAAR_SIGNING_SECRET" | "ADMIN_TOKEN">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CORE_URL" | "BAZAAR_SIGNING_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

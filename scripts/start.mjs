@@ -52,7 +52,15 @@ if (redisUrl && !(await redisReachable(redisUrl))) {
 	redisUrl = undefined;
 }
 
-const processes = new Processes();
+// The core prints the admin login once, when it creates the account; the summary repeats it.
+let adminLogin = null;
+const processes = new Processes({
+	log: (name, line) => {
+		const login = name === "core" ? /admin login: (.+)$/.exec(line) : null;
+		if (login) adminLogin = login[1];
+		prefixedLog(name, line);
+	},
+});
 let shuttingDown = false;
 async function shutdown(reason, code) {
 	if (shuttingDown) return;
@@ -75,7 +83,10 @@ try {
 		seedArgs: ["--if-empty"],
 		redisUrl,
 	});
-	const admin = readEnvFile(envFile).ADMIN_TOKEN ? "ADMIN_TOKEN in .dev.vars" : "(missing ADMIN_TOKEN)";
+	const adminEmail = process.env.ADMIN_EMAIL || readEnvFile(envFile).ADMIN_EMAIL || "admin@bazaar.local";
+	const admin =
+		adminLogin ??
+		`${adminEmail} (password printed when the core created the account; forgot it? reset it at ${edgeUrl}/account/reset and open the mail at ${edgeUrl}/dev/mail)`;
 	const lines = [
 		"",
 		"Bazaar is running.",
@@ -84,7 +95,8 @@ try {
 		`  Catalog API     ${edgeUrl}/api/catalog/products`,
 		`  Chat echo room  ${edgeUrl.replace(/^http/, "ws")}/parties/echo-room/<room>`,
 		`  Core (signed)   ${coreUrl}   (healthz: ${coreUrl}/healthz)`,
-		`  Admin API       ${edgeUrl}/api/admin/catalog/...  with  Authorization: Bearer <${admin}>`,
+		`  Admin login     ${admin}`,
+		`  Admin API       ${edgeUrl}/api/admin/{catalog,orders,inventory,identity,fulfillment}/...  with  Authorization: Bearer <token from POST ${edgeUrl}/api/session>`,
 		`  Data            ${dataDir}`,
 		"Press Ctrl-C to stop.",
 		"",

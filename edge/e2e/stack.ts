@@ -3,12 +3,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, newSecrets, Processes, startStack } from "../../scripts/lib/stack.mjs";
+import { freePort, newAdminPassword, newSecrets, Processes, startStack } from "../../scripts/lib/stack.mjs";
 
 export type TestStack = {
 	edgeUrl: string;
 	coreUrl: string;
-	adminToken: string;
+	/** The stack's admin account (its core was started with this ADMIN_EMAIL / ADMIN_PASSWORD). */
+	adminLogin: { email: string; password: string };
+	/** Signs the admin in (POST /api/session) and returns the token for `Authorization: Bearer`. */
+	adminBearer(): Promise<string>;
 	/** The last lines the processes printed, for failure messages. */
 	logTail(lines?: number): string;
 	stop(): Promise<void>;
@@ -17,6 +20,7 @@ export type TestStack = {
 export async function startTestStack({ products = 120 } = {}): Promise<TestStack> {
 	const dir = mkdtempSync(join(tmpdir(), "bazaar-e2e-"));
 	const secrets = newSecrets();
+	const adminLogin = { email: "admin@e2e.example", password: newAdminPassword() };
 	const envFile = join(dir, "secrets.env");
 	writeFileSync(
 		envFile,
@@ -53,8 +57,18 @@ export async function startTestStack({ products = 120 } = {}): Promise<TestStack
 			databaseUrl: `file:${join(dataDir, "catalog.db")}`,
 			// A Redis shared with `npm start` would mix two catalogs' cache entries.
 			redisUrl: null,
+			admin: adminLogin,
 		});
-		return { edgeUrl, coreUrl, adminToken: secrets.ADMIN_TOKEN, logTail, stop };
+		const adminBearer = async () => {
+			const res = await fetch(`${edgeUrl}/api/session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify(adminLogin),
+			});
+			if (res.status !== 201) throw new Error(`admin sign-in failed: ${res.status} ${await res.text()}`);
+			return ((await res.json()) as { token: string }).token;
+		};
+		return { edgeUrl, coreUrl, adminLogin, adminBearer, logTail, stop };
 	} catch (err) {
 		await stop();
 		throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- stack output ---\n${logTail()}`);

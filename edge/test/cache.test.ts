@@ -244,7 +244,7 @@ describe("catalog read path", () => {
 
 		const patched = await edge(`/api/admin/catalog/variants/${variant.id}`, {
 			method: "PATCH",
-			headers: adminHeaders(),
+			headers: await adminHeaders(),
 			body: JSON.stringify({ prices: variant.prices.map((p) => (p.currency === "USD" ? newPrice : p)) }),
 		});
 		expect(patched.status, await patched.clone().text()).toBe(200);

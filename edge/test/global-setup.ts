@@ -12,12 +12,15 @@ import { freePort, waitForHealthy } from "../../scripts/lib/stack.mjs";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const bun = join(repo, "node_modules/.bin/bun");
+const ADMIN_EMAIL = "admin@shop.example";
 
 export default async function setup(project: TestProject) {
 	const dataDir = mkdtempSync(join(tmpdir(), "bazaar-edge-test-"));
 	const port = await freePort();
 	const secret = randomBytes(32).toString("hex");
-	const adminToken = randomBytes(24).toString("hex");
+	// The admin account the core makes on start gets this password, so tests sign in as staff
+	// through POST /api/session like any admin tool.
+	const adminPassword = randomBytes(18).toString("base64url");
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		DATA_DIR: dataDir,
@@ -25,7 +28,8 @@ export default async function setup(project: TestProject) {
 		EDGE_URL: "https://shop.example",
 		CORE_PORT: String(port),
 		BAZAAR_SIGNING_SECRET: secret,
-		ADMIN_TOKEN: adminToken,
+		ADMIN_EMAIL: ADMIN_EMAIL,
+		ADMIN_PASSWORD: adminPassword,
 		// The Worker under test has no socket the core could reach; the tests push catalog events
 		// themselves, signed exactly as the core signs them.
 		EDGE_PUSH: "off",
@@ -54,7 +58,8 @@ export default async function setup(project: TestProject) {
 
 	project.provide("coreUrl", coreUrl);
 	project.provide("signingSecret", secret);
-	project.provide("adminToken", adminToken);
+	project.provide("adminEmail", ADMIN_EMAIL);
+	project.provide("adminPassword", adminPassword);
 
 	return async () => {
 		if (core.exitCode === null) {

@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { CoreClient } from "@bazaar/client";
 import type { CatalogEvent } from "@bazaar/contracts";
 import { sign } from "@bazaar/signature";
+import { inject } from "vitest";
 
 export const ORIGIN = "https://shop.example";
 
@@ -20,8 +21,26 @@ export function core(): CoreClient {
 	return new CoreClient({ baseUrl: env.CORE_URL, secret: env.BAZAAR_SIGNING_SECRET });
 }
 
-export function adminHeaders(token = env.ADMIN_TOKEN): Record<string, string> {
-	return { authorization: `Bearer ${token}`, "content-type": "application/json" };
+/** The staff login the core was started with (global-setup.ts). */
+export const ADMIN_LOGIN = { email: inject("adminEmail"), password: inject("adminPassword") };
+
+/** Signs in through POST /api/session (as an API client does) and returns the bearer token. */
+export async function signIn(
+	login: { email: string; password: string } = ADMIN_LOGIN,
+	headers: Record<string, string> = {},
+): Promise<string> {
+	const res = await edge("/api/session", {
+		method: "POST",
+		headers: { "content-type": "application/json", ...headers },
+		body: JSON.stringify(login),
+	});
+	if (res.status !== 201) throw new Error(`sign-in as ${login.email} failed: ${res.status} ${await res.text()}`);
+	return ((await res.json()) as { token: string }).token;
+}
+
+/** Headers for the admin API as the seeded admin, signed in afresh so no test leans on another's session. */
+export async function adminHeaders(token?: string): Promise<Record<string, string>> {
+	return { authorization: `Bearer ${token ?? (await signIn())}`, "content-type": "application/json" };
 }
 
 /** What the core's outbox relay sends after a write: a signed CatalogEventBatch. */

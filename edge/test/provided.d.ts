@@ -3,7 +3,9 @@ declare module "vitest" {
 	export interface ProvidedContext {
 		coreUrl: string;
 		signingSecret: string;
-		adminToken: string;
+		/** The staff login the core was started with (ADMIN_EMAIL / ADMIN_PASSWORD). */
+		adminEmail: string;
+		adminPassword: string;
 	}
 }
 

@@ -42,11 +42,13 @@ export function readEnvFile(path) {
 
 export const newSecrets = () => ({
 	BAZAAR_SIGNING_SECRET: randomBytes(32).toString("hex"),
-	ADMIN_TOKEN: randomBytes(24).toString("base64url"),
 });
 
+/** A password for a throwaway stack's admin account (ADMIN_PASSWORD), so its tools can sign in. */
+export const newAdminPassword = () => randomBytes(18).toString("base64url");
+
 /**
- * Makes sure `path` holds the two secrets edge and core share, generating whichever is missing
+ * Makes sure `path` holds the secrets edge and core share, generating whichever is missing
  * and keeping any that exist, so restarts keep working sessions and signed links.
  */
 export function ensureSecretsFile(path) {
@@ -281,6 +283,7 @@ export async function waitForHealthy(url, handle, timeoutMs) {
  *   seedArgs?: string[],         // e.g. ["--if-empty"] or ["--products", "120"]
  *   databaseUrl?: string | null, // DATABASE_URL_CATALOG; null/unset: core's default under dataDir
  *   redisUrl?: string | null,   // null: no Redis even if REDIS_URL is set
+ *   admin?: { email?: string, password: string }, // the core's ADMIN_EMAIL/ADMIN_PASSWORD (core only)
  *   healthTimeoutMs?: number,
  * }} opts
  */
@@ -296,6 +299,7 @@ export async function startStack(opts) {
 		seedArgs = ["--if-empty"],
 		databaseUrl = process.env.DATABASE_URL_CATALOG,
 		redisUrl = process.env.REDIS_URL,
+		admin,
 		healthTimeoutMs = 120_000,
 	} = opts;
 	mkdirSync(dataDir, { recursive: true });
@@ -312,6 +316,8 @@ export async function startStack(opts) {
 		CORE_PORT: corePort,
 		EDGE_URL: edgeUrl,
 		REDIS_URL: redisUrl,
+		// The core's only: the Worker never sees an admin password.
+		...(admin ? { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : {}),
 	});
 	await processes.run("setup", bun, ["core/src/cli.ts", "migrate"], { env: coreEnv });
 	await processes.run("setup", bun, ["core/src/cli.ts", "seed", ...seedArgs], { env: coreEnv });

@@ -1,20 +1,31 @@
+import { ROLES, type Role } from "@bazaar/contracts/identity";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { safeEqual } from "../lib/bytes";
 import { apiProblem } from "../lib/problems";
 
-const CHALLENGE = { "www-authenticate": 'Bearer realm="bazaar-admin"' };
+/** Every role but "customer": the people who run the shop. */
+export const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== "customer");
+
+/** What a 401 on the API tells a client: sign in (POST /api/session) and send the token as a bearer. */
+export const SIGN_IN_CHALLENGE = { "www-authenticate": 'Bearer realm="bazaar"' };
 
 /**
- * The admin credential until accounts exist: `Authorization: Bearer <ADMIN_TOKEN>`, compared in
- * constant time. An unset token locks admin out rather than letting everyone in.
+ * The admin API's gate, after `loadSession`: a signed-in session (cookie or bearer) holding a
+ * staff role. It is coarse on purpose — which staff role may do what is the core's call (it
+ * checks the roles the edge signs into every call), so the rules live in one place.
  */
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-	const header = c.req.header("authorization") ?? "";
-	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-	const expected = c.env.ADMIN_TOKEN ?? "";
-	if (!match?.[1] || expected === "" || !(await safeEqual(match[1], expected))) {
-		return apiProblem(401, "A valid admin bearer token is required.", {}, CHALLENGE);
+export const requireStaff = createMiddleware<AppEnv>(async (c, next) => {
+	const session = c.get("session");
+	if (!session) {
+		return apiProblem(
+			401,
+			"Sign in with a staff account (POST /api/session) to use the admin API.",
+			{},
+			SIGN_IN_CHALLENGE,
+		);
+	}
+	if (!session.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r))) {
+		return apiProblem(403, "The admin API is for staff accounts.");
 	}
 	await next();
 });

@@ -1,44 +1,87 @@
+import { Problem } from "@bazaar/contracts";
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { coreClient } from "../lib/core";
+import { callerOf } from "../lib/core-call";
 import { apiProblem } from "../lib/problems";
-import { requireAdmin } from "../middleware/admin-auth";
+import { requireStaff } from "../middleware/admin-auth";
+import { apiWriteGuard } from "../middleware/api-write";
 import { bufferBody } from "../middleware/body";
+import { loadSession } from "../session/middleware";
 
-// Admin catalog API: a thin, authenticated proxy to the core's /catalog/admin/*. The core owns
-// validation and answers with problem JSON; its status and body come back unchanged.
+// The admin API: /api/admin/<area>/* is a thin proxy to the core's <module>/admin/*, signed as
+// the signed-in staff member (user and roles). The edge only checks that the caller is staff;
+// the core owns the role rules and the validation, and its status and body come back unchanged.
 
-const ADMIN = { user: "admin", roles: ["admin"] };
-/** ImageInput allows 8 MB of base64 plus the JSON around it. */
-const MAX_BODY = 9 * 1024 * 1024;
-const PREFIX = "/api/admin/catalog";
+const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
+	/** ImageInput allows 8 MB of base64 plus the JSON around it. */
+	catalog: { corePrefix: "/catalog/admin", maxBody: 9 * 1024 * 1024 },
+	orders: { corePrefix: "/orders/admin", maxBody: 64 * 1024 },
+	inventory: { corePrefix: "/inventory/admin", maxBody: 64 * 1024 },
+	identity: { corePrefix: "/identity/admin", maxBody: 64 * 1024 },
+	fulfillment: { corePrefix: "/fulfillment/admin", maxBody: 64 * 1024 },
+};
+export const ADMIN_AREAS = Object.keys(AREAS);
 
-export const admin = new Hono<AppEnv>().all(`${PREFIX}/*`, requireAdmin, bufferBody(MAX_BODY), async (c) => {
+const PASSED_HEADERS = ["content-type", "location", "retry-after", "etag"];
+
+export const admin = new Hono<AppEnv>();
+
+// Credentials before anything else, so an anonymous caller learns nothing about the paths.
+admin.use("/api/admin/*", loadSession, requireStaff, apiWriteGuard);
+
+admin.all("/api/admin/:area/*", async (c, next) => {
+	const area = AREAS[c.req.param("area")];
+	if (!area) return apiProblem(404, `There is no admin area here; the areas are: ${ADMIN_AREAS.join(", ")}.`);
+	return bufferBody(area.maxBody)(c, next);
+});
+
+admin.all("/api/admin/:area/*", async (c) => {
+	const area = AREAS[c.req.param("area")] as (typeof AREAS)[string];
 	const url = new URL(c.req.url);
 	// Dot segments are already resolved by the URL parser; encoded separators would let a path
-	// reach past /catalog/admin on a server that decodes before routing, so refuse them.
+	// reach past <module>/admin on a server that decodes before routing, so refuse them.
 	if (/%2f|%5c|%2e/i.test(url.pathname)) return apiProblem(400, "Encoded separators are not allowed in admin paths.");
-	const corePath = `/catalog/admin${url.pathname.slice(PREFIX.length)}${url.search}`;
+	const rest = url.pathname.slice(`/api/admin/${c.req.param("area")}`.length);
+	const corePath = `${area.corePrefix}${rest}${url.search}`;
 	const body = c.get("body");
 	const hasBody = body.byteLength > 0 && c.req.method !== "GET" && c.req.method !== "HEAD";
 	let res: Response;
 	try {
 		res = await coreClient(c.env).request(c.req.method, corePath, {
 			body: hasBody ? body : undefined,
-			caller: ADMIN,
+			caller: callerOf(c),
 			headers: hasBody ? { "content-type": c.req.header("content-type") ?? "application/json" } : undefined,
 		});
 	} catch {
-		return apiProblem(503, "The catalog service is unreachable; try again shortly.");
+		return apiProblem(503, "The shop's core service is unreachable; try again shortly.");
 	}
-	// The core refusing our signature is a configuration fault at the edge, not the caller's.
-	if (res.status === 401) return apiProblem(502, "The catalog service refused the edge's signature.");
-	return new Response(res.body, {
-		status: res.status,
-		headers: {
-			"content-type": res.headers.get("content-type") ?? "application/json",
-			"cache-control": "no-store",
-			...(res.headers.get("location") ? { location: res.headers.get("location") as string } : {}),
-		},
-	});
+	if (res.status === 401) {
+		// The core refusing our signature is a configuration fault at the edge, not the caller's.
+		const text = await res.text();
+		const parsed = Problem.safeParse(safeJson(text));
+		if (!parsed.success || /sign/i.test(parsed.data.detail ?? "")) {
+			return apiProblem(502, "The core service refused the edge's signature.");
+		}
+		return new Response(text, { status: 401, headers: passHeaders(res) });
+	}
+	return new Response(res.body, { status: res.status, headers: passHeaders(res) });
 });
+
+function passHeaders(res: Response): Headers {
+	const out = new Headers({ "cache-control": "no-store" });
+	for (const name of PASSED_HEADERS) {
+		const value = res.headers.get(name);
+		if (value !== null) out.set(name, value);
+	}
+	if (!out.has("content-type")) out.set("content-type", "application/json");
+	return out;
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return null;
+	}
+}
