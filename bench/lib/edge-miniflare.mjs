@@ -5,7 +5,7 @@
 // bench; prints "listening <port>" once workerd accepts connections.
 //
 // env: BENCH_EDGE_SCRIPT (bundle entry), BENCH_EDGE_PORT, BENCH_PERSIST (dir for KV/R2/DO/cache),
-//      CORE_URL, BAZAAR_SIGNING_SECRET, ADMIN_TOKEN (override the config's vars and .dev.vars).
+//      CORE_URL, BAZAAR_SIGNING_SECRET (override the config's vars and .dev.vars).
 
 import { readdirSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
@@ -43,7 +43,6 @@ const mf = new Miniflare(
 			...workerOptions.bindings,
 			CORE_URL: process.env.CORE_URL,
 			BAZAAR_SIGNING_SECRET: process.env.BAZAAR_SIGNING_SECRET,
-			ADMIN_TOKEN: process.env.ADMIN_TOKEN,
 		},
 		// The Worker on a socket of its own: requests go straight to it, not through Miniflare's
 		// entry worker (which adds its own JS per request). The entry socket stays for comparison.
