@@ -1,0 +1,164 @@
+import { CategoryList, Product } from "@bazaar/contracts";
+import { Cart } from "@bazaar/contracts/cart";
+import { expect } from "vitest";
+import { core, edge, edgeJson, ORIGIN } from "./helpers";
+
+// What the cart and header tests share: a browser's cookie jar, form and JSON calls through the
+// Worker, sign-up through the real account pages, and products made for a test in the real core
+// (catalog + inventory) so stock and status are known exactly.
+
+export const CART_COOKIE = "__Host-bazaar_cart";
+export const SESSION_COOKIE = "__Host-bazaar_session";
+export const PASSWORD = "correct horse battery";
+const ADMIN = { user: "cart-test-admin", roles: ["admin"] };
+
+const rand = (n: number) => Math.floor(Math.random() * n);
+export const unique = () => `${Date.now().toString(36)}${rand(1e9).toString(36)}`;
+
+/** A browser's cookie jar, just enough for these pages; each jar has its own client address. */
+export class Jar {
+	readonly cookies = new Map<string, string>();
+	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
+	take(res: Response) {
+		for (const line of res.headers.getSetCookie()) {
+			const [pair] = line.split(";");
+			const eq = pair!.indexOf("=");
+			const name = pair!.slice(0, eq);
+			const value = pair!.slice(eq + 1);
+			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+	header(): Record<string, string> {
+		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
+	}
+}
+
+export async function get(jar: Jar, path: string, headers: Record<string, string> = {}) {
+	const res = await edge(path, { headers: { ...jar.header(), ...headers }, redirect: "manual" });
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+export async function postForm(
+	jar: Jar,
+	path: string,
+	fields: Record<string, string>,
+	headers: Record<string, string | undefined> = { origin: ORIGIN },
+) {
+	const all: Record<string, string> = { ...jar.header(), "content-type": "application/x-www-form-urlencoded" };
+	for (const [k, v] of Object.entries(headers)) if (v !== undefined) all[k] = v;
+	const res = await edge(path, { method: "POST", headers: all, body: new URLSearchParams(fields), redirect: "manual" });
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+/** A JSON API call as the storefront's own script would make it (same origin, JSON). */
+export async function api(
+	jar: Jar,
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+) {
+	const res = await edge(path, {
+		method,
+		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/json", ...headers },
+		...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+	});
+	jar.take(res);
+	const text = await res.text();
+	return { res, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+/** The jar's cart, read through the JSON API and checked against the contract. */
+export async function cartOf(jar: Jar): Promise<Cart> {
+	const { res, body } = await api(jar, "GET", "/api/cart");
+	expect(res.status).toBe(200);
+	return Cart.parse(body);
+}
+
+/** The cart's lines as "variantId×quantity", for before/after comparisons. */
+export const linesOf = (cart: Cart) => cart.lines.map((l) => `${l.variantId}×${l.quantity}`).sort();
+
+export function csrfOf(html: string): string {
+	const m = /name="csrf" value="([^"]+)"/.exec(html);
+	if (!m) throw new Error(`no csrf field in ${html.slice(0, 300)}`);
+	return m[1]!;
+}
+
+export async function signUp(jar: Jar, name: string, email = `cart-${unique()}@example.com`) {
+	const form = await get(jar, "/account/signup");
+	const { res } = await postForm(jar, "/account/signup", { name, email, password: PASSWORD, csrf: csrfOf(form.html) });
+	expect(res.status).toBe(303);
+	expect(jar.cookies.has(SESSION_COOKIE)).toBe(true);
+	return { email };
+}
+
+export interface Made {
+	product: Product;
+	/** Variant ids in the order given. */
+	variants: string[];
+}
+
+/**
+ * A product made for one test in the real core: each variant with a tracked SKU holding
+ * `stock` units (0 = sold out, shown as out of stock on the page).
+ */
+export async function makeProduct(
+	stocks: number[],
+	opts: { kind?: "physical" | "digital" | "service"; price?: number } = {},
+): Promise<Made> {
+	const categories = CategoryList.parse((await edgeJson("/api/catalog/categories")).body).items;
+	const id = unique();
+	const kind = opts.kind ?? "physical";
+	const body = {
+		kind,
+		title: `Cart test item ${id}`,
+		description: "Made by the cart tests.",
+		categoryId: categories[0]!.id,
+		variants: stocks.map((stock, i) => ({
+			sku: `CT-${id}-${i}`,
+			title: `Size ${i + 1}`,
+			options: { size: `S${i + 1}` },
+			prices: [{ amount: (opts.price ?? 1250) + i * 100, currency: "USD" }],
+			inStock: stock > 0,
+		})),
+		...(kind === "digital" ? { digital: { format: "PDF", sizeBytes: 1000, delivery: "download" } } : {}),
+		...(kind === "service" ? { service: { durationMinutes: 30, billing: "one_time", booking: "none" } } : {}),
+	};
+	const res = await core().request("POST", "/catalog/admin/products", { caller: ADMIN, body: JSON.stringify(body) });
+	expect(res.status, await res.clone().text()).toBe(201);
+	const product = Product.parse(await res.json());
+	for (const [i, stock] of stocks.entries()) {
+		const sku = `CT-${id}-${i}`;
+		const define = await core().request("PUT", `/inventory/admin/skus/${sku}`, {
+			caller: ADMIN,
+			body: JSON.stringify({ policy: "tracked" }),
+		});
+		expect(define.status, await define.text()).toBeLessThan(300);
+		if (stock > 0) {
+			const receive = await core().request("POST", `/inventory/admin/skus/${sku}/receive`, {
+				caller: ADMIN,
+				body: JSON.stringify({ quantity: stock }),
+			});
+			expect(receive.status, await receive.text()).toBe(200);
+		}
+	}
+	return { product, variants: product.variants.map((v) => v.id) };
+}
+
+export async function archive(productId: string) {
+	const res = await core().request("POST", `/catalog/admin/products/${productId}/archive`, { caller: ADMIN });
+	expect(res.status, await res.text()).toBe(200);
+}
+
+/** Stock leaving the shelf outside any cart (damage, a recount). */
+export async function adjustStock(sku: string, delta: number) {
+	const res = await core().request("POST", `/inventory/admin/skus/${sku}/adjust`, {
+		caller: ADMIN,
+		body: JSON.stringify({ delta, reason: "cart test" }),
+	});
+	expect(res.status, await res.text()).toBe(200);
+}
