@@ -9,34 +9,16 @@
 // then drives each target with wrk (or autocannon) at several concurrencies and checks the
 // issue's targets as ratios measured in this one run.
 
-import { createHash } from "node:crypto";
-import {
-	copyFileSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readdirSync,
-	readFileSync,
-	renameSync,
-	rmSync,
-	statSync,
-	symlinkSync,
-	writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sign } from "@bazaar/signature";
 import { drive, pickTool } from "./lib/load.mjs";
 import { machineInfo } from "./lib/machine.mjs";
-import { freePort, runProcess, startProcess } from "./lib/procs.mjs";
 import { checkLines, markdownTable, textTable, writeReport } from "./lib/report.mjs";
+import { root, SECRET, seedCore, startCore, startEdge, startFloor } from "./lib/servers.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (name) => join(root, "node_modules/.bin", name);
-const SECRET = "bench-signing-secret-0123456789abcdef";
-const ADMIN_TOKEN = "bench-admin-token";
 // A slow seed makes the bench slow; past this we say so.
 const SEED_WARN_SECONDS = 20;
 
@@ -80,22 +62,6 @@ function options(argv) {
 	};
 }
 
-async function waitHealthy(url, timeoutMs = 30_000) {
-	const until = Date.now() + timeoutMs;
-	let last = "";
-	while (Date.now() < until) {
-		try {
-			const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-			if (res.ok) return;
-			last = `HTTP ${res.status}`;
-		} catch (err) {
-			last = err.message;
-		}
-		await new Promise((r) => setTimeout(r, 150));
-	}
-	throw new Error(`${url} not healthy after ${timeoutMs} ms (${last})`);
-}
-
 function signedGet(base, path) {
 	return sign({ secret: SECRET, method: "GET", path }).then((headers) =>
 		fetch(base + path, { headers, signal: AbortSignal.timeout(10_000) }),
@@ -136,126 +102,6 @@ async function pickSubjects(base) {
 		.split(/[^a-z0-9]+/)
 		.filter((w) => w.length >= 4);
 	return { category: category.slug, product: product.slug, q: words[0] ?? product.title.split(" ")[0] };
-}
-
-/** What a seeded catalog depends on: a change to any of these invalidates the seed cache. */
-function seedFingerprint() {
-	const hash = createHash("sha256");
-	for (const dir of ["core/src/seed", "core/src/catalog/migrations"]) {
-		const abs = join(root, dir);
-		if (!existsSync(abs)) continue;
-		for (const f of readdirSync(abs, { recursive: true }).map(String).sort()) {
-			const file = join(abs, f);
-			if (statSync(file).isFile()) hash.update(f).update(readFileSync(file));
-		}
-	}
-	for (const f of ["core/src/catalog/schema.ts", "core/src/seed.ts"]) {
-		if (existsSync(join(root, f))) hash.update(f).update(readFileSync(join(root, f)));
-	}
-	return hash.digest("hex").slice(0, 16);
-}
-
-/**
- * A seeded DATA_DIR for `products`. Seeding renders every product's pictures, which takes
- * minutes for thousands of products, so a seed is kept under node_modules/.cache and reused
- * while the seed code and migrations are unchanged; each run gets its own copy of the database
- * (the images, which the catalog reads never touch, are linked, not copied).
- */
-async function seedCore(name, dir, products, fresh) {
-	const cacheDir = join(root, "node_modules/.cache/bazaar-bench", `seed-${products}-${seedFingerprint()}`);
-	const metaFile = join(cacheDir, "seed.json");
-	let meta = !fresh && existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, "utf8")) : null;
-	const reused = meta !== null;
-	if (!meta) {
-		const partial = `${cacheDir}.partial-${process.pid}`;
-		rmSync(partial, { recursive: true, force: true });
-		mkdirSync(partial, { recursive: true });
-		const env = { DATA_DIR: partial, EDGE_PUSH: "off", REDIS_URL: "", BAZAAR_SIGNING_SECRET: SECRET };
-		const t0 = performance.now();
-		try {
-			await runProcess(bin("bun"), ["core/src/cli.ts", "seed", "--products", String(products)], {
-				cwd: root,
-				env: { ...env, SEED_PRODUCTS: String(products) },
-				timeoutMs: 600_000,
-			});
-		} catch (err) {
-			rmSync(partial, { recursive: true, force: true });
-			throw err;
-		}
-		meta = { products, seconds: (performance.now() - t0) / 1000, seededAt: new Date().toISOString() };
-		writeFileSync(join(partial, "seed.json"), JSON.stringify(meta));
-		rmSync(cacheDir, { recursive: true, force: true });
-		renameSync(partial, cacheDir);
-		log(`  ${name}: seeded ${products} products in ${meta.seconds.toFixed(1)} s (kept in ${cacheDir})`);
-	} else {
-		log(`  ${name}: reusing the seed of ${meta.seededAt} (it took ${meta.seconds.toFixed(1)} s)`);
-	}
-	mkdirSync(dir, { recursive: true });
-	for (const f of readdirSync(cacheDir)) {
-		if (f.startsWith("catalog.db")) copyFileSync(join(cacheDir, f), join(dir, f));
-	}
-	if (existsSync(join(cacheDir, "images"))) symlinkSync(join(cacheDir, "images"), join(dir, "images"));
-	return { ...meta, reused };
-}
-
-async function startCore(name, dir) {
-	const port = await freePort();
-	const proc = startProcess(name, bin("bun"), ["core/src/main.ts"], {
-		cwd: root,
-		// Push to the edge off: a catalog version bump mid-run would turn cached reads into misses.
-		// Redis off: this measures the in-process cache of one core.
-		env: { DATA_DIR: dir, CORE_PORT: String(port), EDGE_PUSH: "off", REDIS_URL: "", BAZAAR_SIGNING_SECRET: SECRET },
-	});
-	const base = `http://127.0.0.1:${port}`;
-	await Promise.race([waitHealthy(`${base}/healthz`), proc.ready.then(() => {})]);
-	return { proc, base, pgid: proc.pid };
-}
-
-async function startFloor(bodyBytes) {
-	const port = await freePort();
-	const proc = startProcess("floor", bin("bun"), [join(root, "bench/floor-bun.ts")], {
-		env: { PORT: String(port), FLOOR_BODY_BYTES: String(bodyBytes) },
-		readyPattern: /listening (\d+)/,
-	});
-	await proc.ready;
-	return { proc, base: `http://127.0.0.1:${port}`, pgid: proc.pid };
-}
-
-async function startEdge(tmp, coreBase) {
-	const out = join(tmp, "edge-build");
-	const t0 = performance.now();
-	// Through this Node (22): wrangler refuses the machine's Node 20 that its shebang could pick.
-	await runProcess(
-		process.execPath,
-		[join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", out],
-		{
-			cwd: root,
-			env: { WRANGLER_SEND_METRICS: "false", CI: "1" },
-			timeoutMs: 120_000,
-		},
-	);
-	log(`  edge: built with wrangler deploy --dry-run in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-	const script = join(out, "index.js");
-	if (!existsSync(script)) throw new Error(`wrangler build produced no ${script}`);
-	const port = await freePort();
-	const persist = join(tmp, "edge-state");
-	mkdirSync(persist, { recursive: true });
-	const proc = startProcess("edge", process.execPath, [join(root, "bench/lib/edge-miniflare.mjs")], {
-		cwd: root,
-		env: {
-			BENCH_EDGE_SCRIPT: script,
-			BENCH_EDGE_PORT: String(port),
-			BENCH_PERSIST: persist,
-			CORE_URL: coreBase,
-			BAZAAR_SIGNING_SECRET: SECRET,
-			ADMIN_TOKEN,
-		},
-		readyPattern: /listening (\d+) entry (\d+)/,
-	});
-	const m = await proc.ready;
-	const base = `http://127.0.0.1:${m[1]}`;
-	await waitHealthy(`${base}/healthz`);
-	return { proc, base, pgid: proc.pid, entry: { base: `http://127.0.0.1:${m[2]}`, pgid: proc.pid } };
 }
 
 /**

@@ -1,8 +1,9 @@
 // `npm run bench -- <scenario> [options]`: load scenarios against locally started servers.
-// Scenarios: catalog (later issues add checkout).
+// Scenarios: catalog, checkout.
 
 const scenarios = {
 	catalog: async (argv) => (await import("./catalog.mjs")).catalogBench(argv),
+	checkout: async (argv) => (await import("./checkout.mjs")).checkoutBench(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);
@@ -10,7 +11,8 @@ const run = scenarios[name];
 if (!run) {
 	process.stderr.write(
 		`usage: npm run bench -- <${Object.keys(scenarios).join("|")}> [--duration 5] [--concurrency 1,16,64] ` +
-			"[--tool wrk|autocannon] [--products 600] [--scale 10] [--warmup 1] [--only core,core10,edge] [--no-report] [--keep-data] [--fresh-seed]\n",
+			"[--tool wrk|autocannon] [--products 600] [--scale 10] [--warmup 1] [--only core,core10,edge] [--no-report] [--keep-data] [--fresh-seed]\n" +
+			"       checkout: [--duration 5] [--concurrency 1,16,64] [--only core,edge,reserve,floor,catalog,statements] [--wait-paid] [--redis] [--catalog-duration 3]\n",
 	);
 	process.exit(2);
 }

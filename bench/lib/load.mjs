@@ -92,6 +92,21 @@ function procStatBusy() {
  *   errors:number,non2xx:number,durationS:number,serverCpu:number|null,machineCpu:number}>} latencies in ms
  */
 export async function drive(tool, { baseUrl, requests, connections, duration, serverPgids = [] }) {
+	const { result, ...cpu } = await withCpuSplit(serverPgids, (onSpawn) =>
+		tool.name === "wrk"
+			? runWrk(baseUrl, requests, connections, duration, onSpawn)
+			: runAutocannon(baseUrl, requests, connections, duration, onSpawn),
+	);
+	return { ...result, ...cpu };
+}
+
+/**
+ * Runs a load client (`start(onSpawn)` spawns it as a child and resolves with its result) and
+ * splits the machine's CPU over that window between the server's process groups, the client and
+ * everything else. Rates are in cores (1.00 = one core busy); the client's over its own
+ * `durationS` when it reports one (wrk's start-up is not load), else over the whole window.
+ */
+export async function withCpuSplit(serverPgids, start) {
 	const cpu0 = groupCpuSeconds(serverPgids);
 	const m0 = procStatBusy();
 	const t0 = performance.now();
@@ -103,12 +118,9 @@ export async function drive(tool, { baseUrl, requests, connections, duration, se
 			clientCpu = Math.max(clientCpu, groupCpuSeconds([child.pid]));
 		}, 200);
 	};
-	let raw;
+	let result;
 	try {
-		raw =
-			tool.name === "wrk"
-				? await runWrk(baseUrl, requests, connections, duration, onSpawn)
-				: await runAutocannon(baseUrl, requests, connections, duration, onSpawn);
+		result = await start(onSpawn);
 	} finally {
 		clearInterval(sampler);
 	}
@@ -118,10 +130,10 @@ export async function drive(tool, { baseUrl, requests, connections, duration, se
 	const elapsed = (performance.now() - t0) / 1000;
 	const cores = (m1.total - m0.total) / elapsed;
 	const server = serverPgids.length ? (cpu1 - cpu0) / elapsed : null;
-	const client = clientCpu / raw.durationS;
+	const client = clientCpu / (result?.durationS ?? elapsed);
 	const machine = (m1.busy - m0.busy) / elapsed;
 	return {
-		...raw,
+		result,
 		serverCpu: server,
 		clientCpu: client,
 		// What else ran on the machine meanwhile (other people's builds and tests): the figures

@@ -50,3 +50,19 @@ export function writeReport(name, { title, markdownBody, json }) {
 	writeFileSync(js, `${JSON.stringify(json, null, "\t")}\n`);
 	return { md, js };
 }
+
+/**
+ * A table from `[header, (row) => cell]` columns: aligned text for the console, or markdown. The
+ * first column is left-aligned, the others right-aligned (numbers).
+ */
+export function formatTable(columns, rows, { markdown = false } = {}) {
+	const cells = rows.map((r) => columns.map(([, f]) => f(r)));
+	if (markdown) {
+		const head = `| ${columns.map(([h]) => h).join(" | ")} |`;
+		const sep = `| ${columns.map((_, i) => (i < 1 ? "---" : "---:")).join(" | ")} |`;
+		return [head, sep, ...cells.map((c) => `| ${c.join(" | ")} |`)].join("\n");
+	}
+	const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+	const line = (vals) => vals.map((v, i) => (i < 1 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+	return [line(columns.map(([h]) => h)), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
