@@ -102,10 +102,11 @@ export class FakePayPal {
 	/** Webhook events PayPal would have sent, oldest first. */
 	readonly events: FakeEvent[] = [];
 	/** Every call we received, for assertions (method, path, PayPal-Request-Id). */
-	readonly calls: { method: string; path: string; requestId: string | null }[] = [];
+	readonly calls: { method: string; path: string; requestId: string | null; body: string | null }[] = [];
+	/** Every access token handed out, oldest first. */
+	readonly issuedTokens: string[] = [];
 	/** Successful charges: captures that took money. */
 	charges = 0;
-	tokensIssued = 0;
 	/** Force the verify endpoint's answer (e.g. PayPal down: 503). */
 	verifyOverride: "FAILURE" | 503 | null = null;
 	/** Answer every API call (not the token) with this status, e.g. 500. */
@@ -143,6 +144,10 @@ export class FakePayPal {
 		const order = this.must(orderId);
 		order.status = "VOIDED";
 		this.emit("CHECKOUT.ORDER.VOIDED", "checkout-order", this.orderJson(order));
+	}
+
+	callsTo(method: string, path: RegExp) {
+		return this.calls.filter((c) => c.method === method && path.test(c.path));
 	}
 
 	eventsOf(type: string): FakeEvent[] {
@@ -188,7 +193,8 @@ export class FakePayPal {
 		const url = new URL(req.url);
 		const path = url.pathname;
 		const requestId = req.headers.get("paypal-request-id");
-		this.calls.push({ method: req.method, path, requestId });
+		const body = req.method === "POST" ? await req.clone().text() : null;
+		this.calls.push({ method: req.method, path, requestId, body });
 		if (req.method === "GET" && path === "/checkoutnow") return this.approvalPage(url);
 		if (req.method === "POST" && path === "/v1/oauth2/token") return this.token(req);
 		const auth = /^Bearer (\S+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
@@ -256,7 +262,7 @@ export class FakePayPal {
 		const token = `A21AA${randomBytes(24).toString("base64url")}`;
 		const lifetime = this.o.tokenLifetimeSec ?? 32_400;
 		this.tokens.set(token, Date.now() + lifetime * 1000);
-		this.tokensIssued++;
+		this.issuedTokens.push(token);
 		return Response.json({
 			scope: "https://uri.paypal.com/services/payments/payment https://uri.paypal.com/services/payments/refund",
 			access_token: token,
