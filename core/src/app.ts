@@ -5,6 +5,8 @@ import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
 import { catalogRoutes } from "./catalog/routes";
+import type { FulfillmentModule } from "./fulfillment/module";
+import { fulfillmentPublicRoutes, fulfillmentRoutes } from "./fulfillment/routes";
 import type { IdentityModule } from "./identity/module";
 import { identityRoutes } from "./identity/routes";
 import type { Inventory } from "./inventory/module";
@@ -17,8 +19,8 @@ import { paymentPublicRoutes, paymentRoutes } from "./payment/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 
 // The core's HTTP surface. Only /healthz and the payment gateways' own routes (webhooks signed by
-// the gateway, the sandbox's hosted page reached by the shopper's browser through the edge) are
-// open; everything else must be signed by the edge. Modules other than the catalog are optional
+// the gateway, the sandbox's hosted page reached by the shopper's browser through the edge) and
+// the carrier webhook (signed by the carrier) are open; everything else must be signed by the edge. Modules other than the catalog are optional
 // so a catalog-only app (its tests) still composes.
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,6 +36,7 @@ export interface AppDeps {
 	cart?: CartModule;
 	orders?: OrderModule;
 	payments?: PaymentModule;
+	fulfillment?: FulfillmentModule;
 	checkout?: CheckoutWorkflow;
 }
 
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	});
 	// Registered before the signature check, so they answer first; other /payment paths fall through.
 	if (deps.payments) app.route("/payment", paymentPublicRoutes(deps.payments));
+	if (deps.fulfillment) app.route("/fulfillment", fulfillmentPublicRoutes(deps.fulfillment));
 	app.use("*", requireSignature(deps.secret));
 
 	app.route("/catalog", catalogRoutes(deps.catalog));
@@ -58,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));
 	if (deps.orders) app.route("/orders", orderRoutes(deps.orders));
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
+	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).

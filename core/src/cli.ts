@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
 			config.cart.url,
 			config.order.url,
 			config.payment.url,
+			config.fulfillment.url,
 		];
 		console.log(`migrated: ${urls.join(", ")}${config.redisUrl ? "" : `, bus ${config.busDbUrl}`}`);
 		return 0;

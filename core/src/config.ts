@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
+import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
@@ -14,6 +15,9 @@ const REPO_ROOT = resolve(import.meta.dir, "../..");
 const Port = z.coerce.number().int().min(0).max(65_535);
 const blankIsUnset = (v: unknown) => (v === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+
+export const CRASH_POINTS = ["order-paid-commit", "inventory-commit"] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export const ConfigSchema = z.object({
 	CORE_PORT: z.preprocess(blankIsUnset, Port.default(4000)),
@@ -43,10 +47,32 @@ export const ConfigSchema = z.object({
 		blankIsUnset,
 		z.coerce.number().int().min(0).max(86_400).default(300),
 	),
+	/**
+	 * How long a bus delivery may go unacknowledged (with no heartbeat from its consumer) before it
+	 * counts as a dead consumer's and is handed to another process. Unset: the bus's default (30 s).
+	 */
+	/** Redis key prefix of the bus's streams (tests give each run its own). */
+	BUS_REDIS_PREFIX: z.preprocess(
+		blankIsUnset,
+		z
+			.string()
+			.regex(/^[a-z0-9:_-]{1,100}$/i)
+			.default("bazaar:bus"),
+	),
+	BUS_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(3_600_000)),
+	/**
+	 * TEST ONLY (core/src/workflows/crash.test.ts): the process SIGKILLs itself at this point of the
+	 * bus flows, so a test can prove nothing is lost or doubled across a crash. Never set it in
+	 * production. `order-paid-commit`: right after payment.succeeded committed the order as paid
+	 * (order.paid is in the order outbox, not yet relayed). `inventory-commit`: right after the
+	 * inventory committed the paid order's reservation, before the bus acknowledged order.paid.
+	 */
+	BAZAAR_TEST_CRASH_AFTER: optional(z.enum(CRASH_POINTS)),
 	...InventoryEnv.shape,
 	...CartEnv.shape,
 	...OrderEnv.shape,
 	...PaymentEnv.shape,
+	...FulfillmentEnv.shape,
 });
 
 export interface Config {
@@ -68,10 +94,14 @@ export interface Config {
 	adminEmail: string;
 	adminPassword: string | null;
 	reservationGraceMs: number;
+	busRedisPrefix: string;
+	busIdleTimeoutMs: number | null;
+	crashAfter: CrashPoint | null;
 	inventory: InventoryConfig;
 	cart: CartConfig;
 	order: OrderConfig;
 	payment: PaymentConfig;
+	fulfillment: FulfillmentConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -100,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		adminEmail: e.ADMIN_EMAIL,
 		adminPassword: e.ADMIN_PASSWORD ?? null,
 		reservationGraceMs: e.CHECKOUT_RESERVATION_GRACE_SECONDS * 1000,
+		busRedisPrefix: e.BUS_REDIS_PREFIX,
+		busIdleTimeoutMs: e.BUS_IDLE_TIMEOUT_MS ?? null,
+		crashAfter: e.BAZAAR_TEST_CRASH_AFTER ?? null,
 		// The modules' own loaders derive their defaults (already validated above).
 		inventory: loadInventoryConfig(dataDir, env),
 		cart: loadCartConfig(dataDir, env),
@@ -108,5 +141,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			{ dataDir, edgeUrl: e.EDGE_URL, corePort: e.CORE_PORT, signingSecret: e.BAZAAR_SIGNING_SECRET },
 			env,
 		),
+		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET }, env),
 	};
 }

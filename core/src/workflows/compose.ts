@@ -4,6 +4,7 @@ import { catalogPort, inventoryPort } from "../cart/adapters";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config } from "../config";
+import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
@@ -34,8 +35,9 @@ export interface Core {
 	cart: CartModule;
 	orders: OrderModule;
 	payments: PaymentModule;
+	fulfillment: FulfillmentModule;
 	bus: Bus;
-	relays: { order: BusRelay; payment: BusRelay; inventory: BusRelay };
+	relays: { order: BusRelay; payment: BusRelay; inventory: BusRelay; fulfillment: BusRelay };
 	checkout: CheckoutWorkflow;
 	/** Starts sweepers, relays and consumers. */
 	start(): Promise<void>;
@@ -59,7 +61,12 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		mailFrom: config.mailFrom,
 		passwordCost: options.passwordCost,
 	});
-	const bus = await createBus({ redisUrl: config.redisUrl, dataDir: config.dataDir, busDbUrl: config.busDbUrl });
+	const bus = await createBus({
+		redisUrl: config.redisUrl,
+		dataDir: config.dataDir,
+		busDbUrl: config.busDbUrl,
+		prefix: config.busRedisPrefix,
+	});
 
 	// Relays exist once their databases are open; the modules kick them through these closures.
 	const relays = {} as Core["relays"];
@@ -93,12 +100,26 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		sandbox: { ...config.payment.sandbox, ...options.sandbox },
 		onEvents: () => relays.payment?.kick(),
 	});
+	const fulfillment = await openFulfillment({
+		url: config.fulfillment.url,
+		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
+		onEvents: () => relays.fulfillment?.kick(),
+	});
 	const relay = (client: Client) => new BusRelay({ client, bus, pollMs: options.relayPollMs });
 	relays.order = relay(orders.context.database.client);
 	relays.payment = relay(payments.context.database.client);
 	relays.inventory = relay(inventory.context.database.client);
+	relays.fulfillment = relay(fulfillment.context.database.client);
 
-	subscribeConsumers(bus, { catalog, inventory, orders, relays }, { pollMs: options.busPollMs });
+	subscribeConsumers(
+		bus,
+		{ catalog, inventory, orders, fulfillment, relays },
+		{
+			pollMs: options.busPollMs,
+			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
+			crashAfter: config.crashAfter,
+		},
+	);
 	const checkout = createCheckout({
 		identity,
 		catalog: catalog.catalog,
@@ -119,6 +140,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		cart,
 		orders,
 		payments,
+		fulfillment,
 		bus,
 		relays,
 		checkout,
@@ -139,6 +161,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await bus.stop();
 			// The sandbox's deliverer and the sweepers stop with their modules.
 			await payments.stop();
+			await fulfillment.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

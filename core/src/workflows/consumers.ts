@@ -1,8 +1,12 @@
 import { inArray } from "drizzle-orm";
 import { type Bus, type BusRelay, handleOnce } from "../bus";
+import { catalogPort } from "../cart/adapters";
 import type { CatalogModule } from "../catalog/module";
 import { variants } from "../catalog/schema";
 import { updateVariant } from "../catalog/update-variant";
+import type { CrashPoint } from "../config";
+import { ShipmentEventData, type ShipmentLine } from "../fulfillment/contracts";
+import type { FulfillmentModule } from "../fulfillment/module";
 import { InventoryAvailabilityChanged } from "../inventory/contracts";
 import type { Inventory } from "../inventory/module";
 import { ConflictError, NotFoundError } from "../lib/errors";
@@ -13,19 +17,45 @@ import type { OrderModule } from "../order/module";
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
 // through its reservations' state machine (a commit or release settles a reservation once;
 // a repeat answers it as it stands), the catalog flag by setting a value, never toggling it.
+// the shipment through its inbox and its one-per-order UNIQUE, the order's fulfilled/delivered
+// through its state machine (a repeat answers the order as it stands).
 // A handler that throws is retried with backoff and dead-lettered after maxDeliveries.
 
 export interface ConsumerDeps {
 	catalog: CatalogModule;
 	inventory: Inventory;
 	orders: OrderModule;
-	relays: { order: BusRelay };
+	fulfillment: FulfillmentModule;
+	relays: { order: BusRelay; fulfillment: BusRelay };
 }
 
-export const CONSUMER_GROUPS = { order: "order", inventory: "inventory", catalogStock: "catalog-stock" } as const;
+export const CONSUMER_GROUPS = {
+	order: "order",
+	inventory: "inventory",
+	catalogStock: "catalog-stock",
+	fulfillment: "fulfillment",
+	orderShipments: "order-shipments",
+} as const;
 
-export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: { pollMs?: number } = {}): void {
-	const tuning = options.pollMs ? { pollMs: options.pollMs } : {};
+export interface ConsumerOptions {
+	pollMs?: number;
+	/** A delivery unacknowledged this long belongs to a dead consumer (BUS_IDLE_TIMEOUT_MS). */
+	idleTimeoutMs?: number;
+	/** TEST ONLY (BAZAAR_TEST_CRASH_AFTER): SIGKILL this process at that point; see config.ts. */
+	crashAfter?: CrashPoint | null;
+}
+
+export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: ConsumerOptions = {}): void {
+	const tuning = {
+		...(options.pollMs ? { pollMs: options.pollMs } : {}),
+		...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+	};
+	// No cleanup, no finally, no acknowledgement: exactly what a power cut or an OOM kill leaves.
+	const crashPoint = (point: CrashPoint) => {
+		if (options.crashAfter !== point) return;
+		console.log(`core: BAZAAR_TEST_CRASH_AFTER=${point}: SIGKILL`);
+		process.kill(process.pid, "SIGKILL");
+	};
 
 	// payment.succeeded → the order is paid (or the payment is recorded as a conflict to refund).
 	bus.subscribe(
@@ -40,6 +70,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: { poll
 				{ consumer: CONSUMER_GROUPS.order },
 			);
 			if (!done.applied) return;
+			if (done.result.result === "paid") crashPoint("order-paid-commit");
 			// markPaidIn wrote order.paid (or order.payment_conflict) to the order outbox.
 			deps.relays.order.kick();
 			if (done.result.result === "conflict") {
@@ -56,8 +87,10 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: { poll
 		async (event) => {
 			const { reservationId, orderId } = OrderEventData.parse(event.data);
 			try {
-				if (event.type === "order.paid") await deps.inventory.commit(reservationId);
-				else await deps.inventory.release(reservationId);
+				if (event.type === "order.paid") {
+					await deps.inventory.commit(reservationId);
+					crashPoint("inventory-commit");
+				} else await deps.inventory.release(reservationId);
 			} catch (err) {
 				// Retrying cannot help: a paid order whose reservation already lapsed (or a release of
 				// one already sold) needs a person. Acknowledged, and said loudly.
@@ -92,6 +125,80 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: { poll
 				const inStock = want.get(row.sku);
 				if (inStock !== undefined && row.inStock !== inStock) await updateVariant(catalog, row.id, { inStock });
 			}
+		},
+		tuning,
+	);
+
+	// order.paid → the order's shipment. The order module's verb gives the address and lines, the
+	// catalog the kind of each line (physical lines travel; digital goods and services do not).
+	const variantsOf = catalogPort(deps.catalog.catalog, { thumbnails: false });
+	bus.subscribe(
+		CONSUMER_GROUPS.fulfillment,
+		["order.paid"],
+		async (event) => {
+			const { orderId } = OrderEventData.parse(event.data);
+			const order = await deps.orders.getOrder(orderId);
+			const known = await variantsOf.variants(
+				order.lines.map((l) => l.variantId),
+				order.currency,
+			);
+			const physicalLines: ShipmentLine[] = [];
+			const otherLines: ShipmentLine[] = [];
+			for (const l of order.lines) {
+				const line = { variantId: l.variantId, sku: l.sku, title: l.title, quantity: l.quantity };
+				// A variant the catalog no longer knows is shipped: a person looks rather than nobody.
+				const kind = known.get(l.variantId)?.kind ?? "physical";
+				(kind === "physical" ? physicalLines : otherLines).push(line);
+			}
+			const done = await handleOnce(
+				deps.fulfillment.context.database.client,
+				event.id,
+				(tx) =>
+					deps.fulfillment.createShipmentIn(tx, {
+						orderId: order.id,
+						customerId: order.customerId,
+						shippingMethod: order.shippingMethod,
+						address: order.address,
+						physicalLines,
+						otherLines,
+					}),
+				{ consumer: CONSUMER_GROUPS.fulfillment },
+			);
+			if (done.applied && done.result.created) deps.relays.fulfillment.kick();
+		},
+		tuning,
+	);
+
+	// shipment.shipped → the order is fulfilled; shipment.delivered → delivered (fulfilled first
+	// when that event has not been applied yet, so the two may arrive in either order).
+	bus.subscribe(
+		CONSUMER_GROUPS.orderShipments,
+		["shipment.shipped", "shipment.delivered"],
+		async (event) => {
+			const s = ShipmentEventData.parse(event.data);
+			const by = { actor: s.actor, reason: `shipment ${s.shipmentId}` };
+			const step = async (what: string, fn: () => Promise<unknown>) => {
+				try {
+					await fn();
+				} catch (err) {
+					// Retrying cannot help: the order moved on (delivered already, or cancelled by a
+					// person). Acknowledged, and said unless it is merely ahead.
+					if (err instanceof ConflictError || err instanceof NotFoundError) {
+						const order = await deps.orders.getOrder(s.orderId).catch(() => null);
+						if (order?.status !== "delivered")
+							console.warn(`[order] ${event.type} → ${what} ${s.orderId}: ${err.message}`);
+						return;
+					}
+					throw err;
+				}
+			};
+			await step("fulfilled", () =>
+				deps.orders.markFulfilled(s.orderId, {
+					...by,
+					...(s.trackingNumber ? { trackingNumber: s.trackingNumber } : {}),
+				}),
+			);
+			if (event.type === "shipment.delivered") await step("delivered", () => deps.orders.markDelivered(s.orderId, by));
 		},
 		tuning,
 	);

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Caller } from "@bazaar/signature";
+import { wasHandled } from "../bus";
+import { json } from "../testing/harness";
+import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "../workflows/testing/journey";
+import { type Stack, stack } from "../workflows/testing/stack";
+import { signCarrierPayload } from "./carrier-signature";
+import { CARRIER_SIGNATURE_HEADER, type ShipmentDetail, type ShipmentList } from "./contracts";
+
+// The bus flows end to end in the composed core over HTTP: checkout → sandbox pay → order paid →
+// (order.paid) shipment created → ship → (shipment.shipped) order fulfilled → deliver by an admin
+// or the carrier's webhook → (shipment.delivered) order delivered.
+
+const ADMIN: Caller = { user: "usr_01ADMIN000000000000000000", roles: ["admin"] };
+
+let s: Stack;
+beforeAll(async () => {
+	s = await stack();
+}, 60_000);
+afterAll(async () => {
+	await s?.close();
+});
+
+type OrderView = {
+	id: string;
+	status: string;
+	trackingNumber: string | null;
+	timeline: { to: string; actor: string }[];
+};
+
+async function paidOrder(kind: "physical" | "digital", skip: number) {
+	const shopper = await signUp(s);
+	const lines = await pickVariants(s.core.catalog.catalog, s.core.inventory, kind === "physical" ? 2 : 1, kind, skip);
+	expect(lines.length).toBeGreaterThan(0);
+	const placed = await placeOrder(s, shopper, lines);
+	await approvePayment(s, placed.redirectUrl);
+	await orderWhen(s, shopper, placed.orderId, (o) => o.status !== "pending_payment");
+	return { shopper, lines, ...placed };
+}
+
+function shipmentsOf(caller: Caller, orderId: string) {
+	return pollFor(
+		async () => {
+			const res = await s.call("GET", `/fulfillment/orders/${orderId}/shipments`, { caller });
+			return res.status === 200 ? (await json<ShipmentList>(res)).items : undefined;
+		},
+		10_000,
+		`the shipment of ${orderId}`,
+	);
+}
+
+function carrierWebhook(body: unknown) {
+	const raw = JSON.stringify(body);
+	const header = signCarrierPayload(s.core.config.fulfillment.carrierWebhookSecret, raw, Math.floor(Date.now() / 1000));
+	return s.http("/fulfillment/webhooks/carrier", {
+		method: "POST",
+		headers: { "content-type": "application/json", [CARRIER_SIGNATURE_HEADER]: header },
+		body: raw,
+	});
+}
+
+describe("order → shipment → delivery over the bus", () => {
+	test("paid → shipment created → admin ships → order fulfilled → carrier webhook delivered → order delivered", async () => {
+		const { shopper, orderId } = await paidOrder("physical", 0);
+		const [created] = await shipmentsOf(shopper, orderId);
+		expect(created).toMatchObject({ orderId, customerId: shopper.user, kind: "parcel", status: "pending" });
+		expect(created?.lines).toHaveLength(2);
+		expect(created?.address?.postalCode).toBe("94105");
+		// Another customer cannot see it.
+		const stranger = await signUp(s, "Stranger");
+		expect((await s.call("GET", `/fulfillment/orders/${orderId}/shipments`, { caller: stranger })).status).toBe(404);
+
+		const shipped = await s.call("POST", `/fulfillment/admin/shipments/${created?.id}/ship`, { caller: ADMIN });
+		expect(shipped.status).toBe(200);
+		const { trackingNumber } = await json<ShipmentDetail>(shipped);
+		const fulfilled = await orderWhen<OrderView>(s, shopper, orderId, (o) => o.status === "fulfilled");
+		expect(fulfilled.trackingNumber).toBe(trackingNumber);
+		expect(fulfilled.timeline.at(-1)).toMatchObject({ to: "fulfilled", actor: ADMIN.user });
+
+		// The carrier reports it in transit, then delivered; a replay and a late scan change nothing.
+		const event = (status: string, id: string) => ({
+			id,
+			carrier: "bazaar-post",
+			trackingNumber,
+			status,
+			occurredAt: new Date().toISOString(),
+		});
+		expect((await carrierWebhook(event("in_transit", `${orderId}-1`))).status).toBe(200);
+		const delivered = await carrierWebhook(event("delivered", `${orderId}-2`));
+		expect(delivered.status).toBe(200);
+		expect(await json(delivered)).toMatchObject({ outcome: "applied", status: "delivered" });
+		expect(await json(await carrierWebhook(event("delivered", `${orderId}-2`)))).toMatchObject({
+			outcome: "duplicate",
+		});
+		expect(await json(await carrierWebhook(event("shipped", `${orderId}-3`)))).toMatchObject({ outcome: "stale" });
+
+		const done = await orderWhen<OrderView>(s, shopper, orderId, (o) => o.status === "delivered");
+		expect(done.timeline.map((t) => t.to)).toEqual(["pending_payment", "paid", "fulfilled", "delivered"]);
+		expect(done.timeline.at(-1)?.actor).toBe("carrier:bazaar-post");
+		const [final] = await shipmentsOf(shopper, orderId);
+		expect(final?.history.map((c) => c.to)).toEqual(["pending", "shipped", "in_transit", "delivered"]);
+	}, 30_000);
+
+	test("admin deliver; a redelivered order.paid (same id, or re-emitted with a new id) makes no second shipment", async () => {
+		const { shopper, orderId } = await paidOrder("physical", 2);
+		const [created] = await shipmentsOf(shopper, orderId);
+
+		// Put the order.paid event on the bus again: once as it was, once as a copy under a new id.
+		const rows = await s.core.orders.context.database.client.execute({
+			sql: "SELECT payload FROM bus_outbox WHERE type = 'order.paid' AND key = ?",
+			args: [orderId],
+		});
+		expect(rows.rows).toHaveLength(1);
+		const paidEvent = JSON.parse(String(rows.rows[0]?.payload));
+		await s.core.bus.publish([paidEvent, { ...paidEvent, id: `${paidEvent.id}X` }]);
+		// The copy reaches the consumer (its inbox has it) and creates nothing.
+		await pollFor(
+			async () =>
+				(await wasHandled(s.core.fulfillment.context.database, `${paidEvent.id}X`, "fulfillment")) ? true : undefined,
+			10_000,
+			"the re-emitted order.paid to be consumed",
+		);
+		const admin = await json<ShipmentList>(
+			await s.call("GET", `/fulfillment/admin/shipments?orderId=${orderId}`, { caller: ADMIN }),
+		);
+		expect(admin.items.map((x) => x.id)).toEqual([created?.id as string]);
+
+		const id = created?.id as string;
+		expect((await s.call("POST", `/fulfillment/admin/shipments/${id}/deliver`, { caller: ADMIN })).status).toBe(409);
+		await s.call("POST", `/fulfillment/admin/shipments/${id}/ship`, {
+			caller: ADMIN,
+			body: { carrier: "ups", trackingNumber: `1Z${Date.now()}` },
+		});
+		const res = await s.call("POST", `/fulfillment/admin/shipments/${id}/deliver`, {
+			caller: ADMIN,
+			body: { reason: "signed for by the customer" },
+		});
+		expect(res.status).toBe(200);
+		const done = await orderWhen<OrderView>(s, shopper, orderId, (o) => o.status === "delivered");
+		expect(done.timeline.map((t) => t.to)).toEqual(["pending_payment", "paid", "fulfilled", "delivered"]);
+	}, 30_000);
+
+	test("a digital-only order ends delivered at once, with a digital shipment", async () => {
+		const { shopper, orderId, lines } = await paidOrder("digital", 0);
+		const done = await orderWhen<OrderView>(s, shopper, orderId, (o) => o.status === "delivered");
+		expect(done.timeline.map((t) => t.to)).toEqual(["pending_payment", "paid", "fulfilled", "delivered"]);
+		const [shipment] = await shipmentsOf(shopper, orderId);
+		expect(shipment).toMatchObject({ kind: "digital", status: "delivered", address: null, carrier: null });
+		expect(shipment?.lines.map((l) => l.sku)).toEqual(lines.map((l) => l.sku));
+	}, 30_000);
+
+	test("the carrier webhook is public (no edge signature) but refuses what is not signed by the carrier", async () => {
+		const unsigned = await s.http("/fulfillment/webhooks/carrier", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: "{}",
+		});
+		expect(unsigned.status).toBe(400);
+		// Every other fulfillment route needs the edge's signature.
+		expect((await s.http("/fulfillment/admin/shipments?orderId=x")).status).toBe(401);
+	});
+});
