@@ -34,7 +34,19 @@ export async function handleWebhook(
 		if (err instanceof IgnoredWebhook) return { received: true, outcome: "ignored", paymentId: null, status: null };
 		throw err;
 	}
-	const settles = gateway.settlesFor ?? [gatewayName];
+	return applyGatewayEvent(ctx, gatewayName, event);
+}
+
+/**
+ * Applies one verified event (a webhook, or what reconciliation learnt by asking the gateway):
+ * claimed by its id, then moved forward only, in one transaction with the bus event it causes.
+ */
+export async function applyGatewayEvent(
+	ctx: PaymentContext,
+	gatewayName: string,
+	event: GatewayEvent,
+): Promise<WebhookResult> {
+	const settles = ctx.gateways.get(gatewayName)?.settlesFor ?? [gatewayName];
 	const at = iso(ctx.now());
 	return paymentWrite(ctx, async (tx) => {
 		const claimed =

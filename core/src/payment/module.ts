@@ -1,11 +1,13 @@
 import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
+import { Sweeper } from "../lib/sweeper";
 import { openPaymentDatabase, type PaymentContext } from "./context";
 import type { CreatePaymentInput, Payment, WebhookResult } from "./contracts";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
 import type { GatewayPaymentStatus, GatewayRefund, PaymentGateway } from "./gateway";
 import { getPayment, listOrderPayments } from "./get-payment";
 import { handleWebhook } from "./handle-webhook";
+import { listReconciliationRuns, type ReconciliationRun, reconcile } from "./reconcile";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
 // Wires the payment module: its database, the enabled gateways (the sandbox by default), the
@@ -21,6 +23,8 @@ export interface PaymentModuleOptions {
 	defaultGateway?: string;
 	now?: () => number;
 	onEvents?: () => void;
+	/** Missed-webhook reconciliation: how often it runs, and how old a waiting payment must be. */
+	reconcile?: { intervalMs: number; olderThanMs: number };
 }
 
 export interface PaymentModule {
@@ -35,6 +39,9 @@ export interface PaymentModule {
 	gatewayStatus(paymentId: string): Promise<GatewayPaymentStatus>;
 	/** Asks the gateway to refund; the status changes when its refund webhook arrives. */
 	refund(paymentId: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
+	/** One reconciliation run now (an admin's button); the schedule runs the same. */
+	reconcile(trigger?: "schedule" | "admin"): Promise<ReconciliationRun>;
+	listReconciliationRuns(limit?: number): Promise<ReconciliationRun[]>;
 	start(): void;
 	stop(): Promise<void>;
 }
@@ -58,6 +65,12 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 		now,
 		onEvents: options.onEvents ?? (() => {}),
 	};
+	const reconcileOptions = options.reconcile ?? { intervalMs: 60_000, olderThanMs: 10 * 60_000 };
+	const reconciler = new Sweeper(
+		"payment reconciliation",
+		async () => (await reconcile(ctx, { olderThanMs: reconcileOptions.olderThanMs })).settled,
+		{ intervalMs: reconcileOptions.intervalMs },
+	);
 	const gatewayOf = async (paymentId: string) => {
 		const payment = await getPayment(ctx, paymentId);
 		const gateway = gateways.get(payment.gateway);
@@ -79,8 +92,14 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			const { payment, gateway } = await gatewayOf(paymentId);
 			return gateway.refund(payment.reference, amount, idempotencyKey);
 		},
-		start: () => sandbox?.deliverer.start(),
+		reconcile: (trigger = "admin") => reconcile(ctx, { olderThanMs: reconcileOptions.olderThanMs, trigger }),
+		listReconciliationRuns: (limit) => listReconciliationRuns(ctx, limit),
+		start() {
+			sandbox?.deliverer.start();
+			reconciler.start();
+		},
 		async stop() {
+			await reconciler.stop();
 			await sandbox?.deliverer.stop();
 			database.close();
 		},

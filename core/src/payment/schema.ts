@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { busInbox, busOutbox } from "../bus/schema";
 
 // The payment module's own database. Amounts are integer minor units. We hold gateway
@@ -34,6 +34,8 @@ export const payments = sqliteTable(
 		uniqueIndex("payments_settled_order_uq").on(t.settledOrderId),
 		// One live attempt per order: a second tab or a double click gets the same payment page.
 		uniqueIndex("payments_open_order_uq").on(t.orderId).where(sql`status IN ('created', 'requires_action')`),
+		// Reconciliation looks for the oldest payments still waiting on their gateway.
+		index("payments_waiting_idx").on(t.createdAt).where(sql`status IN ('created', 'requires_action')`),
 		check(
 			"payments_status_ck",
 			sql`${t.status} IN ('created', 'requires_action', 'succeeded', 'failed', 'cancelled', 'partially_refunded', 'refunded')`,
@@ -55,6 +57,23 @@ export const webhookEvents = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.gateway, t.eventId] })],
 );
+
+/**
+ * Each reconciliation run: payments left waiting (a webhook that never came) are asked about at
+ * their gateway and settled from its answer. Admins read these rows.
+ */
+export const reconciliationRuns = sqliteTable("reconciliation_runs", {
+	id: text("id").primaryKey(),
+	trigger: text("trigger").notNull(),
+	startedAt: text("started_at").notNull(),
+	finishedAt: text("finished_at").notNull(),
+	checked: integer("checked").notNull(),
+	settled: integer("settled").notNull(),
+	stillPending: integer("still_pending").notNull(),
+	errors: integer("errors").notNull(),
+	/** JSON: one line per payment looked at ({paymentId, gateway, outcome, detail}). */
+	details: text("details").notNull(),
+});
 
 // ---- the sandbox gateway's side (it plays an external service; kept here so `npm start` needs
 // nothing else). Our payment tables never read these, only the sandbox does. -------------------
@@ -106,6 +125,7 @@ export const sandboxDeliveries = sqliteTable(
 export { busInbox, busOutbox };
 
 export const paymentSchema = {
+	reconciliationRuns,
 	payments,
 	webhookEvents,
 	sandboxSessions,

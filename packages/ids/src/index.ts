@@ -15,7 +15,20 @@ export function ulid(now: number = Date.now()): string {
 	return time + rand;
 }
 
-export type IdPrefix = "prod" | "var" | "cat" | "img" | "evt" | "usr" | "ord" | "cart" | "res" | "pay" | "shp";
+export type IdPrefix =
+	| "prod"
+	| "var"
+	| "cat"
+	| "img"
+	| "evt"
+	| "usr"
+	| "ord"
+	| "cart"
+	| "res"
+	| "pay"
+	| "shp"
+	| "rec"
+	| "rfd";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;

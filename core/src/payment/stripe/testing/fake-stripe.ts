@@ -20,9 +20,9 @@ export interface FakeStripe {
 	/** Where events are POSTed (our webhook endpoint); set by the test. */
 	webhookUrl: string;
 	/** Stripe's side of a shopper paying: the PI (and session) succeed, the charge exists. */
-	succeed(reference: string): Promise<Obj[]>;
-	/** The card is declined (PI payment_failed). */
-	decline(reference: string, message?: string): Promise<Obj[]>;
+	succeed(reference: string, options?: { silent?: boolean }): Promise<Obj[]>;
+	/** The card is declined (PI payment_failed). `silent`: the webhook is lost. */
+	decline(reference: string, message?: string, options?: { silent?: boolean }): Promise<Obj[]>;
 	/** 3-D Secure: the PI waits on a redirect to the bank's page (next_action.redirect_to_url). */
 	requireAction(reference: string): Obj;
 	/** A Checkout Session that times out (checkout.session.expired). */
@@ -273,7 +273,7 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 		intents,
 		sessions,
 		webhookUrl: "",
-		async succeed(reference) {
+		async succeed(reference, opts = {}) {
 			const { pi, session } = intentOf(reference);
 			const chargeId = id("ch");
 			charges.set(chargeId, {
@@ -299,17 +299,17 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 				Object.assign(session, { status: "complete", payment_status: "paid" });
 				events.push(fake.event("checkout.session.completed", publicSession(session, [])));
 			}
-			for (const e of events) await fake.deliver(e);
+			if (!opts.silent) for (const e of events) await fake.deliver(e);
 			return events;
 		},
-		async decline(reference, message = "Your card was declined.") {
+		async decline(reference, message = "Your card was declined.", opts = {}) {
 			const { pi } = intentOf(reference);
 			Object.assign(pi, {
 				status: "requires_payment_method",
 				last_payment_error: { type: "card_error", code: "card_declined", message },
 			});
 			const e = fake.event("payment_intent.payment_failed", { ...pi });
-			await fake.deliver(e);
+			if (!opts.silent) await fake.deliver(e);
 			return [e];
 		},
 		requireAction(reference) {
