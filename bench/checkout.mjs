@@ -48,6 +48,7 @@ function options(argv) {
 			only: { type: "string" },
 			redis: { type: "boolean", default: false },
 			"wait-paid": { type: "boolean", default: false },
+			"think-ms": { type: "string", default: "0" },
 			"no-report": { type: "boolean", default: false },
 			"keep-data": { type: "boolean", default: false },
 			"fresh-seed": { type: "boolean", default: false },
@@ -69,6 +70,7 @@ function options(argv) {
 		only,
 		redis: values.redis ? process.env.REDIS_URL || "redis://127.0.0.1:6379" : null,
 		waitPaid: values["wait-paid"],
+		thinkMs: Math.max(0, Math.min(Number(values["think-ms"]) || 0, 60_000)),
 		report: !values["no-report"],
 		keepData: values["keep-data"],
 		freshSeed: values["fresh-seed"],
@@ -324,6 +326,7 @@ export async function checkoutBench(argv) {
 						variants: variants.map((v) => v.id),
 						shopOrigin,
 						waitPaid: opts.waitPaid,
+						thinkMs: opts.thinkMs,
 						concurrency: c,
 						warmupS: opts.warmup,
 						durationS: opts.duration,
@@ -438,6 +441,7 @@ export async function checkoutBench(argv) {
 				products: opts.products,
 				redis: Boolean(opts.redis),
 				waitPaid: opts.waitPaid,
+				thinkMs: opts.thinkMs,
 				stockPerSku: STOCK_PER_SKU,
 			},
 			seed,
@@ -484,19 +488,24 @@ async function edgePart({ tmp, opts, tool, core, edgePort, shoppers, variants, n
 			rows.push(row);
 			printRow(row);
 		}
-		// The JSON API is being built beside this bench: say so rather than fail when it is not there.
-		const probe = await fetch(`${edge.base}/api/session`, {
-			method: "POST",
-			headers: { "content-type": "application/json" },
-			body: JSON.stringify({ email: shoppers[0].email, password: shoppers[0].password }),
-		});
-		const probeText = await probe.text();
-		if (probe.status !== 200 && probe.status !== 201) {
-			notes.push(
-				`SKIPPED edge checkout: POST /api/session answered HTTP ${probe.status} (${probeText.slice(0, 120).replace(/\s+/g, " ")}); the edge JSON API for sign-in/cart/checkout is not in this tree yet.`,
-			);
-			log(`  SKIPPED edge checkout: POST /api/session → ${probe.status}`);
-			return { rows, runtime };
+		// Each shopper signs in once, from an address of its own: 64 shoppers are 64 people, and
+		// the login limit per IP (30 per 10 minutes) would otherwise refuse the 31st.
+		const tokens = [];
+		for (const [i, s] of shoppers.entries()) {
+			const res = await fetch(`${edge.base}/api/session`, {
+				method: "POST",
+				headers: { "content-type": "application/json", "cf-connecting-ip": `198.18.${i >> 8}.${i & 255}` },
+				body: JSON.stringify({ email: s.email, password: s.password }),
+			});
+			const text = await res.text();
+			if (res.status !== 201 && res.status !== 200) {
+				notes.push(
+					`SKIPPED edge checkout: POST /api/session answered HTTP ${res.status} (${text.slice(0, 160).replace(/\s+/g, " ")}).`,
+				);
+				log(`  SKIPPED edge checkout: POST /api/session → ${res.status} ${text.slice(0, 300)}`);
+				return { rows, runtime };
+			}
+			tokens.push(JSON.parse(text).token);
 		}
 		log(
 			`edge checkout: shoppers loop /api/cart/lines → /api/checkout → /sandbox-pay page → approve${opts.waitPaid ? " → until paid" : ""}`,
@@ -506,9 +515,10 @@ async function edgePart({ tmp, opts, tool, core, edgePort, shoppers, variants, n
 			const r = await runShoppers(tmp, [edge.pgid, core.pgid], {
 				mode: "edge-checkout",
 				base: edge.base,
-				shoppers: shoppers.slice(0, c).map((s) => ({ email: s.email, password: s.password })),
+				tokens: tokens.slice(0, c),
 				variants: variants.map((v) => v.id),
 				waitPaid: opts.waitPaid,
+				thinkMs: opts.thinkMs,
 				concurrency: c,
 				warmupS: opts.warmup,
 				durationS: opts.duration,
@@ -647,7 +657,7 @@ function describe(result) {
 		`Load: ${result.loadTool} (one thread) for the catalog read, the floor and the edge's trivial route; the checkout loops and the reservation calls come from bench/lib/shoppers.ts under Bun, one process, one virtual shopper per concurrent connection. Servers and clients share the ${m.nproc} cores: "srv cores" is the CPU the server's processes used (1.00 = one core), "client" the load process, "other" everything else on the machine (other people's builds and tests), "machine %" the whole machine's busy share. A run with much "other" is not comparable with a quiet one.`,
 		`Runs: ${s.duration} s per concurrency (${s.concurrency.join(", ")}) after a ${s.warmupSeconds} s warm-up for the loops and the reserve calls, ${s.catalogDuration} s for the catalog read and the edge's trivial route; before each loop run the bench waits for the core to go idle (webhooks, bus relays and consumers of the previous run).`,
 		`Core: bun core/src/main.ts with EDGE_PUSH=off, ${s.redis ? "REDIS_URL set (Redis bus and cache)" : "no Redis (libSQL outbox bus, in-process caches)"}, synchronous=FULL libSQL files in a temp dir; the seeded catalog (${result.seed.products} products${result.seed.reused ? `, cached seed of ${result.seed.seededAt}` : ""}); the bench's SKUs stocked with ${s.stockPerSku.toLocaleString("en-US")} units each so no run sells out.`,
-		`Checkout loop: each virtual shopper is a distinct customer registered through POST /identity/register; one loop = POST /cart/lines (1 unit of one of 24 products) → POST /checkout (fresh Idempotency-Key, address + standard shipping) → GET the sandbox's hosted page → POST approve with its csrf (303 back to the shop)${s.waitPaid ? " → GET /orders/:id until paid" : ""}. Every core call is signed with @bazaar/signature as the edge signs it, caller = the shopper. The sandbox's webhook, the bus and the order's move to paid run in the background${s.waitPaid ? " and are waited for" : " and are not waited for (--wait-paid does)"}. "orders/s" counts loops completed in the measured window; loop and step latencies are from loops started in it.`,
+		`Checkout loop: each virtual shopper is a distinct customer registered through POST /identity/register; one loop = POST /cart/lines (1 unit of one of 24 products) → POST /checkout (fresh Idempotency-Key, address + standard shipping) → GET the sandbox's hosted page → POST approve with its csrf (303 back to the shop)${s.waitPaid ? " → GET /orders/:id until paid" : ""}, ${s.thinkMs ? `then ${s.thinkMs} ms of "thinking" before the next loop (not counted in the latencies)` : "loops back to back with no think time (a closed loop: each shopper starts its next purchase the moment the last one ends, so 64 shoppers are 64 requests always in flight)"}. Every core call is signed with @bazaar/signature as the edge signs it, caller = the shopper. The sandbox's webhook, the bus and the order's move to paid run in the background${s.waitPaid ? " and are waited for" : " and are not waited for (--wait-paid does)"}. "orders/s" counts loops completed in the measured window; loop and step latencies are from loops started in it.`,
 		"Reserve path: POST /inventory/reservations signed as a core service (1 unit, a fresh order id per call) on one hot SKU and spread over 100; and the verb in-process with nothing else running (core/src/inventory/testing/bench-reserve.ts), which shows what the module itself allows.",
 		`Edge runtime measured: ${result.edgeRuntime ?? "not run"}.`,
 	];

@@ -12,7 +12,7 @@ if (!run) {
 	process.stderr.write(
 		`usage: npm run bench -- <${Object.keys(scenarios).join("|")}> [--duration 5] [--concurrency 1,16,64] ` +
 			"[--tool wrk|autocannon] [--products 600] [--scale 10] [--warmup 1] [--only core,core10,edge] [--no-report] [--keep-data] [--fresh-seed]\n" +
-			"       checkout: [--duration 5] [--concurrency 1,16,64] [--only core,edge,reserve,floor,catalog,statements] [--wait-paid] [--redis] [--catalog-duration 3]\n",
+			"       checkout: [--duration 5] [--concurrency 1,16,64] [--only core,edge,reserve,floor,catalog,statements] [--wait-paid] [--think-ms 0] [--redis] [--catalog-duration 3]\n",
 	);
 	process.exit(2);
 }

@@ -22,7 +22,6 @@ import { freePort, runProcess, startProcess } from "./procs.mjs";
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const bin = (name) => join(root, "node_modules/.bin", name);
 export const SECRET = "bench-signing-secret-0123456789abcdef";
-export const ADMIN_TOKEN = "bench-admin-token";
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -161,7 +160,6 @@ export async function startEdge(tmp, coreBase, { port: wanted } = {}) {
 			BENCH_PERSIST: persist,
 			CORE_URL: coreBase,
 			BAZAAR_SIGNING_SECRET: SECRET,
-			ADMIN_TOKEN,
 		},
 		readyPattern: /listening (\d+) entry (\d+)/,
 	});

@@ -27,6 +27,8 @@ interface Common {
 	concurrency: number;
 	warmupS: number;
 	durationS: number;
+	/** A pause after each loop, as a shopper thinks (0: back to back, the strictest reading). */
+	thinkMs?: number;
 }
 interface CoreCheckoutSpec extends Common {
 	mode: "core-checkout";
@@ -38,7 +40,8 @@ interface CoreCheckoutSpec extends Common {
 }
 interface EdgeCheckoutSpec extends Common {
 	mode: "edge-checkout";
-	shoppers: { email: string; password: string }[];
+	/** Bearer session tokens from POST /api/session (the orchestrator signs each shopper in once). */
+	tokens: string[];
 	variants: string[];
 	waitPaid: boolean;
 }
@@ -130,6 +133,7 @@ async function runLoops(
 						rec.fail(err);
 					}
 				}
+				if (spec.thinkMs) await Bun.sleep(spec.thinkMs);
 			}
 		}),
 	);
@@ -245,21 +249,7 @@ async function coreCheckout(spec: CoreCheckoutSpec, rec: Recorder) {
 }
 
 async function edgeCheckout(spec: EdgeCheckoutSpec, rec: Recorder) {
-	if (spec.shoppers.length < spec.concurrency) throw new Error("fewer shoppers than the concurrency");
-	// Signing in is not part of the loop (a shopper signs in once and buys many times).
-	const tokens = await Promise.all(
-		spec.shoppers.slice(0, spec.concurrency).map(async (s) => {
-			const res = await fetch(`${spec.base}/api/session`, {
-				method: "POST",
-				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ email: s.email, password: s.password }),
-			});
-			await expectStatus("POST /api/session", res, 200, 201);
-			const body = (await res.json()) as { token?: string };
-			if (!body.token) throw new Error(`POST /api/session answered no token: ${JSON.stringify(body).slice(0, 200)}`);
-			return body.token;
-		}),
-	);
+	if (spec.tokens.length < spec.concurrency) throw new Error("fewer signed-in shoppers than the concurrency");
 	const runTag = Math.random().toString(36).slice(2, 8);
 	const api = (token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
 		fetch(spec.base + path, {
@@ -272,7 +262,7 @@ async function edgeCheckout(spec: EdgeCheckoutSpec, rec: Recorder) {
 			},
 		});
 	return runLoops(spec, rec, async (worker, n, record) => {
-		const token = tokens[worker] as string;
+		const token = spec.tokens[worker] as string;
 		const variantId = spec.variants[(worker + n) % spec.variants.length];
 		try {
 			await timed(rec, record, "cart POST /api/cart/lines", async () => {
