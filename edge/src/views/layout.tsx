@@ -39,11 +39,11 @@ export function Layout(props: LayoutProps) {
 					</form>
 					{/* Cached pages are the same for everyone: header.js swaps in the name and the count. */}
 					<nav class="me" aria-label="Your account and cart">
-						<a href="/account" data-account>
+						<a href="/account" data-account="">
 							Sign in
 						</a>
 						<a href="/cart" class="cart-link">
-							Cart <span class="count" data-cart-count hidden />
+							Cart <span class="count" data-cart-count="" hidden />
 						</a>
 					</nav>
 				</header>
