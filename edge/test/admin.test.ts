@@ -287,3 +287,48 @@ describe("admin API with the storefront's session cookie", () => {
 		expect(res.status).toBe(201);
 	});
 });
+
+describe("admin API reference", () => {
+	it("documents sign-in and every admin area with the session schemes, and no shared secret", async () => {
+		const res = await edge("/openapi.json");
+		expect(res.status).toBe(200);
+		const text = await res.text();
+		expect(text).not.toContain("ADMIN_TOKEN");
+		const doc = JSON.parse(text) as {
+			paths: Record<string, Record<string, { security?: Record<string, unknown>[]; responses: object }>>;
+			components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string }> };
+		};
+		expect(Object.keys(doc.paths["/api/session"]!).sort()).toEqual(["delete", "get", "post"]);
+		expect(doc.paths["/api/session"]!.post!.security).toBeUndefined();
+		expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["sessionBearer", "sessionCookie"]);
+		for (const area of ["catalog", "identity", "inventory", "orders"]) {
+			const ops = Object.entries(doc.paths)
+				.filter(([path]) => path.startsWith(`/api/admin/${area}/`))
+				.flatMap(([, item]) => Object.values(item));
+			expect(ops.length, area).toBeGreaterThan(0);
+			for (const op of ops) {
+				expect(op.security).toEqual([{ sessionBearer: [] }, { sessionCookie: [] }]);
+				expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["401", "403"]));
+			}
+		}
+		for (const name of [
+			"LoginInput",
+			"ApiSession",
+			"ApiSessionInfo",
+			"UserList",
+			"SetRolesInput",
+			"SkuStock",
+			"OrderDetail",
+		]) {
+			expect(doc.components.schemas[name], name).toBeDefined();
+		}
+		const refs = text.match(/"#\/components\/schemas\/[A-Za-z]+"/g) ?? [];
+		for (const ref of refs) expect(doc.components.schemas[ref.slice(22, -1)], ref).toBeDefined();
+
+		const page = await (await edge("/docs")).text();
+		expect(page).toContain("POST /api/session");
+		expect(page).toContain("PUT /api/admin/identity/users/{id}/roles");
+		expect(page).toContain("Authorization: Bearer &lt;token&gt;");
+		expect(page).not.toContain("ADMIN_TOKEN");
+	});
+});

@@ -18,26 +18,25 @@ import {
 	VariantInput,
 	VariantPatch,
 } from "@bazaar/contracts";
+import { LoginInput, SetRolesInput, UserList, UserPublic } from "@bazaar/contracts/identity";
+import {
+	AdjustStockRequest,
+	DefineSkuRequest,
+	LedgerPage,
+	ReceiveStockRequest,
+	Reconciliation,
+	SkuStock,
+} from "@bazaar/contracts/inventory";
+import { CancelInput, DeliverInput, FulfilInput, Order, OrderDetail } from "@bazaar/contracts/order";
 import { Money } from "@bazaar/money";
 import { z } from "zod";
+import { ApiSession, ApiSessionInfo } from "../routes/api-session";
+import { adminPaths } from "./admin-paths";
+import { type Json, json, problem, schemasOf } from "./parts";
+import { sessionPaths } from "./session-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
 // with, so the reference cannot drift from the code. Built once per isolate, on first request.
-
-type Json = Record<string, unknown>;
-const REF = (id: string) => `#/components/schemas/${id}`;
-
-function schemasOf(entries: Record<string, z.ZodType>, io: "input" | "output"): Record<string, Json> {
-	const registry = z.registry<{ id: string }>();
-	for (const [id, schema] of Object.entries(entries)) registry.add(schema, { id });
-	const { schemas } = z.toJSONSchema(registry, { uri: REF, io, unrepresentable: "any" });
-	const out: Record<string, Json> = {};
-	for (const [id, schema] of Object.entries(schemas)) {
-		const { $schema: _s, $id: _i, ...rest } = schema as Json;
-		out[id] = rest;
-	}
-	return out;
-}
 
 const PARAM_DOCS: Record<string, string> = {
 	category: "Category slug; includes the category's descendants.",
@@ -78,40 +77,12 @@ function queryParameters(requireQ: boolean): Json[] {
 	return params;
 }
 
-const json = (id: string, description: string) => ({
-	description,
-	content: { "application/json": { schema: { $ref: REF(id) } } },
-});
-const problem = (description: string) => ({
-	description,
-	content: { "application/problem+json": { schema: { $ref: REF("Problem") } } },
-});
 const cached = {
 	ETag: { description: "Strong validator; send it back in If-None-Match.", schema: { type: "string" } },
 	"Cache-Control": { description: "Short public freshness with stale-while-revalidate.", schema: { type: "string" } },
 };
 const ok = (id: string, description: string) => ({ ...json(id, description), headers: cached });
 const notModified = { description: "Not modified (If-None-Match matched the ETag)." };
-const bodyOf = (id: string) => ({ required: true, content: { "application/json": { schema: { $ref: REF(id) } } } });
-const idParam = (description: string) => ({
-	name: "id",
-	in: "path",
-	required: true,
-	description,
-	schema: { type: "string" },
-});
-const adminOp = (summary: string, extra: Json, success: [string, string, string]) => ({
-	tags: ["admin"],
-	summary,
-	security: [{ adminBearer: [] }],
-	...extra,
-	responses: {
-		[success[0]]: json(success[1], success[2]),
-		"400": problem("The body or path is not valid."),
-		"401": problem("Missing or wrong admin token."),
-		"404": problem("No such record."),
-	},
-});
 
 export function buildOpenApi(): Json {
 	const schemas = {
@@ -128,11 +99,36 @@ export function buildOpenApi(): Json {
 				Facet,
 				ProductList,
 				Problem,
+				ApiSession,
+				ApiSessionInfo,
+				UserPublic,
+				UserList,
+				SkuStock,
+				LedgerPage,
+				Reconciliation,
+				Order,
+				OrderDetail,
 			},
 			"output",
 		),
 		...schemasOf(
-			{ ProductInput, ProductPatch, VariantInput, VariantPatch, CategoryInput, CategoryPatch, ImageInput },
+			{
+				ProductInput,
+				ProductPatch,
+				VariantInput,
+				VariantPatch,
+				CategoryInput,
+				CategoryPatch,
+				ImageInput,
+				LoginInput,
+				SetRolesInput,
+				DefineSkuRequest,
+				ReceiveStockRequest,
+				AdjustStockRequest,
+				CancelInput,
+				FulfilInput,
+				DeliverInput,
+			},
 			"input",
 		),
 	};
@@ -142,13 +138,18 @@ export function buildOpenApi(): Json {
 			title: "Bazaar public API",
 			version: "1.0.0",
 			description:
-				"Catalog reads served from the edge (cached per catalog version; ETag/304 supported) and the admin catalog API. Errors are RFC 9457 problem details.",
+				"Catalog reads served from the edge (cached per catalog version; ETag/304 supported), sign-in for API clients, and the admin API for staff accounts (sign in with `POST /api/session`, then send `Authorization: Bearer <token>`). Errors are RFC 9457 problem details.",
 		},
 		servers: [{ url: "/" }],
 		tags: [
 			{ name: "catalog", description: "Public, cacheable catalog reads." },
 			{ name: "images", description: "Content-addressed product images." },
-			{ name: "admin", description: "Catalog management (admin bearer token)." },
+			{ name: "session", description: "Sign in and out; the token works as `Authorization: Bearer`." },
+			{
+				name: "admin",
+				description:
+					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders and fulfillment; each operation names the roles the core requires.",
+			},
 			{ name: "ops", description: "Health." },
 		],
 		paths: {
@@ -242,59 +243,25 @@ export function buildOpenApi(): Json {
 					responses: { "200": { description: '`{"ok":true,"service":"edge"}`' } },
 				},
 			},
-			"/api/admin/catalog/products": {
-				post: adminOp("Create a product", { requestBody: bodyOf("ProductInput") }, ["201", "Product", "Created."]),
-			},
-			"/api/admin/catalog/products/{id}": {
-				get: adminOp("Get a product in any status", { parameters: [idParam("Product id")] }, [
-					"200",
-					"Product",
-					"The product.",
-				]),
-				patch: adminOp(
-					"Update a product",
-					{ parameters: [idParam("Product id")], requestBody: bodyOf("ProductPatch") },
-					["200", "Product", "Updated."],
-				),
-			},
-			"/api/admin/catalog/products/{id}/archive": {
-				post: adminOp("Archive a product", { parameters: [idParam("Product id")] }, ["200", "Product", "Archived."]),
-			},
-			"/api/admin/catalog/products/{id}/variants": {
-				post: adminOp("Add a variant", { parameters: [idParam("Product id")], requestBody: bodyOf("VariantInput") }, [
-					"201",
-					"Variant",
-					"Created.",
-				]),
-			},
-			"/api/admin/catalog/products/{id}/images": {
-				post: adminOp("Add an image", { parameters: [idParam("Product id")], requestBody: bodyOf("ImageInput") }, [
-					"201",
-					"ImageRef",
-					"Created; the core made thumb, card and full sizes.",
-				]),
-			},
-			"/api/admin/catalog/variants/{id}": {
-				patch: adminOp(
-					"Update a variant (prices, stock, options)",
-					{ parameters: [idParam("Variant id")], requestBody: bodyOf("VariantPatch") },
-					["200", "Variant", "Updated."],
-				),
-			},
-			"/api/admin/catalog/categories": {
-				post: adminOp("Create a category", { requestBody: bodyOf("CategoryInput") }, ["201", "Category", "Created."]),
-			},
-			"/api/admin/catalog/categories/{id}": {
-				patch: adminOp(
-					"Update a category",
-					{ parameters: [idParam("Category id")], requestBody: bodyOf("CategoryPatch") },
-					["200", "Category", "Updated."],
-				),
-			},
+			...sessionPaths(),
+			...adminPaths(),
 		},
 		components: {
 			schemas,
-			securitySchemes: { adminBearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" } },
+			securitySchemes: {
+				sessionBearer: {
+					type: "http",
+					scheme: "bearer",
+					description: "The `token` from `POST /api/session`.",
+				},
+				sessionCookie: {
+					type: "apiKey",
+					in: "cookie",
+					name: "__Host-bazaar_session",
+					description:
+						"The storefront's session cookie; writes must then be same-site with `content-type: application/json`.",
+				},
+			},
 		},
 	};
 }

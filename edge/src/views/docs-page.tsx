@@ -107,7 +107,7 @@ function SchemaTable({ name, schema }: { name: string; schema: Json }) {
 	);
 }
 
-function Operation({ method, path, op }: { method: string; path: string; op: Json }) {
+function Operation({ method, path, op, schemes }: { method: string; path: string; op: Json; schemes: Json }) {
 	const params = Array.isArray(op.parameters) ? (op.parameters as Json[]) : [];
 	const body = asObj(asObj(asObj(op.requestBody).content)["application/json"]).schema;
 	const responses = Object.entries(asObj(op.responses));
@@ -120,7 +120,22 @@ function Operation({ method, path, op }: { method: string; path: string; op: Jso
 				— {String(op.summary ?? "")}
 			</h3>
 			{op.description ? <p>{String(op.description)}</p> : null}
-			{op.security ? <p>Requires `Authorization: Bearer &lt;ADMIN_TOKEN&gt;`.</p> : null}
+			{Array.isArray(op.security) ? (
+				<>
+					<p>Needs a signed-in session, sent as one of:</p>
+					<ul>
+						{(op.security as Json[]).map((req) => {
+							const scheme = asObj(schemes[Object.keys(req)[0] ?? ""]);
+							const how = scheme.type === "http" ? "Authorization: Bearer <token>" : `cookie ${String(scheme.name)}`;
+							return (
+								<li>
+									<code>{how}</code> — {String(scheme.description ?? "")}
+								</li>
+							);
+						})}
+					</ul>
+				</>
+			) : null}
 			{params.length > 0 ? (
 				<table>
 					<thead>
@@ -179,6 +194,7 @@ export function DocsPage({ doc }: { doc: Json }) {
 	const info = asObj(doc.info);
 	const paths = Object.entries(asObj(doc.paths));
 	const schemas = Object.entries(asObj(asObj(doc.components).schemas));
+	const schemes = asObj(asObj(doc.components).securitySchemes);
 	return (
 		<html lang="en">
 			<head>
@@ -218,7 +234,7 @@ export function DocsPage({ doc }: { doc: Json }) {
 					</ul>
 					{paths.flatMap(([path, item]) =>
 						METHODS.filter((m) => asObj(item)[m]).map((m) => (
-							<Operation method={m} path={path} op={asObj(asObj(item)[m])} />
+							<Operation method={m} path={path} op={asObj(asObj(item)[m])} schemes={schemes} />
 						)),
 					)}
 					<h2>Schemas</h2>

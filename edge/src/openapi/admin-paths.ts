@@ -1,0 +1,216 @@
+import { bodyOf, idParam, type Json, json, pathParam, problem } from "./parts";
+
+// The admin API: /api/admin/<area>/* forwards to the core module's admin routes, signed as the
+// staff member. The edge checks only "signed in" (401) and "staff" (403); the core's role rules
+// can refuse a staff role too (e.g. a catalog manager on identity): also a 403.
+
+const ROLES_BY_AREA: Record<string, string> = {
+	catalog: "admin or catalog_manager",
+	identity: "admin",
+	inventory: "admin",
+	orders: "admin",
+};
+
+const staffOp =
+	(area: keyof typeof ROLES_BY_AREA) =>
+	(summary: string, extra: Json, success: [string, string, string], more: Record<string, unknown> = {}) => ({
+		tags: ["admin"],
+		summary,
+		description: `Role: ${ROLES_BY_AREA[area]}.`,
+		security: [{ sessionBearer: [] }, { sessionCookie: [] }],
+		...extra,
+		responses: {
+			[success[0]]: json(success[1], success[2]),
+			"400": problem("The body, query or path is not valid."),
+			"401": problem("Not signed in (`WWW-Authenticate: Bearer`)."),
+			"403": problem("Not a staff account, or this role may not do this; or a cookie write from another site."),
+			"404": problem("No such record."),
+			"413": problem("The body is too large."),
+			"415": problem("A cookie-authenticated write without `content-type: application/json`."),
+			...more,
+		},
+	});
+
+const catalog = staffOp("catalog");
+const identity = staffOp("identity");
+const inventory = staffOp("inventory");
+const orders = staffOp("orders");
+const sku = pathParam("sku", "The variant's SKU.");
+const conflict = { "409": problem("The change conflicts with the record's state.") };
+
+export function adminPaths(): Record<string, Json> {
+	return {
+		"/api/admin/catalog/products": {
+			post: catalog("Create a product", { requestBody: bodyOf("ProductInput") }, ["201", "Product", "Created."]),
+		},
+		"/api/admin/catalog/products/{id}": {
+			get: catalog("Get a product in any status", { parameters: [idParam("Product id")] }, [
+				"200",
+				"Product",
+				"The product.",
+			]),
+			patch: catalog("Update a product", { parameters: [idParam("Product id")], requestBody: bodyOf("ProductPatch") }, [
+				"200",
+				"Product",
+				"Updated.",
+			]),
+		},
+		"/api/admin/catalog/products/{id}/archive": {
+			post: catalog("Archive a product", { parameters: [idParam("Product id")] }, ["200", "Product", "Archived."]),
+		},
+		"/api/admin/catalog/products/{id}/variants": {
+			post: catalog("Add a variant", { parameters: [idParam("Product id")], requestBody: bodyOf("VariantInput") }, [
+				"201",
+				"Variant",
+				"Created.",
+			]),
+		},
+		"/api/admin/catalog/products/{id}/images": {
+			post: catalog("Add an image", { parameters: [idParam("Product id")], requestBody: bodyOf("ImageInput") }, [
+				"201",
+				"ImageRef",
+				"Created; the core made thumb, card and full sizes.",
+			]),
+		},
+		"/api/admin/catalog/variants/{id}": {
+			patch: catalog(
+				"Update a variant (prices, stock, options)",
+				{ parameters: [idParam("Variant id")], requestBody: bodyOf("VariantPatch") },
+				["200", "Variant", "Updated."],
+			),
+		},
+		"/api/admin/catalog/categories": {
+			post: catalog("Create a category", { requestBody: bodyOf("CategoryInput") }, ["201", "Category", "Created."]),
+		},
+		"/api/admin/catalog/categories/{id}": {
+			patch: catalog(
+				"Update a category",
+				{ parameters: [idParam("Category id")], requestBody: bodyOf("CategoryPatch") },
+				["200", "Category", "Updated."],
+			),
+		},
+		"/api/admin/identity/users": {
+			get: identity(
+				"List accounts",
+				{
+					parameters: [
+						{ name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200 } },
+						{
+							name: "after",
+							in: "query",
+							required: false,
+							description: "`nextAfter` of the previous page.",
+							schema: { type: "string" },
+						},
+						{
+							name: "email",
+							in: "query",
+							required: false,
+							description: "An email prefix.",
+							schema: { type: "string" },
+						},
+					],
+				},
+				["200", "UserList", "A page of accounts."],
+			),
+		},
+		"/api/admin/identity/users/{id}": {
+			get: identity("Get an account", { parameters: [idParam("User id")] }, ["200", "UserPublic", "The account."]),
+		},
+		"/api/admin/identity/users/{id}/roles": {
+			put: identity(
+				"Set an account's roles",
+				{
+					parameters: [idParam("User id")],
+					requestBody: bodyOf("SetRolesInput"),
+					description:
+						"Role: admin. Takes effect on the account's next request; the last admin cannot be demoted (409).",
+				},
+				["200", "UserPublic", "The account with its new roles."],
+				conflict,
+			),
+		},
+		"/api/admin/inventory/skus/{sku}": {
+			get: inventory("Stock of a SKU", { parameters: [sku] }, [
+				"200",
+				"SkuStock",
+				"On hand, reserved and available per warehouse.",
+			]),
+			put: inventory("Define a SKU's stock policy", { parameters: [sku], requestBody: bodyOf("DefineSkuRequest") }, [
+				"200",
+				"SkuStock",
+				"Updated (201 when new).",
+			]),
+		},
+		"/api/admin/inventory/skus/{sku}/receive": {
+			post: inventory("Receive stock", { parameters: [sku], requestBody: bodyOf("ReceiveStockRequest") }, [
+				"200",
+				"SkuStock",
+				"Received; recorded in the ledger.",
+			]),
+		},
+		"/api/admin/inventory/skus/{sku}/adjust": {
+			post: inventory(
+				"Adjust stock with a reason",
+				{ parameters: [sku], requestBody: bodyOf("AdjustStockRequest") },
+				["200", "SkuStock", "Adjusted; recorded in the ledger with the reason and who did it."],
+				conflict,
+			),
+		},
+		"/api/admin/inventory/skus/{sku}/ledger": {
+			get: inventory(
+				"A SKU's stock ledger",
+				{
+					parameters: [
+						sku,
+						{ name: "after", in: "query", required: false, schema: { type: "string" } },
+						{ name: "limit", in: "query", required: false, schema: { type: "integer" } },
+					],
+				},
+				["200", "LedgerPage", "A page of stock movements."],
+			),
+		},
+		"/api/admin/inventory/reconcile": {
+			get: inventory(
+				"Reconcile stock against the ledger",
+				{
+					parameters: [
+						{ name: "sku", in: "query", required: false, description: "Repeatable.", schema: { type: "string" } },
+					],
+				},
+				["200", "Reconciliation", "Per SKU: available + reserved + sold against received − adjustments."],
+			),
+		},
+		"/api/admin/orders/{id}": {
+			get: orders("Get any order", { parameters: [idParam("Order id")] }, [
+				"200",
+				"OrderDetail",
+				"The order with its timeline.",
+			]),
+		},
+		"/api/admin/orders/{id}/cancel": {
+			post: orders(
+				"Cancel an order",
+				{ parameters: [idParam("Order id")], requestBody: bodyOf("CancelInput", false) },
+				["200", "Order", "Cancelled; its stock is released."],
+				conflict,
+			),
+		},
+		"/api/admin/orders/{id}/fulfil": {
+			post: orders(
+				"Mark an order shipped",
+				{ parameters: [idParam("Order id")], requestBody: bodyOf("FulfilInput", false) },
+				["200", "Order", "Fulfilled (shipped)."],
+				conflict,
+			),
+		},
+		"/api/admin/orders/{id}/deliver": {
+			post: orders(
+				"Mark an order delivered",
+				{ parameters: [idParam("Order id")], requestBody: bodyOf("DeliverInput", false) },
+				["200", "Order", "Delivered."],
+				conflict,
+			),
+		},
+	};
+}
