@@ -17,11 +17,11 @@
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { sign } from "@bazaar/signature";
 import { drive, pickTool, withCpuSplit } from "./lib/load.mjs";
-import { machineInfo } from "./lib/machine.mjs";
+import { diskSyncLatency, machineInfo } from "./lib/machine.mjs";
 import { freePort, groupCpuSeconds, runProcess } from "./lib/procs.mjs";
 import { formatTable, writeReport } from "./lib/report.mjs";
 import { bin, root, SECRET, seedCore, startCore, startEdge, startFloor } from "./lib/servers.mjs";
@@ -52,6 +52,7 @@ function options(argv) {
 			"no-report": { type: "boolean", default: false },
 			"keep-data": { type: "boolean", default: false },
 			"fresh-seed": { type: "boolean", default: false },
+			"profile-core": { type: "string" },
 		},
 		strict: true,
 	});
@@ -74,6 +75,7 @@ function options(argv) {
 		report: !values["no-report"],
 		keepData: values["keep-data"],
 		freshSeed: values["fresh-seed"],
+		profileCore: values["profile-core"] ? resolve(values["profile-core"]) : null,
 	};
 }
 
@@ -246,6 +248,8 @@ export async function checkoutBench(argv) {
 	let edgeRuntime = null;
 	log(`bench checkout: load ${tool.version} + Bun shoppers; ${machine.nproc} cores (${machine.cpuModel}) shared`);
 	log(`  data in ${tmp}`);
+	const disk = { before: diskSyncLatency(tmp), after: null };
+	log(`  disk: 4 KiB write + fdatasync p50 ${disk.before.p50.toFixed(2)} ms, p99 ${disk.before.p99.toFixed(2)} ms`);
 
 	try {
 		log("seeding");
@@ -258,6 +262,8 @@ export async function checkoutBench(argv) {
 		log("starting the core");
 		const core = await startCore("core", dir, {
 			env: { EDGE_URL: shopOrigin, ...(opts.redis ? { REDIS_URL: opts.redis } : {}) },
+			// Bun's sampling profiler, written (JSON + markdown) when the core stops: where its CPU went.
+			bunArgs: opts.profileCore ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${opts.profileCore}`] : [],
 		});
 		const base = core.base;
 		try {
@@ -424,6 +430,7 @@ export async function checkoutBench(argv) {
 				);
 		}
 
+		disk.after = diskSyncLatency(tmp);
 		const checks = computeChecks(rows, statements, opts);
 		const finished = new Date();
 		const result = {
@@ -431,6 +438,7 @@ export async function checkoutBench(argv) {
 			startedAt: started.toISOString(),
 			seconds: Math.round((finished - started) / 1000),
 			machine,
+			disk,
 			loadTool: tool.version,
 			edgeRuntime,
 			settings: {
@@ -652,8 +660,10 @@ function sideBySide(result) {
 function describe(result) {
 	const m = result.machine;
 	const s = result.settings;
+	const sync = (d) => `p50 ${d.p50.toFixed(2)} ms, p90 ${d.p90.toFixed(2)} ms, p99 ${d.p99.toFixed(2)} ms`;
 	const lines = [
 		`Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Linux ${m.kernel}; node ${m.node}, bun ${m.bun}, ${m.workerd}, miniflare ${m.miniflare}, wrangler ${m.wrangler}.`,
+		`Disk (the temp dir the databases live in): 4 KiB write + fdatasync, what each libSQL commit pays (WAL, synchronous=FULL) — before the run ${sync(result.disk.before)}; after ${result.disk.after ? sync(result.disk.after) : "-"}. The local libSQL driver commits synchronously on the core's event loop, so this is also a stall of every request in flight.`,
 		`Load: ${result.loadTool} (one thread) for the catalog read, the floor and the edge's trivial route; the checkout loops and the reservation calls come from bench/lib/shoppers.ts under Bun, one process, one virtual shopper per concurrent connection. Servers and clients share the ${m.nproc} cores: "srv cores" is the CPU the server's processes used (1.00 = one core), "client" the load process, "other" everything else on the machine (other people's builds and tests), "machine %" the whole machine's busy share. A run with much "other" is not comparable with a quiet one.`,
 		`Runs: ${s.duration} s per concurrency (${s.concurrency.join(", ")}) after a ${s.warmupSeconds} s warm-up for the loops and the reserve calls, ${s.catalogDuration} s for the catalog read and the edge's trivial route; before each loop run the bench waits for the core to go idle (webhooks, bus relays and consumers of the previous run).`,
 		`Core: bun core/src/main.ts with EDGE_PUSH=off, ${s.redis ? "REDIS_URL set (Redis bus and cache)" : "no Redis (libSQL outbox bus, in-process caches)"}, synchronous=FULL libSQL files in a temp dir; the seeded catalog (${result.seed.products} products${result.seed.reused ? `, cached seed of ${result.seed.seededAt}` : ""}); the bench's SKUs stocked with ${s.stockPerSku.toLocaleString("en-US")} units each so no run sells out.`,

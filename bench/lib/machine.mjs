@@ -1,7 +1,7 @@
 // The machine a report came from: numbers mean little without it.
 
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { availableParallelism, release, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,4 +46,31 @@ export function machineInfo() {
 		miniflare: pkgVersion("miniflare"),
 		wrangler: pkgVersion("wrangler"),
 	};
+}
+
+/**
+ * How long the disk under `dir` takes to make a small write durable (4 KiB + fdatasync, as a
+ * libSQL commit in WAL mode with synchronous=FULL does): every write transaction pays this once,
+ * on the core's event loop, so the checkout figures mean little without it. A busy neighbour
+ * (builds, test databases) moves it from ~0.2 ms to tens of ms.
+ */
+export function diskSyncLatency(dir, rounds = 200) {
+	const file = join(dir, `fsync-probe-${process.pid}`);
+	const fd = openSync(file, "w");
+	const block = Buffer.alloc(4096, 120);
+	const ms = [];
+	try {
+		for (let i = 0; i < rounds; i++) {
+			writeSync(fd, block);
+			const t = performance.now();
+			fdatasyncSync(fd);
+			ms.push(performance.now() - t);
+		}
+	} finally {
+		closeSync(fd);
+		rmSync(file, { force: true });
+	}
+	ms.sort((a, b) => a - b);
+	const at = (p) => ms[Math.min(ms.length - 1, Math.floor(ms.length * p))];
+	return { rounds, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: ms.at(-1) };
 }

@@ -101,10 +101,13 @@ export async function seedCore(name, dir, products, fresh) {
 	return { ...meta, reused };
 }
 
-/** `env` adds to the bench defaults (e.g. EDGE_URL, the storefront origin checkout returns to). */
-export async function startCore(name, dir, { port: wanted, env = {} } = {}) {
+/**
+ * `env` adds to the bench defaults (e.g. EDGE_URL, the storefront origin checkout returns to);
+ * `bunArgs` go before the script (e.g. --cpu-prof).
+ */
+export async function startCore(name, dir, { port: wanted, env = {}, bunArgs = [] } = {}) {
 	const port = wanted ?? (await freePort());
-	const proc = startProcess(name, bin("bun"), ["core/src/main.ts"], {
+	const proc = startProcess(name, bin("bun"), [...bunArgs, "core/src/main.ts"], {
 		cwd: root,
 		// Push to the edge off: a catalog version bump mid-run would turn cached reads into misses.
 		// Redis off: this measures the in-process cache of one core.
