@@ -82,12 +82,13 @@ describe("profile", () => {
 		expect(taken.res.status).toBe(409);
 		expect(alertOf(taken.html)).not.toBeNull();
 
-		for (const fields of [
+		const bad: Record<string, string>[] = [
 			{ name: "", email: b.email },
 			{ name: "x".repeat(10_000), email: b.email },
 			{ name: b.name, email: "not an email", currentPassword: PASSWORD },
 			{ email: b.email },
-		]) {
+		];
+		for (const fields of bad) {
 			const bad = await post(b.jar, "/account/profile", { csrf, ...fields });
 			expect(bad.res.status).toBe(422);
 			expect(bad.res.headers.get("cache-control")).toBe("no-store");

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { ProductList } from "@bazaar/contracts";
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
 import { createSession } from "../src/session/store";
@@ -141,7 +142,7 @@ let variantPick = 0;
 
 /** In-stock physical variants priced in USD from the seeded catalog. */
 async function stockedVariants(): Promise<string[]> {
-	const list = await core().listProducts({ kind: "physical", inStock: true, currency: "USD", limit: 20 } as never);
+	const list = await core().json(ProductList, "GET", "/catalog/products?kind=physical&inStock=true&limit=20");
 	const ids: string[] = [];
 	for (const p of list.items) {
 		const product = await core().getProduct(p.slug);
