@@ -54,7 +54,12 @@ try {
 		);
 		if (measured.result.status !== 201)
 			throw new Error(`checkout: ${measured.result.status} ${await measured.result.text()}`);
-		runs[`${lines} line${lines > 1 ? "s" : ""}`] = { total: measured.total, counts: measured.counts };
+		runs[`${lines} line${lines > 1 ? "s" : ""}`] = {
+			total: measured.total,
+			counts: measured.counts,
+			commits: measured.totalCommits,
+			commitsPerDatabase: measured.commits,
+		};
 	}
 	restore();
 	console.log(`BENCH_JSON ${JSON.stringify({ runs })}`);
