@@ -90,7 +90,9 @@ export function AddressStep(props: {
 							<input type="checkbox" name="save" /> <span>Save to my address book</span>
 						</label>
 					</fieldset>
-					<button type="submit">Continue to shipping</button>
+					<button type="submit" class="primary">
+						Continue to shipping
+					</button>
 				</form>
 				<aside>
 					<h2>Your cart</h2>
@@ -148,7 +150,9 @@ export function ShippingStep(props: {
 							</label>
 						))}
 					</fieldset>
-					<button type="submit">Review the order</button>
+					<button type="submit" class="primary">
+						Review the order
+					</button>
 				</form>
 				<aside>
 					<h2>Your cart</h2>

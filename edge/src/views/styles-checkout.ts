@@ -10,7 +10,7 @@ export const CHECKOUT_CSS = `
 .checkout-form label{display:block}.checkout-form input:not([type=radio]):not([type=checkbox]){width:100%;padding:.4rem}
 .checkout-form label.choice{display:flex;gap:.5rem;align-items:baseline;padding:.25rem 0}
 .checkout aside{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.8rem}
-.checkout-summary .num{text-align:right;white-space:nowrap}.checkout-summary tfoot th{text-align:right;font-weight:400}
+.checkout-summary{margin:1rem 0}.checkout-summary .num{text-align:right;white-space:nowrap}.checkout-summary tfoot th{text-align:right;font-weight:400}
 .checkout-summary tr.total th,.checkout-summary tr.total td{font-weight:700;font-size:1.05rem;border-bottom:0}
 .checkout-review{display:flex;gap:3rem;flex-wrap:wrap;margin:1rem 0}.checkout-review address{font-style:normal}
 .notice{background:#fff7e0;border:1px solid #f0d48a;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
