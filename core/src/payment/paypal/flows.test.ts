@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Payment } from "../contracts";
 import { paymentRequest } from "../testing/fixtures";
+import { PayPalGateway } from "./gateway";
 import type { FakeEvent } from "./testing/fake-paypal";
 import { type PayPalHarness, paypalHarness } from "./testing/harness";
 
@@ -38,7 +39,7 @@ const only = (type: string): FakeEvent => {
 async function paid(amount = 1000): Promise<Payment> {
 	const payment = await start(amount);
 	await approve(payment);
-	expect((await h.gateway.completeReturn(payment.reference)).status).toBe("succeeded");
+	expect((await h.gateway.captureReturn(payment.reference)).status).toBe("succeeded");
 	expect((await h.deliver(only("PAYMENT.CAPTURE.COMPLETED"))).body.outcome).toBe("applied");
 	return payment;
 }
@@ -86,14 +87,17 @@ describe("PayPal: paying", () => {
 		expect(back.searchParams.get("token")).toBe(payment.reference);
 		expect(back.searchParams.get("PayerID")).toMatch(/^[A-Z0-9]{13}$/);
 
-		const outcome = await h.gateway.completeReturn(back.searchParams.get("token") as string);
-		expect(outcome).toMatchObject({ status: "succeeded", captureId: expect.any(String) });
-		expect(outcome.event).toMatchObject({
+		// What the module applies on the shopper's return (PaymentGateway.completeReturn).
+		const event = await h.gateway.completeReturn(back.searchParams.get("token") as string);
+		expect(event).toMatchObject({
 			type: "payment.succeeded",
 			reference: payment.reference,
 			paymentId: payment.id,
 			amount: { amount: 4449, currency: "USD" },
 		});
+		expect(h.fake.charges).toBe(1);
+		// Coming back again (reload, second tab): the same event, the same single charge.
+		expect(await h.gateway.completeReturn(payment.reference)).toEqual(event);
 		expect(h.fake.charges).toBe(1);
 
 		// PayPal's webhooks, in the order it sent them. The approval's capture finds the order
@@ -160,7 +164,7 @@ describe("PayPal: paying", () => {
 		expect(ignored.status).toBe(202);
 		expect(await status(payment)).toBe("requires_action");
 		expect(h.fake.charges).toBe(0);
-		await h.gateway.completeReturn(payment.reference);
+		await h.gateway.captureReturn(payment.reference);
 		expect((await h.deliver(only("PAYMENT.CAPTURE.COMPLETED"))).body).toMatchObject({
 			outcome: "applied",
 			status: "succeeded",
@@ -176,7 +180,7 @@ describe("PayPal: paying", () => {
 			value: "1200",
 		});
 		await approve(jpy);
-		const outcome = await h.gateway.completeReturn(jpy.reference);
+		const outcome = await h.gateway.captureReturn(jpy.reference);
 		expect(outcome.event?.amount).toEqual({ amount: 1200, currency: "JPY" });
 	});
 });
@@ -187,7 +191,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		const payment = await start();
 		h.fake.scenario(payment.reference, "decline");
 		await approve(payment);
-		const outcome = await h.gateway.completeReturn(payment.reference);
+		const outcome = await h.gateway.captureReturn(payment.reference);
 		expect(outcome).toMatchObject({ status: "failed", event: { type: "payment.failed", paymentId: payment.id } });
 		expect(h.fake.charges).toBe(0);
 		const results = [];
@@ -212,7 +216,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		const payment = await start();
 		h.fake.scenario(payment.reference, "decline");
 		await approve(payment);
-		await h.gateway.completeReturn(payment.reference);
+		await h.gateway.captureReturn(payment.reference);
 		expect((await h.deliver(only("PAYMENT.CAPTURE.DECLINED"))).body).toMatchObject({
 			outcome: "applied",
 			status: "failed",
@@ -224,11 +228,11 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		const payment = await start();
 		h.fake.scenario(payment.reference, "instrument_declined");
 		await approve(payment);
-		const first = await h.gateway.completeReturn(payment.reference);
+		const first = await h.gateway.captureReturn(payment.reference);
 		expect(first).toMatchObject({ status: "requires_action", event: null, redirectUrl: payment.redirectUrl });
 		expect(h.fake.charges).toBe(0);
 		await approve(payment);
-		expect((await h.gateway.completeReturn(payment.reference)).status).toBe("succeeded");
+		expect((await h.gateway.captureReturn(payment.reference)).status).toBe("succeeded");
 		expect(h.fake.charges).toBe(1);
 	});
 
@@ -237,7 +241,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		const payment = await start();
 		h.fake.scenario(payment.reference, "pending");
 		await approve(payment);
-		expect(await h.gateway.completeReturn(payment.reference)).toMatchObject({ status: "pending", event: null });
+		expect(await h.gateway.captureReturn(payment.reference)).toMatchObject({ status: "pending", event: null });
 		expect((await h.payments.gatewayStatus(payment.id)).status).toBe("requires_action");
 		expect((await h.deliver(only("PAYMENT.CAPTURE.PENDING"))).status).toBe(202);
 		expect(await status(payment)).toBe("requires_action");
@@ -253,7 +257,8 @@ describe("PayPal: declines, abandonment, double capture", () => {
 			refundedAmount: 0,
 		});
 		// Coming back without approving (e.g. a crafted return URL) captures nothing.
-		expect(await h.gateway.completeReturn(payment.reference)).toMatchObject({
+		expect(await h.gateway.completeReturn(payment.reference)).toBeNull();
+		expect(await h.gateway.captureReturn(payment.reference)).toMatchObject({
 			status: "requires_action",
 			event: null,
 			redirectUrl: payment.redirectUrl,
@@ -280,7 +285,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		await approve(payment);
 		const [webhook, ...returns] = await Promise.all([
 			h.deliver(only("CHECKOUT.ORDER.APPROVED")),
-			...Array.from({ length: 5 }, () => h.gateway.completeReturn(payment.reference)),
+			...Array.from({ length: 5 }, () => h.gateway.captureReturn(payment.reference)),
 		]);
 		expect(h.fake.callsTo("POST", /\/capture$/).length).toBe(6);
 		expect(h.fake.charges).toBe(1);
@@ -301,8 +306,8 @@ describe("PayPal: declines, abandonment, double capture", () => {
 			);
 		}
 		for (const o of orders) await fetch(o.redirectUrl as string, { redirect: "manual" });
-		expect((await h.gateway.completeReturn(orders[0]?.reference as string)).status).toBe("succeeded");
-		const second = await h.gateway.completeReturn(orders[1]?.reference as string);
+		expect((await h.gateway.captureReturn(orders[0]?.reference as string)).status).toBe("succeeded");
+		const second = await h.gateway.captureReturn(orders[1]?.reference as string);
 		expect(second).toMatchObject({ status: "failed", event: { type: "payment.failed" } });
 		expect(h.fake.charges).toBe(1);
 	});
@@ -386,7 +391,7 @@ describe("PayPal: webhooks at least once and out of order", () => {
 		h = await paypalHarness({ gateway: { captureOnApproval: false } });
 		const payment = await start();
 		await approve(payment);
-		await h.gateway.completeReturn(payment.reference);
+		await h.gateway.captureReturn(payment.reference);
 		const event = only("PAYMENT.CAPTURE.COMPLETED");
 		const outcomes = [];
 		for (let i = 0; i < 10; i++) {
@@ -403,7 +408,7 @@ describe("PayPal: webhooks at least once and out of order", () => {
 		h = await paypalHarness();
 		const payment = await start(1000);
 		await approve(payment);
-		await h.gateway.completeReturn(payment.reference);
+		await h.gateway.captureReturn(payment.reference);
 		await h.payments.refund(payment.id, { amount: 400, currency: "USD" }, "refund-1");
 		await h.payments.refund(payment.id, { amount: 600, currency: "USD" }, "refund-2");
 		const [r1, r2] = h.fake.eventsOf("PAYMENT.CAPTURE.REFUNDED") as [FakeEvent, FakeEvent];
@@ -433,5 +438,20 @@ describe("PayPal: webhooks at least once and out of order", () => {
 		expect((await h.deliver(r2)).body).toMatchObject({ outcome: "applied", status: "partially_refunded" });
 		expect((await h.deliver(r1)).body).toMatchObject({ outcome: "stale" });
 		expect((await h.payments.getPayment(payment.id)).refundedAmount).toBe(500);
+	});
+});
+
+describe("PayPal on the checkout page", () => {
+	test("offered as a redirect to PayPal's own site, whose origin the page's CSP must allow", async () => {
+		h = await paypalHarness();
+		expect(h.gateway.describe()).toEqual({
+			name: "paypal",
+			label: "PayPal",
+			flow: "redirect",
+			publishableKey: null,
+			origins: ["https://www.sandbox.paypal.com"],
+		});
+		const live = new PayPalGateway({ ...h.fake, apiUrl: h.fake.url, mode: "live" });
+		expect(live.describe().origins).toEqual(["https://www.paypal.com"]);
 	});
 });

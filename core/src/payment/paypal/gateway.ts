@@ -33,6 +33,8 @@ import {
 // second transaction with the same invoice_id, one more guard against paying an order twice.
 
 export interface PayPalGatewayOptions extends Omit<PayPalConfig, "mode"> {
+	/** Which PayPal site the shopper is sent to (for the checkout page's CSP). Default sandbox. */
+	mode?: PayPalConfig["mode"];
 	fetch?: typeof fetch;
 	now?: () => number;
 	timeoutMs?: number;
@@ -59,6 +61,12 @@ export interface PayPalCaptureOutcome {
 	/** requires_action: where to send the shopper (not approved yet, or the funding source was declined). */
 	redirectUrl?: string;
 }
+
+/** Where PayPal's approval pages live (the payer-action links). */
+export const PAYPAL_PAGE_ORIGINS = {
+	sandbox: "https://www.sandbox.paypal.com",
+	live: "https://www.paypal.com",
+} as const;
 
 /** PayPal order ids are short upper-case alphanumerics; anything else never reaches a URL path. */
 const PayPalId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
@@ -127,12 +135,32 @@ export class PayPalGateway implements PaymentGateway {
 	}
 
 	/**
-	 * The shopper is back from PayPal (returnUrl?token=<order id>&PayerID=…): capture the order.
-	 * Safe to call any number of times: PayPal captures an order once (a second capture answers
-	 * ORDER_ALREADY_CAPTURED and we read the order instead), so there is never a second charge.
+	 * The shopper is back from PayPal (returnUrl?token=<order id>&PayerID=…): capture the order and
+	 * answer the event to apply (null: nothing settled yet — not approved, the funding source was
+	 * declined and PayPal wants the shopper back on its page, or the capture is pending).
 	 */
-	completeReturn(reference: string): Promise<PayPalCaptureOutcome> {
+	async completeReturn(reference: string): Promise<GatewayEvent | null> {
+		return (await this.captureReturn(reference)).event;
+	}
+
+	/**
+	 * completeReturn with the details: the capture id, and where to send the shopper when PayPal
+	 * needs them again. Safe to call any number of times: PayPal captures an order once (a second
+	 * capture answers ORDER_ALREADY_CAPTURED and we read the order instead): never a second charge.
+	 */
+	captureReturn(reference: string): Promise<PayPalCaptureOutcome> {
 		return this.capture(reference, `return-${reference}-${randomToken(9)}`);
+	}
+
+	/** How the checkout page offers PayPal: a redirect to PayPal's own page. */
+	describe() {
+		return {
+			name: this.name,
+			label: "PayPal",
+			flow: "redirect" as const,
+			publishableKey: null,
+			origins: [PAYPAL_PAGE_ORIGINS[this.o.mode ?? "sandbox"]],
+		};
 	}
 
 	async capture(reference: string, idempotencyKey: string): Promise<PayPalCaptureOutcome> {
@@ -198,7 +226,13 @@ export class PayPalGateway implements PaymentGateway {
 			schema: VerifyAnswer,
 		});
 		if (answer.verification_status !== "SUCCESS") throw new WebhookRejectedError("PayPal did not verify its signature");
-		return this.eventOf(event);
+		try {
+			return await this.eventOf(event);
+		} catch (err) {
+			if (err instanceof ServiceError) throw err;
+			// Verified, but not what PayPal documents (e.g. an amount we cannot read): refused, not a 500.
+			throw new WebhookRejectedError(`the ${event.event_type} event could not be read`);
+		}
 	}
 
 	async getStatus(reference: string): Promise<GatewayPaymentStatus> {

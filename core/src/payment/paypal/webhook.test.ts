@@ -17,7 +17,7 @@ afterEach(() => h?.close());
 async function captured(): Promise<{ payment: Payment; event: FakeEvent }> {
 	const { payment } = await h.payments.createPayment({ ...paymentRequest(), gateway: "paypal" });
 	await fetch(payment.redirectUrl as string, { redirect: "manual" });
-	await h.gateway.completeReturn(payment.reference);
+	await h.gateway.captureReturn(payment.reference);
 	const event = h.fake.eventsOf("PAYMENT.CAPTURE.COMPLETED")[0] as FakeEvent;
 	return { payment, event };
 }
@@ -148,5 +148,19 @@ describe("PayPal webhook verification", () => {
 			resource: { id: "", status: "SOMETHING" },
 		});
 		expect((await post(body, h.fake.sign(body))).status).toBe(400);
+		const unreadable = JSON.stringify({
+			id: "WH-UNREADABLE000000",
+			create_time: new Date().toISOString(),
+			event_type: "PAYMENT.CAPTURE.COMPLETED",
+			resource: {
+				id: "3C679366HH908993F",
+				status: "COMPLETED",
+				amount: { currency_code: "USD", value: "1.234" },
+				supplementary_data: { related_ids: { order_id: "5O190127TN364715T" } },
+			},
+		});
+		const res = await post(unreadable, h.fake.sign(unreadable));
+		expect(res.status).toBe(400);
+		expect(await res.text()).toContain("could not be read");
 	});
 });
