@@ -55,6 +55,11 @@ describe("POST /api/session", () => {
 		const info = ApiSessionInfo.parse(await me.json());
 		expect(info.user).toEqual(body.user);
 		expect(info.expiresAt).toBe(body.expiresAt);
+
+		// The token is the shopper's session on the rest of the API too.
+		const header = await edge("/api/me", { headers: bearer(body.token) });
+		expect(header.status).toBe(200);
+		expect(((await header.json()) as { user: { name: string } | null }).user).toEqual({ name: "Api Shopper" });
 	});
 
 	it("gives one answer for a wrong password and an unknown email", async () => {
@@ -153,6 +158,8 @@ describe("GET and DELETE /api/session", () => {
 		expect(out.status).toBe(204);
 		expect((await edge("/api/session", { headers: bearer(token) })).status).toBe(401);
 		expect((await edge("/api/session", { method: "DELETE", headers: bearer(token) })).status).toBe(401);
+		const header = await edge("/api/me", { headers: bearer(token) });
+		expect(((await header.json()) as { user: unknown }).user).toBeNull();
 		// Only that session: the same user's other token still works.
 		expect((await edge("/api/session", { headers: bearer(other) })).status).toBe(200);
 	});
