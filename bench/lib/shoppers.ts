@@ -106,7 +106,11 @@ function stats(values: number[]) {
 	return { count: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.at(-1) ?? 0, mean };
 }
 
-/** Runs `loop(worker, n)` on `concurrency` workers: warm-up, then the measured window. */
+/**
+ * Runs `loop(worker, n)` on `concurrency` workers: warm-up, then the measured window. The window
+ * stays open past `durationS` until every worker has recorded a loop (at most 60 s), so a run
+ * whose loops outlast the window still measures something; its true length is reported.
+ */
 async function runLoops(
 	spec: Common,
 	rec: Recorder,
@@ -115,21 +119,34 @@ async function runLoops(
 	const t0 = performance.now();
 	const measureFrom = t0 + spec.warmupS * 1000;
 	const end = measureFrom + spec.durationS * 1000;
-	let completed = 0;
+	const hardEnd = measureFrom + Math.max(spec.durationS * 1000, 60_000);
+	let recorded = 0;
+	let closedAt = Number.POSITIVE_INFINITY;
+	const open = () => {
+		const now = performance.now();
+		if (now < end || (recorded < spec.concurrency && now < hardEnd)) return true;
+		closedAt = Math.min(closedAt, now);
+		return false;
+	};
+	const finishedAt: number[] = [];
 	let failed = 0;
 	await Promise.all(
 		Array.from({ length: spec.concurrency }, async (_, worker) => {
-			for (let n = 0; performance.now() < end; n++) {
+			for (let n = 0; open(); n++) {
 				const start = performance.now();
 				const record = start >= measureFrom;
 				try {
 					await loop(worker, n, record);
 					const done = performance.now();
-					if (record) rec.add("loop", done - start);
-					if (done >= measureFrom && done <= end) completed++;
+					finishedAt.push(done);
+					if (record) {
+						rec.add("loop", done - start);
+						recorded++;
+					}
 				} catch (err) {
 					if (record) {
 						failed++;
+						recorded++;
 						rec.fail(err);
 					}
 				}
@@ -137,7 +154,9 @@ async function runLoops(
 			}
 		}),
 	);
-	return { completed, failed, windowS: spec.durationS, perSecond: completed / spec.durationS };
+	const windowS = (closedAt - measureFrom) / 1000;
+	const completed = finishedAt.filter((t) => t >= measureFrom && t <= closedAt).length;
+	return { completed, failed, windowS, perSecond: completed / windowS };
 }
 
 async function timed<T>(rec: Recorder, record: boolean, step: string, fn: () => Promise<T>): Promise<T> {
