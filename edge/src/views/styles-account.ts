@@ -1,6 +1,7 @@
-// Styles for the account, order and dev-mail pages, appended to the shared CSS.
+// Styles for the account, order and dev-mail pages, appended to the shared CSS. The plain
+// `.notice` box and the paid/shipped/delivered/pending status colours come from the checkout's
+// styles (the same order statuses look the same everywhere); only what they lack is here.
 export const ACCOUNT_CSS = `
-.notice{border:1px solid #e0b4b4;background:#fff6f6;color:#6b1d1d;border-radius:4px;padding:.4rem .8rem;margin:.6rem 0}
 .notice.ok{border-color:#a3c9a8;background:#f3fbf4;color:#1e4d26}
 .account-nav{display:flex;gap:1rem;flex-wrap:wrap;margin:.4rem 0 1rem;font-size:.95rem}
 .account-nav a[aria-current=page]{font-weight:600;color:#1d1d1f}
@@ -12,10 +13,7 @@ form.inline{display:inline;margin-left:.6rem}
 .addresses .tag{margin-left:.4rem}
 address{font-style:normal;margin:.3rem 0}
 .address-form input:not([type=checkbox]),.account-section input:not([type=checkbox]){min-width:16rem}
-.status-paid,.status-delivered{background:#e6f4ea;color:#1e4d26}
-.status-fulfilled{background:#e8f0fe;color:#174ea6}
 .status-cancelled,.status-expired{background:#f1f1f1;color:#555}
-.status-pending_payment{background:#fef7e0;color:#7a5200}
 .order-totals{max-width:24rem;margin:1rem 0 0 auto}.order-totals td{text-align:right}
 .order-totals .grand th,.order-totals .grand td{font-weight:700;border-bottom:0}
 .timeline{padding-left:1.2rem}.timeline li{margin:.2rem 0}
