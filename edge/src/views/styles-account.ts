@@ -6,7 +6,7 @@ export const ACCOUNT_CSS = `
 .account-nav{display:flex;gap:1rem;flex-wrap:wrap;margin:.4rem 0 1rem;font-size:.95rem}
 .account-nav a[aria-current=page]{font-weight:600;color:#1d1d1f}
 .account-section{margin:1.5rem 0;padding-top:.5rem;border-top:1px solid #e3e3e3}
-.account-section h2,main h2{font-size:1.15rem;margin:.8rem 0 .4rem}
+.account-section h2{font-size:1.15rem;margin:.8rem 0 .4rem}
 form.inline{display:inline;margin-left:.6rem}
 .addresses{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem}
 .addresses li{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.6rem}
