@@ -296,6 +296,20 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		expect((await h.outbox()).map((e) => e.type)).toEqual(["payment.succeeded"]);
 	});
 
+	test("a capture PayPal is still processing: nothing settled yet, the next return captures", async () => {
+		h = await paypalHarness();
+		const payment = await start();
+		h.fake.scenario(payment.reference, "in_progress");
+		await approve(payment);
+		expect(await h.gateway.captureReturn(payment.reference)).toEqual({
+			status: "pending",
+			captureId: null,
+			event: null,
+		});
+		expect((await h.gateway.completeReturn(payment.reference))?.type).toBe("payment.succeeded");
+		expect(h.fake.charges).toBe(1);
+	});
+
 	test("two PayPal orders for one shop order: PayPal refuses the second capture (duplicate invoice)", async () => {
 		h = await paypalHarness();
 		const base = paymentRequest(undefined, 500);

@@ -81,6 +81,8 @@ const HEADERS = {
 
 /** Capture 422 issues that mean "the shopper must approve (again) on PayPal's page". */
 const NEEDS_PAYER = new Set(["INSTRUMENT_DECLINED", "ORDER_NOT_APPROVED", "PAYER_ACTION_REQUIRED"]);
+/** Capture 422 issues that mean "a capture of this order is already being processed". */
+const IN_PROGRESS = new Set(["PREVIOUS_REQUEST_IN_PROGRESS", "ORDER_COMPLETION_IN_PROGRESS"]);
 /** Refund 422 issues that mean "more than what is left". */
 const OVER_REFUND = new Set([
 	"REFUND_AMOUNT_EXCEEDED",
@@ -180,6 +182,11 @@ export class PayPalGateway implements PaymentGateway {
 			if (!(err instanceof PayPalApiError)) throw err;
 			if (err.paypalStatus === 404) throw new NotFoundError("The PayPal order");
 			if (err.issue === "ORDER_ALREADY_CAPTURED") return this.outcomeOf(await this.order(id));
+			if (err.issue && IN_PROGRESS.has(err.issue)) {
+				// Another capture of this order is under way: whatever it comes to, it is the one.
+				const outcome = this.outcomeOf(await this.order(id));
+				return outcome.status === "requires_action" ? { status: "pending", captureId: null, event: null } : outcome;
+			}
 			if (err.issue && NEEDS_PAYER.has(err.issue)) {
 				const order = await this.order(id);
 				return { ...this.outcomeOf(order), status: "requires_action" };

@@ -20,7 +20,7 @@ export interface FakePayPalOptions {
 }
 
 type Amount = { currency_code: string; value: string };
-type Scenario = "decline" | "instrument_declined" | "pending";
+type Scenario = "decline" | "instrument_declined" | "pending" | "in_progress";
 
 interface FakeCapture {
 	id: string;
@@ -353,6 +353,10 @@ export class FakePayPal {
 				"INSTRUMENT_DECLINED",
 				"The instrument presented was either declined by the processor or bank, or it can't be used for this payment.",
 			);
+		}
+		if (scenario === "in_progress") {
+			this.scenarios.delete(orderId);
+			return unprocessable("PREVIOUS_REQUEST_IN_PROGRESS", "A previous request on this resource is in progress.");
 		}
 		const duplicate = [...this.orders.values()].some(
 			(o) => o !== order && o.invoiceId && o.invoiceId === order.invoiceId && o.capture?.status === "COMPLETED",
