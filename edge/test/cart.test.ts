@@ -193,6 +193,16 @@ describe("the cart page", () => {
 		await postForm(jar, `/cart/lines/${variants[0]}/quantity`, { quantity: "0", csrf });
 		expect((await cartOf(jar)).lines).toEqual([]);
 		expect((await get(jar, "/cart")).html).toContain("Your cart is empty.");
+
+		// "Empty the cart" clears every line.
+		await addFromProductPage(jar, variants[0]!, "1");
+		await addFromProductPage(jar, variants[1]!, "2");
+		const full = await get(jar, "/cart");
+		expect(full.html).toContain('action="/cart/clear"');
+		const clear = await postForm(jar, "/cart/clear", { csrf: csrfOf(full.html) });
+		expect(clear.res.status).toBe(303);
+		expect(clear.res.headers.get("location")).toBe("/cart?done=cleared");
+		expect((await cartOf(jar)).lines).toEqual([]);
 	});
 
 	it("refuses the cart's forms without the CSRF token or from another site, and bad quantities", async () => {
