@@ -1,6 +1,6 @@
 import type { Money } from "@bazaar/money";
 import { ServiceError } from "../lib/errors";
-import type { GatewayEvent } from "./contracts";
+import type { GatewayEvent, GatewayInfo } from "./contracts";
 
 // What every payment gateway implements: the built-in sandbox now, Stripe and PayPal next
 // (issue 4). Card data never crosses it: the shopper pays on the gateway's own page (redirect)
@@ -50,6 +50,14 @@ export interface PaymentGateway {
 	 * endpoint, two flows). Default: its own name only.
 	 */
 	readonly settlesFor?: readonly string[];
+	/** How the checkout page offers it; the module fills in a plain redirect entry when absent. */
+	describe?(): GatewayInfo;
+	/**
+	 * The shopper is back on our return URL: confirm with the gateway now rather than wait for the
+	 * webhook (PayPal captures here). Returns the event to apply, or null when nothing is settled
+	 * yet. Without it, the module asks getStatus.
+	 */
+	confirmReturn?(reference: string): Promise<GatewayEvent | null>;
 	createPayment(request: CreateGatewayPayment): Promise<GatewayPaymentCreated>;
 	/**
 	 * Verifies a webhook's signature and freshness on the raw bytes as received, then maps the

@@ -2,11 +2,12 @@ import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
 import { Sweeper } from "../lib/sweeper";
 import { openPaymentDatabase, type PaymentContext } from "./context";
-import type { CreatePaymentInput, Payment, WebhookResult } from "./contracts";
+import type { CreatePaymentInput, GatewayEvent, GatewayList, Payment, WebhookResult } from "./contracts";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
 import type { GatewayPaymentStatus, GatewayRefund, PaymentGateway } from "./gateway";
+import { describeGateway } from "./gateways";
 import { getPayment, listOrderPayments } from "./get-payment";
-import { handleWebhook } from "./handle-webhook";
+import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
 import { listReconciliationRuns, type ReconciliationRun, reconcile } from "./reconcile";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
@@ -39,6 +40,13 @@ export interface PaymentModule {
 	gatewayStatus(paymentId: string): Promise<GatewayPaymentStatus>;
 	/** Asks the gateway to refund; the status changes when its refund webhook arrives. */
 	refund(paymentId: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
+	/** The gateways the shopper may choose, as the checkout page offers them. */
+	listGateways(): GatewayList;
+	/**
+	 * The shopper is back on the return URL: settle now from the gateway's own answer if it has
+	 * one (PayPal captures here), instead of waiting for the webhook. Safe to repeat.
+	 */
+	confirmReturn(paymentId: string): Promise<Payment>;
 	/** One reconciliation run now (an admin's button); the schedule runs the same. */
 	reconcile(trigger?: "schedule" | "admin"): Promise<ReconciliationRun>;
 	listReconciliationRuns(limit?: number): Promise<ReconciliationRun[]>;
@@ -92,6 +100,16 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			const { payment, gateway } = await gatewayOf(paymentId);
 			return gateway.refund(payment.reference, amount, idempotencyKey);
 		},
+		listGateways: () => ({ items: [...gateways.values()].map(describeGateway), default: ctx.defaultGateway }),
+		async confirmReturn(paymentId) {
+			const { payment, gateway } = await gatewayOf(paymentId);
+			if (payment.status !== "created" && payment.status !== "requires_action") return payment;
+			const event = gateway.confirmReturn
+				? await gateway.confirmReturn(payment.reference)
+				: await statusEvent(gateway, payment.reference);
+			if (event) await applyGatewayEvent(ctx, payment.gateway, { ...event, paymentId: payment.id });
+			return getPayment(ctx, paymentId);
+		},
 		reconcile: (trigger = "admin") => reconcile(ctx, { olderThanMs: reconcileOptions.olderThanMs, trigger }),
 		listReconciliationRuns: (limit) => listReconciliationRuns(ctx, limit),
 		start() {
@@ -103,5 +121,20 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			await sandbox?.deliverer.stop();
 			database.close();
 		},
+	};
+}
+
+/** A gateway without its own return handling: its status, as an event once it is settled. */
+async function statusEvent(gateway: PaymentGateway, reference: string): Promise<GatewayEvent | null> {
+	const s = await gateway.getStatus(reference);
+	if (s.status === "requires_action") return null;
+	const type =
+		s.status === "succeeded" ? "payment.succeeded" : s.status === "failed" ? "payment.failed" : "payment.cancelled";
+	return {
+		id: `return:${reference}:${s.status}`,
+		type,
+		reference,
+		amount: s.amount,
+		occurredAt: new Date().toISOString(),
 	};
 }

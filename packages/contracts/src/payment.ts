@@ -128,3 +128,20 @@ export const PaymentRefundedData = z.object({
 	refundedAmount: z.number().int(),
 	status: z.enum(["partially_refunded", "refunded"]),
 });
+
+// ---- what the checkout page offers ------------------------------------------------------------------
+
+export const GatewayInfo = z.object({
+	name: GatewayName,
+	/** What the shopper reads ("Card (Stripe)", "PayPal"). */
+	label: z.string(),
+	/** redirect: the shopper goes to the gateway's page; element: the gateway's element on ours. */
+	flow: z.enum(["redirect", "element"]),
+	/** element flows: the gateway's public key for its script (never a secret). */
+	publishableKey: z.string().nullable(),
+	/** The origins the checkout page's CSP must allow for this gateway (scripts, frames, forms). */
+	origins: z.array(z.string()),
+});
+export type GatewayInfo = z.infer<typeof GatewayInfo>;
+export const GatewayList = z.object({ items: z.array(GatewayInfo), default: GatewayName });
+export type GatewayList = z.infer<typeof GatewayList>;

@@ -1,7 +1,7 @@
 import type { Money } from "@bazaar/money";
 import Stripe from "stripe";
 import { ServiceError } from "../../lib/errors";
-import type { GatewayEvent } from "../contracts";
+import type { GatewayEvent, GatewayInfo } from "../contracts";
 import {
 	type CreateGatewayPayment,
 	type GatewayPaymentCreated,
@@ -31,6 +31,8 @@ export interface StripeGatewayOptions {
 	secretKey: string;
 	webhookSecret: string;
 	flow: StripeFlow;
+	/** The Payment Element's public key (elements flow). */
+	publishableKey?: string | null;
 	/** Overrides for a local fake server in tests ({ host, port, protocol }); unset in production. */
 	api?: { host: string; port: number; protocol: "http" | "https" };
 	/** The text on Stripe Checkout's line item. */
@@ -55,6 +57,20 @@ export class StripeGateway implements PaymentGateway {
 			timeout: 15_000,
 			...(o.api ?? {}),
 		});
+	}
+
+	describe(): GatewayInfo {
+		const elements = this.o.flow === "elements";
+		return {
+			name: this.name,
+			label: elements ? "Card (Stripe)" : "Card, wallets and more (Stripe Checkout)",
+			flow: elements ? "element" : "redirect",
+			publishableKey: elements ? (this.o.publishableKey ?? null) : null,
+			// js.stripe.com serves the Element (script + frames); checkout.stripe.com the hosted page.
+			origins: elements
+				? ["https://js.stripe.com", "https://api.stripe.com", "https://hooks.stripe.com"]
+				: ["https://checkout.stripe.com"],
+		};
 	}
 
 	async createPayment(req: CreateGatewayPayment): Promise<GatewayPaymentCreated> {
