@@ -1,8 +1,10 @@
 import { createHmac } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { loadPayPalConfig, type PayPalConfig } from "./paypal/config";
+import { loadStripeConfig, type StripeConfig } from "./stripe/config";
 
-// The payment module's settings, for the lead to fold into core/src/config.ts. Every one has a default.
+// The payment module's settings. Every one has a default; Stripe and PayPal are off until their keys are set.
 
 const blankIsUnset = (v: unknown) => (v === "" ? undefined : v);
 
@@ -19,6 +21,9 @@ export const PaymentEnv = z.object({
 export interface PaymentConfig {
 	url: string;
 	sandbox: { webhookSecret: string; pageBaseUrl: string; webhookUrl: string };
+	/** null: not configured (the gateway stays off). */
+	stripe: StripeConfig | null;
+	paypal: PayPalConfig | null;
 }
 
 export function loadPaymentConfig(
@@ -35,5 +40,7 @@ export function loadPaymentConfig(
 			pageBaseUrl: e.SANDBOX_PAGE_URL ?? `${opts.edgeUrl.replace(/\/$/, "")}/sandbox-pay`,
 			webhookUrl: e.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${opts.corePort}/payment/webhooks/sandbox`,
 		},
+		stripe: loadStripeConfig(env),
+		paypal: loadPayPalConfig(env),
 	};
 }
