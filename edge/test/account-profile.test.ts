@@ -22,6 +22,9 @@ describe("profile", () => {
 	it("renames the shopper and shows it on the account page", async () => {
 		const s = await signUp("Ada Lovelace");
 		const page = await get(s.jar, "/account");
+		// The account page leads to the address book and the orders.
+		expect(page.html).toContain('<a href="/account/addresses">Addresses</a>');
+		expect(page.html).toContain('<a href="/account/orders">Orders</a>');
 		expect(page.html).toContain('action="/account/profile"');
 		const { res } = await post(s.jar, "/account/profile", {
 			csrf: csrfOf(page.html),

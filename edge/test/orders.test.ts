@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { actorWords, STATUS_WORDS } from "../src/lib/orders";
 import {
 	approvePayment,
 	bearerFor,
@@ -325,5 +326,23 @@ describe("/api/orders", () => {
 		expect(late.status).toBe(409);
 		expect(late.headers.get("content-type")).toBe("application/problem+json");
 		expect((await coreOrder(s, c.id)).status).toBe("paid");
+	});
+});
+
+describe("order words", () => {
+	it("names every status and every kind of actor in words", () => {
+		expect(STATUS_WORDS).toEqual({
+			pending_payment: "pending payment",
+			paid: "paid",
+			fulfilled: "shipped",
+			delivered: "delivered",
+			cancelled: "cancelled",
+			expired: "expired",
+		});
+		const me = "usr_01HCUSTOMERCUSTOMERCUSTOME";
+		expect(actorWords(me, me)).toBe("you");
+		expect(actorWords("system", me)).toBe("the shop (automatically)");
+		expect(actorWords("payment:sandbox", me)).toBe("payment gateway (sandbox)");
+		expect(actorWords("usr_01HSTAFFSTAFFSTAFFSTAFFSTA", me)).toBe("shop staff");
 	});
 });
