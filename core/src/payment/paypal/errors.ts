@@ -1,4 +1,5 @@
 import { ServiceError } from "../../lib/errors";
+import { IgnoredWebhook as GatewayIgnoredWebhook } from "../gateway";
 import type { ErrorAnswer } from "./wire";
 
 // What goes wrong talking to PayPal. Messages carry PayPal's error name, issue and debug_id (what
@@ -32,15 +33,15 @@ export class PayPalUnavailableError extends ServiceError {
 
 /**
  * A genuine (verified) PayPal webhook about something we do not act on: an event type we do not
- * map, or an approval whose capture is still pending. Nothing is applied; the receiving route
- * should answer 2xx so PayPal stops re-sending it. Until the route maps it, its 202 says the same.
+ * map, or an approval whose capture is still pending. Nothing is applied; the webhook route
+ * answers 200 "ignored" so PayPal stops re-sending it.
  */
-export class IgnoredWebhook extends ServiceError {
+export class IgnoredWebhook extends GatewayIgnoredWebhook {
 	constructor(
 		readonly eventId: string,
 		readonly eventType: string,
 		readonly reason: string,
 	) {
-		super(202, `The PayPal event ${eventType} was received and ignored: ${reason}.`);
+		super(`The PayPal event ${eventType} was received and ignored: ${reason}.`);
 	}
 }

@@ -87,8 +87,8 @@ describe("PayPal: paying", () => {
 		expect(back.searchParams.get("token")).toBe(payment.reference);
 		expect(back.searchParams.get("PayerID")).toMatch(/^[A-Z0-9]{13}$/);
 
-		// What the module applies on the shopper's return (PaymentGateway.completeReturn).
-		const event = await h.gateway.completeReturn(back.searchParams.get("token") as string);
+		// What the module applies on the shopper's return (PaymentGateway.confirmReturn).
+		const event = await h.gateway.confirmReturn(back.searchParams.get("token") as string);
 		expect(event).toMatchObject({
 			type: "payment.succeeded",
 			reference: payment.reference,
@@ -97,7 +97,7 @@ describe("PayPal: paying", () => {
 		});
 		expect(h.fake.charges).toBe(1);
 		// Coming back again (reload, second tab): the same event, the same single charge.
-		expect(await h.gateway.completeReturn(payment.reference)).toEqual(event);
+		expect(await h.gateway.confirmReturn(payment.reference)).toEqual(event);
 		expect(h.fake.charges).toBe(1);
 
 		// PayPal's webhooks, in the order it sent them. The approval's capture finds the order
@@ -161,7 +161,8 @@ describe("PayPal: paying", () => {
 		const payment = await start();
 		await approve(payment);
 		const ignored = await h.deliver(only("CHECKOUT.ORDER.APPROVED"));
-		expect(ignored.status).toBe(202);
+		expect(ignored.status).toBe(200);
+		expect(ignored.body.outcome).toBe("ignored");
 		expect(await status(payment)).toBe("requires_action");
 		expect(h.fake.charges).toBe(0);
 		await h.gateway.captureReturn(payment.reference);
@@ -243,7 +244,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 		await approve(payment);
 		expect(await h.gateway.captureReturn(payment.reference)).toMatchObject({ status: "pending", event: null });
 		expect((await h.payments.gatewayStatus(payment.id)).status).toBe("requires_action");
-		expect((await h.deliver(only("PAYMENT.CAPTURE.PENDING"))).status).toBe(202);
+		expect((await h.deliver(only("PAYMENT.CAPTURE.PENDING"))).body.outcome).toBe("ignored");
 		expect(await status(payment)).toBe("requires_action");
 		expect(await h.outbox()).toEqual([]);
 	});
@@ -257,7 +258,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 			refundedAmount: 0,
 		});
 		// Coming back without approving (e.g. a crafted return URL) captures nothing.
-		expect(await h.gateway.completeReturn(payment.reference)).toBeNull();
+		expect(await h.gateway.confirmReturn(payment.reference)).toBeNull();
 		expect(await h.gateway.captureReturn(payment.reference)).toMatchObject({
 			status: "requires_action",
 			event: null,
@@ -306,7 +307,7 @@ describe("PayPal: declines, abandonment, double capture", () => {
 			captureId: null,
 			event: null,
 		});
-		expect((await h.gateway.completeReturn(payment.reference))?.type).toBe("payment.succeeded");
+		expect((await h.gateway.confirmReturn(payment.reference))?.type).toBe("payment.succeeded");
 		expect(h.fake.charges).toBe(1);
 	});
 

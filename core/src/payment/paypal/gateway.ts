@@ -27,7 +27,7 @@ import {
 } from "./wire";
 
 // PayPal through its Orders v2 REST API (no SDK). createPayment creates an order (intent CAPTURE)
-// and sends the shopper to PayPal's approval page; when the shopper comes back, completeReturn
+// and sends the shopper to PayPal's approval page; when the shopper comes back, confirmReturn
 // captures it. Webhooks are verified by PayPal's verify-webhook-signature endpoint. Our payment id
 // travels as custom_id, the order id as reference_id and invoice_id: PayPal refuses to complete a
 // second transaction with the same invoice_id, one more guard against paying an order twice.
@@ -141,12 +141,12 @@ export class PayPalGateway implements PaymentGateway {
 	 * answer the event to apply (null: nothing settled yet — not approved, the funding source was
 	 * declined and PayPal wants the shopper back on its page, or the capture is pending).
 	 */
-	async completeReturn(reference: string): Promise<GatewayEvent | null> {
+	async confirmReturn(reference: string): Promise<GatewayEvent | null> {
 		return (await this.captureReturn(reference)).event;
 	}
 
 	/**
-	 * completeReturn with the details: the capture id, and where to send the shopper when PayPal
+	 * confirmReturn with the details: the capture id, and where to send the shopper when PayPal
 	 * needs them again. Safe to call any number of times: PayPal captures an order once (a second
 	 * capture answers ORDER_ALREADY_CAPTURED and we read the order instead): never a second charge.
 	 */
@@ -236,7 +236,7 @@ export class PayPalGateway implements PaymentGateway {
 		try {
 			return await this.eventOf(event);
 		} catch (err) {
-			if (err instanceof ServiceError) throw err;
+			if (err instanceof ServiceError || err instanceof IgnoredWebhook) throw err;
 			// Verified, but not what PayPal documents (e.g. an amount we cannot read): refused, not a 500.
 			throw new WebhookRejectedError(`the ${event.event_type} event could not be read`);
 		}
