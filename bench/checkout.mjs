@@ -152,8 +152,8 @@ async function settle(pgid, maxMs = 15_000) {
 	const until = Date.now() + maxMs;
 	for (;;) {
 		const a = groupCpuSeconds([pgid]);
-		await new Promise((r) => setTimeout(r, 500));
-		const busy = (groupCpuSeconds([pgid]) - a) / 0.5;
+		await new Promise((r) => setTimeout(r, 1000));
+		const busy = groupCpuSeconds([pgid]) - a;
 		if (busy < 0.1 || Date.now() > until) return busy;
 	}
 }
@@ -182,8 +182,12 @@ function jsonLine(stdout, what) {
 	return JSON.parse(line.slice("BENCH_JSON ".length));
 }
 
-/** A row of the main table from a shoppers result: `stepName` supplies p50/p99. */
-function loopRow(id, target, runtime, c, r, stepName, unit) {
+/**
+ * A row of the main table from a shoppers result: `stepName` supplies p50/p99. `idleCores` is
+ * what the server burns doing nothing (bus and relay polls, sweepers), taken off before the CPU
+ * per loop is worked out: at a few loops a second it would otherwise dominate.
+ */
+function loopRow(id, target, runtime, c, r, stepName, unit, idleCores = 0) {
 	const s = r.steps[stepName] ?? { p50: Number.NaN, p99: Number.NaN, count: 0 };
 	return {
 		id,
@@ -196,6 +200,11 @@ function loopRow(id, target, runtime, c, r, stepName, unit) {
 		p50: s.p50,
 		p99: s.p99,
 		errors: r.failed,
+		idleCores,
+		cpuMsPerOp:
+			r.serverCpu == null || !r.finishedTotal
+				? null
+				: (Math.max(0, r.serverCpu - idleCores) * r.elapsedS * 1000) / r.finishedTotal,
 		errorKinds: r.errors,
 		examples: r.examples,
 		steps: r.steps,
@@ -218,6 +227,7 @@ function wrkRow(id, target, runtime, c, r) {
 		p50: r.p50,
 		p99: r.p99,
 		errors: r.errors + r.non2xx,
+		cpuMsPerOp: r.serverCpu == null || !r.requests ? null : (r.serverCpu * r.elapsedS * 1000) / r.requests,
 		serverCpu: r.serverCpu,
 		clientCpu: r.clientCpu,
 		otherCpu: r.otherCpu,
@@ -230,6 +240,8 @@ function printRow(r) {
 	log(
 		`    c=${String(r.concurrency).padStart(3)}  ${Math.round(r.rate).toString().padStart(6)} ${r.unit}  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu srv ${r.serverCpu?.toFixed(2) ?? "-"} client ${r.clientCpu.toFixed(2)} other ${r.otherCpu.toFixed(2)}${failed}`,
 	);
+	if (r.cpuMsPerOp != null && r.idleCores != null)
+		log(`      server CPU ${r.cpuMsPerOp.toFixed(2)} ms per op (idle burn ${r.idleCores.toFixed(3)} cores taken off)`);
 	for (const ex of r.examples ?? []) log(`      e.g. ${ex}`);
 }
 
@@ -326,7 +338,7 @@ export async function checkoutBench(argv) {
 					`core checkout: shoppers loop cart → checkout → pay page → approve${opts.waitPaid ? " → until paid" : ""} (${opts.warmup} s warm-up + ${opts.duration} s)`,
 				);
 				for (const c of opts.concurrency) {
-					await settle(core.pgid);
+					const idle = await settle(core.pgid);
 					const r = await runShoppers(tmp, [core.pgid], {
 						mode: "core-checkout",
 						base,
@@ -340,7 +352,7 @@ export async function checkoutBench(argv) {
 						warmupS: opts.warmup,
 						durationS: opts.duration,
 					});
-					const row = loopRow("core-loop", "core checkout loop", "core", c, r, "loop", "orders/s");
+					const row = loopRow("core-loop", "core checkout loop", "core", c, r, "loop", "orders/s", idle);
 					rows.push(row);
 					printRow(row);
 					for (const [step, s] of Object.entries(r.steps))
@@ -355,7 +367,7 @@ export async function checkoutBench(argv) {
 				]) {
 					log(`reserve path over HTTP, ${kind} (${skus.length} SKU${skus.length > 1 ? "s" : ""})`);
 					for (const c of opts.concurrency) {
-						await settle(core.pgid);
+						const idle = await settle(core.pgid);
 						const r = await runShoppers(tmp, [core.pgid], {
 							mode: "reserve",
 							base,
@@ -374,6 +386,7 @@ export async function checkoutBench(argv) {
 							r,
 							"loop",
 							"res/s",
+							idle,
 						);
 						rows.push(row);
 						printRow(row);
@@ -522,7 +535,7 @@ async function edgePart({ tmp, opts, tool, core, edgePort, shoppers, variants, n
 			`edge checkout: shoppers loop /api/cart/lines → /api/checkout → /sandbox-pay page → approve${opts.waitPaid ? " → until paid" : ""}`,
 		);
 		for (const c of opts.concurrency) {
-			await settle(core.pgid);
+			const idle = (await settle(core.pgid)) + (await settle(edge.pgid));
 			const r = await runShoppers(tmp, [edge.pgid, core.pgid], {
 				mode: "edge-checkout",
 				base: edge.base,
@@ -534,7 +547,7 @@ async function edgePart({ tmp, opts, tool, core, edgePort, shoppers, variants, n
 				warmupS: opts.warmup,
 				durationS: opts.duration,
 			});
-			const row = loopRow("edge-loop", "edge checkout loop", "workerd+core", c, r, "loop", "orders/s");
+			const row = loopRow("edge-loop", "edge checkout loop", "workerd+core", c, r, "loop", "orders/s", idle);
 			rows.push(row);
 			printRow(row);
 			for (const [step, s] of Object.entries(r.steps))
@@ -609,6 +622,7 @@ const MAIN_COLUMNS = [
 	["p99 ms", (r) => fmt.ms(r.p99)],
 	["errors", (r) => String(r.errors)],
 	["srv cores", (r) => fmt.cpu(r.serverCpu)],
+	["srv CPU ms/op", (r) => (r.cpuMsPerOp == null ? "-" : fmt.ms(r.cpuMsPerOp))],
 	["client", (r) => fmt.cpu(r.clientCpu)],
 	["other", (r) => fmt.cpu(r.otherCpu)],
 	["machine %", (r) => (r.machineCpu == null ? "-" : r.machineCpu.toFixed(0))],
@@ -674,7 +688,7 @@ function describe(result) {
 		`Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Linux ${m.kernel}; node ${m.node}, bun ${m.bun}, ${m.workerd}, miniflare ${m.miniflare}, wrangler ${m.wrangler}.`,
 		`Load average (1, 5, 15 min) on the ${m.nproc} cores: ${result.load.before.map((x) => x.toFixed(1)).join(", ")} at the start, ${result.load.after?.map((x) => x.toFixed(1)).join(", ") ?? "-"} at the end.`,
 		`Disk (the temp dir the databases live in): 4 KiB write + fdatasync, what each libSQL commit pays (WAL, synchronous=FULL) — before the run ${sync(result.disk.before)}; after ${result.disk.after ? sync(result.disk.after) : "-"}. The local libSQL driver commits synchronously on the core's event loop, so this is also a stall of every request in flight.`,
-		`Load: ${result.loadTool} (one thread) for the catalog read, the floor and the edge's trivial route; the checkout loops and the reservation calls come from bench/lib/shoppers.ts under Bun, one process, one virtual shopper per concurrent connection. Servers and clients share the ${m.nproc} cores: "srv cores" is the CPU the server's processes used (1.00 = one core), "client" the load process, "other" everything else on the machine (other people's builds and tests), "machine %" the whole machine's busy share. A run with much "other" is not comparable with a quiet one.`,
+		`Load: ${result.loadTool} (one thread) for the catalog read, the floor and the edge's trivial route; the checkout loops and the reservation calls come from bench/lib/shoppers.ts under Bun, one process, one virtual shopper per concurrent connection. Servers and clients share the ${m.nproc} cores: "srv cores" is the CPU the server's processes used (1.00 = one core), "client" the load process, "other" everything else on the machine (other people's builds and tests), "machine %" the whole machine's busy share. A run with much "other" is not comparable with a quiet one. "srv CPU ms/op" is the server's CPU time per request, loop or reservation over the whole run (warm-up included): it suffers least from a busy machine, since it counts what our code costs rather than how long it waited for a core. For the loops and reservations the server's idle burn (bus and relay polls, sweepers; measured for 1 s before each run) is taken off first.`,
 		`Runs: ${s.duration} s per concurrency (${s.concurrency.join(", ")}) after a ${s.warmupSeconds} s warm-up for the loops and the reserve calls, ${s.catalogDuration} s for the catalog read and the edge's trivial route; before each loop run the bench waits for the core to go idle (webhooks, bus relays and consumers of the previous run).`,
 		`Core: bun core/src/main.ts with EDGE_PUSH=off, ${s.redis ? "REDIS_URL set (Redis bus and cache)" : "no Redis (libSQL outbox bus, in-process caches)"}, synchronous=FULL libSQL files in a temp dir; the seeded catalog (${result.seed.products} products${result.seed.reused ? `, cached seed of ${result.seed.seededAt}` : ""}); the bench's SKUs stocked with ${s.stockPerSku.toLocaleString("en-US")} units each so no run sells out.`,
 		`Checkout loop: each virtual shopper is a distinct customer registered through POST /identity/register; one loop = POST /cart/lines (1 unit of one of 24 products) → POST /checkout (fresh Idempotency-Key, address + standard shipping) → GET the sandbox's hosted page → POST approve with its csrf (303 back to the shop)${s.waitPaid ? " → GET /orders/:id until paid" : ""}, ${s.thinkMs ? `then ${s.thinkMs} ms of "thinking" before the next loop (not counted in the latencies)` : "loops back to back with no think time (a closed loop: each shopper starts its next purchase the moment the last one ends, so 64 shoppers are 64 requests always in flight)"}. Every core call is signed with @bazaar/signature as the edge signs it, caller = the shopper. The sandbox's webhook, the bus and the order's move to paid run in the background${s.waitPaid ? " and are waited for" : " and are not waited for (--wait-paid does)"}. "orders/s" counts loops completed in the measured window; loop and step latencies are from loops started in it (in-flight loops finish and count). A window stays open past its ${s.duration} s until every shopper has recorded a loop (at most 60 s): "window s" is its real length.`,

@@ -134,6 +134,7 @@ export async function withCpuSplit(serverPgids, start) {
 	const machine = (m1.busy - m0.busy) / elapsed;
 	return {
 		result,
+		elapsedS: elapsed,
 		serverCpu: server,
 		clientCpu: client,
 		// What else ran on the machine meanwhile (other people's builds and tests): the figures

@@ -156,7 +156,9 @@ async function runLoops(
 	);
 	const windowS = (closedAt - measureFrom) / 1000;
 	const completed = finishedAt.filter((t) => t >= measureFrom && t <= closedAt).length;
-	return { completed, failed, windowS, perSecond: completed / windowS };
+	// Every loop that finished, warm-up and tail included: what the server's CPU over the whole
+	// run is divided by.
+	return { completed, failed, windowS, perSecond: completed / windowS, finishedTotal: finishedAt.length };
 }
 
 async function timed<T>(rec: Recorder, record: boolean, step: string, fn: () => Promise<T>): Promise<T> {
