@@ -1,4 +1,5 @@
 import { Category, Problem, Product, ProductList } from "@bazaar/contracts";
+import { ShipmentList } from "@bazaar/contracts/fulfillment";
 import { type Role, UserList, UserPublic } from "@bazaar/contracts/identity";
 import { SkuStock } from "@bazaar/contracts/inventory";
 import { describe, expect, it } from "vitest";
@@ -102,6 +103,10 @@ describe("admin API: who may use it", () => {
 		expect(promote.status).toBe(403);
 		const stock = await edge("/api/admin/inventory/skus/ANY-SKU", { headers: bearer(manager.token) });
 		expect(stock.status).toBe(403);
+		const shipments = await edge("/api/admin/fulfillment/shipments?orderId=ord_00000000000000000000000000", {
+			headers: bearer(manager.token),
+		});
+		expect(shipments.status).toBe(403);
 	});
 
 	it("takes a role away at once: a demoted manager's next write is refused", async () => {
@@ -170,7 +175,7 @@ describe("admin API: the proxy", () => {
 		expect(missing.status).toBe(404);
 	});
 
-	it("reaches each module's admin routes: identity (with the query), inventory, orders", async () => {
+	it("reaches each module's admin routes: identity (with the query), inventory, orders, fulfillment", async () => {
 		const headers = await adminHeaders();
 		const users = await edge(`/api/admin/identity/users?email=${encodeURIComponent(ADMIN_LOGIN.email)}`, { headers });
 		expect(users.status).toBe(200);
@@ -188,6 +193,12 @@ describe("admin API: the proxy", () => {
 		const order = await edge("/api/admin/orders/ord_00000000000000000000000000", { headers });
 		expect(order.status).toBe(404);
 		expect(order.headers.get("content-type")).toContain("application/problem+json");
+
+		const shipments = await edge("/api/admin/fulfillment/shipments?orderId=ord_00000000000000000000000000", {
+			headers,
+		});
+		expect(shipments.status, await shipments.clone().text()).toBe(200);
+		expect(ShipmentList.parse(await shipments.json()).items).toEqual([]);
 	});
 
 	it("answers 404 for an area that does not exist", async () => {
@@ -301,7 +312,7 @@ describe("admin API reference", () => {
 		expect(Object.keys(doc.paths["/api/session"]!).sort()).toEqual(["delete", "get", "post"]);
 		expect(doc.paths["/api/session"]!.post!.security).toBeUndefined();
 		expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["sessionBearer", "sessionCookie"]);
-		for (const area of ["catalog", "identity", "inventory", "orders"]) {
+		for (const area of ["catalog", "identity", "inventory", "orders", "fulfillment"]) {
 			const ops = Object.entries(doc.paths)
 				.filter(([path]) => path.startsWith(`/api/admin/${area}/`))
 				.flatMap(([, item]) => Object.values(item));

@@ -9,6 +9,7 @@ const ROLES_BY_AREA: Record<string, string> = {
 	identity: "admin",
 	inventory: "admin",
 	orders: "admin",
+	fulfillment: "admin",
 };
 
 const staffOp =
@@ -35,6 +36,7 @@ const catalog = staffOp("catalog");
 const identity = staffOp("identity");
 const inventory = staffOp("inventory");
 const orders = staffOp("orders");
+const fulfillment = staffOp("fulfillment");
 const sku = pathParam("sku", "The variant's SKU.");
 const conflict = { "409": problem("The change conflicts with the record's state.") };
 
@@ -209,6 +211,40 @@ export function adminPaths(): Record<string, Json> {
 				"Mark an order delivered",
 				{ parameters: [idParam("Order id")], requestBody: bodyOf("DeliverInput", false) },
 				["200", "Order", "Delivered."],
+				conflict,
+			),
+		},
+		"/api/admin/fulfillment/shipments": {
+			get: fulfillment(
+				"An order's shipments",
+				{
+					parameters: [
+						{ name: "orderId", in: "query", required: true, description: "Order id.", schema: { type: "string" } },
+					],
+				},
+				["200", "ShipmentList", "Its shipments with their history (none yet: an empty list)."],
+			),
+		},
+		"/api/admin/fulfillment/shipments/{id}": {
+			get: fulfillment("Get a shipment", { parameters: [idParam("Shipment id")] }, [
+				"200",
+				"ShipmentDetail",
+				"The shipment with its history.",
+			]),
+		},
+		"/api/admin/fulfillment/shipments/{id}/ship": {
+			post: fulfillment(
+				"Hand a shipment to the carrier",
+				{ parameters: [idParam("Shipment id")], requestBody: bodyOf("ShipInput", false) },
+				["200", "ShipmentDetail", "Shipped (with its carrier and tracking number)."],
+				conflict,
+			),
+		},
+		"/api/admin/fulfillment/shipments/{id}/deliver": {
+			post: fulfillment(
+				"Mark a shipment delivered",
+				{ parameters: [idParam("Shipment id")], requestBody: bodyOf("DeliverInput", false) },
+				["200", "ShipmentDetail", "Delivered."],
 				conflict,
 			),
 		},

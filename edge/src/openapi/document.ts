@@ -18,6 +18,7 @@ import {
 	VariantInput,
 	VariantPatch,
 } from "@bazaar/contracts";
+import { ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import { LoginInput, SetRolesInput, UserList, UserPublic } from "@bazaar/contracts/identity";
 import {
 	AdjustStockRequest,
@@ -108,6 +109,8 @@ export function buildOpenApi(): Json {
 				Reconciliation,
 				Order,
 				OrderDetail,
+				ShipmentDetail,
+				ShipmentList,
 			},
 			"output",
 		),
@@ -128,6 +131,7 @@ export function buildOpenApi(): Json {
 				CancelInput,
 				FulfilInput,
 				DeliverInput,
+				ShipInput,
 			},
 			"input",
 		),
