@@ -16,6 +16,7 @@ export default defineConfig({
 				bindings: {
 					CORE_URL: inject("coreUrl"),
 					BAZAAR_SIGNING_SECRET: inject("signingSecret"),
+					DEV_MAILBOX: "on",
 				},
 			},
 		})),

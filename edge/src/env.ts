@@ -20,3 +20,10 @@ export type AppContext = Context<AppEnv>;
 export interface Background {
 	waitUntil(promise: Promise<unknown>): void;
 }
+
+declare global {
+	interface Env {
+		/** "on" only in local stacks (npm start, tests): serves the core's mail outbox at /dev/mail. */
+		DEV_MAILBOX?: string;
+	}
+}

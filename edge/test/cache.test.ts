@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { targets } from "../src/cache/catalog";
 import { makeEntry, serveEntry } from "../src/cache/entry";
 import { clearIsolateMemory } from "../src/cache/layers";
+import { RENDER_VERSION } from "../src/cache/policy";
 import { forgetVersion, knownVersion, VERSION_KEY } from "../src/cache/version";
 import { adminHeaders, core, edge, edgeJson, ORIGIN, pushCatalogEvents, syncVersion } from "./helpers";
 
@@ -53,7 +54,7 @@ describe("catalog read path", () => {
 
 		const query = parseProductQuery(new URLSearchParams("limit=13&sort=price_desc"));
 		if (!query.success) throw query.error;
-		const cacheKey = `https://cache.bazaar.internal/v${knownVersion()}${targets.products(query.data).api}`;
+		const cacheKey = `https://cache.bazaar.internal/v${knownVersion()}.${RENDER_VERSION}${targets.products(query.data).api}`;
 		const fromKv = await readFromLayer(path, "kv", async () => {
 			await caches.default.delete(cacheKey);
 		});

@@ -63,3 +63,16 @@ describe("/dev/mail", () => {
 		expect(one.html).toContain("&lt;img src=x");
 	});
 });
+
+describe("/dev/mail outside a local stack", () => {
+	it("is a 404 unless DEV_MAILBOX=on, so a deploy without SMTP never publishes reset links", async () => {
+		const { env } = await import("cloudflare:workers");
+		const { app } = await import("../src/app");
+		const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+		const off = await app.request("https://shop.example/dev/mail", {}, { ...env, DEV_MAILBOX: undefined }, ctx);
+		expect(off.status).toBe(404);
+		expect(await off.text()).not.toContain("/account/reset?token=");
+		const on = await app.request("https://shop.example/dev/mail", {}, env, ctx);
+		expect(on.status).toBe(200);
+	});
+});

@@ -338,6 +338,9 @@ export async function startStack(opts) {
 		envFile,
 		"--var",
 		`CORE_URL:${coreUrl}`,
+		// Local stacks read reset mails at /dev/mail; a deployed Worker never has this var.
+		"--var",
+		"DEV_MAILBOX:on",
 		"--show-interactive-dev-session=false",
 	];
 	if (inspectorPort) wranglerArgs.push("--inspector-port", String(inspectorPort));

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppContext } from "../env";
 import { fromCore } from "./core-source";
 import { type Failure, isFailure, type Loaded, load } from "./layers";
+import { RENDER_VERSION } from "./policy";
 
 // The catalog reads the edge makes, each as (public API path, core path, contract). The API path is
 // the cache key, so a page that needs the product list shares the entry `/api/catalog/products`
@@ -40,7 +41,9 @@ export function loadTarget<S extends z.ZodType>(
 	version: number,
 	target: Target<S>,
 ): Promise<Loaded | Failure> {
-	return load(c.env, c.executionCtx, `/v${version}${target.api}`, () => fromCore(c.env, target.core, target.schema));
+	return load(c.env, c.executionCtx, `/v${version}.${RENDER_VERSION}${target.api}`, () =>
+		fromCore(c.env, target.core, target.schema),
+	);
 }
 
 export type Read<T> = { found: true; data: T } | { found: false } | Failure;

@@ -18,3 +18,10 @@ export const MEMORY_MAX_BYTES = 16 * 1024 * 1024;
  */
 export const CLIENT_CACHE_FOUND = "public, max-age=10, stale-while-revalidate=60";
 export const CLIENT_CACHE_NOT_FOUND = `public, max-age=${NEGATIVE_TTL_S}`;
+
+/**
+ * Part of every cache key next to the catalog version. Entries live in KV for a day and the
+ * Cache API for an hour, across deploys: bump this when a page template or a cached JSON shape
+ * changes, or the new Worker serves what the old one rendered until the catalog next changes.
+ */
+export const RENDER_VERSION = "r2";

@@ -3,6 +3,7 @@ import type { AppContext, Background } from "../env";
 import { serveEntry } from "./entry";
 import { isFailure, load, type Produced } from "./layers";
 import { memory } from "./memory";
+import { RENDER_VERSION } from "./policy";
 import { catalogVersion, currentVersion } from "./version";
 
 const MAX_ALIAS_KEY = 1024;
@@ -15,7 +16,7 @@ export interface Resolved {
 
 /** The memory key for a URL exactly as requested: the version, then path and query. */
 function rawKey(version: number, url: string): string {
-	return `/v${version}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+	return `/v${version}.${RENDER_VERSION}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function respondCached(
 
 	const resolved = resolve();
 	if (!("produce" in resolved)) return resolved;
-	const key = `/v${version}${resolved.path}`;
+	const key = `/v${version}.${RENDER_VERSION}${resolved.path}`;
 	const loaded = await load(c.env, c.executionCtx, key, () => resolved.produce(version));
 	if (isFailure(loaded)) return renderFailure(loaded.problem);
 	// Aliasing the URL as typed makes the next identical request skip validation; very long

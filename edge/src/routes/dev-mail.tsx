@@ -8,12 +8,15 @@ import { MailListPage, MailPage } from "../views/account-mail";
 
 // The dev mailbox at /dev/mail: the core's mail outbox while no SMTP server is configured, so a
 // developer can follow a password-reset link without a mail server. The core serves it only
-// then (404 with SMTP), and this page answers the same 404. It holds live reset links: never
-// cached anywhere.
+// then (404 with SMTP), and this page answers the same 404. The edge serves it only where
+// DEV_MAILBOX=on (local stacks). It holds live reset links: never cached anywhere.
 
 export const devMail = new Hono<AppEnv>();
 
 devMail.use("*", async (c, next) => {
+	// Off unless the local stack switched it on: a deploy that forgot SMTP must not publish live
+	// reset links to anyone who asks.
+	if (c.env.DEV_MAILBOX !== "on") return errorPage(c, 404, "There is nothing at this address.");
 	await next();
 	c.res.headers.set("cache-control", "no-store");
 });
