@@ -16,7 +16,7 @@ const Port = z.coerce.number().int().min(0).max(65_535);
 const blankIsUnset = (v: unknown) => (v === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
 
-export const CRASH_POINTS = ["order-paid-commit", "inventory-commit"] as const;
+export const CRASH_POINTS = ["order-placed-commit", "order-paid-commit", "inventory-commit"] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export const ConfigSchema = z.object({
@@ -63,7 +63,9 @@ export const ConfigSchema = z.object({
 	/**
 	 * TEST ONLY (core/src/workflows/crash.test.ts): the process SIGKILLs itself at this point of the
 	 * bus flows, so a test can prove nothing is lost or doubled across a crash. Never set it in
-	 * production. `order-paid-commit`: right after payment.succeeded committed the order as paid
+	 * production. `order-placed-commit`: right after checkout committed a new order (its stock
+	 * reserved, no payment yet, the shopper never gets an answer). `order-paid-commit`: right
+	 * after payment.succeeded committed the order as paid
 	 * (order.paid is in the order outbox, not yet relayed). `inventory-commit`: right after the
 	 * inventory committed the paid order's reservation, before the bus acknowledged order.paid.
 	 */

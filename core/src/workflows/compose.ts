@@ -3,7 +3,7 @@ import { type Bus, BusRelay, emit as busEmit, createBus, ensureBusTables } from 
 import { catalogPort, inventoryPort } from "../cart/adapters";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
-import type { Config } from "../config";
+import type { Config, CrashPoint } from "../config";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
@@ -111,21 +111,28 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	relays.inventory = relay(inventory.context.database.client);
 	relays.fulfillment = relay(fulfillment.context.database.client);
 
+	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
 		bus,
 		{ catalog, inventory, orders, fulfillment, relays },
-		{
-			pollMs: options.busPollMs,
-			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
-			crashAfter: config.crashAfter,
-		},
+		{ pollMs: options.busPollMs, idleTimeoutMs: config.busIdleTimeoutMs ?? undefined, crashPoint },
 	);
 	const checkout = createCheckout({
 		identity,
 		catalog: catalog.catalog,
 		cart,
 		inventory,
-		orders,
+		orders:
+			config.crashAfter === "order-placed-commit"
+				? {
+						...orders,
+						async placeOrder(input) {
+							const placed = await orders.placeOrder(input);
+							if (placed.created) crashPoint("order-placed-commit");
+							return placed;
+						},
+					}
+				: orders,
 		payments,
 		storefrontUrl: config.storefrontUrl,
 		reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
@@ -168,5 +175,19 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await identity.stop();
 			await catalog.stop();
 		},
+	};
+}
+
+/**
+ * TEST ONLY (BAZAAR_TEST_CRASH_AFTER, core/src/workflows/crash.test.ts): the process SIGKILLs
+ * itself at the configured point — no cleanup, no finally, no acknowledgement: exactly what a
+ * power cut or an OOM kill leaves. A no-op for every other point, and always when unset.
+ */
+function crashHook(configured: CrashPoint | null): (point: CrashPoint) => void {
+	if (configured === null) return () => {};
+	return (point) => {
+		if (point !== configured) return;
+		console.log(`core: BAZAAR_TEST_CRASH_AFTER=${point}: SIGKILL`);
+		process.kill(process.pid, "SIGKILL");
 	};
 }

@@ -41,8 +41,8 @@ export interface ConsumerOptions {
 	pollMs?: number;
 	/** A delivery unacknowledged this long belongs to a dead consumer (BUS_IDLE_TIMEOUT_MS). */
 	idleTimeoutMs?: number;
-	/** TEST ONLY (BAZAAR_TEST_CRASH_AFTER): SIGKILL this process at that point; see config.ts. */
-	crashAfter?: CrashPoint | null;
+	/** TEST ONLY (BAZAAR_TEST_CRASH_AFTER): kills the process when called with the configured point. */
+	crashPoint?: (point: CrashPoint) => void;
 }
 
 export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: ConsumerOptions = {}): void {
@@ -50,12 +50,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		...(options.pollMs ? { pollMs: options.pollMs } : {}),
 		...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
 	};
-	// No cleanup, no finally, no acknowledgement: exactly what a power cut or an OOM kill leaves.
-	const crashPoint = (point: CrashPoint) => {
-		if (options.crashAfter !== point) return;
-		console.log(`core: BAZAAR_TEST_CRASH_AFTER=${point}: SIGKILL`);
-		process.kill(process.pid, "SIGKILL");
-	};
+	const crashPoint = options.crashPoint ?? (() => {});
 
 	// payment.succeeded → the order is paid (or the payment is recorded as a conflict to refund).
 	bus.subscribe(

@@ -83,17 +83,16 @@ export interface PlacedOrder {
 	redirectUrl: string;
 }
 
-/** Fills the cart (line i gets quantity i + 1) and checks out; the order waits for its payment. */
-export async function placeOrder(
-	core: CoreClient,
-	caller: Caller,
-	lines: { id: string }[],
-	key = `journey-${caller.user}-${Date.now()}`,
-): Promise<PlacedOrder> {
+/** Puts the lines in the customer's cart, line i with quantity i + 1. */
+export async function fillCart(core: CoreClient, caller: Caller, lines: { id: string }[]): Promise<void> {
 	for (const [i, l] of lines.entries()) {
 		const res = await core.call("POST", "/cart/lines", { caller, body: { variantId: l.id, quantity: i + 1 } });
 		if (res.status !== 200) throw new Error(`add to cart: ${res.status} ${await res.text()}`);
 	}
+}
+
+/** POST /checkout of the cart under an Idempotency-Key; the order waits for its payment. */
+export async function checkout(core: CoreClient, caller: Caller, key: string): Promise<PlacedOrder> {
 	const res = await core.call("POST", "/checkout", {
 		caller,
 		body: checkoutBody(),
@@ -106,6 +105,17 @@ export async function placeOrder(
 		reservationId: answer.order.reservationId,
 		redirectUrl: answer.payment.redirectUrl,
 	};
+}
+
+/** Fills the cart and checks out. */
+export async function placeOrder(
+	core: CoreClient,
+	caller: Caller,
+	lines: { id: string }[],
+	key = `journey-${caller.user}-${Date.now()}`,
+): Promise<PlacedOrder> {
+	await fillCart(core, caller, lines);
+	return checkout(core, caller, key);
 }
 
 /** The shopper approves on the sandbox's hosted page (its form carries a CSRF token). */
