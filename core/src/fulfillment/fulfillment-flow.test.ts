@@ -149,6 +149,59 @@ describe("order → shipment → delivery over the bus", () => {
 		expect(shipment?.lines.map((l) => l.sku)).toEqual(lines.map((l) => l.sku));
 	}, 30_000);
 
+	test("shipment.delivered before shipment.shipped (events out of order) still ends the order delivered, once", async () => {
+		const { shopper, orderId } = await paidOrder("physical", 4);
+		const [shipment] = await shipmentsOf(shopper, orderId);
+		const data = {
+			shipmentId: shipment?.id,
+			orderId,
+			customerId: shopper.user,
+			kind: "parcel",
+			status: "delivered",
+			carrier: "bazaar-post",
+			trackingNumber: "BZOUTOFORDER0001",
+			actor: "carrier:bazaar-post",
+		};
+		const envelope = (type: string, status: string) => ({
+			id: `evt_TEST${Date.now()}${type.replace(".", "")}`,
+			type,
+			occurredAt: new Date().toISOString(),
+			source: "fulfillment",
+			key: orderId,
+			data: { ...data, status },
+		});
+		const delivered = envelope("shipment.delivered", "delivered");
+		await s.core.bus.publish([delivered]);
+		const done = await orderWhen<OrderView>(s, shopper, orderId, (o) => o.status === "delivered");
+		expect(done.timeline.map((t) => t.to)).toEqual(["pending_payment", "paid", "fulfilled", "delivered"]);
+		// The late shipped (and the delivered again) change nothing.
+		await s.core.bus.publish([envelope("shipment.shipped", "shipped"), { ...delivered, id: `${delivered.id}2` }]);
+		await pollFor(
+			async () => {
+				// Nothing in flight and nothing published but not yet delivered to the group.
+				const p = await s.core.bus.pending("order-shipments");
+				return p.pending === 0 && p.lag === 0 ? true : undefined;
+			},
+			10_000,
+			"the order consumer to settle",
+		);
+		const after = await orderWhen<OrderView>(s, shopper, orderId, (o) => o.status === "delivered");
+		expect(after.timeline).toHaveLength(4);
+		expect(await s.core.bus.deadLetters("order-shipments")).toHaveLength(0);
+	}, 30_000);
+
+	test("a body over the core's limit on an admin route is a 413 and changes nothing", async () => {
+		const { shopper, orderId } = await paidOrder("physical", 6);
+		const [shipment] = await shipmentsOf(shopper, orderId);
+		const huge = await s.call("POST", `/fulfillment/admin/shipments/${shipment?.id}/ship`, {
+			caller: ADMIN,
+			body: { reason: "x".repeat(1024 * 1024 + 10) },
+		});
+		expect(huge.status).toBe(413);
+		const [same] = await shipmentsOf(shopper, orderId);
+		expect(same).toEqual(shipment as ShipmentDetail);
+	}, 30_000);
+
 	test("the carrier webhook is public (no edge signature) but refuses what is not signed by the carrier", async () => {
 		const unsigned = await s.http("/fulfillment/webhooks/carrier", {
 			method: "POST",
