@@ -16,7 +16,7 @@ import type { OrderModule } from "../order/module";
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
 // through its reservations' state machine (a commit or release settles a reservation once;
-// a repeat answers it as it stands), the catalog flag by setting a value, never toggling it.
+// a repeat answers it as it stands), the catalog flag by setting a value, never toggling it,
 // the shipment through its inbox and its one-per-order UNIQUE, the order's fulfilled/delivered
 // through its state machine (a repeat answers the order as it stands).
 // A handler that throws is retried with backoff and dead-lettered after maxDeliveries.
