@@ -109,6 +109,19 @@ describe("admin API: who may use it", () => {
 		expect(shipments.status).toBe(403);
 	});
 
+	it("lets a support agent through the edge's staff check, and leaves the rest to the core", async () => {
+		const admin = await signIn();
+		const agent = await account(["support_agent"], admin);
+		const write = await edge("/api/admin/catalog/categories", {
+			method: "POST",
+			headers: bearer(agent.token),
+			body: JSON.stringify({ name: `Agent ${Date.now()}` }),
+		});
+		expect(write.status).toBe(403);
+		// The refusal is the core's (it names the roles the route needs), not the edge's staff gate.
+		expect(Problem.parse(await write.json()).detail).toContain("catalog_manager");
+	});
+
 	it("takes a role away at once: a demoted manager's next write is refused", async () => {
 		const admin = await signIn();
 		const manager = await account(["catalog_manager"], admin);
