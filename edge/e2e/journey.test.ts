@@ -1,0 +1,157 @@
+// The purchase journey of issue 3 in a real Chromium against the real stack: sign up → browse →
+// add two products → checkout (address → shipping → review) → pay on the sandbox page →
+// confirmation → the order in the account, paid; then shipped and delivered through the admin
+// API, and the account's order page shows it with its timeline.
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "./stack.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const unavailable =
+	process.env.BAZAAR_BROWSER_UNAVAILABLE ?? (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed`);
+if (unavailable) console.warn(`[browser tests] skipped: ${unavailable}. Install Debian's chromium to run them.`);
+
+type Listed = { slug: string; title: string; inStock: boolean };
+
+describe("a shopper buys", () => {
+	let stack: TestStack;
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		stack = await startTestStack({ products: 60 });
+		if (unavailable) return;
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			headless: true,
+			args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
+		});
+		page = await browser.newPage({ baseURL: stack.edgeUrl });
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await stack?.stop();
+	});
+
+	const withLogs = async (fn: () => Promise<void>) => {
+		try {
+			await fn();
+		} catch (err) {
+			const html = await page
+				?.content()
+				.then((h) => h.slice(0, 2000))
+				.catch(() => "");
+			throw new Error(
+				`${err instanceof Error ? err.message : String(err)}\n--- page (${page?.url()}) ---\n${html}\n--- stack ---\n${stack.logTail(40)}`,
+			);
+		}
+	};
+
+	const click = async (selector: string, url: RegExp) => {
+		await Promise.all([page.waitForURL(url), page.locator(selector).first().click()]);
+	};
+
+	it.skipIf(Boolean(unavailable))("sign up → two products → checkout → sandbox pay → paid → shipped → delivered", () =>
+		withLogs(async () => {
+			// Sign up.
+			const email = `journey-${Date.now()}@example.com`;
+			await page.goto("/account/signup");
+			await page.fill('input[name="name"]', "Jo Journey");
+			await page.fill('input[name="email"]', email);
+			await page.fill('input[name="password"]', "correct horse battery staple");
+			await click('form[action="/account/signup"] button[type="submit"]', /\/account(\?|$)/);
+			expect(await page.locator("body").textContent()).toContain("Jo Journey");
+
+			// Browse: the home page, then two physical products in stock, each added from its own page.
+			await page.goto("/");
+			const listed = (await (
+				await fetch(`${stack.edgeUrl}/api/catalog/products?kind=physical&inStock=true&limit=10`)
+			).json()) as { items: Listed[] };
+			const picks = listed.items.filter((p) => p.inStock).slice(0, 2);
+			expect(picks).toHaveLength(2);
+			for (const product of picks) {
+				await page.goto(`/products/${product.slug}`);
+				expect(await page.locator("h1").textContent()).toContain(product.title);
+				await click('form[action="/cart/add"] button[type="submit"]', /\/cart(\?|$)/);
+			}
+			const cart = await page.locator("main").textContent();
+			for (const product of picks) expect(cart).toContain(product.title);
+			// The header's cart count comes from /api/me through the page's own script.
+			await expect.poll(() => page.locator("[data-cart-count]").first().textContent()).toBe("2");
+
+			// Checkout: a new address, standard shipping, review, place.
+			await click('a[href="/checkout"]', /\/checkout(\?|$)/);
+			await page.fill('input[name="name"]', "Jo Journey");
+			await page.fill('input[name="line1"]', "1 Market Street");
+			await page.fill('input[name="city"]', "Springfield");
+			await page.fill('input[name="postalCode"]', "12345");
+			const country = page.locator('[name="country"]');
+			if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
+			else await country.fill("US");
+			await click('form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
+			await page.locator('input[name="shippingMethod"][value="standard"]').check();
+			await click('form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
+			const review = await page.locator("main").textContent();
+			for (const product of picks) expect(review).toContain(product.title);
+
+			// The sandbox gateway's hosted page (through the edge), then back to the confirmation.
+			await click('form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
+			expect(await page.locator("body").textContent()).toContain("sandbox");
+			await click('button[value="approve"]', /\/checkout\/return\//);
+			const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
+			expect(orderId).toMatch(/^ord_/);
+			await expect
+				.poll(
+					async () => {
+						await page.reload();
+						return page.locator("main").textContent();
+					},
+					{ timeout: 15_000, interval: 500 },
+				)
+				.toMatch(/paid/i);
+
+			// The order in the account, paid.
+			await page.goto("/account/orders");
+			expect(await page.locator("main").textContent()).toContain(orderId);
+			await page.goto(`/account/orders/${orderId}`);
+			await expect.poll(() => page.locator("[data-status]").first().getAttribute("data-status")).toBe("paid");
+
+			// The warehouse ships it and the carrier delivers it, through the admin API.
+			const bearer = await stack.adminBearer();
+			const admin = (path: string, init: RequestInit = {}) =>
+				fetch(`${stack.edgeUrl}/api/admin/fulfillment${path}`, {
+					...init,
+					headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+				});
+			let shipmentId = "";
+			await expect
+				.poll(
+					async () => {
+						const res = await admin(`/shipments?orderId=${orderId}`);
+						const body = (await res.json()) as { items?: { id: string }[] } | { id: string }[];
+						const items = Array.isArray(body) ? body : (body.items ?? []);
+						shipmentId = items[0]?.id ?? "";
+						return shipmentId;
+					},
+					{ timeout: 15_000, interval: 300 },
+				)
+				.toMatch(/^shp_/);
+			expect((await admin(`/shipments/${shipmentId}/ship`, { method: "POST", body: "{}" })).status).toBe(200);
+			expect((await admin(`/shipments/${shipmentId}/deliver`, { method: "POST", body: "{}" })).status).toBe(200);
+
+			await expect
+				.poll(
+					async () => {
+						await page.goto(`/account/orders/${orderId}`);
+						return page.locator("[data-status]").first().getAttribute("data-status");
+					},
+					{ timeout: 15_000, interval: 500 },
+				)
+				.toBe("delivered");
+			const timeline = ((await page.locator("main").textContent()) ?? "").toLowerCase();
+			for (const step of ["paid", "shipped", "delivered"]) expect(timeline).toContain(step);
+		}),
+	);
+});
