@@ -9,6 +9,7 @@ import { type IdentityModule, openIdentity } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
 import { type OrderModule, openOrders } from "../order/module";
+import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
@@ -98,6 +99,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	const payments = await openPayments({
 		url: config.payment.url,
 		sandbox: { ...config.payment.sandbox, ...options.sandbox },
+		// Stripe and PayPal when their keys are set; the sandbox stays the default either way.
+		gateways: () => realGateways(config.payment),
 		onEvents: () => relays.payment?.kick(),
 	});
 	const fulfillment = await openFulfillment({
