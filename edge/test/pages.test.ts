@@ -24,7 +24,12 @@ describe("storefront pages", () => {
 		const cats = await categories();
 		for (const c of cats.filter((x) => x.parentId === null)) expect(html).toContain(`href="/categories/${c.slug}"`);
 		expect(html).toContain('href="/products/');
-		expect(html).toMatch(/<img src="\/img\/[0-9a-f]{64}\.png" width="\d+" height="\d+" alt="[^"]+" loading="lazy"/);
+		// Other test files add products without pictures, so which new arrivals have one varies.
+		const newest = ProductList.parse((await edgeJson("/api/catalog/products?sort=newest&limit=12")).body).items;
+		const pictured = newest.filter((p) => p.thumbnail !== null);
+		if (pictured.length > 0) {
+			expect(html).toMatch(/<img src="\/img\/[0-9a-f]{64}\.png" width="\d+" height="\d+" alt="[^"]+" loading="lazy"/);
+		}
 		expect(res.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
 		expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]+"$/);
 		expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
