@@ -13,9 +13,9 @@ import type { IdentityModule } from "../identity/module";
 import type { Inventory } from "../inventory/module";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson } from "../lib/http";
-import { IdempotencyKey, type Order, Address as OrderAddress } from "../order/contracts";
+import { IdempotencyKey, type Order, Address as OrderAddress, type OrderDetail } from "../order/contracts";
 import type { OrderModule } from "../order/module";
-import type { Payment } from "../payment/contracts";
+import type { GatewayList, Payment } from "../payment/contracts";
 import type { PaymentModule } from "../payment/module";
 import { quoteCheckout } from "./quote";
 
@@ -43,8 +43,8 @@ export interface CheckoutDeps {
 	catalog: Catalog;
 	cart: CartModule;
 	inventory: Pick<Inventory, "reserve" | "release">;
-	orders: Pick<OrderModule, "placeOrder" | "findByIdempotencyKey" | "cancel" | "context">;
-	payments: Pick<PaymentModule, "createPayment" | "listOrderPayments" | "context">;
+	orders: Pick<OrderModule, "placeOrder" | "findByIdempotencyKey" | "getOrder" | "cancel" | "context">;
+	payments: Pick<PaymentModule, "createPayment" | "listOrderPayments" | "listGateways" | "confirmReturn" | "context">;
 	/** The storefront's origin: where the gateway may send the shopper back. */
 	storefrontUrl: string;
 	/** The order's payment window plus a grace, so a late payment still finds its units held. */
@@ -59,6 +59,20 @@ export interface CheckoutWorkflow {
 	): Promise<CheckoutResult>;
 	/** What the cart would cost shipped to an address, per shipping method (nothing is held). */
 	quote(caller: { user: string; roles: string[] }, body: unknown): Promise<Quote>;
+	/** The gateways the shopper may choose (the review page's list). */
+	gateways(caller: { user: string; roles: string[] }): GatewayList;
+	/**
+	 * The shopper is back from the gateway: its latest payment is settled from the gateway's own
+	 * answer now (PayPal captures here) rather than when the webhook lands. The caller's own
+	 * orders only; safe to repeat.
+	 */
+	confirm(caller: { user: string; roles: string[] }, orderId: string): Promise<ConfirmResult>;
+}
+
+export interface ConfirmResult {
+	/** As it stands now: a settled payment reaches the order through the bus a moment later. */
+	order: OrderDetail;
+	payment: CheckoutPayment;
 }
 
 class CheckoutAuthError extends ServiceError {}
@@ -123,11 +137,16 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 		clientSecret: p.clientSecret,
 	});
 
-	function startPayment(order: Order, req: CheckoutRequest, attemptKey = `checkout:${order.id}`) {
+	function startPayment(
+		order: Order,
+		req: CheckoutRequest,
+		attemptKey = `checkout:${order.id}`,
+		gateway: string | undefined = req.gateway,
+	) {
 		return deps.payments.createPayment({
 			orderId: order.id,
 			amount: { amount: order.total, currency: order.currency },
-			gateway: req.gateway,
+			gateway,
 			returnUrl: shopUrl(req.returnUrl, "returnUrl", order.id),
 			cancelUrl: shopUrl(req.cancelUrl, "cancelUrl", order.id),
 			// One payment attempt per order (and per failed one), whatever key the shopper's retries carry.
@@ -145,17 +164,27 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			throw new ServiceError(409, `The order of this checkout is ${order.status}; start a new checkout.`);
 		}
 		if (order.status === "pending_payment") {
-			let { payment } = await startPayment(order, req);
-			// A declined attempt does not end the order: while it waits for payment the shopper may
-			// try again. Each new attempt is keyed on the one that failed, so a double click on
-			// "try again" still opens one attempt, and the chain of failed ones is walked to its end.
-			for (let tries = 0; payment.status === "failed" && tries < MAX_PAYMENT_ATTEMPTS; tries++) {
-				payment = (await startPayment(order, req, `checkout:${order.id}:after:${payment.id}`)).payment;
+			const attempts = await deps.payments.listOrderPayments(order.id);
+			const latest = attempts.at(-1);
+			// Placed, then stopped before its payment existed: this opens it.
+			if (!latest) return { order, payment: paymentView((await startPayment(order, req)).payment), replayed: true };
+			// Without a choice the shopper goes on with the gateway of the latest attempt.
+			const gateway = req.gateway ?? latest.gateway;
+			const open = latest.status === "created" || latest.status === "requires_action";
+			const over = latest.status !== "failed" && latest.status !== "cancelled";
+			// Open at the chosen gateway: the same page again. Succeeded: the order follows through the bus.
+			if ((open && latest.gateway === gateway) || (!open && over)) {
+				return { order, payment: paymentView(latest), replayed: true };
 			}
-			if (payment.status === "failed") {
+			if (attempts.length >= MAX_PAYMENT_ATTEMPTS) {
 				throw new ServiceError(409, "This order's payment failed too many times; start a new checkout.");
 			}
-			return { order, payment: paymentView(payment), replayed: true };
+			// A declined or cancelled attempt does not end the order, and the shopper may switch
+			// gateways while it waits for payment. The next attempt is keyed on the latest one, so a
+			// double click on "try again" still opens one attempt (createPayment gives up an open
+			// attempt at another gateway: one live attempt per order).
+			const next = await startPayment(order, req, `checkout:${order.id}:after:${latest.id}`, gateway);
+			return { order, payment: paymentView(next.payment), replayed: true };
 		}
 		const payments = await deps.payments.listOrderPayments(order.id);
 		const paid = payments.find((p) => p.id === order.paymentId) ?? payments[0];
@@ -164,6 +193,20 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 	}
 
 	return {
+		gateways(caller) {
+			authorize(caller);
+			return deps.payments.listGateways();
+		},
+		async confirm(caller, orderId) {
+			authorize(caller);
+			// Someone else's order is a 404, exactly like one that does not exist.
+			const order = await deps.orders.getOrder(orderId, caller.user);
+			const attempts = await deps.payments.listOrderPayments(order.id);
+			const latest = attempts.find((p) => p.id === order.paymentId) ?? attempts.at(-1);
+			if (!latest) throw new ServiceError(409, "This order has no payment to confirm yet.");
+			const payment = order.status === "pending_payment" ? await deps.payments.confirmReturn(latest.id) : latest;
+			return { order, payment: paymentView(payment) };
+		},
 		async quote(caller, body) {
 			authorize(caller);
 			return quoteCheckout({ cart: deps.cart.context, addressOf }, caller.user, body);
@@ -274,9 +317,17 @@ function sameAddress(a: OrderAddress, b: OrderAddress): boolean {
 	return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
 }
 
-/** POST /checkout and POST /checkout/quote (mounted behind the signature check; the caller is the signed-in customer). */
+/**
+ * POST /checkout, POST /checkout/quote, GET /checkout/gateways and POST
+ * /checkout/orders/:orderId/confirm (mounted behind the signature check; the caller is the
+ * signed-in customer).
+ */
 export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
+	app.get("/gateways", (c) => jsonResponse(checkout.gateways(c.get("caller"))));
+	app.post("/orders/:orderId/confirm", async (c) =>
+		jsonResponse(await checkout.confirm(c.get("caller"), c.req.param("orderId"))),
+	);
 	app.post("/", async (c) => {
 		const result = await checkout.run(c.get("caller"), c.req.header("idempotency-key"), readJson(c, z.unknown()));
 		return jsonResponse({ order: result.order, payment: result.payment }, 201, {

@@ -61,15 +61,21 @@ export class StripeGateway implements PaymentGateway {
 
 	describe(): GatewayInfo {
 		const elements = this.o.flow === "elements";
+		// A local stand-in for Stripe (tests) serves its hosted page from its own origin.
+		const api = this.o.api;
+		const local = api ? [new URL(`${api.protocol}://${api.host}:${api.port}`).origin] : [];
 		return {
 			name: this.name,
 			label: elements ? "Card (Stripe)" : "Card, wallets and more (Stripe Checkout)",
 			flow: elements ? "element" : "redirect",
 			publishableKey: elements ? (this.o.publishableKey ?? null) : null,
 			// js.stripe.com serves the Element (script + frames); checkout.stripe.com the hosted page.
-			origins: elements
-				? ["https://js.stripe.com", "https://api.stripe.com", "https://hooks.stripe.com"]
-				: ["https://checkout.stripe.com"],
+			origins: [
+				...(elements
+					? ["https://js.stripe.com", "https://api.stripe.com", "https://hooks.stripe.com"]
+					: ["https://checkout.stripe.com"]),
+				...local,
+			],
 		};
 	}
 
