@@ -298,23 +298,32 @@ class LibsqlConsumer {
 					args: [o.consumer, leaseUntil, now, group, group, now, now, o.batchSize],
 				});
 				const rows = again.rows.map((r) => ({ seq: Number(r.seq), attempts: Number(r.attempts) }));
-				// 2. New events past the group's cursor.
+				// 2. New events past the group's cursor, up to the log's head as it stands in this
+				// transaction. When fewer than `room` match, every event up to the head has been looked
+				// at, so the cursor moves to the head: events of types this group does not take are
+				// skipped once, not scanned again on every poll (that made each claim O(log length)).
 				const room = o.batchSize - rows.length;
 				if (room > 0) {
-					const fresh = await tx.execute({
-						sql: `INSERT INTO bus_deliveries (grp, seq, state, attempts, consumer, lease_until, delivered_at)
-						SELECT ?, seq, 'leased', 1, ?, ?, ? FROM bus_log
-						WHERE seq > (SELECT cursor FROM bus_groups WHERE grp = ?) AND (${filter.sql})
-						ORDER BY seq LIMIT ?
-						RETURNING seq, attempts`,
-						args: [group, o.consumer, leaseUntil, now, group, ...filter.args, room],
-					});
-					const seqs = fresh.rows.map((r) => Number(r.seq));
-					if (seqs.length > 0) {
+					const [mark] = (
 						await tx.execute({
-							sql: "UPDATE bus_groups SET cursor = ? WHERE grp = ?",
-							args: [Math.max(...seqs), group],
+							sql: "SELECT g.cursor AS cursor, (SELECT COALESCE(MAX(seq), 0) FROM bus_log) AS head FROM bus_groups g WHERE g.grp = ?",
+							args: [group],
+						})
+					).rows;
+					const cursor = Number(mark?.cursor ?? 0);
+					const head = Number(mark?.head ?? 0);
+					if (head > cursor) {
+						const fresh = await tx.execute({
+							sql: `INSERT INTO bus_deliveries (grp, seq, state, attempts, consumer, lease_until, delivered_at)
+							SELECT ?, seq, 'leased', 1, ?, ?, ? FROM bus_log
+							WHERE seq > ? AND seq <= ? AND (${filter.sql})
+							ORDER BY seq LIMIT ?
+							RETURNING seq, attempts`,
+							args: [group, o.consumer, leaseUntil, now, cursor, head, ...filter.args, room],
 						});
+						const seqs = fresh.rows.map((r) => Number(r.seq));
+						const next = seqs.length < room ? head : Math.max(...seqs);
+						await tx.execute({ sql: "UPDATE bus_groups SET cursor = ? WHERE grp = ?", args: [next, group] });
 						for (const seq of seqs) rows.push({ seq, attempts: 1 });
 					}
 				}
