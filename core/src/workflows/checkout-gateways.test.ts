@@ -217,3 +217,38 @@ describe("choosing and switching gateways on one order", () => {
 		expect(await s.core.payments.listOrderPayments(placed.order.id)).toHaveLength(2);
 	}, 20_000);
 });
+
+describe("replaying only (checkout-replay-of)", () => {
+	test("answers the order the key placed; any other key or order is a 404 that places nothing", async () => {
+		const eve = await shopper("Eve");
+		const key = "gateways-eve-00001";
+		const placed = await place(eve, key);
+		const replay = (k: string, orderId: string) =>
+			s.call("POST", "/checkout", {
+				caller: eve,
+				body: checkoutBody(),
+				headers: { "idempotency-key": k, "checkout-replay-of": orderId },
+			});
+		const same = await replay(key, placed.order.id);
+		expect(same.status).toBe(201);
+		expect((await json<Placed>(same)).payment.id).toBe(placed.payment.id);
+
+		// Something back in the cart: a key that placed nothing must not order it.
+		const [row] = await s.core.catalog.catalog.database.db
+			.select({ id: variants.id })
+			.from(variants)
+			.innerJoin(products, eq(products.id, variants.productId))
+			.innerJoin(variantPrices, and(eq(variantPrices.variantId, variants.id), eq(variantPrices.currency, "USD")))
+			.where(and(eq(products.status, "active"), eq(products.kind, "physical"), eq(variants.inStock, true)))
+			.limit(1);
+		expect(
+			(await s.call("POST", "/cart/lines", { caller: eve, body: { variantId: row?.id, quantity: 1 } })).status,
+		).toBe(200);
+		expect((await replay("gateways-eve-fresh1", placed.order.id)).status).toBe(404);
+		expect((await replay(key, "ord_01HZZZZZZZZZZZZZZZZZZZZZZZ")).status).toBe(404);
+		const orders = await json<{ items: unknown[] }>(await s.call("GET", "/orders", { caller: eve }));
+		expect(orders.items).toHaveLength(1);
+		const cart = await json<{ itemCount: number }>(await s.call("GET", "/cart", { caller: eve }));
+		expect(cart.itemCount).toBe(1);
+	}, 20_000);
+});

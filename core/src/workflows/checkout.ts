@@ -56,6 +56,7 @@ export interface CheckoutWorkflow {
 		caller: { user: string; roles: string[] },
 		idempotencyKey: string | undefined,
 		body: unknown,
+		options?: { replayOf?: string },
 	): Promise<CheckoutResult>;
 	/** What the cart would cost shipped to an address, per shipping method (nothing is held). */
 	quote(caller: { user: string; roles: string[] }, body: unknown): Promise<Quote>;
@@ -211,7 +212,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			authorize(caller);
 			return quoteCheckout({ cart: deps.cart.context, addressOf }, caller.user, body);
 		},
-		async run(caller, idempotencyKey, body) {
+		async run(caller, idempotencyKey, body, options = {}) {
 			authorize(caller);
 			const key = IdempotencyKey.safeParse(idempotencyKey);
 			if (!key.success) {
@@ -233,6 +234,11 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			}
 
 			const seen = await deps.orders.findByIdempotencyKey(userId, key.data);
+			// A page that pays an existing order (the Payment Element page, "try again") only ever
+			// replays: a key that did not place that order places nothing from the cart.
+			if (options.replayOf !== undefined && seen?.id !== options.replayOf) {
+				throw new NotFoundError("A checkout of that order under this Idempotency-Key");
+			}
 			if (seen) return replay(userId, seen, req);
 
 			const [profile, address, cart] = await Promise.all([
@@ -317,6 +323,9 @@ function sameAddress(a: OrderAddress, b: OrderAddress): boolean {
 	return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
 }
 
+/** With this header (an order id), POST /checkout only replays the checkout that placed that order (404 otherwise). */
+export const REPLAY_OF_HEADER = "checkout-replay-of";
+
 /**
  * POST /checkout, POST /checkout/quote, GET /checkout/gateways and POST
  * /checkout/orders/:orderId/confirm (mounted behind the signature check; the caller is the
@@ -329,7 +338,13 @@ export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
 		jsonResponse(await checkout.confirm(c.get("caller"), c.req.param("orderId"))),
 	);
 	app.post("/", async (c) => {
-		const result = await checkout.run(c.get("caller"), c.req.header("idempotency-key"), readJson(c, z.unknown()));
+		const replayOf = c.req.header(REPLAY_OF_HEADER);
+		const result = await checkout.run(
+			c.get("caller"),
+			c.req.header("idempotency-key"),
+			readJson(c, z.unknown()),
+			replayOf === undefined ? {} : { replayOf },
+		);
 		return jsonResponse({ order: result.order, payment: result.payment }, 201, {
 			location: `/orders/${result.order.id}`,
 			...(result.replayed ? { "idempotent-replayed": "true" } : {}),
