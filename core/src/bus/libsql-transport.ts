@@ -17,6 +17,7 @@ import {
 	type EventHandler,
 	errorMessage,
 	GROUP_NAME,
+	matchesType,
 	runByKey,
 	type Subscription,
 	Waiter,
@@ -117,8 +118,9 @@ class LibsqlBus implements Bus {
 			})),
 			"write",
 		);
-		// Consumers in this process need not wait for their next poll.
-		for (const s of this.subs) s.wake();
+		// Consumers in this process that take one of these types need not wait for their next
+		// poll; the others would only claim nothing (a write transaction each).
+		for (const s of this.subs) if (events.some((e) => s.takes(e.type))) s.wake();
 	}
 
 	subscribe(group: string, eventTypes: string[], handler: EventHandler, options: SubscribeOptionsInput = {}): void {
@@ -205,6 +207,9 @@ class LibsqlBus implements Bus {
 	}
 }
 
+/** Events of other types a group may leave behind its cursor before it records skipping them. */
+const SKIP_RECORD_AFTER = 256;
+
 function typeFilter(patterns: string[]): { sql: string; args: InValue[] } {
 	const parts: string[] = [];
 	const args: InValue[] = [];
@@ -235,6 +240,10 @@ class LibsqlConsumer {
 
 	wake(): void {
 		this.waiter.wake();
+	}
+
+	takes(type: string): boolean {
+		return matchesType(this.sub.eventTypes, type);
 	}
 
 	async start(): Promise<void> {
@@ -323,7 +332,11 @@ class LibsqlConsumer {
 						});
 						const seqs = fresh.rows.map((r) => Number(r.seq));
 						const next = seqs.length < room ? head : Math.max(...seqs);
-						await tx.execute({ sql: "UPDATE bus_groups SET cursor = ? WHERE grp = ?", args: [next, group] });
+						// With nothing claimed, moving the cursor is only worth a durable write once the
+						// skipped stretch is long enough to cost more to rescan than to record.
+						if (seqs.length > 0 || next - cursor >= SKIP_RECORD_AFTER) {
+							await tx.execute({ sql: "UPDATE bus_groups SET cursor = ? WHERE grp = ?", args: [next, group] });
+						}
 						for (const seq of seqs) rows.push({ seq, attempts: 1 });
 					}
 				}
