@@ -25,6 +25,7 @@ import { receiveStock } from "./receive-stock";
 import { reconcile } from "./reconcile";
 import { releaseReservation } from "./release-reservation";
 import { type ReserveOptions, type ReserveResult, reserve } from "./reserve";
+import { type ReturnResult, returnReservation } from "./return-reservation";
 import { type SeedStockItem, seedStock } from "./seed-stock";
 import { Sweeper, type SweeperOptions } from "./sweeper";
 
@@ -42,6 +43,8 @@ export interface Inventory {
 	reserve(input: z.input<typeof ReserveRequest>, options?: ReserveOptions): Promise<ReserveResult>;
 	commit(reservationId: string): Promise<Reservation>;
 	release(reservationId: string): Promise<Reservation>;
+	/** A committed reservation's sold units back to stock (refund with restock); once, a repeat is a no-op. */
+	returnUnits(reservationId: string, by: { actor: string; reason: string }): Promise<ReturnResult>;
 	getReservation(reservationId: string): Promise<Reservation>;
 	/** Expires what is due at `now` (default: the clock); returns how many expired. */
 	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
@@ -69,6 +72,7 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		reserve: (input, opts) => reserve(ctx, input, opts),
 		commit: (id) => commitReservation(ctx, id),
 		release: (id) => releaseReservation(ctx, id),
+		returnUnits: (id, by) => returnReservation(ctx, id, by),
 		getReservation: (id) => getReservation(ctx, id),
 		expireDue: (opts) => expireDue(ctx, opts),
 		availability: (items) => availability(ctx, items),

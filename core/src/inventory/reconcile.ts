@@ -7,7 +7,7 @@ import { slotOut } from "./records";
  * A row balances when
  *   on_hand  = Σ received + Σ adjusted              (adjustments signed: in > 0, out < 0)
  *   reserved = Σ reserved − Σ released − Σ expired − Σ committed = units on active reservations
- *   sold     = Σ committed                           = units on committed reservations
+ *   sold     = Σ committed − Σ returned              = units on committed reservations
  * and on_hand, reserved, sold ≥ 0 and (bounded rows) available = on_hand − reserved − sold ≥ 0,
  * i.e. available + reserved + sold = received + adjustments in − adjustments out, each ≥ 0.
  * Reads one consistent snapshot (a read transaction), so it is safe while writers run.
@@ -22,6 +22,7 @@ export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise
 					coalesce(l.received, 0) AS received, coalesce(l.adjusted, 0) AS adjusted,
 					coalesce(l.reserved, 0) AS lReserved, coalesce(l.released, 0) AS released,
 					coalesce(l.expired, 0) AS expired, coalesce(l.committed, 0) AS committed,
+					coalesce(l.returned, 0) AS returned,
 					coalesce(h.active, 0) AS active, coalesce(h.committed, 0) AS heldCommitted
 				FROM stock s
 				LEFT JOIN (SELECT sku, warehouse, slot,
@@ -30,7 +31,8 @@ export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise
 						sum(CASE kind WHEN 'reserved' THEN quantity ELSE 0 END) AS reserved,
 						sum(CASE kind WHEN 'released' THEN quantity ELSE 0 END) AS released,
 						sum(CASE kind WHEN 'expired' THEN quantity ELSE 0 END) AS expired,
-						sum(CASE kind WHEN 'committed' THEN quantity ELSE 0 END) AS committed
+						sum(CASE kind WHEN 'committed' THEN quantity ELSE 0 END) AS committed,
+						sum(CASE kind WHEN 'returned' THEN quantity ELSE 0 END) AS returned
 					FROM ledger GROUP BY sku, warehouse, slot) l
 					ON l.sku = s.sku AND l.warehouse = s.warehouse AND l.slot = s.slot
 				LEFT JOIN (SELECT rl.sku, rl.warehouse, rl.slot,
@@ -63,12 +65,13 @@ export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise
 				released: n("released"),
 				expired: n("expired"),
 				committed: n("committed"),
+				returned: n("returned"),
 			};
 			const held = { active: n("active"), committed: n("heldCommitted") };
 			const balanced =
 				onHand === ledger.received + ledger.adjusted &&
 				reserved === ledger.reserved - ledger.released - ledger.expired - ledger.committed &&
-				sold === ledger.committed &&
+				sold === ledger.committed - ledger.returned &&
 				reserved === held.active &&
 				sold === held.committed &&
 				onHand >= 0 &&

@@ -9,6 +9,7 @@ import {
 	parseAvailabilityQuery,
 	ReceiveStockRequest,
 	ReserveRequest,
+	ReturnRequest,
 } from "./contracts";
 import { OutOfStockError } from "./errors";
 import type { Inventory } from "./module";
@@ -43,6 +44,10 @@ export function inventoryRoutes(inv: Inventory): Hono<AppEnv> {
 	reservations.get("/:id", async (c) => jsonResponse(await inv.getReservation(c.req.param("id"))));
 	reservations.post("/:id/commit", async (c) => jsonResponse(await inv.commit(c.req.param("id"))));
 	reservations.post("/:id/release", async (c) => jsonResponse(await inv.release(c.req.param("id"))));
+	reservations.post("/:id/return", async (c) => {
+		const body = readJson(c, ReturnRequest);
+		return jsonResponse(await inv.returnUnits(c.req.param("id"), { actor: c.get("caller").user, reason: body.reason }));
+	});
 	app.route("/reservations", reservations);
 
 	// ---- stock (admins) -------------------------------------------------------------------------

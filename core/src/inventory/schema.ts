@@ -6,8 +6,8 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 // invariant: whatever a verb does, SQLite refuses a row that holds more than it has.
 
 export const POLICIES = ["tracked", "unlimited", "capacity"] as const;
-export const RESERVATION_STATUSES = ["active", "committed", "released", "expired"] as const;
-export const MOVEMENTS = ["received", "adjusted", "reserved", "released", "committed", "expired"] as const;
+export const RESERVATION_STATUSES = ["active", "committed", "released", "expired", "returned"] as const;
+export const MOVEMENTS = ["received", "adjusted", "reserved", "released", "committed", "expired", "returned"] as const;
 
 /** What the inventory knows about a SKU: how its stock is counted. */
 export const skus = sqliteTable(
@@ -74,7 +74,7 @@ export const reservations = sqliteTable(
 		uniqueIndex("reservations_order_uq").on(t.orderId),
 		// The sweeper's query: active reservations by expiry.
 		index("reservations_status_expires_idx").on(t.status, t.expiresAt),
-		check("reservations_status_ck", sql`${t.status} IN ('active', 'committed', 'released', 'expired')`),
+		check("reservations_status_ck", sql`${t.status} IN ('active', 'committed', 'released', 'expired', 'returned')`),
 	],
 );
 
@@ -98,7 +98,7 @@ export const reservationLines = sqliteTable(
  * Every movement of stock, append-only. Per stock row (sku, warehouse, slot):
  *   on_hand  = Σ received + Σ adjusted (signed)
  *   reserved = Σ reserved − Σ released − Σ expired − Σ committed
- *   sold     = Σ committed
+ *   sold     = Σ committed − Σ returned
  * so available + reserved + sold = received + adjustments in − adjustments out.
  */
 export const ledger = sqliteTable(
@@ -118,7 +118,10 @@ export const ledger = sqliteTable(
 	},
 	(t) => [
 		index("ledger_sku_idx").on(t.sku, t.id),
-		check("ledger_kind_ck", sql`${t.kind} IN ('received', 'adjusted', 'reserved', 'released', 'committed', 'expired')`),
+		check(
+			"ledger_kind_ck",
+			sql`${t.kind} IN ('received', 'adjusted', 'reserved', 'released', 'committed', 'expired', 'returned')`,
+		),
 		check(
 			"ledger_quantity_ck",
 			sql`CASE WHEN ${t.kind} = 'adjusted' THEN ${t.quantity} <> 0 AND ${t.reason} IS NOT NULL AND ${t.actor} IS NOT NULL ELSE ${t.quantity} > 0 END`,

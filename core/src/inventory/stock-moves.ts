@@ -29,7 +29,7 @@ export function sumByRow(moves: Move[]): Move[] {
 	return [...out.values()];
 }
 
-type Shift = "reserved" | "released" | "expired" | "committed";
+type Shift = "reserved" | "released" | "expired" | "committed" | "returned";
 
 /**
  * How each movement shifts units between available, reserved and sold, and the guard that
@@ -47,6 +47,8 @@ const SHIFTS: Record<Shift, { set: SQL; guard: SQL }> = {
 		set: sql.raw("reserved = reserved - d.column4, sold = sold + d.column4"),
 		guard: sql.raw("stock.reserved >= d.column4"),
 	},
+	// Sold units back on the shelf (a refund with restock): available grows, on_hand does not move.
+	returned: { set: sql.raw("sold = sold - d.column4"), guard: sql.raw("stock.sold >= d.column4") },
 };
 
 const ROWS_PER_STATEMENT = 1_000;

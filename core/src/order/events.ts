@@ -10,7 +10,14 @@ import { eventData } from "./records";
 export async function recordTransition(
 	tx: TxDb,
 	order: Order,
-	change: { from: OrderStatus | null; type: OrderEventType; at: string; actor: string; reason?: string | null },
+	change: {
+		from: OrderStatus | null;
+		type: OrderEventType;
+		at: string;
+		actor: string;
+		reason?: string | null;
+		refundedAmount?: number;
+	},
 ): Promise<void> {
 	await tx.run(sql`INSERT INTO order_transitions (order_id, from_status, to_status, at, actor, reason)
 		VALUES (${order.id}, ${change.from}, ${order.status}, ${change.at}, ${change.actor}, ${change.reason ?? null})`);
@@ -19,6 +26,9 @@ export async function recordTransition(
 		source: "order",
 		key: order.id,
 		occurredAt: change.at,
-		data: eventData(order, { reason: change.reason ?? null }),
+		data: eventData(order, {
+			reason: change.reason ?? null,
+			...(change.refundedAmount !== undefined ? { refundedAmount: change.refundedAmount } : {}),
+		}),
 	});
 }

@@ -10,6 +10,9 @@ import type {
 	OrderList,
 	PaymentReceived,
 	PlaceOrderInput,
+	RecordRefundResult,
+	RefundReceived,
+	RefundRequest,
 } from "./contracts";
 import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
@@ -18,6 +21,15 @@ import { getOrder, listPaymentConflicts } from "./get-order";
 import { listOrders } from "./list-orders";
 import { markPaid, markPaidIn } from "./mark-paid";
 import { type PlaceOrderResult, placeOrder } from "./place-order";
+import { recordRefund, recordRefundIn } from "./record-refund";
+import {
+	type BeginRefund,
+	type BeginRefundResult,
+	beginRefund,
+	dropRefundRequest,
+	listRefunds,
+	settleRefundRequest,
+} from "./refund-requests";
 import type { TransitionResult } from "./transition";
 
 // Wires the order module: its database, its verbs bound to it, and the expiry sweeper.
@@ -40,6 +52,19 @@ export interface OrderModule {
 	cancel(id: string, by: { actor: string; ownerId?: string; reason?: string }): Promise<TransitionResult>;
 	markFulfilled(id: string, by: { actor: string; trackingNumber?: string; reason?: string }): Promise<TransitionResult>;
 	markDelivered(id: string, by: { actor: string; reason?: string }): Promise<TransitionResult>;
+	/** The gateway's cumulative refund on the order's payment (payment.refunded). */
+	recordRefund(refund: RefundReceived): Promise<RecordRefundResult>;
+	/** recordRefund inside a caller's write transaction on this module's database (handleOnce). */
+	recordRefundIn(tx: TxDb, refund: RefundReceived): Promise<RecordRefundResult>;
+	/** An admin refund: checked against what is left and recorded before the gateway is asked. */
+	beginRefund(input: BeginRefund): Promise<BeginRefundResult>;
+	settleRefundRequest(
+		orderId: string,
+		key: string,
+		answer: { refundId: string; status: "succeeded" | "pending" | "failed" },
+	): Promise<RefundRequest>;
+	dropRefundRequest(orderId: string, key: string): Promise<void>;
+	listRefunds(orderId: string): Promise<RefundRequest[]>;
 	/** Expires unpaid orders past their deadline at `now`; returns how many. */
 	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
 	listPaymentConflicts(orderId?: string): ReturnType<typeof listPaymentConflicts>;
@@ -62,6 +87,12 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		cancel: (id, by) => cancelOrder(ctx, id, by),
 		markFulfilled: (id, by) => markFulfilled(ctx, id, by),
 		markDelivered: (id, by) => markDelivered(ctx, id, by),
+		recordRefund: (refund) => recordRefund(ctx, refund),
+		recordRefundIn: (tx, refund) => recordRefundIn(tx, iso(ctx.now()), refund),
+		beginRefund: (input) => beginRefund(ctx, input),
+		settleRefundRequest: (orderId, key, answer) => settleRefundRequest(ctx, orderId, key, answer),
+		dropRefundRequest: (orderId, key) => dropRefundRequest(ctx, orderId, key),
+		listRefunds: (orderId) => listRefunds(ctx, orderId),
 		expireDue: (opts) => expireDue(ctx, opts),
 		listPaymentConflicts: (orderId) => listPaymentConflicts(ctx, orderId),
 		sweeper,

@@ -58,6 +58,7 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 		paymentReference: null,
 		paymentId: null,
 		trackingNumber: null,
+		refundedAmount: 0,
 		createdAt: at,
 		updatedAt: at,
 		expiresAt: iso(nowMs + ctx.paymentTtlMs),

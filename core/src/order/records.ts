@@ -10,7 +10,7 @@ export const ORDER_COLUMNS = sql.raw(
 	subtotal, shipping_amount AS shippingAmount, tax_amount AS taxAmount, tax_rate_bp AS taxRateBp,
 	discount_amount AS discountAmount, total, reservation_id AS reservationId, payment_gateway AS paymentGateway,
 	payment_reference AS paymentReference, payment_id AS paymentId, tracking_number AS trackingNumber,
-	created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`,
+	refunded_amount AS refundedAmount, created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`,
 );
 
 export type OrderRecord = Omit<Order, "lines" | "address"> & { lines: string; address: string };
@@ -24,6 +24,7 @@ export function toOrder(row: OrderRecord): Order {
 		taxRateBp: Number(row.taxRateBp),
 		discountAmount: Number(row.discountAmount),
 		total: Number(row.total),
+		refundedAmount: Number(row.refundedAmount),
 		lines: JSON.parse(row.lines) as OrderLine[],
 		address: JSON.parse(row.address) as Address,
 	} as Order;
@@ -39,7 +40,10 @@ export async function loadTimeline(db: Pick<TxDb, "all">, id: string): Promise<T
 		FROM order_transitions WHERE order_id = ${id} ORDER BY id`);
 }
 
-export function eventData(order: Order, extra: { reason?: string | null } = {}): OrderEventData {
+export function eventData(
+	order: Order,
+	extra: { reason?: string | null; refundedAmount?: number } = {},
+): OrderEventData {
 	return {
 		orderId: order.id,
 		customerId: order.customerId,
@@ -49,5 +53,6 @@ export function eventData(order: Order, extra: { reason?: string | null } = {}):
 		lines: order.lines.map((l) => ({ sku: l.sku, variantId: l.variantId, quantity: l.quantity })),
 		paymentId: order.paymentId,
 		...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+		...(extra.refundedAmount !== undefined ? { refundedAmount: extra.refundedAmount } : {}),
 	};
 }

@@ -31,6 +31,8 @@ export function orderRoutes(mod: OrderModule): Hono<AppEnv> {
 	admin.use("*", requireRole(...ORDER_ADMIN_ROLES));
 	admin.get("/:id", async (c) => jsonResponse(await mod.getOrder(c.req.param("id"))));
 	admin.get("/:id/payment-conflicts", async (c) => jsonResponse(await mod.listPaymentConflicts(c.req.param("id"))));
+	// Refunds themselves are asked for through the refund workflow (POST /orders/admin/:id/refund).
+	admin.get("/:id/refunds", async (c) => jsonResponse({ items: await mod.listRefunds(c.req.param("id")) }));
 	admin.post("/:id/cancel", async (c) => {
 		const body = optionalJson(c, CancelInput);
 		return jsonResponse((await mod.cancel(c.req.param("id"), { actor: c.get("caller").user, ...body })).order);

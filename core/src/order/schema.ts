@@ -31,6 +31,14 @@ export const orders = sqliteTable(
 		paymentReference: text("payment_reference"),
 		paymentId: text("payment_id"),
 		trackingNumber: text("tracking_number"),
+		/** Cumulative refunds the gateway reported for the order's payment (never goes down). */
+		refundedAmount: integer("refunded_amount").notNull().default(0),
+		/**
+		 * When it shipped and arrived. Kept apart from the status because a partially refunded order
+		 * keeps that status while it still ships (see fulfil-order.ts).
+		 */
+		fulfilledAt: text("fulfilled_at"),
+		deliveredAt: text("delivered_at"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 		expiresAt: text("expires_at").notNull(),
@@ -44,8 +52,9 @@ export const orders = sqliteTable(
 		index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`status = 'pending_payment'`),
 		check(
 			"orders_status_ck",
-			sql`${t.status} IN ('pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled', 'expired')`,
+			sql`${t.status} IN ('pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled', 'expired', 'partially_refunded', 'refunded')`,
 		),
+		check("orders_refunded_ck", sql`${t.refundedAmount} >= 0 AND ${t.refundedAmount} <= ${t.total}`),
 		check(
 			"orders_money_ck",
 			sql`${t.subtotal} >= 0 AND ${t.shippingAmount} >= 0 AND ${t.taxAmount} >= 0 AND ${t.discountAmount} >= 0
@@ -98,9 +107,47 @@ export const paymentConflicts = sqliteTable(
 	(t) => [index("payment_conflicts_order_idx").on(t.orderId)],
 );
 
+/**
+ * Admin refund requests, one per (order, Idempotency-Key): the same key answers the same refund
+ * and never asks the gateway for a second one. Written before the gateway is asked (status
+ * requested), so concurrent requests count each other's amounts against what is left.
+ */
+export const orderRefunds = sqliteTable(
+	"order_refunds",
+	{
+		orderId: text("order_id").notNull(),
+		idempotencyKey: text("idempotency_key").notNull(),
+		/** sha-256 of the request (amount, currency, reason, restock): a key reused for another refund is refused. */
+		requestHash: text("request_hash").notNull(),
+		paymentId: text("payment_id").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		reason: text("reason").notNull(),
+		restock: integer("restock", { mode: "boolean" }).notNull(),
+		actor: text("actor").notNull(),
+		refundId: text("refund_id"),
+		status: text("status", { enum: ["requested", "succeeded", "pending", "failed"] }).notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.orderId, t.idempotencyKey] }),
+		check("order_refunds_amount_ck", sql`${t.amount} > 0`),
+		check("order_refunds_status_ck", sql`${t.status} IN ('requested', 'succeeded', 'pending', 'failed')`),
+	],
+);
+
 // Re-exported so drizzle-kit generates the bus tables into this module's migrations.
 export { busInbox, busOutbox };
 
-export const orderSchema = { orders, orderTransitions, idempotencyKeys, paymentConflicts, busOutbox, busInbox };
+export const orderSchema = {
+	orders,
+	orderTransitions,
+	idempotencyKeys,
+	paymentConflicts,
+	orderRefunds,
+	busOutbox,
+	busInbox,
+};
 export type OrderSchema = typeof orderSchema;
 export type OrderRow = typeof orders.$inferSelect;

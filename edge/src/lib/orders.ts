@@ -29,6 +29,8 @@ export const STATUS_WORDS: Record<OrderStatus, string> = {
 	delivered: "delivered",
 	cancelled: "cancelled",
 	expired: "expired",
+	partially_refunded: "partially refunded",
+	refunded: "refunded",
 };
 
 export const statusWords = (status: OrderStatus) => STATUS_WORDS[status];

@@ -4,9 +4,18 @@ import { statusWords } from "../lib/orders";
 
 // Small pieces the order pages share.
 
+/**
+ * The refund statuses' colours, inline because the shared status colours live in the checkout's
+ * and account's stylesheets: money going back is told apart from paid (green) and closed (grey).
+ */
+const REFUND_COLOURS: Partial<Record<OrderStatus, string>> = {
+	partially_refunded: "background:#e8f0fe;color:#1a4a8a",
+	refunded: "background:#ede7f6;color:#4a2a7a",
+};
+
 export function StatusTag({ status }: { status: OrderStatus }) {
 	return (
-		<span class={`tag status-${status}`} data-status={status}>
+		<span class={`tag status-${status}`} data-status={status} style={REFUND_COLOURS[status]}>
 			{statusWords(status)}
 		</span>
 	);

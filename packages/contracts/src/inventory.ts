@@ -31,9 +31,18 @@ export const ExternalId = z
 
 export const Policy = z.enum(["tracked", "unlimited", "capacity"]);
 export type Policy = z.infer<typeof Policy>;
-export const ReservationStatus = z.enum(["active", "committed", "released", "expired"]);
+/** returned: a committed (sold) reservation whose units came back to stock (a refund with restock). */
+export const ReservationStatus = z.enum(["active", "committed", "released", "expired", "returned"]);
 export type ReservationStatus = z.infer<typeof ReservationStatus>;
-export const MovementKind = z.enum(["received", "adjusted", "reserved", "released", "committed", "expired"]);
+export const MovementKind = z.enum([
+	"received",
+	"adjusted",
+	"reserved",
+	"released",
+	"committed",
+	"expired",
+	"returned",
+]);
 export type MovementKind = z.infer<typeof MovementKind>;
 
 export const MAX_LINE_QUANTITY = 999;
@@ -152,6 +161,7 @@ export const BalanceRow = z.object({
 		released: z.number().int(),
 		expired: z.number().int(),
 		committed: z.number().int(),
+		returned: z.number().int(),
 	}),
 	/** Units on reservation lines by reservation status. */
 	held: z.object({ active: z.number().int(), committed: z.number().int() }),
@@ -189,6 +199,10 @@ export const ReserveRequest = z
 	})
 	.strict();
 export type ReserveRequest = z.infer<typeof ReserveRequest>;
+
+/** POST /inventory/reservations/:id/return: a sold order's units back to stock. */
+export const ReturnRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export type ReturnRequest = z.infer<typeof ReturnRequest>;
 
 export const ReservedLine = z.object({ sku: z.string(), slot: z.string().nullable(), quantity: z.number().int() });
 export type ReservedLine = z.infer<typeof ReservedLine>;
@@ -287,6 +301,12 @@ export const InventoryCommitted = z.object({
 	type: z.literal("inventory.committed"),
 	data: z.object({ reservationId: z.string(), orderId: z.string(), lines: z.array(ReservedLine) }),
 });
+/** Sold units of an order came back to stock (a refund with restock). */
+export const InventoryReturned = z.object({
+	...EventBase,
+	type: z.literal("inventory.returned"),
+	data: z.object({ reservationId: z.string(), orderId: z.string(), lines: z.array(ReservedLine) }),
+});
 export const InventoryAvailabilityChanged = z.object({
 	...EventBase,
 	type: z.literal("inventory.availability_changed"),
@@ -296,6 +316,7 @@ export const InventoryEvent = z.discriminatedUnion("type", [
 	InventoryReserved,
 	InventoryReleased,
 	InventoryCommitted,
+	InventoryReturned,
 	InventoryAvailabilityChanged,
 ]);
 export type InventoryEvent = z.infer<typeof InventoryEvent>;

@@ -1,5 +1,6 @@
 import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
+import { Payment } from "./payment";
 
 // The order module's requests, responses and events. Types are inferred from
 // these schemas, never written twice.
@@ -9,7 +10,16 @@ export const OrderId = z
 	.max(40)
 	.regex(/^ord_[0-9A-Z]{26}$/, "an order id such as ord_01H…");
 
-export const ORDER_STATUSES = ["pending_payment", "paid", "fulfilled", "delivered", "cancelled", "expired"] as const;
+export const ORDER_STATUSES = [
+	"pending_payment",
+	"paid",
+	"fulfilled",
+	"delivered",
+	"cancelled",
+	"expired",
+	"partially_refunded",
+	"refunded",
+] as const;
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
@@ -141,6 +151,8 @@ export const Order = z.object({
 	paymentReference: z.string().nullable(),
 	paymentId: z.string().nullable(),
 	trackingNumber: z.string().nullable(),
+	/** Refunded so far (cumulative, minor units of the order's currency), as the gateway reported it. */
+	refundedAmount: z.number().int(),
 	createdAt: z.string(),
 	updatedAt: z.string(),
 	expiresAt: z.string(),
@@ -211,6 +223,8 @@ export const ORDER_EVENT_TYPES = [
 	"order.fulfilled",
 	"order.delivered",
 	"order.payment_conflict",
+	"order.partially_refunded",
+	"order.refunded",
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
@@ -224,5 +238,76 @@ export const OrderEventData = z.object({
 	lines: z.array(z.object({ sku: z.string(), variantId: z.string(), quantity: z.number().int() })),
 	paymentId: z.string().nullable().optional(),
 	reason: z.string().nullable().optional(),
+	/** Refund events: everything refunded so far. */
+	refundedAmount: z.number().int().optional(),
 });
 export type OrderEventData = z.infer<typeof OrderEventData>;
+
+// ---- refunds ------------------------------------------------------------------------------------
+
+/** The statuses a refund may start from and a refund webhook may move (money was taken). */
+export const REFUNDABLE_STATUSES = ["paid", "fulfilled", "delivered", "partially_refunded"] as const;
+
+/** What a payment.refunded event tells the order (the bus consumer passes event.data). */
+export const RefundReceived = z.object({
+	orderId: z.string().min(1).max(64),
+	paymentId: z.string().min(1).max(64),
+	gateway: z.string().min(1).max(40),
+	/** Everything refunded on the payment so far (cumulative, so events may arrive in any order). */
+	refundedAmount: z.number().int().min(0),
+	/** The gateway says the payment is refunded in full. */
+	full: z.boolean(),
+});
+export type RefundReceived = z.infer<typeof RefundReceived>;
+
+export const RecordRefundResult = z.discriminatedUnion("result", [
+	/** The order moved (or, partially refunded again, took the new amount). */
+	z.object({ result: z.enum(["partially_refunded", "refunded"]), order: Order }),
+	/** Already recorded at this amount or more (a late or repeated event): nothing changed. */
+	z.object({ result: z.literal("stale"), order: Order }),
+	/** Not a refund of this order's payment (a conflicting charge given back), or no such order. */
+	z.object({ result: z.literal("ignored"), reason: z.string(), order: Order.nullable() }),
+	/** The order's payment is not settled on the order yet (its payment.succeeded is behind): retry. */
+	z.object({ result: z.literal("not_settled"), order: Order }),
+]);
+export type RecordRefundResult = z.infer<typeof RecordRefundResult>;
+
+/** POST /orders/admin/:id/refund (the admin refund workflow); the Idempotency-Key header is required. */
+export const AdminRefundInput = z.strictObject({
+	/** Minor units of the order's currency; omitted: everything left on the payment. */
+	amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+	/** When given, it must be the order's currency. */
+	currency: z.string().length(3).optional(),
+	reason: z.string().trim().min(1).max(500),
+	/** Return the order's sold units to stock; only with a refund of everything left. */
+	restock: z.boolean().default(false),
+});
+export type AdminRefundInput = z.infer<typeof AdminRefundInput>;
+
+export const REFUND_REQUEST_STATUSES = ["requested", "succeeded", "pending", "failed"] as const;
+
+/** One admin refund request as the order keeps it (its Idempotency-Key answers the same again). */
+export const RefundRequest = z.object({
+	orderId: OrderId,
+	idempotencyKey: z.string(),
+	paymentId: z.string(),
+	amount: Money,
+	reason: z.string(),
+	restock: z.boolean(),
+	actor: z.string(),
+	/** The gateway's refund id; null until the gateway has answered. */
+	refundId: z.string().nullable(),
+	status: z.enum(REFUND_REQUEST_STATUSES),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+export type RefundRequest = z.infer<typeof RefundRequest>;
+export const RefundRequestList = z.object({ items: z.array(RefundRequest) });
+
+/** 202 of the admin refund: the order and payment as they stand; their statuses move when the gateway's refund webhook lands. */
+export const AdminRefundAnswer = z.object({
+	order: Order,
+	payment: Payment,
+	refund: z.object({ refundId: z.string(), status: z.enum(["succeeded", "pending", "failed"]) }),
+});
+export type AdminRefundAnswer = z.infer<typeof AdminRefundAnswer>;
