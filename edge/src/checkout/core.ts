@@ -1,12 +1,17 @@
 import { Cart } from "@bazaar/contracts/cart";
-import { CheckoutResponse, Quote } from "@bazaar/contracts/checkout";
+import { CheckoutPayment, CheckoutResponse, Quote } from "@bazaar/contracts/checkout";
 import { AddressList, Address as BookAddress } from "@bazaar/contracts/identity";
 import { OrderDetail, OrderId } from "@bazaar/contracts/order";
+import { GatewayList } from "@bazaar/contracts/payment";
 import type { Caller } from "@bazaar/signature";
+import { z } from "zod";
 import { callCore } from "../lib/core-call";
 
 // The checkout's calls to the core, signed for the signed-in shopper. The core computes every
 // amount; the edge only shows what it answers and passes the shopper's choices on.
+
+/** POST /checkout/orders/:id/confirm: the order as it stands and its latest payment, settled if the gateway says so. */
+export const Confirmed = z.object({ order: OrderDetail, payment: CheckoutPayment });
 
 /** What the checkout sends for an address: a book entry's id, or the fields of a new one. */
 export type AddressChoice = { addressId: string } | { address: Record<string, string> };
@@ -18,13 +23,19 @@ export const checkoutCore = {
 		callCore(env, BookAddress, "POST", "/identity/me/addresses", caller, { body: input }),
 	/** The body is a QuoteRequest; the core validates it. */
 	quote: (env: Env, caller: Caller, body: object) => callCore(env, Quote, "POST", "/checkout/quote", caller, { body }),
-	place: (env: Env, caller: Caller, idempotencyKey: string, body: unknown) =>
+	/** `replayOf`: only the checkout that placed this order under the key (404 otherwise; nothing is placed). */
+	place: (env: Env, caller: Caller, idempotencyKey: string, body: unknown, replayOf?: string) =>
 		callCore(env, CheckoutResponse, "POST", "/checkout", caller, {
 			body,
-			headers: { "idempotency-key": idempotencyKey },
+			headers: { "idempotency-key": idempotencyKey, ...(replayOf ? { "checkout-replay-of": replayOf } : {}) },
 		}),
 	order: (env: Env, caller: Caller, id: string) =>
 		callCore(env, OrderDetail, "GET", `/orders/${encodeURIComponent(id)}`, caller),
+	/** The gateways the shopper may choose (and the origins their pages need in the CSP). */
+	gateways: (env: Env, caller: Caller) => callCore(env, GatewayList, "GET", "/checkout/gateways", caller),
+	/** Back from the gateway: settle from its own answer now instead of waiting for its webhook. */
+	confirm: (env: Env, caller: Caller, id: string) =>
+		callCore(env, Confirmed, "POST", `/checkout/orders/${encodeURIComponent(id)}/confirm`, caller),
 };
 
 /** Whether a path segment can name an order at all (anything else is a 404 without a core call). */

@@ -8,8 +8,32 @@ import { HTML_TYPE, renderHtml } from "./html";
 // answered `no-store`, never through the catalog caches.
 
 /** Only our own script (header.js, never inline), nothing from another origin; forms post only to this site. */
-export const PERSONAL_CSP =
-	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const PERSONAL_POLICY = {
+	"default-src": ["'none'"],
+	"img-src": ["'self'"],
+	"style-src": ["'unsafe-inline'"],
+	"script-src": ["'self'"],
+	"frame-src": [],
+	"connect-src": ["'self'"],
+	"form-action": ["'self'"],
+	"base-uri": ["'none'"],
+	"frame-ancestors": ["'none'"],
+} as const;
+export type CspDirective = keyof typeof PERSONAL_POLICY;
+
+/**
+ * The personal pages' policy with some directives widened for one page (a checkout page that
+ * hands the shopper to a payment gateway); every other page keeps PERSONAL_CSP.
+ */
+export function personalCsp(extra: Partial<Record<CspDirective, readonly string[]>> = {}): string {
+	return Object.entries(PERSONAL_POLICY)
+		.map(([name, base]) => [name, [...new Set([...base, ...(extra[name as CspDirective] ?? [])])]] as const)
+		.filter(([, sources]) => sources.length > 0)
+		.map(([name, sources]) => `${name} ${sources.join(" ")}`)
+		.join("; ");
+}
+
+export const PERSONAL_CSP = personalCsp();
 
 export async function personalPage(
 	c: AppContext,

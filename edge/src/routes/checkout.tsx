@@ -1,8 +1,10 @@
 import type { Problem } from "@bazaar/contracts";
+import type { CheckoutResponse } from "@bazaar/contracts/checkout";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AddressChoice, checkoutCore, isOrderId } from "../checkout/core";
+import { gatewayFormCsp, STRIPE_PAY_CSP } from "../checkout/csp";
 import {
 	type AddressFields,
 	addressChoiceOf,
@@ -11,8 +13,9 @@ import {
 	idempotencyKeyOf,
 	shippingMethodOf,
 } from "../checkout/form-state";
+import { choiceOf, gatewayOf } from "../checkout/gateways";
 import { cartTroubleNotice, isCartTrouble } from "../checkout/trouble";
-import { paymentUrls } from "../checkout/urls";
+import { cancelledPath, paymentUrls, payPath, returnPath } from "../checkout/urls";
 import type { AppContext, AppEnv } from "../env";
 import { callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
@@ -20,13 +23,16 @@ import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/p
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 import type { Notice } from "../views/checkout-parts";
+import { PayPage } from "../views/checkout-pay";
 import { CancelledPage, CartTroublePage, ConfirmationPage } from "../views/checkout-result";
 import { AddressStep, ReviewStep, ShippingStep } from "../views/checkout-steps";
 
-// The checkout pages: address → shipping → review → place (→ the gateway) → confirmation, or the
-// page for a declined payment. Signed-in shoppers only; every step is a CSRF-checked POST form
-// and the core prices everything again at each one (the quote), and once more when it places
-// the order. Personal: `no-store`, never through the catalog caches.
+// The checkout pages: address → shipping → review (with the gateway to pay with, when there is
+// a choice) → place → the gateway's page, or our Payment Element page → back: confirmation, or
+// the page for a declined payment. Signed-in shoppers only; every step is a CSRF-checked POST
+// form and the core prices everything again at each one (the quote), and once more when it
+// places the order. Personal: `no-store`, never through the catalog caches. Pages whose form
+// hands the shopper to a gateway allow its origin in their CSP (checkout/csp.ts); no other does.
 
 export const checkout = new Hono<AppEnv>();
 
@@ -125,6 +131,7 @@ async function refusal(
 	}
 	if (status === 400 || status === 422) {
 		if (/idempotency/i.test(problem.detail ?? "")) return errorPage(c, 422, problem.detail ?? problem.title);
+		if (problem.errors?.some((e) => e.path === "gateway")) return errorPage(c, 422, problem.detail ?? problem.title);
 		const notice = { text: problem.detail ?? "That address cannot be used.", errors: problem.errors };
 		return addressStep(c, session, 422, { ...form, notice });
 	}
@@ -170,16 +177,17 @@ checkout.post("/review", async (c) => {
 	}
 	const caller = callerOf(c, session);
 	const method = shippingMethodOf(fields);
-	const quote = await checkoutCore.quote(c.env, caller, {
-		...parsed.choice,
-		...(method ? { shippingMethod: method } : {}),
-	});
+	const [quote, gateways] = await Promise.all([
+		checkoutCore.quote(c.env, caller, { ...parsed.choice, ...(method ? { shippingMethod: method } : {}) }),
+		checkoutCore.gateways(c.env, caller),
+	]);
 	if (!quote.ok) return refusal(c, session, quote, form);
 	const state = choiceFields(parsed.choice);
 	if (!method || !quote.value.selected) {
 		const notice = { text: "Pick a shipping method." };
 		return page(c, 422, <ShippingStep csrf={session.csrf} quote={quote.value} state={state} notice={notice} />);
 	}
+	if (!gateways.ok) return coreTrouble(c, gateways.status);
 	return page(
 		c,
 		200,
@@ -188,7 +196,9 @@ checkout.post("/review", async (c) => {
 			quote={quote.value}
 			state={{ ...state, shippingMethod: method }}
 			idempotencyKey={crypto.randomUUID()}
+			payWith={choiceOf(gateways.value)}
 		/>,
+		{ "content-security-policy": gatewayFormCsp(gateways.value) },
 	);
 });
 
@@ -202,19 +212,76 @@ checkout.post("/place", async (c) => {
 	const key = idempotencyKeyOf(fields.idempotencyKey);
 	const method = shippingMethodOf(fields);
 	const parsed = addressChoiceOf(fields);
-	if (!key || !method || !parsed.ok) {
+	const gateway = gatewayOf(fields);
+	if (!key || !method || !parsed.ok || gateway === null) {
 		return errorPage(c, 400, "This order form is incomplete. Go through the checkout again.");
 	}
-	const body = { ...parsed.choice, shippingMethod: method, ...paymentUrls(c, key) };
+	// The core checks the gateway is enabled (422 otherwise) before anything is held.
+	const body = {
+		...parsed.choice,
+		shippingMethod: method,
+		...(gateway ? { gateway } : {}),
+		...paymentUrls(c, key, gateway),
+	};
 	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body);
 	if (!placed.ok) return refusal(c, session, placed, { picked: fields.addressId, fields: parsed.fields });
-	return toGateway(c, placed.value.order.id, placed.value.payment.redirectUrl, key);
+	return toGateway(c, placed.value, key);
 });
 
-function toGateway(c: AppContext, orderId: string, redirectUrl: string | null, key: string) {
-	// A gateway without a redirect (none today) would confirm on our page.
-	return seeOther(c, redirectUrl ?? `/checkout/return/${orderId}?k=${encodeURIComponent(key)}`);
+/** A redirect gateway's own page, or our page with its element (Stripe's Payment Element). */
+function toGateway(c: AppContext, { order, payment }: CheckoutResponse, key: string) {
+	if (payment.redirectUrl) return seeOther(c, payment.redirectUrl);
+	if (payment.clientSecret) return seeOther(c, payPath(order.id, key));
+	return seeOther(c, returnPath(order.id, key));
 }
+
+// ---- d') pay on our page, in the gateway's element ----------------------------------------------
+
+const NOTHING_TO_PAY = "There is no card payment to make for this order here.";
+
+checkout.get("/pay/:orderId", async (c) => {
+	const session = c.get("session");
+	if (!session) return toLogin(c, here(c));
+	const order = await ownOrder(c, session, c.req.param("orderId"));
+	if (order instanceof Response) return order;
+	if (order.status !== "pending_payment") return seeOther(c, returnPath(order.id, null));
+	const key = idempotencyKeyOf(c.req.query("k"));
+	if (!key) return errorPage(c, 404, NOTHING_TO_PAY);
+	const caller = callerOf(c, session);
+	// The client secret is never in a URL of ours: the checkout is replayed with its key (the
+	// same attempt, or a new one after a declined card), replay only, so nothing new is ordered.
+	const body = { address: order.address, shippingMethod: order.shippingMethod, ...paymentUrls(c, key) };
+	const [placed, gateways] = await Promise.all([
+		checkoutCore.place(c.env, caller, key, body, order.id),
+		checkoutCore.gateways(c.env, caller),
+	]);
+	if (!placed.ok) {
+		if (placed.status === 401) return toLogin(c, here(c));
+		if (placed.status === 404) return errorPage(c, 404, NOTHING_TO_PAY);
+		if (placed.status >= 500) return coreTrouble(c, placed.status);
+		return errorPage(c, placed.status, placed.problem.detail ?? placed.problem.title);
+	}
+	if (!gateways.ok) return coreTrouble(c, gateways.status);
+	const { payment } = placed.value;
+	const element = gateways.value.items.find((g) => g.name === payment.gateway && g.flow === "element");
+	if (!payment.clientSecret || !element?.publishableKey) {
+		// Paid at a redirect gateway (or the attempt moved there): nothing for this page to do.
+		return errorPage(c, 404, NOTHING_TO_PAY);
+	}
+	const origin = new URL(c.req.url).origin;
+	return page(
+		c,
+		200,
+		<PayPage
+			order={order}
+			publishableKey={element.publishableKey}
+			clientSecret={payment.clientSecret}
+			returnUrl={`${origin}${returnPath(order.id, key)}`}
+			otherWayUrl={cancelledPath(order.id, key, payment.gateway)}
+		/>,
+		{ "content-security-policy": STRIPE_PAY_CSP },
+	);
+});
 
 // ---- e) back from the gateway ----------------------------------------------------------------
 
@@ -230,20 +297,35 @@ async function ownOrder(c: AppContext, session: ActiveSession, id: string): Prom
 checkout.get("/return/:orderId", async (c) => {
 	const session = c.get("session");
 	if (!session) return toLogin(c, here(c));
-	const order = await ownOrder(c, session, c.req.param("orderId"));
+	let order = await ownOrder(c, session, c.req.param("orderId"));
 	if (order instanceof Response) return order;
 	const key = idempotencyKeyOf(c.req.query("k"));
-	if (order.status === "pending_payment" && c.req.query("sandbox_status") === "declined") {
-		return seeOther(c, cancelledPath(order.id, key));
+	const gateway = c.req.query("g") ?? null;
+	if (order.status === "pending_payment") {
+		// Ask the gateway now (PayPal captures here) instead of waiting for its webhook. If it
+		// cannot answer, the webhook or the reconciliation settles the order later, and this page
+		// keeps looking.
+		const confirmed = await checkoutCore.confirm(c.env, callerOf(c, session), order.id);
+		if (confirmed.ok) {
+			order = confirmed.value.order;
+			const status = confirmed.value.payment.status;
+			if (order.status === "pending_payment" && (status === "failed" || status === "cancelled")) {
+				return seeOther(c, cancelledPath(order.id, key, confirmed.value.payment.gateway));
+			}
+		} else if (confirmed.status === 404) {
+			return errorPage(c, 404, "There is no such order.");
+		} else {
+			console.warn(`checkout: confirming ${order.id} on return failed (${confirmed.status})`);
+		}
 	}
-	const self = `/checkout/return/${order.id}${key ? `?k=${encodeURIComponent(key)}` : ""}`;
+	if (order.status === "pending_payment" && c.req.query("sandbox_status") === "declined") {
+		return seeOther(c, cancelledPath(order.id, key, gateway));
+	}
+	const self = returnPath(order.id, key);
 	// Until the gateway's webhook lands, the page looks again by itself (no script needed).
 	const headers: Record<string, string> = order.status === "pending_payment" ? { refresh: `2; url=${self}` } : {};
 	return page(c, 200, <ConfirmationPage order={order} self={self} />, headers);
 });
-
-const cancelledPath = (orderId: string, key: string | null) =>
-	`/checkout/cancelled/${orderId}${key ? `?k=${encodeURIComponent(key)}` : ""}`;
 
 // ---- f) declined or cancelled at the gateway -----------------------------------------------------
 
@@ -253,12 +335,25 @@ checkout.get("/cancelled/:orderId", async (c) => {
 	const order = await ownOrder(c, session, c.req.param("orderId"));
 	if (order instanceof Response) return order;
 	if (order.status !== "pending_payment" && order.status !== "cancelled" && order.status !== "expired") {
-		return seeOther(c, `/checkout/return/${order.id}`);
+		return seeOther(c, returnPath(order.id, null));
 	}
+	const retryKey = idempotencyKeyOf(c.req.query("k"));
+	if (order.status !== "pending_payment" || !retryKey) {
+		return page(c, 200, <CancelledPage order={order} csrf={session.csrf} retryKey={retryKey} />);
+	}
+	// "Try again" may go to a gateway's page: its origin goes into this page's form-action.
+	const gateways = await checkoutCore.gateways(c.env, callerOf(c, session));
+	if (!gateways.ok) return coreTrouble(c, gateways.status);
 	return page(
 		c,
 		200,
-		<CancelledPage order={order} csrf={session.csrf} retryKey={idempotencyKeyOf(c.req.query("k"))} />,
+		<CancelledPage
+			order={order}
+			csrf={session.csrf}
+			retryKey={retryKey}
+			payWith={choiceOf(gateways.value, c.req.query("g"))}
+		/>,
+		{ "content-security-policy": gatewayFormCsp(gateways.value) },
 	);
 });
 
@@ -270,17 +365,26 @@ checkout.post("/retry/:orderId", async (c) => {
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
 	const key = idempotencyKeyOf(fields.idempotencyKey);
-	if (!key) return errorPage(c, 400, "This form is incomplete. Start a new checkout from your cart.");
+	const gateway = gatewayOf(fields);
+	if (!key || gateway === null)
+		return errorPage(c, 400, "This form is incomplete. Start a new checkout from your cart.");
 	const order = await ownOrder(c, session, c.req.param("orderId"));
 	if (order instanceof Response) return order;
-	if (order.status !== "pending_payment") return seeOther(c, `/checkout/return/${order.id}`);
-	const body = { address: order.address, shippingMethod: order.shippingMethod, ...paymentUrls(c, key) };
-	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body);
+	if (order.status !== "pending_payment") return seeOther(c, returnPath(order.id, null));
+	const body = {
+		address: order.address,
+		shippingMethod: order.shippingMethod,
+		...(gateway ? { gateway } : {}),
+		...paymentUrls(c, key, gateway),
+	};
+	// Replay only: a key that did not place this order is a 404 and orders nothing from the cart.
+	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body, order.id);
 	if (!placed.ok) {
 		if (placed.status === 401) return toLogin(c, "/checkout");
 		if (placed.status >= 500) return coreTrouble(c, placed.status);
+		if (placed.status === 404) return errorPage(c, 404, "There is no such checkout to pay again.");
 		return errorPage(c, placed.status, placed.problem.detail ?? placed.problem.title);
 	}
 	if (placed.value.order.id !== order.id) return errorPage(c, 422, "That payment belongs to another order.");
-	return toGateway(c, order.id, placed.value.payment.redirectUrl, key);
+	return toGateway(c, placed.value, key);
 });

@@ -164,3 +164,22 @@ export function QuoteSummary({ quote, option }: { quote: Quote; option?: Shippin
 		/>
 	);
 }
+
+/** The enabled gateways as the shopper chooses among them; `picked` is preselected. */
+export type GatewayChoice = { items: { name: string; label: string }[]; picked: string };
+
+/** A radio list when there is a choice; with one gateway nothing (the core uses its default). */
+export function GatewayPicker({ choice }: { choice?: GatewayChoice | undefined }) {
+	if (!choice || choice.items.length < 2) return null;
+	return (
+		<fieldset class="gateways" data-testid="gateways">
+			<legend>Pay with</legend>
+			{choice.items.map((g) => (
+				<label class="choice">
+					<input type="radio" name="gateway" value={g.name} checked={g.name === choice.picked} />
+					<span>{g.label}</span>
+				</label>
+			))}
+		</fieldset>
+	);
+}

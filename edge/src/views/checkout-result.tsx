@@ -1,5 +1,13 @@
 import type { OrderDetail } from "@bazaar/contracts/order";
-import { AddressBlock, METHOD_NAMES, type Notice, NoticeBox, Summary } from "./checkout-parts";
+import {
+	AddressBlock,
+	type GatewayChoice,
+	GatewayPicker,
+	METHOD_NAMES,
+	type Notice,
+	NoticeBox,
+	Summary,
+} from "./checkout-parts";
 import { Layout } from "./layout";
 
 // After the gateway: the confirmation (paid, or still waiting for the gateway's webhook), the
@@ -76,6 +84,8 @@ export function CancelledPage(props: {
 	csrf: string;
 	/** The checkout's Idempotency-Key, when the gateway sent the shopper back with it. */
 	retryKey: string | null;
+	/** The gateways to pay with this time (shown when there is more than one). */
+	payWith?: GatewayChoice | undefined;
 }) {
 	const { order } = props;
 	const open = order.status === "pending_payment";
@@ -93,6 +103,7 @@ export function CancelledPage(props: {
 						<form action={`/checkout/retry/${order.id}`} method="post">
 							<input type="hidden" name="csrf" value={props.csrf} />
 							<input type="hidden" name="idempotencyKey" value={props.retryKey} />
+							<GatewayPicker choice={props.payWith} />
 							<button type="submit" class="primary">
 								Try paying again
 							</button>

@@ -4,6 +4,8 @@ import type { AddressFields } from "../checkout/form-state";
 import { NEW_ADDRESS } from "../checkout/form-state";
 import {
 	AddressBlock,
+	type GatewayChoice,
+	GatewayPicker,
 	Hidden,
 	METHOD_NAMES,
 	money,
@@ -171,6 +173,8 @@ export function ReviewStep(props: {
 	quote: Quote;
 	state: Record<string, string>;
 	idempotencyKey: string;
+	/** The gateways to choose from (shown when there is more than one). */
+	payWith?: GatewayChoice | undefined;
 	notice?: Notice | undefined;
 }) {
 	const { quote } = props;
@@ -196,6 +200,7 @@ export function ReviewStep(props: {
 				{/* The same key on a double click or a resubmission: the core answers with the same order. */}
 				<input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
 				<Hidden fields={props.state} />
+				<GatewayPicker choice={props.payWith} />
 				<button type="submit" class="primary">
 					Place order and pay {option ? money(option.total, quote.currency) : ""}
 				</button>
