@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { needsRefresh, REFRESH_AFTER_MS, SESSION_TTL_SECONDS } from "../src/session/store";
+import { csrfOf, get, Jar, uniqueEmail } from "./browser";
 import { core, edge, ORIGIN } from "./helpers";
 
 // Sign-up, log-in and sessions through the Worker's real fetch handler, against the real core
@@ -8,47 +9,6 @@ import { core, edge, ORIGIN } from "./helpers";
 
 const SESSION = "__Host-bazaar_session";
 const PASSWORD = "correct horse battery";
-
-/** A browser's cookie jar, just enough for these pages. */
-class Jar {
-	readonly cookies = new Map<string, string>();
-	/** Each test gets its own client address, so the core's per-IP limit never couples tests. */
-	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
-	take(res: Response) {
-		for (const line of res.headers.getSetCookie()) {
-			const [pair] = line.split(";");
-			const eq = pair!.indexOf("=");
-			const name = pair!.slice(0, eq);
-			const value = pair!.slice(eq + 1);
-			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
-			else this.cookies.set(name, value);
-		}
-	}
-	header(): Record<string, string> {
-		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
-	}
-}
-
-function rand(n: number) {
-	return Math.floor(Math.random() * n);
-}
-
-function uniqueEmail() {
-	return `shopper-${Date.now()}-${rand(1e9)}@example.com`;
-}
-
-async function get(jar: Jar, path: string) {
-	const res = await edge(path, { headers: jar.header(), redirect: "manual" });
-	jar.take(res);
-	return { res, html: await res.text() };
-}
-
-function csrfOf(html: string): string {
-	const m = /name="csrf" value="([^"]+)"/.exec(html);
-	if (!m) throw new Error(`no csrf field in ${html.slice(0, 300)}`);
-	return m[1]!;
-}
 
 async function post(jar: Jar, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
 	const res = await edge(path, {
