@@ -33,6 +33,7 @@ export function catalogPort(catalog: Catalog, options: { thumbnails?: boolean } 
 					productSlug: products.slug,
 					productTitle: products.title,
 					kind: products.kind,
+					service: products.service,
 					status: products.status,
 					amount: variantPrices.amount,
 				})
@@ -58,6 +59,7 @@ export function catalogPort(catalog: Catalog, options: { thumbnails?: boolean } 
 					price: r.amount === null ? null : { amount: r.amount, currency },
 					...(thumb ? { thumbnailHash: thumb } : {}),
 					weightGrams: r.weightGrams,
+					booking: r.kind === "service" ? (r.service?.booking ?? "none") : null,
 				});
 			}
 			return out;
@@ -66,40 +68,49 @@ export function catalogPort(catalog: Catalog, options: { thumbnails?: boolean } 
 }
 
 /**
- * Stock through the inventory's `availability` verb (one query). That verb refuses the whole
- * batch when a SKU is unknown (404) or sells time slots (422: a slot is chosen at checkout);
- * those SKUs are set aside and the rest asked again, so at worst three calls, never one per
- * line. Unknown SKUs are left out (the cart reads them as sold out); slot-sold services count
- * as unlimited here, their capacity being checked when a slot is booked.
+ * Stock through the inventory's `availability` verb (one query), keyed as asked: a SKU, or
+ * `sku@slot` for a booked service's slot (the slot's capacity left). That verb refuses the
+ * whole batch when a SKU is unknown (404) or an item breaks its slot rule (422: a slot-sold SKU
+ * asked without a slot, or a slot for one that takes none, i.e. the catalog and the inventory
+ * disagree about the service); those keys are set aside and the rest asked again, so at worst
+ * three calls, never one per line. Keys set aside are left out: the cart reads them as sold
+ * out, and the reservation would refuse them too.
  */
 export function inventoryPort(inventory: Pick<Inventory, "availability">): InventoryPort {
 	return {
-		async availability(skus) {
+		async availability(keys) {
 			const out = new Map<string, StockLevel>();
-			let ask = [...new Set(skus)];
+			let ask = [...new Set(keys)].map((key) => {
+				const at = key.indexOf("@");
+				return at === -1 ? { key, sku: key } : { key, sku: key.slice(0, at), slot: key.slice(at + 1) };
+			});
 			for (let attempt = 0; attempt < 3 && ask.length > 0; attempt++) {
 				try {
-					const { items } = await inventory.availability(ask.map((sku) => ({ sku })));
-					for (const item of items) out.set(item.sku, { available: item.available });
+					const { items } = await inventory.availability(
+						ask.map(({ sku, slot }) => (slot === undefined ? { sku } : { sku, slot })),
+					);
+					// The verb answers item by item, in the order asked.
+					for (const [i, item] of items.entries()) {
+						const asked = ask[i];
+						if (asked) out.set(asked.key, { available: item.available });
+					}
 					return out;
 				} catch (err) {
 					if (!(err instanceof ServiceError) || !err.errors) throw err;
 					const setAside = new Set<string>();
 					if (err.status === 404) {
-						for (const e of err.errors) setAside.add(e.path);
+						const unknown = new Set(err.errors.map((e) => e.path));
+						for (const a of ask) if (unknown.has(a.sku)) setAside.add(a.key);
 					} else if (err.status === 422) {
 						for (const e of err.errors) {
-							const sku = ask[Number(e.path)];
-							if (sku !== undefined) {
-								setAside.add(sku);
-								out.set(sku, { available: null });
-							}
+							const asked = ask[Number(e.path)];
+							if (asked) setAside.add(asked.key);
 						}
 					} else {
 						throw err;
 					}
 					if (setAside.size === 0) throw err;
-					ask = ask.filter((s) => !setAside.has(s));
+					ask = ask.filter((a) => !setAside.has(a.key));
 				}
 			}
 			return out;

@@ -10,35 +10,41 @@ import {
 	type CatalogVariant,
 	MAX_LINE_QUANTITY,
 	MAX_LINES,
+	stockKey,
 } from "./contracts";
-import { CartLimitError, NotEnoughStockError, NotSellableError } from "./errors";
+import { CartLimitError, NotEnoughStockError, NotSellableError, SlotError } from "./errors";
 import { getCart } from "./get-cart";
 import { lookUp, sellable, stockCheck } from "./price-lines";
 import { loadCart } from "./records";
+import { slotIn, slotProblem } from "./slot-rules";
 
 /**
- * Puts units of a variant in the owner's cart; the same variant again adds to its line. The
- * variant must be sellable in the cart's currency and in stock for the line's new quantity.
+ * Puts units of a variant in the owner's cart; the same variant (at the same slot) again adds
+ * to its line. The variant must be sellable in the cart's currency and in stock for the line's
+ * new quantity; a service booked by appointment needs a bookable slot (slot-rules.ts), and is
+ * checked against that slot's capacity. Another slot of it is another line.
  */
 export async function addLine(
 	ctx: CartContext,
 	owner: CartOwner,
 	input: z.input<typeof AddLineRequest>,
 ): Promise<Cart> {
-	const { variantId, quantity } = AddLineRequest.parse(input);
+	const { variantId, quantity, slot = null } = AddLineRequest.parse(input);
 	const current = await loadCart(ctx.database.db, ctx, owner);
 	const currency = current.header?.currency ?? ctx.currency;
 	// The catalog and inventory are asked before the write lock is taken, never while holding it.
-	const { variants, stock } = await lookUp(ctx, [variantId], currency);
+	const { variants, stock } = await lookUp(ctx, [{ variantId, slot }], currency);
 	const variant = variants.get(variantId);
 	if (!variant) throw new NotFoundError(`Variant ${variantId}`);
 	const refused = sellable(variant, currency);
 	if (refused) throw new NotSellableError(variant, refused.message);
+	const wrongSlot = slotProblem(variant, slot, ctx.now());
+	if (wrongSlot) throw new SlotError(variant, wrongSlot);
 
 	await cartWrite(ctx, async (tx) => {
 		const cart = await ensureCart(tx, ctx, owner, currency);
 		const [state] = await tx.all<{ lines: number; existing: number | null }>(sql`SELECT count(*) AS lines,
-				max(CASE WHEN variant_id = ${variantId} THEN quantity END) AS existing
+				max(CASE WHEN variant_id = ${variantId} AND slot = ${slotIn(slot)} THEN quantity END) AS existing
 			FROM cart_lines WHERE cart_id = ${cart.id}`);
 		const existing = state?.existing ?? 0;
 		if (existing === 0 && (state?.lines ?? 0) >= MAX_LINES) {
@@ -51,10 +57,10 @@ export async function addLine(
 				"quantity",
 			);
 		}
-		refuseShortage(variant, stock, next);
-		await tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at)
-			VALUES (${cart.id}, ${variantId}, ${next}, ${iso(ctx.now())})
-			ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`);
+		refuseShortage(variant, stock, next, slot);
+		await tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
+			VALUES (${cart.id}, ${variantId}, ${slotIn(slot)}, ${next}, ${iso(ctx.now())})
+			ON CONFLICT (cart_id, variant_id, slot) DO UPDATE SET quantity = excluded.quantity`);
 	});
 	return getCart(ctx, owner);
 }
@@ -63,8 +69,9 @@ export function refuseShortage(
 	variant: CatalogVariant,
 	stock: Map<string, { available: number | null }>,
 	quantity: number,
+	slot: string | null,
 ): void {
-	const checked = stockCheck(stock.get(variant.sku), quantity);
+	const checked = stockCheck(stock.get(stockKey(variant.sku, slot)), quantity, slot);
 	if (checked.status === "sold_out" || checked.status === "insufficient_stock") {
 		throw new NotEnoughStockError(variant, checked.message ?? "not enough stock");
 	}

@@ -1,6 +1,6 @@
 import { ServiceError } from "../lib/errors";
 import type { CartContext } from "./context";
-import type { CartOwner, CheckoutCart, CheckoutLine } from "./contracts";
+import { type CartOwner, type CheckoutCart, type CheckoutLine, slotLabel } from "./contracts";
 import { getCart } from "./get-cart";
 
 /** The cart cannot become an order as it stands: empty, or lines that cannot be bought. 409. */
@@ -23,7 +23,7 @@ export async function cartForCheckout(ctx: CartContext, owner: CartOwner): Promi
 	if (blocked.length > 0) {
 		throw new CartNotReadyError(
 			"Some lines in the cart cannot be bought as they stand.",
-			blocked.map((l) => ({ path: l.variantId, message: l.message ?? l.status })),
+			blocked.map((l) => ({ path: l.slot ? `${l.variantId}@${l.slot}` : l.variantId, message: l.message ?? l.status })),
 		);
 	}
 	let weightGrams = 0;
@@ -31,13 +31,16 @@ export async function cartForCheckout(ctx: CartContext, owner: CartOwner): Promi
 		const unitWeight = l.kind === "physical" ? (l.weightGrams ?? 0) : 0;
 		weightGrams += unitWeight * l.quantity;
 		// available ⇒ the catalog knew the variant and priced it in the cart's currency.
+		const name = l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : (l.productTitle as string);
 		return {
 			variantId: l.variantId,
 			sku: l.sku as string,
 			productId: l.productId as string,
 			productTitle: l.productTitle as string,
 			variantTitle: l.variantTitle as string,
-			title: l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : (l.productTitle as string),
+			// The order keeps no slot of its own: the booked time travels in the line's title.
+			title: l.slot ? `${name} — ${slotLabel(l.slot)}` : name,
+			slot: l.slot,
 			kind: l.kind as CheckoutLine["kind"],
 			quantity: l.quantity,
 			unitPrice: l.unitPrice as CheckoutLine["unitPrice"],

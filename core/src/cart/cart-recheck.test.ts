@@ -52,7 +52,7 @@ describe("re-checked on every read", () => {
 		expect(cart.itemCount).toBe(2);
 		expect(cart.checkoutReady).toBe(false);
 		expect(cart.warnings).toEqual([
-			{ variantId: variantId(gone), status: "unavailable", message: "no longer available" },
+			{ variantId: variantId(gone), slot: null, status: "unavailable", message: "no longer available" },
 		]);
 
 		// It cannot be added again or raised, but it can be lowered or removed.

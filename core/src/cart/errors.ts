@@ -24,6 +24,13 @@ export class NotEnoughStockError extends ServiceError {
 	}
 }
 
+/** A slot the line may not have, or lacks, or cannot be booked at (past, too far, off the hour): 422. */
+export class SlotError extends ServiceError {
+	constructor(v: CatalogVariant, message: string) {
+		super(422, `${label(v)}: ${message}.`, [{ path: "slot", message }]);
+	}
+}
+
 /** A cart rule (lines per cart, units per line): 422. */
 export class CartLimitError extends ServiceError {
 	constructor(message: string, path: string) {

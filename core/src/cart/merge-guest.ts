@@ -7,12 +7,15 @@ import { getCart } from "./get-cart";
 
 interface Line {
 	variantId: string;
+	/** '' when not booked. */
+	slot: string;
 	quantity: number;
 	addedAt: string;
 }
 
 /**
- * On login: the guest's lines join the customer's cart (quantities of the same variant summed,
+ * On login: the guest's lines join the customer's cart (quantities of the same variant at the
+ * same slot summed,
  * cut to the per-line limit; lines beyond the cart's limit left out) and the guest cart is
  * deleted, all in one transaction. Running it again finds no guest cart and changes nothing.
  */
@@ -40,14 +43,15 @@ export async function mergeGuestIntoCustomer(
 			return { ...none, mergedLines: moved?.n ?? 0 };
 		}
 		const lines = await tx.all<Line & { cartId: string }>(sql`SELECT cart_id AS cartId, variant_id AS variantId,
-				quantity, added_at AS addedAt
-			FROM cart_lines WHERE cart_id IN (${from.id}, ${to.id}) ORDER BY added_at, variant_id`);
-		const mine = new Map(lines.filter((l) => l.cartId === to.id).map((l) => [l.variantId, l]));
+				slot, quantity, added_at AS addedAt
+			FROM cart_lines WHERE cart_id IN (${from.id}, ${to.id}) ORDER BY added_at, variant_id, slot`);
+		const keyOf = (l: Line) => `${l.variantId}@${l.slot}`;
+		const mine = new Map(lines.filter((l) => l.cartId === to.id).map((l) => [keyOf(l), l]));
 		let lineCount = mine.size;
 		const writes: Line[] = [];
 		const result = { ...none };
 		for (const g of lines.filter((l) => l.cartId === from.id)) {
-			const existing = mine.get(g.variantId);
+			const existing = mine.get(keyOf(g));
 			if (existing) {
 				const sum = existing.quantity + g.quantity;
 				if (sum > MAX_LINE_QUANTITY) result.cappedLines++;
@@ -63,10 +67,10 @@ export async function mergeGuestIntoCustomer(
 		}
 		if (writes.length > 0) {
 			await tx.run(
-				sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at) VALUES ${sql.join(
-					writes.map((w) => sql`(${to.id}, ${w.variantId}, ${w.quantity}, ${w.addedAt})`),
+				sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at) VALUES ${sql.join(
+					writes.map((w) => sql`(${to.id}, ${w.variantId}, ${w.slot}, ${w.quantity}, ${w.addedAt})`),
 					sql`, `,
-				)} ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`,
+				)} ON CONFLICT (cart_id, variant_id, slot) DO UPDATE SET quantity = excluded.quantity`,
 			);
 		}
 		await deleteCarts(tx, ownerKey(guest).key);

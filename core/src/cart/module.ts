@@ -23,15 +23,24 @@ export interface CartModule {
 	context: CartContext;
 	getCart(owner: CartOwner | null): Promise<Cart>;
 	addLine(owner: CartOwner, input: z.input<typeof AddLineRequest>): Promise<Cart>;
-	setQuantity(owner: CartOwner, variantId: string, input: z.input<typeof SetQuantityRequest>): Promise<Cart>;
-	removeLine(owner: CartOwner, variantId: string): Promise<Cart>;
+	/** `slot`: which line of the variant (a booked service's); null or absent: its unbooked line. */
+	setQuantity(
+		owner: CartOwner,
+		variantId: string,
+		input: z.input<typeof SetQuantityRequest>,
+		slot?: string | null,
+	): Promise<Cart>;
+	removeLine(owner: CartOwner, variantId: string, slot?: string | null): Promise<Cart>;
 	clear(owner: CartOwner): Promise<Cart>;
 	/** On login; idempotent. */
 	mergeGuestIntoCustomer(guestToken: string, userId: string): Promise<MergeResult>;
 	/** For the order workflow: every line buyable and priced now, or a 409. */
 	cartForCheckout(owner: CartOwner): Promise<CheckoutCart>;
 	/** For the order workflow, once the order holds them: the ordered lines leave the cart. */
-	removeOrderedLines(cartId: string, lines: { variantId: string; quantity: number }[]): Promise<void>;
+	removeOrderedLines(
+		cartId: string,
+		lines: { variantId: string; quantity: number; slot?: string | null }[],
+	): Promise<void>;
 	purgeExpired(options?: { now?: number; batchSize?: number }): Promise<number>;
 	/** Starts the purge timer. */
 	start(): void;
@@ -47,8 +56,8 @@ export async function openCart(options: CartOptions): Promise<CartModule> {
 		context: ctx,
 		getCart: (owner) => getCart(ctx, owner),
 		addLine: (owner, input) => addLine(ctx, owner, input),
-		setQuantity: (owner, variantId, input) => setQuantity(ctx, owner, variantId, input),
-		removeLine: (owner, variantId) => removeLine(ctx, owner, variantId),
+		setQuantity: (owner, variantId, input, slot) => setQuantity(ctx, owner, variantId, input, slot ?? null),
+		removeLine: (owner, variantId, slot) => removeLine(ctx, owner, variantId, slot ?? null),
 		clear: (owner) => clearCart(ctx, owner),
 		mergeGuestIntoCustomer: (token, userId) => mergeGuestIntoCustomer(ctx, token, userId),
 		cartForCheckout: (owner) => cartForCheckout(ctx, owner),

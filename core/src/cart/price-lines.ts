@@ -8,27 +8,28 @@ import {
 	type LineStatus,
 	LOW_STOCK,
 	type StockLevel,
+	stockKey,
 } from "./contracts";
 import type { CartSnapshot } from "./records";
+import { slotMismatch, slotProblem } from "./slot-rules";
 
 // The re-check every read runs: current prices from the catalog, current stock from the
 // inventory, one batch call to each whatever the number of lines (never one per line).
 
 export async function priceCart(ctx: CartContext, snapshot: CartSnapshot): Promise<Cart> {
 	const currency = snapshot.header?.currency ?? ctx.currency;
-	const { variants, stock } = await lookUp(
-		ctx,
-		snapshot.lines.map((l) => l.variantId),
-		currency,
-	);
-	const lines = snapshot.lines.map((l) => priceLine(l, variants.get(l.variantId), stock, currency));
+	const { variants, stock } = await lookUp(ctx, snapshot.lines, currency);
+	const now = ctx.now();
+	const lines = snapshot.lines.map((l) => priceLine(l, variants.get(l.variantId), stock, currency, now));
 	let subtotal = 0;
 	let itemCount = 0;
 	const warnings: CartWarning[] = [];
 	for (const line of lines) {
 		itemCount += line.quantity;
 		if (line.available && line.lineTotal) subtotal += line.lineTotal.amount;
-		if (line.message) warnings.push({ variantId: line.variantId, status: line.status, message: line.message });
+		if (line.message) {
+			warnings.push({ variantId: line.variantId, slot: line.slot, status: line.status, message: line.message });
+		}
 	}
 	return {
 		id: snapshot.header?.id ?? null,
@@ -45,14 +46,31 @@ export async function priceCart(ctx: CartContext, snapshot: CartSnapshot): Promi
 	};
 }
 
-/** Variants, then stock for the ones that can still be sold: two calls at most. */
-export async function lookUp(ctx: CartContext, variantIds: string[], currency: string) {
-	if (variantIds.length === 0) {
+/**
+ * Variants, then stock for the lines that can still be sold (a booked line: its slot's
+ * capacity; a line whose slot breaks the service's rule is not asked about): two calls at most.
+ */
+export async function lookUp(
+	ctx: CartContext,
+	lines: readonly { variantId: string; slot: string | null }[],
+	currency: string,
+) {
+	if (lines.length === 0) {
 		return { variants: new Map<string, CatalogVariant>(), stock: new Map<string, StockLevel>() };
 	}
-	const variants = await ctx.catalog.variants(variantIds, currency);
-	const skus = [...new Set([...variants.values()].filter((v) => sellable(v, currency) === null).map((v) => v.sku))];
-	const stock = skus.length > 0 ? await ctx.inventory.availability(skus) : new Map<string, StockLevel>();
+	const variants = await ctx.catalog.variants(
+		lines.map((l) => l.variantId),
+		currency,
+	);
+	const keys = new Set<string>();
+	for (const l of lines) {
+		const v = variants.get(l.variantId);
+		// Whether a slot is there decides the question; its time is the cart's own rule.
+		if (v && sellable(v, currency) === null && slotMismatch(v, l.slot) === null) {
+			keys.add(stockKey(v.sku, l.slot));
+		}
+	}
+	const stock = keys.size > 0 ? await ctx.inventory.availability([...keys]) : new Map<string, StockLevel>();
 	return { variants, stock };
 }
 
@@ -68,17 +86,22 @@ export function sellable(
 	return null;
 }
 
-/** What `quantity` units of a sellable variant meet in stock. */
+/** What `quantity` units of a sellable variant (at a slot, for a booked service) meet in stock. */
 export function stockCheck(
 	level: StockLevel | undefined,
 	quantity: number,
+	slot: string | null = null,
 ): { status: LineStatus; message: string | null; available: number | null } {
 	// A SKU the inventory does not stock cannot be bought.
 	const available = level === undefined ? 0 : level.available;
+	const left = (n: number) =>
+		slot === null ? `only ${n} left` : `only ${n} ${n === 1 ? "place" : "places"} left at this time`;
 	if (available === null) return { status: "ok", message: null, available };
-	if (available <= 0) return { status: "sold_out", message: "sold out", available: 0 };
-	if (available < quantity) return { status: "insufficient_stock", message: `only ${available} left`, available };
-	if (available <= LOW_STOCK) return { status: "low_stock", message: `only ${available} left`, available };
+	if (available <= 0) {
+		return { status: "sold_out", message: slot === null ? "sold out" : "this time is fully booked", available: 0 };
+	}
+	if (available < quantity) return { status: "insufficient_stock", message: left(available), available };
+	if (available <= LOW_STOCK) return { status: "low_stock", message: left(available), available };
 	return { status: "ok", message: null, available };
 }
 
@@ -87,13 +110,18 @@ function priceLine(
 	v: CatalogVariant | undefined,
 	stock: Map<string, StockLevel>,
 	currency: string,
+	now: number,
 ): CartLine {
-	const refused = sellable(v, currency);
-	const checked = refused ? null : stockCheck(stock.get((v as CatalogVariant).sku), line.quantity);
+	const wrongSlot = v ? slotProblem(v, line.slot, now) : null;
+	const refused = sellable(v, currency) ?? (wrongSlot ? { status: "unavailable" as const, message: wrongSlot } : null);
+	const checked = refused
+		? null
+		: stockCheck(stock.get(stockKey((v as CatalogVariant).sku, line.slot)), line.quantity, line.slot);
 	const status = refused?.status ?? checked?.status ?? "ok";
 	const unitPrice: Money | null = v?.price && v.price.currency === currency ? v.price : null;
 	return {
 		variantId: line.variantId,
+		slot: line.slot,
 		quantity: line.quantity,
 		addedAt: line.addedAt,
 		sku: v?.sku ?? null,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { type CartContext, iso, ownerKey } from "./context";
 import type { CartOwner } from "./contracts";
+import { slotOut } from "./slot-rules";
 
 // biome-ignore lint/suspicious/noExplicitAny: readers run on the module db and on transactions alike
 export type Reader = LibSQLDatabase<any>;
@@ -17,6 +18,8 @@ export interface CartHeader {
 
 export interface StoredLine {
 	variantId: string;
+	/** null: not a booked line. */
+	slot: string | null;
 	quantity: number;
 	addedAt: string;
 }
@@ -28,6 +31,7 @@ export interface CartSnapshot {
 
 interface Row extends CartHeader {
 	variantId: string | null;
+	slot: string | null;
 	quantity: number | null;
 	addedAt: string | null;
 }
@@ -40,11 +44,11 @@ export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): 
 	const { kind, key } = ownerKey(owner);
 	const rows = await db.all<Row>(sql`SELECT c.id, c.owner_kind AS ownerKind, c.currency, c.revision,
 			c.updated_at AS updatedAt, c.expires_at AS expiresAt,
-			l.variant_id AS variantId, l.quantity, l.added_at AS addedAt
+			l.variant_id AS variantId, l.slot, l.quantity, l.added_at AS addedAt
 		FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
 		WHERE c.owner_kind = ${kind} AND c.owner_key = ${key}
 			AND (c.expires_at IS NULL OR c.expires_at > ${iso(ctx.now())})
-		ORDER BY l.added_at, l.variant_id`);
+		ORDER BY l.added_at, l.variant_id, l.slot`);
 	const first = rows[0];
 	if (!first) return { header: null, lines: [] };
 	const header: CartHeader = {
@@ -58,7 +62,7 @@ export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): 
 	const lines: StoredLine[] = [];
 	for (const r of rows) {
 		if (r.variantId !== null && r.quantity !== null && r.addedAt !== null) {
-			lines.push({ variantId: r.variantId, quantity: r.quantity, addedAt: r.addedAt });
+			lines.push({ variantId: r.variantId, slot: slotOut(r.slot ?? ""), quantity: r.quantity, addedAt: r.addedAt });
 		}
 	}
 	return { header, lines };

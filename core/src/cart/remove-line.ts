@@ -4,14 +4,20 @@ import { liveCart, touchCart } from "./cart-rows";
 import { type CartContext, cartWrite } from "./context";
 import type { Cart, CartOwner } from "./contracts";
 import { getCart } from "./get-cart";
+import { slotIn } from "./slot-rules";
 
-/** Takes a line out of the owner's cart; a line that is not there is a 404. */
-export async function removeLine(ctx: CartContext, owner: CartOwner, variantId: string): Promise<Cart> {
+/** Takes a line (of `variantId` at `slot`) out of the owner's cart; a line that is not there is a 404. */
+export async function removeLine(
+	ctx: CartContext,
+	owner: CartOwner,
+	variantId: string,
+	slot: string | null = null,
+): Promise<Cart> {
 	await cartWrite(ctx, async (tx) => {
 		const cart = await liveCart(tx, ctx, owner);
 		if (!cart) throw new NotFoundError("That cart line");
 		const removed = await tx.all(sql`DELETE FROM cart_lines WHERE cart_id = ${cart.id} AND variant_id = ${variantId}
-			RETURNING variant_id`);
+			AND slot = ${slotIn(slot)} RETURNING variant_id`);
 		if (removed.length === 0) throw new NotFoundError("That cart line");
 		await touchCart(tx, ctx, cart.id, owner.kind);
 	});

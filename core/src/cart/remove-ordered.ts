@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import { withWriteLock } from "../lib/db";
 import { type CartContext, iso } from "./context";
+import { slotIn } from "./slot-rules";
 
 /**
  * After checkout placed an order: the lines it took leave the cart (a line the shopper raised in
- * the meantime stays, whole), and the cart counts as changed. No read back:
+ * the meantime stays, whole), and the cart counts as changed. A line named without `slot`
+ * matches the variant at any slot (callers that know the slot pass it, null for an unbooked line). No read back:
  * the checkout answers with the order, not the cart. Two autocommits, not a transaction (two
  * statements fewer on the checkout's budget): a crash between them leaves the lines gone and the
  * revision unbumped, which the next change of the cart bumps anyway.
@@ -12,11 +14,15 @@ import { type CartContext, iso } from "./context";
 export async function removeOrderedLines(
 	ctx: CartContext,
 	cartId: string,
-	lines: { variantId: string; quantity: number }[],
+	lines: { variantId: string; quantity: number; slot?: string | null }[],
 ): Promise<void> {
 	if (lines.length === 0) return;
 	const match = sql.join(
-		lines.map((l) => sql`(variant_id = ${l.variantId} AND quantity <= ${l.quantity})`),
+		lines.map((l) =>
+			l.slot === undefined
+				? sql`(variant_id = ${l.variantId} AND quantity <= ${l.quantity})`
+				: sql`(variant_id = ${l.variantId} AND slot = ${slotIn(l.slot)} AND quantity <= ${l.quantity})`,
+		),
 		sql` OR `,
 	);
 	const del = sql`DELETE FROM cart_lines WHERE cart_id = ${cartId} AND (${match})`;

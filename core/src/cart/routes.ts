@@ -8,6 +8,7 @@ import {
 	CustomerId,
 	GUEST_TOKEN_HEADER,
 	GuestToken,
+	LineQuery,
 	SetQuantityRequest,
 	VariantId,
 } from "./contracts";
@@ -56,6 +57,17 @@ const variantParam = (raw: string) => {
 	return raw;
 };
 
+/** `?slot=` names a booked line of the variant; without it, the variant's unbooked line. */
+const slotParam = (c: Context<AppEnv>): string | null => {
+	const parsed = LineQuery.safeParse({ slot: c.req.query("slot") });
+	if (!parsed.success) {
+		throw new ValidationError("The slot is not a UTC date-time.", [
+			{ path: "slot", message: "a UTC date-time such as 2026-12-01T10:00:00Z" },
+		]);
+	}
+	return parsed.data.slot ?? null;
+};
+
 export function cartRoutes(mod: CartModule): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 
@@ -67,11 +79,12 @@ export function cartRoutes(mod: CartModule): Hono<AppEnv> {
 	app.patch("/lines/:variantId", async (c) => {
 		const owner = required(cartOwner(c));
 		const variantId = variantParam(c.req.param("variantId"));
-		return jsonResponse(await mod.setQuantity(owner, variantId, readJson(c, SetQuantityRequest)));
+		const slot = slotParam(c);
+		return jsonResponse(await mod.setQuantity(owner, variantId, readJson(c, SetQuantityRequest), slot));
 	});
 	app.delete("/lines/:variantId", async (c) => {
 		const owner = required(cartOwner(c));
-		return jsonResponse(await mod.removeLine(owner, variantParam(c.req.param("variantId"))));
+		return jsonResponse(await mod.removeLine(owner, variantParam(c.req.param("variantId")), slotParam(c)));
 	});
 	app.delete("/", async (c) => jsonResponse(await mod.clear(required(cartOwner(c)))));
 	// On login the edge sends the now signed-in caller with the guest cookie's token.

@@ -36,12 +36,18 @@ export const cartLines = sqliteTable(
 	{
 		cartId: text("cart_id").notNull(),
 		variantId: text("variant_id").notNull(),
+		/**
+		 * A service's booked time slot (its start, ISO UTC, 24 characters); '' for every other
+		 * line — never NULL, since NULLs in a key would let one variant have two unbooked lines.
+		 */
+		slot: text("slot").notNull().default(""),
 		quantity: integer("quantity").notNull(),
 		addedAt: text("added_at").notNull(),
 	},
 	(t) => [
-		primaryKey({ columns: [t.cartId, t.variantId] }),
+		primaryKey({ columns: [t.cartId, t.variantId, t.slot] }),
 		check("cart_lines_quantity_ck", sql`${t.quantity} BETWEEN 1 AND 99`),
+		check("cart_lines_slot_ck", sql`${t.slot} = '' OR length(${t.slot}) = 24`),
 	],
 );
 

@@ -5,38 +5,43 @@ import { refuseShortage } from "./add-line";
 import { liveCart, touchCart } from "./cart-rows";
 import { type CartContext, cartWrite } from "./context";
 import { type Cart, type CartOwner, SetQuantityRequest } from "./contracts";
-import { GoneVariantError, NotSellableError } from "./errors";
+import { GoneVariantError, NotSellableError, SlotError } from "./errors";
 import { getCart } from "./get-cart";
 import { lookUp, sellable } from "./price-lines";
 import { loadCart } from "./records";
+import { slotIn, slotProblem } from "./slot-rules";
 
 /**
- * Sets a line's quantity. Raising it is checked like adding (sellable, in stock); lowering it
- * never is, so a shopper can always come down to what is left.
+ * Sets a line's quantity (the line of `variantId` at `slot`; null: its unbooked line). Raising
+ * it is checked like adding (sellable, bookable at its slot, in stock); lowering it never is,
+ * so a shopper can always come down to what is left.
  */
 export async function setQuantity(
 	ctx: CartContext,
 	owner: CartOwner,
 	variantId: string,
 	input: z.input<typeof SetQuantityRequest>,
+	slot: string | null = null,
 ): Promise<Cart> {
 	const { quantity } = SetQuantityRequest.parse(input);
 	const current = await loadCart(ctx.database.db, ctx, owner);
-	const line = current.lines.find((l) => l.variantId === variantId);
+	const line = current.lines.find((l) => l.variantId === variantId && l.slot === slot);
 	if (!current.header || !line) throw new NotFoundError("That cart line");
 	if (quantity > line.quantity) {
-		const { variants, stock } = await lookUp(ctx, [variantId], current.header.currency);
+		const { variants, stock } = await lookUp(ctx, [{ variantId, slot }], current.header.currency);
 		const variant = variants.get(variantId);
 		if (!variant) throw new GoneVariantError(variantId);
 		const refused = sellable(variant, current.header.currency);
 		if (refused) throw new NotSellableError(variant, refused.message);
-		refuseShortage(variant, stock, quantity);
+		const wrongSlot = slotProblem(variant, slot, ctx.now());
+		if (wrongSlot) throw new SlotError(variant, wrongSlot);
+		refuseShortage(variant, stock, quantity, slot);
 	}
 	await cartWrite(ctx, async (tx) => {
 		const cart = await liveCart(tx, ctx, owner);
 		if (!cart) throw new NotFoundError("That cart line");
 		const changed = await tx.all(sql`UPDATE cart_lines SET quantity = ${quantity}
-			WHERE cart_id = ${cart.id} AND variant_id = ${variantId} RETURNING variant_id`);
+			WHERE cart_id = ${cart.id} AND variant_id = ${variantId} AND slot = ${slotIn(slot)} RETURNING variant_id`);
 		if (changed.length === 0) throw new NotFoundError("That cart line");
 		await touchCart(tx, ctx, cart.id, owner.kind);
 	});

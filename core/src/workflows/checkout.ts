@@ -253,7 +253,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			// Ids first: the reservation names its order, the order its reservation.
 			const orderId = newId("ord");
 			const { reservation } = await deps.inventory.reserve(
-				{ orderId, lines: cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) },
+				{ orderId, lines: cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, slot: l.slot ?? undefined })) },
 				{ ttlMs: deps.reservationTtlMs },
 			);
 			const giveBack = () =>

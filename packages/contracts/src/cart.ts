@@ -1,5 +1,6 @@
 import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
+import { Slot } from "./inventory";
 
 // The cart's requests, responses and ports. Types are inferred from
 // these schemas, never written twice.
@@ -9,6 +10,15 @@ export const MAX_LINES = 100;
 /** At or below this many units left, a line says how many remain. */
 export const LOW_STOCK = 5;
 export const GUEST_TOKEN_HEADER = "x-bazaar-cart-token";
+
+/**
+ * Services booked by appointment are sold per time slot: a line names the slot's start (UTC,
+ * normalised as the inventory spells it). Slots start on the hour, in the future, at most this
+ * many days ahead.
+ */
+export const MAX_SLOT_DAYS_AHEAD = 90;
+export const SLOT_STEP_MINUTES = 60;
+export { Slot };
 
 /** Catalog variant ids (`var_01H…`); anything else cannot be in a cart. */
 export const VariantId = z
@@ -41,16 +51,26 @@ const Quantity = z
 
 // ---- requests ---------------------------------------------------------------------------------
 
-export const AddLineRequest = z.strictObject({ variantId: VariantId, quantity: Quantity.default(1) });
+export const AddLineRequest = z.strictObject({
+	variantId: VariantId,
+	quantity: Quantity.default(1),
+	/** Services booked by appointment only (and then required): the slot's start, UTC. */
+	slot: Slot.optional(),
+});
 export type AddLineRequest = z.infer<typeof AddLineRequest>;
 
 export const SetQuantityRequest = z.strictObject({ quantity: Quantity });
 export type SetQuantityRequest = z.infer<typeof SetQuantityRequest>;
 
+/** `PATCH|DELETE /cart/lines/:variantId?slot=…`: which line of the variant (no slot: the unbooked one). */
+export const LineQuery = z.object({ slot: Slot.optional() });
+export type LineQuery = z.infer<typeof LineQuery>;
+
 // ---- ports (what the cart asks other modules; the lead wires adapters.ts) ----------------------
 
 export const ProductStatus = z.enum(["active", "draft", "archived"]);
 export const ProductKind = z.enum(["physical", "digital", "service"]);
+export const ServiceBooking = z.enum(["appointment", "none"]);
 
 export const CatalogVariant = z.object({
 	variantId: z.string(),
@@ -65,6 +85,8 @@ export const CatalogVariant = z.object({
 	price: Money.nullable(),
 	thumbnailHash: z.string().optional(),
 	weightGrams: z.number().int().nullable(),
+	/** Services: "appointment" = sold per time slot (a line needs a slot); null for goods. */
+	booking: ServiceBooking.nullable(),
 });
 export type CatalogVariant = z.infer<typeof CatalogVariant>;
 
@@ -79,9 +101,22 @@ export const StockLevel = z.object({
 });
 export type StockLevel = z.infer<typeof StockLevel>;
 
-/** Stock by SKU; a SKU the inventory does not stock is absent (the cart reads it as sold out). */
+/** Whether a variant is sold per time slot, so a cart line of it names one. */
+export const needsSlot = (v: Pick<CatalogVariant, "kind" | "booking">) =>
+	v.kind === "service" && v.booking === "appointment";
+
+/**
+ * What the inventory is asked about: a SKU, or a SKU's time slot spelled `sku@slot` as the
+ * inventory's availability query spells it (SKUs never contain "@").
+ */
+export const stockKey = (sku: string, slot: string | null) => (slot === null ? sku : `${sku}@${slot}`);
+
+/**
+ * Stock by key (`stockKey`: a SKU, or a SKU at a slot); a key the inventory cannot answer (an
+ * unknown SKU, a slot where the SKU takes none) is absent: the cart reads it as sold out.
+ */
 export interface InventoryPort {
-	availability(skus: string[]): Promise<Map<string, StockLevel>>;
+	availability(keys: string[]): Promise<Map<string, StockLevel>>;
 }
 
 // ---- responses --------------------------------------------------------------------------------
@@ -101,6 +136,8 @@ export type LineStatus = z.infer<typeof LineStatus>;
 
 export const CartLine = z.object({
 	variantId: z.string(),
+	/** The booked time slot's start (UTC) for services booked by appointment; else null. */
+	slot: z.string().nullable(),
 	quantity: z.number().int(),
 	addedAt: z.string(),
 	sku: z.string().nullable(),
@@ -124,7 +161,12 @@ export const CartLine = z.object({
 });
 export type CartLine = z.infer<typeof CartLine>;
 
-export const CartWarning = z.object({ variantId: z.string(), status: LineStatus, message: z.string() });
+export const CartWarning = z.object({
+	variantId: z.string(),
+	slot: z.string().nullable(),
+	status: LineStatus,
+	message: z.string(),
+});
 export type CartWarning = z.infer<typeof CartWarning>;
 
 export const Cart = z.object({
@@ -165,8 +207,10 @@ export const CheckoutLine = z.object({
 	productId: z.string(),
 	productTitle: z.string(),
 	variantTitle: z.string(),
-	/** For the order line: "Product (Variant)". */
+	/** For the order line: "Product (Variant)", with the booked time: "Massage — Tue 1 Dec 2026, 10:00 UTC". */
 	title: z.string(),
+	/** The booked slot (services by appointment); null otherwise. */
+	slot: z.string().nullable(),
 	kind: ProductKind,
 	quantity: z.number().int(),
 	unitPrice: Money,
@@ -188,3 +232,15 @@ export const CheckoutCart = z.object({
 	weightGrams: z.number().int(),
 });
 export type CheckoutCart = z.infer<typeof CheckoutCart>;
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A slot for people: "Tue 1 Dec 2026, 10:00 UTC" (the same words on the cart page and the order). */
+export function slotLabel(slot: string): string {
+	const d = new Date(slot);
+	if (Number.isNaN(d.getTime())) return slot;
+	const hh = String(d.getUTCHours()).padStart(2, "0");
+	const mm = String(d.getUTCMinutes()).padStart(2, "0");
+	return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+}
