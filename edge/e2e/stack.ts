@@ -17,7 +17,14 @@ export type TestStack = {
 	stop(): Promise<void>;
 };
 
-export async function startTestStack({ products = 120 } = {}): Promise<TestStack> {
+export async function startTestStack({
+	products = 120,
+	coreEnv = {},
+}: {
+	products?: number;
+	/** More settings for the core only (a payment gateway's keys pointed at a local fake). */
+	coreEnv?: Record<string, string>;
+} = {}): Promise<TestStack> {
 	const dir = mkdtempSync(join(tmpdir(), "bazaar-e2e-"));
 	const secrets = newSecrets();
 	const adminLogin = { email: "admin@e2e.example", password: newAdminPassword() };
@@ -58,6 +65,7 @@ export async function startTestStack({ products = 120 } = {}): Promise<TestStack
 			// A Redis shared with `npm start` would mix two catalogs' cache entries.
 			redisUrl: null,
 			admin: adminLogin,
+			coreEnv,
 		});
 		const adminBearer = async () => {
 			const res = await fetch(`${edgeUrl}/api/session`, {

@@ -284,6 +284,7 @@ export async function waitForHealthy(url, handle, timeoutMs) {
  *   databaseUrl?: string | null, // DATABASE_URL_CATALOG; null/unset: core's default under dataDir
  *   redisUrl?: string | null,   // null: no Redis even if REDIS_URL is set
  *   admin?: { email?: string, password: string }, // the core's ADMIN_EMAIL/ADMIN_PASSWORD (core only)
+ *   coreEnv?: Record<string, string | undefined>, // more settings for the core only (e.g. a gateway's keys in a test)
  *   healthTimeoutMs?: number,
  * }} opts
  */
@@ -300,6 +301,7 @@ export async function startStack(opts) {
 		databaseUrl = process.env.DATABASE_URL_CATALOG,
 		redisUrl = process.env.REDIS_URL,
 		admin,
+		coreEnv: extraCoreEnv = {},
 		healthTimeoutMs = 120_000,
 	} = opts;
 	mkdirSync(dataDir, { recursive: true });
@@ -318,6 +320,7 @@ export async function startStack(opts) {
 		REDIS_URL: redisUrl,
 		// The core's only: the Worker never sees an admin password.
 		...(admin ? { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : {}),
+		...extraCoreEnv,
 	});
 	await processes.run("setup", bun, ["core/src/cli.ts", "migrate"], { env: coreEnv });
 	await processes.run("setup", bun, ["core/src/cli.ts", "seed", ...seedArgs], { env: coreEnv });
