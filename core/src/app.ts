@@ -17,6 +17,7 @@ import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
 import { paymentPublicRoutes, paymentRoutes } from "./payment/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
+import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
 // The core's HTTP surface. Only /healthz and the payment gateways' own routes (webhooks signed by
 // the gateway, the sandbox's hosted page reached by the shopper's browser through the edge) and
@@ -38,6 +39,7 @@ export interface AppDeps {
 	payments?: PaymentModule;
 	fulfillment?: FulfillmentModule;
 	checkout?: CheckoutWorkflow;
+	refunds?: RefundWorkflow;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -60,6 +62,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.identity) app.route("/identity", identityRoutes(deps.identity));
 	if (deps.inventory) app.route("/inventory", inventoryRoutes(deps.inventory));
 	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));
+	// The refund workflow's one admin route, before the order module's own /orders/admin routes.
+	if (deps.refunds) app.route("/orders/admin", refundRoutes(deps.refunds));
 	if (deps.orders) app.route("/orders", orderRoutes(deps.orders));
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));

@@ -24,6 +24,10 @@ export function paymentRoutes(mod: PaymentModule): Hono<AppEnv> {
 	});
 	app.get("/payments/:id", async (c) => jsonResponse(await mod.getPayment(c.req.param("id"))));
 	app.get("/orders/:orderId/payments", async (c) => jsonResponse(await mod.listOrderPayments(c.req.param("orderId"))));
+	// Admins: which gateway and reference paid an order, and what was refunded on each payment.
+	app.get("/admin/orders/:orderId/payments", async (c) =>
+		jsonResponse({ items: await mod.listOrderPayments(c.req.param("orderId")) }),
+	);
 	app.get("/admin/reconciliation-runs", async (c) => {
 		const limit = Number.parseInt(c.req.query("limit") ?? "50", 10);
 		return jsonResponse({ items: await mod.listReconciliationRuns(Number.isFinite(limit) ? limit : 50) });

@@ -13,6 +13,7 @@ import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
+import { createRefunds, type RefundWorkflow } from "./refund";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
 // database that produces events, the bus consumers and the checkout workflow. main.ts serves it;
@@ -40,6 +41,8 @@ export interface Core {
 	bus: Bus;
 	relays: { order: BusRelay; payment: BusRelay; inventory: BusRelay; fulfillment: BusRelay };
 	checkout: CheckoutWorkflow;
+	/** Admin refunds (POST /orders/admin/:id/refund). */
+	refunds: RefundWorkflow;
 	/** Starts sweepers, relays and consumers. */
 	start(): Promise<void>;
 	/** Relays, then the bus (its handlers finish), then the modules. The HTTP server stops first (main.ts). */
@@ -141,6 +144,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 	});
 
+	const refunds = createRefunds({ orders, payments, inventory });
+
 	let started = false;
 	return {
 		config,
@@ -154,6 +159,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		bus,
 		relays,
 		checkout,
+		refunds,
 		async start() {
 			if (started) return;
 			started = true;

@@ -10,8 +10,9 @@ import type { FulfillmentModule } from "../fulfillment/module";
 import { InventoryAvailabilityChanged } from "../inventory/contracts";
 import type { Inventory } from "../inventory/module";
 import { ConflictError, NotFoundError } from "../lib/errors";
-import { OrderEventData, PaymentReceived } from "../order/contracts";
+import { OrderEventData, PaymentReceived, type RefundReceived } from "../order/contracts";
 import type { OrderModule } from "../order/module";
+import { PaymentRefundedData } from "../payment/contracts";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
@@ -31,6 +32,7 @@ export interface ConsumerDeps {
 
 export const CONSUMER_GROUPS = {
 	order: "order",
+	orderRefunds: "order-refunds",
 	inventory: "inventory",
 	catalogStock: "catalog-stock",
 	fulfillment: "fulfillment",
@@ -70,6 +72,43 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 			deps.relays.order.kick();
 			if (done.result.result === "conflict") {
 				console.warn(`[order] payment ${payment.paymentId} cannot settle ${payment.orderId}: ${done.result.reason}`);
+			}
+		},
+		tuning,
+	);
+
+	// payment.refunded → the order records the cumulative refund (partially_refunded / refunded).
+	// A refund of a payment the order does not know yet (its payment.succeeded is behind) is thrown
+	// back, so the bus retries it once the order is paid; one of another payment (a conflicting
+	// charge given back) is acknowledged and said.
+	bus.subscribe(
+		CONSUMER_GROUPS.orderRefunds,
+		["payment.refunded"],
+		async (event) => {
+			const data = PaymentRefundedData.parse(event.data);
+			const refund: RefundReceived = {
+				orderId: data.orderId,
+				paymentId: data.paymentId,
+				gateway: data.gateway,
+				refundedAmount: data.refundedAmount,
+				full: data.status === "refunded",
+			};
+			const done = await handleOnce(
+				deps.orders.context.database.client,
+				event.id,
+				async (tx) => {
+					const recorded = await deps.orders.recordRefundIn(tx, refund);
+					if (recorded.result === "not_settled") {
+						throw new Error(`refund of ${data.paymentId} arrived before ${data.orderId} was paid; retrying`);
+					}
+					return recorded;
+				},
+				{ consumer: CONSUMER_GROUPS.orderRefunds },
+			);
+			if (!done.applied) return;
+			if (done.result.result === "partially_refunded" || done.result.result === "refunded") deps.relays.order.kick();
+			if (done.result.result === "ignored") {
+				console.warn(`[order] refund of ${data.paymentId} not recorded on ${data.orderId}: ${done.result.reason}`);
 			}
 		},
 		tuning,
@@ -176,12 +215,17 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				try {
 					await fn();
 				} catch (err) {
-					// Retrying cannot help: the order moved on (delivered already, or cancelled by a
-					// person). Acknowledged, and said unless it is merely ahead.
+					// Retrying cannot help: the order moved on (delivered already, cancelled by a person,
+					// or refunded in full — a refunded order is never marked shipped, the shipment needs a
+					// person). Acknowledged, and said unless it is merely ahead. A partially refunded
+					// order still ships (order/fulfil-order.ts), so it does not get here.
 					if (err instanceof ConflictError || err instanceof NotFoundError) {
 						const order = await deps.orders.getOrder(s.orderId).catch(() => null);
-						if (order?.status !== "delivered")
+						if (order?.status === "refunded") {
+							console.warn(`[order] ${event.type} for refunded order ${s.orderId}: not marked ${what}; acknowledged`);
+						} else if (order?.status !== "delivered") {
 							console.warn(`[order] ${event.type} → ${what} ${s.orderId}: ${err.message}`);
+						}
 						return;
 					}
 					throw err;

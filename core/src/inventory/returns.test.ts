@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { json } from "../testing/harness";
+import { signedInit } from "../testing/signed-init";
+import type { InventoryEvent } from "./contracts";
+import { CUSTOMER, INV_ADMIN, type InventoryHarness, inventoryHarness, SERVICE } from "./testing/fixtures";
+
+// Sold units back to stock (a refund with restock): committed → returned, once, with the ledger
+// still balancing.
+
+let h: InventoryHarness;
+afterEach(() => h?.close());
+
+async function sold(events: InventoryEvent[] = []) {
+	h = await inventoryHarness({
+		emit: async (_tx, event) => {
+			events.push(event);
+		},
+	});
+	await h.inv.defineSku("SKU-A", { policy: "tracked" });
+	await h.inv.defineSku("SKU-B", { policy: "tracked" });
+	await h.inv.receiveStock("SKU-A", { quantity: 10 }, INV_ADMIN.user);
+	// SKU-B in two warehouses, so one line is split over them.
+	await h.inv.receiveStock("SKU-B", { quantity: 1 }, INV_ADMIN.user);
+	await h.inv.receiveStock("SKU-B", { quantity: 5, warehouse: "east" }, INV_ADMIN.user);
+	const { reservation } = await h.inv.reserve({
+		orderId: "ord_r1",
+		lines: [
+			{ sku: "SKU-A", quantity: 3 },
+			{ sku: "SKU-B", quantity: 6 },
+		],
+	});
+	await h.inv.commit(reservation.id);
+	return reservation.id;
+}
+
+const stockOf = async (sku: string) =>
+	(await h.inv.getStock(sku)).rows.map((r) => ({ warehouse: r.warehouse, sold: r.sold, available: r.available }));
+
+describe("returns", () => {
+	test("committed → returned: sold shrinks per line where it was taken, ledger `returned`, books balance", async () => {
+		const events: InventoryEvent[] = [];
+		const id = await sold(events);
+		expect(await stockOf("SKU-A")).toEqual([{ warehouse: "main", sold: 3, available: 7 }]);
+		events.length = 0;
+
+		const res = await h.call("POST", `/inventory/reservations/${id}/return`, { body: { reason: "refund ord_r1" } });
+		expect(res.status).toBe(200);
+		expect(await json(res)).toMatchObject({ reservation: { id, status: "returned" }, returned: true });
+		expect(await stockOf("SKU-A")).toEqual([{ warehouse: "main", sold: 0, available: 10 }]);
+		expect((await stockOf("SKU-B")).map((r) => r.sold)).toEqual([0, 0]);
+		expect((await stockOf("SKU-B")).reduce((n, r) => n + (r.available ?? 0), 0)).toBe(6);
+
+		const ledger = (await h.inv.getLedger("SKU-B")).entries.filter((e) => e.kind === "returned");
+		expect(ledger.map((e) => [e.warehouse, e.quantity, e.actor, e.reason]).sort()).toEqual([
+			["east", 5, SERVICE.user, "refund ord_r1"],
+			["main", 1, SERVICE.user, "refund ord_r1"],
+		]);
+		const books = await h.inv.reconcile();
+		expect(books.balanced).toBe(true);
+		const a = books.rows.find((r) => r.sku === "SKU-A");
+		expect(a?.ledger).toMatchObject({ committed: 3, returned: 3 });
+		expect(a).toMatchObject({ sold: 0, held: { committed: 0, active: 0 } });
+
+		expect(events.map((e) => e.type)).toEqual(["inventory.returned", "inventory.availability_changed"]);
+		const changed = events[1];
+		if (changed?.type !== "inventory.availability_changed") throw new Error("no availability event");
+		expect(changed.data.items.map((i) => [i.sku, i.available])).toEqual([
+			["SKU-A", 10],
+			["SKU-B", 6],
+		]);
+	});
+
+	test("a repeat is a no-op: nothing moves twice, no second ledger entry or event", async () => {
+		const events: InventoryEvent[] = [];
+		const id = await sold(events);
+		const first = await h.inv.returnUnits(id, { actor: "admin", reason: "refund" });
+		expect(first.returned).toBe(true);
+		events.length = 0;
+		const again = await Promise.all([
+			h.inv.returnUnits(id, { actor: "admin", reason: "refund" }),
+			h.call("POST", `/inventory/reservations/${id}/return`, { body: { reason: "again" } }),
+		]);
+		expect(again[0]).toMatchObject({ returned: false, reservation: { status: "returned" } });
+		expect(again[1].status).toBe(200);
+		expect(await json(again[1])).toMatchObject({ returned: false });
+		expect(await stockOf("SKU-A")).toEqual([{ warehouse: "main", sold: 0, available: 10 }]);
+		expect((await h.inv.getLedger("SKU-A")).entries.filter((e) => e.kind === "returned")).toHaveLength(1);
+		expect(events).toEqual([]);
+		expect((await h.inv.reconcile()).balanced).toBe(true);
+	});
+
+	test("only sold units come back: active, released or unknown reservations are refused and change nothing", async () => {
+		await sold();
+		const { reservation: active } = await h.inv.reserve({ orderId: "ord_r2", lines: [{ sku: "SKU-A", quantity: 1 }] });
+		const before = await stockOf("SKU-A");
+		expect(
+			(await h.call("POST", `/inventory/reservations/${active.id}/return`, { body: { reason: "x" } })).status,
+		).toBe(409);
+		await h.inv.release(active.id);
+		expect(
+			(await h.call("POST", `/inventory/reservations/${active.id}/return`, { body: { reason: "x" } })).status,
+		).toBe(409);
+		expect((await h.call("POST", "/inventory/reservations/res_nope/return", { body: { reason: "x" } })).status).toBe(
+			404,
+		);
+		// A reason is required; customers may not return stock.
+		expect((await h.call("POST", `/inventory/reservations/${active.id}/return`, { body: {} })).status).toBe(400);
+		const customer = await h.app.request(
+			`/inventory/reservations/${active.id}/return`,
+			await signedInit("POST", `/inventory/reservations/${active.id}/return`, { body: { reason: "x" } }, CUSTOMER),
+		);
+		expect(customer.status).toBe(403);
+		expect(await stockOf("SKU-A")).toEqual([{ ...before[0], available: (before[0]?.available ?? 0) + 1 }]);
+		expect((await h.inv.getLedger("SKU-A")).entries.filter((e) => e.kind === "returned")).toHaveLength(0);
+		expect((await h.inv.reconcile()).balanced).toBe(true);
+	});
+});
