@@ -62,12 +62,18 @@ export interface CartHarness {
 export interface ProductSpec {
 	title: string;
 	status?: "active" | "draft" | "archived";
+	/** Default physical. A service is booked by appointment (sold per time slot) unless `booking: "none"`. */
+	kind?: "physical" | "digital" | "service";
+	booking?: "appointment" | "none";
 	variants: {
 		sku: string;
 		price?: number;
 		prices?: { amount: number; currency: string }[];
-		/** Units received; null: unlimited; false: the inventory never hears of the SKU. */
-		stock?: number | null | false;
+		/**
+		 * Units received; null: unlimited; false: the inventory never hears of the SKU;
+		 * { slotCapacity }: a capacity SKU (places per time slot).
+		 */
+		stock?: number | null | false | { slotCapacity: number };
 	}[];
 }
 
@@ -129,10 +135,15 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 			);
 		},
 		async product(spec) {
+			const kind = spec.kind ?? "physical";
 			const product = await createProduct(
 				catalog,
 				ProductInput.parse({
-					kind: "physical",
+					kind,
+					...(kind === "service"
+						? { service: { durationMinutes: 60, billing: "one_time", booking: spec.booking ?? "appointment" } }
+						: {}),
+					...(kind === "digital" ? { digital: { format: "PDF", sizeBytes: 1000, delivery: "download" } } : {}),
 					status: spec.status ?? "active",
 					title: spec.title,
 					categoryId: category.id,
@@ -140,13 +151,17 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 						sku: v.sku,
 						title: `V${i + 1}`,
 						prices: v.prices ?? [{ amount: v.price ?? 1000, currency: CURRENCY }],
-						weightGrams: 250,
+						...(kind === "physical" ? { weightGrams: 250 } : {}),
 					})),
 				}),
 			);
 			for (const v of spec.variants) {
 				const stock = v.stock === undefined ? 50 : v.stock;
 				if (stock === false) continue;
+				if (typeof stock === "object" && stock !== null) {
+					await inv.defineSku(v.sku, { policy: "capacity", slotCapacity: stock.slotCapacity });
+					continue;
+				}
 				await inv.defineSku(v.sku, { policy: stock === null ? "unlimited" : "tracked" });
 				if (stock) await inv.receiveStock(v.sku, { quantity: stock }, "test");
 			}
