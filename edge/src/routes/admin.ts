@@ -20,10 +20,14 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	inventory: { corePrefix: "/inventory/admin", maxBody: 64 * 1024 },
 	identity: { corePrefix: "/identity/admin", maxBody: 64 * 1024 },
 	fulfillment: { corePrefix: "/fulfillment/admin", maxBody: 64 * 1024 },
+	/** Which gateway and reference paid an order, refunded amounts, reconciliation runs. */
+	payment: { corePrefix: "/payment/admin", maxBody: 64 * 1024 },
 };
 export const ADMIN_AREAS = Object.keys(AREAS);
 
-const PASSED_HEADERS = ["content-type", "location", "retry-after", "etag"];
+const PASSED_HEADERS = ["content-type", "location", "retry-after", "etag", "idempotent-replayed"];
+/** Request headers the core acts on besides the body (a refund's Idempotency-Key). */
+const FORWARDED_HEADERS = ["idempotency-key"];
 
 export const admin = new Hono<AppEnv>();
 
@@ -46,12 +50,18 @@ admin.all("/api/admin/:area/*", async (c) => {
 	const corePath = `${area.corePrefix}${rest}${url.search}`;
 	const body = c.get("body");
 	const hasBody = body.byteLength > 0 && c.req.method !== "GET" && c.req.method !== "HEAD";
+	const headers: Record<string, string> = {};
+	if (hasBody) headers["content-type"] = c.req.header("content-type") ?? "application/json";
+	for (const name of FORWARDED_HEADERS) {
+		const value = c.req.header(name);
+		if (value !== undefined) headers[name] = value;
+	}
 	let res: Response;
 	try {
 		res = await coreClient(c.env).request(c.req.method, corePath, {
 			body: hasBody ? body : undefined,
 			caller: callerOf(c),
-			headers: hasBody ? { "content-type": c.req.header("content-type") ?? "application/json" } : undefined,
+			headers,
 		});
 	} catch {
 		return apiProblem(503, "The shop's core service is unreachable; try again shortly.");
