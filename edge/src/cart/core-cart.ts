@@ -8,7 +8,9 @@ import { cartHeaders } from "./guest";
 // cart id to pass, so no request can name another shopper's cart.
 
 type Token = string | null;
-const linePath = (variantId: string) => `/cart/lines/${encodeURIComponent(variantId)}`;
+/** A line is its variant and, for a booked service, its slot (`?slot=`, URL-encoded). */
+const linePath = (variantId: string, slot: string | null) =>
+	`/cart/lines/${encodeURIComponent(variantId)}${slot === null ? "" : `?slot=${encodeURIComponent(slot)}`}`;
 
 function call(c: AppContext, method: string, path: string, token: Token, body?: unknown): Promise<CoreAnswer<Cart>> {
 	return callCore(c.env, Cart, method, path, callerOf(c), { body, headers: cartHeaders(c, token) });
@@ -18,9 +20,10 @@ export const coreCart = {
 	/** No session and no token reads as an empty cart (the core answers one without a lookup). */
 	read: (c: AppContext, token: Token) => call(c, "GET", "/cart", token),
 	add: (c: AppContext, token: Token, input: AddLineRequest) => call(c, "POST", "/cart/lines", token, input),
-	setQuantity: (c: AppContext, token: Token, variantId: string, input: SetQuantityRequest) =>
-		call(c, "PATCH", linePath(variantId), token, input),
-	remove: (c: AppContext, token: Token, variantId: string) => call(c, "DELETE", linePath(variantId), token),
+	setQuantity: (c: AppContext, token: Token, variantId: string, slot: string | null, input: SetQuantityRequest) =>
+		call(c, "PATCH", linePath(variantId, slot), token, input),
+	remove: (c: AppContext, token: Token, variantId: string, slot: string | null) =>
+		call(c, "DELETE", linePath(variantId, slot), token),
 	clear: (c: AppContext, token: Token) => call(c, "DELETE", "/cart", token),
 };
 

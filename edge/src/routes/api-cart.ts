@@ -1,5 +1,12 @@
 import { zodProblem } from "@bazaar/contracts";
-import { AddLineRequest, GUEST_TOKEN_HEADER, GuestToken, SetQuantityRequest, VariantId } from "@bazaar/contracts/cart";
+import {
+	AddLineRequest,
+	GUEST_TOKEN_HEADER,
+	GuestToken,
+	LineQuery,
+	SetQuantityRequest,
+	VariantId,
+} from "@bazaar/contracts/cart";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { coreCart, hasCart } from "../cart/core-cart";
@@ -61,6 +68,17 @@ function answer(c: AppContext, result: CoreAnswer<unknown>, headers: Record<stri
 
 const noSuchLine = () => apiProblem(404, "That cart line was not found.");
 
+/** `?slot=` names a booked service's line (ISO UTC); without it, the variant's unbooked line. */
+function lineSlot(c: AppContext): string | null | Response {
+	const parsed = LineQuery.safeParse({ slot: c.req.query("slot") });
+	if (!parsed.success) {
+		return apiProblem(400, "The slot is not a UTC date-time.", {
+			errors: [{ path: "slot", message: "a UTC date-time such as 2026-12-01T10:00:00Z" }],
+		});
+	}
+	return parsed.data.slot ?? null;
+}
+
 export const apiCart = new Hono<AppEnv>();
 
 apiCart.use("*", bufferBody(MAX_BODY));
@@ -103,18 +121,22 @@ apiCart.patch("/lines/:variantId", async (c) => {
 	if (token instanceof Response) return token;
 	const variantId = c.req.param("variantId");
 	if (!VariantId.safeParse(variantId).success) return noSuchLine();
+	const slot = lineSlot(c);
+	if (slot instanceof Response) return slot;
 	const input = jsonBody(c, SetQuantityRequest);
 	if (input instanceof Response) return input;
 	if (!hasCart(c, token)) return noSuchLine();
-	return answer(c, await coreCart.setQuantity(c, token, variantId, input));
+	return answer(c, await coreCart.setQuantity(c, token, variantId, slot, input));
 });
 
 apiCart.delete("/lines/:variantId", async (c) => {
 	const token = requestToken(c);
 	if (token instanceof Response) return token;
 	const variantId = c.req.param("variantId");
+	const slot = lineSlot(c);
+	if (slot instanceof Response) return slot;
 	if (!VariantId.safeParse(variantId).success || !hasCart(c, token)) return noSuchLine();
-	return answer(c, await coreCart.remove(c, token, variantId));
+	return answer(c, await coreCart.remove(c, token, variantId, slot));
 });
 
 apiCart.delete("/", async (c) => {

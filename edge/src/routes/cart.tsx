@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { coreCart, hasCart } from "../cart/core-cart";
-import { addLineForm, isVariantId, problemText, quantityForm } from "../cart/form-input";
+import { addLineForm, isVariantId, lineSlotForm, problemText, quantityForm } from "../cart/form-input";
 import { dropForgedGuestCookie, guestToken, guestTokenForWrite, keepGuestToken } from "../cart/guest";
 import type { AppContext, AppEnv } from "../env";
 import { checkedForm, formFields, sameOrigin } from "../lib/forms";
@@ -67,7 +67,7 @@ cart.post("/add", async (c) => {
 	const fields = await formFields(c);
 	if (!fields) return errorPage(c, 400, "Send this form from the product page.");
 	const input = addLineForm(fields);
-	if (!input.ok) return showCart(c, 400, { kind: "error", text: problemText(input.problem) });
+	if (!input.ok) return showCart(c, input.status ?? 400, { kind: "error", text: problemText(input.problem) });
 	// A guest's first add mints the cart token; its cookie is set only if the core took the line.
 	const guest = c.get("session") ? null : guestTokenForWrite(c);
 	const result = await coreCart.add(c, guest?.token ?? null, input.value);
@@ -81,15 +81,18 @@ cart.post("/lines/:variantId/quantity", async (c) => {
 	if (fields instanceof Response) return fields;
 	const variantId = c.req.param("variantId");
 	const token = guestToken(c);
+	// A booked service's line is named by its slot too (the form's hidden field).
+	const slot = lineSlotForm(fields);
+	if (slot === "bad") return refused(c, 422, "That booked time is not a date and time.");
 	if (!isVariantId(variantId) || !hasCart(c, token)) return refused(c, 404, "That item is not in your cart.");
 	const input = quantityForm(fields);
 	if (!input.ok) return refused(c, 400, problemText(input.problem));
 	if (input.value === "remove") {
-		const result = await coreCart.remove(c, token, variantId);
+		const result = await coreCart.remove(c, token, variantId, slot);
 		if (!result.ok && result.status !== 404) return refused(c, result.status, problemText(result.problem));
 		return seeOther(c, "/cart?done=removed");
 	}
-	const result = await coreCart.setQuantity(c, token, variantId, input.value);
+	const result = await coreCart.setQuantity(c, token, variantId, slot, input.value);
 	if (!result.ok) {
 		const text = result.status === 404 ? "That item is not in your cart." : problemText(result.problem);
 		return refused(c, result.status, text);
@@ -102,9 +105,11 @@ cart.post("/lines/:variantId/remove", async (c) => {
 	if (fields instanceof Response) return fields;
 	const variantId = c.req.param("variantId");
 	const token = guestToken(c);
+	const slot = lineSlotForm(fields);
+	if (slot === "bad") return refused(c, 422, "That booked time is not a date and time.");
 	// Removing what is not there (a second click, another tab) leaves the cart as wanted: done.
 	if (isVariantId(variantId) && hasCart(c, token)) {
-		const result = await coreCart.remove(c, token, variantId);
+		const result = await coreCart.remove(c, token, variantId, slot);
 		if (!result.ok && result.status !== 404) return refused(c, result.status, problemText(result.problem));
 	}
 	return seeOther(c, "/cart?done=removed");

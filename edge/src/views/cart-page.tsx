@@ -1,5 +1,5 @@
 import type { Cart, CartLine, LineStatus } from "@bazaar/contracts/cart";
-import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
+import { MAX_LINE_QUANTITY, slotLabel } from "@bazaar/contracts/cart";
 import { formatMoney } from "@bazaar/money";
 import { Layout } from "./layout";
 
@@ -8,11 +8,24 @@ import { Layout } from "./layout";
 
 /** What the shopper reads next to a line that cannot be bought as it stands (or soon cannot). */
 const STATUS_TEXT: Partial<Record<LineStatus, (line: CartLine) => string>> = {
-	unavailable: () => "No longer sold. Remove it to check out.",
-	sold_out: () => "Sold out. Remove it to check out.",
-	insufficient_stock: (l) => `Only ${l.availableQuantity ?? 0} left: lower the quantity to check out.`,
-	low_stock: (l) => `Only ${l.availableQuantity ?? 0} left.`,
+	unavailable: (l) =>
+		// A booked line can be unbuyable for its time (passed, no longer booked by time).
+		l.message && l.message !== "no longer available"
+			? `${capitalise(l.message)}. Remove it to check out.`
+			: "No longer sold. Remove it to check out.",
+	sold_out: (l) =>
+		l.slot ? "This time is fully booked. Remove it and book another time." : "Sold out. Remove it to check out.",
+	insufficient_stock: (l) =>
+		l.slot
+			? `Only ${places(l)} left at this time: lower the quantity to check out.`
+			: `Only ${l.availableQuantity ?? 0} left: lower the quantity to check out.`,
+	low_stock: (l) => (l.slot ? `Only ${places(l)} left at this time.` : `Only ${l.availableQuantity ?? 0} left.`),
 	not_sold_in_currency: (l) => (l.message ? `${capitalise(l.message)}.` : "Not sold in this currency."),
+};
+
+const places = (l: CartLine) => {
+	const n = l.availableQuantity ?? 0;
+	return `${n} ${n === 1 ? "place" : "places"}`;
 };
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -24,11 +37,20 @@ function Csrf({ token }: { token: string }) {
 	return <input type="hidden" name="csrf" value={token} />;
 }
 
+/** Which line a form means: a booked service's line is its variant at its slot. */
+function LineSlot({ line }: { line: CartLine }) {
+	return line.slot ? <input type="hidden" name="slot" value={line.slot} /> : null;
+}
+
 function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 	const warning = STATUS_TEXT[line.status]?.(line);
 	const name = line.productTitle ?? "An item that is no longer sold";
 	return (
-		<tr data-variant={line.variantId} class={line.available ? undefined : "unbuyable"}>
+		<tr
+			data-variant={line.variantId}
+			data-slot={line.slot ?? undefined}
+			class={line.available ? undefined : "unbuyable"}
+		>
 			<td>
 				{line.thumbnailHash ? (
 					<img src={`/img/${line.thumbnailHash}.png`} width={64} height={64} alt="" loading="lazy" />
@@ -41,6 +63,11 @@ function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 					name
 				)}
 				{line.variantTitle ? <div class="variant">{line.variantTitle}</div> : null}
+				{line.slot ? (
+					<div class="booked" data-testid="booked-time">
+						Booked for <time datetime={line.slot}>{slotLabel(line.slot)}</time>
+					</div>
+				) : null}
 				{warning ? (
 					<div class={`line-warning ${line.status}`} role="status">
 						{warning}
@@ -51,6 +78,7 @@ function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 			<td>
 				<form action={`${linePath(line)}/quantity`} method="post" class="qty">
 					<Csrf token={csrf} />
+					<LineSlot line={line} />
 					<input
 						type="number"
 						name="quantity"
@@ -59,12 +87,13 @@ function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 						max={MAX_LINE_QUANTITY}
 						step="1"
 						required
-						aria-label={`Quantity of ${name}`}
+						aria-label={`Quantity of ${name}${line.slot ? `, ${slotLabel(line.slot)}` : ""}`}
 					/>
 					<button type="submit">Update</button>
 				</form>
 				<form action={`${linePath(line)}/remove`} method="post" class="remove">
 					<Csrf token={csrf} />
+					<LineSlot line={line} />
 					<button type="submit">Remove</button>
 				</form>
 			</td>

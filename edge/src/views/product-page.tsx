@@ -124,7 +124,9 @@ const variantLabel = (product: Product, v: Variant) =>
 /**
  * Add to cart. This page is cached for everyone, so the form cannot carry a shopper's CSRF
  * token; POST /cart/add instead requires the browser's Origin (or Sec-Fetch-Site) to be this
- * site. Prices are never sent: the cart prices lines on the server.
+ * site. Prices are never sent: the cart prices lines on the server. A service booked by
+ * appointment asks for a time: a plain date-time input in UTC on the hour (no list of free
+ * times, which would be stale in a cached page); the cart checks the time and its capacity.
  */
 function AddToCart({ product }: { product: Product }) {
 	const buyable = product.variants.filter((v) => v.inStock);
@@ -157,6 +159,12 @@ function AddToCart({ product }: { product: Product }) {
 			) : (
 				<input type="hidden" name="variantId" value={first.id} />
 			)}
+			{product.kind === "service" && product.service?.booking === "appointment" ? (
+				<label>
+					Date and time (UTC, on the hour){" "}
+					<input type="datetime-local" name="slot" step="3600" required data-testid="slot" />
+				</label>
+			) : null}
 			<label>
 				Quantity <input type="number" name="quantity" value="1" min="1" max={MAX_LINE_QUANTITY} step="1" required />
 			</label>
