@@ -255,6 +255,12 @@ describe("back from the gateway", () => {
 		expect(page.html).toContain("Thank you, order paid");
 		expect((await payment(orderId))?.status).toBe("succeeded");
 		expect((await coreOrder(s, orderId)).order?.status).toBe("paid");
+		// Paid: the pay and cancelled pages send the shopper to the confirmation.
+		for (const path of [`/checkout/pay/${orderId}${back.search}`, `/checkout/cancelled/${orderId}${back.search}`]) {
+			const after = await get(s.jar, path);
+			expect(after.res.status).toBe(303);
+			expect(after.res.headers.get("location")).toBe(`/checkout/return/${orderId}`);
+		}
 	});
 
 	it("before the shopper decided: still processing, nothing settled, the page looks again", async () => {

@@ -17,7 +17,7 @@ export const CHECKOUT_CSS = `
 button.primary,a.button{display:inline-block;background:#0b57d0;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem;font-size:1rem;cursor:pointer}
 .status-paid,.status-fulfilled,.status-delivered{background:#e3f5e1;color:#1e5b1a}
 .status-pending_payment{background:#fff3cd;color:#6b5200}
-.place .gateways,form .gateways{border:1px solid #ddd;border-radius:6px;margin:0 0 1rem;padding:.6rem .9rem;background:#fff;max-width:32rem}
+.gateways{border:1px solid #ddd;border-radius:6px;margin:0 0 1rem;padding:.6rem .9rem;background:#fff;max-width:32rem}
 .gateways label.choice{display:flex;gap:.5rem;align-items:baseline;padding:.25rem 0}
 .stripe-pay{max-width:32rem}.payment-element{min-height:4rem;margin:0 0 1rem}
 button.primary:disabled{opacity:.6;cursor:default}
