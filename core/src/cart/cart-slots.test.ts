@@ -172,6 +172,13 @@ describe("booked lines", () => {
 			{ path: "slot", message: "a UTC date-time such as 2026-12-01T10:00:00Z" },
 		]);
 
+		// Raising a line is checked against its own slot's capacity (2 places per hour).
+		res = await h.call("PATCH", path(a), { caller, body: { quantity: 3 } });
+		expect(res.status).toBe(409);
+		expect((await body<Problem>(res)).errors).toEqual([
+			{ path: "quantity", message: "only 2 places left at this time" },
+		]);
+
 		res = await h.call("DELETE", path(a), { caller });
 		expect(res.status).toBe(200);
 		cart = await body<Cart>(res);
