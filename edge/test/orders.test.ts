@@ -338,6 +338,8 @@ describe("order words", () => {
 			delivered: "delivered",
 			cancelled: "cancelled",
 			expired: "expired",
+			partially_refunded: "partially refunded",
+			refunded: "refunded",
 		});
 		const me = "usr_01HCUSTOMERCUSTOMERCUSTOME";
 		expect(actorWords(me, me)).toBe("you");

@@ -32,7 +32,7 @@ export function paymentRoutes(mod: PaymentModule): Hono<AppEnv> {
 		const limit = Number.parseInt(c.req.query("limit") ?? "50", 10);
 		return jsonResponse({ items: await mod.listReconciliationRuns(Number.isFinite(limit) ? limit : 50) });
 	});
-	app.post("/admin/reconcile", async (c) => jsonResponse(await mod.reconcile("admin")));
+	app.post("/admin/reconcile", async () => jsonResponse(await mod.reconcile("admin")));
 	return app;
 }
 

@@ -303,7 +303,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			await deps.cart
 				.removeOrderedLines(
 					cart.cartId,
-					cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+					cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, slot: l.slot })),
 				)
 				.catch((err) => console.error(`checkout: clearing cart ${cart.cartId} failed:`, err));
 			return { order, payment: paymentView(payment), replayed: false };

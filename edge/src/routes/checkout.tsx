@@ -1,4 +1,5 @@
 import type { Problem } from "@bazaar/contracts";
+import { slotLabel } from "@bazaar/contracts/cart";
 import type { CheckoutResponse } from "@bazaar/contracts/checkout";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import { Hono } from "hono";
@@ -83,7 +84,7 @@ async function addressStep(
 	}
 	const currency = cart.value.currency;
 	const lines = cart.value.lines.map((l) => ({
-		title: l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : (l.productTitle ?? l.variantId),
+		title: `${l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : (l.productTitle ?? l.variantId)}${l.slot ? ` — ${slotLabel(l.slot)}` : ""}`,
 		quantity: l.quantity,
 		unitPrice: l.unitPrice?.amount ?? 0,
 		lineTotal: l.lineTotal?.amount ?? 0,
