@@ -1,6 +1,7 @@
 import { CategoryList, Product } from "@bazaar/contracts";
 import { Cart } from "@bazaar/contracts/cart";
 import { expect } from "vitest";
+import { csrfOf, get, Jar, rand } from "./browser";
 import { core, edge, edgeJson, ORIGIN } from "./helpers";
 
 // What the cart and header tests share: a browser's cookie jar, form and JSON calls through the
@@ -12,34 +13,9 @@ export const SESSION_COOKIE = "__Host-bazaar_session";
 export const PASSWORD = "correct horse battery";
 const ADMIN = { user: "cart-test-admin", roles: ["admin"] };
 
-const rand = (n: number) => Math.floor(Math.random() * n);
 export const unique = () => `${Date.now().toString(36)}${rand(1e9).toString(36)}`;
 
-/** A browser's cookie jar, just enough for these pages; each jar has its own client address. */
-export class Jar {
-	readonly cookies = new Map<string, string>();
-	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
-	take(res: Response) {
-		for (const line of res.headers.getSetCookie()) {
-			const [pair] = line.split(";");
-			const eq = pair!.indexOf("=");
-			const name = pair!.slice(0, eq);
-			const value = pair!.slice(eq + 1);
-			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
-			else this.cookies.set(name, value);
-		}
-	}
-	header(): Record<string, string> {
-		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
-	}
-}
-
-export async function get(jar: Jar, path: string, headers: Record<string, string> = {}) {
-	const res = await edge(path, { headers: { ...jar.header(), ...headers }, redirect: "manual" });
-	jar.take(res);
-	return { res, html: await res.text() };
-}
+export { csrfOf, get, Jar };
 
 export async function postForm(
 	jar: Jar,
@@ -81,12 +57,6 @@ export async function cartOf(jar: Jar): Promise<Cart> {
 
 /** The cart's lines as "variantId×quantity", for before/after comparisons. */
 export const linesOf = (cart: Cart) => cart.lines.map((l) => `${l.variantId}×${l.quantity}`).sort();
-
-export function csrfOf(html: string): string {
-	const m = /name="csrf" value="([^"]+)"/.exec(html);
-	if (!m) throw new Error(`no csrf field in ${html.slice(0, 300)}`);
-	return m[1]!;
-}
 
 export async function signUp(jar: Jar, name: string, email = `cart-${unique()}@example.com`) {
 	const form = await get(jar, "/account/signup");

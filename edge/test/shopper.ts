@@ -1,5 +1,6 @@
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
+import { get, Jar, rand } from "./browser";
 import { core, edge, ORIGIN } from "./helpers";
 
 // A shopper for the checkout tests: a cookie jar, sign-up through the real account forms, the
@@ -8,33 +9,7 @@ import { core, edge, ORIGIN } from "./helpers";
 const PASSWORD = "correct horse battery";
 const ADMIN: Caller = { user: "usr_test_admin", roles: ["admin"] };
 
-const rand = (n: number) => Math.floor(Math.random() * n);
-
-export class Jar {
-	readonly cookies = new Map<string, string>();
-	/** Each shopper gets their own client address, so the core's per-IP limits never couple tests. */
-	readonly ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
-	take(res: Response) {
-		for (const line of res.headers.getSetCookie()) {
-			const [pair] = line.split(";");
-			const eq = pair!.indexOf("=");
-			const name = pair!.slice(0, eq);
-			const value = pair!.slice(eq + 1);
-			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
-			else this.cookies.set(name, value);
-		}
-	}
-	header(): Record<string, string> {
-		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-		return { "cf-connecting-ip": this.ip, ...(cookie ? { cookie } : {}) };
-	}
-}
-
-export async function get(jar: Jar, path: string) {
-	const res = await edge(path, { headers: jar.header(), redirect: "manual" });
-	jar.take(res);
-	return { res, html: await res.text() };
-}
+export { get, Jar };
 
 export async function post(
 	jar: Jar,
