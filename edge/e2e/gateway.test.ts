@@ -7,18 +7,13 @@
 //   the Payment Element flow → our /checkout/pay page under Stripe's CSP → Stripe's redirect to
 //   the return URL, settled by our confirmation alone (its webhook is held back).
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../../scripts/lib/stack.mjs";
+import { clickTo, launchChromium, unavailable, withLogs as withStackLogs } from "./chromium.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const unavailable =
-	process.env.BAZAAR_BROWSER_UNAVAILABLE ?? (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed`);
-if (unavailable) console.warn(`[browser tests] skipped: ${unavailable}. Install Debian's chromium to run them.`);
 
 const WEBHOOK_SECRET = "whsec_e2e_gateway_round_trip";
 
@@ -121,11 +116,7 @@ describe("paying through a gateway's redirect", () => {
 		).json()) as { items: Listed[] };
 		products = listed.items.filter((p) => p.inStock);
 		if (unavailable) return;
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			headless: true,
-			args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-		});
+		browser = await launchChromium();
 		page = await browser.newPage({ baseURL: stack.edgeUrl });
 		page.on("console", (msg) => {
 			if (/Content.Security.Policy/i.test(msg.text())) violations.push(`${page.url()}: ${msg.text()}`);
@@ -140,23 +131,14 @@ describe("paying through a gateway's redirect", () => {
 		await fake?.stop();
 	});
 
-	const withLogs = async (fn: () => Promise<void>) => {
-		try {
-			await fn();
-		} catch (err) {
-			const html = await page
-				?.content()
-				.then((h) => h.slice(0, 2000))
-				.catch(() => "");
-			throw new Error(
-				`${err instanceof Error ? err.message : String(err)}\n--- page (${page?.url()}) ---\n${html}\n--- stack ---\n${stack.logTail(40)}`,
-			);
-		}
-	};
+	const withLogs = (fn: () => Promise<void>) =>
+		withStackLogs(
+			() => page,
+			() => stack,
+			fn,
+		);
 
-	const click = async (selector: string, url: RegExp) => {
-		await Promise.all([page.waitForURL(url), page.locator(selector).first().click()]);
-	};
+	const click = (selector: string, url: RegExp) => clickTo(page, selector, url);
 
 	/** Adds the next unused product from its own page. */
 	const addProduct = async () => {

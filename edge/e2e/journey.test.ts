@@ -2,15 +2,10 @@
 // add two products → checkout (address → shipping → review) → pay on the sandbox page →
 // confirmation → the order in the account, paid; then shipped and delivered through the admin
 // API, and the account's order page shows it with its timeline.
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clickTo, launchChromium, unavailable, withLogs as withStackLogs } from "./chromium.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const unavailable =
-	process.env.BAZAAR_BROWSER_UNAVAILABLE ?? (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed`);
-if (unavailable) console.warn(`[browser tests] skipped: ${unavailable}. Install Debian's chromium to run them.`);
 
 type Listed = { slug: string; title: string; inStock: boolean };
 
@@ -22,11 +17,7 @@ describe("a shopper buys", () => {
 	beforeAll(async () => {
 		stack = await startTestStack({ products: 60 });
 		if (unavailable) return;
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			headless: true,
-			args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-		});
+		browser = await launchChromium();
 		page = await browser.newPage({ baseURL: stack.edgeUrl });
 	});
 
@@ -35,23 +26,14 @@ describe("a shopper buys", () => {
 		await stack?.stop();
 	});
 
-	const withLogs = async (fn: () => Promise<void>) => {
-		try {
-			await fn();
-		} catch (err) {
-			const html = await page
-				?.content()
-				.then((h) => h.slice(0, 2000))
-				.catch(() => "");
-			throw new Error(
-				`${err instanceof Error ? err.message : String(err)}\n--- page (${page?.url()}) ---\n${html}\n--- stack ---\n${stack.logTail(40)}`,
-			);
-		}
-	};
+	const withLogs = (fn: () => Promise<void>) =>
+		withStackLogs(
+			() => page,
+			() => stack,
+			fn,
+		);
 
-	const click = async (selector: string, url: RegExp) => {
-		await Promise.all([page.waitForURL(url), page.locator(selector).first().click()]);
-	};
+	const click = (selector: string, url: RegExp) => clickTo(page, selector, url);
 
 	it.skipIf(Boolean(unavailable))("sign up → two products → checkout → sandbox pay → paid → shipped → delivered", () =>
 		withLogs(async () => {
