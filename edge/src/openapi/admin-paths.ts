@@ -1,47 +1,19 @@
-import { bodyOf, idParam, type Json, json, pathParam, problem } from "./parts";
+import { ListShipmentsQuery } from "@bazaar/contracts/fulfillment";
+import { bodyOf, idParam, type Json, paramSchema, pathParam, problem } from "./parts";
+import { readsTakeNoBody, staffOp } from "./staff";
 
-// The admin API: /api/admin/<area>/* forwards to the core module's admin routes, signed as the
-// staff member. The edge checks only "signed in" (401) and "staff" (403); the core's role rules
-// can refuse a staff role too (e.g. a catalog manager on identity): also a 403.
-
-const ROLES_BY_AREA: Record<string, string> = {
-	catalog: "admin or catalog_manager",
-	identity: "admin",
-	inventory: "admin",
-	orders: "admin",
-	fulfillment: "admin",
-};
-
-const staffOp =
-	(area: keyof typeof ROLES_BY_AREA) =>
-	(summary: string, extra: Json, success: [string, string, string], more: Record<string, unknown> = {}) => ({
-		tags: ["admin"],
-		summary,
-		description: `Role: ${ROLES_BY_AREA[area]}.`,
-		security: [{ sessionBearer: [] }, { sessionCookie: [] }],
-		...extra,
-		responses: {
-			[success[0]]: json(success[1], success[2]),
-			"400": problem("The body, query or path is not valid."),
-			"401": problem("Not signed in (`WWW-Authenticate: Bearer`)."),
-			"403": problem("Not a staff account, or this role may not do this; or a cookie write from another site."),
-			"404": problem("No such record."),
-			"413": problem("The body is too large."),
-			"415": problem("A cookie-authenticated write without `content-type: application/json`."),
-			...more,
-		},
-	});
+// The admin API's catalog, identity, inventory and fulfillment areas; orders and payment have
+// their own files (admin-order-paths.ts, admin-payment-paths.ts).
 
 const catalog = staffOp("catalog");
 const identity = staffOp("identity");
 const inventory = staffOp("inventory");
-const orders = staffOp("orders");
 const fulfillment = staffOp("fulfillment");
 const sku = pathParam("sku", "The variant's SKU.");
 const conflict = { "409": problem("The change conflicts with the record's state.") };
 
 export function adminPaths(): Record<string, Json> {
-	return {
+	return readsTakeNoBody({
 		"/api/admin/catalog/products": {
 			post: catalog("Create a product", { requestBody: bodyOf("ProductInput") }, ["201", "Product", "Created."]),
 		},
@@ -183,46 +155,22 @@ export function adminPaths(): Record<string, Json> {
 				["200", "Reconciliation", "Per SKU: available + reserved + sold against received − adjustments."],
 			),
 		},
-		"/api/admin/orders/{id}": {
-			get: orders("Get any order", { parameters: [idParam("Order id")] }, [
-				"200",
-				"OrderDetail",
-				"The order with its timeline.",
-			]),
-		},
-		"/api/admin/orders/{id}/cancel": {
-			post: orders(
-				"Cancel an order",
-				{ parameters: [idParam("Order id")], requestBody: bodyOf("CancelInput", false) },
-				["200", "Order", "Cancelled; its stock is released."],
-				conflict,
-			),
-		},
-		"/api/admin/orders/{id}/fulfil": {
-			post: orders(
-				"Mark an order shipped",
-				{ parameters: [idParam("Order id")], requestBody: bodyOf("FulfilInput", false) },
-				["200", "Order", "Fulfilled (shipped)."],
-				conflict,
-			),
-		},
-		"/api/admin/orders/{id}/deliver": {
-			post: orders(
-				"Mark an order delivered",
-				{ parameters: [idParam("Order id")], requestBody: bodyOf("DeliverInput", false) },
-				["200", "Order", "Delivered."],
-				conflict,
-			),
-		},
 		"/api/admin/fulfillment/shipments": {
 			get: fulfillment(
 				"An order's shipments",
 				{
 					parameters: [
-						{ name: "orderId", in: "query", required: true, description: "Order id.", schema: { type: "string" } },
+						{
+							name: "orderId",
+							in: "query",
+							required: true,
+							description: "Order id.",
+							schema: paramSchema(ListShipmentsQuery.shape.orderId),
+						},
 					],
 				},
-				["200", "ShipmentList", "Its shipments with their history (none yet: an empty list)."],
+				["200", "ShipmentList", "Its shipments with their history (none yet, or no such order: an empty list)."],
+				{ "400": problem("`orderId` is missing or not an order id."), "404": null },
 			),
 		},
 		"/api/admin/fulfillment/shipments/{id}": {
@@ -248,5 +196,5 @@ export function adminPaths(): Record<string, Json> {
 				conflict,
 			),
 		},
-	};
+	});
 }

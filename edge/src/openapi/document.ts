@@ -1,39 +1,14 @@
-import {
-	Category,
-	CategoryInput,
-	CategoryList,
-	CategoryPatch,
-	Facet,
-	ImageInput,
-	ImageRef,
-	ImageSource,
-	Problem,
-	Product,
-	ProductInput,
-	ProductList,
-	ProductPatch,
-	ProductQuery,
-	ProductSummary,
-	Variant,
-	VariantInput,
-	VariantPatch,
-} from "@bazaar/contracts";
-import { ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
-import { LoginInput, SetRolesInput, UserList, UserPublic } from "@bazaar/contracts/identity";
-import {
-	AdjustStockRequest,
-	DefineSkuRequest,
-	LedgerPage,
-	ReceiveStockRequest,
-	Reconciliation,
-	SkuStock,
-} from "@bazaar/contracts/inventory";
-import { CancelInput, DeliverInput, FulfilInput, Order, OrderDetail } from "@bazaar/contracts/order";
-import { Money } from "@bazaar/money";
+import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
-import { ApiSession, ApiSessionInfo } from "../routes/api-session";
+import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
-import { type Json, json, problem, schemasOf } from "./parts";
+import { adminPaymentPaths } from "./admin-payment-paths";
+import { cartPaths } from "./cart-paths";
+import { checkoutPaths } from "./checkout-paths";
+import { componentSchemas } from "./components";
+import { mePaths } from "./me-paths";
+import { orderPaths } from "./order-paths";
+import { type Json, json, problem } from "./parts";
 import { sessionPaths } from "./session-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
@@ -86,73 +61,32 @@ const ok = (id: string, description: string) => ({ ...json(id, description), hea
 const notModified = { description: "Not modified (If-None-Match matched the ETag)." };
 
 export function buildOpenApi(): Json {
-	const schemas = {
-		...schemasOf(
-			{
-				Money,
-				ImageSource,
-				ImageRef,
-				Category,
-				CategoryList,
-				Variant,
-				ProductSummary,
-				Product,
-				Facet,
-				ProductList,
-				Problem,
-				ApiSession,
-				ApiSessionInfo,
-				UserPublic,
-				UserList,
-				SkuStock,
-				LedgerPage,
-				Reconciliation,
-				Order,
-				OrderDetail,
-				ShipmentDetail,
-				ShipmentList,
-			},
-			"output",
-		),
-		...schemasOf(
-			{
-				ProductInput,
-				ProductPatch,
-				VariantInput,
-				VariantPatch,
-				CategoryInput,
-				CategoryPatch,
-				ImageInput,
-				LoginInput,
-				SetRolesInput,
-				DefineSkuRequest,
-				ReceiveStockRequest,
-				AdjustStockRequest,
-				CancelInput,
-				FulfilInput,
-				DeliverInput,
-				ShipInput,
-			},
-			"input",
-		),
-	};
+	const schemas = componentSchemas();
 	return {
 		openapi: "3.1.0",
 		info: {
 			title: "Bazaar public API",
 			version: "1.0.0",
 			description:
-				"Catalog reads served from the edge (cached per catalog version; ETag/304 supported), sign-in for API clients, and the admin API for staff accounts (sign in with `POST /api/session`, then send `Authorization: Bearer <token>`). Errors are RFC 9457 problem details.",
+				"Catalog reads served from the edge (cached per catalog version; ETag/304 supported); sign-in for API clients (`POST /api/session`, then `Authorization: Bearer <token>`); the shopper's cart, checkout and orders; and the admin API for staff accounts. Browsers may use the storefront's session cookie instead of a token; then every write must be same-site with `content-type: application/json` (CSRF). Errors are RFC 9457 problem details (`application/problem+json`).",
 		},
 		servers: [{ url: "/" }],
 		tags: [
 			{ name: "catalog", description: "Public, cacheable catalog reads." },
 			{ name: "images", description: "Content-addressed product images." },
 			{ name: "session", description: "Sign in and out; the token works as `Authorization: Bearer`." },
+			{ name: "shop", description: "The storefront header's personal bits." },
+			{
+				name: "cart",
+				description:
+					"The shopping cart: a signed-in customer's, or a guest's named by a cookie or the `x-bazaar-cart-token` header. Answers are never cached.",
+			},
+			{ name: "checkout", description: "Price the cart for an address and place the order (signed-in customers)." },
+			{ name: "orders", description: "The signed-in customer's orders." },
 			{
 				name: "admin",
 				description:
-					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders and fulfillment; each operation names the roles the core requires.",
+					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders (with refunds), payment and fulfillment; each operation names the roles the core requires.",
 			},
 			{ name: "ops", description: "Health." },
 		],
@@ -211,7 +145,11 @@ export function buildOpenApi(): Json {
 					operationId: "listCategories",
 					summary: "List categories",
 					description: "The whole category tree as a flat list (`parentId` links).",
-					responses: { "200": ok("CategoryList", "All categories."), "304": notModified },
+					responses: {
+						"200": ok("CategoryList", "All categories."),
+						"304": notModified,
+						"400": problem("This list takes no query parameters."),
+					},
 				},
 			},
 			"/img/{name}": {
@@ -248,7 +186,13 @@ export function buildOpenApi(): Json {
 				},
 			},
 			...sessionPaths(),
+			...mePaths(),
+			...cartPaths(),
+			...checkoutPaths(),
+			...orderPaths(),
 			...adminPaths(),
+			...adminOrderPaths(),
+			...adminPaymentPaths(),
 		},
 		components: {
 			schemas,

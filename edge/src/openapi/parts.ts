@@ -38,3 +38,36 @@ export const pathParam = (name: string, description: string, schema: Json = { ty
 	schema,
 });
 export const idParam = (description: string) => pathParam("id", description);
+
+/** A parameter's JSON Schema from its zod contract, as the client writes it. */
+export function paramSchema(schema: z.ZodType): Json {
+	const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+	return rest;
+}
+
+export const header = (name: string, schema: z.ZodType, required: boolean, description: string) => ({
+	name,
+	in: "header",
+	required,
+	description,
+	schema: paramSchema(schema),
+});
+
+/** A signed-in session, as a bearer token or the storefront's cookie. */
+export const SESSION = [{ sessionBearer: [] }, { sessionCookie: [] }];
+/** The same, or nothing at all (`{}` is OpenAPI's "no credentials"). */
+export const SESSION_OR_NONE = [...SESSION, {}];
+
+/** The CSRF rule every write under /api/* keeps (edge/src/middleware/api-write.ts). */
+export const COOKIE_WRITE_RULE =
+	"Without a bearer token (session cookie, guest cookie, or no credentials), a write must be same-site and carry `content-type: application/json`, even when it has no body: another site's Origin or Sec-Fetch-Site is a 403, any other content type a 415. A bearer token needs neither.";
+export const csrfProblems = {
+	"403": problem("Sent from another site's page (`Origin` or `Sec-Fetch-Site`) without a bearer token."),
+	"415": problem("Without a bearer token, the request is not `content-type: application/json`."),
+};
+
+/** What the edge answers when the core cannot: its own trouble, never the core's body. */
+export const coreTrouble = {
+	"502": problem("The core service failed."),
+	"503": problem("The core service is unreachable or overloaded; try again shortly."),
+};

@@ -122,17 +122,24 @@ function Operation({ method, path, op, schemes }: { method: string; path: string
 			{op.description ? <p>{String(op.description)}</p> : null}
 			{Array.isArray(op.security) ? (
 				<>
-					<p>Needs a signed-in session, sent as one of:</p>
+					{/* An empty requirement ({}) means the operation works without credentials too. */}
+					<p>
+						{(op.security as Json[]).some((req) => Object.keys(asObj(req)).length === 0)
+							? "Works without signing in; a signed-in session, when there is one, is sent as one of:"
+							: "Needs a signed-in session, sent as one of:"}
+					</p>
 					<ul>
-						{(op.security as Json[]).map((req) => {
-							const scheme = asObj(schemes[Object.keys(req)[0] ?? ""]);
-							const how = scheme.type === "http" ? "Authorization: Bearer <token>" : `cookie ${String(scheme.name)}`;
-							return (
-								<li>
-									<code>{how}</code> — {String(scheme.description ?? "")}
-								</li>
-							);
-						})}
+						{(op.security as Json[])
+							.filter((req) => Object.keys(asObj(req)).length > 0)
+							.map((req) => {
+								const scheme = asObj(schemes[Object.keys(req)[0] ?? ""]);
+								const how = scheme.type === "http" ? "Authorization: Bearer <token>" : `cookie ${String(scheme.name)}`;
+								return (
+									<li>
+										<code>{how}</code> — {String(scheme.description ?? "")}
+									</li>
+								);
+							})}
 					</ul>
 				</>
 			) : null}

@@ -311,3 +311,19 @@ export const AdminRefundAnswer = z.object({
 	refund: z.object({ refundId: z.string(), status: z.enum(["succeeded", "pending", "failed"]) }),
 });
 export type AdminRefundAnswer = z.infer<typeof AdminRefundAnswer>;
+
+/** A payment that could not settle its order (expired, cancelled, paid twice, wrong amount): refund it. */
+export const PaymentConflict = z.object({
+	paymentId: z.string(),
+	orderId: z.string(),
+	gateway: z.string(),
+	reference: z.string(),
+	/** Minor units of `currency`. */
+	amount: z.number().int(),
+	currency: z.string(),
+	reason: z.string(),
+	at: z.string(),
+});
+export type PaymentConflict = z.infer<typeof PaymentConflict>;
+/** GET /orders/admin/:id/payment-conflicts answers a bare array, oldest first. */
+export const PaymentConflictList = z.array(PaymentConflict);

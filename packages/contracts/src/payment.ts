@@ -145,3 +145,38 @@ export const GatewayInfo = z.object({
 export type GatewayInfo = z.infer<typeof GatewayInfo>;
 export const GatewayList = z.object({ items: z.array(GatewayInfo), default: GatewayName });
 export type GatewayList = z.infer<typeof GatewayList>;
+
+// ---- admin reads (core /payment/admin/*, the edge's /api/admin/payment/*) --------------------------
+
+/** GET /payment/admin/orders/:orderId/payments: every payment of the order (none: an empty list). */
+export const PaymentList = z.object({ items: z.array(Payment) });
+export type PaymentList = z.infer<typeof PaymentList>;
+
+/** One payment a reconciliation run asked its gateway about. */
+export const ReconcileLine = z.object({
+	paymentId: z.string(),
+	gateway: z.string(),
+	/** settled: the gateway's answer was applied as its webhook would have been. */
+	outcome: z.enum(["settled", "still_pending", "error"]),
+	detail: z.string(),
+});
+export type ReconcileLine = z.infer<typeof ReconcileLine>;
+
+/** POST /payment/admin/reconcile answers the run; the scheduled sweeper records its own. */
+export const ReconciliationRun = z.object({
+	id: z.string(),
+	/** "schedule" | "admin" */
+	trigger: z.string(),
+	startedAt: z.string(),
+	finishedAt: z.string(),
+	checked: z.number().int(),
+	settled: z.number().int(),
+	stillPending: z.number().int(),
+	errors: z.number().int(),
+	details: z.array(ReconcileLine),
+});
+export type ReconciliationRun = z.infer<typeof ReconciliationRun>;
+
+/** GET /payment/admin/reconciliation-runs: the latest runs, newest first. */
+export const ReconciliationRunList = z.object({ items: z.array(ReconciliationRun) });
+export type ReconciliationRunList = z.infer<typeof ReconciliationRunList>;

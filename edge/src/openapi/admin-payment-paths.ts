@@ -1,0 +1,57 @@
+import { type Json, pathParam, problem } from "./parts";
+import { readsTakeNoBody, staffOp } from "./staff";
+
+// The admin API's payment area (core /payment/admin/*, core/src/payment/routes.ts): which
+// gateway and reference paid an order, and the reconciliation of payments whose webhook never came.
+
+const payment = staffOp("payment");
+
+export function adminPaymentPaths(): Record<string, Json> {
+	return readsTakeNoBody({
+		"/api/admin/payment/orders/{orderId}/payments": {
+			get: payment(
+				"An order's payments",
+				{ parameters: [pathParam("orderId", "Order id.")] },
+				[
+					"200",
+					"PaymentList",
+					"Every payment of the order (gateway, reference, status, refunded amount); none, or no such order: an empty list.",
+				],
+				{ "404": null },
+			),
+		},
+		"/api/admin/payment/reconciliation-runs": {
+			get: payment(
+				"Recent reconciliation runs",
+				{
+					parameters: [
+						{
+							name: "limit",
+							in: "query",
+							required: false,
+							description: "How many runs, newest first; clamped to 1–200, and anything but a number reads as 50.",
+							schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
+						},
+					],
+				},
+				["200", "ReconciliationRunList", "The latest runs with what each payment's gateway answered."],
+				{ "404": null },
+			),
+		},
+		"/api/admin/payment/reconcile": {
+			post: payment(
+				"Reconcile waiting payments now",
+				{
+					description:
+						"Role: admin. Asks each gateway about payments still waiting after the grace period (the scheduled run does the same every minute) and applies its answers exactly as their webhooks would; a webhook arriving later is then a duplicate. No body. The run is recorded.",
+				},
+				[
+					"200",
+					"ReconciliationRun",
+					"The run: how many payments were checked, settled, still pending or could not be asked.",
+				],
+				{ "400": problem("Encoded separators in the path."), "404": null },
+			),
+		},
+	});
+}

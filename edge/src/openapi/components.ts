@@ -1,0 +1,121 @@
+import {
+	Category,
+	CategoryInput,
+	CategoryList,
+	CategoryPatch,
+	Facet,
+	ImageInput,
+	ImageRef,
+	ImageSource,
+	Problem,
+	Product,
+	ProductInput,
+	ProductList,
+	ProductPatch,
+	ProductSummary,
+	Variant,
+	VariantInput,
+	VariantPatch,
+} from "@bazaar/contracts";
+import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
+import { CheckoutResponse, Quote, QuoteRequest, StorefrontCheckoutRequest } from "@bazaar/contracts/checkout";
+import { ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
+import { LoginInput, SetRolesInput, UserList, UserPublic } from "@bazaar/contracts/identity";
+import {
+	AdjustStockRequest,
+	DefineSkuRequest,
+	LedgerPage,
+	ReceiveStockRequest,
+	Reconciliation,
+	SkuStock,
+} from "@bazaar/contracts/inventory";
+import {
+	AdminRefundAnswer,
+	AdminRefundInput,
+	CancelInput,
+	DeliverInput,
+	FulfilInput,
+	Order,
+	OrderDetail,
+	OrderList,
+	PaymentConflictList,
+	RefundRequestList,
+} from "@bazaar/contracts/order";
+import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
+import { Money } from "@bazaar/money";
+import { Me } from "../routes/api-me";
+import { ApiSession, ApiSessionInfo } from "../routes/api-session";
+import { type Json, schemasOf } from "./parts";
+
+// The document's named schemas: answers as the server writes them ("output"), bodies as a
+// client may send them ("input": defaults are optional, transforms not applied).
+
+export function componentSchemas(): Record<string, Json> {
+	return {
+		...schemasOf(
+			{
+				Money,
+				ImageSource,
+				ImageRef,
+				Category,
+				CategoryList,
+				Variant,
+				ProductSummary,
+				Product,
+				Facet,
+				ProductList,
+				Problem,
+				ApiSession,
+				ApiSessionInfo,
+				Me,
+				UserPublic,
+				UserList,
+				SkuStock,
+				LedgerPage,
+				Reconciliation,
+				Cart,
+				Order,
+				OrderDetail,
+				OrderList,
+				CheckoutResponse,
+				Quote,
+				Payment,
+				PaymentList,
+				AdminRefundAnswer,
+				RefundRequestList,
+				PaymentConflictList,
+				ReconciliationRun,
+				ReconciliationRunList,
+				ShipmentDetail,
+				ShipmentList,
+			},
+			"output",
+		),
+		...schemasOf(
+			{
+				ProductInput,
+				ProductPatch,
+				VariantInput,
+				VariantPatch,
+				CategoryInput,
+				CategoryPatch,
+				ImageInput,
+				LoginInput,
+				SetRolesInput,
+				DefineSkuRequest,
+				ReceiveStockRequest,
+				AdjustStockRequest,
+				AddLineRequest,
+				SetQuantityRequest,
+				StorefrontCheckoutRequest,
+				QuoteRequest,
+				CancelInput,
+				FulfilInput,
+				DeliverInput,
+				ShipInput,
+				AdminRefundInput,
+			},
+			"input",
+		),
+	};
+}
