@@ -72,36 +72,39 @@ export class WebhookDeliverer {
 				WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT 20`,
 			args: [now],
 		});
-		for (const row of due.rows) {
-			const seq = Number(row.seq);
-			const body = String(row.body);
-			const attempts = Number(row.attempts) + 1;
-			let error: string | null = null;
-			try {
-				const res = await this.o.fetch(this.o.webhookUrl, {
-					method: "POST",
-					headers: {
-						"content-type": "application/json",
-						"sandbox-signature": signPayload(this.o.secret, body, Math.floor(this.o.now() / 1000)),
-					},
-					body,
-					signal: AbortSignal.timeout(10_000),
-				});
-				await res.arrayBuffer().catch(() => undefined);
-				if (!res.ok) error = `HTTP ${res.status}`;
-			} catch (err) {
-				error = err instanceof Error ? err.message : String(err);
-			}
-			if (error === null) this.stats.delivered++;
-			else this.stats.failedAttempts++;
-			const backoff = Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** (attempts - 1));
-			await withWriteLock(this.o.client, () =>
-				this.o.client.execute({
-					sql: `UPDATE sandbox_deliveries SET attempts = ?, last_error = ?,
-						delivered_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END, next_attempt_at = ? WHERE seq = ?`,
-					args: [attempts, error, error, this.o.now(), this.o.now() + backoff, seq],
-				}),
-			);
+		// A round's events go out together, like a real gateway's senders: webhooks are unordered
+		// anyway, and one slow delivery must not hold up the approvals queued behind it.
+		await Promise.all(
+			due.rows.map((row) => this.deliverOne(Number(row.seq), String(row.body), Number(row.attempts) + 1)),
+		);
+	}
+
+	private async deliverOne(seq: number, body: string, attempts: number): Promise<void> {
+		let error: string | null = null;
+		try {
+			const res = await this.o.fetch(this.o.webhookUrl, {
+				method: "POST",
+				headers: {
+					"content-type": "application/json",
+					"sandbox-signature": signPayload(this.o.secret, body, Math.floor(this.o.now() / 1000)),
+				},
+				body,
+				signal: AbortSignal.timeout(10_000),
+			});
+			await res.arrayBuffer().catch(() => undefined);
+			if (!res.ok) error = `HTTP ${res.status}`;
+		} catch (err) {
+			error = err instanceof Error ? err.message : String(err);
 		}
+		if (error === null) this.stats.delivered++;
+		else this.stats.failedAttempts++;
+		const backoff = Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** (attempts - 1));
+		await withWriteLock(this.o.client, () =>
+			this.o.client.execute({
+				sql: `UPDATE sandbox_deliveries SET attempts = ?, last_error = ?,
+					delivered_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END, next_attempt_at = ? WHERE seq = ?`,
+				args: [attempts, error, error, this.o.now(), this.o.now() + backoff, seq],
+			}),
+		);
 	}
 }
