@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { NotFoundError } from "../lib/errors";
 import type { OrderContext } from "./context";
-import { type OrderDetail, OrderId } from "./contracts";
+import { type OrderDetail, OrderId, type PaymentConflict } from "./contracts";
 import { loadOrder, loadTimeline } from "./records";
 
 /**
@@ -19,15 +19,6 @@ export async function getOrder(ctx: OrderContext, id: string, ownerId?: string):
 /** Payments that could not settle the order (for refund handling; admins). */
 export function listPaymentConflicts(ctx: OrderContext, orderId?: string) {
 	const where = orderId ? sql`WHERE order_id = ${orderId}` : sql``;
-	return ctx.database.db.all<{
-		paymentId: string;
-		orderId: string;
-		gateway: string;
-		reference: string;
-		amount: number;
-		currency: string;
-		reason: string;
-		at: string;
-	}>(sql`SELECT payment_id AS paymentId, order_id AS orderId, gateway, reference, amount, currency, reason, at
+	return ctx.database.db.all<PaymentConflict>(sql`SELECT payment_id AS paymentId, order_id AS orderId, gateway, reference, amount, currency, reason, at
 		FROM payment_conflicts ${where} ORDER BY at`);
 }

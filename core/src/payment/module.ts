@@ -2,13 +2,20 @@ import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
 import { Sweeper } from "../lib/sweeper";
 import { openPaymentDatabase, type PaymentContext } from "./context";
-import type { CreatePaymentInput, GatewayEvent, GatewayList, Payment, WebhookResult } from "./contracts";
+import type {
+	CreatePaymentInput,
+	GatewayEvent,
+	GatewayList,
+	Payment,
+	ReconciliationRun,
+	WebhookResult,
+} from "./contracts";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
 import type { GatewayPaymentStatus, GatewayRefund, PaymentGateway } from "./gateway";
 import { describeGateway } from "./gateways";
 import { getPayment, listOrderPayments } from "./get-payment";
 import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
-import { listReconciliationRuns, type ReconciliationRun, reconcile } from "./reconcile";
+import { listReconciliationRuns, reconcile } from "./reconcile";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
 // Wires the payment module: its database, the enabled gateways (the sandbox by default), the

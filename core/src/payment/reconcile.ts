@@ -2,7 +2,7 @@ import { newId } from "@bazaar/ids";
 import { desc, sql } from "drizzle-orm";
 import { withWriteLock } from "../lib/db";
 import { iso, type PaymentContext } from "./context";
-import type { GatewayEvent } from "./contracts";
+import { type GatewayEvent, ReconcileLine, type ReconciliationRun } from "./contracts";
 import { applyGatewayEvent } from "./handle-webhook";
 import { PAYMENT_COLUMNS, type PaymentRecord } from "./records";
 import { reconciliationRuns } from "./schema";
@@ -20,25 +20,6 @@ export interface ReconcileOptions {
 	/** How many payments one run looks at, oldest first. */
 	limit?: number;
 	trigger?: "schedule" | "admin";
-}
-
-export interface ReconcileLine {
-	paymentId: string;
-	gateway: string;
-	outcome: "settled" | "still_pending" | "error";
-	detail: string;
-}
-
-export interface ReconciliationRun {
-	id: string;
-	trigger: string;
-	startedAt: string;
-	finishedAt: string;
-	checked: number;
-	settled: number;
-	stillPending: number;
-	errors: number;
-	details: ReconcileLine[];
 }
 
 const TO_EVENT: Record<string, GatewayEvent["type"] | null> = {
@@ -111,5 +92,5 @@ export async function listReconciliationRuns(ctx: PaymentContext, limit = 50): P
 		.from(reconciliationRuns)
 		.orderBy(desc(reconciliationRuns.startedAt))
 		.limit(Math.min(Math.max(limit, 1), 200));
-	return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as ReconcileLine[] }));
+	return rows.map((r) => ({ ...r, details: ReconcileLine.array().parse(JSON.parse(r.details)) }));
 }
