@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
-import { DeliverInput, ListShipmentsQuery, ShipInput } from "./contracts";
+import { CancelShipmentInput, DeliverInput, ListShipmentsQuery, ShipInput } from "./contracts";
 import type { FulfillmentModule } from "./module";
 
 // Two thin adapters. `fulfillmentRoutes` (under /fulfillment, BEHIND the signature check):
@@ -37,6 +37,11 @@ export function fulfillmentRoutes(mod: FulfillmentModule): Hono<AppEnv> {
 	admin.post("/shipments/:id/deliver", async (c) =>
 		jsonResponse(
 			await mod.deliver(c.req.param("id"), optionalJson(c, DeliverInput), c.get("caller").user || "service"),
+		),
+	);
+	admin.post("/shipments/:id/cancel", async (c) =>
+		jsonResponse(
+			await mod.cancel(c.req.param("id"), optionalJson(c, CancelShipmentInput), c.get("caller").user || "service"),
 		),
 	);
 	app.route("/admin", admin);

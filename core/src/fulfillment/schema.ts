@@ -35,7 +35,7 @@ export const shipments = sqliteTable(
 		check("shipments_kind_ck", sql`${t.kind} IN ('parcel', 'digital')`),
 		check(
 			"shipments_status_ck",
-			sql`${t.status} IN ('pending', 'shipped', 'in_transit', 'delivered', 'failed', 'returned')`,
+			sql`${t.status} IN ('pending', 'shipped', 'in_transit', 'delivered', 'failed', 'returned', 'cancelled')`,
 		),
 	],
 );

@@ -17,6 +17,8 @@ export const ENTERED_FROM: Record<Exclude<ShipmentStatus, "pending">, ShipmentSt
 	delivered: ["shipped", "in_transit", "failed"],
 	failed: ["shipped", "in_transit"],
 	returned: ["shipped", "in_transit", "failed"],
+	// Only a parcel no carrier has yet: once shipped, stopping it is a return, not a cancel.
+	cancelled: ["pending"],
 };
 
 export interface Change {

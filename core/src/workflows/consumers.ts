@@ -18,7 +18,8 @@ import { PaymentRefundedData } from "../payment/contracts";
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
 // through its reservations' state machine (a commit or release settles a reservation once;
 // a repeat answers it as it stands), the catalog flag by setting a value, never toggling it,
-// the shipment through its inbox and its one-per-order UNIQUE, the order's fulfilled/delivered
+// the shipment through its inbox and its one-per-order UNIQUE (and its cancel through the inbox
+// and the forward-only status: cancelled stays cancelled), the order's fulfilled/delivered
 // through its state machine (a repeat answers the order as it stands).
 // A handler that throws is retried with backoff and dead-lettered after maxDeliveries.
 
@@ -36,8 +37,12 @@ export const CONSUMER_GROUPS = {
 	inventory: "inventory",
 	catalogStock: "catalog-stock",
 	fulfillment: "fulfillment",
+	fulfillmentRefunds: "fulfillment-refunds",
 	orderShipments: "order-shipments",
 } as const;
+
+/** Who cancels a refunded order's shipment, and why (its history row). */
+const REFUND_CANCEL = { actor: "fulfillment", reason: "order refunded in full before it shipped" };
 
 export interface ConsumerOptions {
 	pollMs?: number;
@@ -187,18 +192,58 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 			const done = await handleOnce(
 				deps.fulfillment.context.database.client,
 				event.id,
-				(tx) =>
-					deps.fulfillment.createShipmentIn(tx, {
+				async (tx) => {
+					const made = await deps.fulfillment.createShipmentIn(tx, {
 						orderId: order.id,
 						customerId: order.customerId,
 						shippingMethod: order.shippingMethod,
 						address: order.address,
 						physicalLines,
 						otherLines,
-					}),
+					});
+					// Refunded in full before its shipment existed: it is never left pending for a person.
+					if (made.created && order.status === "refunded") {
+						await deps.fulfillment.cancelOrderShipmentIn(tx, order.id, REFUND_CANCEL);
+					}
+					return made;
+				},
 				{ consumer: CONSUMER_GROUPS.fulfillment },
 			);
 			if (done.applied && done.result.created) deps.relays.fulfillment.kick();
+		},
+		tuning,
+	);
+
+	// order.refunded (everything given back) → its shipment is cancelled while no carrier has it.
+	// One already shipped (or a digital one, delivered at once) is left as it is and said: getting
+	// it back is a return, a person's call. A partial refund (order.partially_refunded) still ships.
+	// No shipment yet means order.paid's consumer is behind: thrown back, so the bus retries it
+	// (that consumer also cancels at creation an order it reads as refunded).
+	bus.subscribe(
+		CONSUMER_GROUPS.fulfillmentRefunds,
+		["order.refunded"],
+		async (event) => {
+			const { orderId } = OrderEventData.parse(event.data);
+			const done = await handleOnce(
+				deps.fulfillment.context.database.client,
+				event.id,
+				async (tx) => {
+					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, REFUND_CANCEL);
+					if (cancelled.result === "none") {
+						throw new Error(`order.refunded for ${orderId} arrived before its shipment was created; retrying`);
+					}
+					return cancelled;
+				},
+				{ consumer: CONSUMER_GROUPS.fulfillmentRefunds },
+			);
+			if (!done.applied) return;
+			const outcome = done.result;
+			if (outcome.result === "cancelled") deps.relays.fulfillment.kick();
+			else if (outcome.result === "kept" && outcome.shipment.kind === "parcel") {
+				console.warn(
+					`[fulfillment] order ${orderId} refunded in full but shipment ${outcome.shipment.id} is ${outcome.shipment.status}: left as it is`,
+				);
+			}
 		},
 		tuning,
 	);
@@ -216,8 +261,8 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 					await fn();
 				} catch (err) {
 					// Retrying cannot help: the order moved on (delivered already, cancelled by a person,
-					// or refunded in full — a refunded order is never marked shipped, the shipment needs a
-					// person). Acknowledged, and said unless it is merely ahead. A partially refunded
+					// or refunded in full — a refunded order is never marked shipped; its shipment is
+					// cancelled while pending, so this is one a person shipped anyway). Acknowledged, and said unless it is merely ahead. A partially refunded
 					// order still ships (order/fulfil-order.ts), so it does not get here.
 					if (err instanceof ConflictError || err instanceof NotFoundError) {
 						const order = await deps.orders.getOrder(s.orderId).catch(() => null);

@@ -11,9 +11,19 @@ export const ShipmentId = z
 
 /**
  * pending → shipped → in_transit → delivered; a carrier may also report failed (the delivery
- * could not be made) and returned (back at the sender). Status only ever moves forward.
+ * could not be made) and returned (back at the sender). A shipment not handed to a carrier yet
+ * may be cancelled (pending → cancelled: its order was refunded in full, or an admin said so).
+ * Status only ever moves forward.
  */
-export const SHIPMENT_STATUSES = ["pending", "shipped", "in_transit", "delivered", "failed", "returned"] as const;
+export const SHIPMENT_STATUSES = [
+	"pending",
+	"shipped",
+	"in_transit",
+	"delivered",
+	"failed",
+	"returned",
+	"cancelled",
+] as const;
 export const ShipmentStatus = z.enum(SHIPMENT_STATUSES);
 export type ShipmentStatus = z.infer<typeof ShipmentStatus>;
 
@@ -110,6 +120,10 @@ export type ShipInput = z.infer<typeof ShipInput>;
 
 export const DeliverInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
+/** Cancelling a pending shipment: why (kept in its history). */
+export const CancelShipmentInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export type CancelShipmentInput = z.infer<typeof CancelShipmentInput>;
+
 // ---- the carrier webhook ---------------------------------------------------------------------------
 
 /** Header `carrier-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
@@ -149,6 +163,7 @@ export const SHIPMENT_EVENT_TYPES = [
 	"shipment.delivered",
 	"shipment.failed",
 	"shipment.returned",
+	"shipment.cancelled",
 ] as const;
 export type ShipmentEventType = (typeof SHIPMENT_EVENT_TYPES)[number];
 
