@@ -1,11 +1,9 @@
 import type { Problem } from "@bazaar/contracts";
 import { slotLabel } from "@bazaar/contracts/cart";
-import type { CheckoutResponse } from "@bazaar/contracts/checkout";
-import type { OrderDetail } from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AddressChoice, checkoutCore, isOrderId } from "../checkout/core";
-import { gatewayFormCsp, STRIPE_PAY_CSP } from "../checkout/csp";
+import { type AddressChoice, checkoutCore } from "../checkout/core";
+import { gatewayFormCsp } from "../checkout/csp";
 import {
 	type AddressFields,
 	addressChoiceOf,
@@ -15,18 +13,19 @@ import {
 	shippingMethodOf,
 } from "../checkout/form-state";
 import { choiceOf, gatewayOf } from "../checkout/gateways";
+import { toGateway, toLogin } from "../checkout/navigation";
 import { cartTroubleNotice, isCartTrouble } from "../checkout/trouble";
-import { cancelledPath, paymentUrls, payPath, returnPath } from "../checkout/urls";
+import { paymentUrls } from "../checkout/urls";
 import type { AppContext, AppEnv } from "../env";
 import { callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
-import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
+import { coreTrouble, errorPage, personalPage as page } from "../lib/personal-page";
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 import type { Notice } from "../views/checkout-parts";
-import { PayPage } from "../views/checkout-pay";
-import { CancelledPage, CartTroublePage, ConfirmationPage } from "../views/checkout-result";
+import { CartTroublePage } from "../views/checkout-result";
 import { AddressStep, ReviewStep, ShippingStep } from "../views/checkout-steps";
+import { checkoutPayment } from "./checkout-payment";
 
 // The checkout pages: address → shipping → review (with the gateway to pay with, when there is
 // a choice) → place → the gateway's page, or our Payment Element page → back: confirmation, or
@@ -46,16 +45,6 @@ checkout.use("*", async (c, next) => {
 	await next();
 	c.res.headers.set("cache-control", "no-store");
 });
-
-/** Guests sign in first and come back here (the login page honours a local `next`). */
-function toLogin(c: AppContext, back: string) {
-	return seeOther(c, `/account/login?next=${encodeURIComponent(back).replaceAll("%2F", "/")}`);
-}
-
-const here = (c: AppContext) => {
-	const url = new URL(c.req.url);
-	return `${url.pathname}${url.search}`;
-};
 
 // ---- a) address ------------------------------------------------------------------------------
 
@@ -229,163 +218,5 @@ checkout.post("/place", async (c) => {
 	return toGateway(c, placed.value, key);
 });
 
-/** A redirect gateway's own page, or our page with its element (Stripe's Payment Element). */
-function toGateway(c: AppContext, { order, payment }: CheckoutResponse, key: string) {
-	if (payment.redirectUrl) return seeOther(c, payment.redirectUrl);
-	if (payment.clientSecret) return seeOther(c, payPath(order.id, key));
-	return seeOther(c, returnPath(order.id, key));
-}
-
-// ---- d') pay on our page, in the gateway's element ----------------------------------------------
-
-const NOTHING_TO_PAY = "There is no card payment to make for this order here.";
-
-checkout.get("/pay/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, here(c));
-	const order = await ownOrder(c, session, c.req.param("orderId"));
-	if (order instanceof Response) return order;
-	if (order.status !== "pending_payment") return seeOther(c, returnPath(order.id, null));
-	const key = idempotencyKeyOf(c.req.query("k"));
-	if (!key) return errorPage(c, 404, NOTHING_TO_PAY);
-	const caller = callerOf(c, session);
-	// The client secret is never in a URL of ours: the checkout is replayed with its key (the
-	// same attempt, or a new one after a declined card), replay only, so nothing new is ordered.
-	const body = { address: order.address, shippingMethod: order.shippingMethod, ...paymentUrls(c, key) };
-	const [placed, gateways] = await Promise.all([
-		checkoutCore.place(c.env, caller, key, body, order.id),
-		checkoutCore.gateways(c.env, caller),
-	]);
-	if (!placed.ok) {
-		if (placed.status === 401) return toLogin(c, here(c));
-		if (placed.status === 404) return errorPage(c, 404, NOTHING_TO_PAY);
-		if (placed.status >= 500) return coreTrouble(c, placed.status);
-		return errorPage(c, placed.status, placed.problem.detail ?? placed.problem.title);
-	}
-	if (!gateways.ok) return coreTrouble(c, gateways.status);
-	const { payment } = placed.value;
-	const element = gateways.value.items.find((g) => g.name === payment.gateway && g.flow === "element");
-	if (!payment.clientSecret || !element?.publishableKey) {
-		// Paid at a redirect gateway (or the attempt moved there): nothing for this page to do.
-		return errorPage(c, 404, NOTHING_TO_PAY);
-	}
-	const origin = new URL(c.req.url).origin;
-	return page(
-		c,
-		200,
-		<PayPage
-			order={order}
-			publishableKey={element.publishableKey}
-			clientSecret={payment.clientSecret}
-			returnUrl={`${origin}${returnPath(order.id, key)}`}
-			otherWayUrl={cancelledPath(order.id, key, payment.gateway)}
-		/>,
-		{ "content-security-policy": STRIPE_PAY_CSP },
-	);
-});
-
-// ---- e) back from the gateway ----------------------------------------------------------------
-
-async function ownOrder(c: AppContext, session: ActiveSession, id: string): Promise<OrderDetail | Response> {
-	if (!isOrderId(id)) return errorPage(c, 404, "There is no such order.");
-	const answer = await checkoutCore.order(c.env, callerOf(c, session), id);
-	if (answer.ok) return answer.value;
-	// Someone else's order is exactly as absent as one that does not exist.
-	if (answer.status === 404 || answer.status === 400) return errorPage(c, 404, "There is no such order.");
-	return coreTrouble(c, answer.status);
-}
-
-checkout.get("/return/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, here(c));
-	let order = await ownOrder(c, session, c.req.param("orderId"));
-	if (order instanceof Response) return order;
-	const key = idempotencyKeyOf(c.req.query("k"));
-	const gateway = c.req.query("g") ?? null;
-	if (order.status === "pending_payment") {
-		// Ask the gateway now (PayPal captures here) instead of waiting for its webhook. If it
-		// cannot answer, the webhook or the reconciliation settles the order later, and this page
-		// keeps looking.
-		const confirmed = await checkoutCore.confirm(c.env, callerOf(c, session), order.id);
-		if (confirmed.ok) {
-			order = confirmed.value.order;
-			const status = confirmed.value.payment.status;
-			if (order.status === "pending_payment" && (status === "failed" || status === "cancelled")) {
-				return seeOther(c, cancelledPath(order.id, key, confirmed.value.payment.gateway));
-			}
-		} else if (confirmed.status === 404) {
-			return errorPage(c, 404, "There is no such order.");
-		} else {
-			console.warn(`checkout: confirming ${order.id} on return failed (${confirmed.status})`);
-		}
-	}
-	if (order.status === "pending_payment" && c.req.query("sandbox_status") === "declined") {
-		return seeOther(c, cancelledPath(order.id, key, gateway));
-	}
-	const self = returnPath(order.id, key);
-	// Until the gateway's webhook lands, the page looks again by itself (no script needed).
-	const headers: Record<string, string> = order.status === "pending_payment" ? { refresh: `2; url=${self}` } : {};
-	return page(c, 200, <ConfirmationPage order={order} self={self} />, headers);
-});
-
-// ---- f) declined or cancelled at the gateway -----------------------------------------------------
-
-checkout.get("/cancelled/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, here(c));
-	const order = await ownOrder(c, session, c.req.param("orderId"));
-	if (order instanceof Response) return order;
-	if (order.status !== "pending_payment" && order.status !== "cancelled" && order.status !== "expired") {
-		return seeOther(c, returnPath(order.id, null));
-	}
-	const retryKey = idempotencyKeyOf(c.req.query("k"));
-	if (order.status !== "pending_payment" || !retryKey) {
-		return page(c, 200, <CancelledPage order={order} csrf={session.csrf} retryKey={retryKey} />);
-	}
-	// "Try again" may go to a gateway's page: its origin goes into this page's form-action.
-	const gateways = await checkoutCore.gateways(c.env, callerOf(c, session));
-	if (!gateways.ok) return coreTrouble(c, gateways.status);
-	return page(
-		c,
-		200,
-		<CancelledPage
-			order={order}
-			csrf={session.csrf}
-			retryKey={retryKey}
-			payWith={choiceOf(gateways.value, c.req.query("g"))}
-		/>,
-		{ "content-security-policy": gatewayFormCsp(gateways.value) },
-	);
-});
-
-/** Pays the same order again: the same key and the order's own address and method (the core
- *  opens a new attempt after a declined one; while one is open it answers with that one). */
-checkout.post("/retry/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, "/checkout");
-	const fields = await checkedForm(c);
-	if (fields instanceof Response) return fields;
-	const key = idempotencyKeyOf(fields.idempotencyKey);
-	const gateway = gatewayOf(fields);
-	if (!key || gateway === null)
-		return errorPage(c, 400, "This form is incomplete. Start a new checkout from your cart.");
-	const order = await ownOrder(c, session, c.req.param("orderId"));
-	if (order instanceof Response) return order;
-	if (order.status !== "pending_payment") return seeOther(c, returnPath(order.id, null));
-	const body = {
-		address: order.address,
-		shippingMethod: order.shippingMethod,
-		...(gateway ? { gateway } : {}),
-		...paymentUrls(c, key, gateway),
-	};
-	// Replay only: a key that did not place this order is a 404 and orders nothing from the cart.
-	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body, order.id);
-	if (!placed.ok) {
-		if (placed.status === 401) return toLogin(c, "/checkout");
-		if (placed.status >= 500) return coreTrouble(c, placed.status);
-		if (placed.status === 404) return errorPage(c, 404, "There is no such checkout to pay again.");
-		return errorPage(c, placed.status, placed.problem.detail ?? placed.problem.title);
-	}
-	if (placed.value.order.id !== order.id) return errorPage(c, 422, "That payment belongs to another order.");
-	return toGateway(c, placed.value, key);
-});
+// The pages after placing: our Payment Element page, the confirmation, the declined page.
+checkout.route("/", checkoutPayment);
