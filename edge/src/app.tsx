@@ -23,6 +23,7 @@ import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
 import { sandboxPay } from "./routes/sandbox-pay";
+import { webhooks } from "./routes/webhooks";
 import { ErrorPage } from "./views/error-page";
 
 export const app = new Hono<AppEnv>()
@@ -42,6 +43,7 @@ export const app = new Hono<AppEnv>()
 	.route("/cart", cart)
 	.route("/checkout", checkout)
 	.route("/sandbox-pay", sandboxPay)
+	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
 	.route("/account", account)
 	.route("/", pages);

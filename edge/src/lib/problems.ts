@@ -11,6 +11,7 @@ export function wantsProblemJson(pathname: string): boolean {
 		pathname.startsWith("/internal/") ||
 		pathname.startsWith("/img/") ||
 		pathname.startsWith("/parties/") ||
+		pathname.startsWith("/webhooks/") ||
 		pathname === "/openapi.json" ||
 		pathname === "/healthz"
 	);
