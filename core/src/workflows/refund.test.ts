@@ -259,7 +259,7 @@ describe("admin refunds", () => {
 		expect((await s.core.inventory.getReservation(order.reservationId)).status).toBe("committed");
 	});
 
-	test("a partially refunded order still ships; a refunded one is not shipped and its shipment event is acknowledged", async () => {
+	test("a partially refunded order still ships; a refunded one's pending shipment is cancelled, not shipped", async () => {
 		const { order } = await paidOrder();
 		expect((await refund(order.id, "refund-ship-0001", { amount: 100, reason: "coupon" })).status).toBe(202);
 		await orderBecomes(order.id, (o) => o.status === "partially_refunded");
@@ -280,7 +280,8 @@ describe("admin refunds", () => {
 		expect(shipped.status).toBe("partially_refunded");
 		expect(shipped.timeline.at(-1)).toMatchObject({ from: "partially_refunded", to: "partially_refunded" });
 
-		// A second order refunded in full before it ships: its shipment event is acknowledged, the order stays refunded.
+		// A second order refunded in full before it ships: its shipment is cancelled (the fulfillment-refunds
+		// consumer), so it cannot be shipped; the order stays refunded.
 		const other = await paidOrder();
 		expect((await refund(other.order.id, "refund-ship-0002", { reason: "cancelled by phone" })).status).toBe(202);
 		await orderBecomes(other.order.id, (o) => o.status === "refunded");
@@ -288,14 +289,14 @@ describe("admin refunds", () => {
 			async () => {
 				const res = await s.call("GET", `/fulfillment/admin/shipments?orderId=${other.order.id}`, { caller: ADMIN });
 				if (res.status !== 200) return undefined;
-				const { items } = await json<{ items: { id: string }[] }>(res);
-				return items.length > 0 ? items : undefined;
+				const { items } = await json<{ items: { id: string; status: string }[] }>(res);
+				return items[0]?.status === "cancelled" ? items : undefined;
 			},
 			10_000,
-			"shipment",
+			"cancelled shipment",
 		);
 		expect((await s.call("POST", `/fulfillment/admin/shipments/${shipment?.id}/ship`, { caller: ADMIN })).status).toBe(
-			200,
+			409,
 		);
 		await pollFor(
 			async () => ((await s.core.bus.pending("order-shipments")).pending === 0 ? true : undefined),
