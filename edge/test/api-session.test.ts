@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Problem } from "@bazaar/contracts";
-import { UserPublic } from "@bazaar/contracts/identity";
+import { ApiSession, ApiSessionInfo, UserPublic } from "@bazaar/contracts/identity";
 import { describe, expect, it } from "vitest";
-import { ApiSession, ApiSessionInfo } from "../src/routes/api-session";
 import { ADMIN_LOGIN, core, edge, ORIGIN } from "./helpers";
 
 // POST/GET/DELETE /api/session through the Worker's real fetch handler, against the real core's

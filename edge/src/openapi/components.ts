@@ -20,7 +20,14 @@ import {
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
 import { CheckoutResponse, Quote, QuoteRequest, StorefrontCheckoutRequest } from "@bazaar/contracts/checkout";
 import { ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
-import { LoginInput, SetRolesInput, UserList, UserPublic } from "@bazaar/contracts/identity";
+import {
+	ApiSession,
+	ApiSessionInfo,
+	LoginInput,
+	SetRolesInput,
+	UserList,
+	UserPublic,
+} from "@bazaar/contracts/identity";
 import {
 	AdjustStockRequest,
 	DefineSkuRequest,
@@ -44,7 +51,6 @@ import {
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
-import { ApiSession, ApiSessionInfo } from "../routes/api-session";
 import { type Json, schemasOf } from "./parts";
 
 // The document's named schemas: answers as the server writes them ("output"), bodies as a

@@ -1,8 +1,7 @@
 import { problemResponse, zodProblem } from "@bazaar/contracts";
-import { LoginInput, UserPublic } from "@bazaar/contracts/identity";
+import { type ApiSession, type ApiSessionInfo, LoginInput, type UserPublic } from "@bazaar/contracts/identity";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { z } from "zod";
 import { mergeGuestCart } from "../cart/guest";
 import type { AppContext, AppEnv } from "../env";
 import { anonymousCaller, callerOf } from "../lib/core-call";
@@ -18,13 +17,6 @@ import { type ActiveSession, createSession, deleteSession } from "../session/sto
 // Sign-in for API clients (the admin API, scripts, the bench): the same login as the
 // /account/login form — the core checks the password and the rate limits — and the same KV
 // session, but handed back as a token for `Authorization: Bearer <token>` instead of a cookie.
-
-/** The user as the API shows them: no session generation or timestamps. */
-export const ApiSessionUser = UserPublic.pick({ id: true, name: true, email: true, roles: true });
-/** GET /api/session: who the credential belongs to, and until when it works. */
-export const ApiSessionInfo = z.object({ expiresAt: z.iso.datetime(), user: ApiSessionUser });
-/** POST /api/session → 201. `token` is the session id: treat it like a password. */
-export const ApiSession = ApiSessionInfo.extend({ token: z.string() });
 
 const SAME_ANSWER = "The email address or the password is not correct.";
 const MAX_BODY = 16 * 1024;
@@ -116,6 +108,3 @@ function signInFirst(): Response {
 		SIGN_IN_CHALLENGE,
 	);
 }
-
-type ApiSession = z.infer<typeof ApiSession>;
-type ApiSessionInfo = z.infer<typeof ApiSessionInfo>;

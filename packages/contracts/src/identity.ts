@@ -193,3 +193,14 @@ export const MailMessage = z.object({
 });
 export type MailMessage = z.infer<typeof MailMessage>;
 export const MailList = z.object({ items: z.array(MailMessage) });
+
+// ---- the edge's API sign-in (POST/GET /api/session) ------------------------------------------------
+
+/** The user as the API shows them: no session generation or timestamps. */
+export const ApiSessionUser = UserPublic.pick({ id: true, name: true, email: true, roles: true });
+/** GET /api/session: who the credential belongs to, and until when it works. */
+export const ApiSessionInfo = z.object({ expiresAt: z.iso.datetime(), user: ApiSessionUser });
+export type ApiSessionInfo = z.infer<typeof ApiSessionInfo>;
+/** POST /api/session → 201. `token` is the session id: treat it like a password. */
+export const ApiSession = ApiSessionInfo.extend({ token: z.string() });
+export type ApiSession = z.infer<typeof ApiSession>;
