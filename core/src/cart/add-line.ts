@@ -1,3 +1,4 @@
+import type { Money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { NotFoundError } from "../lib/errors";
@@ -22,7 +23,8 @@ import { slotIn, slotProblem } from "./slot-rules";
  * Puts units of a variant in the owner's cart; the same variant (at the same slot) again adds
  * to its line. The variant must be sellable in the cart's currency and in stock for the line's
  * new quantity; a service booked by appointment needs a bookable slot (slot-rules.ts), and is
- * checked against that slot's capacity. Another slot of it is another line.
+ * checked against that slot's capacity. Another slot of it is another line. The line notes the
+ * unit price it was added at (again when more is added), so a later read can say it changed.
  */
 export async function addLine(
 	ctx: CartContext,
@@ -58,9 +60,16 @@ export async function addLine(
 			);
 		}
 		refuseShortage(variant, stock, next, slot);
-		await tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
-			VALUES (${cart.id}, ${variantId}, ${slotIn(slot)}, ${next}, ${iso(ctx.now())})
-			ON CONFLICT (cart_id, variant_id, slot) DO UPDATE SET quantity = excluded.quantity`);
+		// sellable() above: the variant has a price in the cart's currency. Adding more of a line
+		// means the shopper saw its price now, so that becomes the price it was added at; the line
+		// keeps its place (added_at).
+		const at = iso(ctx.now());
+		const price = variant.price as Money;
+		await tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at, added_price, added_currency, added_price_at)
+			VALUES (${cart.id}, ${variantId}, ${slotIn(slot)}, ${next}, ${at}, ${price.amount}, ${price.currency}, ${at})
+			ON CONFLICT (cart_id, variant_id, slot) DO UPDATE SET quantity = excluded.quantity,
+				added_price = excluded.added_price, added_currency = excluded.added_currency,
+				added_price_at = excluded.added_price_at`);
 	});
 	return getCart(ctx, owner);
 }

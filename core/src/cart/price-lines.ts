@@ -1,4 +1,4 @@
-import { type Money, money } from "@bazaar/money";
+import { formatMoney, type Money, money } from "@bazaar/money";
 import type { CartContext } from "./context";
 import {
 	type Cart,
@@ -7,6 +7,7 @@ import {
 	type CatalogVariant,
 	type LineStatus,
 	LOW_STOCK,
+	type PriceChange,
 	type StockLevel,
 	stockKey,
 } from "./contracts";
@@ -29,6 +30,17 @@ export async function priceCart(ctx: CartContext, snapshot: CartSnapshot): Promi
 		if (line.available && line.lineTotal) subtotal += line.lineTotal.amount;
 		if (line.message) {
 			warnings.push({ variantId: line.variantId, slot: line.slot, status: line.status, message: line.message });
+		}
+		if (line.priceChange) {
+			const { from, to } = line.priceChange;
+			warnings.push({
+				variantId: line.variantId,
+				slot: line.slot,
+				status: "price_changed",
+				message: `price changed from ${formatMoney(from)} to ${formatMoney(to)} since you added it`,
+				from,
+				to,
+			});
 		}
 	}
 	return {
@@ -134,9 +146,21 @@ function priceLine(
 		weightGrams: v?.weightGrams ?? null,
 		unitPrice,
 		lineTotal: unitPrice ? money(unitPrice.amount * line.quantity, currency) : null,
+		addedUnitPrice: line.addedPrice,
+		// A line that cannot be sold at all says that, not how its price moved.
+		priceChange: refused ? null : priceChange(line.addedPrice, unitPrice),
 		available: status === "ok" || status === "low_stock",
 		availableQuantity: checked?.available ?? null,
 		status,
 		message: refused?.message ?? checked?.message ?? null,
 	};
+}
+
+/**
+ * The price then and now, when they differ. One with no price then (stored before prices were
+ * noted) or noted in another currency has nothing to compare with, so it never warns.
+ */
+export function priceChange(then: Money | null, now: Money | null): PriceChange | null {
+	if (!then || !now || then.currency !== now.currency || then.amount === now.amount) return null;
+	return { from: then, to: now };
 }

@@ -1,3 +1,4 @@
+import { type Money, money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { type CartContext, iso, ownerKey } from "./context";
@@ -22,6 +23,8 @@ export interface StoredLine {
 	slot: string | null;
 	quantity: number;
 	addedAt: string;
+	/** The unit price the shopper last saw for the line (schema.ts); null for lines from before it was noted. */
+	addedPrice: Money | null;
 }
 
 export interface CartSnapshot {
@@ -34,6 +37,8 @@ interface Row extends CartHeader {
 	slot: string | null;
 	quantity: number | null;
 	addedAt: string | null;
+	addedPrice: number | null;
+	addedCurrency: string | null;
 }
 
 /**
@@ -44,7 +49,8 @@ export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): 
 	const { kind, key } = ownerKey(owner);
 	const rows = await db.all<Row>(sql`SELECT c.id, c.owner_kind AS ownerKind, c.currency, c.revision,
 			c.updated_at AS updatedAt, c.expires_at AS expiresAt,
-			l.variant_id AS variantId, l.slot, l.quantity, l.added_at AS addedAt
+			l.variant_id AS variantId, l.slot, l.quantity, l.added_at AS addedAt,
+			l.added_price AS addedPrice, l.added_currency AS addedCurrency
 		FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
 		WHERE c.owner_kind = ${kind} AND c.owner_key = ${key}
 			AND (c.expires_at IS NULL OR c.expires_at > ${iso(ctx.now())})
@@ -62,7 +68,13 @@ export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): 
 	const lines: StoredLine[] = [];
 	for (const r of rows) {
 		if (r.variantId !== null && r.quantity !== null && r.addedAt !== null) {
-			lines.push({ variantId: r.variantId, slot: slotOut(r.slot ?? ""), quantity: r.quantity, addedAt: r.addedAt });
+			lines.push({
+				variantId: r.variantId,
+				slot: slotOut(r.slot ?? ""),
+				quantity: r.quantity,
+				addedAt: r.addedAt,
+				addedPrice: r.addedPrice !== null && r.addedCurrency !== null ? money(r.addedPrice, r.addedCurrency) : null,
+			});
 		}
 	}
 	return { header, lines };

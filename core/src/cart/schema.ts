@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-// The cart's own database. It holds references (variant ids) and quantities only: prices, titles
-// and stock belong to the catalog and the inventory and are read fresh on every cart read.
+// The cart's own database. It holds references (variant ids) and quantities, and the price each
+// line was added at only to tell the shopper it changed: prices, titles and stock belong to the
+// catalog and the inventory and are read fresh on every cart read.
 // Timestamps are ISO-8601 UTC strings (same width, so they sort and compare as text).
 
 export const OWNER_KINDS = ["customer", "guest"] as const;
@@ -43,6 +44,15 @@ export const cartLines = sqliteTable(
 		slot: text("slot").notNull().default(""),
 		quantity: integer("quantity").notNull(),
 		addedAt: text("added_at").notNull(),
+		/**
+		 * The unit price (minor units, in `added_currency`) the shopper last saw for the line: when
+		 * they added it, added more, or changed its quantity; `added_price_at` says when. Reads
+		 * compare it with the catalog's price now. All three NULL for lines stored before the cart
+		 * noted prices (migration 0002): those never warn.
+		 */
+		addedPrice: integer("added_price"),
+		addedCurrency: text("added_currency"),
+		addedPriceAt: text("added_price_at"),
 	},
 	(t) => [
 		primaryKey({ columns: [t.cartId, t.variantId, t.slot] }),

@@ -134,6 +134,10 @@ export const LineStatus = z.enum([
 ]);
 export type LineStatus = z.infer<typeof LineStatus>;
 
+/** A line's unit price then (when the shopper added it) and now, in the cart's currency. */
+export const PriceChange = z.object({ from: Money, to: Money });
+export type PriceChange = z.infer<typeof PriceChange>;
+
 export const CartLine = z.object({
 	variantId: z.string(),
 	/** The booked time slot's start (UTC) for services booked by appointment; else null. */
@@ -151,6 +155,14 @@ export const CartLine = z.object({
 	/** Current price, read now (never the price at the time it was added). */
 	unitPrice: Money.nullable(),
 	lineTotal: Money.nullable(),
+	/**
+	 * The unit price the shopper last saw for this line: noted when it was added, and again
+	 * whenever they add more of it or change its quantity. Null for lines kept from before the
+	 * cart noted prices.
+	 */
+	addedUnitPrice: Money.nullable(),
+	/** The current unit price differs from `addedUnitPrice` (same currency); else null. */
+	priceChange: PriceChange.nullable(),
 	/** Can be bought as it stands. */
 	available: z.boolean(),
 	/** Units left; null when unlimited or unknown. */
@@ -161,12 +173,31 @@ export const CartLine = z.object({
 });
 export type CartLine = z.infer<typeof CartLine>;
 
-export const CartWarning = z.object({
+/** A line that can no longer be bought as it stands, or soon cannot: its status and message. */
+export const LineStatusWarning = z.object({
 	variantId: z.string(),
 	slot: z.string().nullable(),
 	status: LineStatus,
 	message: z.string(),
 });
+export type LineStatusWarning = z.infer<typeof LineStatusWarning>;
+
+/**
+ * A line whose unit price is not the one the shopper added it at ("price changed from €12.50
+ * to €14.00 since you added it"). Informational: the line is bought at `to`, and checkout is
+ * not blocked by it. A line can carry this and a status warning at once.
+ */
+export const PriceChangedWarning = z.object({
+	variantId: z.string(),
+	slot: z.string().nullable(),
+	status: z.literal("price_changed"),
+	message: z.string(),
+	...PriceChange.shape,
+});
+export type PriceChangedWarning = z.infer<typeof PriceChangedWarning>;
+
+/** What the shopper should be told about a line, told apart by `status`. */
+export const CartWarning = z.discriminatedUnion("status", [LineStatusWarning, PriceChangedWarning]);
 export type CartWarning = z.infer<typeof CartWarning>;
 
 export const Cart = z.object({
