@@ -1,18 +1,10 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { signTimestamped, type VerifyResult, verifyTimestamped } from "../lib/timestamped-signature";
 import { CARRIER_SIGNATURE_HEADER, CARRIER_SIGNATURE_TOLERANCE_SECONDS } from "./contracts";
 
-// Carriers sign their webhooks the way the sandbox gateway (and Stripe) do: header
-//   carrier-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">
-// with CARRIER_WEBHOOK_SECRET. A timestamp more than the tolerance away from our clock is
-// refused, so a captured webhook cannot be replayed later; several v1 values may be sent while
-// a secret is being rotated.
+// Carriers sign their webhooks the way the sandbox gateway (and Stripe) do
+// (lib/timestamped-signature.ts), in `carrier-signature`, with CARRIER_WEBHOOK_SECRET.
 
-export function signCarrierPayload(secret: string, body: string, t: number): string {
-	const v1 = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
-	return `t=${t},v1=${v1}`;
-}
-
-export type VerifyResult = { ok: true } | { ok: false; reason: string };
+export const signCarrierPayload = signTimestamped;
 
 export function verifyCarrierPayload(
 	secret: string,
@@ -20,19 +12,9 @@ export function verifyCarrierPayload(
 	header: string | null,
 	nowSeconds: number,
 ): VerifyResult {
-	if (!header) return { ok: false, reason: `no ${CARRIER_SIGNATURE_HEADER} header` };
-	let t: number | null = null;
-	const signatures: string[] = [];
-	for (const part of header.split(",")) {
-		const [k, v] = part.trim().split("=", 2);
-		if (k === "t" && v && /^\d{1,12}$/.test(v)) t = Number(v);
-		else if (k === "v1" && v && /^[0-9a-f]{64}$/.test(v)) signatures.push(v);
-	}
-	if (t === null || signatures.length === 0) return { ok: false, reason: "malformed signature header" };
-	if (Math.abs(nowSeconds - t) > CARRIER_SIGNATURE_TOLERANCE_SECONDS) {
-		return { ok: false, reason: "timestamp outside the tolerance" };
-	}
-	const expected = Buffer.from(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"), "hex");
-	const match = signatures.some((s) => timingSafeEqual(Buffer.from(s, "hex"), expected));
-	return match ? { ok: true } : { ok: false, reason: "signature mismatch" };
+	return verifyTimestamped(secret, body, header, {
+		nowSeconds,
+		toleranceSeconds: CARRIER_SIGNATURE_TOLERANCE_SECONDS,
+		headerName: CARRIER_SIGNATURE_HEADER,
+	});
 }

@@ -1,32 +1,17 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { signTimestamped, type VerifyResult, verifyTimestamped } from "../../lib/timestamped-signature";
 
-// The sandbox signs its webhooks the way Stripe does: header
-//   sandbox-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">
-// and the receiver refuses a timestamp more than TOLERANCE_SECONDS away from its clock (a
-// captured webhook cannot be replayed later) or a signature that does not match.
+// The sandbox signs its webhooks the way Stripe does (lib/timestamped-signature.ts), in its own
+// header.
 
 export const SIGNATURE_HEADER = "sandbox-signature";
 export const TOLERANCE_SECONDS = 300;
 
-export function signPayload(secret: string, body: string, t: number): string {
-	const v1 = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
-	return `t=${t},v1=${v1}`;
-}
-
-export type VerifyResult = { ok: true } | { ok: false; reason: string };
+export const signPayload = signTimestamped;
 
 export function verifyPayload(secret: string, body: string, header: string | null, nowSeconds: number): VerifyResult {
-	if (!header) return { ok: false, reason: `no ${SIGNATURE_HEADER} header` };
-	let t: number | null = null;
-	const signatures: string[] = [];
-	for (const part of header.split(",")) {
-		const [k, v] = part.trim().split("=", 2);
-		if (k === "t" && v && /^\d{1,12}$/.test(v)) t = Number(v);
-		else if (k === "v1" && v && /^[0-9a-f]{64}$/.test(v)) signatures.push(v);
-	}
-	if (t === null || signatures.length === 0) return { ok: false, reason: "malformed signature header" };
-	if (Math.abs(nowSeconds - t) > TOLERANCE_SECONDS) return { ok: false, reason: "timestamp outside the tolerance" };
-	const expected = Buffer.from(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"), "hex");
-	const match = signatures.some((s) => timingSafeEqual(Buffer.from(s, "hex"), expected));
-	return match ? { ok: true } : { ok: false, reason: "signature mismatch" };
+	return verifyTimestamped(secret, body, header, {
+		nowSeconds,
+		toleranceSeconds: TOLERANCE_SECONDS,
+		headerName: SIGNATURE_HEADER,
+	});
 }
