@@ -80,6 +80,7 @@ const SHOP_AND_ADMIN_ROUTES: [string, string][] = [
 	["get", "/api/admin/fulfillment/shipments/{id}"],
 	["post", "/api/admin/fulfillment/shipments/{id}/ship"],
 	["post", "/api/admin/fulfillment/shipments/{id}/deliver"],
+	["post", "/api/admin/fulfillment/shipments/{id}/cancel"],
 ];
 
 type Op = {

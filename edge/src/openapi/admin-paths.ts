@@ -196,5 +196,13 @@ export function adminPaths(): Record<string, Json> {
 				conflict,
 			),
 		},
+		"/api/admin/fulfillment/shipments/{id}/cancel": {
+			post: fulfillment(
+				"Cancel a shipment that has not shipped",
+				{ parameters: [idParam("Shipment id")], requestBody: bodyOf("CancelShipmentInput", false) },
+				["200", "ShipmentDetail", "Cancelled (a repeat answers it unchanged)."],
+				conflict,
+			),
+		},
 	});
 }

@@ -19,7 +19,7 @@ import {
 } from "@bazaar/contracts";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
 import { CheckoutResponse, Quote, QuoteRequest, StorefrontCheckoutRequest } from "@bazaar/contracts/checkout";
-import { ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
+import { CancelShipmentInput, ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import {
 	ApiSession,
 	ApiSessionInfo,
@@ -116,6 +116,7 @@ export const INPUT_SCHEMAS = {
 	FulfilInput,
 	DeliverInput,
 	ShipInput,
+	CancelShipmentInput,
 	AdminRefundInput,
 };
 
