@@ -4,7 +4,8 @@ import { formatMoney } from "@bazaar/money";
 import { Layout } from "./layout";
 
 // The cart: plain HTML forms, each posting back to the edge with the shopper's CSRF token.
-// Everything shown is the core's re-check of this moment (price, stock, availability).
+// Everything shown is the core's re-check of this moment (price, stock, availability), and
+// whether a line's price moved since the shopper added it.
 
 /** What the shopper reads next to a line that cannot be bought as it stands (or soon cannot). */
 const STATUS_TEXT: Partial<Record<LineStatus, (line: CartLine) => string>> = {
@@ -22,6 +23,15 @@ const STATUS_TEXT: Partial<Record<LineStatus, (line: CartLine) => string>> = {
 	low_stock: (l) => (l.slot ? `Only ${places(l)} left at this time.` : `Only ${l.availableQuantity ?? 0} left.`),
 	not_sold_in_currency: (l) => (l.message ? `${capitalise(l.message)}.` : "Not sold in this currency."),
 };
+
+/**
+ * Told whatever the line's status: the shopper added it at one price and would pay another.
+ * It goes once they change the quantity (or add more): they have seen the price then.
+ */
+const priceChangeText = (l: CartLine) =>
+	l.priceChange
+		? `Price changed from ${formatMoney(l.priceChange.from)} to ${formatMoney(l.priceChange.to)} since you added it.`
+		: null;
 
 const places = (l: CartLine) => {
 	const n = l.availableQuantity ?? 0;
@@ -44,6 +54,7 @@ function LineSlot({ line }: { line: CartLine }) {
 
 function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 	const warning = STATUS_TEXT[line.status]?.(line);
+	const priceChanged = priceChangeText(line);
 	const name = line.productTitle ?? "An item that is no longer sold";
 	return (
 		<tr
@@ -71,6 +82,11 @@ function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 				{warning ? (
 					<div class={`line-warning ${line.status}`} role="status">
 						{warning}
+					</div>
+				) : null}
+				{priceChanged ? (
+					<div class="line-warning price_changed" role="status" data-testid="price-changed">
+						{priceChanged}
 					</div>
 				) : null}
 			</td>
