@@ -64,10 +64,13 @@ async function addressStep(
 	if (!cart.value.checkoutReady) {
 		const notice = {
 			text: "Some lines in your cart cannot be bought as they stand.",
-			errors: cart.value.warnings.map((w) => {
-				const line = cart.value.lines.find((l) => l.variantId === w.variantId);
-				return { path: line?.productTitle ?? w.variantId, message: w.message };
-			}),
+			// A price change is news, not a reason the cart cannot be bought.
+			errors: cart.value.warnings
+				.filter((w) => w.status !== "price_changed")
+				.map((w) => {
+					const line = cart.value.lines.find((l) => l.variantId === w.variantId);
+					return { path: line?.productTitle ?? w.variantId, message: w.message };
+				}),
 		};
 		return page(c, 409, <CartTroublePage notice={notice} />);
 	}

@@ -12,7 +12,7 @@ table.cart td{vertical-align:top}table.cart img{border-radius:4px;background:#ee
 table.cart .variant{color:#555;font-size:.85rem}table.cart td.total{font-weight:600}
 table.cart tr.unbuyable td{background:#fff6f6}
 form.qty,form.remove{display:inline-flex;gap:.3rem;margin:0 .3rem .3rem 0}form.qty input{width:4rem}
-.line-warning{color:#8a1c1c;font-size:.85rem}.line-warning.low_stock{color:#8a5a00}
+.line-warning{color:#8a1c1c;font-size:.85rem}.line-warning.low_stock,.line-warning.price_changed{color:#8a5a00}
 .cart-summary{text-align:right;margin:1rem 0}.cart-summary .note{color:#555;font-size:.85rem}
 .cart-notice{padding:.6rem .8rem;border-radius:4px;margin:.5rem 0;background:#eef6ee;color:#1d4d1d}
 .cart-notice.error{background:#fde8e8;color:#8a1c1c}
