@@ -3,7 +3,8 @@ import { ProductList } from "@bazaar/contracts";
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
 import { createSession } from "../src/session/store";
-import { core, edge, ORIGIN } from "./helpers";
+import { csrfOf, get, Jar, post, rand, uniqueEmail } from "./browser";
+import { core, ORIGIN } from "./helpers";
 
 // What the account, order and dev-mail tests share: a browser's cookie jar driving the real
 // Worker, and shortcuts that act straight at the real core (as another device, an admin or the
@@ -12,25 +13,7 @@ import { core, edge, ORIGIN } from "./helpers";
 export const SESSION = "__Host-bazaar_session";
 export const PASSWORD = "correct horse battery";
 
-import { csrfOf, get, Jar, rand, uniqueEmail } from "./browser";
-
-export { csrfOf, get, Jar, uniqueEmail };
-
-export async function post(
-	jar: Jar,
-	path: string,
-	fields: Record<string, string>,
-	headers: Record<string, string> = {},
-) {
-	const res = await edge(path, {
-		method: "POST",
-		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
-		body: new URLSearchParams(fields).toString(),
-		redirect: "manual",
-	});
-	jar.take(res);
-	return { res, html: await res.text() };
-}
+export { csrfOf, get, Jar, post, uniqueEmail };
 
 /** The alert the form shows next to itself (null when there is none). */
 export function alertOf(html: string): string | null {

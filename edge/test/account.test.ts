@@ -1,25 +1,14 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { needsRefresh, REFRESH_AFTER_MS, SESSION_TTL_SECONDS } from "../src/session/store";
-import { csrfOf, get, Jar, uniqueEmail } from "./browser";
-import { core, edge, ORIGIN } from "./helpers";
+import { csrfOf, get, Jar, post, uniqueEmail } from "./browser";
+import { core, edge } from "./helpers";
 
 // Sign-up, log-in and sessions through the Worker's real fetch handler, against the real core
 // (identity module) and the Worker's real SESSIONS KV.
 
 const SESSION = "__Host-bazaar_session";
 const PASSWORD = "correct horse battery";
-
-async function post(jar: Jar, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-	const res = await edge(path, {
-		method: "POST",
-		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
-		body: new URLSearchParams(fields).toString(),
-		redirect: "manual",
-	});
-	jar.take(res);
-	return { res, html: await res.text() };
-}
 
 async function signUp(jar: Jar, fields: { name: string; email: string; password?: string }) {
 	const form = await get(jar, "/account/signup");

@@ -1,4 +1,4 @@
-import { edge } from "./helpers";
+import { edge, ORIGIN } from "./helpers";
 
 // A browser for the Worker under test: a cookie jar and plain GETs that keep what the pages set.
 // Every test file that drives pages as a shopper shares it.
@@ -32,6 +32,23 @@ export class Jar {
 
 export async function get(jar: Jar, path: string, headers: Record<string, string> = {}) {
 	const res = await edge(path, { headers: { ...jar.header(), ...headers }, redirect: "manual" });
+	jar.take(res);
+	return { res, html: await res.text() };
+}
+
+/** A form post from a page of this site (its Origin), as a browser sends it. */
+export async function post(
+	jar: Jar,
+	path: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+) {
+	const res = await edge(path, {
+		method: "POST",
+		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
+		body: new URLSearchParams(fields).toString(),
+		redirect: "manual",
+	});
 	jar.take(res);
 	return { res, html: await res.text() };
 }

@@ -1,7 +1,7 @@
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
-import { get, Jar, rand } from "./browser";
-import { core, edge, ORIGIN } from "./helpers";
+import { get, Jar, post, rand } from "./browser";
+import { core } from "./helpers";
 
 // A shopper for the checkout tests: a cookie jar, sign-up through the real account forms, the
 // caller the edge signs for them (to fill the cart through the core), and stock of their own.
@@ -9,23 +9,7 @@ import { core, edge, ORIGIN } from "./helpers";
 const PASSWORD = "correct horse battery";
 const ADMIN: Caller = { user: "usr_test_admin", roles: ["admin"] };
 
-export { get, Jar };
-
-export async function post(
-	jar: Jar,
-	path: string,
-	fields: Record<string, string>,
-	headers: Record<string, string> = {},
-) {
-	const res = await edge(path, {
-		method: "POST",
-		headers: { ...jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", ...headers },
-		body: new URLSearchParams(fields).toString(),
-		redirect: "manual",
-	});
-	jar.take(res);
-	return { res, html: await res.text() };
-}
+export { get, Jar, post };
 
 export function fieldOf(html: string, name: string): string {
 	const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
