@@ -63,6 +63,7 @@ const SHOP_AND_ADMIN_ROUTES: [string, string][] = [
 	["delete", "/api/cart/lines/{variantId}"],
 	["post", "/api/checkout"],
 	["post", "/api/checkout/quote"],
+	["post", "/api/checkout/orders/{orderId}/confirm"],
 	["get", "/api/orders"],
 	["get", "/api/orders/{id}"],
 	["post", "/api/orders/{id}/cancel"],

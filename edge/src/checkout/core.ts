@@ -1,17 +1,13 @@
 import { Cart } from "@bazaar/contracts/cart";
-import { CheckoutPayment, CheckoutResponse, Quote } from "@bazaar/contracts/checkout";
+import { CheckoutConfirmed, CheckoutResponse, Quote } from "@bazaar/contracts/checkout";
 import { AddressList, Address as BookAddress } from "@bazaar/contracts/identity";
 import { OrderDetail, OrderId } from "@bazaar/contracts/order";
 import { GatewayList } from "@bazaar/contracts/payment";
 import type { Caller } from "@bazaar/signature";
-import { z } from "zod";
 import { callCore } from "../lib/core-call";
 
 // The checkout's calls to the core, signed for the signed-in shopper. The core computes every
 // amount; the edge only shows what it answers and passes the shopper's choices on.
-
-/** POST /checkout/orders/:id/confirm: the order as it stands and its latest payment, settled if the gateway says so. */
-export const Confirmed = z.object({ order: OrderDetail, payment: CheckoutPayment });
 
 /** What the checkout sends for an address: a book entry's id, or the fields of a new one. */
 export type AddressChoice = { addressId: string } | { address: Record<string, string> };
@@ -35,7 +31,7 @@ export const checkoutCore = {
 	gateways: (env: Env, caller: Caller) => callCore(env, GatewayList, "GET", "/checkout/gateways", caller),
 	/** Back from the gateway: settle from its own answer now instead of waiting for its webhook. */
 	confirm: (env: Env, caller: Caller, id: string) =>
-		callCore(env, Confirmed, "POST", `/checkout/orders/${encodeURIComponent(id)}/confirm`, caller),
+		callCore(env, CheckoutConfirmed, "POST", `/checkout/orders/${encodeURIComponent(id)}/confirm`, caller),
 };
 
 /** Whether a path segment can name an order at all (anything else is a 404 without a core call). */

@@ -85,5 +85,20 @@ export function checkoutPaths(): Record<string, Json> {
 				},
 			},
 		},
+		"/api/checkout/orders/{orderId}/confirm": {
+			post: {
+				tags: ["checkout"],
+				operationId: "confirmCheckoutPayment",
+				summary: "Settle the payment on return from the gateway",
+				description: `Back from the gateway's page, asks the gateway now (PayPal captures here) and applies its answer as its webhook would, instead of waiting for the webhook. Answers the order and its latest payment; the order itself turns paid a moment later, on the bus. Safe to repeat. ${COOKIE_WRITE_RULE}`,
+				security: SESSION,
+				parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }],
+				responses: {
+					"200": json("CheckoutConfirmed", "The order and its latest payment, settled if the gateway says so."),
+					...common,
+					"404": problem("No such order, or another customer's."),
+				},
+			},
+		},
 	};
 }

@@ -18,7 +18,13 @@ import {
 	VariantPatch,
 } from "@bazaar/contracts";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
-import { CheckoutResponse, Quote, QuoteRequest, StorefrontCheckoutRequest } from "@bazaar/contracts/checkout";
+import {
+	CheckoutConfirmed,
+	CheckoutResponse,
+	Quote,
+	QuoteRequest,
+	StorefrontCheckoutRequest,
+} from "@bazaar/contracts/checkout";
 import { CancelShipmentInput, ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import {
 	ApiSession,
@@ -82,6 +88,7 @@ export const OUTPUT_SCHEMAS = {
 	OrderDetail,
 	OrderList,
 	CheckoutResponse,
+	CheckoutConfirmed,
 	Quote,
 	Payment,
 	PaymentList,

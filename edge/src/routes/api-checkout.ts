@@ -2,7 +2,7 @@ import { type Problem, zodProblem } from "@bazaar/contracts";
 import { QuoteRequest, StorefrontCheckoutRequest } from "@bazaar/contracts/checkout";
 import { Hono } from "hono";
 import type { z } from "zod";
-import { checkoutCore } from "../checkout/core";
+import { checkoutCore, isOrderId } from "../checkout/core";
 import { idempotencyKeyOf } from "../checkout/form-state";
 import { paymentUrls } from "../checkout/urls";
 import type { AppContext, AppEnv } from "../env";
@@ -13,7 +13,8 @@ import { apiWriteGuard } from "../middleware/api-write";
 import { loadSession } from "../session/middleware";
 
 // The JSON checkout for API clients (cookie or bearer session): POST /api/checkout places the
-// order and answers where to pay it; POST /api/checkout/quote prices the cart for an address.
+// order and answers where to pay it; POST /api/checkout/quote prices the cart for an address;
+// POST /api/checkout/orders/:id/confirm settles the payment from the gateway on return.
 // The edge fills in the gateway's return URLs; everything else is the core's CheckoutRequest.
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -78,6 +79,20 @@ apiCheckout.post("/quote", async (c) => {
 	const quote = await checkoutCore.quote(c.env, callerOf(c, session), body);
 	if (!quote.ok) return refused(quote);
 	return c.json(quote.value, 200, { "cache-control": "no-store" });
+});
+
+/**
+ * Back from the gateway: asks it now and settles the payment from its answer (PayPal captures
+ * here), instead of waiting for the webhook. Safe to repeat; another customer's order is a 404.
+ */
+apiCheckout.post("/orders/:orderId/confirm", async (c) => {
+	const session = c.get("session");
+	if (!session) return apiProblem(401, "Sign in to confirm a payment.");
+	const id = c.req.param("orderId");
+	if (!isOrderId(id)) return apiProblem(404, "There is no such order.");
+	const confirmed = await checkoutCore.confirm(c.env, callerOf(c, session), id);
+	if (!confirmed.ok) return refused(confirmed);
+	return c.json(confirmed.value, 200, { "cache-control": "no-store" });
 });
 
 apiCheckout.all("*", (c) =>

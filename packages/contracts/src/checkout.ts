@@ -1,7 +1,7 @@
 import { Money } from "@bazaar/money";
 import { z } from "zod";
 import { AddressId } from "./identity";
-import { Address, Order, ShippingMethod } from "./order";
+import { Address, Order, OrderDetail, ShippingMethod } from "./order";
 import { GatewayName } from "./payment";
 
 // The checkout workflow's requests and responses (core POST /checkout and /checkout/quote),
@@ -95,3 +95,7 @@ export const Quote = z.object({
 	selected: ShippingOption.nullable(),
 });
 export type Quote = z.infer<typeof Quote>;
+
+/** POST /checkout/orders/:id/confirm: the order as it stands and its latest payment, settled if the gateway says so. */
+export const CheckoutConfirmed = z.object({ order: OrderDetail, payment: CheckoutPayment });
+export type CheckoutConfirmed = z.infer<typeof CheckoutConfirmed>;
