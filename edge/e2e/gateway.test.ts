@@ -111,10 +111,12 @@ describe("paying through a gateway's redirect", () => {
 			},
 		});
 		await fake.send({ webhookUrl: `${stack.coreUrl}/payment/webhooks/stripe` });
-		const listed = (await (
-			await fetch(`${stack.edgeUrl}/api/catalog/products?kind=physical&inStock=true&limit=10`)
-		).json()) as { items: Listed[] };
-		products = listed.items.filter((p) => p.inStock);
+		const res = await fetch(`${stack.edgeUrl}/api/catalog/products?kind=physical&inStock=true&limit=10`);
+		const text = await res.text();
+		if (res.status !== 200) {
+			throw new Error(`the catalog answered ${res.status}: ${text.slice(0, 500)}\n--- stack ---\n${stack.logTail(60)}`);
+		}
+		products = (JSON.parse(text) as { items: Listed[] }).items.filter((p) => p.inStock);
 		if (unavailable) return;
 		browser = await launchChromium();
 		page = await browser.newPage({ baseURL: stack.edgeUrl });
