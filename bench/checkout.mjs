@@ -477,15 +477,7 @@ export async function checkoutBench(argv) {
 			notes,
 		};
 		print(result);
-		if (opts.report) {
-			const stamp = started.toISOString().slice(0, 16).replace(/[:T]/g, "-");
-			const files = writeReport(`checkout-${stamp}`, {
-				title: `Checkout bench, ${started.toISOString().slice(0, 16).replace("T", " ")} UTC`,
-				markdownBody: markdown(result),
-				json: result,
-			});
-			log(`\nreport: ${files.md}\n        ${files.js}`);
-		}
+		if (opts.report) writeReport("checkout", started, { markdownBody: markdown(result), json: result }, log);
 		return checks.every((c) => c.pass) ? 0 : 1;
 	} finally {
 		if (!opts.keepData) rmSync(tmp, { recursive: true, force: true });

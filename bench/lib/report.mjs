@@ -42,13 +42,17 @@ export function checkLines(checks) {
 	return checks.map((c) => `${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.value} (target ${c.target})`);
 }
 
-export function writeReport(name, { title, markdownBody, json }) {
+/** bench/reports/<scenario>-<date>.md/.json for a run started at `started`; logs where they went. */
+export function writeReport(scenario, started, { markdownBody, json }, log) {
+	const minute = started.toISOString().slice(0, 16);
+	const name = `${scenario}-${minute.replace(/[:T]/g, "-")}`;
+	const title = `${scenario[0].toUpperCase()}${scenario.slice(1)} bench, ${minute.replace("T", " ")} UTC`;
 	mkdirSync(reportsDir, { recursive: true });
 	const md = join(reportsDir, `${name}.md`);
 	const js = join(reportsDir, `${name}.json`);
 	writeFileSync(md, `# ${title}\n\n${markdownBody}\n`);
 	writeFileSync(js, `${JSON.stringify(json, null, "\t")}\n`);
-	return { md, js };
+	log(`\nreport: ${md}\n        ${js}`);
 }
 
 /**
