@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { OrderDetail } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { json } from "../testing/harness";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "../workflows/testing/journey";
@@ -21,14 +22,6 @@ afterAll(async () => {
 	await s?.close();
 });
 
-type OrderView = {
-	id: string;
-	status: string;
-	total: number;
-	refundedAmount: number;
-	timeline: { from: string | null; to: string; actor: string; reason: string | null }[];
-};
-
 let skip = 40;
 async function paidOrder() {
 	const shopper = await signUp(s);
@@ -36,7 +29,7 @@ async function paidOrder() {
 	expect(lines).toHaveLength(1);
 	const placed = await placeOrder(s, shopper, lines);
 	await approvePayment(s, placed.redirectUrl);
-	return orderWhen<OrderView>(s, shopper, placed.orderId, (o) => o.status === "paid");
+	return orderWhen<OrderDetail>(s, shopper, placed.orderId, (o) => o.status === "paid");
 }
 
 const admin = (method: string, path: string, body?: unknown) =>
@@ -45,9 +38,9 @@ const admin = (method: string, path: string, body?: unknown) =>
 const refund = (orderId: string, key: string, body: unknown) =>
 	s.call("POST", `/orders/admin/${orderId}/refund`, { caller: ADMIN, body, headers: { "idempotency-key": key } });
 
-const adminOrder = async (id: string) => json<OrderView>(await admin("GET", `/orders/admin/${id}`));
+const adminOrder = async (id: string) => json<OrderDetail>(await admin("GET", `/orders/admin/${id}`));
 
-const orderBecomes = (id: string, ready: (o: OrderView) => boolean) =>
+const orderBecomes = (id: string, ready: (o: OrderDetail) => boolean) =>
 	pollFor(
 		async () => {
 			const o = await adminOrder(id);

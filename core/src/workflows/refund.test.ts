@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { AdminRefundAnswer, OrderDetail } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { json } from "../testing/harness";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "./testing/journey";
@@ -18,24 +19,6 @@ afterAll(async () => {
 	await s?.close();
 });
 
-type OrderView = {
-	id: string;
-	status: string;
-	total: number;
-	currency: string;
-	refundedAmount: number;
-	reservationId: string;
-	paymentId: string | null;
-	paymentGateway: string | null;
-	paymentReference: string | null;
-	timeline: { from: string | null; to: string; actor: string; reason: string | null }[];
-};
-type RefundAnswer = {
-	order: OrderView;
-	payment: { id: string; status: string; refundedAmount: number; amount: { amount: number } };
-	refund: { refundId: string; status: string };
-};
-
 let skip = 0;
 /** A paid order whose units are committed (sold); line i has quantity i + 1. */
 async function paidOrder(lineCount = 1) {
@@ -45,7 +28,7 @@ async function paidOrder(lineCount = 1) {
 	expect(lines).toHaveLength(lineCount);
 	const placed = await placeOrder(s, shopper, lines);
 	await approvePayment(s, placed.redirectUrl);
-	const order = await orderWhen<OrderView>(s, shopper, placed.orderId, (o) => o.status === "paid");
+	const order = await orderWhen<OrderDetail>(s, shopper, placed.orderId, (o) => o.status === "paid");
 	await pollFor(
 		async () =>
 			(await s.core.inventory.getReservation(order.reservationId)).status === "committed" ? true : undefined,
@@ -62,9 +45,10 @@ const refund = (orderId: string, key: string | null, body: unknown, caller: Call
 		headers: key === null ? {} : { "idempotency-key": key },
 	});
 
-const adminOrder = async (id: string) => json<OrderView>(await s.call("GET", `/orders/admin/${id}`, { caller: ADMIN }));
+const adminOrder = async (id: string) =>
+	json<OrderDetail>(await s.call("GET", `/orders/admin/${id}`, { caller: ADMIN }));
 
-const orderBecomes = (id: string, ready: (o: OrderView) => boolean) =>
+const orderBecomes = (id: string, ready: (o: OrderDetail) => boolean) =>
 	pollFor(
 		async () => {
 			const o = await adminOrder(id);
@@ -90,7 +74,7 @@ describe("admin refunds", () => {
 
 		const first = await refund(order.id, "refund-partial-001", { amount: 500, reason: "damaged box" });
 		expect(first.status).toBe(202);
-		const answer = await json<RefundAnswer>(first);
+		const answer = await json<AdminRefundAnswer>(first);
 		expect(answer.refund.refundId).toStartWith("sbxre_");
 		expect(answer.refund.status).toBe("succeeded");
 		expect(answer.order.id).toBe(order.id);
@@ -109,7 +93,7 @@ describe("admin refunds", () => {
 		const again = await refund(order.id, "refund-partial-001", { amount: 500, reason: "damaged box" });
 		expect(again.status).toBe(202);
 		expect(again.headers.get("idempotent-replayed")).toBe("true");
-		expect((await json<RefundAnswer>(again)).refund.refundId).toBe(answer.refund.refundId);
+		expect((await json<AdminRefundAnswer>(again)).refund.refundId).toBe(answer.refund.refundId);
 		expect(await gatewayRefunds(order.paymentReference)).toEqual({ count: 1, total: 500 });
 		// The same key for another refund: 422.
 		expect((await refund(order.id, "refund-partial-001", { amount: 400, reason: "damaged box" })).status).toBe(422);
@@ -147,7 +131,7 @@ describe("admin refunds", () => {
 		// The admin sees which gateway and reference paid it, and what was refunded.
 		const payments = await s.call("GET", `/payment/admin/orders/${order.id}/payments`, { caller: ADMIN });
 		expect(payments.status).toBe(200);
-		const { items } = await json<{ items: RefundAnswer["payment"][] & { gateway: string; reference: string }[] }>(
+		const { items } = await json<{ items: AdminRefundAnswer["payment"][] & { gateway: string; reference: string }[] }>(
 			payments,
 		);
 		expect(items).toHaveLength(1);
@@ -208,7 +192,9 @@ describe("admin refunds", () => {
 			Array.from({ length: 5 }, () => refund(order.id, "refund-burst-0001", { amount: 700, reason: "burst" })),
 		);
 		expect(answers.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
-		const ids = new Set(await Promise.all(answers.map(async (r) => (await json<RefundAnswer>(r)).refund.refundId)));
+		const ids = new Set(
+			await Promise.all(answers.map(async (r) => (await json<AdminRefundAnswer>(r)).refund.refundId)),
+		);
 		expect(ids.size).toBe(1);
 		expect(await gatewayRefunds(order.paymentReference)).toEqual({ count: 1, total: 700 });
 		expect((await orderBecomes(order.id, (o) => o.refundedAmount > 0)).refundedAmount).toBe(700);
