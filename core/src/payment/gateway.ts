@@ -72,6 +72,32 @@ export interface PaymentGateway {
 	refund(reference: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
 }
 
+/**
+ * What a gateway's own answer about a payment means as an event, applied like its webhook would
+ * be (on the shopper's return, by reconciliation); null while it still waits for the shopper.
+ * The id is `<idPrefix>:<status>`, so asking again is a duplicate, never a second change.
+ */
+export function eventFromStatus(
+	answer: GatewayPaymentStatus,
+	event: { idPrefix: string; reference: string; paymentId?: string; occurredAt: string; failureReason?: string },
+): GatewayEvent | null {
+	if (answer.status === "requires_action") return null;
+	const type =
+		answer.status === "succeeded"
+			? "payment.succeeded"
+			: answer.status === "failed"
+				? "payment.failed"
+				: "payment.cancelled";
+	const { idPrefix, failureReason, ...rest } = event;
+	return {
+		...rest,
+		id: `${idPrefix}:${answer.status}`,
+		type,
+		amount: answer.amount,
+		...(type === "payment.failed" && failureReason ? { failureReason } : {}),
+	};
+}
+
 export class WebhookRejectedError extends ServiceError {
 	constructor(reason: string) {
 		super(400, `The webhook was rejected: ${reason}.`);

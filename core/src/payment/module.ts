@@ -1,17 +1,10 @@
 import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
 import { Sweeper } from "../lib/sweeper";
-import { openPaymentDatabase, type PaymentContext } from "./context";
-import type {
-	CreatePaymentInput,
-	GatewayEvent,
-	GatewayList,
-	Payment,
-	ReconciliationRun,
-	WebhookResult,
-} from "./contracts";
+import { iso, openPaymentDatabase, type PaymentContext } from "./context";
+import type { CreatePaymentInput, GatewayList, Payment, ReconciliationRun, WebhookResult } from "./contracts";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
-import type { GatewayPaymentStatus, GatewayRefund, PaymentGateway } from "./gateway";
+import { eventFromStatus, type GatewayPaymentStatus, type GatewayRefund, type PaymentGateway } from "./gateway";
 import { describeGateway } from "./gateways";
 import { getPayment, listOrderPayments } from "./get-payment";
 import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
@@ -113,7 +106,11 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			if (payment.status !== "created" && payment.status !== "requires_action") return payment;
 			const event = gateway.confirmReturn
 				? await gateway.confirmReturn(payment.reference)
-				: await statusEvent(gateway, payment.reference);
+				: eventFromStatus(await gateway.getStatus(payment.reference), {
+						idPrefix: `return:${payment.reference}`,
+						reference: payment.reference,
+						occurredAt: iso(now()),
+					});
 			if (event) await applyGatewayEvent(ctx, payment.gateway, { ...event, paymentId: payment.id });
 			return getPayment(ctx, paymentId);
 		},
@@ -128,20 +125,5 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			await sandbox?.deliverer.stop();
 			database.close();
 		},
-	};
-}
-
-/** A gateway without its own return handling: its status, as an event once it is settled. */
-async function statusEvent(gateway: PaymentGateway, reference: string): Promise<GatewayEvent | null> {
-	const s = await gateway.getStatus(reference);
-	if (s.status === "requires_action") return null;
-	const type =
-		s.status === "succeeded" ? "payment.succeeded" : s.status === "failed" ? "payment.failed" : "payment.cancelled";
-	return {
-		id: `return:${reference}:${s.status}`,
-		type,
-		reference,
-		amount: s.amount,
-		occurredAt: new Date().toISOString(),
 	};
 }

@@ -2,7 +2,8 @@ import { newId } from "@bazaar/ids";
 import { desc, sql } from "drizzle-orm";
 import { withWriteLock } from "../lib/db";
 import { iso, type PaymentContext } from "./context";
-import { type GatewayEvent, ReconcileLine, type ReconciliationRun } from "./contracts";
+import { ReconcileLine, type ReconciliationRun } from "./contracts";
+import { eventFromStatus } from "./gateway";
 import { applyGatewayEvent } from "./handle-webhook";
 import { PAYMENT_COLUMNS, type PaymentRecord } from "./records";
 import { reconciliationRuns } from "./schema";
@@ -22,13 +23,6 @@ export interface ReconcileOptions {
 	trigger?: "schedule" | "admin";
 }
 
-const TO_EVENT: Record<string, GatewayEvent["type"] | null> = {
-	succeeded: "payment.succeeded",
-	failed: "payment.failed",
-	cancelled: "payment.cancelled",
-	requires_action: null,
-};
-
 export async function reconcile(ctx: PaymentContext, options: ReconcileOptions): Promise<ReconciliationRun> {
 	const started = ctx.now();
 	const cutoff = iso(started - options.olderThanMs);
@@ -45,20 +39,18 @@ export async function reconcile(ctx: PaymentContext, options: ReconcileOptions):
 		}
 		try {
 			const answer = await gateway.getStatus(p.reference);
-			const type = TO_EVENT[answer.status];
-			if (!type) {
+			const event = eventFromStatus(answer, {
+				idPrefix: `reconcile:${p.id}`,
+				reference: p.reference,
+				paymentId: p.id,
+				failureReason: "Reported failed by the gateway (reconciliation).",
+				occurredAt: iso(ctx.now()),
+			});
+			if (!event) {
 				details.push({ ...line, outcome: "still_pending", detail: "the gateway still waits for the shopper" });
 				continue;
 			}
-			const result = await applyGatewayEvent(ctx, p.gateway, {
-				id: `reconcile:${p.id}:${answer.status}`,
-				type,
-				reference: p.reference,
-				paymentId: p.id,
-				amount: answer.amount,
-				...(type === "payment.failed" ? { failureReason: "Reported failed by the gateway (reconciliation)." } : {}),
-				occurredAt: iso(ctx.now()),
-			});
+			const result = await applyGatewayEvent(ctx, p.gateway, event);
 			details.push({ ...line, outcome: "settled", detail: `${answer.status} (${result.outcome})` });
 		} catch (err) {
 			// One gateway's outage must not stop the run; the next run asks again.
