@@ -19,7 +19,16 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, 
 export const CRASH_POINTS = ["order-placed-commit", "order-paid-commit", "inventory-commit"] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
+/**
+ * The deployment profile. `production` (the default, whatever starts the core) allows no
+ * development convenience; `development` is what `npm start` runs; `test` is what the test
+ * runners run. Conveniences (derived secrets, the dev mailbox, test hooks) check this one switch.
+ */
+export const BAZAAR_ENVS = ["production", "development", "test"] as const;
+export type BazaarEnv = (typeof BAZAAR_ENVS)[number];
+
 export const ConfigSchema = z.object({
+	BAZAAR_ENV: z.preprocess(blankIsUnset, z.enum(BAZAAR_ENVS).default("production")),
 	CORE_PORT: z.preprocess(blankIsUnset, Port.default(4000)),
 	DATA_DIR: z.preprocess(blankIsUnset, z.string().default(resolve(REPO_ROOT, "data"))),
 	DATABASE_URL_CATALOG: optional(z.string()),
@@ -78,6 +87,7 @@ export const ConfigSchema = z.object({
 });
 
 export interface Config {
+	env: BazaarEnv;
 	port: number;
 	dataDir: string;
 	catalogDbUrl: string;
@@ -116,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	const dataDir = resolve(e.DATA_DIR);
 	const file = (name: string) => `file:${resolve(dataDir, name)}`;
 	return {
+		env: e.BAZAAR_ENV,
 		port: e.CORE_PORT,
 		dataDir,
 		catalogDbUrl: e.DATABASE_URL_CATALOG ?? file("catalog.db"),

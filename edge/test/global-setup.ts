@@ -23,6 +23,7 @@ export default async function setup(project: TestProject) {
 	const adminPassword = randomBytes(18).toString("base64url");
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
+		BAZAAR_ENV: "test",
 		DATA_DIR: dataDir,
 		// Payment return URLs must be on the storefront the tests call (helpers.ts ORIGIN).
 		EDGE_URL: "https://shop.example",

@@ -313,6 +313,8 @@ export async function startStack(opts) {
 
 	const coreEnv = toolEnv({
 		...secrets,
+		// A local stack: development conveniences may be switched on (never in production).
+		BAZAAR_ENV: "development",
 		DATA_DIR: dataDir,
 		DATABASE_URL_CATALOG: databaseUrl,
 		CORE_PORT: corePort,

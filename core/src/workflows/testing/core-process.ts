@@ -115,6 +115,7 @@ export function startCore(dir: string, port: number, env: Record<string, string>
 	const proc = Bun.spawn([BUN, MAIN], {
 		env: {
 			...inherited,
+			BAZAAR_ENV: "test",
 			DATA_DIR: dir,
 			CORE_PORT: String(port),
 			EDGE_URL: SHOP,

@@ -44,6 +44,7 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 	});
 	const base = `http://127.0.0.1:${server.port}`;
 	const config = loadConfig({
+		BAZAAR_ENV: "test",
 		DATA_DIR: dir,
 		CORE_PORT: String(server.port),
 		EDGE_URL: SHOP,
