@@ -8,21 +8,15 @@
 // Plain JS run by Bun (which loads the core's TypeScript itself): the bench's tsconfig project does
 // not take in the core's sources.
 
+import { countStatements, enableStatementCounting } from "../../core/src/lib/db.ts";
 import { removeTempDirs } from "../../core/src/testing/harness.ts";
 import { checkoutBody, registerCustomer, stack } from "../../core/src/workflows/testing/stack.ts";
-import { instrument, measure } from "../../core/src/workflows/testing/statements.ts";
 
+// Before the stack opens its databases: statements are counted from the connection up.
+enableStatementCounting();
 const s = await stack();
 try {
 	const c = s.core;
-	const restore = instrument({
-		identity: c.identity.identity.database.client,
-		catalog: c.catalog.catalog.database.client,
-		inventory: c.inventory.context.database.client,
-		cart: c.cart.context.database.client,
-		order: c.orders.context.database.client,
-		payment: c.payments.context.database.client,
-	});
 
 	// Physical products in stock, one variant each (priced in the cart's currency, USD).
 	const list = await (await s.call("GET", "/catalog/products?kind=physical&inStock=true&limit=20")).json();
@@ -44,7 +38,7 @@ try {
 			const res = await s.call("POST", "/cart/lines", { caller: customer, body: { variantId: v.id, quantity: 1 } });
 			if (res.status !== 200) throw new Error(`cart add: ${res.status} ${await res.text()}`);
 		}
-		const measured = await measure(() =>
+		const measured = await countStatements(() =>
 			s.call("POST", "/checkout", {
 				caller: customer,
 				body: checkoutBody(),
@@ -61,7 +55,6 @@ try {
 			commitsPerDatabase: measured.commits,
 		};
 	}
-	restore();
 	console.log(`BENCH_JSON ${JSON.stringify({ runs })}`);
 } finally {
 	await s.close();

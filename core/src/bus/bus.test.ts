@@ -44,7 +44,7 @@ for (const backend of backends) {
 			opened.push({ bus, loc });
 			const producer = await openProducerDb(`file:${join(dir, "order.db")}`);
 			const consumer = await openConsumerDb(`file:${join(dir, "stock.db")}`);
-			const relay = new BusRelay({ client: producer.client, bus, pollMs: 20, leaseMs: 300 });
+			const relay = new BusRelay({ database: producer, bus, pollMs: 20, leaseMs: 300 });
 			closers.push(
 				() => relay.stop(),
 				() => producer.close(),
@@ -99,10 +99,9 @@ for (const backend of backends) {
 
 		test("a rolled-back transaction emits nothing", async () => {
 			const { producer, relay } = await setup();
-			const { lockedWriteTransaction: writeTransaction } = await import("./write-lock");
 			const { emit } = await import("./emit");
 			await expect(
-				writeTransaction(producer.client, async (tx) => {
+				producer.write(async (tx) => {
 					await emit(tx, { type: "order.placed", source: "order", key: "o1", data: {} });
 					throw new Error("validation failed later");
 				}),

@@ -99,7 +99,7 @@ for (const backend of backends) {
 				const { loc, producerUrl, consumerUrl } = where();
 				const bus = await openBusAt(loc);
 				const producer = await openProducerDb(producerUrl);
-				const relay = new BusRelay({ client: producer.client, bus });
+				const relay = new BusRelay({ database: producer, bus });
 				const consumerEnv = { BUS_LOCATION: JSON.stringify(loc), CONSUMER_DB: consumerUrl, IDLE_MS: String(IDLE_MS) };
 				try {
 					// The first consumer joins the group, takes the event and dies holding it.
@@ -160,7 +160,7 @@ for (const backend of backends) {
 				const bus = await openBusAt(loc);
 				const producer = await openProducerDb(producerUrl);
 				const consumer = await openConsumerDb(consumerUrl);
-				const relay = new BusRelay({ client: producer.client, bus, pollMs: 20, leaseMs: IDLE_MS });
+				const relay = new BusRelay({ database: producer, bus, pollMs: 20, leaseMs: IDLE_MS });
 				const deliveries: string[] = [];
 				bus.subscribe(
 					"stock",

@@ -1,7 +1,6 @@
-import type { Client } from "@libsql/client";
-import type { TxDb } from "../lib/db";
+import { sql } from "drizzle-orm";
+import type { Database, TxDb } from "../lib/db";
 import { busInbox } from "./schema";
-import { lockedWriteTransaction } from "./write-lock";
 
 export type HandleOnceResult<T> = { applied: true; result: T } | { applied: false };
 
@@ -20,14 +19,13 @@ export interface HandleOnceOptions {
  * `fn` may also `emit()` follow-up events in the same transaction.
  */
 export async function handleOnce<T>(
-	db: Client | { client: Client },
+	database: Database<Record<string, unknown>>,
 	eventId: string,
-	fn: (tx: TxDb) => Promise<T>,
+	fn: (tx: TxDb) => T | Promise<T>,
 	options: HandleOnceOptions = {},
 ): Promise<HandleOnceResult<T>> {
-	const client = "client" in db ? db.client : db;
 	const consumer = options.consumer ?? "default";
-	return lockedWriteTransaction(client, async (tx) => {
+	return database.write(async (tx) => {
 		const claimed = await tx
 			.insert(busInbox)
 			.values({ consumer, eventId, processedAt: new Date().toISOString() })
@@ -39,11 +37,9 @@ export async function handleOnce<T>(
 }
 
 /** Whether the consumer already applied the event (tests, admin). */
-export async function wasHandled(db: Client | { client: Client }, eventId: string, consumer = "default") {
-	const client = "client" in db ? db.client : db;
-	const res = await client.execute({
-		sql: "SELECT 1 FROM bus_inbox WHERE consumer = ? AND event_id = ?",
-		args: [consumer, eventId],
-	});
-	return res.rows.length > 0;
+export async function wasHandled(database: Database<Record<string, unknown>>, eventId: string, consumer = "default") {
+	const rows = await database.db.all(
+		sql`SELECT 1 FROM bus_inbox WHERE consumer = ${consumer} AND event_id = ${eventId}`,
+	);
+	return rows.length > 0;
 }

@@ -8,4 +8,3 @@ export { openRedisBus, type RedisBusOptions } from "./redis-transport";
 export { BusRelay, type BusRelayOptions, type ClaimedBatch } from "./relay";
 export { busInbox, busMigrationSnippet, busMigrationSql, busOutbox, busTables, ensureBusTables } from "./schema";
 export type { Bus, DeliveryInfo, EventHandler } from "./transport";
-export { lockedWriteTransaction, withWriteLock } from "./write-lock";

@@ -1,7 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { type Client, createClient, type InStatement, type InValue, type Transaction } from "@libsql/client";
-import { isBusy } from "../lib/db";
+import { type SQL, sql } from "drizzle-orm";
+import { changes, type Database, openDatabase, type TxDb } from "../lib/db";
 import {
 	type DeadLetter,
 	EventEnvelope,
@@ -22,7 +20,6 @@ import {
 	type Subscription,
 	Waiter,
 } from "./transport";
-import { withWriteLock } from "./write-lock";
 
 // The embedded backend (no REDIS_URL): one bus database (`file:<DATA_DIR>/bus.db`) shared by
 // every process on the machine. It holds
@@ -83,16 +80,18 @@ interface Claimed {
 }
 
 export async function openLibsqlBus(options: LibsqlBusOptions): Promise<Bus> {
-	const local = options.url.startsWith("file:");
-	if (local) mkdirSync(dirname(options.url.slice("file:".length).split("?")[0] ?? "."), { recursive: true });
-	const client = createClient({ url: options.url, timeout: 5_000 });
-	if (local) {
-		await client.execute("PRAGMA journal_mode = WAL");
-		await client.execute("PRAGMA synchronous = NORMAL");
-	}
-	await client.batch(SCHEMA, "write");
-	return new LibsqlBus(client, options.retainMs ?? 7 * 24 * 3600_000);
+	const database = await openDatabase(options.url, {});
+	await database.write(async (tx) => {
+		for (const statement of SCHEMA) await tx.run(sql.raw(statement));
+	});
+	return new LibsqlBus(database, options.retainMs ?? 7 * 24 * 3600_000);
 }
+
+const list = (values: readonly (string | number)[]) =>
+	sql.join(
+		values.map((v) => sql`${v}`),
+		sql`, `,
+	);
 
 class LibsqlBus implements Bus {
 	readonly backend = "libsql" as const;
@@ -100,24 +99,23 @@ class LibsqlBus implements Bus {
 	private started = false;
 
 	constructor(
-		private readonly client: Client,
+		private readonly database: Database<Record<string, never>>,
 		private readonly retainMs: number,
 	) {}
-
-	private writeBatch(stmts: InStatement[], mode: "write") {
-		return withWriteLock(this.client, () => this.client.batch(stmts, mode));
-	}
 
 	async publish(events: EventEnvelope[]): Promise<void> {
 		if (events.length === 0) return;
 		const now = Date.now();
-		await this.writeBatch(
-			events.map((e) => ({
-				sql: "INSERT INTO bus_log (id, type, key, payload, published_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-				args: [e.id, e.type, e.key, JSON.stringify(e), now],
-			})),
-			"write",
-		);
+		await this.database.write(async (tx) => {
+			// One statement for the lot (SQLite binds at most 32,766 parameters: 5 per event).
+			for (let i = 0; i < events.length; i += 1_000) {
+				const rows = events
+					.slice(i, i + 1_000)
+					.map((e) => sql`(${e.id}, ${e.type}, ${e.key}, ${JSON.stringify(e)}, ${now})`);
+				await tx.run(sql`INSERT INTO bus_log (id, type, key, payload, published_at)
+					VALUES ${sql.join(rows, sql`, `)} ON CONFLICT (id) DO NOTHING`);
+			}
+		});
 		// Consumers in this process that take one of these types need not wait for their next
 		// poll; the others would only claim nothing (a write transaction each).
 		for (const s of this.subs) if (events.some((e) => s.takes(e.type))) s.wake();
@@ -133,7 +131,7 @@ class LibsqlBus implements Bus {
 			handler,
 			options: { ...o, consumer: o.consumer ?? defaultConsumerName() },
 		};
-		const consumer = new LibsqlConsumer(this.client, sub, this.retainMs);
+		const consumer = new LibsqlConsumer(this.database, sub, this.retainMs);
 		this.subs.push(consumer);
 		if (this.started) void consumer.start();
 	}
@@ -146,17 +144,21 @@ class LibsqlBus implements Bus {
 	async stop(): Promise<void> {
 		this.started = false;
 		await Promise.all(this.subs.map((s) => s.stop()));
-		this.client.close();
+		await this.database.close();
 	}
 
 	async pending(group: string): Promise<PendingSummary> {
 		const now = Date.now();
-		const rows = await this.client.execute({
-			sql: `SELECT d.seq, d.attempts, d.consumer, d.delivered_at, l.id, l.type FROM bus_deliveries d
-				JOIN bus_log l ON l.seq = d.seq WHERE d.grp = ? AND d.state != 'dead' ORDER BY d.seq LIMIT 1000`,
-			args: [group],
-		});
-		const entries: PendingEntry[] = rows.rows.map((r) => ({
+		const rows = await this.database.db.all<{
+			seq: number;
+			attempts: number;
+			consumer: string | null;
+			delivered_at: number | null;
+			id: string;
+			type: string;
+		}>(sql`SELECT d.seq, d.attempts, d.consumer, d.delivered_at, l.id, l.type FROM bus_deliveries d
+				JOIN bus_log l ON l.seq = d.seq WHERE d.grp = ${group} AND d.state != 'dead' ORDER BY d.seq LIMIT 1000`);
+		const entries: PendingEntry[] = rows.map((r) => ({
 			group,
 			messageId: String(r.seq),
 			eventId: String(r.id),
@@ -165,28 +167,32 @@ class LibsqlBus implements Bus {
 			deliveries: Number(r.attempts),
 			idleMs: r.delivered_at === null ? null : now - Number(r.delivered_at),
 		}));
-		const g = await this.client.execute({ sql: "SELECT cursor, types FROM bus_groups WHERE grp = ?", args: [group] });
+		const [row] = await this.database.db.all<{ cursor: number; types: string }>(
+			sql`SELECT cursor, types FROM bus_groups WHERE grp = ${group}`,
+		);
 		let lag: number | null = null;
-		const row = g.rows[0];
 		if (row) {
 			const filter = typeFilter(JSON.parse(String(row.types)) as string[]);
-			const res = await this.client.execute({
-				sql: `SELECT count(*) AS n FROM bus_log WHERE seq > ? AND (${filter.sql})`,
-				args: [Number(row.cursor), ...filter.args],
-			});
-			lag = Number(res.rows[0]?.n ?? 0);
+			const [res] = await this.database.db.all<{ n: number }>(
+				sql`SELECT count(*) AS n FROM bus_log WHERE seq > ${Number(row.cursor)} AND (${filter})`,
+			);
+			lag = Number(res?.n ?? 0);
 		}
 		return { group, pending: entries.length, lag, entries };
 	}
 
 	async deadLetters(group?: string): Promise<DeadLetter[]> {
-		const res = await this.client.execute({
-			sql: `SELECT d.grp, d.seq, d.attempts, d.last_error, d.dead_at, l.payload FROM bus_deliveries d
-				JOIN bus_log l ON l.seq = d.seq WHERE d.state = 'dead' ${group ? "AND d.grp = ?" : ""}
-				ORDER BY d.dead_at, d.seq LIMIT 1000`,
-			args: group ? [group] : [],
-		});
-		return res.rows.map((r) => ({
+		const rows = await this.database.db.all<{
+			grp: string;
+			seq: number;
+			attempts: number;
+			last_error: string | null;
+			dead_at: number;
+			payload: string;
+		}>(sql`SELECT d.grp, d.seq, d.attempts, d.last_error, d.dead_at, l.payload FROM bus_deliveries d
+				JOIN bus_log l ON l.seq = d.seq WHERE d.state = 'dead' ${group ? sql`AND d.grp = ${group}` : sql``}
+				ORDER BY d.dead_at, d.seq LIMIT 1000`);
+		return rows.map((r) => ({
 			id: String(r.seq),
 			group: String(r.grp),
 			event: EventEnvelope.parse(JSON.parse(String(r.payload))),
@@ -197,28 +203,22 @@ class LibsqlBus implements Bus {
 	}
 
 	async replayDeadLetter(group: string, deadLetterId: string): Promise<boolean> {
-		const res = await write(this.client, {
-			sql: `UPDATE bus_deliveries SET state = 'retry', attempts = 0, next_attempt_at = 0, dead_at = NULL, consumer = NULL
-				WHERE grp = ? AND seq = ? AND state = 'dead'`,
-			args: [group, Number(deadLetterId)],
-		});
+		const res = await this.database.write((tx) =>
+			tx.run(sql`UPDATE bus_deliveries SET state = 'retry', attempts = 0, next_attempt_at = 0, dead_at = NULL, consumer = NULL
+				WHERE grp = ${group} AND seq = ${Number(deadLetterId)} AND state = 'dead'`),
+		);
 		for (const s of this.subs) if (s.group === group) s.wake();
-		return res.rowsAffected > 0;
+		return changes(res) > 0;
 	}
 }
 
 /** Events of other types a group may leave behind its cursor before it records skipping them. */
 const SKIP_RECORD_AFTER = 256;
 
-function typeFilter(patterns: string[]): { sql: string; args: InValue[] } {
-	const parts: string[] = [];
-	const args: InValue[] = [];
-	for (const p of patterns) {
-		// Types are [a-z0-9_.], none of them GLOB metacharacters.
-		parts.push(p.endsWith(".*") ? "type GLOB ?" : "type = ?");
-		args.push(p);
-	}
-	return { sql: parts.join(" OR "), args };
+function typeFilter(patterns: string[]): SQL {
+	// Types are [a-z0-9_.], none of them GLOB metacharacters.
+	const parts = patterns.map((p) => (p.endsWith(".*") ? sql`type GLOB ${p}` : sql`type = ${p}`));
+	return sql.join(parts, sql` OR `);
 }
 
 class LibsqlConsumer {
@@ -229,10 +229,14 @@ class LibsqlConsumer {
 	private lastPrune = 0;
 
 	constructor(
-		private readonly client: Client,
+		private readonly database: Database<Record<string, never>>,
 		private readonly sub: Subscription,
 		private readonly retainMs: number,
 	) {}
+
+	private write(statement: SQL) {
+		return this.database.write((tx) => tx.run(statement));
+	}
 
 	get group(): string {
 		return this.sub.group;
@@ -248,11 +252,9 @@ class LibsqlConsumer {
 
 	async start(): Promise<void> {
 		if (this.running) return;
-		await write(this.client, {
-			sql: `INSERT INTO bus_groups (grp, cursor, types, created_at) VALUES (?, 0, ?, ?)
-				ON CONFLICT (grp) DO UPDATE SET types = excluded.types`,
-			args: [this.sub.group, JSON.stringify(this.sub.eventTypes), Date.now()],
-		});
+		await this.write(sql`INSERT INTO bus_groups (grp, cursor, types, created_at)
+			VALUES (${this.sub.group}, 0, ${JSON.stringify(this.sub.eventTypes)}, ${Date.now()})
+			ON CONFLICT (grp) DO UPDATE SET types = excluded.types`);
 		this.running = true;
 		this.loopDone = this.loop();
 	}
@@ -291,66 +293,57 @@ class LibsqlConsumer {
 	private async claim(): Promise<Claimed[]> {
 		const { group, eventTypes, options: o } = this.sub;
 		const filter = typeFilter(eventTypes);
-		return withWriteLock(this.client, () =>
-			rawWriteTransaction(this.client, async (tx) => {
-				const now = Date.now();
-				const leaseUntil = now + o.idleTimeoutMs;
-				// 1. Deliveries due again: retries whose backoff elapsed, leases a dead consumer let lapse.
-				const again = await tx.execute({
-					sql: `UPDATE bus_deliveries SET state = 'leased', consumer = ?, lease_until = ?, attempts = attempts + 1,
-						delivered_at = ?
-					WHERE grp = ? AND seq IN (
-						SELECT seq FROM bus_deliveries WHERE grp = ?
-							AND ((state = 'retry' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?))
-						ORDER BY seq LIMIT ?)
-					RETURNING seq, attempts`,
-					args: [o.consumer, leaseUntil, now, group, group, now, now, o.batchSize],
-				});
-				const rows = again.rows.map((r) => ({ seq: Number(r.seq), attempts: Number(r.attempts) }));
-				// 2. New events past the group's cursor, up to the log's head as it stands in this
-				// transaction. When fewer than `room` match, every event up to the head has been looked
-				// at, so the cursor moves to the head: events of types this group does not take are
-				// skipped once, not scanned again on every poll (that made each claim O(log length)).
-				const room = o.batchSize - rows.length;
-				if (room > 0) {
-					const [mark] = (
-						await tx.execute({
-							sql: "SELECT g.cursor AS cursor, (SELECT COALESCE(MAX(seq), 0) FROM bus_log) AS head FROM bus_groups g WHERE g.grp = ?",
-							args: [group],
-						})
-					).rows;
-					const cursor = Number(mark?.cursor ?? 0);
-					const head = Number(mark?.head ?? 0);
-					if (head > cursor) {
-						const fresh = await tx.execute({
-							sql: `INSERT INTO bus_deliveries (grp, seq, state, attempts, consumer, lease_until, delivered_at)
-							SELECT ?, seq, 'leased', 1, ?, ?, ? FROM bus_log
-							WHERE seq > ? AND seq <= ? AND (${filter.sql})
-							ORDER BY seq LIMIT ?
-							RETURNING seq, attempts`,
-							args: [group, o.consumer, leaseUntil, now, cursor, head, ...filter.args, room],
-						});
-						const seqs = fresh.rows.map((r) => Number(r.seq));
-						const next = seqs.length < room ? head : Math.max(...seqs);
-						// With nothing claimed, moving the cursor is only worth a durable write once the
-						// skipped stretch is long enough to cost more to rescan than to record.
-						if (seqs.length > 0 || next - cursor >= SKIP_RECORD_AFTER) {
-							await tx.execute({ sql: "UPDATE bus_groups SET cursor = ? WHERE grp = ?", args: [next, group] });
-						}
-						for (const seq of seqs) rows.push({ seq, attempts: 1 });
+		return this.database.write(async (tx: TxDb) => {
+			const now = Date.now();
+			const leaseUntil = now + o.idleTimeoutMs;
+			// 1. Deliveries due again: retries whose backoff elapsed, leases a dead consumer let lapse.
+			const again = await tx.all<{ seq: number; attempts: number }>(sql`UPDATE bus_deliveries
+				SET state = 'leased', consumer = ${o.consumer}, lease_until = ${leaseUntil}, attempts = attempts + 1,
+					delivered_at = ${now}
+				WHERE grp = ${group} AND seq IN (
+					SELECT seq FROM bus_deliveries WHERE grp = ${group}
+						AND ((state = 'retry' AND next_attempt_at <= ${now}) OR (state = 'leased' AND lease_until <= ${now}))
+					ORDER BY seq LIMIT ${o.batchSize})
+				RETURNING seq, attempts`);
+			const rows = again.map((r) => ({ seq: Number(r.seq), attempts: Number(r.attempts) }));
+			// 2. New events past the group's cursor, up to the log's head as it stands in this
+			// transaction. When fewer than `room` match, every event up to the head has been looked
+			// at, so the cursor moves to the head: events of types this group does not take are
+			// skipped once, not scanned again on every poll (that made each claim O(log length)).
+			const room = o.batchSize - rows.length;
+			if (room > 0) {
+				const [mark] = await tx.all<{ cursor: number; head: number }>(
+					sql`SELECT g.cursor AS cursor, (SELECT COALESCE(MAX(seq), 0) FROM bus_log) AS head
+						FROM bus_groups g WHERE g.grp = ${group}`,
+				);
+				const cursor = Number(mark?.cursor ?? 0);
+				const head = Number(mark?.head ?? 0);
+				if (head > cursor) {
+					const fresh = await tx.all<{ seq: number }>(sql`INSERT INTO bus_deliveries
+							(grp, seq, state, attempts, consumer, lease_until, delivered_at)
+						SELECT ${group}, seq, 'leased', 1, ${o.consumer}, ${leaseUntil}, ${now} FROM bus_log
+						WHERE seq > ${cursor} AND seq <= ${head} AND (${filter})
+						ORDER BY seq LIMIT ${room}
+						RETURNING seq`);
+					const seqs = fresh.map((r) => Number(r.seq));
+					const next = seqs.length < room ? head : Math.max(...seqs);
+					// With nothing claimed, moving the cursor is only worth a durable write once the
+					// skipped stretch is long enough to cost more to rescan than to record.
+					if (seqs.length > 0 || next - cursor >= SKIP_RECORD_AFTER) {
+						await tx.run(sql`UPDATE bus_groups SET cursor = ${next} WHERE grp = ${group}`);
 					}
+					for (const seq of seqs) rows.push({ seq, attempts: 1 });
 				}
-				if (rows.length === 0) return [];
-				const payloads = await tx.execute({
-					sql: `SELECT seq, payload FROM bus_log WHERE seq IN (${rows.map(() => "?").join(", ")})`,
-					args: rows.map((r) => r.seq),
-				});
-				const bySeq = new Map(payloads.rows.map((r) => [Number(r.seq), String(r.payload)]));
-				return rows
-					.sort((a, b) => a.seq - b.seq)
-					.map((r) => ({ ...r, event: EventEnvelope.parse(JSON.parse(bySeq.get(r.seq) ?? "null")) }));
-			}),
-		);
+			}
+			if (rows.length === 0) return [];
+			const payloads = await tx.all<{ seq: number; payload: string }>(
+				sql`SELECT seq, payload FROM bus_log WHERE seq IN (${list(rows.map((r) => r.seq))})`,
+			);
+			const bySeq = new Map(payloads.map((r) => [Number(r.seq), String(r.payload)]));
+			return rows
+				.sort((a, b) => a.seq - b.seq)
+				.map((r) => ({ ...r, event: EventEnvelope.parse(JSON.parse(bySeq.get(r.seq) ?? "null")) }));
+		});
 	}
 
 	private async deliver(c: Claimed): Promise<void> {
@@ -373,10 +366,9 @@ class LibsqlConsumer {
 		}
 		this.inFlight.delete(c.seq);
 		// The acknowledgement: the handler's change is committed, the delivery is finished.
-		await write(this.client, {
-			sql: "DELETE FROM bus_deliveries WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'",
-			args: [this.sub.group, c.seq, o.consumer],
-		}).catch((err) => console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)));
+		await this.write(
+			sql`DELETE FROM bus_deliveries WHERE grp = ${this.sub.group} AND seq = ${c.seq} AND consumer = ${o.consumer} AND state = 'leased'`,
+		).catch((err) => console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)));
 	}
 
 	private async fail(c: Claimed, message: string): Promise<void> {
@@ -385,59 +377,32 @@ class LibsqlConsumer {
 		const dead = c.attempts >= o.maxDeliveries;
 		if (dead)
 			console.warn(`[bus:${this.sub.group}] ${c.event.type} ${c.event.id} dead after ${c.attempts}: ${message}`);
-		await write(this.client, {
-			sql: dead
-				? `UPDATE bus_deliveries SET state = 'dead', dead_at = ?, last_error = ?
-					WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'`
-				: `UPDATE bus_deliveries SET state = 'retry', next_attempt_at = ?, last_error = ?
-					WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'`,
-			args: [dead ? now : now + backoffDelay(c.attempts, o), message, this.sub.group, c.seq, o.consumer],
-		});
+		const where = sql`WHERE grp = ${this.sub.group} AND seq = ${c.seq} AND consumer = ${o.consumer} AND state = 'leased'`;
+		await this.write(
+			dead
+				? sql`UPDATE bus_deliveries SET state = 'dead', dead_at = ${now}, last_error = ${message} ${where}`
+				: sql`UPDATE bus_deliveries SET state = 'retry', next_attempt_at = ${now + backoffDelay(c.attempts, o)},
+					last_error = ${message} ${where}`,
+		);
 	}
 
 	/** Keeps the leases of long-running handlers, so only a dead consumer's events move on. */
 	private async renewLeases(): Promise<void> {
 		if (this.inFlight.size === 0) return;
 		const seqs = [...this.inFlight];
-		await write(this.client, {
-			sql: `UPDATE bus_deliveries SET lease_until = ? WHERE grp = ? AND consumer = ? AND state = 'leased'
-					AND seq IN (${seqs.map(() => "?").join(", ")})`,
-			args: [Date.now() + this.sub.options.idleTimeoutMs, this.sub.group, this.sub.options.consumer, ...seqs],
-		}).catch((err) => console.error(`[bus:${this.sub.group}] lease renewal failed:`, errorMessage(err)));
+		await this.write(
+			sql`UPDATE bus_deliveries SET lease_until = ${Date.now() + this.sub.options.idleTimeoutMs}
+				WHERE grp = ${this.sub.group} AND consumer = ${this.sub.options.consumer} AND state = 'leased'
+				AND seq IN (${list(seqs)})`,
+		).catch((err) => console.error(`[bus:${this.sub.group}] lease renewal failed:`, errorMessage(err)));
 	}
 
 	private async prune(): Promise<void> {
 		const now = Date.now();
 		if (now - this.lastPrune < 60_000) return;
 		this.lastPrune = now;
-		await write(this.client, {
-			sql: `DELETE FROM bus_log WHERE published_at < ?
+		await this.write(sql`DELETE FROM bus_log WHERE published_at < ${now - this.retainMs}
 				AND seq <= (SELECT coalesce(min(cursor), 0) FROM bus_groups)
-				AND seq NOT IN (SELECT seq FROM bus_deliveries)`,
-			args: [now - this.retainMs],
-		});
+				AND seq NOT IN (SELECT seq FROM bus_deliveries)`);
 	}
-}
-
-/** lib/db's writeTransaction on the raw client: BEGIN IMMEDIATE, SQLITE_BUSY retried with backoff. */
-async function rawWriteTransaction<T>(client: Client, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-	for (let attempt = 1; ; attempt++) {
-		let tx: Transaction | undefined;
-		try {
-			tx = await client.transaction("write");
-			const result = await fn(tx);
-			await tx.commit();
-			return result;
-		} catch (err) {
-			if (tx && !tx.closed) await tx.rollback().catch(() => undefined);
-			if (!isBusy(err) || attempt >= 8) throw err;
-			await Bun.sleep(Math.min(1_000, 10 * 2 ** attempt) * (0.5 + Math.random()));
-		} finally {
-			tx?.close();
-		}
-	}
-}
-
-function write(client: Client, stmt: InStatement) {
-	return withWriteLock(client, () => client.execute(stmt));
 }

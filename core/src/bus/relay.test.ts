@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { tempDir } from "../testing/harness";
+import { rows } from "../testing/sql";
 import type { EventEnvelope } from "./contracts";
 import { openLibsqlBus } from "./libsql-transport";
 import { BusRelay } from "./relay";
@@ -20,17 +21,15 @@ test("a refused publish leaves rows unsent (with the error), retried with backof
 			return bus.publish(events);
 		},
 	};
-	const relay = new BusRelay({ client: producer.client, bus: flaky, pollMs: 10, minBackoffMs: 40, maxBackoffMs: 200 });
+	const relay = new BusRelay({ database: producer, bus: flaky, pollMs: 10, minBackoffMs: 40, maxBackoffMs: 200 });
 	const received: string[] = [];
 	bus.subscribe("audit", ["order.*"], async (e) => void received.push(e.id), { pollMs: 10 });
 	await bus.start();
 	const a = await placeOrder(producer, "SKU-1", 1);
 	const b = await placeOrder(producer, "SKU-2", 1);
 	await expect(relay.relayOnce()).rejects.toThrow("transport down");
-	const row = await producer.client.execute(
-		"SELECT last_error, lease_until, attempts FROM bus_outbox ORDER BY seq LIMIT 1",
-	);
-	expect(row.rows[0]).toMatchObject({ last_error: "transport down", lease_until: 0, attempts: 1 });
+	const row = await rows(producer, "SELECT last_error, lease_until, attempts FROM bus_outbox ORDER BY seq LIMIT 1");
+	expect(row[0]).toMatchObject({ last_error: "transport down", lease_until: 0, attempts: 1 });
 	relay.start();
 	await until(async () => (await relay.unsent()) === 0, 3_000, "sent after recovery");
 	await until(() => received.length === 2, 3_000, "delivered");
@@ -48,8 +47,8 @@ test("relays sharing one database claim disjoint batches; a lapsed lease is clai
 	const producer = await openProducerDb(`file:${join(dir, "order.db")}`);
 	const sink = { publish: async () => {} };
 	for (let i = 0; i < 10; i++) await placeOrder(producer, `SKU-${i}`, 1);
-	const one = new BusRelay({ client: producer.client, bus: sink, batchSize: 6, leaseMs: 100 });
-	const two = new BusRelay({ client: producer.client, bus: sink, batchSize: 6, leaseMs: 100 });
+	const one = new BusRelay({ database: producer, bus: sink, batchSize: 6, leaseMs: 100 });
+	const two = new BusRelay({ database: producer, bus: sink, batchSize: 6, leaseMs: 100 });
 	const [x, y] = await Promise.all([one.claim(), two.claim()]);
 	expect(x.seqs.length + y.seqs.length).toBe(10);
 	expect(new Set([...x.seqs, ...y.seqs]).size).toBe(10);

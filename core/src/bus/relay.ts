@@ -1,7 +1,7 @@
-import type { Client, InStatement } from "@libsql/client";
+import { type SQL, sql } from "drizzle-orm";
+import type { Database } from "../lib/db";
 import { EventEnvelope } from "./contracts";
 import { errorMessage, Waiter } from "./transport";
-import { withWriteLock } from "./write-lock";
 
 // Moves committed rows of one producer database's bus_outbox to the bus (at-least-once).
 // A batch is claimed with a lease (UPDATE … RETURNING, so relays of several instances sharing the
@@ -11,8 +11,8 @@ import { withWriteLock } from "./write-lock";
 // consumers' inboxes absorb whatever still gets through twice.
 
 export interface BusRelayOptions {
-	/** The producer module's database client (the one its writeTransaction uses). */
-	client: Client;
+	/** The producer module's database. */
+	database: Database<Record<string, unknown>>;
 	/** Anything with the bus's publish(); the relay never needs more. */
 	bus: { publish(events: EventEnvelope[]): Promise<void> };
 	pollMs?: number;
@@ -55,16 +55,14 @@ export class BusRelay {
 	/** Takes up to batchSize unsent rows, oldest first, for this relay only (until the lease lapses). */
 	async claim(): Promise<ClaimedBatch> {
 		const now = Date.now();
-		const client = this.o.client;
-		const res = await withWriteLock(client, () =>
-			client.execute({
-				sql: `UPDATE bus_outbox SET lease_until = ?, attempts = attempts + 1
-				WHERE seq IN (SELECT seq FROM bus_outbox WHERE sent_at IS NULL AND lease_until < ? ORDER BY seq LIMIT ?)
-				RETURNING seq, payload`,
-				args: [now + this.o.leaseMs, now, this.o.batchSize],
-			}),
+		const claimed = await this.o.database.write((tx) =>
+			tx.all<{ seq: number; payload: string }>(sql`UPDATE bus_outbox SET lease_until = ${now + this.o.leaseMs},
+					attempts = attempts + 1
+				WHERE seq IN (SELECT seq FROM bus_outbox WHERE sent_at IS NULL AND lease_until < ${now}
+					ORDER BY seq LIMIT ${this.o.batchSize})
+				RETURNING seq, payload`),
 		);
-		const rows = [...res.rows].sort((a, b) => Number(a.seq) - Number(b.seq));
+		const rows = [...claimed].sort((a, b) => Number(a.seq) - Number(b.seq));
 		return {
 			seqs: rows.map((r) => Number(r.seq)),
 			events: rows.map((r) => EventEnvelope.parse(JSON.parse(String(r.payload)))),
@@ -72,17 +70,15 @@ export class BusRelay {
 	}
 
 	async markSent(batch: ClaimedBatch): Promise<void> {
-		await this.write({
-			sql: `UPDATE bus_outbox SET sent_at = ?, last_error = NULL WHERE seq IN (${batch.seqs.map(() => "?").join(", ")})`,
-			args: [Date.now(), ...batch.seqs],
-		});
+		await this.write(
+			sql`UPDATE bus_outbox SET sent_at = ${Date.now()}, last_error = NULL WHERE seq IN (${seqList(batch.seqs)})`,
+		);
 	}
 
 	async release(batch: ClaimedBatch, error: string): Promise<void> {
-		await this.write({
-			sql: `UPDATE bus_outbox SET lease_until = 0, last_error = ? WHERE seq IN (${batch.seqs.map(() => "?").join(", ")})`,
-			args: [error.slice(0, 500), ...batch.seqs],
-		});
+		await this.write(
+			sql`UPDATE bus_outbox SET lease_until = 0, last_error = ${error.slice(0, 500)} WHERE seq IN (${seqList(batch.seqs)})`,
+		);
 	}
 
 	/** Sends one batch. Returns how many the transport accepted; throws if it refused. */
@@ -101,14 +97,16 @@ export class BusRelay {
 		return batch.seqs.length;
 	}
 
-	private write(stmt: InStatement) {
-		return withWriteLock(this.o.client, () => this.o.client.execute(stmt));
+	private write(statement: SQL) {
+		return this.o.database.write((tx) => tx.run(statement));
 	}
 
 	/** Rows still to go out. */
 	async unsent(): Promise<number> {
-		const res = await this.o.client.execute("SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL");
-		return Number(res.rows[0]?.n ?? 0);
+		const [row] = await this.o.database.db.all<{ n: number }>(
+			sql`SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL`,
+		);
+		return Number(row?.n ?? 0);
 	}
 
 	/** Call after committing a transaction that emitted events, to send them now. */
@@ -155,9 +153,12 @@ export class BusRelay {
 		const now = Date.now();
 		if (now - this.lastPrune < 60_000) return;
 		this.lastPrune = now;
-		await this.write({
-			sql: "DELETE FROM bus_outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
-			args: [now - this.o.retainMs],
-		});
+		await this.write(sql`DELETE FROM bus_outbox WHERE sent_at IS NOT NULL AND sent_at < ${now - this.o.retainMs}`);
 	}
 }
+
+const seqList = (seqs: number[]) =>
+	sql.join(
+		seqs.map((s) => sql`${s}`),
+		sql`, `,
+	);

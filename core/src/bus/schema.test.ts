@@ -5,11 +5,11 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDatabase, type TxDb } from "../lib/db";
 import { tempDir } from "../testing/harness";
+import { exec, rows } from "../testing/sql";
 import { EventEnvelope, typedEnvelope } from "./contracts";
 import { emit } from "./emit";
 import { handleOnce, wasHandled } from "./inbox";
 import { busMigrationSnippet, busMigrationSql, busTables, ensureBusTables } from "./schema";
-import { lockedWriteTransaction } from "./write-lock";
 
 const normalize = (stmt: string) =>
 	stmt
@@ -29,16 +29,16 @@ test("the SQL snippet is exactly what drizzle-kit generates for the drizzle tabl
 
 test("emit writes a valid envelope in the caller's transaction; invalid events roll the change back", async () => {
 	const db = await openDatabase(`file:${join(tempDir(), "m.db")}`, {});
-	await ensureBusTables(db.client);
-	await ensureBusTables(db.client); // idempotent
-	const event = await lockedWriteTransaction(db.client, (tx) =>
+	await ensureBusTables(db);
+	await ensureBusTables(db); // idempotent
+	const event = await db.write((tx) =>
 		emit(tx, { type: "inventory.stock.adjusted", source: "inventory", key: "SKU-1", data: { delta: -2 } }),
 	);
 	expect(EventEnvelope.parse(event)).toEqual(event);
 	expect(event.id).toStartWith("evt_");
-	const row = await db.client.execute("SELECT payload, sent_at FROM bus_outbox");
-	expect(JSON.parse(String(row.rows[0]?.payload))).toEqual(event);
-	expect(row.rows[0]?.sent_at).toBeNull();
+	const row = await rows(db, "SELECT payload, sent_at FROM bus_outbox");
+	expect(JSON.parse(String(row[0]?.payload))).toEqual(event);
+	expect(row[0]?.sent_at).toBeNull();
 
 	for (const bad of [
 		{ type: "Order Placed", source: "order", key: "k", data: {} },
@@ -46,9 +46,9 @@ test("emit writes a valid envelope in the caller's transaction; invalid events r
 		{ type: "order.placed", source: "", key: "k", data: {} },
 		{ type: "order.placed", source: "order", key: "", data: {} },
 	]) {
-		await expect(lockedWriteTransaction(db.client, (tx) => emit(tx, bad))).rejects.toThrow();
+		await expect(db.write((tx) => emit(tx, bad))).rejects.toThrow();
 	}
-	expect(Number((await db.client.execute("SELECT count(*) AS n FROM bus_outbox")).rows[0]?.n)).toBe(1);
+	expect(Number((await rows(db, "SELECT count(*) AS n FROM bus_outbox"))[0]?.n)).toBe(1);
 
 	const OrderPlaced = typedEnvelope("order.placed", z.object({ orderId: z.string() }));
 	expect(OrderPlaced.safeParse({ ...event, type: "order.placed", data: { orderId: "o1" } }).success).toBe(true);
@@ -58,8 +58,8 @@ test("emit writes a valid envelope in the caller's transaction; invalid events r
 
 test("handleOnce applies once per consumer; a failing handler leaves no inbox row", async () => {
 	const db = await openDatabase(`file:${join(tempDir(), "c.db")}`, {});
-	await ensureBusTables(db.client);
-	await db.client.execute("CREATE TABLE n (v INTEGER)");
+	await ensureBusTables(db);
+	await exec(db, "CREATE TABLE n (v INTEGER)");
 	const bump = async (tx: TxDb) => {
 		await tx.run(sql`INSERT INTO n VALUES (1)`);
 	};
@@ -73,6 +73,6 @@ test("handleOnce applies once per consumer; a failing handler leaves no inbox ro
 	).rejects.toThrow("boom");
 	expect(await wasHandled(db, "evt_2")).toBe(false);
 	expect(await wasHandled(db, "evt_1")).toBe(true);
-	expect(Number((await db.client.execute("SELECT count(*) AS n FROM n")).rows[0]?.n)).toBe(2);
+	expect(Number((await rows(db, "SELECT count(*) AS n FROM n"))[0]?.n)).toBe(2);
 	db.close();
 });

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Database } from "../lib/db";
 
 // The two tables every module that talks on the bus keeps in ITS OWN database:
 //   bus_outbox — events written in the same transaction as the change they describe, moved to
@@ -78,6 +79,8 @@ export function busMigrationSnippet(): string {
 }
 
 /** Creates the tables if missing (tests, scripts, modules without drizzle-kit migrations). */
-export async function ensureBusTables(client: { batch(stmts: string[], mode: "write"): Promise<unknown> }) {
-	await client.batch(busMigrationSql(), "write");
+export async function ensureBusTables(database: Database<Record<string, unknown>>) {
+	await database.write(async (tx) => {
+		for (const statement of busMigrationSql()) await tx.run(sql.raw(statement));
+	});
 }

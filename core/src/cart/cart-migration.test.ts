@@ -35,10 +35,14 @@ test("the slot migration keeps the lines of an existing cart database, unbooked"
 	try {
 		await migrateDatabase(database, before);
 		const at = "2026-11-01T09:00:00.000Z";
-		await database.db.run(sql`INSERT INTO carts (id, owner_kind, owner_key, currency, revision, created_at, updated_at)
-			VALUES ('cart_A', 'customer', 'usr_a', 'USD', 3, ${at}, ${at})`);
-		await database.db.run(sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at)
-			VALUES ('cart_A', 'var_1', 2, ${at}), ('cart_A', 'var_2', 99, ${at})`);
+		await database.write((tx) =>
+			tx.run(sql`INSERT INTO carts (id, owner_kind, owner_key, currency, revision, created_at, updated_at)
+			VALUES ('cart_A', 'customer', 'usr_a', 'USD', 3, ${at}, ${at})`),
+		);
+		await database.write((tx) =>
+			tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at)
+			VALUES ('cart_A', 'var_1', 2, ${at}), ('cart_A', 'var_2', 99, ${at})`),
+		);
 
 		await migrateDatabase(database, CART_MIGRATIONS);
 		const rows =
@@ -50,9 +54,11 @@ test("the slot migration keeps the lines of an existing cart database, unbooked"
 		]);
 		// The new key: the same variant at another slot is another line; the same key twice is refused.
 		const slot = "2026-12-01T10:00:00.000Z";
-		await database.db.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
-			VALUES ('cart_A', 'var_1', ${slot}, 1, ${at})`);
-		const insert = async (q: ReturnType<typeof sql>) => database.db.run(q);
+		await database.write((tx) =>
+			tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
+			VALUES ('cart_A', 'var_1', ${slot}, 1, ${at})`),
+		);
+		const insert = async (q: ReturnType<typeof sql>) => database.write((tx) => tx.run(q));
 		await expect(
 			insert(
 				sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at) VALUES ('cart_A', 'var_1', 1, ${at})`,
@@ -94,10 +100,14 @@ test("the added-price migration keeps every line, with no added price: no warnin
 	try {
 		// A cart database as it stood after 0001: an unbooked line and a booked one.
 		await migrateDatabase(database, migrationsUpTo(dir, 2));
-		await database.db.run(sql`INSERT INTO carts (id, owner_kind, owner_key, currency, revision, created_at, updated_at)
-			VALUES ('cart_A', 'customer', 'usr_migrated', 'EUR', 3, ${at}, ${at})`);
-		await database.db.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
-			VALUES ('cart_A', ${variantId(mug)}, '', 2, ${at}), ('cart_A', ${variantId(massage)}, ${hour}, 1, ${at})`);
+		await database.write((tx) =>
+			tx.run(sql`INSERT INTO carts (id, owner_kind, owner_key, currency, revision, created_at, updated_at)
+			VALUES ('cart_A', 'customer', 'usr_migrated', 'EUR', 3, ${at}, ${at})`),
+		);
+		await database.write((tx) =>
+			tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
+			VALUES ('cart_A', ${variantId(mug)}, '', 2, ${at}), ('cart_A', ${variantId(massage)}, ${hour}, 1, ${at})`),
+		);
 
 		await migrateDatabase(database, CART_MIGRATIONS);
 		const rows = await database.db.all(sql`SELECT variant_id AS variantId, slot, quantity, added_at AS addedAt,
@@ -125,8 +135,10 @@ test("the added-price migration keeps every line, with no added price: no warnin
 		]);
 		// Still keyed by (cart, variant, slot).
 		const again = async () =>
-			database.db.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
-				VALUES ('cart_A', ${variantId(mug)}, '', 1, ${at})`);
+			database.write((tx) =>
+				tx.run(sql`INSERT INTO cart_lines (cart_id, variant_id, slot, quantity, added_at)
+				VALUES ('cart_A', ${variantId(mug)}, '', 1, ${at})`),
+			);
 		await expect(again()).rejects.toThrow();
 	} finally {
 		database.close();

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { DEFAULT_CURRENCY } from "@bazaar/money";
-import { type Database, migrateDatabase, openDatabase, type TxDb, writeTransaction } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import type { CartOwner, CatalogPort, InventoryPort } from "./contracts";
 import { type CartSchema, cartSchema } from "./schema";
 
@@ -46,8 +46,8 @@ export async function openCartContext(options: CartContextOptions): Promise<Cart
 }
 
 /** The one way the cart writes: BEGIN IMMEDIATE, queued behind this process's other writers. */
-export function cartWrite<T>(ctx: CartContext, fn: (tx: TxDb) => Promise<T>): Promise<T> {
-	return writeTransaction(ctx.database.client, fn);
+export function cartWrite<T>(ctx: CartContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	return ctx.database.write(fn);
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -74,7 +74,7 @@ export async function openCart(options: CartOptions): Promise<CartModule> {
 			if (timer) clearInterval(timer);
 			timer = null;
 			await running;
-			ctx.database.close();
+			await ctx.database.close();
 		},
 	};
 }

@@ -1,12 +1,12 @@
 import { type Money, money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
-import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Db } from "../lib/db";
 import { type CartContext, iso, ownerKey } from "./context";
 import type { CartOwner } from "./contracts";
 import { slotOut } from "./slot-rules";
 
 // biome-ignore lint/suspicious/noExplicitAny: readers run on the module db and on transactions alike
-export type Reader = LibSQLDatabase<any>;
+export type Reader = Db<any>;
 
 export interface CartHeader {
 	id: string;

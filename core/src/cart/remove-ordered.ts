@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { withWriteLock } from "../lib/db";
 import { type CartContext, iso } from "./context";
 import { slotIn } from "./slot-rules";
 
@@ -7,9 +6,7 @@ import { slotIn } from "./slot-rules";
  * After checkout placed an order: the lines it took leave the cart (a line the shopper raised in
  * the meantime stays, whole), and the cart counts as changed. A line named without `slot`
  * matches the variant at any slot (callers that know the slot pass it, null for an unbooked line). No read back:
- * the checkout answers with the order, not the cart. Two autocommits, not a transaction (two
- * statements fewer on the checkout's budget): a crash between them leaves the lines gone and the
- * revision unbumped, which the next change of the cart bumps anyway.
+ * the checkout answers with the order, not the cart. One unit of the cart's group commit.
  */
 export async function removeOrderedLines(
 	ctx: CartContext,
@@ -27,9 +24,8 @@ export async function removeOrderedLines(
 	);
 	const del = sql`DELETE FROM cart_lines WHERE cart_id = ${cartId} AND (${match})`;
 	const touch = sql`UPDATE carts SET revision = revision + 1, updated_at = ${iso(ctx.now())} WHERE id = ${cartId}`;
-	const db = ctx.database.db;
-	await withWriteLock(ctx.database.client, async () => {
-		await db.run(del);
-		await db.run(touch);
+	await ctx.database.write(async (tx) => {
+		await tx.run(del);
+		await tx.run(touch);
 	});
 }

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { CatalogEvent, CatalogEventType } from "@bazaar/contracts";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
-import { type Database, migrateDatabase, openDatabase, type TxDb, writeTransaction } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import { type CatalogSchema, catalogMeta, catalogSchema, outbox } from "./schema";
 
 export const CATALOG_MIGRATIONS = resolve(import.meta.dir, "migrations");
@@ -37,7 +37,7 @@ export const nowIso = () => new Date().toISOString();
  * commits or none of it does, so caches can never miss a change that became visible.
  */
 export async function catalogWrite<T>(catalog: Catalog, fn: (tx: TxDb, emit: Emit) => Promise<T>): Promise<T> {
-	const result = await writeTransaction(catalog.database.client, async (tx) => {
+	const result = await catalog.database.write(async (tx) => {
 		const pending: { type: CatalogEventType; data: EventData }[] = [];
 		const value = await fn(tx, (type, data) => pending.push({ type, data }));
 		if (pending.length > 0) {

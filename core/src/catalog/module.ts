@@ -53,7 +53,7 @@ export async function createCatalogModule(options: CatalogModuleOptions): Promis
 		versionCheckMs: options.cache?.versionCheckMs,
 	});
 	const relay = new OutboxRelay<CatalogEvent>({
-		client: catalog.database.client,
+		database: catalog.database,
 		channel: CATALOG_CHANNEL,
 		pubsub,
 		push: options.edge
@@ -103,7 +103,7 @@ export async function createCatalogModule(options: CatalogModuleOptions): Promis
 			cache.stop();
 			await relay.stop();
 			await Promise.all([pubsub?.close(), redis ? closeRedis(redis) : undefined]);
-			catalog.database.close();
+			await catalog.database.close();
 		},
 	};
 }

@@ -1,7 +1,7 @@
 import type { Category, ImageRef, ImageSource, Product, Variant } from "@bazaar/contracts";
 import type { Money } from "@bazaar/money";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Db as AnyDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
 import { categories, imageSources, images, productAttributes, products, variantPrices, variants } from "./schema";
 
@@ -9,7 +9,7 @@ import { categories, imageSources, images, productAttributes, products, variantP
 // number of statements per request is fixed, whatever the page size.
 
 // biome-ignore lint/suspicious/noExplicitAny: loaders run on the module db and on transactions alike
-type Db = LibSQLDatabase<any>;
+type Db = AnyDb<any>;
 
 export type CategoryRow = typeof categories.$inferSelect;
 

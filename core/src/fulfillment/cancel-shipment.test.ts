@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeTransaction } from "../lib/db";
 import { json } from "../testing/harness";
+import { exec } from "../testing/sql";
 import type { CarrierWebhookResult, ShipmentDetail } from "./contracts";
 import {
 	ALICE,
@@ -99,10 +99,12 @@ describe("admin cancel", () => {
 	test("a carrier webhook for a cancelled shipment is answered 200 stale and changes nothing", async () => {
 		// A label bought while pending (the tracking number is known to the carrier), then cancelled.
 		const shipment = await pending();
-		await h.mod.context.database.client.execute({
-			sql: "UPDATE shipments SET carrier = 'bazaar-post', tracking_number = ? WHERE id = ?",
-			args: ["BZLABEL0000000001", shipment.id],
-		});
+		await exec(
+			h.mod.context.database,
+			"UPDATE shipments SET carrier = 'bazaar-post', tracking_number = ? WHERE id = ?",
+			"BZLABEL0000000001",
+			shipment.id,
+		);
 		await h.mod.cancel(shipment.id, {}, "usr_admin");
 		const before = { outbox: await h.outbox(), shipment: await h.mod.getShipment(shipment.id) };
 		for (const status of ["shipped", "in_transit", "delivered", "failed", "returned"]) {
@@ -123,7 +125,7 @@ describe("admin cancel", () => {
 describe("cancelOrderShipmentIn (the order.refunded flow)", () => {
 	const change = { actor: "fulfillment", reason: "order refunded in full before it shipped" };
 	const cancelIn = (order: string) =>
-		writeTransaction(h.mod.context.database.client, (tx) => h.mod.cancelOrderShipmentIn(tx, order, change));
+		h.mod.context.database.write((tx) => h.mod.cancelOrderShipmentIn(tx, order, change));
 
 	test("pending → cancelled; again → unchanged; a shipped one is kept; no shipment → none", async () => {
 		const shipment = await pending();

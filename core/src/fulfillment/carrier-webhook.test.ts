@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import type { CarrierWebhookResult, ShipmentDetail } from "./contracts";
 import { carrierEvent, type FulfillmentHarness, fulfillmentHarness, paidOrder } from "./testing/fixtures";
 
@@ -138,11 +139,12 @@ describe("carrier webhook", () => {
 		expect(after.outbox).toBe(before.outbox);
 		// Each was recorded as seen (a replay of it stays a no-op), with its outcome.
 		expect(after.events).toBe(before.events + 3);
-		const rows = await h.mod.context.database.client.execute({
-			sql: "SELECT outcome FROM carrier_events WHERE tracking_number = ?",
-			args: [tracking],
-		});
-		expect(rows.rows.map((r) => r.outcome).filter((o) => o === "stale")).toHaveLength(3);
+		const found = await rows(
+			h.mod.context.database,
+			"SELECT outcome FROM carrier_events WHERE tracking_number = ?",
+			tracking,
+		);
+		expect(found.map((r) => r.outcome).filter((o) => o === "stale")).toHaveLength(3);
 	});
 
 	test("a failed attempt can still end delivered, or returned", async () => {

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { changes } from "../lib/db";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { verifyCarrierPayload } from "./carrier-signature";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
@@ -39,7 +40,7 @@ export async function handleCarrierWebhook(
 				received_at)
 			VALUES (${event.carrier}, ${event.id}, ${event.trackingNumber}, ${event.status}, 'applied', ${at})
 			ON CONFLICT DO NOTHING`);
-		if (claimed.rowsAffected === 0) {
+		if (changes(claimed) === 0) {
 			return { received: true, outcome: "duplicate", shipmentId: shipment.id, status: shipment.status };
 		}
 		const outcome = await transitionIn(tx, shipment, {

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type Database, migrateDatabase, openDatabase, type TxDb, withWriteLock, writeTransaction } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import { type FulfillmentSchema, fulfillmentSchema } from "./schema";
 
 export const FULFILLMENT_MIGRATIONS = resolve(import.meta.dir, "migrations");
@@ -25,10 +25,7 @@ export interface FulfillmentContextOptions {
 
 export async function openFulfillmentContext(options: FulfillmentContextOptions): Promise<FulfillmentContext> {
 	const database = await openDatabase(options.url, fulfillmentSchema);
-	if (options.migrate !== false) {
-		// Two boots on one fresh file in this process would race to create the tables.
-		await withWriteLock(database.client, () => migrateDatabase(database, FULFILLMENT_MIGRATIONS));
-	}
+	if (options.migrate !== false) await migrateDatabase(database, FULFILLMENT_MIGRATIONS);
 	return {
 		database,
 		now: options.now ?? Date.now,
@@ -38,8 +35,8 @@ export async function openFulfillmentContext(options: FulfillmentContextOptions)
 }
 
 /** BEGIN IMMEDIATE, in turn with this process's other writers on the file; events kicked after commit. */
-export async function fulfillmentWrite<T>(ctx: FulfillmentContext, fn: (tx: TxDb) => Promise<T>): Promise<T> {
-	const result = await writeTransaction(ctx.database.client, fn);
+export async function fulfillmentWrite<T>(ctx: FulfillmentContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	const result = await ctx.database.write(fn);
 	ctx.onEvents();
 	return result;
 }

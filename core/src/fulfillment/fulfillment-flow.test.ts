@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Caller } from "@bazaar/signature";
 import { wasHandled } from "../bus";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "../workflows/testing/journey";
 import { type Stack, stack } from "../workflows/testing/stack";
 import { signCarrierPayload } from "./carrier-signature";
@@ -106,12 +107,13 @@ describe("order → shipment → delivery over the bus", () => {
 		const [created] = await shipmentsOf(shopper, orderId);
 
 		// Put the order.paid event on the bus again: once as it was, once as a copy under a new id.
-		const rows = await s.core.orders.context.database.client.execute({
-			sql: "SELECT payload FROM bus_outbox WHERE type = 'order.paid' AND key = ?",
-			args: [orderId],
-		});
-		expect(rows.rows).toHaveLength(1);
-		const paidEvent = JSON.parse(String(rows.rows[0]?.payload));
+		const found = await rows(
+			s.core.orders.context.database,
+			"SELECT payload FROM bus_outbox WHERE type = 'order.paid' AND key = ?",
+			orderId,
+		);
+		expect(found).toHaveLength(1);
+		const paidEvent = JSON.parse(String(found[0]?.payload));
 		await s.core.bus.publish([paidEvent, { ...paidEvent, id: `${paidEvent.id}X` }]);
 		// The copy reaches the consumer (its inbox has it) and creates nothing.
 		await pollFor(

@@ -62,7 +62,7 @@ export async function openFulfillment(options: FulfillmentModuleOptions): Promis
 		cancelOrderShipmentIn: (tx, orderId, change) => cancelOrderShipmentIn(tx, iso(ctx.now()), orderId, change),
 		handleCarrierWebhook: (rawBody, headers) => handleCarrierWebhook(ctx, rawBody, headers),
 		async stop() {
-			ctx.database.close();
+			await ctx.database.close();
 		},
 	};
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { type Database, type TxDb, writeTransaction } from "../lib/db";
+import type { Database, TxDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
 import type { UserPublic } from "./contracts";
 import type { MailOutbox } from "./mail-outbox";
@@ -9,7 +9,6 @@ import type { PasswordHasher } from "./password";
 import type { RateLimiter, RateRule } from "./rate-limit";
 import { type IdentitySchema, type UserRow, users } from "./schema";
 import type { SessionCache } from "./session-cache";
-import type { WriteLock } from "./write-lock";
 
 export const IDENTITY_MIGRATIONS = resolve(import.meta.dir, "migrations");
 
@@ -31,8 +30,6 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 /** Everything an identity verb needs. */
 export interface Identity {
 	database: Database<IdentitySchema>;
-	/** Every write to the database goes through it (see write-lock.ts). */
-	lock: WriteLock;
 	hasher: PasswordHasher;
 	limiter: RateLimiter;
 	limits: RateLimits;
@@ -46,11 +43,8 @@ export interface Identity {
 export const nowIso = () => new Date().toISOString();
 
 /** A write transaction on the identity database, queued behind this process's other writes. */
-export function identityWrite<T>(
-	identity: Pick<Identity, "database" | "lock">,
-	fn: (tx: TxDb) => Promise<T>,
-): Promise<T> {
-	return identity.lock.run(() => writeTransaction(identity.database.client, fn));
+export function identityWrite<T>(identity: Pick<Identity, "database">, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	return identity.database.write(fn);
 }
 
 export function sha256Hex(text: string): string {

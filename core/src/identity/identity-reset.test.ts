@@ -84,10 +84,12 @@ describe("password reset through the dev mail outbox", () => {
 		const u = await h.signUp();
 		await requestReset(u.email);
 		const token = tokenIn((await inbox(u.email))[0] as MailMessage);
-		await h.mod.identity.database.db
-			.update(passwordResetTokens)
-			.set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
-			.where(eq(passwordResetTokens.userId, u.id));
+		await h.mod.identity.database.write((tx) =>
+			tx
+				.update(passwordResetTokens)
+				.set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
+				.where(eq(passwordResetTokens.userId, u.id)),
+		);
 		const res = await confirm(token, "my new long password");
 		expect(res.status).toBe(400);
 		expect(await json(res)).toMatchObject({ errors: [{ path: "token" }] });

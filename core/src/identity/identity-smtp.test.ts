@@ -291,10 +291,12 @@ describe("the identity module with SMTP_URL set", () => {
 		expect(failed?.lastError).toContain("550");
 		server.refuseRecipient = false;
 		// Make it due now rather than after the backoff.
-		await h.mod.identity.database.db
-			.update(mailOutbox)
-			.set({ nextAttemptAt: new Date(Date.now() - 1).toISOString() })
-			.where(eq(mailOutbox.id, failed?.id as string));
+		await h.mod.identity.database.write((tx) =>
+			tx
+				.update(mailOutbox)
+				.set({ nextAttemptAt: new Date(Date.now() - 1).toISOString() })
+				.where(eq(mailOutbox.id, failed?.id as string)),
+		);
 		expect(await h.mod.identity.mail.flush()).toBe(1);
 		const [sent] = await h.mod.identity.database.db.select().from(mailOutbox).where(eq(mailOutbox.to, u.email));
 		expect(sent?.sentAt).not.toBeNull();

@@ -1,8 +1,7 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { type Database, type TxDb, writeTransaction } from "../lib/db";
+import type { Database, TxDb } from "../lib/db";
 import type { MailTransport, OutgoingMail } from "./mail-transport";
 import { type IdentitySchema, mailOutbox } from "./schema";
-import type { WriteLock } from "./write-lock";
 
 // The transactional mail outbox: a message is a row written in the same transaction as what
 // it announces (a reset token), then delivered after the commit. A failed delivery is retried
@@ -31,7 +30,6 @@ export class MailOutbox {
 
 	constructor(
 		private readonly database: Database<IdentitySchema>,
-		private readonly lock: WriteLock,
 		readonly transport: MailTransport,
 		private readonly options: MailOutboxOptions = {},
 	) {
@@ -40,8 +38,8 @@ export class MailOutbox {
 		this.batchSize = options.batchSize ?? 20;
 	}
 
-	private write<T>(fn: (tx: TxDb) => Promise<T>): Promise<T> {
-		return this.lock.run(() => writeTransaction(this.database.client, fn));
+	private write<T>(fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+		return this.database.write(fn);
 	}
 
 	/** Queues a message inside the caller's write transaction. */

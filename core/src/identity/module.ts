@@ -27,7 +27,6 @@ import { SessionCache, type SessionCacheOptions } from "./session-cache";
 import { setRoles } from "./set-roles";
 import { updateAddress } from "./update-address";
 import { updateProfile } from "./update-profile";
-import { WriteLock } from "./write-lock";
 
 // Wires the identity module: its database, password hashing, rate limits, the session cache
 // and the mail outbox, and exposes the verbs bound to them.
@@ -53,24 +52,21 @@ export interface IdentityOptions {
 }
 
 export async function openIdentity(options: IdentityOptions) {
-	const database = await openDatabase(options.dbUrl, identitySchema);
-	// SQLite enforces foreign keys (addresses → users) only when asked, per connection.
-	await database.client.execute("PRAGMA foreign_keys = ON");
+	// Addresses → users: SQLite enforces foreign keys only when asked.
+	const database = await openDatabase(options.dbUrl, identitySchema, { foreignKeys: true });
 	if (options.migrate !== false) await migrateDatabase(database, IDENTITY_MIGRATIONS);
 
 	const redis: Redis | null = options.redisUrl ? connectRedis(options.redisUrl, "identity") : null;
 	const pubsub: PubSub | null = options.redisUrl ? redisPubSub(options.redisUrl) : null;
-	const lock = new WriteLock();
-	const sqlLimiter = new SqlRateLimiter(database, lock);
+	const sqlLimiter = new SqlRateLimiter(database);
 	const limiter: RateLimiter = redis ? new FallbackRateLimiter(new RedisRateLimiter(redis), sqlLimiter) : sqlLimiter;
 	const transport = options.mailTransport ?? mailTransportFromEnv({ smtpUrl: options.smtpUrl, from: options.mailFrom });
-	const mail = new MailOutbox(database, lock, transport, options.mail);
+	const mail = new MailOutbox(database, transport, options.mail);
 	const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_PASSWORD_COST);
 	const sessions = new SessionCache((userId) => loadSessionState({ database }, userId), pubsub, options.sessionCache);
 
 	const identity: Identity = {
 		database,
-		lock,
 		hasher,
 		limiter,
 		limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
@@ -120,7 +116,7 @@ export async function openIdentity(options: IdentityOptions) {
 			await mail.stop();
 			await limiter.close();
 			await Promise.all([pubsub?.close(), redis ? closeRedis(redis) : undefined]);
-			database.close();
+			await database.close();
 		},
 	};
 }

@@ -6,7 +6,6 @@ import { IDENTITY_MIGRATIONS } from "./context";
 import { FallbackRateLimiter, type RateLimiter, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
 import { identitySchema } from "./schema";
 import { type IdentityHarness, identityHarness, uniqueEmail } from "./test-harness";
-import { WriteLock } from "./write-lock";
 
 const rule = { capacity: 3, windowMs: 60_000 };
 
@@ -75,7 +74,7 @@ limiterContract("SQL token buckets (identity database)", async (clock) => {
 	const database = await openDatabase(`file:${tempDir()}/rl.db`, identitySchema);
 	await migrateDatabase(database, IDENTITY_MIGRATIONS);
 	opened.push(() => database.close());
-	return new SqlRateLimiter(database, new WriteLock(), clock);
+	return new SqlRateLimiter(database, clock);
 });
 
 limiterContract("Redis token buckets", async (clock) => {
@@ -98,7 +97,7 @@ test("a Redis outage falls back to the identity database instead of failing logi
 		retryStrategy: () => null,
 	});
 	dead.on("error", () => {});
-	const limiter = new FallbackRateLimiter(new RedisRateLimiter(dead), new SqlRateLimiter(database, new WriteLock()));
+	const limiter = new FallbackRateLimiter(new RedisRateLimiter(dead), new SqlRateLimiter(database));
 	const key = `f-${crypto.randomUUID()}`;
 	for (let i = 0; i < 3; i++) expect((await limiter.take([{ key, rule }])).ok).toBe(true);
 	expect((await limiter.take([{ key, rule }])).ok).toBe(false);

@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
-import { type Database, type TxDb, writeTransaction } from "../lib/db";
+import type { Database, TxDb } from "../lib/db";
 import { ServiceError } from "../lib/errors";
 import type { IdentitySchema } from "./schema";
-import type { WriteLock } from "./write-lock";
 
 // Token buckets: `capacity` attempts at once, refilled evenly over `windowMs`. A login takes a
 // token from its account's bucket and its IP's bucket before the password is checked (so N
@@ -54,12 +53,11 @@ export class SqlRateLimiter implements RateLimiter {
 
 	constructor(
 		private readonly database: Database<IdentitySchema>,
-		private readonly lock: WriteLock,
 		private readonly now: () => number = Date.now,
 	) {}
 
-	private write<T>(fn: (tx: TxDb) => Promise<T>): Promise<T> {
-		return this.lock.run(() => writeTransaction(this.database.client, fn));
+	private write<T>(fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+		return this.database.write(fn);
 	}
 
 	async take(buckets: BucketTake[]): Promise<TakeResult> {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
+import { changes } from "../lib/db";
 import { ConflictError, ValidationError } from "../lib/errors";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
 import { AdjustStockRequest, type SkuStock } from "./contracts";
@@ -32,7 +33,7 @@ export async function adjustStock(
 		const changed = await tx.run(sql`UPDATE stock SET on_hand = on_hand + ${delta}, updated_at = ${at}
 			WHERE sku = ${key.sku} AND warehouse = ${key.warehouse} AND slot = ${key.slot}
 				AND on_hand + ${delta} >= reserved + sold`);
-		if (changed.rowsAffected === 0) {
+		if (changes(changed) === 0) {
 			const [row] = await tx.all<{ onHand: number; reserved: number; sold: number }>(sql`SELECT on_hand AS onHand,
 					reserved, sold FROM stock WHERE sku = ${key.sku} AND warehouse = ${key.warehouse} AND slot = ${key.slot}`);
 			const r = row ?? { onHand: 0, reserved: 0, sold: 0 };

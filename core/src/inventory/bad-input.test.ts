@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Problem } from "@bazaar/contracts";
 import { sign } from "@bazaar/signature";
 import { json, SECRET } from "../testing/harness";
+import { rows } from "../testing/sql";
 import { OUT_OF_STOCK_TYPE, Shortage } from "./contracts";
 import { INV_ADMIN, type InventoryHarness, inventoryHarness, SERVICE } from "./testing/fixtures";
 
@@ -19,10 +20,9 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function snapshot(): Promise<string> {
-	const db = h.inv.context.database.client;
 	const tables = ["skus", "stock", "reservations", "reservation_lines", "ledger"];
-	const dumps = await Promise.all(tables.map((t) => db.execute(`SELECT * FROM ${t} ORDER BY 1, 2`)));
-	return JSON.stringify(dumps.map((d) => d.rows));
+	const dumps = await Promise.all(tables.map((t) => rows(h.inv.context.database, `SELECT * FROM ${t} ORDER BY 1, 2`)));
+	return JSON.stringify(dumps);
 }
 
 async function expectRefused(status: number, method: string, path: string, body?: unknown, caller = SERVICE) {

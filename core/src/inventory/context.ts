@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
-import { type Database, migrateDatabase, openDatabase, type TxDb, writeTransaction } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import type { InventoryEvent } from "./contracts";
 import { type InventorySchema, inventorySchema } from "./schema";
-import { gateKey, withWriteGate } from "./write-gate";
 
 export const INVENTORY_MIGRATIONS = resolve(import.meta.dir, "migrations");
 export const DEFAULT_TTL_MS = 15 * 60_000;
@@ -17,8 +16,6 @@ export type InventoryEmit = (tx: TxDb, event: InventoryEvent) => Promise<void> |
 /** Everything an inventory verb needs. */
 export interface InventoryContext {
 	database: Database<InventorySchema>;
-	/** Write transactions on the same file take turns in this process (see write-gate.ts). */
-	gate: string;
 	now: () => number;
 	defaultTtlMs: number;
 	emit: InventoryEmit | null;
@@ -35,23 +32,18 @@ export interface InventoryContextOptions {
 
 export async function openInventoryContext(options: InventoryContextOptions): Promise<InventoryContext> {
 	const database = await openDatabase(options.url, inventorySchema);
-	const gate = gateKey(options.url);
-	if (options.migrate !== false) {
-		// Two processes booting on one fresh file would race to create the tables.
-		await withWriteGate(gate, () => migrateDatabase(database, INVENTORY_MIGRATIONS));
-	}
+	if (options.migrate !== false) await migrateDatabase(database, INVENTORY_MIGRATIONS);
 	return {
 		database,
-		gate,
 		now: options.now ?? Date.now,
 		defaultTtlMs: options.defaultTtlMs ?? DEFAULT_TTL_MS,
 		emit: options.emit ?? null,
 	};
 }
 
-/** The one way the inventory writes: BEGIN IMMEDIATE, in turn with this process's other writers. */
-export function inventoryWrite<T>(ctx: InventoryContext, fn: (tx: TxDb) => Promise<T>): Promise<T> {
-	return withWriteGate(ctx.gate, () => writeTransaction(ctx.database.client, fn));
+/** The one way the inventory writes: a unit of the database's group commit. */
+export function inventoryWrite<T>(ctx: InventoryContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	return ctx.database.write(fn);
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrateDatabase, openDatabase } from "../lib/db";
 import { tempDir } from "../testing/harness";
+import { exec } from "../testing/sql";
 import { INVENTORY_MIGRATIONS } from "./context";
 import { openInventory } from "./module";
 import { inventorySchema } from "./schema";
@@ -36,9 +37,9 @@ describe("returns migration", () => {
 				('t', 'A', 'main', '', 'received', 10, NULL), ('t', 'A', 'main', '', 'reserved', 2, 'r1'),
 				('t', 'A', 'main', '', 'committed', 2, 'r1'), ('t', 'A', 'main', '', 'reserved', 1, 'r2')`,
 		]) {
-			await old.client.execute(statement);
+			await exec(old, statement);
 		}
-		old.close();
+		await old.close();
 
 		const inv = await openInventory({ url });
 		try {

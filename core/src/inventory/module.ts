@@ -84,7 +84,7 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		start: () => sweeper.start(),
 		async stop() {
 			await sweeper.stop();
-			ctx.database.close();
+			await ctx.database.close();
 		},
 	};
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { InventoryContext } from "./context";
 import type { BalanceRow, Reconciliation } from "./contracts";
 import { slotOut } from "./records";
@@ -10,15 +11,21 @@ import { slotOut } from "./records";
  *   sold     = Σ committed − Σ returned              = units on committed reservations
  * and on_hand, reserved, sold ≥ 0 and (bounded rows) available = on_hand − reserved − sold ≥ 0,
  * i.e. available + reserved + sold = received + adjustments in − adjustments out, each ≥ 0.
- * Reads one consistent snapshot (a read transaction), so it is safe while writers run.
+ * Reads one consistent state: it runs as a unit of the writer (it writes nothing), so no write
+ * lands between its two queries, on either driver.
  */
 export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise<Reconciliation> {
-	const tx = await ctx.database.client.transaction("read");
-	try {
-		const filter = skus && skus.length > 0 ? `WHERE s.sku IN (${skus.map(() => "?").join(", ")})` : "";
-		const args = skus && skus.length > 0 ? skus : [];
-		const rows = await tx.execute({
-			sql: `SELECT s.sku, s.warehouse, s.slot, s.bounded, s.on_hand AS onHand, s.reserved, s.sold,
+	return ctx.database.write(async (tx) => {
+		const filter =
+			skus && skus.length > 0
+				? sql`WHERE s.sku IN (${sql.join(
+						skus.map((k) => sql`${k}`),
+						sql`, `,
+					)})`
+				: sql``;
+		const rows = await tx.all<
+			Record<string, number | string>
+		>(sql`SELECT s.sku, s.warehouse, s.slot, s.bounded, s.on_hand AS onHand, s.reserved, s.sold,
 					coalesce(l.received, 0) AS received, coalesce(l.adjusted, 0) AS adjusted,
 					coalesce(l.reserved, 0) AS lReserved, coalesce(l.released, 0) AS released,
 					coalesce(l.expired, 0) AS expired, coalesce(l.committed, 0) AS committed,
@@ -42,16 +49,13 @@ export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise
 					GROUP BY rl.sku, rl.warehouse, rl.slot) h
 					ON h.sku = s.sku AND h.warehouse = s.warehouse AND h.slot = s.slot
 				${filter}
-				ORDER BY s.sku, s.slot, s.warehouse`,
-			args,
-		});
-		const orphans = await tx.execute(`SELECT
+				ORDER BY s.sku, s.slot, s.warehouse`);
+		const [orphans] = await tx.all<{ n: number }>(sql`SELECT
 				(SELECT count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM stock s
 					WHERE s.sku = l.sku AND s.warehouse = l.warehouse AND s.slot = l.slot))
 				+ (SELECT count(*) FROM reservation_lines l WHERE NOT EXISTS (SELECT 1 FROM stock s
 					WHERE s.sku = l.sku AND s.warehouse = l.warehouse AND s.slot = l.slot)) AS n`);
-		const out = rows.rows.map((raw): BalanceRow => {
-			const r = raw as unknown as Record<string, number | string>;
+		const out = rows.map((r): BalanceRow => {
 			const n = (k: string) => Number(r[k]);
 			const onHand = n("onHand");
 			const reserved = n("reserved");
@@ -92,9 +96,7 @@ export async function reconcile(ctx: InventoryContext, skus?: string[]): Promise
 				balanced,
 			};
 		});
-		const orphanCount = Number(orphans.rows[0]?.n ?? 0);
+		const orphanCount = Number(orphans?.n ?? 0);
 		return { balanced: orphanCount === 0 && out.every((r) => r.balanced), rows: out, orphans: orphanCount };
-	} finally {
-		tx.close();
-	}
+	});
 }

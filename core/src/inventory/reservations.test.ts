@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import type { TransactionMode } from "@libsql/client";
 import { sql } from "drizzle-orm";
-import type { TxDb } from "../lib/db";
+import { countStatements, enableStatementCounting, type TxDb } from "../lib/db";
 import { json } from "../testing/harness";
+import { exec, rows } from "../testing/sql";
 import type { InventoryEmit } from "./context";
 import { InventoryEvent, Reservation } from "./contracts";
 import { INV_ADMIN, type InventoryHarness, inventoryHarness } from "./testing/fixtures";
+
+// Before any database opens: statements are counted from the connection up.
+enableStatementCounting();
 
 let h: InventoryHarness;
 afterEach(() => h?.close());
@@ -193,7 +196,7 @@ describe("events (the bus seam)", () => {
 			seen.push(event);
 		};
 		h = await inventoryHarness({ emit });
-		await h.inv.context.database.client.execute("CREATE TABLE test_outbox (type TEXT, payload TEXT)");
+		await exec(h.inv.context.database, "CREATE TABLE test_outbox (type TEXT, payload TEXT)");
 		await h.inv.defineSku("SKU-1", { policy: "tracked" });
 		await h.inv.receiveStock("SKU-1", { quantity: 5 }, INV_ADMIN.user);
 
@@ -201,8 +204,8 @@ describe("events (the bus seam)", () => {
 		await h.inv.commit(reservation.id);
 		const other = await h.inv.reserve(reserveBody("ord_2", 1));
 		await h.inv.release(other.reservation.id);
-		const rows = await h.inv.context.database.client.execute("SELECT type FROM test_outbox ORDER BY rowid");
-		expect(rows.rows.map((r) => r.type)).toEqual([
+		const found = await rows(h.inv.context.database, "SELECT type FROM test_outbox ORDER BY rowid");
+		expect(found.map((r) => r.type)).toEqual([
 			"inventory.availability_changed", // the delivery
 			"inventory.reserved",
 			"inventory.availability_changed",
@@ -221,49 +224,31 @@ describe("events (the bus seam)", () => {
 		await expect(h.inv.reserve(reserveBody("ord_3", 1))).rejects.toThrow("outbox is down");
 		expect((await h.inv.getStock("SKU-1")).rows[0]).toMatchObject({ reserved: 0, sold: 2, available: 3 });
 		await expect(h.inv.getReservation("ord_3")).rejects.toMatchObject({ status: 404 });
-		const count = await h.inv.context.database.client.execute("SELECT count(*) AS n FROM reservations");
-		expect(Number(count.rows[0]?.n)).toBe(2);
+		const count = await rows(h.inv.context.database, "SELECT count(*) AS n FROM reservations");
+		expect(Number(count[0]?.n)).toBe(2);
 	});
 });
 
 describe("cost", () => {
 	test("a reservation runs the same handful of statements for 1 line or 60", async () => {
 		h = await inventoryHarness();
-		const client = h.inv.context.database.client;
-		let statements = 0;
-		const open = client.transaction.bind(client);
-		client.transaction = async (mode?: TransactionMode) => {
-			const tx = await open(mode);
-			const execute = tx.execute.bind(tx);
-			const commit = tx.commit.bind(tx);
-			statements++; // BEGIN IMMEDIATE
-			tx.execute = (stmt) => {
-				statements++;
-				return execute(stmt);
-			};
-			tx.commit = () => {
-				statements++;
-				return commit();
-			};
-			return tx;
-		};
 		const skus = Array.from({ length: 60 }, (_, i) => `COST-${i}`);
 		for (const sku of skus) {
 			await h.inv.defineSku(sku, { policy: "tracked" });
 			await h.inv.receiveStock(sku, { quantity: 10 }, "admin");
 		}
-		statements = 0;
-		await h.inv.reserve({ orderId: "one", lines: [{ sku: "COST-0", quantity: 1 }] });
-		const one = statements;
-		statements = 0;
-		await h.inv.reserve({ orderId: "many", lines: skus.map((sku) => ({ sku, quantity: 2 })) });
-		expect(statements).toBe(one);
-		// BEGIN, insert reservation, read stock, conditional UPDATE, insert lines, insert ledger, COMMIT.
-		expect(one).toBe(7);
+		const one = await countStatements(() => h.inv.reserve({ orderId: "one", lines: [{ sku: "COST-0", quantity: 1 }] }));
+		const many = await countStatements(() =>
+			h.inv.reserve({ orderId: "many", lines: skus.map((sku) => ({ sku, quantity: 2 })) }),
+		);
+		expect(many.total).toBe(one.total);
+		// Insert reservation, read stock, conditional UPDATE, insert lines, insert ledger; one commit.
+		expect(one.total).toBe(5);
+		expect(one.totalCommits).toBe(1);
 		const held = await h.inv.reserve({ orderId: "c", lines: [{ sku: "COST-1", quantity: 1 }] });
-		statements = 0;
-		await h.inv.commit(held.reservation.id);
-		// BEGIN, status UPDATE … RETURNING, read lines, conditional UPDATE, insert ledger, COMMIT.
-		expect(statements).toBe(6);
+		const commit = await countStatements(() => h.inv.commit(held.reservation.id));
+		// Status UPDATE … RETURNING, read lines, conditional UPDATE, insert ledger; one commit.
+		expect(commit.total).toBe(4);
+		expect(commit.totalCommits).toBe(1);
 	});
 });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { TxDb } from "../lib/db";
+import { changes, type TxDb } from "../lib/db";
 import { ServiceError, ValidationError } from "../lib/errors";
 import { slotRule } from "./availability";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
@@ -69,7 +69,7 @@ export async function reserve(
 				(id, order_id, status, lines_digest, expires_at, created_at, updated_at)
 			VALUES (${id}, ${record.orderId}, 'active', ${digest}, ${record.expiresAt}, ${at}, ${at})
 			ON CONFLICT DO NOTHING`);
-		if (inserted.rowsAffected === 0) return null; // a replay: answered below, outside the lock
+		if (changes(inserted) === 0) return null; // a replay: answered below, outside the lock
 
 		const plan = await planAllocations(tx, demands, nowMs);
 		if (plan.opened.length > 0) await openRows(tx, plan.opened, at);

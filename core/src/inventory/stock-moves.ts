@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { TxDb } from "../lib/db";
+import { changes, type TxDb } from "../lib/db";
 import type { MovementKind } from "./contracts";
 import { ledger } from "./schema";
 
@@ -68,7 +68,7 @@ export async function shiftStock(tx: TxDb, kind: Shift, moves: Move[], at: strin
 		const result = await tx.run(sql`UPDATE stock SET ${set}, updated_at = ${at}
 			FROM (VALUES ${values}) AS d
 			WHERE stock.sku = d.column1 AND stock.warehouse = d.column2 AND stock.slot = d.column3 AND ${guard}`);
-		changed += result.rowsAffected;
+		changed += changes(result);
 	}
 	return changed;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { json } from "../testing/harness";
+import { exec } from "../testing/sql";
 import { OutOfStockError } from "./errors";
 import { futureSlot, INV_ADMIN, type InventoryHarness, inventoryHarness } from "./testing/fixtures";
 
@@ -126,7 +127,6 @@ describe("the database itself refuses an oversold or negative row", () => {
 		h = await inventoryHarness();
 		await h.inv.defineSku("RAW", { policy: "tracked" });
 		await h.inv.receiveStock("RAW", { quantity: 2 }, "admin");
-		const db = h.inv.context.database.client;
 		for (const statement of [
 			"UPDATE stock SET reserved = on_hand + 1 WHERE sku = 'RAW'",
 			"UPDATE stock SET reserved = 1, sold = 2 WHERE sku = 'RAW'",
@@ -135,7 +135,7 @@ describe("the database itself refuses an oversold or negative row", () => {
 			"INSERT INTO ledger (at, sku, warehouse, slot, kind, quantity) VALUES ('x', 'RAW', 'main', '', 'adjusted', -1)",
 			"INSERT INTO ledger (at, sku, warehouse, slot, kind, quantity) VALUES ('x', 'RAW', 'main', '', 'reserved', 0)",
 		]) {
-			await expect(db.execute(statement)).rejects.toThrow(/CHECK constraint failed/);
+			await expect(exec(h.inv.context.database, statement)).rejects.toThrow(/CHECK constraint failed/);
 		}
 		expect((await h.inv.getStock("RAW")).rows[0]).toMatchObject({ onHand: 2, reserved: 0, sold: 0 });
 	});

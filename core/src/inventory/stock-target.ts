@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { TxDb } from "../lib/db";
+import { changes, type TxDb } from "../lib/db";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { slotRule } from "./availability";
 import { DEFAULT_WAREHOUSE, Sku } from "./contracts";
@@ -38,7 +38,7 @@ export async function ensureRow(tx: TxDb, rec: SkuRecord, key: StockKey, at: str
 		await tx.run(sql`INSERT INTO stock (sku, warehouse, slot, bounded, on_hand, reserved, sold, updated_at)
 		VALUES (${rec.sku}, ${key.warehouse}, ${key.slot}, ${bounded}, ${onHand}, 0, 0, ${at})
 		ON CONFLICT DO NOTHING`);
-	if (inserted.rowsAffected === 0 || onHand === 0) return [];
+	if (changes(inserted) === 0 || onHand === 0) return [];
 	return [
 		{
 			...key,

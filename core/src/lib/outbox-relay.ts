@@ -1,6 +1,6 @@
 import { type Caller, sign } from "@bazaar/signature";
-import type { Client, InStatement } from "@libsql/client";
-import { withWriteLock } from "./db";
+import { type SQL, sql } from "drizzle-orm";
+import type { Database } from "./db";
 import type { PubSub } from "./pubsub";
 
 // Drains a module's transactional outbox (rows written in the same transaction as the change
@@ -27,7 +27,7 @@ export interface PushTarget {
 }
 
 export interface OutboxRelayOptions {
-	client: Client;
+	database: Database<Record<string, unknown>>;
 	table?: string;
 	/** Redis pub/sub channel that other instances listen on. */
 	channel: string;
@@ -87,23 +87,21 @@ export class OutboxRelay<E = unknown> {
 		return () => this.subscribers.delete(fn);
 	}
 
-	/** Writes queue behind the module's own write transactions on this client (see lib/db). */
-	private write(stmt: InStatement) {
-		return withWriteLock(this.o.client, () => this.o.client.execute(stmt));
+	private write(statement: SQL) {
+		return this.o.database.write((tx) => tx.all<{ seq: number; payload: string }>(statement));
 	}
 
 	/** Tells local subscribers and other instances about new rows. Returns how many. */
 	async publishPending(): Promise<number> {
 		const now = new Date().toISOString();
 		// Claiming by UPDATE … RETURNING is atomic: concurrent callers get disjoint rows.
-		const res = await this.write({
-			sql: `UPDATE ${this.table} SET published_at = ?${this.o.push ? "" : ", delivered_at = ?"}
-				WHERE seq IN (SELECT seq FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT ?)
-				RETURNING seq, payload`,
-			args: this.o.push ? [now, this.o.batchSize] : [now, now, this.o.batchSize],
-		});
-		if (res.rows.length === 0) return 0;
-		const rows = [...res.rows].sort((a, b) => Number(a.seq) - Number(b.seq));
+		const table = sql.raw(this.table);
+		const res =
+			await this.write(sql`UPDATE ${table} SET published_at = ${now}${this.o.push ? sql`` : sql`, delivered_at = ${now}`}
+				WHERE seq IN (SELECT seq FROM ${table} WHERE published_at IS NULL ORDER BY seq LIMIT ${this.o.batchSize})
+				RETURNING seq, payload`);
+		if (res.length === 0) return 0;
+		const rows = [...res].sort((a, b) => Number(a.seq) - Number(b.seq));
 		const events = rows.map((r) => JSON.parse(String(r.payload)) as E);
 		for (const fn of this.subscribers) {
 			try {
@@ -122,18 +120,20 @@ export class OutboxRelay<E = unknown> {
 		const push = this.o.push;
 		if (!push) return 0;
 		const now = Date.now();
-		const claimed = await this.write({
-			sql: `UPDATE ${this.table} SET lease_until = ?, attempts = attempts + 1
+		const table = sql.raw(this.table);
+		const claimed =
+			await this.write(sql`UPDATE ${table} SET lease_until = ${now + this.o.leaseMs}, attempts = attempts + 1
 				WHERE seq IN (
-					SELECT seq FROM ${this.table} WHERE delivered_at IS NULL AND lease_until < ? ORDER BY seq LIMIT ?
+					SELECT seq FROM ${table} WHERE delivered_at IS NULL AND lease_until < ${now} ORDER BY seq LIMIT ${this.o.batchSize}
 				)
-				RETURNING seq, payload`,
-			args: [now + this.o.leaseMs, now, this.o.batchSize],
-		});
-		if (claimed.rows.length === 0) return 0;
-		const rows = [...claimed.rows].sort((a, b) => Number(a.seq) - Number(b.seq));
+				RETURNING seq, payload`);
+		if (claimed.length === 0) return 0;
+		const rows = [...claimed].sort((a, b) => Number(a.seq) - Number(b.seq));
 		const seqs = rows.map((r) => Number(r.seq));
-		const placeholders = seqs.map(() => "?").join(", ");
+		const placeholders = sql.join(
+			seqs.map((s) => sql`${s}`),
+			sql`, `,
+		);
 		const body = JSON.stringify(push.envelope(rows.map((r) => JSON.parse(String(r.payload)))));
 		try {
 			const path = new URL(push.url);
@@ -155,25 +155,25 @@ export class OutboxRelay<E = unknown> {
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			// Release the lease so the retry (ours or another instance's) can take the rows.
-			await this.write({
-				sql: `UPDATE ${this.table} SET lease_until = 0, last_error = ? WHERE seq IN (${placeholders})`,
-				args: [message.slice(0, 500), ...seqs],
-			});
+			await this.write(
+				sql`UPDATE ${table} SET lease_until = 0, last_error = ${message.slice(0, 500)} WHERE seq IN (${placeholders})`,
+			);
 			this.stats.failedPushes++;
 			throw err;
 		}
-		await this.write({
-			sql: `UPDATE ${this.table} SET delivered_at = ?, last_error = NULL WHERE seq IN (${placeholders})`,
-			args: [new Date().toISOString(), ...seqs],
-		});
+		await this.write(
+			sql`UPDATE ${table} SET delivered_at = ${new Date().toISOString()}, last_error = NULL WHERE seq IN (${placeholders})`,
+		);
 		this.stats.delivered += seqs.length;
 		return seqs.length;
 	}
 
 	/** Rows waiting for the endpoint. */
 	async undelivered(): Promise<number> {
-		const res = await this.o.client.execute(`SELECT count(*) AS n FROM ${this.table} WHERE delivered_at IS NULL`);
-		return Number(res.rows[0]?.n ?? 0);
+		const [row] = await this.o.database.db.all<{ n: number }>(
+			sql`SELECT count(*) AS n FROM ${sql.raw(this.table)} WHERE delivered_at IS NULL`,
+		);
+		return Number(row?.n ?? 0);
 	}
 
 	/** Wakes the loop now (after a commit) instead of at the next poll. */
@@ -237,9 +237,9 @@ export class OutboxRelay<E = unknown> {
 		const now = Date.now();
 		if (now - this.lastPruneAt < 60_000) return;
 		this.lastPruneAt = now;
-		await this.write({
-			sql: `DELETE FROM ${this.table} WHERE delivered_at IS NOT NULL AND published_at IS NOT NULL AND delivered_at < ?`,
-			args: [new Date(now - this.o.retainMs).toISOString()],
-		});
+		await this.write(
+			sql`DELETE FROM ${sql.raw(this.table)} WHERE delivered_at IS NOT NULL AND published_at IS NOT NULL
+				AND delivered_at < ${new Date(now - this.o.retainMs).toISOString()}`,
+		);
 	}
 }

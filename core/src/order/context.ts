@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type Database, migrateDatabase, openDatabase, type TxDb, withWriteLock, writeTransaction } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import { type OrderSchema, orderSchema } from "./schema";
 
 export const ORDER_MIGRATIONS = resolve(import.meta.dir, "migrations");
@@ -26,10 +26,7 @@ export interface OrderContextOptions {
 
 export async function openOrderContext(options: OrderContextOptions): Promise<OrderContext> {
 	const database = await openDatabase(options.url, orderSchema);
-	if (options.migrate !== false) {
-		// Two boots on one fresh file in this process would race to create the tables.
-		await withWriteLock(database.client, () => migrateDatabase(database, ORDER_MIGRATIONS));
-	}
+	if (options.migrate !== false) await migrateDatabase(database, ORDER_MIGRATIONS);
 	return {
 		database,
 		now: options.now ?? Date.now,
@@ -39,8 +36,8 @@ export async function openOrderContext(options: OrderContextOptions): Promise<Or
 }
 
 /** BEGIN IMMEDIATE, in turn with this process's other writers on the file; events kicked after commit. */
-export async function orderWrite<T>(ctx: OrderContext, fn: (tx: TxDb) => Promise<T>): Promise<T> {
-	const result = await writeTransaction(ctx.database.client, fn);
+export async function orderWrite<T>(ctx: OrderContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	const result = await ctx.database.write(fn);
 	ctx.onEvents();
 	return result;
 }

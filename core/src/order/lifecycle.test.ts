@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import type { Order } from "./contracts";
 import { ALICE, BOB, checkout, ORDER_ADMIN, type OrderHarness, orderHarness } from "./testing/fixtures";
 
@@ -20,7 +21,7 @@ const payment = (order: Order, paymentId = "pay_1", amount = order.total) => ({
 });
 
 const outboxTypes = async () =>
-	(await h.orders.context.database.client.execute("SELECT type FROM bus_outbox ORDER BY seq")).rows.map((r) => r.type);
+	(await rows(h.orders.context.database, "SELECT type FROM bus_outbox ORDER BY seq")).map((r) => r.type);
 
 describe("state machine", () => {
 	test("pending_payment → paid → fulfilled → delivered, each transition recorded with its event", async () => {
@@ -88,10 +89,8 @@ describe("state machine", () => {
 		const res = await h.call("POST", `/orders/${order.id}/cancel`, { body: { reason: "changed my mind" } });
 		expect(res.status).toBe(200);
 		expect(await json(res)).toMatchObject({ status: "cancelled" });
-		const row = await h.orders.context.database.client.execute(
-			"SELECT payload FROM bus_outbox WHERE type = 'order.cancelled'",
-		);
-		expect(JSON.parse(String(row.rows[0]?.payload)).data).toMatchObject({
+		const row = await rows(h.orders.context.database, "SELECT payload FROM bus_outbox WHERE type = 'order.cancelled'");
+		expect(JSON.parse(String(row[0]?.payload)).data).toMatchObject({
 			reservationId: order.reservationId,
 			reason: "changed my mind",
 		});
@@ -159,10 +158,11 @@ describe("expiry", () => {
 		expect((await h.call("POST", `/orders/${stale.id}/cancel`)).status).toBe(409);
 		clock.advance(60_000);
 		expect(await h.orders.expireDue({ now: clock.now() })).toBe(1);
-		const expired = await h.orders.context.database.client.execute(
+		const expired = await rows(
+			h.orders.context.database,
 			"SELECT count(*) AS n FROM bus_outbox WHERE type = 'order.expired'",
 		);
-		expect(Number(expired.rows[0]?.n)).toBe(2);
+		expect(Number(expired[0]?.n)).toBe(2);
 	});
 
 	test("the sweeper expires on its own", async () => {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
-import type { TxDb } from "../lib/db";
+import { changes, type TxDb } from "../lib/db";
 import { iso, type OrderContext, orderWrite } from "./context";
 import { type MarkPaidResult, PaymentReceived } from "./contracts";
 import { recordTransition } from "./events";
@@ -50,7 +50,7 @@ export async function markPaidIn(tx: TxDb, at: string, payment: PaymentReceived)
 			(payment_id, order_id, gateway, reference, amount, currency, reason, at)
 		VALUES (${payment.paymentId}, ${payment.orderId}, ${payment.gateway}, ${payment.reference},
 			${payment.amount.amount}, ${payment.amount.currency}, ${reason}, ${at}) ON CONFLICT DO NOTHING`);
-	if (recorded.rowsAffected > 0) {
+	if (changes(recorded) > 0) {
 		await emit(tx, {
 			type: "order.payment_conflict",
 			source: "order",

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrateDatabase, openDatabase } from "../lib/db";
 import { tempDir } from "../testing/harness";
+import { exec, rows } from "../testing/sql";
 import { ORDER_MIGRATIONS } from "./context";
 import { orderSchema } from "./schema";
 
@@ -26,29 +27,35 @@ describe("refunds migration", () => {
 		const database = await openDatabase(`file:${join(tempDir("bazaar-order-mig-"), "order.db")}`, orderSchema);
 		try {
 			await migrateDatabase(database, firstMigrationOnly());
-			const c = database.client;
 			for (const [id, status] of [
 				["ord_1", "delivered"],
 				["ord_2", "pending_payment"],
 			] as const) {
-				await c.execute({
-					sql: `INSERT INTO orders (id, customer_id, email, status, currency, lines, address, shipping_method,
+				await exec(
+					database,
+					`INSERT INTO orders (id, customer_id, email, status, currency, lines, address, shipping_method,
 						subtotal, shipping_amount, tax_amount, tax_rate_bp, discount_amount, total, reservation_id,
 						payment_id, created_at, updated_at, expires_at)
 						VALUES (?, 'usr_1', 'a@example.test', ?, 'USD', '[]', '{}', 'standard', 1000, 100, 0, 0, 0, 1100, ?,
 						'pay_1', '2026-11-01T00:00:00.000Z', '2026-11-03T00:00:00.000Z', '2026-11-01T00:15:00.000Z')`,
-					args: [id, status, `res_${id}`],
-				});
+					id,
+					status,
+					`res_${id}`,
+				);
 			}
-			await c.execute(`INSERT INTO order_transitions (order_id, from_status, to_status, at, actor) VALUES
+			await exec(
+				database,
+				`INSERT INTO order_transitions (order_id, from_status, to_status, at, actor) VALUES
 				('ord_1', 'paid', 'fulfilled', '2026-11-02T00:00:00.000Z', 'admin'),
-				('ord_1', 'fulfilled', 'delivered', '2026-11-03T00:00:00.000Z', 'carrier')`);
+				('ord_1', 'fulfilled', 'delivered', '2026-11-03T00:00:00.000Z', 'carrier')`,
+			);
 
 			await migrateDatabase(database, ORDER_MIGRATIONS);
-			const rows = await c.execute(
+			const found = await rows(
+				database,
 				"SELECT id, status, total, payment_id, refunded_amount, fulfilled_at, delivered_at FROM orders ORDER BY id",
 			);
-			expect(rows.rows.map((r) => ({ ...r }) as Record<string, unknown>)).toEqual([
+			expect(found.map((r) => ({ ...r }) as Record<string, unknown>)).toEqual([
 				{
 					id: "ord_1",
 					status: "delivered",
@@ -68,17 +75,20 @@ describe("refunds migration", () => {
 					delivered_at: null,
 				},
 			]);
-			expect((await c.execute("SELECT count(*) AS n FROM order_transitions")).rows[0]?.n).toBe(2);
-			await c.execute("UPDATE orders SET status = 'partially_refunded', refunded_amount = 100 WHERE id = 'ord_1'");
-			await expect(c.execute("UPDATE orders SET refunded_amount = 1101 WHERE id = 'ord_1'")).rejects.toThrow(
+			expect((await rows(database, "SELECT count(*) AS n FROM order_transitions"))[0]?.n).toBe(2);
+			await exec(database, "UPDATE orders SET status = 'partially_refunded', refunded_amount = 100 WHERE id = 'ord_1'");
+			await expect(exec(database, "UPDATE orders SET refunded_amount = 1101 WHERE id = 'ord_1'")).rejects.toThrow(
 				/orders_refunded_ck/,
 			);
-			await expect(c.execute("UPDATE orders SET status = 'lost' WHERE id = 'ord_1'")).rejects.toThrow(
+			await expect(exec(database, "UPDATE orders SET status = 'lost' WHERE id = 'ord_1'")).rejects.toThrow(
 				/orders_status_ck/,
 			);
 			// The indexes came back with the table.
-			const indexes = await c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders'");
-			expect(indexes.rows.map((r) => r.name)).toEqual(
+			const indexes = await rows(
+				database,
+				"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders'",
+			);
+			expect(indexes.map((r) => r.name)).toEqual(
 				expect.arrayContaining(["orders_reservation_uq", "orders_customer_idx", "orders_pending_expiry_idx"]),
 			);
 		} finally {

@@ -99,7 +99,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		start: () => sweeper.start(),
 		async stop() {
 			await sweeper.stop();
-			ctx.database.close();
+			await ctx.database.close();
 		},
 	};
 }

@@ -1,15 +1,19 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { newId } from "@bazaar/ids";
-import type { TransactionMode } from "@libsql/client";
+import { countStatements, enableStatementCounting } from "../lib/db";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import { Order } from "./contracts";
 import { ALICE, BOB, checkout, type OrderHarness, orderHarness } from "./testing/fixtures";
+
+// Before any database opens: statements are counted from the connection up.
+enableStatementCounting();
 
 let h: OrderHarness;
 afterEach(() => h?.close());
 
 const count = async (table: string) =>
-	Number((await h.orders.context.database.client.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
+	Number((await rows(h.orders.context.database, `SELECT count(*) AS n FROM ${table}`))[0]?.n);
 
 describe("placeOrder", () => {
 	test("creates a pending order with server-side totals, a timeline row and order.placed in the outbox", async () => {
@@ -30,9 +34,9 @@ describe("placeOrder", () => {
 		expect(detail.timeline).toEqual([
 			{ from: null, to: "pending_payment", at: order.createdAt, actor: ALICE.user, reason: null },
 		]);
-		const outbox = await h.orders.context.database.client.execute("SELECT type, key, payload FROM bus_outbox");
-		expect(outbox.rows.map((r) => [r.type, r.key])).toEqual([["order.placed", order.id]]);
-		const event = JSON.parse(String(outbox.rows[0]?.payload));
+		const outbox = await rows(h.orders.context.database, "SELECT type, key, payload FROM bus_outbox");
+		expect(outbox.map((r) => [r.type, r.key])).toEqual([["order.placed", order.id]]);
+		const event = JSON.parse(String(outbox[0]?.payload));
 		expect(event.data).toMatchObject({
 			orderId: order.id,
 			reservationId: order.reservationId,
@@ -93,34 +97,9 @@ describe("placeOrder", () => {
 		expect(await count("idempotency_keys")).toBe(1);
 	});
 
-	test("runs six statements for 2 lines or 100", async () => {
+	test("runs four statements and one commit for 2 lines or 100", async () => {
 		h = await orderHarness();
-		const client = h.orders.context.database.client;
-		let statements = 0;
-		const open = client.transaction.bind(client);
-		client.transaction = async (mode?: TransactionMode) => {
-			const tx = await open(mode);
-			const execute = tx.execute.bind(tx);
-			const commit = tx.commit.bind(tx);
-			statements++; // BEGIN IMMEDIATE
-			tx.execute = (stmt) => {
-				statements++;
-				return execute(stmt);
-			};
-			tx.commit = () => {
-				statements++;
-				return commit();
-			};
-			return tx;
-		};
-		const execute = client.execute.bind(client);
-		client.execute = ((stmt: Parameters<typeof execute>[0]) => {
-			statements++;
-			return execute(stmt);
-		}) as typeof client.execute;
-		await h.orders.placeOrder(checkout());
-		const two = statements;
-		statements = 0;
+		const two = await countStatements(() => h.orders.placeOrder(checkout()));
 		const many = checkout();
 		many.lines = Array.from({ length: 100 }, (_, i) => ({
 			variantId: `var_${i}`,
@@ -130,11 +109,12 @@ describe("placeOrder", () => {
 			quantity: 1,
 			weightGrams: 10,
 		}));
-		await h.orders.placeOrder(many);
-		expect(statements).toBe(two);
-		// BEGIN, idempotency key, order, transition, outbox, COMMIT.
-		expect(two).toBe(6);
-		console.log(`placeOrder: ${two} SQL statements (any number of lines)`);
+		const hundred = await countStatements(() => h.orders.placeOrder(many));
+		expect(hundred.total).toBe(two.total);
+		// Idempotency key, order, transition, outbox; one commit.
+		expect(two.total).toBe(4);
+		expect(two.totalCommits).toBe(1);
+		console.log(`placeOrder: ${two.total} SQL statements and one commit (any number of lines)`);
 	});
 });
 

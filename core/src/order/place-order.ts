@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
+import { changes } from "../lib/db";
 import { ConflictError, isUniqueViolation, ServiceError, ValidationError } from "../lib/errors";
 import { iso, type OrderContext, orderWrite } from "./context";
 import { type Order, PlaceOrderInput } from "./contracts";
@@ -70,7 +71,7 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 			const claimed =
 				await tx.run(sql`INSERT INTO idempotency_keys (customer_id, key, request_hash, order_id, created_at)
 				VALUES (${req.customerId}, ${req.idempotencyKey}, ${requestHash}, ${order.id}, ${at}) ON CONFLICT DO NOTHING`);
-			if (claimed.rowsAffected === 0) {
+			if (changes(claimed) === 0) {
 				const [seen] = await tx.all<{ requestHash: string; orderId: string }>(sql`SELECT request_hash AS requestHash,
 					order_id AS orderId FROM idempotency_keys WHERE customer_id = ${req.customerId} AND key = ${req.idempotencyKey}`);
 				if (!seen || seen.requestHash !== requestHash) {

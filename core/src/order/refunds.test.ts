@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { formatMoney } from "@bazaar/money";
+import { rows } from "../testing/sql";
 import type { Order } from "./contracts";
 import { ALICE, checkout, ORDER_ADMIN, type OrderHarness, orderHarness } from "./testing/fixtures";
 
@@ -33,7 +34,7 @@ const refund = (order: Order, refundedAmount: number, full = false, paymentId = 
 });
 
 const outboxTypes = async () =>
-	(await h.orders.context.database.client.execute("SELECT type FROM bus_outbox ORDER BY seq")).rows.map((r) => r.type);
+	(await rows(h.orders.context.database, "SELECT type FROM bus_outbox ORDER BY seq")).map((r) => r.type);
 
 describe("recordRefund", () => {
 	test("partial → partially_refunded, a further partial takes the new amount, the rest → refunded", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { PaymentReceived } from "../order/contracts";
 import { checkout, type OrderHarness, orderHarness } from "../order/testing/fixtures";
+import { rows } from "../testing/sql";
 import { type PaymentHarness, paymentHarness } from "./testing/fixtures";
 
 // The seam the lead wires on the bus, exercised directly: placeOrder → createPayment → the
@@ -31,8 +32,8 @@ test("a paid sandbox payment settles its order once; a late second charge is fla
 		headers: { "content-type": "application/x-www-form-urlencoded" },
 		body: `csrf=${encodeURIComponent(csrf)}`,
 	});
-	const events = await p.payments.context.database.client.execute("SELECT payload FROM bus_outbox");
-	const succeeded = JSON.parse(String(events.rows[0]?.payload));
+	const events = await rows(p.payments.context.database, "SELECT payload FROM bus_outbox");
+	const succeeded = JSON.parse(String(events[0]?.payload));
 	expect(succeeded.type).toBe("payment.succeeded");
 	// What the bus consumer does with it (twice: at-least-once delivery).
 	const data = PaymentReceived.parse(succeeded.data);

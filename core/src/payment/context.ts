@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type Database, migrateDatabase, openDatabase, type TxDb, withWriteLock, writeTransaction } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import type { PaymentGateway } from "./gateway";
 import { type PaymentSchema, paymentSchema } from "./schema";
 
@@ -17,12 +17,12 @@ export interface PaymentContext {
 
 export async function openPaymentDatabase(url: string, migrate = true): Promise<Database<PaymentSchema>> {
 	const database = await openDatabase(url, paymentSchema);
-	if (migrate) await withWriteLock(database.client, () => migrateDatabase(database, PAYMENT_MIGRATIONS));
+	if (migrate) await migrateDatabase(database, PAYMENT_MIGRATIONS);
 	return database;
 }
 
-export async function paymentWrite<T>(ctx: PaymentContext, fn: (tx: TxDb) => Promise<T>): Promise<T> {
-	const result = await writeTransaction(ctx.database.client, fn);
+export async function paymentWrite<T>(ctx: PaymentContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	const result = await ctx.database.write(fn);
 	ctx.onEvents();
 	return result;
 }

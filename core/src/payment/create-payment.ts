@@ -1,6 +1,5 @@
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
-import { withWriteLock } from "../lib/db";
 import { ConflictError, ServiceError, ValidationError } from "../lib/errors";
 import { iso, type PaymentContext } from "./context";
 import { CreatePaymentInput, type Payment } from "./contracts";
@@ -49,8 +48,8 @@ export async function createPayment(ctx: PaymentContext, input: CreatePaymentInp
 		}
 		// The shopper switched gateways: the old attempt is given up (a success it still reports
 		// is recorded all the same: money taken is never ignored).
-		await withWriteLock(ctx.database.client, () =>
-			db.run(sql`UPDATE payments SET status = 'cancelled', updated_at = ${iso(ctx.now())}
+		await ctx.database.write((tx) =>
+			tx.run(sql`UPDATE payments SET status = 'cancelled', updated_at = ${iso(ctx.now())}
 				WHERE id = ${live.id} AND status IN ('created', 'requires_action')`),
 		);
 	}
@@ -65,8 +64,8 @@ export async function createPayment(ctx: PaymentContext, input: CreatePaymentInp
 		idempotencyKey: `${gatewayName}:${req.idempotencyKey}`,
 	});
 	const at = iso(ctx.now());
-	const [row] = await withWriteLock(ctx.database.client, () =>
-		db.all<PaymentRecord>(sql`INSERT INTO payments (id, order_id, gateway, reference, amount, currency,
+	const [row] = await ctx.database.write((tx) =>
+		tx.all<PaymentRecord>(sql`INSERT INTO payments (id, order_id, gateway, reference, amount, currency,
 			status, redirect_url, client_secret, idempotency_key, created_at, updated_at)
 		VALUES (${paymentId}, ${req.orderId}, ${gatewayName}, ${started.reference}, ${req.amount.amount},
 			${req.amount.currency}, 'requires_action', ${started.redirectUrl ?? null}, ${started.clientSecret ?? null},

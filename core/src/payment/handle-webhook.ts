@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
-import type { TxDb } from "../lib/db";
+import { changes, type TxDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
 import { iso, type PaymentContext, paymentWrite } from "./context";
 import type { GatewayEvent, PaymentStatus, WebhookResult } from "./contracts";
@@ -52,7 +52,7 @@ export async function applyGatewayEvent(
 		const claimed =
 			await tx.run(sql`INSERT INTO webhook_events (gateway, event_id, type, reference, outcome, received_at)
 			VALUES (${gatewayName}, ${event.id}, ${event.type}, ${event.reference}, 'applied', ${at}) ON CONFLICT DO NOTHING`);
-		if (claimed.rowsAffected === 0) return { received: true, outcome: "duplicate", paymentId: null, status: null };
+		if (changes(claimed) === 0) return { received: true, outcome: "duplicate", paymentId: null, status: null };
 		const byId = event.paymentId ? await loadPaymentBy(tx, { id: event.paymentId }) : null;
 		const payment =
 			byId && settles.includes(byId.gateway)

@@ -18,7 +18,7 @@ export interface PaymentModuleOptions {
 	url: string;
 	migrate?: boolean;
 	/** The built-in sandbox (config from loadPaymentConfig().sandbox); off when omitted or false. */
-	sandbox?: Omit<SandboxOptions, "client"> | false;
+	sandbox?: Omit<SandboxOptions, "database"> | false;
 	/** Further gateways (Stripe, PayPal — issue 4). */
 	gateways?: (database: PaymentContext["database"]) => PaymentGateway[];
 	defaultGateway?: string;
@@ -62,7 +62,7 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 		options.sandbox === false
 			? null
 			: options.sandbox
-				? new SandboxGateway({ now, ...options.sandbox, client: database.client })
+				? new SandboxGateway({ now, ...options.sandbox, database })
 				: null;
 	if (sandbox) gateways.set(sandbox.name, sandbox);
 	for (const g of options.gateways?.(database) ?? []) gateways.set(g.name, g);
@@ -123,7 +123,7 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 		async stop() {
 			await reconciler.stop();
 			await sandbox?.deliverer.stop();
-			database.close();
+			await database.close();
 		},
 	};
 }

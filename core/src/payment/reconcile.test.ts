@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import { Payment, WebhookResult } from "./contracts";
 import { reconcile } from "./reconcile";
 import { STRIPE_GATEWAY_NAMES, StripeGateway } from "./stripe/gateway";
@@ -27,9 +28,7 @@ async function create(amount: number) {
 }
 
 const outboxTypes = async () =>
-	(await h.payments.context.database.client.execute("SELECT type FROM bus_outbox ORDER BY seq")).rows.map((r) =>
-		String(r.type),
-	);
+	(await rows(h.payments.context.database, "SELECT type FROM bus_outbox ORDER BY seq")).map((r) => String(r.type));
 
 test("payments whose webhooks were lost are settled from the gateway's answer; the run is logged for admins", async () => {
 	fake = startFakeStripe({ webhookSecret: WEBHOOK_SECRET });

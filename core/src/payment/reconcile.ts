@@ -1,6 +1,5 @@
 import { newId } from "@bazaar/ids";
 import { desc, sql } from "drizzle-orm";
-import { withWriteLock } from "../lib/db";
 import { iso, type PaymentContext } from "./context";
 import { ReconcileLine, type ReconciliationRun } from "./contracts";
 import { eventFromStatus } from "./gateway";
@@ -70,8 +69,8 @@ export async function reconcile(ctx: PaymentContext, options: ReconcileOptions):
 	};
 	// Quiet runs (nothing waiting) are not worth a row every minute.
 	if (run.checked > 0 || run.trigger === "admin") {
-		await withWriteLock(ctx.database.client, () =>
-			ctx.database.db.insert(reconciliationRuns).values({ ...run, details: JSON.stringify(details) }),
+		await ctx.database.write((tx) =>
+			tx.insert(reconciliationRuns).values({ ...run, details: JSON.stringify(details) }),
 		);
 	}
 	if (run.errors > 0) console.warn(`[payment] reconciliation ${run.id}: ${run.errors} payment(s) could not be checked`);

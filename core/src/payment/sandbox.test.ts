@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import { Payment } from "./contracts";
 import { signPayload } from "./sandbox/signature";
 import { type PaymentHarness, paymentHarness, paymentRequest, WEBHOOK_SECRET } from "./testing/fixtures";
@@ -8,9 +9,11 @@ let h: PaymentHarness;
 afterEach(() => h?.close());
 
 const outbox = async () =>
-	(await h.payments.context.database.client.execute("SELECT type, key, payload FROM bus_outbox ORDER BY seq")).rows.map(
-		(r) => ({ type: String(r.type), key: String(r.key), data: JSON.parse(String(r.payload)).data }),
-	);
+	(await rows(h.payments.context.database, "SELECT type, key, payload FROM bus_outbox ORDER BY seq")).map((r) => ({
+		type: String(r.type),
+		key: String(r.key),
+		data: JSON.parse(String(r.payload)).data,
+	}));
 
 /** Opens the hosted page like a browser and returns the form's CSRF token. */
 async function openPage(redirectUrl: string): Promise<{ html: string; csrf: string; res: Response }> {
@@ -112,8 +115,8 @@ describe("sandbox end to end over HTTP", () => {
 		await h.payments.sandbox?.deliverer.kick();
 		expect((await h.payments.getPayment(a.payment.id)).status).toBe("succeeded");
 		expect((await outbox()).map((e) => e.type)).toEqual(["payment.succeeded"]);
-		const deliveries = await h.payments.context.database.client.execute("SELECT count(*) AS n FROM sandbox_deliveries");
-		expect(Number(deliveries.rows[0]?.n)).toBe(1);
+		const deliveries = await rows(h.payments.context.database, "SELECT count(*) AS n FROM sandbox_deliveries");
+		expect(Number(deliveries[0]?.n)).toBe(1);
 	});
 
 	test("the hosted page refuses a missing or foreign CSRF token, and unknown references are 404", async () => {
@@ -210,8 +213,8 @@ describe("webhooks", () => {
 		expect((await h.http("/payment/webhooks/nope", { method: "POST", body })).status).toBe(404);
 		expect((await h.payments.getPayment(payment.id)).status).toBe("requires_action");
 		expect(await outbox()).toEqual([]);
-		const seen = await h.payments.context.database.client.execute("SELECT count(*) AS n FROM webhook_events");
-		expect(Number(seen.rows[0]?.n)).toBe(0);
+		const seen = await rows(h.payments.context.database, "SELECT count(*) AS n FROM webhook_events");
+		expect(Number(seen[0]?.n)).toBe(0);
 	});
 
 	test("only forward: a failure after success is stale; success after failure applies (no success yet)", async () => {

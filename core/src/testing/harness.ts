@@ -44,9 +44,8 @@ export function seededTemplate(): Promise<Template> {
 		const imagesDir = join(dir, "images");
 		const catalog = await openCatalog({ url: `file:${dbFile}`, imagesDir });
 		await seedCatalog(catalog, { products: 600 });
-		// Fold the WAL into the main file so a plain copy is a complete database.
-		await catalog.database.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-		catalog.database.close();
+		// Closing the last connection folds the WAL into the main file, so a plain copy is complete.
+		await catalog.database.close();
 		return { dir, dbFile, imagesDir };
 	})();
 	return template;

@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Caller } from "@bazaar/signature";
 import { and, eq } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
+import { countStatements, enableStatementCounting } from "../lib/db";
 import { json } from "../testing/harness";
 import { checkoutBody, eventually, registerCustomer, SHOP, type Stack, stack } from "./testing/stack";
-import { instrument, measure } from "./testing/statements";
+
+// Before the stack opens its databases: statements are counted from the connection up.
+enableStatementCounting();
 
 // The checkout journey through the real composed core over HTTP: cart → checkout → the sandbox's
 // hosted page → its signed webhook → the bus → order paid → inventory committed.
@@ -75,21 +78,7 @@ describe("checkout", () => {
 		await fillCart(alice, lines);
 		const before = await Promise.all(lines.map((l) => s.core.inventory.getStock(l.sku)));
 
-		const c = s.core;
-		const restore = instrument({
-			identity: c.identity.identity.database.client,
-			catalog: c.catalog.catalog.database.client,
-			inventory: c.inventory.context.database.client,
-			cart: c.cart.context.database.client,
-			order: c.orders.context.database.client,
-			payment: c.payments.context.database.client,
-		});
-		let measured: Awaited<ReturnType<typeof measure<Response>>>;
-		try {
-			measured = await measure(() => checkout(alice, "checkout-alice-0001", checkoutBody(), true));
-		} finally {
-			restore();
-		}
+		const measured = await countStatements(() => checkout(alice, "checkout-alice-0001", checkoutBody(), true));
 		const res = measured.result;
 		expect(res.status).toBe(201);
 		console.log(

@@ -1,5 +1,4 @@
-import type { Client } from "@libsql/client";
-import { type Bus, BusRelay, emit as busEmit, createBus, ensureBusTables } from "../bus";
+import { type Bus, BusRelay, type BusRelayOptions, emit as busEmit, createBus, ensureBusTables } from "../bus";
 import { catalogPort, inventoryPort } from "../cart/adapters";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
@@ -85,7 +84,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		},
 	});
 	// The inventory's migrations predate the bus; its outbox/inbox tables are added idempotently.
-	await ensureBusTables(inventory.context.database.client);
+	await ensureBusTables(inventory.context.database);
 	const cart = await openCart({
 		url: config.cart.url,
 		catalog: catalogPort(catalog.catalog),
@@ -111,11 +110,11 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
 		onEvents: () => relays.fulfillment?.kick(),
 	});
-	const relay = (client: Client) => new BusRelay({ client, bus, pollMs: options.relayPollMs });
-	relays.order = relay(orders.context.database.client);
-	relays.payment = relay(payments.context.database.client);
-	relays.inventory = relay(inventory.context.database.client);
-	relays.fulfillment = relay(fulfillment.context.database.client);
+	const relay = (database: BusRelayOptions["database"]) => new BusRelay({ database, bus, pollMs: options.relayPollMs });
+	relays.order = relay(orders.context.database);
+	relays.payment = relay(payments.context.database);
+	relays.inventory = relay(inventory.context.database);
+	relays.fulfillment = relay(fulfillment.context.database);
 
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(

@@ -66,7 +66,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		async (event) => {
 			const payment = PaymentReceived.parse(event.data);
 			const done = await handleOnce(
-				deps.orders.context.database.client,
+				deps.orders.context.database,
 				event.id,
 				(tx) => deps.orders.markPaidIn(tx, payment),
 				{ consumer: CONSUMER_GROUPS.order },
@@ -99,7 +99,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				full: data.status === "refunded",
 			};
 			const done = await handleOnce(
-				deps.orders.context.database.client,
+				deps.orders.context.database,
 				event.id,
 				async (tx) => {
 					const recorded = await deps.orders.recordRefundIn(tx, refund);
@@ -190,7 +190,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				(kind === "physical" ? physicalLines : otherLines).push(line);
 			}
 			const done = await handleOnce(
-				deps.fulfillment.context.database.client,
+				deps.fulfillment.context.database,
 				event.id,
 				async (tx) => {
 					const made = await deps.fulfillment.createShipmentIn(tx, {
@@ -225,7 +225,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		async (event) => {
 			const { orderId } = OrderEventData.parse(event.data);
 			const done = await handleOnce(
-				deps.fulfillment.context.database.client,
+				deps.fulfillment.context.database,
 				event.id,
 				async (tx) => {
 					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, REFUND_CANCEL);

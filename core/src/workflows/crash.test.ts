@@ -8,6 +8,7 @@ import { CRASH_POINTS } from "../config";
 import { openInventory } from "../inventory/module";
 import { openDatabase } from "../lib/db";
 import { json, REDIS_URL, redisAvailable, SECRET } from "../testing/harness";
+import { rows as query } from "../testing/sql";
 import { type CoreProcess, freePort, prepareCoreData, startCore } from "./testing/core-process";
 import {
 	approvePayment,
@@ -63,12 +64,13 @@ const backends = [
 ] as const;
 
 /** Rows read straight from the module's database file (the process is dead or stopped). */
-async function rows(dir: string, file: string, sql: string, args: (string | number)[] = []) {
+// biome-ignore lint/suspicious/noExplicitAny: rows of any shape, as each test reads them
+async function rows(dir: string, file: string, sql: string, args: (string | number)[] = []): Promise<any[]> {
 	const db = await openDatabase(`file:${join(dir, file)}`, {});
 	try {
-		return (await db.client.execute({ sql, args })).rows;
+		return await query(db, sql, ...args);
 	} finally {
-		db.close();
+		await db.close();
 	}
 }
 

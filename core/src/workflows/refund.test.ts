@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { AdminRefundAnswer, OrderDetail } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { json } from "../testing/harness";
+import { rows } from "../testing/sql";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "./testing/journey";
 import { type Stack, stack } from "./testing/stack";
 
@@ -60,11 +61,12 @@ const orderBecomes = (id: string, ready: (o: OrderDetail) => boolean) =>
 
 /** Refunds the sandbox itself made for a payment reference (what the gateway was asked for). */
 async function gatewayRefunds(reference: string | null) {
-	const res = await s.core.payments.context.database.client.execute({
-		sql: "SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM sandbox_refunds WHERE reference = ?",
-		args: [reference ?? ""],
-	});
-	return { count: Number(res.rows[0]?.n), total: Number(res.rows[0]?.total) };
+	const res = await rows(
+		s.core.payments.context.database,
+		"SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM sandbox_refunds WHERE reference = ?",
+		reference ?? "",
+	);
+	return { count: Number(res[0]?.n), total: Number(res[0]?.total) };
 }
 
 describe("admin refunds", () => {

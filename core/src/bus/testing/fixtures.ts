@@ -3,6 +3,7 @@ import { ulid } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { type Database, openDatabase } from "../../lib/db";
+import { exec, rows } from "../../testing/sql";
 import type { EventEnvelope } from "../contracts";
 import { emit } from "../emit";
 import { handleOnce } from "../inbox";
@@ -10,7 +11,6 @@ import { openLibsqlBus } from "../libsql-transport";
 import { openRedisBus } from "../redis-transport";
 import { ensureBusTables } from "../schema";
 import type { Bus } from "../transport";
-import { lockedWriteTransaction } from "../write-lock";
 
 // Real parts for the bus tests and their child processes: libSQL files, the real Redis, and two
 // tiny modules — a producer (orders) that emits in its write transaction, and a consumer
@@ -56,10 +56,8 @@ export async function dropRedisPrefix(url: string, prefix: string): Promise<void
 
 export async function openProducerDb(url: string): Promise<Database<Record<string, never>>> {
 	const db = await openDatabase(url, {});
-	await ensureBusTables(db.client);
-	await db.client.execute(
-		"CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, sku TEXT NOT NULL, qty INTEGER NOT NULL)",
-	);
+	await ensureBusTables(db);
+	await exec(db, "CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, sku TEXT NOT NULL, qty INTEGER NOT NULL)");
 	return db;
 }
 
@@ -70,7 +68,7 @@ export async function placeOrder(
 	qty: number,
 ): Promise<EventEnvelope> {
 	const orderId = `ord_${ulid()}`;
-	return lockedWriteTransaction(db.client, async (tx) => {
+	return db.write(async (tx) => {
 		await tx.run(sql`INSERT INTO orders (id, sku, qty) VALUES (${orderId}, ${sku}, ${qty})`);
 		return emit(tx, { type: "order.placed", source: "order", key: orderId, data: { orderId, sku, qty } });
 	});
@@ -78,8 +76,8 @@ export async function placeOrder(
 
 export async function openConsumerDb(url: string): Promise<Database<Record<string, never>>> {
 	const db = await openDatabase(url, {});
-	await ensureBusTables(db.client);
-	await db.client.execute("CREATE TABLE IF NOT EXISTS stock (sku TEXT PRIMARY KEY, reserved INTEGER NOT NULL)");
+	await ensureBusTables(db);
+	await exec(db, "CREATE TABLE IF NOT EXISTS stock (sku TEXT PRIMARY KEY, reserved INTEGER NOT NULL)");
 	return db;
 }
 
@@ -96,13 +94,13 @@ export function reserveOnce(db: Database<Record<string, never>>, event: EventEnv
 }
 
 export async function reserved(db: Database<Record<string, never>>, sku: string): Promise<number> {
-	const res = await db.client.execute({ sql: "SELECT reserved FROM stock WHERE sku = ?", args: [sku] });
-	return Number(res.rows[0]?.reserved ?? 0);
+	const res = await rows(db, "SELECT reserved FROM stock WHERE sku = ?", sku);
+	return Number(res[0]?.reserved ?? 0);
 }
 
 export async function inboxCount(db: Database<Record<string, never>>): Promise<number> {
-	const res = await db.client.execute("SELECT count(*) AS n FROM bus_inbox");
-	return Number(res.rows[0]?.n ?? 0);
+	const res = await rows(db, "SELECT count(*) AS n FROM bus_inbox");
+	return Number(res[0]?.n ?? 0);
 }
 
 export async function until(check: () => boolean | Promise<boolean>, ms = 5_000, what = "condition"): Promise<void> {

@@ -12,7 +12,7 @@ const event = await placeOrder(db, "SKU-CRASH", 3);
 console.log(`COMMITTED ${event.id}`);
 if (process.env.CRASH === "after-publish") {
 	const bus = await openBusAt(loc);
-	const relay = new BusRelay({ client: db.client, bus, leaseMs: Number(process.env.LEASE_MS ?? 300) });
+	const relay = new BusRelay({ database: db, bus, leaseMs: Number(process.env.LEASE_MS ?? 300) });
 	const batch = await relay.claim();
 	await bus.publish(batch.events);
 	console.log(`PUBLISHED ${batch.events.length}`);

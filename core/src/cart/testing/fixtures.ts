@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { CategoryInput, type Product, ProductInput } from "@bazaar/contracts";
 import { randomToken } from "@bazaar/ids";
 import type { Caller } from "@bazaar/signature";
-import type { Client, TransactionMode } from "@libsql/client";
 import { Hono } from "hono";
 import { archiveProduct } from "../../catalog/archive-product";
 import { type Catalog, openCatalog } from "../../catalog/context";
 import { createCategory } from "../../catalog/create-category";
 import { createProduct } from "../../catalog/create-product";
 import { type Inventory, openInventory } from "../../inventory/module";
+import { enableStatementCounting, statementTotals } from "../../lib/db";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
@@ -81,18 +81,21 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 	const dir = tempDir("bazaar-cart-");
 	const catalog = await openCatalog({ url: `file:${join(dir, "catalog.db")}`, imagesDir: join(dir, "images") });
 	const inv = await openInventory({ url: `file:${join(dir, "inventory.db")}` });
-	const counters: Counters = { cart: 0, catalog: 0, inventory: 0, catalogCalls: 0, inventoryCalls: 0 };
+	// Statements are counted per database file by lib/db; calls through the ports here.
+	enableStatementCounting();
+	const calls = { catalogCalls: 0, inventoryCalls: 0 };
+	let base: Record<string, number> = {};
 	const realCatalog = catalogPort(catalog);
 	const realInventory = inventoryPort(inv);
 	const catalogCounted: CatalogPort = {
 		variants: (ids, currency) => {
-			counters.catalogCalls++;
+			calls.catalogCalls++;
 			return realCatalog.variants(ids, currency);
 		},
 	};
 	const inventoryCounted: InventoryPort = {
 		availability: (skus) => {
-			counters.inventoryCalls++;
+			calls.inventoryCalls++;
 			return realInventory.availability(skus);
 		},
 	};
@@ -105,9 +108,6 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 		now: () => Date.now() + clock.offsetMs,
 		...options,
 	});
-	countStatements(cart.context.database.client, () => counters.cart++);
-	countStatements(catalog.database.client, () => counters.catalog++);
-	countStatements(inv.context.database.client, () => counters.inventory++);
 
 	const category = await createCategory(catalog, CategoryInput.parse({ name: "Things" }));
 	const app = new Hono<AppEnv>();
@@ -122,10 +122,16 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 		catalog,
 		inv,
 		app,
-		counters,
+		get counters(): Counters {
+			const totals = statementTotals();
+			const since = (db: string) => (totals[db] ?? 0) - (base[db] ?? 0);
+			return { cart: since("cart"), catalog: since("catalog"), inventory: since("inventory"), ...calls };
+		},
 		clock,
 		resetCounters() {
-			for (const k of Object.keys(counters) as (keyof Counters)[]) counters[k] = 0;
+			base = { ...statementTotals() };
+			calls.catalogCalls = 0;
+			calls.inventoryCalls = 0;
 		},
 		async call(method, path, init = {}) {
 			const token: Record<string, string> = init.token !== undefined ? { "x-bazaar-cart-token": init.token } : {};
@@ -175,33 +181,6 @@ export async function cartHarness(options: Partial<CartOptions> = {}): Promise<C
 			await inv.stop();
 			catalog.database.close();
 		},
-	};
-}
-
-/** Counts what reaches the database: statements, batches' statements, and those in transactions. */
-function countStatements(client: Client, count: () => void): void {
-	const transaction = client.transaction.bind(client);
-	(client as { transaction: unknown }).transaction = async (mode?: TransactionMode) => {
-		const tx = await transaction(mode);
-		const run = tx.execute.bind(tx);
-		(tx as { execute: unknown }).execute = (stmt: Parameters<typeof tx.execute>[0]) => {
-			count();
-			return run(stmt);
-		};
-		return tx;
-	};
-	const execute = client.execute.bind(client);
-	const batch = client.batch.bind(client);
-	(client as { execute: unknown }).execute = (...args: Parameters<Client["execute"]>) => {
-		count();
-		return execute(...args);
-	};
-	(client as { batch: unknown }).batch = (
-		stmts: Parameters<Client["batch"]>[0],
-		mode?: Parameters<Client["batch"]>[1],
-	) => {
-		for (const _ of stmts) count();
-		return batch(stmts, mode);
 	};
 }
 

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
+import { rows } from "../../testing/sql";
 import { signCarrierPayload } from "../carrier-signature";
 import { BUILTIN_CARRIER, CARRIER_SIGNATURE_HEADER, type CreateShipmentInput } from "../contracts";
 import { type FulfillmentModule, openFulfillment } from "../module";
@@ -49,7 +50,6 @@ export async function fulfillmentHarness(): Promise<FulfillmentHarness> {
 	app.route("/fulfillment", fulfillmentRoutes(mod));
 	app.notFound(notFound);
 	app.onError(onError);
-	const client = mod.context.database.client;
 	return {
 		dir,
 		mod,
@@ -72,12 +72,12 @@ export async function fulfillmentHarness(): Promise<FulfillmentHarness> {
 			});
 		},
 		async outbox() {
-			const res = await client.execute("SELECT type FROM bus_outbox ORDER BY seq");
-			return res.rows.map((r) => String(r.type));
+			const res = await rows(mod.context.database, "SELECT type FROM bus_outbox ORDER BY seq");
+			return res.map((r) => String(r.type));
 		},
 		async count(table) {
-			const res = await client.execute(`SELECT count(*) AS n FROM ${table}`);
-			return Number(res.rows[0]?.n ?? 0);
+			const res = await rows(mod.context.database, `SELECT count(*) AS n FROM ${table}`);
+			return Number(res[0]?.n ?? 0);
 		},
 		close: () => mod.stop(),
 	};

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { rows } from "../../testing/sql";
 import type { Payment } from "../contracts";
 import { WebhookRejectedError } from "../gateway";
 import { paymentRequest } from "../testing/fixtures";
@@ -29,8 +30,8 @@ const verifyCalls = () => h.fake.callsTo("POST", /verify-webhook-signature$/).le
 async function nothingChanged(payment: Payment): Promise<void> {
 	expect((await h.payments.getPayment(payment.id)).status).toBe("requires_action");
 	expect(await h.outbox()).toEqual([]);
-	const seen = await h.payments.context.database.client.execute("SELECT count(*) AS n FROM webhook_events");
-	expect(Number(seen.rows[0]?.n)).toBe(0);
+	const seen = await rows(h.payments.context.database, "SELECT count(*) AS n FROM webhook_events");
+	expect(Number(seen[0]?.n)).toBe(0);
 }
 
 describe("PayPal webhook verification", () => {

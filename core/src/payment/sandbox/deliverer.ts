@@ -1,5 +1,5 @@
-import type { Client } from "@libsql/client";
-import { withWriteLock } from "../../lib/db";
+import { sql } from "drizzle-orm";
+import type { Database } from "../../lib/db";
 import { signPayload } from "./signature";
 
 // The sandbox's webhook sender, like a real gateway's: each event is POSTed, signed, to our
@@ -7,7 +7,7 @@ import { signPayload } from "./signature";
 // in sandbox_deliveries, so a restart loses none.
 
 export interface DelivererOptions {
-	client: Client;
+	database: Database<Record<string, unknown>>;
 	secret: string;
 	webhookUrl: string;
 	fetch?: typeof fetch;
@@ -67,16 +67,13 @@ export class WebhookDeliverer {
 
 	private async deliverDue(): Promise<void> {
 		const now = this.o.now();
-		const due = await this.o.client.execute({
-			sql: `SELECT seq, body, attempts FROM sandbox_deliveries
-				WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY seq LIMIT 20`,
-			args: [now],
-		});
+		const due = await this.o.database.db.all<{ seq: number; body: string; attempts: number }>(
+			sql`SELECT seq, body, attempts FROM sandbox_deliveries
+				WHERE delivered_at IS NULL AND next_attempt_at <= ${now} ORDER BY seq LIMIT 20`,
+		);
 		// A round's events go out together, like a real gateway's senders: webhooks are unordered
 		// anyway, and one slow delivery must not hold up the approvals queued behind it.
-		await Promise.all(
-			due.rows.map((row) => this.deliverOne(Number(row.seq), String(row.body), Number(row.attempts) + 1)),
-		);
+		await Promise.all(due.map((row) => this.deliverOne(Number(row.seq), String(row.body), Number(row.attempts) + 1)));
 	}
 
 	private async deliverOne(seq: number, body: string, attempts: number): Promise<void> {
@@ -99,12 +96,10 @@ export class WebhookDeliverer {
 		if (error === null) this.stats.delivered++;
 		else this.stats.failedAttempts++;
 		const backoff = Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** (attempts - 1));
-		await withWriteLock(this.o.client, () =>
-			this.o.client.execute({
-				sql: `UPDATE sandbox_deliveries SET attempts = ?, last_error = ?,
-					delivered_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END, next_attempt_at = ? WHERE seq = ?`,
-				args: [attempts, error, error, this.o.now(), this.o.now() + backoff, seq],
-			}),
+		const now = this.o.now();
+		await this.o.database.write((tx) =>
+			tx.run(sql`UPDATE sandbox_deliveries SET attempts = ${attempts}, last_error = ${error},
+				delivered_at = ${error === null ? now : null}, next_attempt_at = ${now + backoff} WHERE seq = ${seq}`),
 		);
 	}
 }

@@ -1,11 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { newId, randomToken } from "@bazaar/ids";
 import type { Money } from "@bazaar/money";
-import type { Client } from "@libsql/client";
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/libsql";
 import { z } from "zod";
-import { type TxDb, withWriteLock, writeTransaction } from "../../lib/db";
+import type { Database, TxDb } from "../../lib/db";
 import { ConflictError, NotFoundError, ServiceError } from "../../lib/errors";
 import { GatewayEvent } from "../contracts";
 import {
@@ -45,8 +43,8 @@ export const SandboxWebhookBody = z.object({
 export type SandboxWebhookBody = z.infer<typeof SandboxWebhookBody>;
 
 export interface SandboxOptions {
-	/** The payment database's client (the sandbox keeps its state in the sandbox_* tables). */
-	client: Client;
+	/** The payment database (the sandbox keeps its state in the sandbox_* tables). */
+	database: Database<Record<string, unknown>>;
 	webhookSecret: string;
 	/** Browser-facing base of the hosted page, e.g. http://127.0.0.1:8787/sandbox-pay (edge) */
 	pageBaseUrl: string;
@@ -79,13 +77,11 @@ export class SandboxGateway implements PaymentGateway {
 	readonly name = "sandbox";
 	readonly deliverer: WebhookDeliverer;
 	private readonly now: () => number;
-	private readonly db: ReturnType<typeof drizzle>;
 
 	constructor(private readonly o: SandboxOptions) {
 		this.now = o.now ?? Date.now;
-		this.db = drizzle(o.client);
 		this.deliverer = new WebhookDeliverer({
-			client: o.client,
+			database: o.database,
 			secret: o.webhookSecret,
 			webhookUrl: o.webhookUrl,
 			fetch: o.fetch,
@@ -97,28 +93,15 @@ export class SandboxGateway implements PaymentGateway {
 	async createPayment(req: CreateGatewayPayment): Promise<GatewayPaymentCreated> {
 		const at = new Date(this.now()).toISOString();
 		const reference = `sbx_${randomToken(18)}`;
-		const res = await withWriteLock(this.o.client, () =>
-			this.o.client.execute({
-				sql: `INSERT INTO sandbox_sessions (reference, idempotency_key, payment_id, order_id, amount, currency,
-					return_url, cancel_url, status, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
-					ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
-					RETURNING reference`,
-				args: [
-					reference,
-					req.idempotencyKey,
-					req.paymentId,
-					req.orderId,
-					req.amount.amount,
-					req.amount.currency,
-					req.returnUrl,
-					req.cancelUrl,
-					at,
-					at,
-				],
-			}),
+		const [row] = await this.o.database.write((tx) =>
+			tx.all<{ reference: string }>(sql`INSERT INTO sandbox_sessions (reference, idempotency_key, payment_id,
+					order_id, amount, currency, return_url, cancel_url, status, created_at, updated_at)
+				VALUES (${reference}, ${req.idempotencyKey}, ${req.paymentId}, ${req.orderId}, ${req.amount.amount},
+					${req.amount.currency}, ${req.returnUrl}, ${req.cancelUrl}, 'open', ${at}, ${at})
+				ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
+				RETURNING reference`),
 		);
-		const ref = String(res.rows[0]?.reference);
+		const ref = String(row?.reference);
 		return { reference: ref, redirectUrl: `${this.o.pageBaseUrl.replace(/\/$/, "")}/${ref}` };
 	}
 
@@ -159,7 +142,7 @@ export class SandboxGateway implements PaymentGateway {
 	async refund(reference: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund> {
 		const nowMs = this.now();
 		const refundId = `sbxre_${randomToken(12)}`;
-		const result = await writeTransaction(this.o.client, async (tx) => {
+		const result = await this.o.database.write(async (tx) => {
 			const [seen] = await tx.all<{ refundId: string }>(
 				sql`SELECT refund_id AS refundId FROM sandbox_refunds WHERE idempotency_key = ${idempotencyKey}`,
 			);
@@ -236,7 +219,7 @@ export class SandboxGateway implements PaymentGateway {
 		const nowMs = this.now();
 		const at = new Date(nowMs).toISOString();
 		const eventId = newId("evt").replace(/^evt_/, "sbxevt_");
-		const decided = await writeTransaction(this.o.client, async (tx) => {
+		const decided = await this.o.database.write(async (tx) => {
 			const [row] = await tx.all<SessionRow>(sql`UPDATE sandbox_sessions SET status = ${status}, updated_at = ${at}
 				WHERE reference = ${reference} AND status = 'open' RETURNING ${SESSION_COLUMNS}`);
 			if (!row) return null;
@@ -274,7 +257,7 @@ export class SandboxGateway implements PaymentGateway {
 
 	private async session(reference: string): Promise<SessionRow> {
 		if (!SandboxReference.safeParse(reference).success) throw new NotFoundError("The sandbox payment");
-		const [row] = await this.db.all<SessionRow>(
+		const [row] = await this.o.database.db.all<SessionRow>(
 			sql`SELECT ${SESSION_COLUMNS} FROM sandbox_sessions WHERE reference = ${reference}`,
 		);
 		if (!row) throw new NotFoundError("The sandbox payment");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { json } from "../../testing/harness";
+import { rows } from "../../testing/sql";
 import { Payment, WebhookResult } from "../contracts";
 import { type PaymentHarness, paymentHarness, paymentRequest } from "../testing/fixtures";
 import { STRIPE_GATEWAY_NAMES, StripeGateway } from "./gateway";
@@ -38,9 +39,7 @@ async function create(gateway: string, amount = 25_00, orderId?: string) {
 }
 
 const outbox = async () =>
-	(await h.payments.context.database.client.execute("SELECT type FROM bus_outbox ORDER BY seq")).rows.map((r) =>
-		String(r.type),
-	);
+	(await rows(h.payments.context.database, "SELECT type FROM bus_outbox ORDER BY seq")).map((r) => String(r.type));
 
 describe("Stripe Checkout (hosted page, redirect)", () => {
 	test("pay: redirect to Stripe's page → pay → back to the shop → verified webhook → succeeded", async () => {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { onError } from "../../../lib/http";
 import { tempDir } from "../../../testing/harness";
+import { rows } from "../../../testing/sql";
 import { openPayments, type PaymentModule } from "../../module";
 import { paymentPublicRoutes } from "../../routes";
 import { PayPalGateway, type PayPalGatewayOptions } from "../gateway";
@@ -51,8 +52,8 @@ export async function paypalHarness(
 			return { status: res.status, body: await res.json() };
 		},
 		async outbox() {
-			const rows = await payments.context.database.client.execute("SELECT type, payload FROM bus_outbox ORDER BY seq");
-			return rows.rows.map((r) => ({ type: String(r.type), data: JSON.parse(String(r.payload)).data }));
+			const found = await rows(payments.context.database, "SELECT type, payload FROM bus_outbox ORDER BY seq");
+			return found.map((r) => ({ type: String(r.type), data: JSON.parse(String(r.payload)).data }));
 		},
 		async close() {
 			await payments.stop();
