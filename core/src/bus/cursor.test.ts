@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
-import { createClient } from "@libsql/client";
+import { openDatabase } from "../lib/db";
 import { tempDir } from "../testing/harness";
+import { row as first } from "../testing/sql";
 import type { EventEnvelope } from "./contracts";
 import { libsqlLocation, openBusAt, until } from "./testing/fixtures";
 import type { Bus } from "./transport";
@@ -32,15 +33,16 @@ test("the cursor skips events of types the group does not take", async () => {
 	expect(got).toEqual([50, 150, 250]);
 	// A long stretch of nothing but other types is recorded as skipped too.
 	await bus.publish(Array.from({ length: 300 }, (_, i) => envelope(1000 + i, "common.noise")));
-	const db = createClient({ url: loc.url });
+	const db = await openDatabase(loc.url, {});
 	try {
 		await until(async () => {
-			const [row] = (
-				await db.execute("SELECT cursor, (SELECT MAX(seq) FROM bus_log) AS head FROM bus_groups WHERE grp = 'rare'")
-			).rows;
+			const row = await first(
+				db,
+				"SELECT cursor, (SELECT MAX(seq) FROM bus_log) AS head FROM bus_groups WHERE grp = 'rare'",
+			);
 			return Number(row?.cursor) === Number(row?.head);
 		});
 	} finally {
-		db.close();
+		await db.close();
 	}
 });

@@ -290,9 +290,28 @@ class LibsqlConsumer {
 		}
 	}
 
+	/**
+	 * Whether a claim would find anything — a read, so an idle group polls without writing: a
+	 * delivery due again, an event of its types among the next rows past its cursor, or a stretch of
+	 * other types long enough that the claim should record skipping it (the scan stays bounded).
+	 */
+	private async waiting(filter: SQL): Promise<boolean> {
+		const group = this.sub.group;
+		const now = Date.now();
+		const cursor = sql`(SELECT cursor FROM bus_groups WHERE grp = ${group})`;
+		const [row] = await this.database.db.all(sql`SELECT 1 WHERE EXISTS (
+				SELECT 1 FROM bus_deliveries WHERE grp = ${group}
+					AND ((state = 'retry' AND next_attempt_at <= ${now}) OR (state = 'leased' AND lease_until <= ${now})))
+			OR EXISTS (SELECT 1 FROM (SELECT type FROM bus_log WHERE seq > ${cursor} ORDER BY seq LIMIT ${SKIP_RECORD_AFTER})
+				WHERE ${filter})
+			OR (SELECT coalesce(MAX(seq), 0) FROM bus_log) - ${cursor} >= ${SKIP_RECORD_AFTER}`);
+		return row !== undefined;
+	}
+
 	private async claim(): Promise<Claimed[]> {
 		const { group, eventTypes, options: o } = this.sub;
 		const filter = typeFilter(eventTypes);
+		if (!(await this.waiting(filter))) return [];
 		return this.database.write(async (tx: TxDb) => {
 			const now = Date.now();
 			const leaseUntil = now + o.idleTimeoutMs;

@@ -3,7 +3,10 @@ import type { Database } from "../lib/db";
 import { EventEnvelope } from "./contracts";
 import { errorMessage, Waiter } from "./transport";
 
-// Moves committed rows of one producer database's bus_outbox to the bus (at-least-once).
+// Moves committed rows of one producer database's bus_outbox to the bus (at-least-once). It wakes
+// after every commit of that database (the writer's afterCommit), looks on the read connection
+// whether anything is waiting, and only then claims — so an idle database costs no writes, and
+// modules need not tell it when they emitted.
 // A batch is claimed with a lease (UPDATE … RETURNING, so relays of several instances sharing the
 // database get disjoint rows), published, and marked sent only after the transport accepted it.
 // A crash anywhere in between leaves the rows unsent: once the lease lapses, a relay publishes them
@@ -13,6 +16,7 @@ import { errorMessage, Waiter } from "./transport";
 export interface BusRelayOptions {
 	/** The producer module's database. */
 	database: Database<Record<string, unknown>>;
+	/** A safety poll for rows a crashed process left leased; commits here wake the relay at once. */
 	/** Anything with the bus's publish(); the relay never needs more. */
 	bus: { publish(events: EventEnvelope[]): Promise<void> };
 	pollMs?: number;
@@ -38,11 +42,12 @@ export class BusRelay {
 	private backoffMs = 0;
 	private lastFailure: string | null = null;
 	private lastPrune = 0;
+	private unsubscribe: () => void = () => {};
 	readonly stats = { sent: 0, failedPublishes: 0 };
 
 	constructor(options: BusRelayOptions) {
 		this.o = {
-			pollMs: 1_000,
+			pollMs: 5_000,
 			batchSize: 200,
 			leaseMs: 30_000,
 			minBackoffMs: 250,
@@ -55,6 +60,10 @@ export class BusRelay {
 	/** Takes up to batchSize unsent rows, oldest first, for this relay only (until the lease lapses). */
 	async claim(): Promise<ClaimedBatch> {
 		const now = Date.now();
+		const [waiting] = await this.o.database.db.all(
+			sql`SELECT 1 FROM bus_outbox WHERE sent_at IS NULL AND lease_until < ${now} LIMIT 1`,
+		);
+		if (!waiting) return { seqs: [], events: [] };
 		const claimed = await this.o.database.write((tx) =>
 			tx.all<{ seq: number; payload: string }>(sql`UPDATE bus_outbox SET lease_until = ${now + this.o.leaseMs},
 					attempts = attempts + 1
@@ -109,7 +118,7 @@ export class BusRelay {
 		return Number(row?.n ?? 0);
 	}
 
-	/** Call after committing a transaction that emitted events, to send them now. */
+	/** Sends what is waiting now rather than at the next poll (every commit of the database calls it). */
 	kick(): void {
 		// While backing off (transport down) commits must not turn into a retry storm.
 		if (this.backoffMs === 0) this.waiter.wake();
@@ -118,11 +127,13 @@ export class BusRelay {
 	start(): void {
 		if (this.running) return;
 		this.running = true;
+		this.unsubscribe = this.o.database.afterCommit(() => this.kick());
 		this.loopDone = this.loop();
 	}
 
 	async stop(): Promise<void> {
 		this.running = false;
+		this.unsubscribe();
 		this.waiter.wake();
 		await this.loopDone;
 		this.loopDone = null;
@@ -144,8 +155,11 @@ export class BusRelay {
 				this.lastFailure = message;
 			}
 			if (!this.running) break;
-			if (this.backoffMs > 0) await this.waiter.wait(this.backoffMs * (0.75 + Math.random() * 0.5));
-			else if (!more) await this.waiter.wait(this.o.pollMs);
+			if (this.backoffMs > 0) {
+				// The failed batch's own release committed and woke us: that is no reason to retry early.
+				this.waiter.clear();
+				await this.waiter.wait(this.backoffMs * (0.75 + Math.random() * 0.5));
+			} else if (!more) await this.waiter.wait(this.o.pollMs);
 		}
 	}
 

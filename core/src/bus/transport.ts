@@ -118,4 +118,9 @@ export class Waiter {
 		if (this.wakeFn) this.wakeFn();
 		else this.woken = true;
 	}
+
+	/** Forgets a wake that came while nobody waited (a backoff must not be cut short by it). */
+	clear(): void {
+		this.woken = false;
+	}
 }

@@ -10,8 +10,6 @@ export interface FulfillmentContext {
 	now: () => number;
 	/** Verifies carrier webhooks (CARRIER_WEBHOOK_SECRET). */
 	carrierWebhookSecret: string;
-	/** Called after a commit that may have written outbox rows (compose passes `() => relay.kick()`). */
-	onEvents: () => void;
 }
 
 export interface FulfillmentContextOptions {
@@ -20,7 +18,6 @@ export interface FulfillmentContextOptions {
 	migrate?: boolean;
 	/** The clock (ms since epoch); tests move time by passing their own. */
 	now?: () => number;
-	onEvents?: () => void;
 }
 
 export async function openFulfillmentContext(options: FulfillmentContextOptions): Promise<FulfillmentContext> {
@@ -30,15 +27,12 @@ export async function openFulfillmentContext(options: FulfillmentContextOptions)
 		database,
 		now: options.now ?? Date.now,
 		carrierWebhookSecret: options.carrierWebhookSecret,
-		onEvents: options.onEvents ?? (() => {}),
 	};
 }
 
-/** BEGIN IMMEDIATE, in turn with this process's other writers on the file; events kicked after commit. */
-export async function fulfillmentWrite<T>(ctx: FulfillmentContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
-	const result = await ctx.database.write(fn);
-	ctx.onEvents();
-	return result;
+/** The one way fulfillment writes: a unit of its database's group commit. */
+export function fulfillmentWrite<T>(ctx: FulfillmentContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	return ctx.database.write(fn);
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

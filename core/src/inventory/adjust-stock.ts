@@ -46,7 +46,7 @@ export async function adjustStock(
 			...opened,
 			{ ...key, quantity: delta, kind: "adjusted", reason: request.reason, actor },
 		]);
-		await emitChange(ctx, tx, at, () => [], [key]);
+		await emitChange(tx, at, () => [], [{ ...key, quantity: delta }]);
 		return readStock(tx, rec.sku);
 	});
 }

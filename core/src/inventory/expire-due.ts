@@ -43,7 +43,6 @@ async function expireBatch(ctx: InventoryContext, at: string, limit: number): Pr
 			lines.map((l) => ({ ...l, kind: "expired" })),
 		);
 		await emitChange(
-			ctx,
 			tx,
 			at,
 			() => {

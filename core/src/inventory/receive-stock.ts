@@ -28,7 +28,7 @@ export async function receiveStock(
 			...opened,
 			{ ...key, quantity: request.quantity, kind: "received", reason: request.reason ?? null, actor },
 		]);
-		await emitChange(ctx, tx, at, () => [], [key]);
+		await emitChange(tx, at, () => [], [{ ...key, quantity: request.quantity }]);
 		return readStock(tx, rec.sku);
 	});
 }

@@ -3,7 +3,6 @@ import { sql } from "drizzle-orm";
 import { countStatements, enableStatementCounting, type TxDb } from "../lib/db";
 import { json } from "../testing/harness";
 import { exec, rows } from "../testing/sql";
-import type { InventoryEmit } from "./context";
 import { InventoryEvent, Reservation } from "./contracts";
 import { INV_ADMIN, type InventoryHarness, inventoryHarness } from "./testing/fixtures";
 
@@ -185,42 +184,43 @@ describe("expiry", () => {
 	});
 });
 
-describe("events (the bus seam)", () => {
-	test("emit runs inside the change's transaction: what it writes commits with it, or not at all", async () => {
-		const seen: InventoryEvent[] = [];
-		let fail = false;
-		const emit: InventoryEmit = async (tx: TxDb, event) => {
-			InventoryEvent.parse(event);
-			if (fail) throw new Error("outbox is down");
-			await tx.run(sql`INSERT INTO test_outbox (type, payload) VALUES (${event.type}, ${JSON.stringify(event)})`);
-			seen.push(event);
-		};
-		h = await inventoryHarness({ emit });
-		await exec(h.inv.context.database, "CREATE TABLE test_outbox (type TEXT, payload TEXT)");
+describe("events (the inventory's outbox)", () => {
+	test("events commit with the change that causes them, or not at all", async () => {
+		h = await inventoryHarness();
+		const outbox = async () =>
+			(await rows<{ payload: string }>(h.inv.context.database, "SELECT payload FROM bus_outbox ORDER BY seq")).map(
+				(r) => InventoryEvent.parse(JSON.parse(r.payload)),
+			);
 		await h.inv.defineSku("SKU-1", { policy: "tracked" });
 		await h.inv.receiveStock("SKU-1", { quantity: 5 }, INV_ADMIN.user);
 
 		const { reservation } = await h.inv.reserve(reserveBody("ord_1", 2));
 		await h.inv.commit(reservation.id);
-		const other = await h.inv.reserve(reserveBody("ord_2", 1));
-		await h.inv.release(other.reservation.id);
-		const found = await rows(h.inv.context.database, "SELECT type FROM test_outbox ORDER BY rowid");
-		expect(found.map((r) => r.type)).toEqual([
-			"inventory.availability_changed", // the delivery
+		const other = await h.inv.reserve(reserveBody("ord_2", 3)); // the last units
+		await h.inv.release(other.reservation.id); // back on the shelf
+		const seen = await outbox();
+		// availability_changed only when a SKU runs out or comes back (the catalog's in-stock flag).
+		expect(seen.map((e) => e.type)).toEqual([
+			"inventory.availability_changed", // the delivery: 0 → 5
 			"inventory.reserved",
-			"inventory.availability_changed",
 			"inventory.committed",
 			"inventory.reserved",
-			"inventory.availability_changed",
+			"inventory.availability_changed", // 3 → 0
 			"inventory.released",
-			"inventory.availability_changed",
+			"inventory.availability_changed", // 0 → 3
 		]);
 		expect(seen[1]).toMatchObject({ type: "inventory.reserved", source: "inventory", key: "ord_1" });
-		const changed = seen.filter((e) => e.type === "inventory.availability_changed").at(-1);
-		expect(changed?.data).toEqual({ items: [{ sku: "SKU-1", slot: null, policy: "tracked", available: 3 }] });
+		const changes = seen.filter((e) => e.type === "inventory.availability_changed").map((e) => e.data);
+		expect(changes.slice(1)).toEqual([
+			{ items: [{ sku: "SKU-1", slot: null, policy: "tracked", available: 0 }] },
+			{ items: [{ sku: "SKU-1", slot: null, policy: "tracked", available: 3 }] },
+		]);
 
-		// The bus failing fails the change: no reservation without its event.
-		fail = true;
+		// An outbox that refuses the row fails the change: no reservation without its event.
+		await exec(
+			h.inv.context.database,
+			"CREATE TRIGGER outbox_down BEFORE INSERT ON bus_outbox BEGIN SELECT RAISE(ABORT, 'outbox is down'); END",
+		);
 		await expect(h.inv.reserve(reserveBody("ord_3", 1))).rejects.toThrow("outbox is down");
 		expect((await h.inv.getStock("SKU-1")).rows[0]).toMatchObject({ reserved: 0, sold: 2, available: 3 });
 		await expect(h.inv.getReservation("ord_3")).rejects.toMatchObject({ status: 404 });
@@ -242,13 +242,14 @@ describe("cost", () => {
 			h.inv.reserve({ orderId: "many", lines: skus.map((sku) => ({ sku, quantity: 2 })) }),
 		);
 		expect(many.total).toBe(one.total);
-		// Insert reservation, read stock, conditional UPDATE, insert lines, insert ledger; one commit.
-		expect(one.total).toBe(5);
+		// Insert reservation, read stock, conditional UPDATE, insert lines, insert ledger, the
+		// inventory.reserved event, the availability read (no availability event: stock is left); one commit.
+		expect(one.total).toBe(7);
 		expect(one.totalCommits).toBe(1);
 		const held = await h.inv.reserve({ orderId: "c", lines: [{ sku: "COST-1", quantity: 1 }] });
 		const commit = await countStatements(() => h.inv.commit(held.reservation.id));
-		// Status UPDATE … RETURNING, read lines, conditional UPDATE, insert ledger; one commit.
-		expect(commit.total).toBe(4);
+		// Status UPDATE … RETURNING, read lines, conditional UPDATE, insert ledger, the event; one commit.
+		expect(commit.total).toBe(5);
 		expect(commit.totalCommits).toBe(1);
 	});
 });

@@ -87,7 +87,6 @@ export async function reserve(
 		]);
 		const reservation = toReservation(record, plan.allocations);
 		await emitChange(
-			ctx,
 			tx,
 			at,
 			() => [
@@ -99,6 +98,7 @@ export async function reserve(
 				),
 			],
 			plan.allocations,
+			-1,
 		);
 		return reservation;
 	});

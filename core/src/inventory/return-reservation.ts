@@ -56,7 +56,6 @@ export function returnReservation(
 		);
 		const reservation = toReservation(row, allocations);
 		await emitChange(
-			ctx,
 			tx,
 			at,
 			() => [

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { busInbox, busOutbox } from "../bus/schema";
 
 // The inventory's own database. Timestamps are ISO-8601 UTC strings (same width, so they sort
 // as text). Quantities are integers. The CHECK constraints are the last line of the no-oversell
@@ -129,5 +130,8 @@ export const ledger = sqliteTable(
 	],
 );
 
-export const inventorySchema = { skus, stock, reservations, reservationLines, ledger };
+// Its outbox and inbox (core/src/bus): events commit with the stock moves that cause them.
+export { busInbox, busOutbox };
+
+export const inventorySchema = { skus, stock, reservations, reservationLines, ledger, busOutbox, busInbox };
 export type InventorySchema = typeof inventorySchema;

@@ -51,7 +51,6 @@ export async function settleReservation(ctx: InventoryContext, id: string, spec:
 		const reservation = toReservation(row, allocations);
 		const data = { reservationId: id, orderId: row.orderId, lines: reservation.lines };
 		await emitChange(
-			ctx,
 			tx,
 			at,
 			() => [

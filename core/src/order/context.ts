@@ -11,8 +11,6 @@ export interface OrderContext {
 	now: () => number;
 	/** How long a new order waits for its payment. */
 	paymentTtlMs: number;
-	/** Called after a commit that wrote outbox rows (the lead passes `() => relay.kick()`). */
-	onEvents: () => void;
 }
 
 export interface OrderContextOptions {
@@ -21,7 +19,6 @@ export interface OrderContextOptions {
 	paymentTtlMs?: number;
 	/** The clock (ms since epoch); tests move time by passing their own. */
 	now?: () => number;
-	onEvents?: () => void;
 }
 
 export async function openOrderContext(options: OrderContextOptions): Promise<OrderContext> {
@@ -31,15 +28,12 @@ export async function openOrderContext(options: OrderContextOptions): Promise<Or
 		database,
 		now: options.now ?? Date.now,
 		paymentTtlMs: options.paymentTtlMs ?? DEFAULT_PAYMENT_TTL_MS,
-		onEvents: options.onEvents ?? (() => {}),
 	};
 }
 
-/** BEGIN IMMEDIATE, in turn with this process's other writers on the file; events kicked after commit. */
-export async function orderWrite<T>(ctx: OrderContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
-	const result = await ctx.database.write(fn);
-	ctx.onEvents();
-	return result;
+/** The one way the order module writes: a unit of its database's group commit. */
+export function orderWrite<T>(ctx: OrderContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	return ctx.database.write(fn);
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

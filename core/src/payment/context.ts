@@ -11,8 +11,6 @@ export interface PaymentContext {
 	gateways: Map<string, PaymentGateway>;
 	defaultGateway: string;
 	now: () => number;
-	/** Called after a commit that wrote outbox rows (the lead passes `() => relay.kick()`). */
-	onEvents: () => void;
 }
 
 export async function openPaymentDatabase(url: string, migrate = true): Promise<Database<PaymentSchema>> {
@@ -21,10 +19,9 @@ export async function openPaymentDatabase(url: string, migrate = true): Promise<
 	return database;
 }
 
-export async function paymentWrite<T>(ctx: PaymentContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
-	const result = await ctx.database.write(fn);
-	ctx.onEvents();
-	return result;
+/** The one way payment writes: a unit of its database's group commit. */
+export function paymentWrite<T>(ctx: PaymentContext, fn: (tx: TxDb) => T | Promise<T>): Promise<T> {
+	return ctx.database.write(fn);
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -23,7 +23,6 @@ export interface PaymentModuleOptions {
 	gateways?: (database: PaymentContext["database"]) => PaymentGateway[];
 	defaultGateway?: string;
 	now?: () => number;
-	onEvents?: () => void;
 	/** Missed-webhook reconciliation: how often it runs, and how old a waiting payment must be. */
 	reconcile?: { intervalMs: number; olderThanMs: number };
 }
@@ -71,7 +70,6 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 		gateways,
 		defaultGateway: options.defaultGateway ?? (sandbox ? "sandbox" : ([...gateways.keys()][0] ?? "sandbox")),
 		now,
-		onEvents: options.onEvents ?? (() => {}),
 	};
 	const reconcileOptions = options.reconcile ?? { intervalMs: 60_000, olderThanMs: 10 * 60_000 };
 	const reconciler = new Sweeper(

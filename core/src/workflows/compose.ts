@@ -1,4 +1,4 @@
-import { type Bus, BusRelay, type BusRelayOptions, emit as busEmit, createBus, ensureBusTables } from "../bus";
+import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
 import { catalogPort, inventoryPort } from "../cart/adapters";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
@@ -71,20 +71,11 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		prefix: config.busRedisPrefix,
 	});
 
-	// Relays exist once their databases are open; the modules kick them through these closures.
-	const relays = {} as Core["relays"];
 	const inventory = await openInventory({
 		url: config.inventory.url,
 		defaultTtlMs: config.inventory.defaultTtlMs,
 		sweeper: { intervalMs: config.inventory.sweepIntervalMs },
-		emit: async (tx, event) => {
-			await busEmit(tx, event);
-			// The relay's claim waits for the write lock this transaction holds: it runs after the commit.
-			relays.inventory?.kick();
-		},
 	});
-	// The inventory's migrations predate the bus; its outbox/inbox tables are added idempotently.
-	await ensureBusTables(inventory.context.database);
 	const cart = await openCart({
 		url: config.cart.url,
 		catalog: catalogPort(catalog.catalog),
@@ -96,30 +87,32 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		url: config.order.url,
 		paymentTtlMs: config.order.paymentTtlMs,
 		sweepIntervalMs: config.order.sweepIntervalMs,
-		onEvents: () => relays.order?.kick(),
 	});
 	const payments = await openPayments({
 		url: config.payment.url,
 		sandbox: { ...config.payment.sandbox, ...options.sandbox },
 		// Stripe and PayPal when their keys are set; the sandbox stays the default either way.
 		gateways: () => realGateways(config.payment),
-		onEvents: () => relays.payment?.kick(),
 	});
 	const fulfillment = await openFulfillment({
 		url: config.fulfillment.url,
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
-		onEvents: () => relays.fulfillment?.kick(),
 	});
-	const relay = (database: BusRelayOptions["database"]) => new BusRelay({ database, bus, pollMs: options.relayPollMs });
-	relays.order = relay(orders.context.database);
-	relays.payment = relay(payments.context.database);
-	relays.inventory = relay(inventory.context.database);
-	relays.fulfillment = relay(fulfillment.context.database);
+	// One relay per database that emits; each wakes on its database's commits.
+	// A crashed process's claimed rows are taken over after the same idle time as its deliveries.
+	const relay = (database: BusRelayOptions["database"]) =>
+		new BusRelay({ database, bus, pollMs: options.relayPollMs, leaseMs: config.busIdleTimeoutMs ?? undefined });
+	const relays: Core["relays"] = {
+		order: relay(orders.context.database),
+		payment: relay(payments.context.database),
+		inventory: relay(inventory.context.database),
+		fulfillment: relay(fulfillment.context.database),
+	};
 
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
 		bus,
-		{ catalog, inventory, orders, fulfillment, relays },
+		{ catalog, inventory, orders, fulfillment },
 		{ pollMs: options.busPollMs, idleTimeoutMs: config.busIdleTimeoutMs ?? undefined, crashPoint },
 	);
 	const checkout = createCheckout({

@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { type Bus, type BusRelay, handleOnce } from "../bus";
+import { type Bus, handleOnce } from "../bus";
 import { catalogPort } from "../cart/adapters";
 import type { CatalogModule } from "../catalog/module";
 import { variants } from "../catalog/schema";
@@ -28,7 +28,6 @@ export interface ConsumerDeps {
 	inventory: Inventory;
 	orders: OrderModule;
 	fulfillment: FulfillmentModule;
-	relays: { order: BusRelay; fulfillment: BusRelay };
 }
 
 export const CONSUMER_GROUPS = {
@@ -73,8 +72,6 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 			);
 			if (!done.applied) return;
 			if (done.result.result === "paid") crashPoint("order-paid-commit");
-			// markPaidIn wrote order.paid (or order.payment_conflict) to the order outbox.
-			deps.relays.order.kick();
 			if (done.result.result === "conflict") {
 				console.warn(`[order] payment ${payment.paymentId} cannot settle ${payment.orderId}: ${done.result.reason}`);
 			}
@@ -111,7 +108,6 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				{ consumer: CONSUMER_GROUPS.orderRefunds },
 			);
 			if (!done.applied) return;
-			if (done.result.result === "partially_refunded" || done.result.result === "refunded") deps.relays.order.kick();
 			if (done.result.result === "ignored") {
 				console.warn(`[order] refund of ${data.paymentId} not recorded on ${data.orderId}: ${done.result.reason}`);
 			}
@@ -209,7 +205,6 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				},
 				{ consumer: CONSUMER_GROUPS.fulfillment },
 			);
-			if (done.applied && done.result.created) deps.relays.fulfillment.kick();
 		},
 		tuning,
 	);
@@ -238,8 +233,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 			);
 			if (!done.applied) return;
 			const outcome = done.result;
-			if (outcome.result === "cancelled") deps.relays.fulfillment.kick();
-			else if (outcome.result === "kept" && outcome.shipment.kind === "parcel") {
+			if (outcome.result === "kept" && outcome.shipment.kind === "parcel") {
 				console.warn(
 					`[fulfillment] order ${orderId} refunded in full but shipment ${outcome.shipment.id} is ${outcome.shipment.status}: left as it is`,
 				);

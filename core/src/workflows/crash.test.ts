@@ -188,6 +188,20 @@ for (const backend of backends) {
 					"the shipment",
 				);
 				await orderWhen(again, shopper, orderId, (o) => o.status === "paid");
+				// The outbox rows the dead process had claimed go out again once their lease (the bus idle
+				// timeout) lapses: every row ends sent.
+				await pollFor(
+					async () => {
+						const unsent = await rows(
+							data.dir,
+							"order.db",
+							"SELECT count(*) AS n FROM bus_outbox WHERE sent_at IS NULL",
+						);
+						return Number(unsent[0]?.n) === 0 ? true : undefined;
+					},
+					20_000,
+					"the order outbox to be sent",
+				);
 				// Every group has acknowledged everything (the redelivered event included).
 				const bus = await openBus();
 				try {
