@@ -11,8 +11,9 @@ import {
 } from "@bazaar/contracts";
 import { sign } from "@bazaar/signature";
 import { PNG } from "pngjs";
-import { outbox } from "../catalog/schema";
+import { busOutbox } from "../catalog/schema";
 import { ADMIN, type Harness, harness, json, SECRET, SHOPPER } from "../testing/harness";
+import { catalogEventOf } from "../workflows/edge-push";
 
 let h: Harness;
 let rootId: string;
@@ -59,8 +60,8 @@ const tent = (over: Partial<ProductInput> = {}) => ({
 });
 
 async function events(): Promise<CatalogEvent[]> {
-	const rows = await h.mod.catalog.database.db.select().from(outbox).orderBy(outbox.seq);
-	return rows.map((r) => JSON.parse(r.payload) as CatalogEvent);
+	const rows = await h.mod.catalog.database.db.select().from(busOutbox).orderBy(busOutbox.seq);
+	return rows.map((r) => catalogEventOf(JSON.parse(r.payload)));
 }
 
 async function version(): Promise<number> {

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import type { CatalogEvent, CatalogEventType } from "@bazaar/contracts";
-import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
+import { emit as busEmit } from "../bus/emit";
 import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
-import { type CatalogSchema, catalogMeta, catalogSchema, outbox } from "./schema";
+import { type CatalogSchema, catalogMeta, catalogSchema } from "./schema";
 
 export const CATALOG_MIGRATIONS = resolve(import.meta.dir, "migrations");
 
@@ -12,10 +12,10 @@ export interface Catalog {
 	database: Database<CatalogSchema>;
 	imagesDir: string;
 	/**
-	 * Runs after every committed write, before the write is acknowledged (the outbox relay
-	 * publishes the new events here, so this instance reads its own writes).
+	 * Told the new catalog version after every committed write that changed it, before the write
+	 * is acknowledged (the read cache moves on here, so this instance reads its own writes).
 	 */
-	afterCommit: Array<() => Promise<void>>;
+	afterCommit: Array<(version: number) => void>;
 }
 
 export async function openCatalog(options: { url: string; imagesDir: string; migrate?: boolean }): Promise<Catalog> {
@@ -24,51 +24,52 @@ export async function openCatalog(options: { url: string; imagesDir: string; mig
 	return { database, imagesDir: options.imagesDir, afterCommit: [] };
 }
 
-const OUTBOX_CHUNK = 500;
-
 export type EventData = CatalogEvent["data"];
 export type Emit = (type: CatalogEventType, data: EventData) => void;
 
 export const nowIso = () => new Date().toISOString();
 
 /**
- * The one way the catalog writes. In a single write transaction: the change itself, a bump of
- * the catalog version, and one outbox row per event carrying that version. Either all of it
- * commits or none of it does, so caches can never miss a change that became visible.
+ * The one way the catalog writes. In a single unit of its database's group commit: the change
+ * itself, a bump of the catalog version, and one bus event per change carrying that version
+ * (the bus's outbox). Either all of it commits or none of it does, so caches can never miss a
+ * change that became visible. Every catalog event has the key `catalog`: one lane, in order.
  */
 export async function catalogWrite<T>(catalog: Catalog, fn: (tx: TxDb, emit: Emit) => Promise<T>): Promise<T> {
-	const result = await catalog.database.write(async (tx) => {
+	const { value, version } = await catalog.database.write(async (tx) => {
 		const pending: { type: CatalogEventType; data: EventData }[] = [];
 		const value = await fn(tx, (type, data) => pending.push({ type, data }));
-		if (pending.length > 0) {
-			const [row] = await tx
-				.update(catalogMeta)
-				.set({ version: sql`${catalogMeta.version} + 1` })
-				.where(sql`${catalogMeta.id} = 1`)
-				.returning({ version: catalogMeta.version });
-			if (!row) throw new Error("catalog_meta row is missing; run the migrations");
-			const occurredAt = nowIso();
-			const rows = pending.map((e) => {
-				const event: CatalogEvent = { id: newId("evt"), type: e.type, occurredAt, version: row.version, data: e.data };
-				return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: occurredAt };
+		if (pending.length === 0) return { value, version: null };
+		const [row] = await tx
+			.update(catalogMeta)
+			.set({ version: sql`${catalogMeta.version} + 1` })
+			.where(sql`${catalogMeta.id} = 1`)
+			.returning({ version: catalogMeta.version });
+		if (!row) throw new Error("catalog_meta row is missing; run the migrations");
+		const occurredAt = nowIso();
+		for (const e of pending) {
+			await busEmit(tx, {
+				type: e.type,
+				source: "catalog",
+				key: "catalog",
+				occurredAt,
+				data: { ...e.data, version: row.version },
 			});
-			// A seed emits thousands of events; SQLite caps the bound parameters of one statement.
-			for (let i = 0; i < rows.length; i += OUTBOX_CHUNK) {
-				await tx.insert(outbox).values(rows.slice(i, i + OUTBOX_CHUNK));
+		}
+		return { value, version: row.version };
+	});
+	if (version !== null) {
+		for (const hook of catalog.afterCommit) {
+			try {
+				hook(version);
+			} catch (err) {
+				// The write is committed and its events are on the bus; a failing hook must not turn a
+				// success into an error (the cache's periodic version check catches up).
+				console.error("catalog afterCommit hook failed:", err);
 			}
 		}
-		return value;
-	});
-	for (const hook of catalog.afterCommit) {
-		try {
-			await hook();
-		} catch (err) {
-			// The write is committed and the outbox holds its events; the relay's next pass
-			// delivers them, so a failing hook must not turn a success into an error.
-			console.error("catalog afterCommit hook failed:", err);
-		}
 	}
-	return result;
+	return value;
 }
 
 export async function readVersion(catalog: Catalog): Promise<number> {

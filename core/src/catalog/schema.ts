@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { busInbox, busOutbox } from "../bus/schema";
 
 // The catalog's own database. Timestamps are ISO-8601 UTC strings (always the same width, so
 // they sort as text); money is integer minor units; JSON columns hold small value objects.
@@ -156,30 +156,8 @@ export const catalogMeta = sqliteTable("catalog_meta", {
 	version: integer("version").notNull(),
 });
 
-/** Transactional outbox: events are written with the change and relayed after commit. */
-export const outbox = sqliteTable(
-	"outbox",
-	{
-		seq: integer("seq").primaryKey({ autoIncrement: true }),
-		id: text("id").notNull(),
-		type: text("type").notNull(),
-		payload: text("payload").notNull(),
-		createdAt: text("created_at").notNull(),
-		/** Set once in-process subscribers and Redis pub/sub have been told. */
-		publishedAt: text("published_at"),
-		/** Set once the edge acknowledged the event with a 2xx. */
-		deliveredAt: text("delivered_at"),
-		attempts: integer("attempts").notNull().default(0),
-		/** Epoch ms until which one relay holds the row for delivery. */
-		leaseUntil: integer("lease_until").notNull().default(0),
-		lastError: text("last_error"),
-	},
-	(t) => [
-		uniqueIndex("outbox_id_uq").on(t.id),
-		index("outbox_unpublished_idx").on(t.seq).where(sql`published_at IS NULL`),
-		index("outbox_undelivered_idx").on(t.seq).where(sql`delivered_at IS NULL`),
-	],
-);
+// Its outbox and inbox (core/src/bus): catalog.* events commit with the change and its version.
+export { busInbox, busOutbox };
 
 export const catalogSchema = {
 	categories,
@@ -191,6 +169,7 @@ export const catalogSchema = {
 	images,
 	imageSources,
 	catalogMeta,
-	outbox,
+	busOutbox,
+	busInbox,
 };
 export type CatalogSchema = typeof catalogSchema;

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
-import { countStatements, enableStatementCounting, type TxDb } from "../lib/db";
+import { countStatements, enableStatementCounting } from "../lib/db";
 import { json } from "../testing/harness";
 import { exec, rows } from "../testing/sql";
 import { InventoryEvent, Reservation } from "./contracts";

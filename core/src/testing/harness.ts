@@ -77,7 +77,7 @@ export async function harness(
 		dbUrl = `file:${join(dir, "catalog.db")}`;
 		imagesDir = t.imagesDir;
 	}
-	const mod = await createCatalogModule({ dbUrl, imagesDir, edge: null, ...options.module });
+	const mod = await createCatalogModule({ dbUrl, imagesDir, ...options.module });
 	const app = createApp({ secret: SECRET, catalog: mod });
 	return {
 		dir,

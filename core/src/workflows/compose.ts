@@ -12,6 +12,7 @@ import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
+import { subscribeEdgePush } from "./edge-push";
 import { createRefunds, type RefundWorkflow } from "./refund";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
@@ -38,7 +39,7 @@ export interface Core {
 	payments: PaymentModule;
 	fulfillment: FulfillmentModule;
 	bus: Bus;
-	relays: { order: BusRelay; payment: BusRelay; inventory: BusRelay; fulfillment: BusRelay };
+	relays: { catalog: BusRelay; order: BusRelay; payment: BusRelay; inventory: BusRelay; fulfillment: BusRelay };
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
 	refunds: RefundWorkflow;
@@ -53,7 +54,6 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		dbUrl: config.catalogDbUrl,
 		imagesDir: config.imagesDir,
 		redisUrl: config.redisUrl,
-		edge: config.edgeUrl ? { url: config.edgeUrl, secret: config.signingSecret } : null,
 		...options.catalog,
 	});
 	const identity = await openIdentity({
@@ -103,12 +103,20 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	const relay = (database: BusRelayOptions["database"]) =>
 		new BusRelay({ database, bus, pollMs: options.relayPollMs, leaseMs: config.busIdleTimeoutMs ?? undefined });
 	const relays: Core["relays"] = {
+		catalog: relay(catalog.catalog.database),
 		order: relay(orders.context.database),
 		payment: relay(payments.context.database),
 		inventory: relay(inventory.context.database),
 		fulfillment: relay(fulfillment.context.database),
 	};
 
+	if (config.edgeUrl) {
+		subscribeEdgePush(
+			bus,
+			{ url: config.edgeUrl, secret: config.signingSecret },
+			options.busPollMs ? { pollMs: options.busPollMs } : {},
+		);
+	}
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
 		bus,

@@ -185,7 +185,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				const kind = known.get(l.variantId)?.kind ?? "physical";
 				(kind === "physical" ? physicalLines : otherLines).push(line);
 			}
-			const done = await handleOnce(
+			await handleOnce(
 				deps.fulfillment.context.database,
 				event.id,
 				async (tx) => {
