@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import type { EventEnvelope } from "@bazaar/contracts/bus";
 import { REDIS_URL, redisAvailable, tempDir } from "../testing/harness";
-import type { EventEnvelope } from "./contracts";
 import { BusRelay } from "./relay";
 import {
 	type BusLocation,

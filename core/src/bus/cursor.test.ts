@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from "bun:test";
+import type { EventEnvelope } from "@bazaar/contracts/bus";
 import { openDatabase } from "../lib/db";
 import { tempDir } from "../testing/harness";
 import { row as first } from "../testing/sql";
-import type { EventEnvelope } from "./contracts";
 import { libsqlLocation, openBusAt, until } from "./testing/fixtures";
 import type { Bus } from "./transport";
 

@@ -1,6 +1,6 @@
+import { EventEnvelope, EventInput } from "@bazaar/contracts/bus";
 import { newId } from "@bazaar/ids";
 import type { TxDb } from "../lib/db";
-import { EventEnvelope, EventInput } from "./contracts";
 import { busOutbox } from "./schema";
 
 /**

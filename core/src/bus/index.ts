@@ -1,5 +1,5 @@
 // The message bus between core modules (issue 3). See README.md in this folder.
-export * from "./contracts";
+export * from "@bazaar/contracts/bus";
 export { type BusConfig, createBus } from "./create-bus";
 export { emit } from "./emit";
 export { type HandleOnceOptions, type HandleOnceResult, handleOnce, wasHandled } from "./inbox";

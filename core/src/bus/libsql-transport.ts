@@ -1,5 +1,3 @@
-import { type SQL, sql } from "drizzle-orm";
-import { changes, type Database, openDatabase, type TxDb } from "../lib/db";
 import {
 	type DeadLetter,
 	EventEnvelope,
@@ -7,7 +5,9 @@ import {
 	type PendingSummary,
 	SubscribeOptions,
 	type SubscribeOptions as SubscribeOptionsInput,
-} from "./contracts";
+} from "@bazaar/contracts/bus";
+import { type SQL, sql } from "drizzle-orm";
+import { changes, type Database, openDatabase, type TxDb } from "../lib/db";
 import {
 	type Bus,
 	backoffDelay,

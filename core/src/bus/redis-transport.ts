@@ -1,5 +1,3 @@
-import type { Redis } from "ioredis";
-import { closeRedis, connectRedis, waitForRedis } from "../lib/redis";
 import {
 	type DeadLetter,
 	EventEnvelope,
@@ -7,7 +5,9 @@ import {
 	type PendingSummary,
 	SubscribeOptions,
 	type SubscribeOptions as SubscribeOptionsInput,
-} from "./contracts";
+} from "@bazaar/contracts/bus";
+import type { Redis } from "ioredis";
+import { closeRedis, connectRedis, waitForRedis } from "../lib/redis";
 import {
 	type Bus,
 	backoffDelay,

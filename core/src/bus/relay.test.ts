@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import type { EventEnvelope } from "@bazaar/contracts/bus";
 import { tempDir } from "../testing/harness";
 import { rows } from "../testing/sql";
-import type { EventEnvelope } from "./contracts";
 import { openLibsqlBus } from "./libsql-transport";
 import { BusRelay } from "./relay";
 import { openProducerDb, placeOrder, until } from "./testing/fixtures";

@@ -1,6 +1,6 @@
+import { EventEnvelope } from "@bazaar/contracts/bus";
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../lib/db";
-import { EventEnvelope } from "./contracts";
 import { errorMessage, Waiter } from "./transport";
 
 // Moves committed rows of one producer database's bus_outbox to the bus (at-least-once). It wakes

@@ -1,12 +1,12 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { EventEnvelope, typedEnvelope } from "@bazaar/contracts/bus";
 import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDatabase, type TxDb } from "../lib/db";
 import { tempDir } from "../testing/harness";
 import { exec, rows } from "../testing/sql";
-import { EventEnvelope, typedEnvelope } from "./contracts";
 import { emit } from "./emit";
 import { handleOnce, wasHandled } from "./inbox";
 import { busMigrationSnippet, busMigrationSql, busTables, ensureBusTables } from "./schema";

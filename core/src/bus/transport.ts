@@ -5,7 +5,7 @@ import type {
 	PendingSummary,
 	ResolvedSubscribeOptions,
 	SubscribeOptions,
-} from "./contracts";
+} from "@bazaar/contracts/bus";
 
 // The one interface both backends (Redis Streams, libSQL) implement. Delivery is at-least-once:
 // an event is acknowledged only after its handler returned, so handlers commit their change

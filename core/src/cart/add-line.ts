@@ -1,18 +1,18 @@
+import type { VariantSummary } from "@bazaar/contracts";
+import {
+	AddLineRequest,
+	type Cart,
+	type CartOwner,
+	MAX_LINE_QUANTITY,
+	MAX_LINES,
+	stockKey,
+} from "@bazaar/contracts/cart";
 import type { Money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { NotFoundError } from "../lib/errors";
 import { ensureCart } from "./cart-rows";
 import { type CartContext, cartWrite, iso } from "./context";
-import {
-	AddLineRequest,
-	type Cart,
-	type CartOwner,
-	type CatalogVariant,
-	MAX_LINE_QUANTITY,
-	MAX_LINES,
-	stockKey,
-} from "./contracts";
 import { CartLimitError, NotEnoughStockError, NotSellableError, SlotError } from "./errors";
 import { getCart } from "./get-cart";
 import { lookUp, sellable, stockCheck } from "./price-lines";
@@ -75,7 +75,7 @@ export async function addLine(
 }
 
 export function refuseShortage(
-	variant: CatalogVariant,
+	variant: VariantSummary,
 	stock: Map<string, { available: number | null }>,
 	quantity: number,
 	slot: string | null,

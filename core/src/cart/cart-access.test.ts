@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
+import type { Cart } from "@bazaar/contracts/cart";
 import { sql } from "drizzle-orm";
-import type { Cart } from "./contracts";
 import { ALICE, ANON, BOB, body, type CartHarness, cartHarness, guestToken, variantId } from "./testing/fixtures";
 
 // A caller reaches its own cart and nothing else; bad input is a 4xx problem and changes nothing.

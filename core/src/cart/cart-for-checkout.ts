@@ -1,6 +1,6 @@
+import { type CartOwner, type CheckoutCart, type CheckoutLine, slotLabel } from "@bazaar/contracts/cart";
 import { ServiceError } from "../lib/errors";
 import type { CartContext } from "./context";
-import { type CartOwner, type CheckoutCart, type CheckoutLine, slotLabel } from "./contracts";
 import { getCart } from "./get-cart";
 
 /** The cart cannot become an order as it stands: empty, or lines that cannot be bought. 409. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
+import type { Cart } from "@bazaar/contracts/cart";
 import { toOrderLines } from "./cart-for-checkout";
-import type { Cart } from "./contracts";
 import { ALICE, body, type CartHarness, cartHarness, customer, variantId } from "./testing/fixtures";
 
 let h: CartHarness;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
-import type { Cart, MergeResult } from "./contracts";
+import type { Cart, MergeResult } from "@bazaar/contracts/cart";
 import { ANON, body, type CartHarness, cartHarness, guestToken, variantId } from "./testing/fixtures";
 
 // On login the edge calls POST /cart/merge as the now signed-in customer, with the guest

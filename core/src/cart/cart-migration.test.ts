@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { updateVariant } from "../catalog/update-variant";
 import { migrateDatabase, openDatabase } from "../lib/db";
 import { tempDir } from "../testing/harness";
-import { catalogPort, inventoryPort } from "./adapters";
+import { catalogPort, inventoryPort } from "../workflows/cart-ports";
 import { CART_MIGRATIONS } from "./context";
 import { openCart } from "./module";
 import { cartSchema } from "./schema";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
+import { Cart, type CartLine, MergeResult } from "@bazaar/contracts/cart";
 import type { Caller } from "@bazaar/signature";
 import { updateVariant } from "../catalog/update-variant";
-import { Cart, type CartLine, MergeResult } from "./contracts";
 import { ANON, body, type CartHarness, cartHarness, customer, guestToken, variantId } from "./testing/fixtures";
 
 // A line remembers the unit price the shopper added it at; a read whose catalog price differs

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
-import type { Cart } from "./contracts";
+import type { Cart } from "@bazaar/contracts/cart";
 import { body, type CartHarness, type Counters, cartHarness } from "./testing/fixtures";
 
 // A read costs the same with 1 line or 50: one statement on the cart database, one call to

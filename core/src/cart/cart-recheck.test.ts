@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ProductPatch } from "@bazaar/contracts";
+import type { Cart, CartLine } from "@bazaar/contracts/cart";
 import { updateProduct } from "../catalog/update-product";
 import { updateVariant } from "../catalog/update-variant";
-import type { Cart, CartLine } from "./contracts";
 import { body, type CartHarness, cartHarness, customer, variantId } from "./testing/fixtures";
 
 // Every read re-checks the catalog and the inventory: what changed there since a line was

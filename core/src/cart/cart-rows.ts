@@ -1,8 +1,8 @@
+import type { CartOwner } from "@bazaar/contracts/cart";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { type CartContext, iso, ownerKey } from "./context";
-import type { CartOwner } from "./contracts";
 
 // Write-side helpers on the carts table, run inside a cart write transaction.
 

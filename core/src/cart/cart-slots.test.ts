@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
+import type { Cart, CartLine } from "@bazaar/contracts/cart";
 import { randomToken } from "@bazaar/ids";
 import type { Caller } from "@bazaar/signature";
 import { cartForCheckout, toOrderLines } from "./cart-for-checkout";
-import type { Cart, CartLine } from "./contracts";
 import { body, type CartHarness, cartHarness, customer, variantId } from "./testing/fixtures";
 
 // Services booked by appointment: a cart line names its time slot, the slot's capacity is

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ProductInput } from "@bazaar/contracts";
+import { type Cart, slotLabel } from "@bazaar/contracts/cart";
+import { OUT_OF_STOCK_TYPE } from "@bazaar/contracts/inventory";
 import type { Caller } from "@bazaar/signature";
 import { createProduct } from "../catalog/create-product";
 import { categories } from "../catalog/schema";
-import { OUT_OF_STOCK_TYPE } from "../inventory/contracts";
 import { json } from "../testing/harness";
 import { checkoutBody, registerCustomer, type Stack, stack } from "../workflows/testing/stack";
-import { type Cart, slotLabel } from "./contracts";
 
 // Booking a service's time slot end to end, through the real composed core over HTTP: the cart
 // holds the slot, checkout reserves it (capacity enforced atomically by the inventory), and the

@@ -1,7 +1,7 @@
+import type { Cart, CartOwner } from "@bazaar/contracts/cart";
 import { sql } from "drizzle-orm";
 import { liveCart, touchCart } from "./cart-rows";
 import { type CartContext, cartWrite } from "./context";
-import type { Cart, CartOwner } from "./contracts";
 import { getCart } from "./get-cart";
 
 /** Empties the owner's cart (the shopper, or the order workflow once an order holds the lines). */

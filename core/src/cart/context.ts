@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
+import type { CartOwner, CatalogPort, InventoryPort } from "@bazaar/contracts/cart";
 import { DEFAULT_CURRENCY } from "@bazaar/money";
 import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
-import type { CartOwner, CatalogPort, InventoryPort } from "./contracts";
 import { type CartSchema, cartSchema } from "./schema";
 
 export const CART_MIGRATIONS = resolve(import.meta.dir, "migrations");

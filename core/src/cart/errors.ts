@@ -1,11 +1,11 @@
+import type { VariantSummary } from "@bazaar/contracts";
 import { ServiceError } from "../lib/errors";
-import type { CatalogVariant } from "./contracts";
 
 // Cart-specific refusals. All ServiceErrors, so the core's one error handler renders them.
 
 /** A variant that cannot go into a cart (archived, not sold in the cart's currency): 422. */
 export class NotSellableError extends ServiceError {
-	constructor(v: CatalogVariant, reason: string) {
+	constructor(v: VariantSummary, reason: string) {
 		super(422, `${label(v)} is ${reason}.`, [{ path: "variantId", message: reason }]);
 	}
 }
@@ -19,14 +19,14 @@ export class GoneVariantError extends ServiceError {
 
 /** More units than the inventory has: 409, naming how many there are. */
 export class NotEnoughStockError extends ServiceError {
-	constructor(v: CatalogVariant, message: string) {
+	constructor(v: VariantSummary, message: string) {
 		super(409, `${label(v)}: ${message}.`, [{ path: "quantity", message }]);
 	}
 }
 
 /** A slot the line may not have, or lacks, or cannot be booked at (past, too far, off the hour): 422. */
 export class SlotError extends ServiceError {
-	constructor(v: CatalogVariant, message: string) {
+	constructor(v: VariantSummary, message: string) {
 		super(422, `${label(v)}: ${message}.`, [{ path: "slot", message }]);
 	}
 }
@@ -38,4 +38,4 @@ export class CartLimitError extends ServiceError {
 	}
 }
 
-const label = (v: CatalogVariant) => (v.variantTitle ? `${v.productTitle} (${v.variantTitle})` : v.productTitle);
+const label = (v: VariantSummary) => (v.variantTitle ? `${v.productTitle} (${v.variantTitle})` : v.productTitle);

@@ -1,5 +1,5 @@
+import type { Cart, CartOwner } from "@bazaar/contracts/cart";
 import type { CartContext } from "./context";
-import type { Cart, CartOwner } from "./contracts";
 import { priceCart } from "./price-lines";
 import { loadCart } from "./records";
 

@@ -1,8 +1,8 @@
+import { type CartOwner, GuestToken, MAX_LINE_QUANTITY, MAX_LINES, type MergeResult } from "@bazaar/contracts/cart";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { ensureCart, liveCart } from "./cart-rows";
 import { type CartContext, cartWrite, iso, ownerKey } from "./context";
-import { type CartOwner, GuestToken, MAX_LINE_QUANTITY, MAX_LINES, type MergeResult } from "./contracts";
 import { getCart } from "./get-cart";
 
 interface Line {

@@ -1,9 +1,16 @@
+import type {
+	AddLineRequest,
+	Cart,
+	CartOwner,
+	CheckoutCart,
+	MergeResult,
+	SetQuantityRequest,
+} from "@bazaar/contracts/cart";
 import type { z } from "zod";
 import { addLine } from "./add-line";
 import { cartForCheckout } from "./cart-for-checkout";
 import { clearCart } from "./clear-cart";
 import { type CartContext, type CartContextOptions, openCartContext } from "./context";
-import type { AddLineRequest, Cart, CartOwner, CheckoutCart, MergeResult, SetQuantityRequest } from "./contracts";
 import { getCart } from "./get-cart";
 import { mergeGuestIntoCustomer } from "./merge-guest";
 import { purgeExpired } from "./purge-expired";

@@ -1,16 +1,16 @@
-import { formatMoney, type Money, money } from "@bazaar/money";
-import type { CartContext } from "./context";
+import type { VariantSummary } from "@bazaar/contracts";
 import {
 	type Cart,
 	type CartLine,
 	type CartWarning,
-	type CatalogVariant,
 	type LineStatus,
 	LOW_STOCK,
 	type PriceChange,
 	type StockLevel,
 	stockKey,
-} from "./contracts";
+} from "@bazaar/contracts/cart";
+import { formatMoney, type Money, money } from "@bazaar/money";
+import type { CartContext } from "./context";
 import type { CartSnapshot } from "./records";
 import { slotMismatch, slotProblem } from "./slot-rules";
 
@@ -68,7 +68,7 @@ export async function lookUp(
 	currency: string,
 ) {
 	if (lines.length === 0) {
-		return { variants: new Map<string, CatalogVariant>(), stock: new Map<string, StockLevel>() };
+		return { variants: new Map<string, VariantSummary>(), stock: new Map<string, StockLevel>() };
 	}
 	const variants = await ctx.catalog.variants(
 		lines.map((l) => l.variantId),
@@ -88,7 +88,7 @@ export async function lookUp(
 
 /** Why a variant cannot be sold at all (whatever the quantity), or null. */
 export function sellable(
-	v: CatalogVariant | undefined,
+	v: VariantSummary | undefined,
 	currency: string,
 ): { status: LineStatus; message: string } | null {
 	if (v?.status !== "active") return { status: "unavailable", message: "no longer available" };
@@ -119,7 +119,7 @@ export function stockCheck(
 
 function priceLine(
 	line: CartSnapshot["lines"][number],
-	v: CatalogVariant | undefined,
+	v: VariantSummary | undefined,
 	stock: Map<string, StockLevel>,
 	currency: string,
 	now: number,
@@ -128,7 +128,7 @@ function priceLine(
 	const refused = sellable(v, currency) ?? (wrongSlot ? { status: "unavailable" as const, message: wrongSlot } : null);
 	const checked = refused
 		? null
-		: stockCheck(stock.get(stockKey((v as CatalogVariant).sku, line.slot)), line.quantity, line.slot);
+		: stockCheck(stock.get(stockKey((v as VariantSummary).sku, line.slot)), line.quantity, line.slot);
 	const status = refused?.status ?? checked?.status ?? "ok";
 	const unitPrice: Money | null = v?.price && v.price.currency === currency ? v.price : null;
 	return {

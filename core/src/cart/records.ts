@@ -1,8 +1,8 @@
+import type { CartOwner } from "@bazaar/contracts/cart";
 import { type Money, money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { Db } from "../lib/db";
 import { type CartContext, iso, ownerKey } from "./context";
-import type { CartOwner } from "./contracts";
 import { slotOut } from "./slot-rules";
 
 // biome-ignore lint/suspicious/noExplicitAny: readers run on the module db and on transactions alike

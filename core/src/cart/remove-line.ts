@@ -1,8 +1,8 @@
+import type { Cart, CartOwner } from "@bazaar/contracts/cart";
 import { sql } from "drizzle-orm";
 import { NotFoundError } from "../lib/errors";
 import { liveCart, touchCart } from "./cart-rows";
 import { type CartContext, cartWrite } from "./context";
-import type { Cart, CartOwner } from "./contracts";
 import { getCart } from "./get-cart";
 import { slotIn } from "./slot-rules";
 

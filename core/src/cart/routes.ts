@@ -1,7 +1,3 @@
-import type { Context } from "hono";
-import { Hono } from "hono";
-import { NotFoundError, ServiceError, ValidationError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson } from "../lib/http";
 import {
 	AddLineRequest,
 	type CartOwner,
@@ -11,7 +7,11 @@ import {
 	LineQuery,
 	SetQuantityRequest,
 	VariantId,
-} from "./contracts";
+} from "@bazaar/contracts/cart";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { NotFoundError, ServiceError, ValidationError } from "../lib/errors";
+import { type AppEnv, jsonResponse, readJson } from "../lib/http";
 import type { CartModule } from "./module";
 
 // A thin adapter under /cart: work out whose cart it is, validate, call one verb, send the cart.

@@ -1,10 +1,11 @@
+import type { VariantSummary } from "@bazaar/contracts";
+import { type Cart, type CartOwner, SetQuantityRequest } from "@bazaar/contracts/cart";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { NotFoundError } from "../lib/errors";
 import { refuseShortage } from "./add-line";
 import { liveCart, touchCart } from "./cart-rows";
 import { type CartContext, cartWrite, iso } from "./context";
-import { type Cart, type CartOwner, type CatalogVariant, SetQuantityRequest } from "./contracts";
 import { GoneVariantError, NotSellableError, SlotError } from "./errors";
 import { getCart } from "./get-cart";
 import { lookUp, sellable } from "./price-lines";
@@ -29,7 +30,7 @@ export async function setQuantity(
 	const line = current.lines.find((l) => l.variantId === variantId && l.slot === slot);
 	if (!current.header || !line) throw new NotFoundError("That cart line");
 	const currency = current.header.currency;
-	let variant: CatalogVariant | undefined;
+	let variant: VariantSummary | undefined;
 	if (quantity > line.quantity) {
 		const { variants, stock } = await lookUp(ctx, [{ variantId, slot }], currency);
 		variant = variants.get(variantId);

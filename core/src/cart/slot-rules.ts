@@ -1,4 +1,5 @@
-import { type CatalogVariant, MAX_SLOT_DAYS_AHEAD, needsSlot, SLOT_STEP_MINUTES } from "./contracts";
+import type { VariantSummary } from "@bazaar/contracts";
+import { MAX_SLOT_DAYS_AHEAD, needsSlot, SLOT_STEP_MINUTES } from "@bazaar/contracts/cart";
 
 // Services booked by appointment are stocked per time slot (the inventory's `capacity` policy),
 // so their lines name a slot; nothing else may. The cart keeps the slot as the inventory spells
@@ -12,7 +13,7 @@ export const slotIn = (slot: string | null | undefined) => slot ?? "";
 export const slotOut = (slot: string) => (slot === "" ? null : slot);
 
 /** Whether the line names a slot exactly when the variant is sold per slot: what is wrong, or null. */
-export function slotMismatch(variant: CatalogVariant, slot: string | null): string | null {
+export function slotMismatch(variant: VariantSummary, slot: string | null): string | null {
 	if (needsSlot(variant)) return slot === null ? "choose a time for this appointment" : null;
 	return slot === null ? null : "this item is not booked for a time; leave the slot out";
 }
@@ -23,7 +24,7 @@ export function slotMismatch(variant: CatalogVariant, slot: string | null): stri
  * Slots start on the hour (SLOT_STEP_MINUTES), whatever the service's duration: one grid for
  * every service keeps the storefront's time picker (step 3600) and the inventory's slots aligned.
  */
-export function slotProblem(variant: CatalogVariant, slot: string | null, now: number): string | null {
+export function slotProblem(variant: VariantSummary, slot: string | null, now: number): string | null {
 	const mismatch = slotMismatch(variant, slot);
 	if (mismatch || slot === null) return mismatch;
 	const at = Date.parse(slot);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { CarrierWebhookResult, ShipmentDetail } from "@bazaar/contracts/fulfillment";
 import { json } from "../testing/harness";
 import { exec } from "../testing/sql";
-import type { CarrierWebhookResult, ShipmentDetail } from "./contracts";
 import {
 	ALICE,
 	carrierEvent,

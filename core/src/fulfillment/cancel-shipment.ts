@@ -1,8 +1,8 @@
+import { CancelShipmentInput, type Shipment, type ShipmentDetail, ShipmentId } from "@bazaar/contracts/fulfillment";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
-import { CancelShipmentInput, type Shipment, type ShipmentDetail, ShipmentId } from "./contracts";
 import { loadShipment, SHIPMENT_COLUMNS, type ShipmentRecord, toShipment, withHistory } from "./records";
 import { transitionIn } from "./transition";
 

@@ -1,5 +1,5 @@
+import { CARRIER_SIGNATURE_HEADER, CARRIER_SIGNATURE_TOLERANCE_SECONDS } from "@bazaar/contracts/fulfillment";
 import { signTimestamped, type VerifyResult, verifyTimestamped } from "../lib/timestamped-signature";
-import { CARRIER_SIGNATURE_HEADER, CARRIER_SIGNATURE_TOLERANCE_SECONDS } from "./contracts";
 
 // Carriers sign their webhooks the way the sandbox gateway (and Stripe) do
 // (lib/timestamped-signature.ts), in `carrier-signature`, with CARRIER_WEBHOOK_SECRET.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { CarrierWebhookResult, ShipmentDetail } from "@bazaar/contracts/fulfillment";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
-import type { CarrierWebhookResult, ShipmentDetail } from "./contracts";
 import { carrierEvent, type FulfillmentHarness, fulfillmentHarness, paidOrder } from "./testing/fixtures";
 
 // The carrier webhook through its real public route: signature and age checked before anything,

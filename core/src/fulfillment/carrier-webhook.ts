@@ -1,9 +1,9 @@
+import { CARRIER_SIGNATURE_HEADER, CarrierEvent, type CarrierWebhookResult } from "@bazaar/contracts/fulfillment";
 import { sql } from "drizzle-orm";
 import { changes } from "../lib/db";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import { verifyCarrierPayload } from "./carrier-signature";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
-import { CARRIER_SIGNATURE_HEADER, CarrierEvent, type CarrierWebhookResult } from "./contracts";
 import { loadShipment } from "./records";
 import { transitionIn } from "./transition";
 

@@ -1,9 +1,9 @@
+import { CreateShipmentInput, type Shipment } from "@bazaar/contracts/fulfillment";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
 import type { TxDb } from "../lib/db";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
-import { CreateShipmentInput, type Shipment } from "./contracts";
 import { eventData, SHIPMENT_COLUMNS, type ShipmentRecord, toShipment } from "./records";
 import { recordChange } from "./transition";
 

@@ -1,6 +1,6 @@
+import { DeliverInput, type ShipmentDetail, ShipmentId } from "@bazaar/contracts/fulfillment";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
-import { DeliverInput, type ShipmentDetail, ShipmentId } from "./contracts";
 import { loadShipment, withHistory } from "./records";
 import { transitionIn } from "./transition";
 

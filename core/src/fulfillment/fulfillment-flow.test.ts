@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { CARRIER_SIGNATURE_HEADER, type ShipmentDetail, type ShipmentList } from "@bazaar/contracts/fulfillment";
 import type { Caller } from "@bazaar/signature";
 import { wasHandled } from "../bus";
 import { json } from "../testing/harness";
@@ -6,7 +7,6 @@ import { rows } from "../testing/sql";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "../workflows/testing/journey";
 import { type Stack, stack } from "../workflows/testing/stack";
 import { signCarrierPayload } from "./carrier-signature";
-import { CARRIER_SIGNATURE_HEADER, type ShipmentDetail, type ShipmentList } from "./contracts";
 
 // The bus flows end to end in the composed core over HTTP: checkout → sandbox pay → order paid →
 // (order.paid) shipment created → ship → (shipment.shipped) order fulfilled → deliver by an admin

@@ -1,8 +1,8 @@
+import { type ShipmentDetail, ShipmentId, type ShipmentList } from "@bazaar/contracts/fulfillment";
+import { OrderId } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import { NotFoundError } from "../lib/errors";
-import { OrderId } from "../order/contracts";
 import type { FulfillmentContext } from "./context";
-import { type ShipmentDetail, ShipmentId, type ShipmentList } from "./contracts";
 import { loadShipment, SHIPMENT_COLUMNS, type ShipmentRecord, toShipment, withHistory } from "./records";
 
 /** One shipment with its history (admins). */

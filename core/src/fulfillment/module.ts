@@ -1,7 +1,3 @@
-import type { TxDb } from "../lib/db";
-import { type CancelOrderShipmentResult, cancelOrderShipmentIn, cancelShipment } from "./cancel-shipment";
-import { handleCarrierWebhook } from "./carrier-webhook";
-import { type FulfillmentContext, type FulfillmentContextOptions, iso, openFulfillmentContext } from "./context";
 import type {
 	CancelShipmentInput,
 	CarrierWebhookResult,
@@ -9,7 +5,11 @@ import type {
 	ShipInput,
 	ShipmentDetail,
 	ShipmentList,
-} from "./contracts";
+} from "@bazaar/contracts/fulfillment";
+import type { TxDb } from "../lib/db";
+import { type CancelOrderShipmentResult, cancelOrderShipmentIn, cancelShipment } from "./cancel-shipment";
+import { handleCarrierWebhook } from "./carrier-webhook";
+import { type FulfillmentContext, type FulfillmentContextOptions, iso, openFulfillmentContext } from "./context";
 import { type CreateShipmentResult, createShipment, createShipmentIn } from "./create-shipment";
 import { deliverShipment } from "./deliver-shipment";
 import { getShipment, listOrderShipments } from "./get-shipment";

@@ -1,6 +1,3 @@
-import { sql } from "drizzle-orm";
-import type { TxDb } from "../lib/db";
-import type { Address } from "../order/contracts";
 import type {
 	Shipment,
 	ShipmentChange,
@@ -9,7 +6,10 @@ import type {
 	ShipmentKind,
 	ShipmentLine,
 	ShipmentStatus,
-} from "./contracts";
+} from "@bazaar/contracts/fulfillment";
+import type { Address } from "@bazaar/contracts/order";
+import { sql } from "drizzle-orm";
+import type { TxDb } from "../lib/db";
 
 // Rows ↔ API shapes. Reads are raw SQL with explicit columns so one statement returns what a verb
 // needs, inside or outside a transaction.

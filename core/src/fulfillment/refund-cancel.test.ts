@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { json } from "../testing/harness";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor, signUp } from "../workflows/testing/journey";
 import { type Stack, stack } from "../workflows/testing/stack";
-import type { ShipmentDetail, ShipmentList } from "./contracts";
 
 // A full refund before the parcel ships cancels its shipment, through the real composed core over
 // HTTP: checkout → sandbox pay → shipment → admin refund → the sandbox's signed webhook →

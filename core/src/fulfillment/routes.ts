@@ -1,8 +1,8 @@
+import { CancelShipmentInput, DeliverInput, ListShipmentsQuery, ShipInput } from "@bazaar/contracts/fulfillment";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
-import { CancelShipmentInput, DeliverInput, ListShipmentsQuery, ShipInput } from "./contracts";
 import type { FulfillmentModule } from "./module";
 
 // Two thin adapters. `fulfillmentRoutes` (under /fulfillment, BEHIND the signature check):

@@ -1,6 +1,6 @@
+import { BUILTIN_CARRIER, ShipInput, type ShipmentDetail, ShipmentId } from "@bazaar/contracts/fulfillment";
 import { ConflictError, NotFoundError, ServiceError } from "../lib/errors";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
-import { BUILTIN_CARRIER, ShipInput, type ShipmentDetail, ShipmentId } from "./contracts";
 import { loadShipment, withHistory } from "./records";
 import { builtinTrackingNumber } from "./tracking";
 import { transitionIn } from "./transition";

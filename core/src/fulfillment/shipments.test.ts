@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import { json } from "../testing/harness";
-import type { ShipmentDetail, ShipmentList } from "./contracts";
 import { ADMIN, ALICE, BOB, type FulfillmentHarness, fulfillmentHarness, orderId, paidOrder } from "./testing/fixtures";
 
 // Shipments through the module's verbs and its signed routes: creation (once per order), the

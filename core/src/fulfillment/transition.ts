@@ -1,7 +1,7 @@
+import type { Shipment, ShipmentEventType, ShipmentStatus } from "@bazaar/contracts/fulfillment";
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
 import type { TxDb } from "../lib/db";
-import type { Shipment, ShipmentEventType, ShipmentStatus } from "./contracts";
 import { eventData, SHIPMENT_COLUMNS, type ShipmentRecord, toShipment } from "./records";
 
 // The one way a shipment changes status, forward only. Each change writes its history row and

@@ -1,9 +1,9 @@
+import type { Address, AddressInput } from "@bazaar/contracts/identity";
 import { ulid } from "@bazaar/ids";
 import { eq } from "drizzle-orm";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import { clearOtherDefaults, countAddresses, MAX_ADDRESSES, toAddress } from "./address-helpers";
 import { type Identity, identityWrite, nowIso } from "./context";
-import type { Address, AddressInput } from "./contracts";
 import { addresses, users } from "./schema";
 
 export async function addAddress(identity: Identity, userId: string, input: AddressInput): Promise<Address> {

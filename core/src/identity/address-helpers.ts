@@ -1,8 +1,8 @@
+import type { Address } from "@bazaar/contracts/identity";
 import { and, count, eq, ne } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
 import type { Identity } from "./context";
-import type { Address } from "./contracts";
 import { type AddressRow, addresses } from "./schema";
 
 export const MAX_ADDRESSES = 50;

@@ -1,6 +1,6 @@
+import type { ChangePasswordInput, UserPublic } from "@bazaar/contracts/identity";
 import { eq } from "drizzle-orm";
 import { accountKey, findUser, type Identity, toPublic, writeUser } from "./context";
-import type { ChangePasswordInput, UserPublic } from "./contracts";
 import { assertPasswordPolicy } from "./password";
 import { RateLimitedError } from "./rate-limit";
 import { passwordResetTokens } from "./schema";

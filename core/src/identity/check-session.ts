@@ -1,6 +1,6 @@
+import type { SessionCheck } from "@bazaar/contracts/identity";
 import { eq } from "drizzle-orm";
 import type { Identity } from "./context";
-import type { SessionCheck } from "./contracts";
 import { users } from "./schema";
 import type { SessionState } from "./session-cache";
 

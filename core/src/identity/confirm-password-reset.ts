@@ -1,7 +1,7 @@
+import type { PasswordResetConfirm, UserPublic } from "@bazaar/contracts/identity";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { ValidationError } from "../lib/errors";
 import { accountKey, type Identity, nowIso, sha256Hex, toPublic, writeUser } from "./context";
-import type { PasswordResetConfirm, UserPublic } from "./contracts";
 import { assertPasswordPolicy } from "./password";
 import { passwordResetTokens, users } from "./schema";
 

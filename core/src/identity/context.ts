@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
+import type { UserPublic } from "@bazaar/contracts/identity";
 import { eq, sql } from "drizzle-orm";
 import type { Database, TxDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
-import type { UserPublic } from "./contracts";
 import type { MailOutbox } from "./mail-outbox";
 import type { PasswordHasher } from "./password";
 import type { RateLimiter, RateRule } from "./rate-limit";

@@ -1,9 +1,9 @@
+import type { UserPublic } from "@bazaar/contracts/identity";
+import { Email } from "@bazaar/contracts/identity";
 import { randomToken } from "@bazaar/ids";
 import { eq } from "drizzle-orm";
 import { ConflictError } from "../lib/errors";
 import { type Identity, toPublic, writeUser } from "./context";
-import type { UserPublic } from "./contracts";
-import { Email } from "./contracts";
 import { normalizeEmail } from "./password";
 import { register } from "./register";
 import { users } from "./schema";

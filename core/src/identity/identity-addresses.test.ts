@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Address, AddressList } from "@bazaar/contracts/identity";
 import { json } from "../testing/harness";
-import { Address, AddressList } from "./contracts";
 import { type IdentityHarness, identityHarness } from "./test-harness";
 
 let h: IdentityHarness;

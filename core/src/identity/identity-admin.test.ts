@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { UserList, UserPublic } from "@bazaar/contracts/identity";
 import { json } from "../testing/harness";
-import { UserList, UserPublic } from "./contracts";
 import { type IdentityHarness, identityHarness } from "./test-harness";
 
 let h: IdentityHarness;

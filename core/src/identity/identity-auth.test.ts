@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { UserPublic } from "@bazaar/contracts/identity";
 import { eq } from "drizzle-orm";
 import { json } from "../testing/harness";
-import { UserPublic } from "./contracts";
 import { users } from "./schema";
 import { type IdentityHarness, identityHarness, uniqueEmail } from "./test-harness";
 

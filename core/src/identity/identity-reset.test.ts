@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { MailList, type MailMessage } from "@bazaar/contracts/identity";
 import { eq, sql } from "drizzle-orm";
 import { json } from "../testing/harness";
-import { MailList, type MailMessage } from "./contracts";
 import { mailOutbox, passwordResetTokens } from "./schema";
 import { type IdentityHarness, identityHarness, uniqueEmail } from "./test-harness";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { type SessionCheck, UserPublic } from "@bazaar/contracts/identity";
 import { json, REDIS_URL, redisAvailable } from "../testing/harness";
-import { type SessionCheck, UserPublic } from "./contracts";
 import { openIdentity } from "./module";
 import { type IdentityHarness, identityHarness, TEST_PASSWORD_COST } from "./test-harness";
 

@@ -1,7 +1,7 @@
+import type { AddressList } from "@bazaar/contracts/identity";
 import { asc, eq } from "drizzle-orm";
 import { toAddress } from "./address-helpers";
 import type { Identity } from "./context";
-import type { AddressList } from "./contracts";
 import { addresses } from "./schema";
 
 export async function listAddresses(identity: Identity, userId: string): Promise<AddressList> {

@@ -1,7 +1,7 @@
+import type { MailMessage } from "@bazaar/contracts/identity";
 import { desc, eq, sql } from "drizzle-orm";
 import { NotFoundError } from "../lib/errors";
 import type { Identity } from "./context";
-import type { MailMessage } from "./contracts";
 import { normalizeEmail } from "./password";
 import { mailOutbox } from "./schema";
 

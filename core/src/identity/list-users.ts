@@ -1,6 +1,6 @@
+import type { UserList, UserListQuery } from "@bazaar/contracts/identity";
 import { and, asc, gt, like, type SQL } from "drizzle-orm";
 import { type Identity, toPublic } from "./context";
-import type { UserList, UserListQuery } from "./contracts";
 import { normalizeEmail } from "./password";
 import { users } from "./schema";
 

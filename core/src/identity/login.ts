@@ -1,7 +1,7 @@
+import type { LoginInput, UserPublic } from "@bazaar/contracts/identity";
 import { eq } from "drizzle-orm";
 import { ServiceError } from "../lib/errors";
 import { accountKey, type Identity, ipKey, toPublic } from "./context";
-import type { LoginInput, UserPublic } from "./contracts";
 import { normalizeEmail } from "./password";
 import { RateLimitedError } from "./rate-limit";
 import { users } from "./schema";

@@ -1,5 +1,5 @@
+import type { UserPublic } from "@bazaar/contracts/identity";
 import { type Identity, toPublic, writeUser } from "./context";
-import type { UserPublic } from "./contracts";
 
 /** Ends every session of the user at once: sessions carry the generation this bumps. */
 export async function logoutEverywhere(identity: Identity, userId: string): Promise<UserPublic> {

@@ -1,7 +1,7 @@
+import type { RegisterInput, UserPublic } from "@bazaar/contracts/identity";
 import { newId } from "@bazaar/ids";
 import { ConflictError, isUniqueViolation } from "../lib/errors";
 import { type Identity, identityWrite, nowIso, toPublic } from "./context";
-import type { RegisterInput, UserPublic } from "./contracts";
 import { assertPasswordPolicy, normalizeEmail } from "./password";
 import { type Role, users } from "./schema";
 

@@ -1,7 +1,7 @@
+import type { PasswordResetRequest } from "@bazaar/contracts/identity";
 import { randomToken, ulid } from "@bazaar/ids";
 import { eq } from "drizzle-orm";
 import { type Identity, identityWrite, nowIso, resetKey, sha256Hex } from "./context";
-import type { PasswordResetRequest } from "./contracts";
 import { normalizeEmail } from "./password";
 import { passwordResetTokens, users } from "./schema";
 

@@ -1,8 +1,4 @@
 import { problem, problemResponse } from "@bazaar/contracts";
-import { Hono } from "hono";
-import { z } from "zod";
-import { NotFoundError, ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
 import {
 	AddressId,
 	AddressInput,
@@ -16,7 +12,11 @@ import {
 	SetRolesInput,
 	UserId,
 	UserListQuery,
-} from "./contracts";
+} from "@bazaar/contracts/identity";
+import { Hono } from "hono";
+import { z } from "zod";
+import { NotFoundError, ServiceError } from "../lib/errors";
+import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
 import type { IdentityModule } from "./module";
 
 // A thin adapter under /identity: validate, call one verb, send the result. The caller is the

@@ -1,7 +1,7 @@
+import type { SetRolesInput, UserPublic } from "@bazaar/contracts/identity";
 import { sql } from "drizzle-orm";
 import { ConflictError } from "../lib/errors";
 import { type Identity, toPublic, writeUser } from "./context";
-import type { SetRolesInput, UserPublic } from "./contracts";
 import { users } from "./schema";
 
 /**

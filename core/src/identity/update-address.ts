@@ -1,7 +1,7 @@
+import type { Address, AddressPatch } from "@bazaar/contracts/identity";
 import { NotFoundError } from "../lib/errors";
 import { clearOtherDefaults, ownAddress, toAddress } from "./address-helpers";
 import { type Identity, identityWrite, nowIso } from "./context";
-import type { Address, AddressPatch } from "./contracts";
 import { addresses } from "./schema";
 
 export async function updateAddress(

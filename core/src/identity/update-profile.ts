@@ -1,6 +1,6 @@
+import type { ProfilePatch, UserPublic } from "@bazaar/contracts/identity";
 import { ConflictError, isUniqueViolation, ServiceError, ValidationError } from "../lib/errors";
 import { findUser, type Identity, toPublic, writeUser } from "./context";
-import type { ProfilePatch, UserPublic } from "./contracts";
 import { normalizeEmail } from "./password";
 
 export class WrongPasswordError extends ServiceError {

@@ -1,9 +1,9 @@
+import { AdjustStockRequest, type SkuStock } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { changes } from "../lib/db";
 import { ConflictError, ValidationError } from "../lib/errors";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
-import { AdjustStockRequest, type SkuStock } from "./contracts";
 import { emitChange } from "./events";
 import { readStock } from "./get-stock";
 import { slotIn } from "./records";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { LedgerPage, Reconciliation, SkuStock } from "@bazaar/contracts/inventory";
 import { json } from "../testing/harness";
-import { LedgerPage, Reconciliation, SkuStock } from "./contracts";
 import { CUSTOMER, INV_ADMIN, type InventoryHarness, inventoryHarness, SERVICE } from "./testing/fixtures";
 
 let h: InventoryHarness;

@@ -1,8 +1,13 @@
+import {
+	type Availability,
+	type AvailabilityList,
+	AvailabilityRequest,
+	type Policy,
+} from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { ServiceError } from "../lib/errors";
 import type { InventoryContext } from "./context";
-import { type Availability, type AvailabilityList, AvailabilityRequest, type Policy } from "./contracts";
 import { UnprocessableLinesError } from "./errors";
 import { type Reader, slotIn, slotOut } from "./records";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Problem } from "@bazaar/contracts";
+import { OUT_OF_STOCK_TYPE, Shortage } from "@bazaar/contracts/inventory";
 import { sign } from "@bazaar/signature";
 import { json, SECRET } from "../testing/harness";
 import { rows } from "../testing/sql";
-import { OUT_OF_STOCK_TYPE, Shortage } from "./contracts";
 import { INV_ADMIN, type InventoryHarness, inventoryHarness, SERVICE } from "./testing/fixtures";
 
 // Every bad request is a clear 4xx problem and leaves the database exactly as it was.

@@ -1,8 +1,8 @@
+import { DEFAULT_WAREHOUSE, DefineSkuRequest, Sku, type SkuStock } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { ConflictError } from "../lib/errors";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
-import { DEFAULT_WAREHOUSE, DefineSkuRequest, Sku, type SkuStock } from "./contracts";
 import { readStock } from "./get-stock";
 import { loadSku } from "./records";
 

@@ -1,5 +1,5 @@
+import type { Shortage } from "@bazaar/contracts/inventory";
 import { ServiceError } from "../lib/errors";
-import type { Shortage } from "./contracts";
 
 // Inventory-specific failures. Both are ServiceErrors, so the core's shared error handler already
 // renders them as problems; the inventory's routes add the structured `shortages` member.

@@ -1,8 +1,8 @@
+import { AVAILABILITY_KEY, type InventoryEvent } from "@bazaar/contracts/inventory";
 import { newId } from "@bazaar/ids";
 import { emit } from "../bus/emit";
 import type { TxDb } from "../lib/db";
 import { readAvailability } from "./availability";
-import { AVAILABILITY_KEY, type InventoryEvent } from "./contracts";
 import type { Move } from "./stock-moves";
 
 // Builds the inventory's events and writes them to its outbox inside the writing transaction

@@ -1,7 +1,7 @@
+import { type LedgerEntry, type LedgerPage, LedgerQuery } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { InventoryContext } from "./context";
-import { type LedgerEntry, type LedgerPage, LedgerQuery } from "./contracts";
 import { slotOut } from "./records";
 import { requireSku } from "./stock-target";
 

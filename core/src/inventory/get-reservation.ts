@@ -1,6 +1,6 @@
+import { ExternalId, type Reservation } from "@bazaar/contracts/inventory";
 import { NotFoundError } from "../lib/errors";
 import type { InventoryContext } from "./context";
-import { ExternalId, type Reservation } from "./contracts";
 import { loadReservation } from "./records";
 
 export async function getReservation(ctx: InventoryContext, id: string): Promise<Reservation> {

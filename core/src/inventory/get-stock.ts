@@ -1,6 +1,6 @@
+import type { SkuStock, StockRow } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { InventoryContext } from "./context";
-import type { SkuStock, StockRow } from "./contracts";
 import { type Reader, slotOut } from "./records";
 import { requireSku } from "./stock-target";
 

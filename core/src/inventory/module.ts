@@ -1,8 +1,3 @@
-import type { z } from "zod";
-import { adjustStock } from "./adjust-stock";
-import { availability } from "./availability";
-import { commitReservation } from "./commit-reservation";
-import { type InventoryContext, type InventoryContextOptions, openInventoryContext } from "./context";
 import type {
 	AdjustStockRequest,
 	AvailabilityList,
@@ -15,7 +10,12 @@ import type {
 	Reservation,
 	ReserveRequest,
 	SkuStock,
-} from "./contracts";
+} from "@bazaar/contracts/inventory";
+import type { z } from "zod";
+import { adjustStock } from "./adjust-stock";
+import { availability } from "./availability";
+import { commitReservation } from "./commit-reservation";
+import { type InventoryContext, type InventoryContextOptions, openInventoryContext } from "./context";
 import { defineSku } from "./define-sku";
 import { expireDue } from "./expire-due";
 import { getLedger } from "./get-ledger";

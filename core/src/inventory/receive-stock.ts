@@ -1,7 +1,7 @@
+import { ReceiveStockRequest, type SkuStock } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
-import { ReceiveStockRequest, type SkuStock } from "./contracts";
 import { emitChange } from "./events";
 import { readStock } from "./get-stock";
 import { slotIn } from "./records";

@@ -1,6 +1,6 @@
+import type { BalanceRow, Reconciliation } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { InventoryContext } from "./context";
-import type { BalanceRow, Reconciliation } from "./contracts";
 import { slotOut } from "./records";
 
 /**

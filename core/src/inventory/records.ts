@@ -1,6 +1,6 @@
+import type { Allocation, Policy, Reservation, ReservationStatus, ReservedLine } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
-import type { Allocation, Policy, Reservation, ReservationStatus, ReservedLine } from "./contracts";
 import type { Move } from "./stock-moves";
 
 // Reading reservations and SKUs, inside a write transaction or outside one.

@@ -1,5 +1,5 @@
+import type { Reservation } from "@bazaar/contracts/inventory";
 import type { InventoryContext } from "./context";
-import type { Reservation } from "./contracts";
 import { settleReservation } from "./transition";
 
 /**

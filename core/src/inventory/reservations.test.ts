@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { InventoryEvent, Reservation } from "@bazaar/contracts/inventory";
 import { countStatements, enableStatementCounting } from "../lib/db";
 import { json } from "../testing/harness";
 import { exec, rows } from "../testing/sql";
-import { InventoryEvent, Reservation } from "./contracts";
 import { INV_ADMIN, type InventoryHarness, inventoryHarness } from "./testing/fixtures";
 
 // Before any database opens: statements are counted from the connection up.

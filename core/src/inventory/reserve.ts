@@ -1,11 +1,4 @@
 import { createHash } from "node:crypto";
-import { newId } from "@bazaar/ids";
-import { sql } from "drizzle-orm";
-import type { z } from "zod";
-import { changes, type TxDb } from "../lib/db";
-import { ServiceError, ValidationError } from "../lib/errors";
-import { slotRule } from "./availability";
-import { type InventoryContext, inventoryWrite, iso } from "./context";
 import {
 	DEFAULT_WAREHOUSE,
 	MAX_TTL_SECONDS,
@@ -13,7 +6,14 @@ import {
 	type Reservation,
 	ReserveRequest,
 	type Shortage,
-} from "./contracts";
+} from "@bazaar/contracts/inventory";
+import { newId } from "@bazaar/ids";
+import { sql } from "drizzle-orm";
+import type { z } from "zod";
+import { changes, type TxDb } from "../lib/db";
+import { ServiceError, ValidationError } from "../lib/errors";
+import { slotRule } from "./availability";
+import { type InventoryContext, inventoryWrite, iso } from "./context";
 import { OutOfStockError, UnprocessableLinesError } from "./errors";
 import { emitChange, inventoryEvent } from "./events";
 import { loadAllocations, RESERVATION_COLUMNS, type ReservationRecord, slotIn, toReservation } from "./records";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { InventoryEvent } from "@bazaar/contracts/inventory";
 import { json } from "../testing/harness";
 import { signedInit } from "../testing/signed-init";
 import { rows } from "../testing/sql";
-import { InventoryEvent } from "./contracts";
 import { CUSTOMER, INV_ADMIN, type InventoryHarness, inventoryHarness, SERVICE } from "./testing/fixtures";
 
 // Sold units back to stock (a refund with restock): committed → returned, once, with the ledger

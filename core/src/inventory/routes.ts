@@ -1,6 +1,4 @@
 import { problem, problemResponse } from "@bazaar/contracts";
-import { Hono } from "hono";
-import { type AppEnv, jsonResponse, onError, readJson, requireRole } from "../lib/http";
 import {
 	AdjustStockRequest,
 	DefineSkuRequest,
@@ -10,7 +8,9 @@ import {
 	ReceiveStockRequest,
 	ReserveRequest,
 	ReturnRequest,
-} from "./contracts";
+} from "@bazaar/contracts/inventory";
+import { Hono } from "hono";
+import { type AppEnv, jsonResponse, onError, readJson, requireRole } from "../lib/http";
 import { OutOfStockError } from "./errors";
 import type { Inventory } from "./module";
 

@@ -1,7 +1,7 @@
+import { DEFAULT_WAREHOUSE, Policy, Sku } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
-import { DEFAULT_WAREHOUSE, Policy, Sku } from "./contracts";
 import { appendLedger, type LedgerInput } from "./stock-moves";
 
 // Bulk first stocking (the demo seed, an import): thousands of SKUs in one transaction instead

@@ -1,6 +1,6 @@
+import type { MovementKind } from "@bazaar/contracts/inventory";
 import { type SQL, sql } from "drizzle-orm";
 import { changes, type TxDb } from "../lib/db";
-import type { MovementKind } from "./contracts";
 import { ledger } from "./schema";
 
 // The statements every stock movement shares. A stock row is (sku, warehouse, slot), slot ''

@@ -1,8 +1,8 @@
+import { DEFAULT_WAREHOUSE, Sku } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import { changes, type TxDb } from "../lib/db";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { slotRule } from "./availability";
-import { DEFAULT_WAREHOUSE, Sku } from "./contracts";
 import { loadSku, type Reader, type SkuRecord } from "./records";
 import type { LedgerInput, StockKey } from "./stock-moves";
 

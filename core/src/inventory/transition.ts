@@ -1,7 +1,7 @@
+import { ExternalId, type Reservation, type ReservationStatus } from "@bazaar/contracts/inventory";
 import { sql } from "drizzle-orm";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
-import { ExternalId, type Reservation, type ReservationStatus } from "./contracts";
 import { emitChange, inventoryEvent } from "./events";
 import {
 	loadAllocations,

@@ -1,7 +1,7 @@
+import type { Order, OrderEventType, OrderStatus } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
 import type { TxDb } from "../lib/db";
-import type { Order, OrderEventType, OrderStatus } from "./contracts";
 import { eventData } from "./records";
 
 // Every transition writes its history row and its bus event in the caller's write transaction,

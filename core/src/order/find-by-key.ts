@@ -1,6 +1,6 @@
+import type { Order } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import type { OrderContext } from "./context";
-import type { Order } from "./contracts";
 import { ORDER_COLUMNS, type OrderRecord, toOrder } from "./records";
 
 /**

@@ -1,8 +1,8 @@
+import { type OrderEventType, OrderId, type OrderStatus } from "@bazaar/contracts/order";
 import { type SQL, sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import { iso, type OrderContext, orderWrite } from "./context";
-import { type OrderEventType, OrderId, type OrderStatus } from "./contracts";
 import { recordTransition } from "./events";
 import { loadOrder, ORDER_COLUMNS, type OrderRecord, toOrder } from "./records";
 import type { TransitionResult } from "./transition";

@@ -1,7 +1,7 @@
+import { type OrderDetail, OrderId, type PaymentConflict } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import { NotFoundError } from "../lib/errors";
 import type { OrderContext } from "./context";
-import { type OrderDetail, OrderId, type PaymentConflict } from "./contracts";
 import { loadOrder, loadTimeline } from "./records";
 
 /**

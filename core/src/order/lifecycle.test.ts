@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import type { Order } from "@bazaar/contracts/order";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
-import type { Order } from "./contracts";
 import { ALICE, BOB, checkout, ORDER_ADMIN, type OrderHarness, orderHarness } from "./testing/fixtures";
 
 let h: OrderHarness;

@@ -1,6 +1,6 @@
+import { ListOrdersQuery, type OrderLine, type OrderList } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import type { OrderContext } from "./context";
-import { ListOrdersQuery, type OrderLine, type OrderList } from "./contracts";
 
 /** A customer's own orders, newest first, one query per page (keyset cursor on the time-sorted id). */
 export async function listOrders(

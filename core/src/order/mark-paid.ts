@@ -1,8 +1,8 @@
+import { type MarkPaidResult, PaymentReceived } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
 import { changes, type TxDb } from "../lib/db";
 import { iso, type OrderContext, orderWrite } from "./context";
-import { type MarkPaidResult, PaymentReceived } from "./contracts";
 import { recordTransition } from "./events";
 import { eventData, loadOrder, ORDER_COLUMNS, type OrderRecord, toOrder } from "./records";
 

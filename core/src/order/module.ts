@@ -1,7 +1,3 @@
-import type { TxDb } from "../lib/db";
-import type { Sweeper } from "../lib/sweeper";
-import { cancelOrder } from "./cancel-order";
-import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
 import type {
 	ListOrdersQuery,
 	MarkPaidResult,
@@ -13,7 +9,11 @@ import type {
 	RecordRefundResult,
 	RefundReceived,
 	RefundRequest,
-} from "./contracts";
+} from "@bazaar/contracts/order";
+import type { TxDb } from "../lib/db";
+import type { Sweeper } from "../lib/sweeper";
+import { cancelOrder } from "./cancel-order";
+import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
 import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";

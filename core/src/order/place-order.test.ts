@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { Order } from "@bazaar/contracts/order";
 import { newId } from "@bazaar/ids";
 import { countStatements, enableStatementCounting } from "../lib/db";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
-import { Order } from "./contracts";
 import { ALICE, BOB, checkout, type OrderHarness, orderHarness } from "./testing/fixtures";
 
 // Before any database opens: statements are counted from the connection up.

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
+import { type Order, PlaceOrderInput } from "@bazaar/contracts/order";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { changes } from "../lib/db";
 import { ConflictError, isUniqueViolation, ServiceError, ValidationError } from "../lib/errors";
 import { iso, type OrderContext, orderWrite } from "./context";
-import { type Order, PlaceOrderInput } from "./contracts";
 import { recordTransition } from "./events";
 import { SHIPPING_RATES } from "./pricing/shipping";
 import { computeTotals } from "./pricing/totals";

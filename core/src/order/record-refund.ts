@@ -1,8 +1,8 @@
+import { REFUNDABLE_STATUSES, type RecordRefundResult, RefundReceived } from "@bazaar/contracts/order";
 import { formatMoney } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { iso, type OrderContext, orderWrite } from "./context";
-import { REFUNDABLE_STATUSES, type RecordRefundResult, RefundReceived } from "./contracts";
 import { recordTransition } from "./events";
 import { loadOrder, ORDER_COLUMNS, type OrderRecord, toOrder } from "./records";
 

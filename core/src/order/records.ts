@@ -1,6 +1,6 @@
+import type { Address, Order, OrderEventData, OrderLine, OrderStatus, Transition } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
-import type { Address, Order, OrderEventData, OrderLine, OrderStatus, Transition } from "./contracts";
 
 // Rows ↔ API shapes. Reads use raw SQL with explicit columns so one statement returns what a
 // verb needs, inside or outside a transaction.

@@ -1,9 +1,9 @@
+import { type Order, OrderId, REFUNDABLE_STATUSES, type RefundRequest } from "@bazaar/contracts/order";
 import { formatMoney } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { ConflictError, NotFoundError, ServiceError } from "../lib/errors";
 import { iso, type OrderContext, orderWrite } from "./context";
-import { type Order, OrderId, REFUNDABLE_STATUSES, type RefundRequest } from "./contracts";
 import { loadOrder } from "./records";
 
 // The admin refund's record on the order (the workflow in workflows/refund.ts drives it):

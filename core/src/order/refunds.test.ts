@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import type { Order } from "@bazaar/contracts/order";
 import { formatMoney } from "@bazaar/money";
 import { rows } from "../testing/sql";
-import type { Order } from "./contracts";
 import { ALICE, checkout, ORDER_ADMIN, type OrderHarness, orderHarness } from "./testing/fixtures";
 
 // The order's side of refunds: the cumulative amount the gateway reports moves the order to

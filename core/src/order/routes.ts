@@ -1,7 +1,7 @@
+import { CancelInput, DeliverInput, FulfilInput, ListOrdersQuery } from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
-import { CancelInput, DeliverInput, FulfilInput, ListOrdersQuery } from "./contracts";
 import type { OrderModule } from "./module";
 
 // A thin adapter under /orders: validate, call one verb, send the result. Customers see and

@@ -1,7 +1,7 @@
+import { ORDER_STATUSES } from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { busInbox, busOutbox } from "../bus/schema";
-import { ORDER_STATUSES } from "./contracts";
 
 // The order module's own database. Money columns are integer minor units in the order's currency;
 // timestamps are ISO-8601 UTC strings (same width, so they sort as text). Lines and the address

@@ -1,9 +1,9 @@
+import { type Order, type OrderEventType, OrderId, type OrderStatus } from "@bazaar/contracts/order";
 import { type SQL, sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import type { OrderContext } from "./context";
 import { iso, orderWrite } from "./context";
-import { type Order, type OrderEventType, OrderId, type OrderStatus } from "./contracts";
 import { recordTransition } from "./events";
 import { loadOrder, ORDER_COLUMNS, type OrderRecord, toOrder } from "./records";
 

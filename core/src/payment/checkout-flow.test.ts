@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { PaymentReceived } from "../order/contracts";
+import { PaymentReceived } from "@bazaar/contracts/order";
 import { checkout, type OrderHarness, orderHarness } from "../order/testing/fixtures";
 import { rows } from "../testing/sql";
 import { type PaymentHarness, paymentHarness } from "./testing/fixtures";

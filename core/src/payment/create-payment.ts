@@ -1,8 +1,8 @@
+import { CreatePaymentInput, type Payment } from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { ConflictError, ServiceError, ValidationError } from "../lib/errors";
 import { iso, type PaymentContext } from "./context";
-import { CreatePaymentInput, type Payment } from "./contracts";
 import { PAYMENT_COLUMNS, type PaymentRecord, toPayment } from "./records";
 
 export interface CreatePaymentResult {

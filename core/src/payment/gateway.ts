@@ -1,6 +1,6 @@
+import type { GatewayEvent, GatewayInfo } from "@bazaar/contracts/payment";
 import type { Money } from "@bazaar/money";
 import { ServiceError } from "../lib/errors";
-import type { GatewayEvent, GatewayInfo } from "./contracts";
 
 // What every payment gateway implements: the built-in sandbox now, Stripe and PayPal next
 // (issue 4). Card data never crosses it: the shopper pays on the gateway's own page (redirect)

@@ -1,4 +1,4 @@
-import type { GatewayInfo } from "./contracts";
+import type { GatewayInfo } from "@bazaar/contracts/payment";
 import type { PaymentGateway } from "./gateway";
 import type { PayPalConfig } from "./paypal/config";
 import { PayPalGateway } from "./paypal/gateway";

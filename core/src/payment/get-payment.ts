@@ -1,7 +1,7 @@
+import { type Payment, PaymentId } from "@bazaar/contracts/payment";
 import { sql } from "drizzle-orm";
 import { NotFoundError } from "../lib/errors";
 import type { PaymentContext } from "./context";
-import { type Payment, PaymentId } from "./contracts";
 import { loadPaymentBy, PAYMENT_COLUMNS, type PaymentRecord, toPayment } from "./records";
 
 export async function getPayment(ctx: PaymentContext, id: string): Promise<Payment> {

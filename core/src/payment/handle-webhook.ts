@@ -1,9 +1,9 @@
+import type { GatewayEvent, PaymentStatus, WebhookResult } from "@bazaar/contracts/payment";
 import { sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
 import { changes, type TxDb } from "../lib/db";
 import { NotFoundError } from "../lib/errors";
 import { iso, type PaymentContext, paymentWrite } from "./context";
-import type { GatewayEvent, PaymentStatus, WebhookResult } from "./contracts";
 import { IgnoredWebhook } from "./gateway";
 import { loadPaymentBy, PAYMENT_COLUMNS, type PaymentRecord } from "./records";
 

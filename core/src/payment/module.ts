@@ -1,8 +1,14 @@
+import type {
+	CreatePaymentInput,
+	GatewayList,
+	Payment,
+	ReconciliationRun,
+	WebhookResult,
+} from "@bazaar/contracts/payment";
 import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
 import { Sweeper } from "../lib/sweeper";
 import { iso, openPaymentDatabase, type PaymentContext } from "./context";
-import type { CreatePaymentInput, GatewayList, Payment, ReconciliationRun, WebhookResult } from "./contracts";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
 import { eventFromStatus, type GatewayPaymentStatus, type GatewayRefund, type PaymentGateway } from "./gateway";
 import { describeGateway } from "./gateways";

@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
+import { Payment, WebhookResult } from "@bazaar/contracts/payment";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
-import { Payment, WebhookResult } from "./contracts";
 import { reconcile } from "./reconcile";
 import { STRIPE_GATEWAY_NAMES, StripeGateway } from "./stripe/gateway";
 import { type FakeStripe, startFakeStripe } from "./stripe/testing/fake-stripe";

@@ -1,7 +1,7 @@
+import { ReconcileLine, type ReconciliationRun } from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
 import { desc, sql } from "drizzle-orm";
 import { iso, type PaymentContext } from "./context";
-import { ReconcileLine, type ReconciliationRun } from "./contracts";
 import { eventFromStatus } from "./gateway";
 import { applyGatewayEvent } from "./handle-webhook";
 import { PAYMENT_COLUMNS, type PaymentRecord } from "./records";

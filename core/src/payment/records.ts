@@ -1,6 +1,6 @@
+import type { Payment, PaymentStatus } from "@bazaar/contracts/payment";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
-import type { Payment, PaymentStatus } from "./contracts";
 
 export const PAYMENT_COLUMNS = sql.raw(
 	`id, order_id AS orderId, gateway, reference, amount, currency, status, refunded_amount AS refundedAmount,

@@ -1,7 +1,7 @@
+import { CreatePaymentInput } from "@bazaar/contracts/payment";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
-import { CreatePaymentInput } from "./contracts";
 import type { PaymentModule } from "./module";
 
 // Two adapters. `paymentRoutes` (mount under /payment BEHIND the signature middleware): other

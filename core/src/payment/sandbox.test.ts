@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { Payment } from "@bazaar/contracts/payment";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
-import { Payment } from "./contracts";
 import { signPayload } from "./sandbox/signature";
 import { type PaymentHarness, paymentHarness, paymentRequest, WEBHOOK_SECRET } from "./testing/fixtures";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { OUT_OF_STOCK_TYPE } from "@bazaar/contracts/inventory";
 import type { Caller } from "@bazaar/signature";
 import { and, eq, sql } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
-import { OUT_OF_STOCK_TYPE } from "../inventory/contracts";
 import { json } from "../testing/harness";
 import { checkoutBody, eventually, registerCustomer, type Stack, stack } from "./testing/stack";
 

@@ -1,22 +1,22 @@
+import type { InventoryPort } from "@bazaar/contracts/cart";
 import { CHECKOUT_PLACEHOLDER, type CheckoutPayment, CheckoutRequest, type Quote } from "@bazaar/contracts/checkout";
+import { UserId } from "@bazaar/contracts/identity";
+import { IdempotencyKey, type Order, Address as OrderAddress, type OrderDetail } from "@bazaar/contracts/order";
+import type { GatewayList, Payment } from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
 import { Hono } from "hono";
 import { z } from "zod";
-import { catalogPort } from "../cart/adapters";
 import { cartForCheckout, toOrderLines } from "../cart/cart-for-checkout";
 import type { CartContext } from "../cart/context";
-import type { InventoryPort } from "../cart/contracts";
 import type { CartModule } from "../cart/module";
 import type { Catalog } from "../catalog/context";
-import { UserId } from "../identity/contracts";
 import type { IdentityModule } from "../identity/module";
 import type { Inventory } from "../inventory/module";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson } from "../lib/http";
-import { IdempotencyKey, type Order, Address as OrderAddress, type OrderDetail } from "../order/contracts";
 import type { OrderModule } from "../order/module";
-import type { GatewayList, Payment } from "../payment/contracts";
 import type { PaymentModule } from "../payment/module";
+import { catalogPort } from "./cart-ports";
 import { quoteCheckout } from "./quote";
 
 // Checkout, the one flow that crosses modules synchronously (DESIGN.md flow 3), kept outside

@@ -1,5 +1,4 @@
 import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
-import { catalogPort, inventoryPort } from "../cart/adapters";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
@@ -10,6 +9,7 @@ import { type Inventory, openInventory } from "../inventory/module";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
+import { catalogPort, inventoryPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
 import { subscribeEdgePush } from "./edge-push";

@@ -1,18 +1,16 @@
-import { inArray } from "drizzle-orm";
+import { ShipmentEventData, type ShipmentLine } from "@bazaar/contracts/fulfillment";
+import { InventoryAvailabilityChanged } from "@bazaar/contracts/inventory";
+import { OrderEventData, PaymentReceived, type RefundReceived } from "@bazaar/contracts/order";
+import { PaymentRefundedData } from "@bazaar/contracts/payment";
 import { type Bus, handleOnce } from "../bus";
-import { catalogPort } from "../cart/adapters";
 import type { CatalogModule } from "../catalog/module";
-import { variants } from "../catalog/schema";
-import { updateVariant } from "../catalog/update-variant";
+import { setStockFlags } from "../catalog/set-stock-flags";
 import type { CrashPoint } from "../config";
-import { ShipmentEventData, type ShipmentLine } from "../fulfillment/contracts";
 import type { FulfillmentModule } from "../fulfillment/module";
-import { InventoryAvailabilityChanged } from "../inventory/contracts";
 import type { Inventory } from "../inventory/module";
 import { ConflictError, NotFoundError } from "../lib/errors";
-import { OrderEventData, PaymentReceived, type RefundReceived } from "../order/contracts";
 import type { OrderModule } from "../order/module";
-import { PaymentRefundedData } from "../payment/contracts";
+import { catalogPort } from "./cart-ports";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
@@ -147,19 +145,10 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		["inventory.availability_changed"],
 		async (event) => {
 			const { items } = InventoryAvailabilityChanged.shape.data.parse(event.data);
-			const want = new Map(
-				items.filter((i) => i.slot === null).map((i) => [i.sku, i.available === null || i.available > 0]),
+			await setStockFlags(
+				deps.catalog.catalog,
+				new Map(items.filter((i) => i.slot === null).map((i) => [i.sku, i.available === null || i.available > 0])),
 			);
-			if (want.size === 0) return;
-			const catalog = deps.catalog.catalog;
-			const rows = await catalog.database.db
-				.select({ id: variants.id, sku: variants.sku, inStock: variants.inStock })
-				.from(variants)
-				.where(inArray(variants.sku, [...want.keys()]));
-			for (const row of rows) {
-				const inStock = want.get(row.sku);
-				if (inStock !== undefined && row.inStock !== inStock) await updateVariant(catalog, row.id, { inStock });
-			}
 		},
 		tuning,
 	);

@@ -1,9 +1,9 @@
 import { type Quote, QuoteRequest, type ShippingOption } from "@bazaar/contracts/checkout";
+import type { Address as OrderAddress } from "@bazaar/contracts/order";
 import { SHIPPING_METHODS } from "@bazaar/contracts/order";
 import { cartForCheckout, toOrderLines } from "../cart/cart-for-checkout";
 import type { CartContext } from "../cart/context";
 import { ServiceError } from "../lib/errors";
-import type { Address as OrderAddress } from "../order/contracts";
 import { SHIPPING_RATES, shippingRate, totalWeightGrams } from "../order/pricing/shipping";
 import { computeTotals } from "../order/pricing/totals";
 

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
+import { type AdminRefundAnswer, AdminRefundInput, IdempotencyKey } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Inventory } from "../inventory/module";
 import { ConflictError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
-import { type AdminRefundAnswer, AdminRefundInput, IdempotencyKey } from "../order/contracts";
 import type { OrderModule } from "../order/module";
 import type { PaymentModule } from "../payment/module";
 

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { Catalog } from "../catalog/context";
-import { products, variants } from "../catalog/schema";
+import { listSellableSkus, type SellableSku } from "../catalog/list-sellable-skus";
 import type { Inventory } from "../inventory/module";
 import type { SeedStockItem } from "../inventory/seed-stock";
 
@@ -11,9 +10,7 @@ import type { SeedStockItem } from "../inventory/seed-stock";
 // seeded as out of stock is counted with 0 units, so both modules tell the same story.
 // Deterministic per SKU; SKUs the inventory already knows are left alone (idempotent).
 
-export function stockPlan(
-	rows: { sku: string; kind: string; inStock: boolean; booking: string | null }[],
-): SeedStockItem[] {
+export function stockPlan(rows: SellableSku[]): SeedStockItem[] {
 	return rows.map((r): SeedStockItem => {
 		if (!r.inStock) return { sku: r.sku, policy: "tracked", quantity: 0 };
 		const n = createHash("sha256").update(r.sku).digest().readUInt32BE(0);
@@ -26,11 +23,7 @@ export function stockPlan(
 }
 
 export async function seedInventoryFromCatalog(catalog: Catalog, inventory: Pick<Inventory, "seedStock">) {
-	const rows = await catalog.database.db
-		.select({ sku: variants.sku, kind: products.kind, inStock: variants.inStock, service: products.service })
-		.from(variants)
-		.innerJoin(products, eq(products.id, variants.productId));
-	const plan = stockPlan(rows.map((r) => ({ ...r, booking: r.service?.booking ?? null })));
+	const plan = stockPlan(await listSellableSkus(catalog));
 	const created = await inventory.seedStock(plan);
 	return { skus: plan.length, created };
 }

@@ -1,5 +1,6 @@
 import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
+import { ProductKind, type VariantSummary } from "./catalog";
 import { Slot } from "./inventory";
 
 // The cart's requests, responses and ports. Types are inferred from
@@ -66,33 +67,11 @@ export type SetQuantityRequest = z.infer<typeof SetQuantityRequest>;
 export const LineQuery = z.object({ slot: Slot.optional() });
 export type LineQuery = z.infer<typeof LineQuery>;
 
-// ---- ports (what the cart asks other modules; the lead wires adapters.ts) ----------------------
-
-export const ProductStatus = z.enum(["active", "draft", "archived"]);
-export const ProductKind = z.enum(["physical", "digital", "service"]);
-export const ServiceBooking = z.enum(["appointment", "none"]);
-
-export const CatalogVariant = z.object({
-	variantId: z.string(),
-	sku: z.string(),
-	productId: z.string(),
-	productSlug: z.string(),
-	productTitle: z.string(),
-	variantTitle: z.string(),
-	kind: ProductKind,
-	status: ProductStatus,
-	/** In the currency asked for; null when the variant is not sold in it. */
-	price: Money.nullable(),
-	thumbnailHash: z.string().optional(),
-	weightGrams: z.number().int().nullable(),
-	/** Services: "appointment" = sold per time slot (a line needs a slot); null for goods. */
-	booking: ServiceBooking.nullable(),
-});
-export type CatalogVariant = z.infer<typeof CatalogVariant>;
+// ---- ports (what the cart asks other modules; workflows/cart-ports.ts wires them) -------------
 
 /** Variants by id, priced in one currency; an id the catalog does not know is absent. One call per read. */
 export interface CatalogPort {
-	variants(ids: string[], currency: string): Promise<Map<string, CatalogVariant>>;
+	variants(ids: string[], currency: string): Promise<Map<string, VariantSummary>>;
 }
 
 export const StockLevel = z.object({
@@ -102,7 +81,7 @@ export const StockLevel = z.object({
 export type StockLevel = z.infer<typeof StockLevel>;
 
 /** Whether a variant is sold per time slot, so a cart line of it names one. */
-export const needsSlot = (v: Pick<CatalogVariant, "kind" | "booking">) =>
+export const needsSlot = (v: Pick<VariantSummary, "kind" | "booking">) =>
 	v.kind === "service" && v.booking === "appointment";
 
 /**

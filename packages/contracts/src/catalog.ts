@@ -18,6 +18,9 @@ export const ProductKind = z.enum(["physical", "digital", "service"]);
 export type ProductKind = z.infer<typeof ProductKind>;
 export const ProductStatus = z.enum(["draft", "active", "archived"]);
 export type ProductStatus = z.infer<typeof ProductStatus>;
+/** Services: "appointment" = sold per time slot; "none" = bought like goods. */
+export const ServiceBooking = z.enum(["appointment", "none"]);
+export type ServiceBooking = z.infer<typeof ServiceBooking>;
 
 export const Category = z.object({
 	id: Id,
@@ -64,7 +67,7 @@ export const ServiceDetails = z.object({
 		.max(24 * 60)
 		.nullable(),
 	billing: z.enum(["one_time", "monthly", "yearly"]),
-	booking: z.enum(["appointment", "none"]),
+	booking: ServiceBooking,
 });
 
 export const Variant = z.object({
@@ -321,3 +324,25 @@ export const ImageInput = z
 	})
 	.strict();
 export type ImageInput = z.infer<typeof ImageInput>;
+
+/**
+ * One variant as other modules need it (the cart, checkout, fulfillment): what it is, whether it
+ * is on sale and its price in one currency. The catalog's `variantSummaries` verb answers these.
+ */
+export const VariantSummary = z.object({
+	variantId: z.string(),
+	sku: z.string(),
+	productId: z.string(),
+	productSlug: z.string(),
+	productTitle: z.string(),
+	variantTitle: z.string(),
+	kind: ProductKind,
+	status: ProductStatus,
+	/** In the currency asked for; null when the variant is not sold in it. */
+	price: Money.nullable(),
+	thumbnailHash: z.string().optional(),
+	weightGrams: z.number().int().nullable(),
+	/** Services: "appointment" = sold per time slot (a line needs a slot); null for goods. */
+	booking: ServiceBooking.nullable(),
+});
+export type VariantSummary = z.infer<typeof VariantSummary>;

@@ -1,10 +1,10 @@
 import { join } from "node:path";
+import type { EventEnvelope } from "@bazaar/contracts/bus";
 import { ulid } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { type Database, openDatabase } from "../../lib/db";
 import { exec, rows } from "../../testing/sql";
-import type { EventEnvelope } from "../contracts";
 import { emit } from "../emit";
 import { handleOnce } from "../inbox";
 import { openLibsqlBus } from "../libsql-transport";

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { CategoryInput, type Product, ProductInput } from "@bazaar/contracts";
+import type { CartOwner, CatalogPort, InventoryPort } from "@bazaar/contracts/cart";
 import { randomToken } from "@bazaar/ids";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
@@ -12,8 +13,7 @@ import { enableStatementCounting, statementTotals } from "../../lib/db";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
-import { catalogPort, inventoryPort } from "../adapters";
-import type { CartOwner, CatalogPort, InventoryPort } from "../contracts";
+import { catalogPort, inventoryPort } from "../../workflows/cart-ports";
 import { type CartModule, type CartOptions, openCart } from "../module";
 import { cartRoutes } from "../routes";
 

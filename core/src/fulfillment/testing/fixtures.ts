@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { BUILTIN_CARRIER, CARRIER_SIGNATURE_HEADER, type CreateShipmentInput } from "@bazaar/contracts/fulfillment";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
@@ -6,7 +7,6 @@ import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { rows } from "../../testing/sql";
 import { signCarrierPayload } from "../carrier-signature";
-import { BUILTIN_CARRIER, CARRIER_SIGNATURE_HEADER, type CreateShipmentInput } from "../contracts";
 import { type FulfillmentModule, openFulfillment } from "../module";
 import { fulfillmentPublicRoutes, fulfillmentRoutes } from "../routes";
 

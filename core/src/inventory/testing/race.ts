@@ -1,4 +1,4 @@
-import type { ReserveLine } from "../contracts";
+import type { ReserveLine } from "@bazaar/contracts/inventory";
 import { OutOfStockError } from "../errors";
 import type { Inventory } from "../module";
 

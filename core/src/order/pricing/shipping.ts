@@ -1,4 +1,4 @@
-import type { ShippingMethod } from "../contracts";
+import type { ShippingMethod } from "@bazaar/contracts/order";
 
 // Shipping rates by total weight and destination zone, per currency, in minor units. A rate is
 // the base price (first kilogram included) plus a price per further started kilogram. Standard

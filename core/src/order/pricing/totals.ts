@@ -1,4 +1,4 @@
-import type { Address, OrderLine, PricedLine, ShippingMethod, Totals } from "../contracts";
+import type { Address, OrderLine, PricedLine, ShippingMethod, Totals } from "@bazaar/contracts/order";
 import { shippingRate, totalWeightGrams } from "./shipping";
 import { taxOn, taxRateBp } from "./tax";
 

@@ -1,10 +1,10 @@
 import { join } from "node:path";
+import type { PlaceOrderInput } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
-import type { PlaceOrderInput } from "../contracts";
 import { type OrderModule, type OrderModuleOptions, openOrders } from "../module";
 import { orderRoutes } from "../routes";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import type { Payment } from "../contracts";
+import type { Payment } from "@bazaar/contracts/payment";
 import { paymentRequest } from "../testing/fixtures";
 import { PayPalGateway } from "./gateway";
 import type { FakeEvent } from "./testing/fake-paypal";

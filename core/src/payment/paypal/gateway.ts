@@ -1,8 +1,8 @@
+import { GatewayEvent, PaymentId } from "@bazaar/contracts/payment";
 import { randomToken } from "@bazaar/ids";
 import type { Money } from "@bazaar/money";
 import { z } from "zod";
 import { ConflictError, NotFoundError, ServiceError, ValidationError } from "../../lib/errors";
-import { GatewayEvent, PaymentId } from "../contracts";
 import {
 	type CreateGatewayPayment,
 	type GatewayPaymentCreated,

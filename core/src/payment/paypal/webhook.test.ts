@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import type { Payment } from "@bazaar/contracts/payment";
 import { rows } from "../../testing/sql";
-import type { Payment } from "../contracts";
 import { WebhookRejectedError } from "../gateway";
 import { paymentRequest } from "../testing/fixtures";
 import { IgnoredWebhook } from "./errors";

@@ -1,7 +1,7 @@
+import type { GatewayEvent, GatewayInfo } from "@bazaar/contracts/payment";
 import type { Money } from "@bazaar/money";
 import Stripe from "stripe";
 import { ServiceError } from "../../lib/errors";
-import type { GatewayEvent, GatewayInfo } from "../contracts";
 import {
 	type CreateGatewayPayment,
 	type GatewayPaymentCreated,

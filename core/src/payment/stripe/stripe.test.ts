@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { Payment, WebhookResult } from "@bazaar/contracts/payment";
 import { json } from "../../testing/harness";
 import { rows } from "../../testing/sql";
-import { Payment, WebhookResult } from "../contracts";
 import { type PaymentHarness, paymentHarness, paymentRequest } from "../testing/fixtures";
 import { STRIPE_GATEWAY_NAMES, StripeGateway } from "./gateway";
 import { type FakeStripe, startFakeStripe } from "./testing/fake-stripe";

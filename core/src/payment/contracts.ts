@@ -1,2 +1,0 @@
-// The wire contracts live in @bazaar/contracts so the edge and the client share them.
-export * from "@bazaar/contracts/payment";
