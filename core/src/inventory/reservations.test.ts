@@ -201,26 +201,24 @@ describe("events (the inventory's outbox)", () => {
 		// availability_changed only when a SKU runs out or comes back (the catalog's in-stock flag).
 		expect(seen.map((e) => e.type)).toEqual([
 			"inventory.availability_changed", // the delivery: 0 → 5
-			"inventory.reserved",
 			"inventory.committed",
-			"inventory.reserved",
 			"inventory.availability_changed", // 3 → 0
 			"inventory.released",
 			"inventory.availability_changed", // 0 → 3
 		]);
-		expect(seen[1]).toMatchObject({ type: "inventory.reserved", source: "inventory", key: "ord_1" });
+		expect(seen[1]).toMatchObject({ type: "inventory.committed", source: "inventory", key: "ord_1" });
 		const changes = seen.filter((e) => e.type === "inventory.availability_changed").map((e) => e.data);
 		expect(changes.slice(1)).toEqual([
 			{ items: [{ sku: "SKU-1", slot: null, policy: "tracked", available: 0 }] },
 			{ items: [{ sku: "SKU-1", slot: null, policy: "tracked", available: 3 }] },
 		]);
 
-		// An outbox that refuses the row fails the change: no reservation without its event.
+		// An outbox that refuses the row fails the change: no sold-out reservation without its event.
 		await exec(
 			h.inv.context.database,
 			"CREATE TRIGGER outbox_down BEFORE INSERT ON bus_outbox BEGIN SELECT RAISE(ABORT, 'outbox is down'); END",
 		);
-		await expect(h.inv.reserve(reserveBody("ord_3", 1))).rejects.toThrow("outbox is down");
+		await expect(h.inv.reserve(reserveBody("ord_3", 3))).rejects.toThrow("outbox is down");
 		expect((await h.inv.getStock("SKU-1")).rows[0]).toMatchObject({ reserved: 0, sold: 2, available: 3 });
 		await expect(h.inv.getReservation("ord_3")).rejects.toMatchObject({ status: 404 });
 		const count = await rows(h.inv.context.database, "SELECT count(*) AS n FROM reservations");
@@ -241,9 +239,9 @@ describe("cost", () => {
 			h.inv.reserve({ orderId: "many", lines: skus.map((sku) => ({ sku, quantity: 2 })) }),
 		);
 		expect(many.total).toBe(one.total);
-		// Insert reservation, read stock, conditional UPDATE, insert lines, insert ledger, the
-		// inventory.reserved event, the availability read (no availability event: stock is left); one commit.
-		expect(one.total).toBe(7);
+		// Look for an existing id, read stock, conditional UPDATE, insert reservation, lines and
+		// ledger (multi-row for the whole batch); one commit. No event: stock is left.
+		expect(one.total).toBe(6);
 		expect(one.totalCommits).toBe(1);
 		const held = await h.inv.reserve({ orderId: "c", lines: [{ sku: "COST-1", quantity: 1 }] });
 		const commit = await countStatements(() => h.inv.commit(held.reservation.id));

@@ -472,6 +472,62 @@ export async function migrateDatabase(database: Database<Record<string, unknown>
 	});
 }
 
+/** What a coalesced batch answers for one item: its value, or an error for that item alone. */
+export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/**
+ * Coalesces calls that arrive together into ONE unit of the writer: `run(tx, items)` gets every
+ * item queued since the last batch began and returns one outcome per item, in order. An item's
+ * failure is its caller's alone — `run` must then have written nothing for it (plan first,
+ * write after) — while a thrown error rolls the unit back and fails every item in it. Callers are
+ * answered after the commit, like any unit. For hot verbs whose items can share statements
+ * (one multi-row INSERT for a batch of reservations instead of a few statements each).
+ */
+export function coalesce<I, O>(
+	database: Pick<Database<Record<string, unknown>>, "write">,
+	run: (tx: TxDb, items: I[]) => Promise<Outcome<O>[]>,
+	maxItems = 4_096,
+): (item: I) => Promise<O> {
+	interface Waiting {
+		item: I;
+		resolve(value: O): void;
+		reject(err: unknown): void;
+	}
+	const waiting: Waiting[] = [];
+	let queued = false;
+	const enqueue = () => {
+		queued = true;
+		let taken: Waiting[] = [];
+		database
+			.write((tx) => {
+				taken = waiting.splice(0, maxItems);
+				queued = false;
+				if (waiting.length > 0) enqueue();
+				return run(
+					tx,
+					taken.map((w) => w.item),
+				);
+			})
+			.then(
+				(outcomes) =>
+					taken.forEach((w, i) => {
+						const outcome = outcomes[i];
+						if (!outcome) w.reject(new Error("coalesce: the batch gave no outcome for an item"));
+						else if (outcome.ok) w.resolve(outcome.value);
+						else w.reject(outcome.error);
+					}),
+				(err) => {
+					for (const w of taken) w.reject(err);
+				},
+			);
+	};
+	return (item) =>
+		new Promise<O>((resolve, reject) => {
+			waiting.push({ item, resolve, reject });
+			if (!queued) enqueue();
+		});
+}
+
 /**
  * Statements built once per connection: `prepared((db) => ({ byId: db.select()…prepare() }))`
  * returns a function that, given the database a caller holds (the reader, or a unit's `tx`),

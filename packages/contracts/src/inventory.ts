@@ -275,16 +275,8 @@ const EventBase = {
 	key: z.string(),
 };
 
-export const InventoryReserved = z.object({
-	...EventBase,
-	type: z.literal("inventory.reserved"),
-	data: z.object({
-		reservationId: z.string(),
-		orderId: z.string(),
-		expiresAt: z.string(),
-		lines: z.array(ReservedLine),
-	}),
-});
+// No event for a reservation made: its order already records it, nothing listens, and at a flash
+// sale's rate it would be a bus message per unit sold.
 export const InventoryReleased = z.object({
 	...EventBase,
 	type: z.literal("inventory.released"),
@@ -313,7 +305,6 @@ export const InventoryAvailabilityChanged = z.object({
 	data: z.object({ items: z.array(Availability) }),
 });
 export const InventoryEvent = z.discriminatedUnion("type", [
-	InventoryReserved,
 	InventoryReleased,
 	InventoryCommitted,
 	InventoryReturned,
