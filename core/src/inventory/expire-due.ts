@@ -18,6 +18,11 @@ export async function expireDue(
 	options: { now?: number; batchSize?: number } = {},
 ): Promise<number> {
 	const at = iso(options.now ?? ctx.now());
+	// A look on the read connection first: an idle shop's sweeps cost no write transaction.
+	const [due] = await ctx.database.db.all(
+		sql`SELECT 1 FROM reservations WHERE status = 'active' AND expires_at <= ${at} LIMIT 1`,
+	);
+	if (!due) return 0;
 	return drainInBatches(options.batchSize ?? DEFAULT_EXPIRE_BATCH, (limit) => expireBatch(ctx, at, limit));
 }
 

@@ -1,6 +1,7 @@
 import { Database as SqliteConnection, type Statement } from "bun:sqlite";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient, type Transaction } from "@libsql/client";
@@ -138,10 +139,18 @@ function openLocal<TSchema extends Record<string, unknown>>(
 		// No busy wait inside SQLite on the write connection: it would sleep on the event loop.
 		// The writer waits for another process's batch itself, asynchronously.
 		const conn = connect(path, 0, options);
+		// COMMIT writes the WAL without syncing it; localSession's commit() then syncs it off the
+		// event loop before anyone is answered. Checkpoints still sync the WAL before and the
+		// database after (SQLite does that in NORMAL), so nothing acknowledged is ever unsynced.
+		conn.exec("PRAGMA synchronous = NORMAL");
 		const tx = drizzleBun(conn) as unknown as TxDb;
 		file = {
 			conn,
-			writer: new GroupCommitWriter(localSession(conn, tx), basename(path).replace(/\.db$/, ""), options.maxBatch),
+			writer: new GroupCommitWriter(
+				localSession(conn, tx, `${path}-wal`),
+				basename(path).replace(/\.db$/, ""),
+				options.maxBatch,
+			),
 			handles: 0,
 		};
 		localFiles.set(path, file);
@@ -164,6 +173,7 @@ function openLocal<TSchema extends Record<string, unknown>>(
 			if (!shared || --shared.handles > 0) return;
 			localFiles.delete(path);
 			await writer.idle();
+			await writer.close();
 			shared.conn.close();
 		},
 	};
@@ -221,9 +231,10 @@ interface WriteSession {
 	rollbackTo(): void | Promise<void>;
 	commit(): void | Promise<void>;
 	rollback(): void | Promise<void>;
+	close?(): Promise<void>;
 }
 
-function localSession(conn: SqliteConnection, tx: TxDb): WriteSession {
+function localSession(conn: SqliteConnection, tx: TxDb, walPath: string): WriteSession {
 	const run = (sql: string) => {
 		const stmt = conn.prepare(sql);
 		return () => void stmt.run();
@@ -234,6 +245,7 @@ function localSession(conn: SqliteConnection, tx: TxDb): WriteSession {
 	const rollbackTo = run("ROLLBACK TO unit");
 	const commit = run("COMMIT");
 	const rollback = run("ROLLBACK");
+	let wal: FileHandle | null = null;
 	return {
 		async begin() {
 			try {
@@ -247,10 +259,21 @@ function localSession(conn: SqliteConnection, tx: TxDb): WriteSession {
 		savepoint,
 		release,
 		rollbackTo,
-		commit,
+		async commit() {
+			commit();
+			// The same durability as synchronous=FULL (the WAL synced after every transaction), but
+			// the fdatasync runs on the thread pool: the event loop takes requests meanwhile and the
+			// next batch grows. fsync is per file, so our own descriptor flushes SQLite's writes.
+			wal ??= await open(walPath, "r");
+			await wal.datasync();
+		},
 		rollback() {
 			if (!conn.inTransaction) return;
 			rollback();
+		},
+		async close() {
+			await wal?.close();
+			wal = null;
 		},
 	};
 }
@@ -353,6 +376,10 @@ class GroupCommitWriter {
 	afterCommit(fn: () => void): () => void {
 		this.listeners.add(fn);
 		return () => this.listeners.delete(fn);
+	}
+
+	async close(): Promise<void> {
+		await this.session.close?.();
 	}
 
 	/** Resolves once nothing is queued or running. */

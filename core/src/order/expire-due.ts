@@ -16,6 +16,11 @@ export async function expireDue(
 	options: { now?: number; batchSize?: number } = {},
 ): Promise<number> {
 	const at = iso(options.now ?? ctx.now());
+	// A look on the read connection first: an idle shop's sweeps cost no write transaction.
+	const [due] = await ctx.database.db.all(
+		sql`SELECT 1 FROM orders WHERE status = 'pending_payment' AND expires_at <= ${at} LIMIT 1`,
+	);
+	if (!due) return 0;
 	return drainInBatches(options.batchSize ?? DEFAULT_EXPIRE_BATCH, (limit) =>
 		orderWrite(ctx, async (tx) => {
 			const rows = await tx.all<OrderRecord>(sql`UPDATE orders SET status = 'expired', updated_at = ${at}
