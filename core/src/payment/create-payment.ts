@@ -6,6 +6,13 @@ import { iso, type PaymentContext } from "./context";
 import { CreatePaymentInput, type Payment } from "./contracts";
 import { PAYMENT_COLUMNS, type PaymentRecord, toPayment } from "./records";
 
+/** No gateway is enabled (no real one configured, the sandbox off): nothing can be paid. */
+export class NoGatewayError extends ConflictError {
+	constructor() {
+		super("No payment gateway is configured: this shop cannot take payments right now.");
+	}
+}
+
 export interface CreatePaymentResult {
 	payment: Payment;
 	/** false: an earlier call (same key, or the order's live attempt) is answered again. */
@@ -23,6 +30,7 @@ export interface CreatePaymentResult {
 export async function createPayment(ctx: PaymentContext, input: CreatePaymentInput): Promise<CreatePaymentResult> {
 	const req = CreatePaymentInput.parse(input);
 	const gatewayName = req.gateway ?? ctx.defaultGateway;
+	if (gatewayName === null) throw new NoGatewayError();
 	const gateway = ctx.gateways.get(gatewayName);
 	if (!gateway) {
 		throw new ValidationError(`The payment gateway ${gatewayName} is not enabled.`, [

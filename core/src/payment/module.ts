@@ -11,14 +11,14 @@ import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
 import { listReconciliationRuns, reconcile } from "./reconcile";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
-// Wires the payment module: its database, the enabled gateways (the sandbox by default), the
-// sandbox's webhook sender, and the verbs bound to them.
+// Wires the payment module: its database, the enabled gateways (the sandbox only when switched
+// on), the sandbox's webhook sender, and the verbs bound to them.
 
 export interface PaymentModuleOptions {
 	url: string;
 	migrate?: boolean;
-	/** The built-in sandbox (config from loadPaymentConfig().sandbox); off when omitted or false. */
-	sandbox?: Omit<SandboxOptions, "client"> | false;
+	/** The built-in sandbox (config from loadPaymentConfig().sandbox); off when omitted, null or false. */
+	sandbox?: Omit<SandboxOptions, "client"> | false | null;
 	/** Further gateways (Stripe, PayPal — issue 4). */
 	gateways?: (database: PaymentContext["database"]) => PaymentGateway[];
 	defaultGateway?: string;
@@ -58,18 +58,16 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 	const database = await openPaymentDatabase(options.url, options.migrate !== false);
 	const gateways = new Map<string, PaymentGateway>();
 	const now = options.now ?? Date.now;
-	const sandbox =
-		options.sandbox === false
-			? null
-			: options.sandbox
-				? new SandboxGateway({ now, ...options.sandbox, client: database.client })
-				: null;
+	const sandbox = options.sandbox ? new SandboxGateway({ now, ...options.sandbox, client: database.client }) : null;
 	if (sandbox) gateways.set(sandbox.name, sandbox);
-	for (const g of options.gateways?.(database) ?? []) gateways.set(g.name, g);
+	const real = options.gateways?.(database) ?? [];
+	for (const g of real) gateways.set(g.name, g);
 	const ctx: PaymentContext = {
 		database,
 		gateways,
-		defaultGateway: options.defaultGateway ?? (sandbox ? "sandbox" : ([...gateways.keys()][0] ?? "sandbox")),
+		// Where it is switched on (local stacks, tests) the sandbox stays the default; otherwise the
+		// first real gateway. None at all: checkout refuses with a 409 before holding anything.
+		defaultGateway: options.defaultGateway ?? (sandbox ? sandbox.name : (real[0]?.name ?? null)),
 		now,
 		onEvents: options.onEvents ?? (() => {}),
 	};

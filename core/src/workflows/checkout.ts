@@ -16,6 +16,7 @@ import { type AppEnv, jsonResponse, readJson } from "../lib/http";
 import { IdempotencyKey, type Order, Address as OrderAddress, type OrderDetail } from "../order/contracts";
 import type { OrderModule } from "../order/module";
 import type { GatewayList, Payment } from "../payment/contracts";
+import { NoGatewayError } from "../payment/create-payment";
 import type { PaymentModule } from "../payment/module";
 import { quoteCheckout } from "./quote";
 
@@ -227,6 +228,8 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			// Fail on a bad return URL before anything is held.
 			shopUrl(req.returnUrl, "returnUrl", "ord_CHECK");
 			shopUrl(req.cancelUrl, "cancelUrl", "ord_CHECK");
+			// Nothing to pay with: refused before anything is held (the sandbox is off outside local stacks).
+			if (deps.payments.context.defaultGateway === null) throw new NoGatewayError();
 			if (req.gateway && !deps.payments.context.gateways.has(req.gateway)) {
 				throw new ServiceError(422, `The payment gateway ${req.gateway} is not enabled.`, [
 					{ path: "gateway", message: `one of ${[...deps.payments.context.gateways.keys()].join(", ")}` },

@@ -101,8 +101,9 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	});
 	const payments = await openPayments({
 		url: config.payment.url,
-		sandbox: { ...config.payment.sandbox, ...options.sandbox },
-		// Stripe and PayPal when their keys are set; the sandbox stays the default either way.
+		// Only where PAYMENT_SANDBOX=on (local stacks, tests); then it is the default gateway.
+		sandbox: config.payment.sandbox && { ...config.payment.sandbox, ...options.sandbox },
+		// Stripe and PayPal when their keys are set.
 		gateways: () => realGateways(config.payment),
 		onEvents: () => relays.payment?.kick(),
 	});

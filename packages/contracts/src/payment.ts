@@ -143,7 +143,8 @@ export const GatewayInfo = z.object({
 	origins: z.array(z.string()),
 });
 export type GatewayInfo = z.infer<typeof GatewayInfo>;
-export const GatewayList = z.object({ items: z.array(GatewayInfo), default: GatewayName });
+/** `default` is null when no gateway is enabled (the shop cannot take payments). */
+export const GatewayList = z.object({ items: z.array(GatewayInfo), default: GatewayName.nullable() });
 export type GatewayList = z.infer<typeof GatewayList>;
 
 // ---- admin reads (core /payment/admin/*, the edge's /api/admin/payment/*) --------------------------

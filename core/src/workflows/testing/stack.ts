@@ -50,6 +50,7 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 		EDGE_URL: SHOP,
 		EDGE_PUSH: "off",
 		BAZAAR_SIGNING_SECRET: SECRET,
+		PAYMENT_SANDBOX: "on",
 		SANDBOX_PAGE_URL: `${base}/payment/sandbox/pay`,
 		SANDBOX_WEBHOOK_URL: `${base}/payment/webhooks/sandbox`,
 		INVENTORY_SWEEP_MS: "200",
