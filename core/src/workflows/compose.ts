@@ -8,6 +8,7 @@ import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
+import { NotFoundError } from "../lib/errors";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
@@ -102,7 +103,19 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	const payments = await openPayments({
 		url: config.payment.url,
 		// Only where PAYMENT_SANDBOX=on (local stacks, tests); then it is the default gateway.
-		sandbox: config.payment.sandbox && { ...config.payment.sandbox, ...options.sandbox },
+		sandbox: config.payment.sandbox && {
+			...config.payment.sandbox,
+			...options.sandbox,
+			// Its page is for the shopper who owns the order only.
+			ownerOf: (orderId) =>
+				orders.getOrder(orderId).then(
+					(o) => o.customerId,
+					(err) => {
+						if (err instanceof NotFoundError) return null;
+						throw err;
+					},
+				),
+		},
 		// Stripe and PayPal when their keys are set.
 		gateways: () => realGateways(config.payment),
 		onEvents: () => relays.payment?.kick(),

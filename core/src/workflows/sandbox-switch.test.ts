@@ -116,7 +116,11 @@ describe("a core started without PAYMENT_SANDBOX, Stripe configured", () => {
 		expect(answer.payment.redirectUrl).toStartWith(fake.url);
 	});
 
-	test("its webhook is 404", async () => {
+	test("its page and its webhook are 404", async () => {
+		const caller = await shopper(s);
+		const ref = "sbx_AAAAAAAAAAAAAAAAAAAAAAAA";
+		expect((await s.call("GET", `/payment/sandbox/pay/${ref}`, { caller })).status).toBe(404);
+		expect((await s.call("POST", `/payment/sandbox/pay/${ref}/approve`, { caller })).status).toBe(404);
 		const hook = await s.http("/payment/webhooks/sandbox", {
 			method: "POST",
 			headers: { "content-type": "application/json", "sandbox-signature": "t=1,v1=00" },

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { newId, randomToken } from "@bazaar/ids";
 import type { Money } from "@bazaar/money";
 import type { Client } from "@libsql/client";
@@ -20,10 +19,16 @@ import { WebhookDeliverer } from "./deliverer";
 import { hostedPage } from "./page";
 import { SIGNATURE_HEADER, verifyPayload } from "./signature";
 
-// The built-in sandbox gateway: it behaves like a real redirect gateway so the whole purchase
-// runs with no keys. createPayment opens a session and returns the URL of its hosted page; the
-// shopper approves or declines there; the sandbox then sends us a signed webhook (retried until
-// 2xx) and sends the browser back to the shop. Its own state lives in the sandbox_* tables.
+// The built-in sandbox gateway (only where PAYMENT_SANDBOX=on): it behaves like a real redirect
+// gateway so the whole purchase runs with no keys. createPayment opens a session and returns the
+// URL of its hosted page; the shopper approves or declines there; the sandbox then sends us a
+// signed webhook (retried until 2xx) and sends the browser back to the shop. Its own state lives
+// in the sandbox_* tables.
+//
+// The page and its decisions belong to the shopper who owns the order: the edge signs the
+// shopper (session cookie or bearer) into the call, and anyone else — an anonymous visitor who
+// learnt the reference, another shopper — gets a 404, exactly as for a reference that does not
+// exist. Knowing a reference grants nothing.
 
 export const SandboxReference = z.string().regex(/^sbx_[A-Za-z0-9_-]{16,64}$/);
 
@@ -57,6 +62,11 @@ export interface SandboxOptions {
 	/** How long approve waits for the webhook to be accepted before redirecting anyway. */
 	settleWaitMs?: number;
 	deliveryPollMs?: number;
+	/**
+	 * Who owns an order (its customer id), null when there is no such order: the order module's
+	 * verb, passed in by the composition root. Only the owner sees the page and decides.
+	 */
+	ownerOf: (orderId: string) => Promise<string | null>;
 }
 
 interface SessionRow {
@@ -198,40 +208,35 @@ export class SandboxGateway implements PaymentGateway {
 		return { refundId: result.refundId, status: "succeeded" };
 	}
 
-	// ---- the hosted page (reached by the shopper's browser, not signed by the edge) -------------
+	// ---- the hosted page (the shopper's browser, through the edge, signed as the shopper) ---------
 
-	csrfFor(reference: string): string {
-		return createHmac("sha256", this.o.webhookSecret).update(`csrf:${reference}`).digest("base64url");
-	}
-
-	/** The page's HTML, and the shop's origins it redirects to (for the page's CSP). */
-	async page(reference: string): Promise<{ html: string; returnOrigins: string[] }> {
-		const s = await this.session(reference);
+	/**
+	 * The page's HTML for its owner, and the shop's origins it redirects to (for the page's CSP).
+	 * `formToken` is what the forms carry back: the edge's CSRF token of the shopper's session,
+	 * which the edge checks before it forwards a decision.
+	 */
+	async page(reference: string, viewer: string, formToken: string): Promise<{ html: string; returnOrigins: string[] }> {
+		const s = await this.ownSession(reference, viewer);
 		const returnOrigins = [...new Set([new URL(s.returnUrl).origin, new URL(s.cancelUrl).origin])];
 		const html = hostedPage({
 			reference: s.reference,
 			amount: { amount: Number(s.amount), currency: s.currency },
 			orderId: s.orderId,
 			status: s.status,
-			csrf: this.csrfFor(s.reference),
+			formToken,
 			cancelUrl: s.cancelUrl,
 		});
 		return { html, returnOrigins };
 	}
 
 	/**
-	 * The shopper's decision. Only the first one counts (a double click or a second tab gets the
+	 * The owner's decision. Only the first one counts (a double click or a second tab gets the
 	 * same outcome and no second webhook). The webhook is queued in the same transaction as the
 	 * decision, sent at once, and waited for briefly, so a returning shopper mostly finds the
 	 * order already paid; if our endpoint is down it is retried until it answers.
 	 */
-	async decide(reference: string, decision: "approve" | "decline", csrf: string | null): Promise<{ location: string }> {
-		if (!SandboxReference.safeParse(reference).success) throw new NotFoundError("The sandbox payment");
-		const expected = Buffer.from(this.csrfFor(reference));
-		const given = Buffer.from(csrf ?? "");
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-			throw new ServiceError(403, "The form's CSRF token is missing or wrong.");
-		}
+	async decide(reference: string, decision: "approve" | "decline", viewer: string): Promise<{ location: string }> {
+		await this.ownSession(reference, viewer);
 		const status = decision === "approve" ? "approved" : "declined";
 		const nowMs = this.now();
 		const at = new Date(nowMs).toISOString();
@@ -265,6 +270,14 @@ export class SandboxGateway implements PaymentGateway {
 		url.searchParams.set("sandbox_status", session.status);
 		url.searchParams.set("reference", reference);
 		return { location: url.toString() };
+	}
+
+	/** The session, for the shopper who owns its order only: anyone else gets the same 404 as a made-up reference. */
+	private async ownSession(reference: string, viewer: string): Promise<SessionRow> {
+		const s = await this.session(reference);
+		const owner = viewer === "" ? null : await this.o.ownerOf(s.orderId);
+		if (owner === null || owner !== viewer) throw new NotFoundError("The sandbox payment");
+		return s;
 	}
 
 	private async settleSoon(): Promise<void> {
