@@ -50,6 +50,12 @@ export interface PaymentGateway {
 	 * endpoint, two flows). Default: its own name only.
 	 */
 	readonly settlesFor?: readonly string[];
+	/**
+	 * The provider's one webhook endpoint, `/payment/webhooks/<this>` (the edge's public
+	 * `/webhooks/payment/<this>`), whatever flows are enabled: "stripe" for both Stripe flows.
+	 * Default: its own name.
+	 */
+	readonly webhookEndpoint?: string;
 	/** How the checkout page offers it; the module fills in a plain redirect entry when absent. */
 	describe?(): GatewayInfo;
 	/**

@@ -40,11 +40,14 @@ export interface StripeGatewayOptions {
 }
 
 export const STRIPE_GATEWAY_NAMES: Record<StripeFlow, string> = { checkout: "stripe_checkout", elements: "stripe" };
+/** The account's one webhook URL: POST <storefront>/webhooks/payment/stripe. */
+export const STRIPE_WEBHOOK_ENDPOINT = "stripe";
 
 export class StripeGateway implements PaymentGateway {
 	readonly name: string;
-	/** Both flows' events arrive on the one endpoint of the account. */
+	/** Both flows' events arrive on the one endpoint of the account, whichever flows are enabled. */
 	readonly settlesFor = Object.values(STRIPE_GATEWAY_NAMES);
+	readonly webhookEndpoint = STRIPE_WEBHOOK_ENDPOINT;
 	private readonly stripe: Stripe;
 	private readonly crypto = Stripe.createSubtleCryptoProvider();
 
