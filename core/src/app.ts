@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { busRoutes } from "./bus/routes";
+import type { Bus } from "./bus/transport";
 import type { CartModule } from "./cart/module";
 import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
@@ -40,6 +42,8 @@ export interface AppDeps {
 	fulfillment?: FulfillmentModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
+	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
+	bus?: Bus;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
+	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).
 	app.onError(inventoryOnError);

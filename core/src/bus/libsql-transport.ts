@@ -13,6 +13,9 @@ import {
 import {
 	type Bus,
 	backoffDelay,
+	logDeadLetter,
+	RetryLater,
+	retryLaterDelay,
 	defaultConsumerName,
 	type EventHandler,
 	errorMessage,
@@ -366,7 +369,7 @@ class LibsqlConsumer {
 			await this.sub.handler(c.event, { group: this.sub.group, deliveries: c.attempts, messageId: String(c.seq) });
 		} catch (err) {
 			this.inFlight.delete(c.seq);
-			await this.fail(c, errorMessage(err)).catch((e) =>
+			await this.fail(c, errorMessage(err), err instanceof RetryLater).catch((e) =>
 				console.error(`[bus:${this.sub.group}] could not record failure:`, errorMessage(e)),
 			);
 			return;
@@ -379,12 +382,21 @@ class LibsqlConsumer {
 		}).catch((err) => console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)));
 	}
 
-	private async fail(c: Claimed, message: string): Promise<void> {
+	private async fail(c: Claimed, message: string, waiting = false): Promise<void> {
 		const o = this.sub.options;
 		const now = Date.now();
+		if (waiting) {
+			// Not a failed delivery: the attempt is given back, so the event never runs out of them.
+			await write(this.client, {
+				sql: `UPDATE bus_deliveries SET state = 'retry', attempts = max(attempts - 1, 0), next_attempt_at = ?,
+						last_error = ?
+					WHERE grp = ? AND seq = ? AND consumer = ? AND state = 'leased'`,
+				args: [now + retryLaterDelay(c.event.occurredAt, o, now), message, this.sub.group, c.seq, o.consumer],
+			});
+			return;
+		}
 		const dead = c.attempts >= o.maxDeliveries;
-		if (dead)
-			console.warn(`[bus:${this.sub.group}] ${c.event.type} ${c.event.id} dead after ${c.attempts}: ${message}`);
+		if (dead) logDeadLetter(this.sub.group, c.event.type, c.event.id, c.attempts, message);
 		await write(this.client, {
 			sql: dead
 				? `UPDATE bus_deliveries SET state = 'dead', dead_at = ?, last_error = ?

@@ -13,7 +13,8 @@ import { loadOrder, ORDER_COLUMNS, type OrderRecord, toOrder } from "./records";
  * partial refund takes the new amount with its own timeline entry). From paid, fulfilled,
  * delivered or partially_refunded only. Never throws for an event it cannot use: a refund of
  * another payment (a conflicting charge given back) is `ignored`, and one that arrives before the
- * order knows its payment is `not_settled` (the consumer retries it).
+ * order has heard of its payment at all (its payment.succeeded is behind) is `not_settled` (the
+ * consumer waits for it).
  */
 export function recordRefund(ctx: OrderContext, input: RefundReceived): Promise<RecordRefundResult> {
 	const refund = RefundReceived.parse(input);
@@ -27,8 +28,10 @@ export async function recordRefundIn(tx: TxDb, at: string, refund: RefundReceive
 		const [conflict] = await tx.all<{ one: number }>(
 			sql`SELECT 1 AS one FROM payment_conflicts WHERE payment_id = ${refund.paymentId}`,
 		);
-		if (!conflict && order.status === "pending_payment") return { result: "not_settled", order };
-		return { result: "ignored", reason: conflict ? "conflicting_payment" : "other_payment", order };
+		// A refunded payment succeeded first, so its payment.succeeded is on its way to this order:
+		// until it lands (paying the order, or recorded as a conflict) the refund waits for it.
+		if (!conflict) return { result: "not_settled", order };
+		return { result: "ignored", reason: "conflicting_payment", order };
 	}
 	const refunded = Math.min(refund.refundedAmount, order.total);
 	if (refunded <= order.refundedAmount) return { result: "stale", order };

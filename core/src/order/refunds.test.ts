@@ -78,7 +78,7 @@ describe("recordRefund", () => {
 		expect(detail.timeline).toHaveLength(4);
 	});
 
-	test("a refund of another payment is ignored; one before the order is paid is not settled yet", async () => {
+	test("a refund of a conflicting payment is ignored; one of a payment the order has not heard of is not settled yet", async () => {
 		h = await orderHarness();
 		const { order } = await h.orders.placeOrder(checkout());
 		expect((await h.orders.recordRefund(refund(order, 100))).result).toBe("not_settled");
@@ -101,6 +101,8 @@ describe("recordRefund", () => {
 			result: "ignored",
 			reason: "conflicting_payment",
 		});
+		// A third charge whose success has not reached the order yet: it waits for it, paid order or not.
+		expect((await h.orders.recordRefund(refund(order, order.total, true, "pay_3"))).result).toBe("not_settled");
 		expect(
 			await h.orders.recordRefund({ ...refund(order, 1), orderId: "ord_01NOPE0000000000000000000A" }),
 		).toMatchObject({

@@ -23,6 +23,9 @@ import { createRefunds, type RefundWorkflow } from "./refund";
 export interface CoreOptions {
 	/** Tests shorten the bus's and the relays' idle polls (production defaults otherwise). */
 	busPollMs?: number;
+	/** Tests shorten the consumers' retry backoff too. */
+	busBackoffMs?: number;
+	busMaxBackoffMs?: number;
 	relayPollMs?: number;
 	passwordCost?: PasswordCost;
 	catalog?: Partial<CatalogModuleOptions>;
@@ -135,7 +138,13 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	subscribeConsumers(
 		bus,
 		{ catalog, inventory, orders, fulfillment, relays },
-		{ pollMs: options.busPollMs, idleTimeoutMs: config.busIdleTimeoutMs ?? undefined, crashPoint },
+		{
+			pollMs: options.busPollMs,
+			backoffMs: options.busBackoffMs,
+			maxBackoffMs: options.busMaxBackoffMs,
+			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
+			crashPoint,
+		},
 	);
 	const checkout = createCheckout({
 		identity,

@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { type Bus, type BusRelay, handleOnce } from "../bus";
+import { type Bus, type BusRelay, handleOnce, RetryLater } from "../bus";
 import { catalogPort } from "../cart/adapters";
 import type { CatalogModule } from "../catalog/module";
 import { variants } from "../catalog/schema";
@@ -21,7 +21,9 @@ import { PaymentRefundedData } from "../payment/contracts";
 // the shipment through its inbox and its one-per-order UNIQUE (and its cancel through the inbox
 // and the forward-only status: cancelled stays cancelled), the order's fulfilled/delivered
 // through its state machine (a repeat answers the order as it stands).
-// A handler that throws is retried with backoff and dead-lettered after maxDeliveries.
+// A handler that throws is retried with backoff and dead-lettered after maxDeliveries (logged at
+// error; GET /bus/admin/dead-letters); one whose event waits for another still in flight throws
+// RetryLater and waits as long as that can take.
 
 export interface ConsumerDeps {
 	catalog: CatalogModule;
@@ -46,6 +48,9 @@ const REFUND_CANCEL = { actor: "fulfillment", reason: "order refunded in full be
 
 export interface ConsumerOptions {
 	pollMs?: number;
+	/** Retry backoff (tests shorten it; the bus's defaults otherwise). */
+	backoffMs?: number;
+	maxBackoffMs?: number;
 	/** A delivery unacknowledged this long belongs to a dead consumer (BUS_IDLE_TIMEOUT_MS). */
 	idleTimeoutMs?: number;
 	/** TEST ONLY (BAZAAR_TEST_CRASH_AFTER): kills the process when called with the configured point. */
@@ -56,6 +61,8 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	const tuning = {
 		...(options.pollMs ? { pollMs: options.pollMs } : {}),
 		...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+		...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+		...(options.maxBackoffMs ? { maxBackoffMs: options.maxBackoffMs } : {}),
 	};
 	const crashPoint = options.crashPoint ?? (() => {});
 
@@ -83,9 +90,9 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	);
 
 	// payment.refunded → the order records the cumulative refund (partially_refunded / refunded).
-	// A refund of a payment the order does not know yet (its payment.succeeded is behind) is thrown
-	// back, so the bus retries it once the order is paid; one of another payment (a conflicting
-	// charge given back) is acknowledged and said.
+	// A refund of a payment the order has not heard of yet (its payment.succeeded is behind) waits
+	// for it (RetryLater: retried with backoff, never dead-lettered while that event is on its way);
+	// one of another payment (a conflicting charge given back) is acknowledged and said.
 	bus.subscribe(
 		CONSUMER_GROUPS.orderRefunds,
 		["payment.refunded"],
@@ -104,7 +111,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				async (tx) => {
 					const recorded = await deps.orders.recordRefundIn(tx, refund);
 					if (recorded.result === "not_settled") {
-						throw new Error(`refund of ${data.paymentId} arrived before ${data.orderId} was paid; retrying`);
+						throw new RetryLater(`refund of ${data.paymentId} arrived before ${data.orderId} heard of the payment`);
 					}
 					return recorded;
 				},
@@ -217,8 +224,8 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	// order.refunded (everything given back) → its shipment is cancelled while no carrier has it.
 	// One already shipped (or a digital one, delivered at once) is left as it is and said: getting
 	// it back is a return, a person's call. A partial refund (order.partially_refunded) still ships.
-	// No shipment yet means order.paid's consumer is behind: thrown back, so the bus retries it
-	// (that consumer also cancels at creation an order it reads as refunded).
+	// No shipment yet means order.paid's consumer is behind: the event waits for it (RetryLater;
+	// that consumer also cancels at creation an order it reads as refunded).
 	bus.subscribe(
 		CONSUMER_GROUPS.fulfillmentRefunds,
 		["order.refunded"],
@@ -230,7 +237,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				async (tx) => {
 					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, REFUND_CANCEL);
 					if (cancelled.result === "none") {
-						throw new Error(`order.refunded for ${orderId} arrived before its shipment was created; retrying`);
+						throw new RetryLater(`order.refunded for ${orderId} arrived before its shipment was created`);
 					}
 					return cancelled;
 				},

@@ -55,6 +55,7 @@ import {
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
+import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -99,6 +100,8 @@ export const OUTPUT_SCHEMAS = {
 	ReconciliationRunList,
 	ShipmentDetail,
 	ShipmentList,
+	DeadLetterList,
+	DeadLetterReplayed,
 };
 
 /** Request bodies by schema id. */

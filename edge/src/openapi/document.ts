@@ -2,6 +2,7 @@ import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
+import { adminBusPaths } from "./admin-bus-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
 import { cartPaths } from "./cart-paths";
 import { checkoutPaths } from "./checkout-paths";
@@ -193,6 +194,7 @@ export function buildOpenApi(): Json {
 			...adminPaths(),
 			...adminOrderPaths(),
 			...adminPaymentPaths(),
+			...adminBusPaths(),
 		},
 		components: {
 			schemas,
