@@ -9,6 +9,7 @@ import { describeGateway } from "./gateways";
 import { getPayment, listOrderPayments } from "./get-payment";
 import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
 import { listReconciliationRuns, reconcile } from "./reconcile";
+import { refundPayment } from "./refund-payment";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
 // Wires the payment module: its database, the enabled gateways (the sandbox only when switched
@@ -38,8 +39,12 @@ export interface PaymentModule {
 	handleWebhook(gateway: string, rawBody: string, headers: Headers): Promise<WebhookResult>;
 	/** The gateway's own view of a payment (reconciliation, issue 4). */
 	gatewayStatus(paymentId: string): Promise<GatewayPaymentStatus>;
-	/** Asks the gateway to refund; the status changes when its refund webhook arrives. */
-	refund(paymentId: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
+	/**
+	 * Asks the gateway to refund (the status changes when its refund webhook arrives). Never more
+	 * than what is left of the payment, whatever keys are used (refund-payment.ts); the same key
+	 * refunds once.
+	 */
+	refund(paymentId: string, amount: Money, idempotencyKey: string, reason?: string): Promise<GatewayRefund>;
 	/** The gateways the shopper may choose, as the checkout page offers them. */
 	listGateways(): GatewayList;
 	/**
@@ -94,10 +99,8 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			const { payment, gateway } = await gatewayOf(paymentId);
 			return gateway.getStatus(payment.reference);
 		},
-		async refund(paymentId, amount, idempotencyKey) {
-			const { payment, gateway } = await gatewayOf(paymentId);
-			return gateway.refund(payment.reference, amount, idempotencyKey);
-		},
+		refund: (paymentId, amount, idempotencyKey, reason = "refund") =>
+			refundPayment(ctx, { paymentId, amount, idempotencyKey, reason }),
 		listGateways: () => ({ items: [...gateways.values()].map(describeGateway), default: ctx.defaultGateway }),
 		async confirmReturn(paymentId) {
 			const { payment, gateway } = await gatewayOf(paymentId);

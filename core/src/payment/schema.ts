@@ -44,6 +44,35 @@ export const payments = sqliteTable(
 	],
 );
 
+/**
+ * Every refund asked of a gateway, by its idempotency key, written BEFORE the gateway is asked.
+ * What a payment may still refund is its amount − the most of what the gateway reported refunded
+ * and the sum of these rows not `failed`, so whatever keys callers use, more than was captured is
+ * never asked for. A row whose answer was lost (a timeout, a 5xx) stays `requested` and keeps its
+ * amount: the gateway may have refunded it, and the same key asks again without a second refund.
+ * Only a gateway's clear refusal (a 4xx) marks it `failed`.
+ */
+export const paymentRefunds = sqliteTable(
+	"payment_refunds",
+	{
+		idempotencyKey: text("idempotency_key").primaryKey(),
+		paymentId: text("payment_id").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		/** Who asked and why ("admin refund of …", "automatic: payment after the order expired"). */
+		reason: text("reason").notNull(),
+		status: text("status", { enum: ["requested", "succeeded", "pending", "failed"] }).notNull(),
+		refundId: text("refund_id"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		index("payment_refunds_payment_idx").on(t.paymentId),
+		check("payment_refunds_amount_ck", sql`${t.amount} > 0`),
+		check("payment_refunds_status_ck", sql`${t.status} IN ('requested', 'succeeded', 'pending', 'failed')`),
+	],
+);
+
 /** Every webhook event applied (or seen and ignored), by the gateway's event id: replays are no-ops. */
 export const webhookEvents = sqliteTable(
 	"webhook_events",
@@ -127,6 +156,7 @@ export { busInbox, busOutbox };
 export const paymentSchema = {
 	reconciliationRuns,
 	payments,
+	paymentRefunds,
 	webhookEvents,
 	sandboxSessions,
 	sandboxRefunds,
