@@ -106,7 +106,7 @@ export async function reserve(
 	return { reservation: await replay(ctx, request, id, digest), created: false };
 }
 
-interface Demand {
+export interface Demand {
 	sku: string;
 	slot: string;
 	quantity: number;
@@ -159,7 +159,7 @@ interface Plan {
  * warehouse with the most available first, so one warehouse fills it whenever one can; only a
  * line no single warehouse can fill is split.
  */
-async function planAllocations(tx: TxDb, demands: Demand[], nowMs: number): Promise<Plan> {
+export async function planAllocations(tx: TxDb, demands: Demand[], nowMs: number): Promise<Plan> {
 	const skus = [...new Set(demands.map((d) => d.sku))];
 	const slots = [...new Set(["", ...demands.map((d) => d.slot)])];
 	const rows = await tx.all<
@@ -258,7 +258,7 @@ async function planAllocations(tx: TxDb, demands: Demand[], nowMs: number): Prom
 	return plan;
 }
 
-async function openRows(tx: TxDb, opened: OpenedRow[], at: string): Promise<void> {
+export async function openRows(tx: TxDb, opened: OpenedRow[], at: string): Promise<void> {
 	await tx.run(sql`INSERT INTO stock (sku, warehouse, slot, bounded, on_hand, reserved, sold, updated_at)
 		VALUES ${sql.join(
 			opened.map((o) => sql`(${o.sku}, ${o.warehouse}, ${o.slot}, ${o.bounded}, ${o.onHand}, 0, 0, ${at})`),
@@ -266,7 +266,7 @@ async function openRows(tx: TxDb, opened: OpenedRow[], at: string): Promise<void
 		)}`);
 }
 
-const openedEntry = (o: OpenedRow): LedgerInput => ({
+export const openedEntry = (o: OpenedRow): LedgerInput => ({
 	sku: o.sku,
 	warehouse: o.warehouse,
 	slot: o.slot,

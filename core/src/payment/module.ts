@@ -45,6 +45,11 @@ export interface PaymentModule {
 	 * refunds once.
 	 */
 	refund(paymentId: string, amount: Money, idempotencyKey: string, reason?: string): Promise<GatewayRefund>;
+	/**
+	 * Refunds everything left of a payment (automatic refunds of payments that could not settle
+	 * their order); the same key answers the same refund. null: nothing was left.
+	 */
+	refundRest(paymentId: string, idempotencyKey: string, reason: string): Promise<GatewayRefund | null>;
 	/** The gateways the shopper may choose, as the checkout page offers them. */
 	listGateways(): GatewayList;
 	/**
@@ -99,8 +104,13 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			const { payment, gateway } = await gatewayOf(paymentId);
 			return gateway.getStatus(payment.reference);
 		},
-		refund: (paymentId, amount, idempotencyKey, reason = "refund") =>
-			refundPayment(ctx, { paymentId, amount, idempotencyKey, reason }),
+		async refund(paymentId, amount, idempotencyKey, reason = "refund") {
+			const answer = await refundPayment(ctx, { paymentId, amount, idempotencyKey, reason });
+			if (!answer) throw new Error(`refund of ${paymentId}: an amount was asked and nothing came back`);
+			return answer;
+		},
+		refundRest: (paymentId, idempotencyKey, reason) =>
+			refundPayment(ctx, { paymentId, amount: "rest", idempotencyKey, reason }),
 		listGateways: () => ({ items: [...gateways.values()].map(describeGateway), default: ctx.defaultGateway }),
 		async confirmReturn(paymentId) {
 			const { payment, gateway } = await gatewayOf(paymentId);

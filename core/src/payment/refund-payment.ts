@@ -20,7 +20,8 @@ import { loadPaymentBy, type PaymentRecord } from "./records";
 
 export interface RefundRequestInput {
 	paymentId: string;
-	amount: Money;
+	/** "rest": everything left to refund when the request is first recorded (automatic refunds). */
+	amount: Money | "rest";
 	/** The gateway's idempotency key: the same key refunds once. */
 	idempotencyKey: string;
 	/** Who asked and why, kept with the request. */
@@ -41,63 +42,68 @@ interface RefundRow {
 	refundId: string | null;
 }
 
-export async function refundPayment(ctx: PaymentContext, input: RefundRequestInput): Promise<GatewayRefund> {
+type Begun = { payment: PaymentRecord; amount: Money | null; answered: GatewayRefund | null };
+
+/** Refunds as described above; null when `rest` found nothing left to refund (nothing is asked). */
+export async function refundPayment(ctx: PaymentContext, input: RefundRequestInput): Promise<GatewayRefund | null> {
 	const at = iso(ctx.now());
-	const begun = await paymentWrite(ctx, async (tx) => {
+	const asked = input.amount;
+	const begun = await paymentWrite(ctx, async (tx): Promise<Begun> => {
 		const payment = await loadPaymentBy(tx, { id: input.paymentId });
 		if (!payment) throw new NotFoundError("The payment");
 		const [seen] = await tx.all<RefundRow>(sql`SELECT payment_id AS paymentId, amount, currency, status,
 				refund_id AS refundId
 			FROM payment_refunds WHERE idempotency_key = ${input.idempotencyKey}`);
 		if (seen) {
-			if (
-				seen.paymentId !== payment.id ||
-				Number(seen.amount) !== input.amount.amount ||
-				seen.currency !== input.amount.currency
-			) {
-				throw new ServiceError(422, "This idempotency key was already used for another refund.");
-			}
+			const same =
+				seen.paymentId === payment.id &&
+				(asked === "rest" || (Number(seen.amount) === asked.amount && seen.currency === asked.currency));
+			if (!same) throw new ServiceError(422, "This idempotency key was already used for another refund.");
+			const amount = { amount: Number(seen.amount), currency: seen.currency };
 			// Answered before: the same answer, the gateway is not asked again.
 			if (seen.refundId !== null && seen.status !== "failed") {
-				return { payment, answered: { refundId: seen.refundId, status: seen.status as GatewayRefund["status"] } };
+				return {
+					payment,
+					amount,
+					answered: { refundId: seen.refundId, status: seen.status as GatewayRefund["status"] },
+				};
 			}
-			if (seen.status === "requested") return { payment, answered: null };
+			if (seen.status === "requested") return { payment, amount, answered: null };
 			// Refused before: asking again is a new request, checked like one.
 			await tx.run(sql`DELETE FROM payment_refunds WHERE idempotency_key = ${input.idempotencyKey}`);
 		}
+		const left = await leftToRefund(tx, payment);
+		if (asked === "rest" && left === 0) return { payment, amount: null, answered: null };
+		const amount = asked === "rest" ? { amount: left, currency: payment.currency } : asked;
 		// Whether money was taken is the gateway's to say (our record may not have heard yet); what
 		// is checked here is that the asking never adds up to more than the payment.
-		if (
-			input.amount.currency !== payment.currency ||
-			!Number.isInteger(input.amount.amount) ||
-			input.amount.amount <= 0
-		) {
+		if (amount.currency !== payment.currency || !Number.isInteger(amount.amount) || amount.amount <= 0) {
 			throw new ValidationError(`A refund is a positive amount in ${payment.currency}.`, [
 				{ path: "amount", message: `minor units of ${payment.currency}, more than 0` },
 			]);
 		}
-		const left = await leftToRefund(tx, payment);
-		if (input.amount.amount > left) {
+		if (amount.amount > left) {
 			throw new OverRefundError(
 				left === 0
 					? `nothing is left to refund on payment ${payment.id}.`
-					: `${input.amount.amount} is more than the ${left} left to refund on payment ${payment.id}.`,
+					: `${amount.amount} is more than the ${left} left to refund on payment ${payment.id}.`,
 				left,
 			);
 		}
 		await tx.run(sql`INSERT INTO payment_refunds (idempotency_key, payment_id, amount, currency, reason, status,
 				refund_id, created_at, updated_at)
-			VALUES (${input.idempotencyKey}, ${payment.id}, ${input.amount.amount}, ${payment.currency},
+			VALUES (${input.idempotencyKey}, ${payment.id}, ${amount.amount}, ${payment.currency},
 				${input.reason.slice(0, 500)}, 'requested', NULL, ${at}, ${at})`);
-		return { payment, answered: null };
+		return { payment, amount, answered: null };
 	});
 	if (begun.answered) return begun.answered;
+	if (!begun.amount) return null;
 
 	const gateway = ctx.gateways.get(begun.payment.gateway);
 	if (!gateway) throw new NotFoundError(`The payment gateway ${begun.payment.gateway}`);
 	let answer: GatewayRefund;
 	try {
-		answer = await gateway.refund(begun.payment.reference, input.amount, input.idempotencyKey);
+		answer = await gateway.refund(begun.payment.reference, begun.amount, input.idempotencyKey);
 	} catch (err) {
 		if (isClearRefusal(err)) await settle(ctx, input.idempotencyKey, { refundId: null, status: "failed" });
 		throw err;

@@ -137,7 +137,15 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
 		bus,
-		{ catalog, inventory, orders, fulfillment, relays },
+		{
+			catalog,
+			inventory,
+			orders,
+			payments,
+			fulfillment,
+			relays,
+			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
+		},
 		{
 			pollMs: options.busPollMs,
 			backoffMs: options.busBackoffMs,

@@ -8,11 +8,14 @@ import type { CrashPoint } from "../config";
 import { ShipmentEventData, type ShipmentLine } from "../fulfillment/contracts";
 import type { FulfillmentModule } from "../fulfillment/module";
 import { InventoryAvailabilityChanged } from "../inventory/contracts";
+import { OutOfStockError, UnprocessableLinesError } from "../inventory/errors";
 import type { Inventory } from "../inventory/module";
 import { ConflictError, NotFoundError } from "../lib/errors";
-import { OrderEventData, PaymentReceived, type RefundReceived } from "../order/contracts";
+import { OrderEventData, PaymentConflictEventData, PaymentReceived, type RefundReceived } from "../order/contracts";
 import type { OrderModule } from "../order/module";
+import { conflictWhy } from "../order/note-conflict-refund";
 import { PaymentRefundedData } from "../payment/contracts";
+import type { PaymentModule } from "../payment/module";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
@@ -29,8 +32,11 @@ export interface ConsumerDeps {
 	catalog: CatalogModule;
 	inventory: Inventory;
 	orders: OrderModule;
+	payments: Pick<PaymentModule, "refundRest">;
 	fulfillment: FulfillmentModule;
 	relays: { order: BusRelay; fulfillment: BusRelay };
+	/** How long a lapsed reservation taken again for a late payment is held before it is committed. */
+	reservationTtlMs: number;
 }
 
 export const CONSUMER_GROUPS = {
@@ -41,10 +47,19 @@ export const CONSUMER_GROUPS = {
 	fulfillment: "fulfillment",
 	fulfillmentRefunds: "fulfillment-refunds",
 	orderShipments: "order-shipments",
+	autoRefunds: "auto-refunds",
 } as const;
 
 /** Who cancels a refunded order's shipment, and why (its history row). */
 const REFUND_CANCEL = { actor: "fulfillment", reason: "order refunded in full before it shipped" };
+/** …and a paid order's that was cancelled because its items were gone. */
+const UNFULFILLABLE_CANCEL = { actor: "fulfillment", reason: "order cancelled: its items were no longer available" };
+/** What the shopper reads on a paid order that could not be honoured. */
+export const UNFULFILLABLE_REASON =
+	"Sorry, the items sold out before your payment reached us. Your payment is refunded in full automatically.";
+
+/** The idempotency key of a payment's automatic refund: one per payment, whatever asks for it. */
+export const autoRefundKey = (paymentId: string) => `auto-refund:${paymentId}`;
 
 export interface ConsumerOptions {
 	pollMs?: number;
@@ -127,6 +142,10 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	);
 
 	// order.paid → the reservation is committed; order.cancelled / order.expired → released.
+	// A paid order whose reservation lapsed before order.paid was handled (the payment landed late)
+	// never goes without stock behind it: the units are taken again if they are there, and
+	// committed; if not, the order is cancelled with a reason the shopper reads, and order.cancelled
+	// has its payment refunded (auto-refunds below) and its pending shipment cancelled.
 	bus.subscribe(
 		CONSUMER_GROUPS.inventory,
 		["order.paid", "order.cancelled", "order.expired"],
@@ -134,12 +153,12 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 			const { reservationId, orderId } = OrderEventData.parse(event.data);
 			try {
 				if (event.type === "order.paid") {
-					await deps.inventory.commit(reservationId);
+					await commitPaid(orderId, reservationId);
 					crashPoint("inventory-commit");
 				} else await deps.inventory.release(reservationId);
 			} catch (err) {
-				// Retrying cannot help: a paid order whose reservation already lapsed (or a release of
-				// one already sold) needs a person. Acknowledged, and said loudly.
+				// Retrying cannot help: a release of units already sold, or a reservation that does not
+				// exist. Acknowledged, and said loudly.
 				if (err instanceof ConflictError || err instanceof NotFoundError) {
 					console.warn(`[inventory] ${event.type} for ${orderId}: ${err.message}`);
 					return;
@@ -149,6 +168,86 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		},
 		tuning,
 	);
+
+	async function commitPaid(orderId: string, reservationId: string): Promise<void> {
+		try {
+			await deps.inventory.commit(reservationId);
+			return;
+		} catch (err) {
+			// Released or expired: the hold lapsed before the payment was handled.
+			if (!(err instanceof ConflictError)) throw err;
+		}
+		// Only an order still paid takes units again (a redelivery after it was cancelled must not).
+		const order = await deps.orders.getOrder(orderId);
+		if (order.status !== "paid") return;
+		try {
+			await deps.inventory.reclaim(reservationId, { ttlMs: deps.reservationTtlMs });
+			await deps.inventory.commit(reservationId);
+			console.warn(`[inventory] order ${orderId} was paid after its reservation lapsed: its units were taken again`);
+		} catch (err) {
+			if (!(err instanceof OutOfStockError || err instanceof UnprocessableLinesError)) throw err;
+			await deps.orders.cancelUnfulfillable(orderId, UNFULFILLABLE_REASON);
+			deps.relays.order.kick();
+			console.warn(`[inventory] order ${orderId} was paid after its units were sold: cancelled, its payment refunded`);
+		}
+	}
+
+	// Payments the shop must give back, automatically and through their gateway (each refund is
+	// keyed by the payment, so a redelivery asks once, and the payment module caps it at what was
+	// captured):
+	// - order.payment_conflict: a payment that could not settle its order (paid after the order
+	//   expired or was cancelled, twice in two tabs, another amount). An order that merely expired
+	//   is revived and paid by it when its units can be reserved again; every other one is refunded,
+	//   and the order's timeline says so.
+	// - order.cancelled of a paid order (it could not be honoured): its payment refunded in full.
+	// Gateway outages are retried with backoff; a payment that cannot be refunded ends in the dead
+	// letters (logged at error, listed for admins).
+	bus.subscribe(
+		CONSUMER_GROUPS.autoRefunds,
+		["order.payment_conflict", "order.cancelled"],
+		async (event) => {
+			if (event.type === "order.cancelled") {
+				const { paymentId, reason } = OrderEventData.parse(event.data);
+				// An unpaid order's cancellation: nothing was taken.
+				if (!paymentId) return;
+				await deps.payments.refundRest(
+					paymentId,
+					autoRefundKey(paymentId),
+					`automatic: ${reason ?? "order cancelled"}`,
+				);
+				return;
+			}
+			const conflict = PaymentConflictEventData.parse(event.data);
+			const payment = conflict.conflictingPayment;
+			if (conflict.reason === "order_expired" && (await revive(payment))) return;
+			await deps.payments.refundRest(
+				payment.paymentId,
+				autoRefundKey(payment.paymentId),
+				`automatic: payment ${conflictWhy(conflict.reason)}`,
+			);
+			if (await deps.orders.noteConflictRefund(payment.paymentId)) deps.relays.order.kick();
+		},
+		{ ...tuning, maxDeliveries: 20 },
+	);
+
+	/** An expired order paid late is paid after all when its units can be held again; false: refund it. */
+	async function revive(payment: PaymentConflictEventData["conflictingPayment"]): Promise<boolean> {
+		const order = await deps.orders.getOrder(payment.orderId);
+		if (order.paymentId === payment.paymentId) return true;
+		if (order.status !== "expired" || order.paymentId !== null) return false;
+		try {
+			await deps.inventory.reclaim(order.reservationId, { ttlMs: deps.reservationTtlMs });
+		} catch (err) {
+			if (err instanceof OutOfStockError || err instanceof UnprocessableLinesError || err instanceof ConflictError) {
+				return false;
+			}
+			throw err;
+		}
+		const revived = await deps.orders.revive(payment);
+		if (revived.result === "revived") deps.relays.order.kick();
+		// Not revivable (another late payment revived it first): the units stay with that payment.
+		return revived.result !== "not_revivable";
+	}
 
 	// inventory availability → the catalog's in-stock flag of the variant with that SKU. Only a
 	// flag that actually flips is written (each write bumps the catalog version and so every
@@ -208,9 +307,13 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 						physicalLines,
 						otherLines,
 					});
-					// Refunded in full before its shipment existed: it is never left pending for a person.
+					// Refunded in full, or cancelled because its items were gone, before its shipment
+					// existed: it is never left pending for a person.
 					if (made.created && order.status === "refunded") {
 						await deps.fulfillment.cancelOrderShipmentIn(tx, order.id, REFUND_CANCEL);
+					}
+					if (made.created && order.status === "cancelled") {
+						await deps.fulfillment.cancelOrderShipmentIn(tx, order.id, UNFULFILLABLE_CANCEL);
 					}
 					return made;
 				},
@@ -226,18 +329,22 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	// it back is a return, a person's call. A partial refund (order.partially_refunded) still ships.
 	// No shipment yet means order.paid's consumer is behind: the event waits for it (RetryLater;
 	// that consumer also cancels at creation an order it reads as refunded).
+	// order.cancelled of a paid order (its items were gone) → the same, for the same reasons.
 	bus.subscribe(
 		CONSUMER_GROUPS.fulfillmentRefunds,
-		["order.refunded"],
+		["order.refunded", "order.cancelled"],
 		async (event) => {
-			const { orderId } = OrderEventData.parse(event.data);
+			const { orderId, paymentId } = OrderEventData.parse(event.data);
+			// An unpaid order's cancellation: it never had a shipment.
+			if (event.type === "order.cancelled" && !paymentId) return;
+			const why = event.type === "order.cancelled" ? UNFULFILLABLE_CANCEL : REFUND_CANCEL;
 			const done = await handleOnce(
 				deps.fulfillment.context.database.client,
 				event.id,
 				async (tx) => {
-					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, REFUND_CANCEL);
+					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, why);
 					if (cancelled.result === "none") {
-						throw new RetryLater(`order.refunded for ${orderId} arrived before its shipment was created`);
+						throw new RetryLater(`${event.type} for ${orderId} arrived before its shipment was created`);
 					}
 					return cancelled;
 				},
