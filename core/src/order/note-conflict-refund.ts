@@ -4,7 +4,7 @@ import { iso, type OrderContext, orderWrite } from "./context";
 import { recordNote } from "./events";
 import { loadOrder } from "./records";
 
-/** Why a payment could not settle its order, as the order's timeline says it. */
+/** Why a payment could not settle its order, as the order's timeline says it ("payment …"). */
 export function conflictWhy(reason: string): string {
 	switch (reason) {
 		case "order_expired":
@@ -12,9 +12,9 @@ export function conflictWhy(reason: string): string {
 		case "order_cancelled":
 			return "received after the order was cancelled";
 		case "paid_by_another_payment":
-			return "a second payment of an order already paid";
+			return "made after the order was already paid by another";
 		case "amount_mismatch":
-			return "not the order's amount";
+			return "not of the order's amount";
 		default:
 			return "for an order it could not pay";
 	}

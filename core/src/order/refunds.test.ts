@@ -109,7 +109,9 @@ describe("recordRefund", () => {
 			from: "paid",
 			to: "paid",
 			actor: "payment:sandbox",
-			reason: expect.stringContaining("pay_2 (a second payment of an order already paid) refunded automatically"),
+			reason: expect.stringContaining(
+				"pay_2 (made after the order was already paid by another) refunded automatically",
+			),
 		});
 		// A third charge whose success has not reached the order yet: it waits for it, paid order or not.
 		expect((await h.orders.recordRefund(refund(order, order.total, true, "pay_3"))).result).toBe("not_settled");

@@ -71,14 +71,15 @@ export async function createPayment(ctx: PaymentContext, input: CreatePaymentInp
 		returnUrl: req.returnUrl,
 		cancelUrl: req.cancelUrl,
 		idempotencyKey: `${gatewayName}:${req.idempotencyKey}`,
+		...(req.expiresAt ? { expiresAt: req.expiresAt } : {}),
 	});
 	const at = iso(ctx.now());
 	const [row] = await withWriteLock(ctx.database.client, () =>
 		db.all<PaymentRecord>(sql`INSERT INTO payments (id, order_id, gateway, reference, amount, currency,
-			status, redirect_url, client_secret, idempotency_key, created_at, updated_at)
+			status, redirect_url, client_secret, idempotency_key, expires_at, created_at, updated_at)
 		VALUES (${paymentId}, ${req.orderId}, ${gatewayName}, ${started.reference}, ${req.amount.amount},
 			${req.amount.currency}, 'requires_action', ${started.redirectUrl ?? null}, ${started.clientSecret ?? null},
-			${req.idempotencyKey}, ${at}, ${at})
+			${req.idempotencyKey}, ${req.expiresAt ?? null}, ${at}, ${at})
 		ON CONFLICT DO NOTHING RETURNING ${PAYMENT_COLUMNS}`),
 	);
 	if (row) return { payment: toPayment(row), created: true };

@@ -2,7 +2,14 @@ import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
 import { Sweeper } from "../lib/sweeper";
 import { iso, openPaymentDatabase, type PaymentContext } from "./context";
-import type { CreatePaymentInput, GatewayList, Payment, ReconciliationRun, WebhookResult } from "./contracts";
+import type {
+	CreatePaymentInput,
+	GatewayList,
+	OrderPayment,
+	Payment,
+	ReconciliationRun,
+	WebhookResult,
+} from "./contracts";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
 import { eventFromStatus, type GatewayPaymentStatus, type GatewayRefund, type PaymentGateway } from "./gateway";
 import { describeGateway } from "./gateways";
@@ -34,7 +41,8 @@ export interface PaymentModule {
 	sandbox: SandboxGateway | null;
 	createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
 	getPayment(id: string): Promise<Payment>;
-	listOrderPayments(orderId: string): Promise<Payment[]>;
+	/** Each with the refunds asked for it. */
+	listOrderPayments(orderId: string): Promise<OrderPayment[]>;
 	/** Verifies, de-duplicates and applies a gateway's webhook; throws 400 when it is not genuine. */
 	handleWebhook(gateway: string, rawBody: string, headers: Headers): Promise<WebhookResult>;
 	/** The gateway's own view of a payment (reconciliation, issue 4). */
@@ -116,7 +124,7 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			const { payment, gateway } = await gatewayOf(paymentId);
 			if (payment.status !== "created" && payment.status !== "requires_action") return payment;
 			const event = gateway.confirmReturn
-				? await gateway.confirmReturn(payment.reference)
+				? await gateway.confirmReturn(payment.reference, { expiresAt: payment.expiresAt })
 				: eventFromStatus(await gateway.getStatus(payment.reference), {
 						idPrefix: `return:${payment.reference}`,
 						reference: payment.reference,

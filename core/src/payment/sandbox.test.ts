@@ -150,6 +150,33 @@ describe("sandbox end to end over HTTP", () => {
 		expect((await h.decide(url, "approve")).status).toBe(200);
 	});
 
+	test("the page closes with the order: after its expiry nothing can be approved, and the gateway calls it cancelled", async () => {
+		let now = Date.parse("2026-11-11T00:00:00.000Z");
+		h = await paymentHarness({ now: () => now });
+		const { payment } = await h.payments.createPayment({
+			...paymentRequest(undefined, 2500),
+			expiresAt: new Date(now + 15 * 60_000).toISOString(),
+		});
+		expect(payment.expiresAt).toBe("2026-11-11T00:15:00.000Z");
+		const url = payment.redirectUrl as string;
+		expect((await openPage(url)).html).toContain("Approve payment");
+		expect((await h.payments.gatewayStatus(payment.id)).status).toBe("requires_action");
+
+		now += 15 * 60_000;
+		const page = await openPage(url);
+		expect(page.res.status).toBe(200);
+		expect(page.html).toContain("This payment page has expired");
+		expect(page.html).not.toContain("<button");
+		const late = await h.decide(url, "approve");
+		expect(late.status).toBe(409);
+		expect(late.headers.get("content-type")).toContain("application/problem+json");
+		expect((await h.payments.getPayment(payment.id)).status).toBe("requires_action");
+		expect(await outbox()).toEqual([]);
+		// Asked (reconciliation, the shopper's return), the gateway says the session is over.
+		expect((await h.payments.gatewayStatus(payment.id)).status).toBe("cancelled");
+		expect((await h.payments.confirmReturn(payment.id)).status).toBe("cancelled");
+	});
+
 	test("our endpoint down → the sandbox retries until it answers 2xx", async () => {
 		let failures = 2;
 		h = await paymentHarness({

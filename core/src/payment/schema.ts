@@ -25,6 +25,8 @@ export const payments = sqliteTable(
 		clientSecret: text("client_secret"),
 		failureReason: text("failure_reason"),
 		idempotencyKey: text("idempotency_key").notNull(),
+		/** When its order stops waiting for it (its gateway session ends then, as far as the gateway allows). */
+		expiresAt: text("expires_at"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},
@@ -121,6 +123,8 @@ export const sandboxSessions = sqliteTable(
 		/** open → approved | declined, once. */
 		status: text("status").notNull(),
 		refundedAmount: integer("refunded_amount").notNull().default(0),
+		/** After this the page takes no decision (the order stopped waiting); null: no end. */
+		expiresAt: text("expires_at"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},

@@ -153,6 +153,8 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			cancelUrl: shopUrl(req.cancelUrl, "cancelUrl", order.id),
 			// One payment attempt per order (and per failed one), whatever key the shopper's retries carry.
 			idempotencyKey: attemptKey,
+			// The gateway's session ends with the order, as far as the gateway allows.
+			expiresAt: order.expiresAt,
 		});
 	}
 

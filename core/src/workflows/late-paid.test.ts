@@ -107,7 +107,9 @@ describe("order.paid after its reservation lapsed", () => {
 		expect((await s.core.inventory.reconcile([sku])).balanced).toBe(true);
 		await pollFor(
 			async () =>
-				(await s.core.fulfillment.listOrderShipments(placed.orderId)).items[0]?.status === "cancelled" ? true : undefined,
+				(await s.core.fulfillment.listOrderShipments(placed.orderId)).items[0]?.status === "cancelled"
+					? true
+					: undefined,
 			10_000,
 			"shipment cancelled",
 		);

@@ -79,11 +79,12 @@ interface SessionRow {
 	cancelUrl: string;
 	status: "open" | "approved" | "declined";
 	refundedAmount: number;
+	expiresAt: string | null;
 }
 
 const SESSION_COLUMNS =
 	sql.raw(`reference, payment_id AS paymentId, order_id AS orderId, amount, currency, return_url AS returnUrl,
-	cancel_url AS cancelUrl, status, refunded_amount AS refundedAmount`);
+	cancel_url AS cancelUrl, status, refunded_amount AS refundedAmount, expires_at AS expiresAt`);
 
 export class SandboxGateway implements PaymentGateway {
 	readonly name = "sandbox";
@@ -110,8 +111,8 @@ export class SandboxGateway implements PaymentGateway {
 		const res = await withWriteLock(this.o.client, () =>
 			this.o.client.execute({
 				sql: `INSERT INTO sandbox_sessions (reference, idempotency_key, payment_id, order_id, amount, currency,
-					return_url, cancel_url, status, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+					return_url, cancel_url, status, expires_at, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
 					ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
 					RETURNING reference`,
 				args: [
@@ -123,6 +124,7 @@ export class SandboxGateway implements PaymentGateway {
 					req.amount.currency,
 					req.returnUrl,
 					req.cancelUrl,
+					req.expiresAt ?? null,
 					at,
 					at,
 				],
@@ -160,7 +162,14 @@ export class SandboxGateway implements PaymentGateway {
 	async getStatus(reference: string): Promise<GatewayPaymentStatus> {
 		const s = await this.session(reference);
 		return {
-			status: s.status === "approved" ? "succeeded" : s.status === "declined" ? "failed" : "requires_action",
+			status:
+				s.status === "approved"
+					? "succeeded"
+					: s.status === "declined"
+						? "failed"
+						: this.expired(s)
+							? "cancelled"
+							: "requires_action",
 			amount: { amount: Number(s.amount), currency: s.currency },
 			refundedAmount: Number(s.refundedAmount),
 		};
@@ -222,7 +231,7 @@ export class SandboxGateway implements PaymentGateway {
 			reference: s.reference,
 			amount: { amount: Number(s.amount), currency: s.currency },
 			orderId: s.orderId,
-			status: s.status,
+			status: s.status === "open" && this.expired(s) ? "expired" : s.status,
 			formToken,
 			cancelUrl: s.cancelUrl,
 		});
@@ -236,14 +245,19 @@ export class SandboxGateway implements PaymentGateway {
 	 * order already paid; if our endpoint is down it is retried until it answers.
 	 */
 	async decide(reference: string, decision: "approve" | "decline", viewer: string): Promise<{ location: string }> {
-		await this.ownSession(reference, viewer);
+		const own = await this.ownSession(reference, viewer);
+		// The order stopped waiting: like a real gateway's expired session, the page takes nothing.
+		if (own.status === "open" && this.expired(own)) {
+			throw new ConflictError("This payment page has expired: the order stopped waiting for its payment.");
+		}
 		const status = decision === "approve" ? "approved" : "declined";
 		const nowMs = this.now();
 		const at = new Date(nowMs).toISOString();
 		const eventId = newId("evt").replace(/^evt_/, "sbxevt_");
 		const decided = await writeTransaction(this.o.client, async (tx) => {
 			const [row] = await tx.all<SessionRow>(sql`UPDATE sandbox_sessions SET status = ${status}, updated_at = ${at}
-				WHERE reference = ${reference} AND status = 'open' RETURNING ${SESSION_COLUMNS}`);
+				WHERE reference = ${reference} AND status = 'open' AND (expires_at IS NULL OR expires_at > ${at})
+				RETURNING ${SESSION_COLUMNS}`);
 			if (!row) return null;
 			await enqueue(
 				tx,
@@ -270,6 +284,10 @@ export class SandboxGateway implements PaymentGateway {
 		url.searchParams.set("sandbox_status", session.status);
 		url.searchParams.set("reference", reference);
 		return { location: url.toString() };
+	}
+
+	private expired(s: SessionRow): boolean {
+		return s.expiresAt !== null && Date.parse(s.expiresAt) <= this.now();
 	}
 
 	/** The session, for the shopper who owns its order only: anyone else gets the same 404 as a made-up reference. */

@@ -25,7 +25,10 @@ export function hostedPage(input: {
 <form method="post" action="${ref}/decline"><input type="hidden" name="csrf" value="${escapeHtml(input.formToken)}">
 <button type="submit" name="decision" value="decline">Decline</button></form>
 <p><a href="${escapeHtml(input.cancelUrl)}">Cancel and return to the shop</a></p>`
-		: `<p>This payment was already ${escapeHtml(input.status)}.</p>`;
+		: input.status === "expired"
+			? `<p>This payment page has expired: the order stopped waiting for its payment. Nothing was charged.</p>
+<p><a href="${escapeHtml(input.cancelUrl)}">Return to the shop</a></p>`
+			: `<p>This payment was already ${escapeHtml(input.status)}.</p>`;
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox payment · ${amount}</title>

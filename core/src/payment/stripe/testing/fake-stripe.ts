@@ -159,6 +159,18 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 			return Response.json(withCharge(pi, expand));
 		}
 		if (method === "POST" && path === "/v1/checkout/sessions") {
+			// Stripe's documented bounds: 30 minutes to 24 hours after the session's creation.
+			if (p.expires_at !== undefined) {
+				const life = Number(p.expires_at) - now();
+				if (!(life >= 30 * 60 && life <= 24 * 60 * 60)) {
+					return stripeError(
+						400,
+						"parameter_invalid_integer",
+						"The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
+						"expires_at",
+					);
+				}
+			}
 			const item = (p.line_items as Obj)?.["0"] as Obj | undefined;
 			const price = item?.price_data as Obj | undefined;
 			const csId = id("cs_test");
@@ -177,6 +189,7 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 				cancel_url: p.cancel_url,
 				url: `${base}/c/pay/${csId}`,
 				created: now(),
+				expires_at: p.expires_at === undefined ? now() + 24 * 60 * 60 : Number(p.expires_at),
 				livemode: false,
 				// Not Stripe's: kept to create the PI when the shopper pays.
 				_pi_metadata: ((p.payment_intent_data as Obj)?.metadata as Obj) ?? {},
