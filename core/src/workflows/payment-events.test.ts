@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DeadLetterList } from "@bazaar/contracts/bus";
 import type { OrderDetail } from "@bazaar/contracts/order";
-import type { Caller } from "@bazaar/signature";
 import { newId } from "@bazaar/ids";
+import type { Caller } from "@bazaar/signature";
 import { json } from "../testing/harness";
 import { approvePayment, orderWhen, pickVariants, placeOrder, signUp } from "./testing/journey";
 import { type Stack, stack } from "./testing/stack";

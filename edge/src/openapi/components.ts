@@ -17,6 +17,7 @@ import {
 	VariantInput,
 	VariantPatch,
 } from "@bazaar/contracts";
+import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
 import {
 	CheckoutConfirmed,
@@ -55,7 +56,6 @@ import {
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
-import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";

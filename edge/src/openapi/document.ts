@@ -1,8 +1,8 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
+import { adminBusPaths } from "./admin-bus-paths";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
-import { adminBusPaths } from "./admin-bus-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
 import { cartPaths } from "./cart-paths";
 import { checkoutPaths } from "./checkout-paths";
