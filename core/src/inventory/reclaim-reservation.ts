@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { ConflictError, NotFoundError, ServiceError } from "../lib/errors";
 import { type InventoryContext, inventoryWrite, iso } from "./context";
 import { ExternalId, MAX_TTL_SECONDS, type Reservation } from "./contracts";
-import { OutOfStockError } from "./errors";
 import { emitChange, inventoryEvent } from "./events";
 import {
 	linesOf,
@@ -58,8 +57,10 @@ export function reclaimReservation(
 		if (plan.opened.length > 0) await openRows(tx, plan.opened, at);
 		const moved = await shiftStock(tx, "reserved", plan.allocations, at);
 		if (moved !== plan.allocations.length) {
+			// Unreachable while we hold the write lock (as in reserve): re-plan so the caller hears
+			// which SKUs are short, and roll everything back.
 			await planAllocations(tx, demands, nowMs);
-			throw new OutOfStockError([]);
+			throw new Error(`reclaim: ${plan.allocations.length - moved} stock rows refused a planned reservation`);
 		}
 		// Units may come from other warehouses than the first time: the lines say where they are now.
 		await tx.run(sql`DELETE FROM reservation_lines WHERE reservation_id = ${id}`);
