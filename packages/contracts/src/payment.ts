@@ -20,7 +20,7 @@ export const PAYMENT_STATUSES = [
 export const PaymentStatus = z.enum(PAYMENT_STATUSES);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
-export const GatewayName = z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/, "a gateway name such as sandbox");
+export const GatewayName = z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/, "a gateway name such as stripe");
 
 /** Where the gateway sends the shopper back: our own storefront only, never an arbitrary site. */
 const ReturnUrl = z.url({ protocol: /^https?$/ }).max(2000);
