@@ -97,7 +97,7 @@ try {
 		`  Chat echo room  ${edgeUrl.replace(/^http/, "ws")}/parties/echo-room/<room>`,
 		`  Core (signed)   ${coreUrl}   (healthz: ${coreUrl}/healthz)`,
 		`  Admin login     ${admin}`,
-		`  Admin API       ${edgeUrl}/api/admin/{catalog,orders,inventory,identity,fulfillment,payment}/...  with  Authorization: Bearer <token from POST ${edgeUrl}/api/session>`,
+		`  Admin API       ${edgeUrl}/api/admin/{catalog,orders,inventory,identity,fulfillment,payment,bus}/...  with  Authorization: Bearer <token from POST ${edgeUrl}/api/session>`,
 		`  Data            ${dataDir}`,
 		"Press Ctrl-C to stop.",
 		"",

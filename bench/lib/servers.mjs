@@ -117,6 +117,8 @@ export async function startCore(name, dir, { port: wanted, env = {}, bunArgs = [
 			EDGE_PUSH: "off",
 			REDIS_URL: "",
 			BAZAAR_SIGNING_SECRET: SECRET,
+			// The checkout bench pays with the built-in sandbox gateway (off unless switched on).
+			PAYMENT_SANDBOX: "on",
 			...env,
 		},
 	});

@@ -7,7 +7,7 @@
 //
 // Modes:
 //   core-checkout  each shopper (a registered customer) loops: POST /cart/lines → POST /checkout
-//                  (Idempotency-Key) → GET the sandbox's hosted page → POST approve with its csrf
+//                  (Idempotency-Key) → GET the sandbox's hosted page → POST approve, as its owner
 //                  [→ poll GET /orders/:id until paid]; every core call signed as the edge signs it
 //   edge-checkout  the same through the Worker's JSON API with a bearer session: POST
 //                  /api/cart/lines → POST /api/checkout → GET/POST /sandbox-pay/<ref>[/approve]
@@ -173,7 +173,6 @@ async function expectStatus(step: string, res: Response, ...ok: number[]): Promi
 	return res;
 }
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
 const referenceOf = (redirectUrl: string) => new URL(redirectUrl).pathname.split("/").pop() as string;
 
 /** One signed core call, as the edge makes it (core-call.ts): JSON body, caller in the signature. */
@@ -194,22 +193,21 @@ async function coreCall(
 	});
 }
 
-/** The sandbox's hosted page: read it, post approve with its token, expect the 303 back to the shop. */
-async function payOnPage(rec: Recorder, record: boolean, pageUrl: string) {
-	const html = await timed(rec, record, "pay page GET", async () => {
-		const res = await expectStatus("pay page GET", await fetch(pageUrl), 200);
-		return res.text();
+/**
+ * The sandbox's hosted page, as its owner: read it, then approve (the core answers the decision
+ * as JSON; the edge turns it into the 303 back to the shop).
+ */
+async function payOnPage(
+	rec: Recorder,
+	record: boolean,
+	page: { open(): Promise<Response>; approve(): Promise<Response>; approved: number },
+) {
+	await timed(rec, record, "pay page GET", async () => {
+		const res = await expectStatus("pay page GET", await page.open(), 200);
+		await res.arrayBuffer();
 	});
-	const csrf = csrfOf(html);
-	if (!csrf) throw new StepError("pay page GET", 200, "no csrf field on the page");
 	await timed(rec, record, "approve POST", async () => {
-		const res = await fetch(`${pageUrl}/approve`, {
-			method: "POST",
-			redirect: "manual",
-			headers: { "content-type": "application/x-www-form-urlencoded" },
-			body: `csrf=${encodeURIComponent(csrf)}`,
-		});
-		await expectStatus("approve POST", res, 303);
+		const res = await expectStatus("approve POST", await page.approve(), page.approved);
 		await res.arrayBuffer();
 	});
 }
@@ -257,8 +255,13 @@ async function coreCheckout(spec: CoreCheckoutSpec, rec: Recorder) {
 				await expectStatus("checkout POST /checkout", res, 201);
 				return (await res.json()) as { order: { id: string }; payment: { redirectUrl: string } };
 			});
-			// The page is the gateway's: a browser reaches it through the edge; here, at the core's own route.
-			await payOnPage(rec, record, `${spec.base}/payment/sandbox/pay/${referenceOf(answer.payment.redirectUrl)}`);
+			// The page is the gateway's: a browser reaches it through the edge, signed as its owner; here, at the core's own route.
+			const page = `/payment/sandbox/pay/${referenceOf(answer.payment.redirectUrl)}`;
+			await payOnPage(rec, record, {
+				open: () => coreCall(spec, caller, "GET", page),
+				approve: () => coreCall(spec, caller, "POST", `${page}/approve`),
+				approved: 200,
+			});
 			if (spec.waitPaid)
 				await untilPaid(rec, record, () => coreCall(spec, caller, "GET", `/orders/${answer.order.id}`));
 		} catch (err) {
@@ -302,7 +305,18 @@ async function edgeCheckout(spec: EdgeCheckoutSpec, rec: Recorder) {
 				await expectStatus("checkout POST /api/checkout", res, 201);
 				return (await res.json()) as { order: { id: string }; payment: { redirectUrl: string } };
 			});
-			await payOnPage(rec, record, `${spec.base}/sandbox-pay/${referenceOf(answer.payment.redirectUrl)}`);
+			// The owner's bearer token is their credential (no cookie, so no form token either).
+			const page = `/sandbox-pay/${referenceOf(answer.payment.redirectUrl)}`;
+			await payOnPage(rec, record, {
+				open: () => api(token, "GET", page),
+				approve: () =>
+					fetch(`${spec.base}${page}/approve`, {
+						method: "POST",
+						redirect: "manual",
+						headers: { authorization: `Bearer ${token}` },
+					}),
+				approved: 303,
+			});
 			if (spec.waitPaid) await untilPaid(rec, record, () => api(token, "GET", `/api/orders/${answer.order.id}`));
 		} catch (err) {
 			await api(token, "DELETE", "/api/cart").catch(() => {});

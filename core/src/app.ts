@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { busRoutes } from "./bus/routes";
+import type { Bus } from "./bus/transport";
 import type { CartModule } from "./cart/module";
 import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
@@ -15,13 +17,13 @@ import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/
 import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
-import { paymentPublicRoutes, paymentRoutes } from "./payment/routes";
+import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
-// The core's HTTP surface. Only /healthz and the payment gateways' own routes (webhooks signed by
-// the gateway, the sandbox's hosted page reached by the shopper's browser through the edge) and
-// the carrier webhook (signed by the carrier) are open; everything else must be signed by the edge. Modules other than the catalog are optional
+// The core's HTTP surface. Only /healthz, the payment gateways' webhooks (signed by the gateway)
+// and the carrier webhook (signed by the carrier) are open; everything else must be signed by the
+// edge. Modules other than the catalog are optional
 // so a catalog-only app (its tests) still composes.
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,6 +42,8 @@ export interface AppDeps {
 	fulfillment?: FulfillmentModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
+	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
+	bus?: Bus;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -65,9 +69,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	// The refund workflow's one admin route, before the order module's own /orders/admin routes.
 	if (deps.refunds) app.route("/orders/admin", refundRoutes(deps.refunds));
 	if (deps.orders) app.route("/orders", orderRoutes(deps.orders));
+	// The sandbox's page (signed as the shopper who owns the order), before the service-only routes.
+	if (deps.payments) app.route("/payment", sandboxPageRoutes(deps.payments));
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
+	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).
 	app.onError(inventoryOnError);

@@ -109,7 +109,7 @@ export const SHIP_TO = {
 	country: "US",
 };
 
-export type PlacedOrder = { id: string; total: number; paymentRedirect: string | null };
+export type PlacedOrder = { id: string; total: number; paymentRedirect: string | null; caller: Caller };
 
 /** Places an order for the shopper as the checkout does: cart line, then POST /checkout. */
 export async function placeOrder(caller: Caller, quantity = 1): Promise<PlacedOrder> {
@@ -131,22 +131,25 @@ export async function placeOrder(caller: Caller, quantity = 1): Promise<PlacedOr
 		{ "idempotency-key": `test-${Date.now()}-${rand(1e9)}` },
 	);
 	expect(placed.status, JSON.stringify(placed.body)).toBe(201);
-	return { id: placed.body.order.id, total: placed.body.order.total, paymentRedirect: placed.body.payment.redirectUrl };
+	return {
+		id: placed.body.order.id,
+		total: placed.body.order.total,
+		paymentRedirect: placed.body.payment.redirectUrl,
+		caller,
+	};
 }
 
-/** Approves the order's payment on the sandbox gateway's hosted page (as the shopper would). */
+/** Approves the order's payment on the sandbox gateway's hosted page, as its owner (the edge's signed calls). */
 export async function approvePayment(order: PlacedOrder): Promise<void> {
 	const reference = order.paymentRedirect?.split("/").at(-1);
 	if (!reference) throw new Error("the order has no sandbox payment page");
-	const page = `${env.CORE_URL}/payment/sandbox/pay/${reference}`;
-	const html = await (await fetch(page)).text();
-	const res = await fetch(`${page}/approve`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({ csrf: csrfOf(html) }).toString(),
-		redirect: "manual",
-	});
-	expect(res.status).toBe(303);
+	const page = `/payment/sandbox/pay/${reference}`;
+	const shown = await core().request("GET", page, { caller: order.caller });
+	expect(shown.status).toBe(200);
+	await shown.arrayBuffer();
+	const decided = await core().request("POST", `${page}/approve`, { caller: order.caller });
+	expect(decided.status).toBe(200);
+	await decided.arrayBuffer();
 }
 
 /** Polls until `check` returns a value (the bus settles orders asynchronously). */

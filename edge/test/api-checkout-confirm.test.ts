@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { edge, ORIGIN } from "./helpers";
-import { addToCart, fieldOf, freshVariant, get, type Shopper, signUp } from "./shopper";
+import { addToCart, fieldOf, freshVariant, get, post, type Shopper, signUp } from "./shopper";
 
 // The JSON checkout for API clients, back from the gateway: POST /api/checkout/orders/:id/confirm
 // asks the gateway now instead of waiting for its webhook, answers the latest payment, and works
@@ -43,13 +43,8 @@ describe("POST /api/checkout/orders/:id/confirm", () => {
 
 		const pagePath = new URL(placed.payment.redirectUrl).pathname;
 		const page = await get(s.jar, pagePath);
-		const approved = await edge(`${pagePath}/approve`, {
-			method: "POST",
-			headers: { "content-type": "application/x-www-form-urlencoded" },
-			body: new URLSearchParams({ csrf: fieldOf(page.html, "csrf") }).toString(),
-			redirect: "manual",
-		});
-		expect(approved.status).toBe(303);
+		const approved = await post(s.jar, `${pagePath}/approve`, { csrf: fieldOf(page.html, "csrf") });
+		expect(approved.res.status).toBe(303);
 		const after = await confirm(s, placed.order.id);
 		expect(after.status).toBe(200);
 		expect(((await after.json()) as { payment: { status: string } }).payment.status).toBe("succeeded");

@@ -24,6 +24,8 @@ export default async function setup(project: TestProject) {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		BAZAAR_ENV: "test",
+		// The checkout tests pay with the built-in sandbox gateway (off unless switched on).
+		PAYMENT_SANDBOX: "on",
 		DATA_DIR: dataDir,
 		// Payment return URLs must be on the storefront the tests call (helpers.ts ORIGIN).
 		EDGE_URL: "https://shop.example",

@@ -77,6 +77,8 @@ const SHOP_AND_ADMIN_ROUTES: [string, string][] = [
 	["get", "/api/admin/payment/orders/{orderId}/payments"],
 	["get", "/api/admin/payment/reconciliation-runs"],
 	["post", "/api/admin/payment/reconcile"],
+	["get", "/api/admin/bus/dead-letters"],
+	["post", "/api/admin/bus/dead-letters/{group}/{id}/replay"],
 	["get", "/api/admin/fulfillment/shipments"],
 	["get", "/api/admin/fulfillment/shipments/{id}"],
 	["post", "/api/admin/fulfillment/shipments/{id}/ship"],

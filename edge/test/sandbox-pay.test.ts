@@ -1,12 +1,15 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { core, edge, ORIGIN } from "./helpers";
+import { get, post } from "./browser";
+import { core, edge, ORIGIN, signIn } from "./helpers";
 import { addToCart, coreOrder, eventually, fieldOf, freshVariant, type Shopper, signUp } from "./shopper";
 
-// The edge's /sandbox-pay/* proxy to the core's public sandbox gateway page: a transparent pass
-// of the page, its headers and its 303 back to the shop; nothing outside the exact pattern.
+// The sandbox gateway's page on the storefront: for the shopper who owns the order only (their
+// session cookie or bearer token, signed into the core call). An anonymous visitor or another
+// shopper holding the reference gets a 404 and changes nothing; the owner's decision is a form
+// like any other (same origin, their session's CSRF token) and ends in a 303 back to the shop.
 
 const ADDRESS = { name: "Ada", line1: "1 Market St", city: "Austin", region: "TX", postalCode: "73301", country: "US" };
+const PASSWORD = "correct horse battery";
 
 /** An order placed straight at the core (as the edge would): its sandbox page's path on the edge. */
 async function pendingPayment(s: Shopper): Promise<{ path: string; ref: string; orderId: string }> {
@@ -30,71 +33,100 @@ async function pendingPayment(s: Shopper): Promise<{ path: string; ref: string; 
 	return { path: url.pathname, ref, orderId: body.order.id };
 }
 
-const form = (csrf: string, headers: Record<string, string> = {}) => ({
+/** A form post with no session at all (an anonymous browser, or a script holding the reference). */
+const anonymousForm = (fields: Record<string, string> = {}) => ({
 	method: "POST",
-	headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-	body: `csrf=${encodeURIComponent(csrf)}`,
+	headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+	body: new URLSearchParams(fields).toString(),
 	redirect: "manual" as const,
 });
 
-describe("sandbox-pay proxy", () => {
-	it("serves the gateway's page with its own headers and no cookies", async () => {
+const status = async (s: Shopper, orderId: string) => (await coreOrder(s, orderId)).order?.status;
+
+describe("sandbox-pay", () => {
+	it("shows its owner the page, with the session's form token and the page's own headers", async () => {
 		const s = await signUp();
 		const { path, ref, orderId } = await pendingPayment(s);
 		expect(path).toBe(`/sandbox-pay/${ref}`);
-		const res = await edge(path);
+		const { res, html } = await get(s.jar, path);
 		expect(res.status).toBe(200);
-		const direct = await fetch(`${env.CORE_URL}/payment/sandbox/pay/${ref}`);
-		for (const h of [
-			"content-type",
-			"content-security-policy",
-			"cache-control",
-			"x-frame-options",
-			"referrer-policy",
-		]) {
-			expect({ h, value: res.headers.get(h) }).toEqual({ h, value: direct.headers.get(h) });
-		}
+		expect(res.headers.get("content-type")).toMatch(/^text\/html/);
 		expect(res.headers.get("content-security-policy")).toContain("form-action 'self' https://shop.example");
-		expect(res.headers.getSetCookie()).toEqual([]);
-		const html = await res.text();
-		expect(html).toBe(await direct.text());
+		expect(res.headers.get("x-frame-options")).toBe("DENY");
+		expect(res.headers.get("cache-control")).toBe("no-store");
 		expect(html).toContain(orderId);
-		// Its forms post relative to the page, so they come back through this proxy.
+		// Its forms post relative to the page, so they come back through this route.
 		expect(html).toContain(`action="${ref}/approve"`);
+		// The token is the session's CSRF token (the same one every other form of the shopper carries).
+		const account = await get(s.jar, "/account");
+		expect(fieldOf(html, "csrf")).toBe(fieldOf(account.html, "csrf"));
 	});
 
-	it("passes the 303 back to the shop unchanged, and the webhook settles the order", async () => {
-		const s = await signUp();
-		const { path, ref, orderId } = await pendingPayment(s);
-		const csrf = fieldOf(await (await edge(path)).text(), "csrf");
+	it("an anonymous visitor or another shopper holding the reference gets a 404 and changes nothing", async () => {
+		const owner = await signUp();
+		const { path, orderId } = await pendingPayment(owner);
+		const mallory = await signUp("Mallory");
+		const malloryToken = await signIn({ email: mallory.email, password: PASSWORD });
 
-		const res = await edge(`${path}/approve`, form(csrf, { cookie: "bazaar_session=should-not-matter" }));
-		expect(res.status).toBe(303);
-		const location = res.headers.get("location") ?? "";
-		// The same decision asked at the core directly names the very same place.
-		const direct = await fetch(`${env.CORE_URL}/payment/sandbox/pay/${ref}/approve`, form(csrf));
-		expect(direct.status).toBe(303);
-		expect(location).toBe(direct.headers.get("location"));
-		const back = new URL(location);
-		expect(`${back.origin}${back.pathname}`).toBe(`${ORIGIN}/checkout/return/${orderId}`);
-		expect(back.searchParams.get("sandbox_status")).toBe("approved");
-		expect(res.headers.getSetCookie()).toEqual([]);
-		await eventually(
-			async () => ((await coreOrder(s, orderId)).order?.status === "paid" ? true : undefined),
-			"the order paid",
-		);
-		// Decided: the page says so and offers nothing more.
-		expect(await (await edge(path)).text()).toContain("already approved");
+		const anonymous = await edge(path, { redirect: "manual" });
+		expect(anonymous.status).toBe(404);
+		expect(await anonymous.text()).not.toContain(orderId);
+		for (const decision of ["approve", "decline"]) {
+			expect((await edge(`${path}/${decision}`, anonymousForm({ csrf: "x" }))).status).toBe(404);
+		}
+		const other = await get(mallory.jar, path);
+		expect(other.res.status).toBe(404);
+		expect(other.html).not.toContain(orderId);
+		// Even with a valid form token of her own session.
+		const token = fieldOf((await get(mallory.jar, "/account")).html, "csrf");
+		expect((await post(mallory.jar, `${path}/approve`, { csrf: token })).res.status).toBe(404);
+		const bearer = { authorization: `Bearer ${malloryToken}` };
+		expect((await edge(path, { headers: bearer })).status).toBe(404);
+		expect((await edge(`${path}/approve`, { method: "POST", headers: bearer, redirect: "manual" })).status).toBe(404);
+
+		expect(await status(owner, orderId)).toBe("pending_payment");
+		// The owner's page is still open.
+		expect((await get(owner.jar, path)).html).toContain("Approve payment");
 	});
 
-	it("refuses a decision without the page's token, and changes nothing", async () => {
+	it("the owner approves with the session cookie: a 303 back to the shop, and the webhook settles the order", async () => {
 		const s = await signUp();
 		const { path, orderId } = await pendingPayment(s);
-		const res = await edge(`${path}/approve`, form("not-the-token"));
-		expect(res.status).toBe(403);
-		expect(res.headers.get("content-type")).toMatch(/text\/html/);
-		expect(await (await edge(path)).text()).toContain("Approve payment");
-		expect((await coreOrder(s, orderId)).order?.status).toBe("pending_payment");
+		const csrf = fieldOf((await get(s.jar, path)).html, "csrf");
+		const { res } = await post(s.jar, `${path}/approve`, { csrf });
+		expect(res.status).toBe(303);
+		const back = new URL(res.headers.get("location") ?? "");
+		expect(`${back.origin}${back.pathname}`).toBe(`${ORIGIN}/checkout/return/${orderId}`);
+		expect(back.searchParams.get("sandbox_status")).toBe("approved");
+		await eventually(async () => ((await status(s, orderId)) === "paid" ? true : undefined), "the order paid");
+		// Decided: the page says so and offers nothing more.
+		const after = await get(s.jar, path);
+		expect(after.html).toContain("already approved");
+		expect(after.html).not.toContain("<button");
+	});
+
+	it("the owner decides with a bearer token (an API client): no form token needed", async () => {
+		const s = await signUp();
+		const { path, orderId } = await pendingPayment(s);
+		const bearer = { authorization: `Bearer ${await signIn({ email: s.email, password: PASSWORD })}` };
+		expect((await edge(path, { headers: bearer })).status).toBe(200);
+		const res = await edge(`${path}/decline`, { method: "POST", headers: bearer, redirect: "manual" });
+		expect(res.status).toBe(303);
+		expect(new URL(res.headers.get("location") ?? "").searchParams.get("sandbox_status")).toBe("declined");
+		expect(await status(s, orderId)).toBe("pending_payment");
+	});
+
+	it("with the cookie, a decision without the session's token or from another site is a 403 and changes nothing", async () => {
+		const s = await signUp();
+		const { path, orderId } = await pendingPayment(s);
+		const csrf = fieldOf((await get(s.jar, path)).html, "csrf");
+		const forged = await post(s.jar, `${path}/approve`, { csrf: "not-the-token" });
+		expect(forged.res.status).toBe(403);
+		expect(forged.res.headers.get("content-type")).toMatch(/text\/html/);
+		const crossSite = await post(s.jar, `${path}/approve`, { csrf }, { origin: "https://evil.example" });
+		expect(crossSite.res.status).toBe(403);
+		expect((await get(s.jar, path)).html).toContain("Approve payment");
+		expect(await status(s, orderId)).toBe("pending_payment");
 	});
 
 	it("answers 404 for unknown references and anything outside the pattern", async () => {
@@ -115,28 +147,22 @@ describe("sandbox-pay proxy", () => {
 			"/sandbox-pay/%73bx_AAAAAAAAAAAAAAAAAAAAAAAA",
 		];
 		for (const path of paths) {
-			const res = await edge(path, { redirect: "manual" });
+			const res = (await get(s.jar, path)).res;
 			expect({ path, status: res.status }).toEqual({ path, status: 404 });
 		}
-		const post = await edge(`/sandbox-pay/${ref}/refund`, form("x"));
-		expect(post.status).toBe(404);
-		const unknown = await edge("/sandbox-pay/sbx_AAAAAAAAAAAAAAAAAAAAAAAA/approve", form("x"));
-		expect([403, 404]).toContain(unknown.status);
+		const csrf = fieldOf((await get(s.jar, "/account")).html, "csrf");
+		expect((await post(s.jar, `/sandbox-pay/${ref}/refund`, { csrf })).res.status).toBe(404);
+		expect((await post(s.jar, "/sandbox-pay/sbx_AAAAAAAAAAAAAAAAAAAAAAAA/approve", { csrf })).res.status).toBe(404);
 	});
 
 	it("wrong methods are 405 and a form over 8 KB is 413", async () => {
 		const s = await signUp();
 		const { path } = await pendingPayment(s);
-		const getDecision = await edge(`${path}/approve`);
-		expect(getDecision.status).toBe(405);
-		expect(getDecision.headers.get("allow")).toBe("POST");
-		expect((await edge(path, form("x"))).status).toBe(405);
-		const big = await edge(`${path}/approve`, {
-			method: "POST",
-			headers: { "content-type": "application/x-www-form-urlencoded" },
-			body: `csrf=${"x".repeat(9 * 1024)}`,
-			redirect: "manual",
-		});
-		expect(big.status).toBe(413);
+		const getDecision = await get(s.jar, `${path}/approve`);
+		expect(getDecision.res.status).toBe(405);
+		expect(getDecision.res.headers.get("allow")).toBe("POST");
+		expect((await post(s.jar, path, { csrf: "x" })).res.status).toBe(405);
+		const big = await post(s.jar, `${path}/approve`, { csrf: "x".repeat(9 * 1024) });
+		expect(big.res.status).toBe(413);
 	});
 });

@@ -315,6 +315,8 @@ export async function startStack(opts) {
 		...secrets,
 		// A local stack: development conveniences may be switched on (never in production).
 		BAZAAR_ENV: "development",
+		// The built-in sandbox gateway: pay with no keys on a local stack (never in production).
+		PAYMENT_SANDBOX: "on",
 		DATA_DIR: dataDir,
 		DATABASE_URL_CATALOG: databaseUrl,
 		CORE_PORT: corePort,

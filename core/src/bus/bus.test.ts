@@ -17,7 +17,7 @@ import {
 	reserveOnce,
 	until,
 } from "./testing/fixtures";
-import type { Bus } from "./transport";
+import { type Bus, RetryLater } from "./transport";
 
 // The same behaviour, on both backends: libSQL always, Redis Streams when REDIS_URL is reachable.
 
@@ -227,6 +227,57 @@ for (const backend of backends) {
 			expect(await bus.deadLetters("stock")).toHaveLength(0);
 			await Bun.sleep(100);
 			expect(otherCalls).toBe(1);
+		});
+
+		test("RetryLater: the event waits as long as it must, never dead-lettered for it; a dead letter is logged at error", async () => {
+			const { bus, producer, consumer, relay } = await setup();
+			let calls = 0;
+			const waitFor = 9;
+			bus.subscribe(
+				"stock",
+				["order.placed"],
+				async (event) => {
+					if (event.data.sku !== "SKU-WAIT") return;
+					calls++;
+					// What it needs is still in flight, three times more often than deliveries are allowed.
+					if (calls <= waitFor) throw new RetryLater("the order is not there yet");
+					await reserveOnce(consumer, event);
+				},
+				{ ...fast, backoffMs: 10, maxBackoffMs: 40, maxDeliveries: 3 },
+			);
+			// An ordinary failure still dead-letters after maxDeliveries.
+			bus.subscribe(
+				"poison",
+				["order.placed"],
+				async (event) => {
+					if (event.data.sku === "SKU-POISON") throw new Error("handler bug");
+				},
+				{ ...fast, backoffMs: 10, maxDeliveries: 2 },
+			);
+			const errors: string[] = [];
+			const original = console.error;
+			console.error = (...args: unknown[]) => void errors.push(args.map(String).join(" "));
+			try {
+				await bus.start();
+				relay.start();
+				await placeOrder(producer, "SKU-WAIT", 4);
+				relay.kick();
+				await until(async () => (await reserved(consumer, "SKU-WAIT")) === 4, 10_000, "applied after waiting");
+				expect(calls).toBe(waitFor + 1);
+				expect(await bus.deadLetters("stock")).toHaveLength(0);
+				expect(errors).toEqual([]);
+
+				const failing = await placeOrder(producer, "SKU-POISON", 1);
+				relay.kick();
+				await until(async () => (await bus.deadLetters("poison")).length > 0, 10_000, "dead letter");
+				// Said at error level, naming the group, the type and the event.
+				const line = errors.find((e) => e.includes(failing.id));
+				expect(line).toContain("[bus:poison] DEAD LETTER order.placed");
+				expect(line).toContain("handler bug");
+				expect(await bus.deadLetters("stock")).toHaveLength(0);
+			} finally {
+				console.error = original;
+			}
 		});
 
 		test("pending shows an unacknowledged delivery; stop() lets a running handler finish", async () => {

@@ -7,4 +7,4 @@ export { type LibsqlBusOptions, openLibsqlBus } from "./libsql-transport";
 export { openRedisBus, type RedisBusOptions } from "./redis-transport";
 export { BusRelay, type BusRelayOptions, type ClaimedBatch } from "./relay";
 export { busInbox, busMigrationSnippet, busMigrationSql, busOutbox, busTables, ensureBusTables } from "./schema";
-export type { Bus, DeliveryInfo, EventHandler } from "./transport";
+export { type Bus, type DeliveryInfo, type EventHandler, RetryLater } from "./transport";

@@ -15,7 +15,10 @@ import {
 	type EventHandler,
 	errorMessage,
 	GROUP_NAME,
+	logDeadLetter,
 	matchesType,
+	RetryLater,
+	retryLaterDelay,
 	runByKey,
 	type Subscription,
 	Waiter,
@@ -378,7 +381,7 @@ class LibsqlConsumer {
 			await this.sub.handler(c.event, { group: this.sub.group, deliveries: c.attempts, messageId: String(c.seq) });
 		} catch (err) {
 			this.inFlight.delete(c.seq);
-			await this.fail(c, errorMessage(err)).catch((e) =>
+			await this.fail(c, errorMessage(err), err instanceof RetryLater).catch((e) =>
 				console.error(`[bus:${this.sub.group}] could not record failure:`, errorMessage(e)),
 			);
 			return;
@@ -390,13 +393,18 @@ class LibsqlConsumer {
 		).catch((err) => console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)));
 	}
 
-	private async fail(c: Claimed, message: string): Promise<void> {
+	private async fail(c: Claimed, message: string, waiting = false): Promise<void> {
 		const o = this.sub.options;
 		const now = Date.now();
-		const dead = c.attempts >= o.maxDeliveries;
-		if (dead)
-			console.warn(`[bus:${this.sub.group}] ${c.event.type} ${c.event.id} dead after ${c.attempts}: ${message}`);
 		const where = sql`WHERE grp = ${this.sub.group} AND seq = ${c.seq} AND consumer = ${o.consumer} AND state = 'leased'`;
+		if (waiting) {
+			// Not a failed delivery: the attempt is given back, so the event never runs out of them.
+			await this.write(sql`UPDATE bus_deliveries SET state = 'retry', attempts = max(attempts - 1, 0),
+					next_attempt_at = ${now + retryLaterDelay(c.event.occurredAt, o, now)}, last_error = ${message} ${where}`);
+			return;
+		}
+		const dead = c.attempts >= o.maxDeliveries;
+		if (dead) logDeadLetter(this.sub.group, c.event.type, c.event.id, c.attempts, message);
 		await this.write(
 			dead
 				? sql`UPDATE bus_deliveries SET state = 'dead', dead_at = ${now}, last_error = ${message} ${where}`

@@ -16,7 +16,10 @@ import {
 	type EventHandler,
 	errorMessage,
 	GROUP_NAME,
+	logDeadLetter,
 	matchesType,
+	RetryLater,
+	retryLaterDelay,
 	runByKey,
 	type Subscription,
 } from "./transport";
@@ -551,7 +554,8 @@ class RedisConsumer {
 		try {
 			await this.sub.handler(event, { group: this.sub.group, deliveries: e.deliveries, messageId: ref });
 		} catch (err) {
-			await this.failed(e, errorMessage(err));
+			if (err instanceof RetryLater) this.waitFor(e, event);
+			else await this.failed(e, errorMessage(err));
 			return;
 		}
 		this.held.delete(ref);
@@ -585,6 +589,37 @@ class RedisConsumer {
 		const h = { stream: e.stream, id: e.id, retry: null as ReturnType<typeof setTimeout> | null };
 		h.retry = setTimeout(() => this.track(this.retry(e)), backoffDelay(deliveries, o));
 		this.held.set(ref, h);
+	}
+
+	/**
+	 * RetryLater: the event waits for something still in flight. After the wait it goes back to
+	 * this group's replay stream as a fresh entry (and the held one is acknowledged, in one MULTI),
+	 * so the delivery count that dead-letters poison events never grows from waiting. Until then it
+	 * stays pending and held (heartbeats keep it ours; a crash hands it to another consumer).
+	 */
+	private waitFor(e: Entry, event: EventEnvelope): void {
+		const ref = `${e.stream} ${e.id}`;
+		if (!this.running) return;
+		const h = { stream: e.stream, id: e.id, retry: null as ReturnType<typeof setTimeout> | null };
+		h.retry = setTimeout(() => this.track(this.requeue(e)), retryLaterDelay(event.occurredAt, this.sub.options));
+		this.held.set(ref, h);
+	}
+
+	private async requeue(e: Entry): Promise<void> {
+		const ref = `${e.stream} ${e.id}`;
+		if (!this.running) return;
+		const replay = this.keys.replay(this.sub.group);
+		const tx = this.redis
+			.multi()
+			.call("XADD", replay, "*", "type", e.fields.type ?? "", "event", e.fields.event ?? "")
+			.call("XACK", e.stream, this.sub.group, e.id);
+		// The replay stream is not trimmed by age: a waited-for entry is removed once re-added.
+		if (e.stream === replay) tx.call("XDEL", replay, e.id);
+		const res = await tx.exec();
+		this.held.delete(ref);
+		const failed = res?.find(([err]) => err);
+		if (!res || failed) throw failed?.[0] ?? new Error("requeue aborted");
+		this.wake();
 	}
 
 	private async retry(e: Entry): Promise<void> {
@@ -624,7 +659,15 @@ class RedisConsumer {
 			.exec();
 		const failed = res?.find(([err]) => err);
 		if (!res || failed) throw failed?.[0] ?? new Error("dead-letter aborted");
-		console.warn(`[bus:${this.sub.group}] ${e.fields.type} ${e.id} dead after ${e.deliveries}: ${message}`);
+		logDeadLetter(this.sub.group, e.fields.type, eventIdOf(e), e.deliveries, message);
+	}
+}
+
+function eventIdOf(e: Entry): string {
+	try {
+		return (JSON.parse(e.fields.event ?? "{}") as { id?: string }).id ?? e.id;
+	} catch {
+		return e.id;
 	}
 }
 

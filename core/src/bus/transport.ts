@@ -60,6 +60,39 @@ export function domainOf(typeOrPattern: string): string {
 	return typeOrPattern.split(".")[0] ?? typeOrPattern;
 }
 
+/**
+ * Thrown by a handler whose event waits for something still in flight (the other event it needs
+ * has not been applied yet, a record another handler is about to create): the delivery is retried
+ * with a backoff that grows with the event's age (capped at `maxBackoffMs`), and this never counts
+ * toward `maxDeliveries` — the event is not dead-lettered while what it waits for can still come.
+ * A handler decides each time: when the wait can no longer end, it throws an ordinary error.
+ */
+export class RetryLater extends Error {
+	override name = "RetryLater";
+}
+
+/** How long a RetryLater waits: half the event's age, between backoffMs and maxBackoffMs, ±20 %. */
+export function retryLaterDelay(
+	occurredAt: string,
+	o: Pick<ResolvedSubscribeOptions, "backoffMs" | "maxBackoffMs">,
+	now = Date.now(),
+): number {
+	const age = Math.max(0, now - Date.parse(occurredAt));
+	const base = Math.min(o.maxBackoffMs, Math.max(o.backoffMs, Number.isFinite(age) ? age / 2 : o.backoffMs));
+	return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** The one log line of a dead letter: at error level, naming the group, the event and why. */
+export function logDeadLetter(
+	group: string,
+	type: string | undefined,
+	eventId: string,
+	deliveries: number,
+	why: string,
+) {
+	console.error(`[bus:${group}] DEAD LETTER ${type ?? "?"} ${eventId} after ${deliveries} deliveries: ${why}`);
+}
+
 export function backoffDelay(deliveries: number, o: Pick<ResolvedSubscribeOptions, "backoffMs" | "maxBackoffMs">) {
 	const base = Math.min(o.maxBackoffMs, o.backoffMs * 2 ** Math.max(0, Math.min(30, deliveries - 1)));
 	return Math.round(base * (0.8 + Math.random() * 0.4));

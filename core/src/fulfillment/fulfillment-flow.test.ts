@@ -34,7 +34,7 @@ async function paidOrder(kind: "physical" | "digital", skip: number) {
 	const lines = await pickVariants(s.core.catalog.catalog, s.core.inventory, kind === "physical" ? 2 : 1, kind, skip);
 	expect(lines.length).toBeGreaterThan(0);
 	const placed = await placeOrder(s, shopper, lines);
-	await approvePayment(s, placed.redirectUrl);
+	await approvePayment(s, shopper, placed.redirectUrl);
 	await orderWhen(s, shopper, placed.orderId, (o) => o.status !== "pending_payment");
 	return { shopper, lines, ...placed };
 }

@@ -28,7 +28,7 @@ async function paidOrder() {
 	const lines = await pickVariants(s.core.catalog.catalog, s.core.inventory, 1, "physical", skip++);
 	expect(lines).toHaveLength(1);
 	const placed = await placeOrder(s, shopper, lines);
-	await approvePayment(s, placed.redirectUrl);
+	await approvePayment(s, shopper, placed.redirectUrl);
 	return orderWhen<OrderDetail>(s, shopper, placed.orderId, (o) => o.status === "paid");
 }
 

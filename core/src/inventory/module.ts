@@ -22,6 +22,7 @@ import { getLedger } from "./get-ledger";
 import { getReservation } from "./get-reservation";
 import { getStock } from "./get-stock";
 import { receiveStock } from "./receive-stock";
+import { reclaimReservation } from "./reclaim-reservation";
 import { reconcile } from "./reconcile";
 import { releaseReservation } from "./release-reservation";
 import { type ReserveOptions, type ReserveResult, reserve } from "./reserve";
@@ -43,6 +44,11 @@ export interface Inventory {
 	reserve(input: z.input<typeof ReserveRequest>, options?: ReserveOptions): Promise<ReserveResult>;
 	commit(reservationId: string): Promise<Reservation>;
 	release(reservationId: string): Promise<Reservation>;
+	/**
+	 * A released or expired reservation holds its lines again for `ttlMs` if the stock is there
+	 * (409 out-of-stock otherwise, nothing changes); active or committed: answered as it stands.
+	 */
+	reclaim(reservationId: string, options: { ttlMs: number }): Promise<Reservation>;
 	/** A committed reservation's sold units back to stock (refund with restock); once, a repeat is a no-op. */
 	returnUnits(reservationId: string, by: { actor: string; reason: string }): Promise<ReturnResult>;
 	getReservation(reservationId: string): Promise<Reservation>;
@@ -72,6 +78,7 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		reserve: (input, opts) => reserve(ctx, input, opts),
 		commit: (id) => commitReservation(ctx, id),
 		release: (id) => releaseReservation(ctx, id),
+		reclaim: (id, opts) => reclaimReservation(ctx, id, opts),
 		returnUnits: (id, by) => returnReservation(ctx, id, by),
 		getReservation: (id) => getReservation(ctx, id),
 		expireDue: (opts) => expireDue(ctx, opts),

@@ -100,7 +100,7 @@ function batcherOf(ctx: InventoryContext) {
 	return batcher;
 }
 
-interface Demand {
+export interface Demand {
 	sku: string;
 	slot: string;
 	quantity: number;
@@ -167,7 +167,10 @@ export async function reserveMany(tx: TxDb, items: ReserveItem[]): Promise<Outco
 			OR order_id IN (SELECT value FROM json_each(${json(items.map((i) => i.orderId))}))`);
 	const takenIds = new Set(existing.map((r) => r.id));
 	const takenOrders = new Set(existing.map((r) => r.orderId));
-	const state = await loadState(tx, items);
+	const state = await loadState(
+		tx,
+		items.map((i) => i.demands),
+	);
 	const nowIso = items.reduce((min, i) => (i.at < min ? i.at : min), items[0]?.at ?? "");
 
 	const outcomes: Outcome<ReserveOutcome>[] = [];
@@ -195,11 +198,11 @@ export async function reserveMany(tx: TxDb, items: ReserveItem[]): Promise<Outco
 }
 
 /** The rows the batch's demands touch, read once: every SKU asked for, at '' and the slots asked. */
-async function loadState(tx: TxDb, items: ReserveItem[]): Promise<Map<string, SkuState>> {
+async function loadState(tx: TxDb, demandLists: Demand[][]): Promise<Map<string, SkuState>> {
 	const skus = new Set<string>();
 	const slots = new Set<string>([""]);
-	for (const item of items) {
-		for (const d of item.demands) {
+	for (const demands of demandLists) {
+		for (const d of demands) {
 			skus.add(d.sku);
 			slots.add(d.slot);
 		}
@@ -310,6 +313,22 @@ function planAllocations(state: Map<string, SkuState>, demands: Demand[], nowIso
 	return plan;
 }
 
+/**
+ * One reservation's plan against the stock as it stands, for a caller inside its own unit (the
+ * inventory's reclaim): the same rules as the batch. Throws when a line cannot be held.
+ */
+export async function planOne(tx: TxDb, demands: Demand[], nowIso: string): Promise<Plan> {
+	return planAllocations(await loadState(tx, [demands]), demands, nowIso);
+}
+
+/** Stock rows a plan opens (a service slot booked for the first time, a digital SKU's row). */
+export async function openRows(tx: TxDb, opened: OpenedRow[], at: string): Promise<void> {
+	if (opened.length === 0) return;
+	await tx.run(sql`INSERT INTO stock (sku, warehouse, slot, bounded, on_hand, reserved, sold, updated_at)
+		SELECT value->>'sku', value->>'warehouse', value->>'slot', value->>'bounded', value->>'onHand', 0, 0, ${at}
+		FROM json_each(${json(opened)})`);
+}
+
 /** What the planned reservation leaves for the next one in the batch. */
 function applyPlan(state: Map<string, SkuState>, plan: Plan): void {
 	for (const o of plan.opened) {
@@ -337,12 +356,11 @@ function reservationOf(item: ReserveItem, allocations: Move[]): Reservation {
 /** The batch's writes: a fixed number of statements whatever the number of reservations. */
 async function writeBatch(tx: TxDb, made: { item: ReserveItem; plan: Plan }[], state: Map<string, SkuState>) {
 	const at = made[0]?.item.at ?? iso(Date.now());
-	const opened = made.flatMap((m) => m.plan.opened);
-	if (opened.length > 0) {
-		await tx.run(sql`INSERT INTO stock (sku, warehouse, slot, bounded, on_hand, reserved, sold, updated_at)
-			SELECT value->>'sku', value->>'warehouse', value->>'slot', value->>'bounded', value->>'onHand', 0, 0, ${at}
-			FROM json_each(${json(opened)})`);
-	}
+	await openRows(
+		tx,
+		made.flatMap((m) => m.plan.opened),
+		at,
+	);
 	const moves = sumByRow(made.flatMap((m) => m.plan.allocations));
 	const moved = await shiftStock(tx, "reserved", moves, at);
 	if (moved !== moves.length) {
@@ -383,7 +401,7 @@ async function emitSoldOut(tx: TxDb, at: string, state: Map<string, SkuState>): 
 	}
 }
 
-const openedEntry = (o: OpenedRow): LedgerInput => ({
+export const openedEntry = (o: OpenedRow): LedgerInput => ({
 	sku: o.sku,
 	warehouse: o.warehouse,
 	slot: o.slot,

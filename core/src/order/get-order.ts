@@ -16,9 +16,10 @@ export async function getOrder(ctx: OrderContext, id: string, ownerId?: string):
 	return { ...order, timeline: await loadTimeline(db, id) };
 }
 
-/** Payments that could not settle the order (for refund handling; admins). */
+/** Payments that could not settle the order, and what became of each (admins). */
 export function listPaymentConflicts(ctx: OrderContext, orderId?: string) {
 	const where = orderId ? sql`WHERE order_id = ${orderId}` : sql``;
-	return ctx.database.db.all<PaymentConflict>(sql`SELECT payment_id AS paymentId, order_id AS orderId, gateway, reference, amount, currency, reason, at
+	return ctx.database.db.all<PaymentConflict>(sql`SELECT payment_id AS paymentId, order_id AS orderId, gateway,
+			reference, amount, currency, reason, at, resolution, refunded_amount AS refundedAmount
 		FROM payment_conflicts ${where} ORDER BY at`);
 }

@@ -11,8 +11,9 @@ import { eventData, loadOrder, ORDER_COLUMNS, type OrderRecord, toOrder } from "
  * order with the same amount and currency becomes paid. Idempotent: the same payment again is
  * `already_paid`. A payment that cannot settle the order (expired, cancelled, already paid by
  * another charge, wrong amount) is recorded in payment_conflicts with an order.payment_conflict
- * event (refund it) and answered as a `conflict` result — never thrown, so a bus consumer
- * acknowledges it instead of retrying it forever.
+ * event and answered as a `conflict` result — never thrown, so a bus consumer acknowledges it
+ * instead of retrying it forever. The auto-refunds consumer acts on that event: it revives an
+ * expired order whose units can be reserved again, and refunds the payment otherwise.
  */
 export function markPaid(ctx: OrderContext, input: PaymentReceived): Promise<MarkPaidResult> {
 	const payment = PaymentReceived.parse(input);
@@ -60,7 +61,8 @@ export async function markPaidIn(tx: TxDb, at: string, payment: PaymentReceived)
 				...(order ? eventData(order) : { orderId: payment.orderId }),
 				reason,
 				conflictingPayment: { ...payment },
-				action: "refund",
+				// An expired order whose units can still be reserved is revived by it; otherwise refunded.
+				action: reason === "order_expired" ? "revive_or_refund" : "refund",
 			},
 		});
 	}

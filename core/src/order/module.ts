@@ -13,6 +13,7 @@ import type {
 import type { TxDb } from "../lib/db";
 import type { Sweeper } from "../lib/sweeper";
 import { cancelOrder } from "./cancel-order";
+import { cancelUnfulfillable } from "./cancel-unfulfillable";
 import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
 import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
@@ -20,6 +21,7 @@ import { markDelivered, markFulfilled } from "./fulfil-order";
 import { getOrder, listPaymentConflicts } from "./get-order";
 import { listOrders } from "./list-orders";
 import { markPaid, markPaidIn } from "./mark-paid";
+import { noteConflictRefund } from "./note-conflict-refund";
 import { type PlaceOrderResult, placeOrder } from "./place-order";
 import { recordRefund, recordRefundIn } from "./record-refund";
 import {
@@ -30,6 +32,7 @@ import {
 	listRefunds,
 	settleRefundRequest,
 } from "./refund-requests";
+import { type ReviveResult, reviveOrder } from "./revive-order";
 import type { TransitionResult } from "./transition";
 
 // Wires the order module: its database, its verbs bound to it, and the expiry sweeper.
@@ -50,6 +53,12 @@ export interface OrderModule {
 	/** markPaid inside a caller's write transaction on this module's database (handleOnce). */
 	markPaidIn(tx: TxDb, payment: PaymentReceived): Promise<MarkPaidResult>;
 	cancel(id: string, by: { actor: string; ownerId?: string; reason?: string }): Promise<TransitionResult>;
+	/** A payment that landed after the order expired, its units reserved again: expired → paid. */
+	revive(payment: PaymentReceived): Promise<ReviveResult>;
+	/** A paid order whose units are gone (its reservation lapsed first): paid → cancelled, shopper-visible reason. */
+	cancelUnfulfillable(id: string, reason: string): Promise<TransitionResult>;
+	/** A payment that could not settle the order is being refunded: its conflict and the timeline say so (once). */
+	noteConflictRefund(paymentId: string): Promise<boolean>;
 	markFulfilled(id: string, by: { actor: string; trackingNumber?: string; reason?: string }): Promise<TransitionResult>;
 	markDelivered(id: string, by: { actor: string; reason?: string }): Promise<TransitionResult>;
 	/** The gateway's cumulative refund on the order's payment (payment.refunded). */
@@ -85,6 +94,9 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		markPaid: (payment) => markPaid(ctx, payment),
 		markPaidIn: (tx, payment) => markPaidIn(tx, iso(ctx.now()), payment),
 		cancel: (id, by) => cancelOrder(ctx, id, by),
+		revive: (payment) => reviveOrder(ctx, payment),
+		cancelUnfulfillable: (id, reason) => cancelUnfulfillable(ctx, id, reason),
+		noteConflictRefund: (paymentId) => noteConflictRefund(ctx, paymentId),
 		markFulfilled: (id, by) => markFulfilled(ctx, id, by),
 		markDelivered: (id, by) => markDelivered(ctx, id, by),
 		recordRefund: (refund) => recordRefund(ctx, refund),

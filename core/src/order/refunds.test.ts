@@ -79,7 +79,7 @@ describe("recordRefund", () => {
 		expect(detail.timeline).toHaveLength(4);
 	});
 
-	test("a refund of another payment is ignored; one before the order is paid is not settled yet", async () => {
+	test("a conflicting payment's refund is recorded on its conflict; one of a payment the order has not heard of is not settled yet", async () => {
 		h = await orderHarness();
 		const { order } = await h.orders.placeOrder(checkout());
 		expect((await h.orders.recordRefund(refund(order, 100))).result).toBe("not_settled");
@@ -98,10 +98,24 @@ describe("recordRefund", () => {
 			reference: "sbx_2",
 			amount: { amount: order.total, currency: order.currency },
 		});
+		// Given back automatically: recorded on its conflict and the timeline, the order unchanged.
 		expect(await h.orders.recordRefund(refund(order, order.total, true, "pay_2"))).toMatchObject({
-			result: "ignored",
-			reason: "conflicting_payment",
+			result: "conflict_refunded",
 		});
+		expect((await h.orders.recordRefund(refund(order, order.total, true, "pay_2"))).result).toBe("stale");
+		expect(await h.orders.listPaymentConflicts(order.id)).toMatchObject([
+			{ paymentId: "pay_2", reason: "paid_by_another_payment", resolution: "refunded", refundedAmount: order.total },
+		]);
+		expect((await h.orders.getOrder(order.id)).timeline.at(-1)).toMatchObject({
+			from: "paid",
+			to: "paid",
+			actor: "payment:sandbox",
+			reason: expect.stringContaining(
+				"pay_2 (made after the order was already paid by another) refunded automatically",
+			),
+		});
+		// A third charge whose success has not reached the order yet: it waits for it, paid order or not.
+		expect((await h.orders.recordRefund(refund(order, order.total, true, "pay_3"))).result).toBe("not_settled");
 		expect(
 			await h.orders.recordRefund({ ...refund(order, 1), orderId: "ord_01NOPE0000000000000000000A" }),
 		).toMatchObject({

@@ -91,7 +91,13 @@ export const idempotencyKeys = sqliteTable(
 	(t) => [primaryKey({ columns: [t.customerId, t.key] })],
 );
 
-/** Payments that arrived for an order they cannot settle: each one needs a refund. */
+/**
+ * Payments that arrived for an order they could not settle (expired, cancelled, paid by another
+ * charge, another amount). Each one is acted on (workflows/consumers.ts, group auto-refunds):
+ * `revived` (an expired order whose units could be reserved again is paid by it after all) or
+ * refunded through its gateway (`refund_requested`, then `refunded` when the gateway's refund
+ * lands; `refunded_amount` is what it reported). NULL: not acted on yet.
+ */
 export const paymentConflicts = sqliteTable(
 	"payment_conflicts",
 	{
@@ -103,8 +109,16 @@ export const paymentConflicts = sqliteTable(
 		currency: text("currency").notNull(),
 		reason: text("reason").notNull(),
 		at: text("at").notNull(),
+		resolution: text("resolution", { enum: ["revived", "refund_requested", "refunded"] }),
+		refundedAmount: integer("refunded_amount").notNull().default(0),
 	},
-	(t) => [index("payment_conflicts_order_idx").on(t.orderId)],
+	(t) => [
+		index("payment_conflicts_order_idx").on(t.orderId),
+		check(
+			"payment_conflicts_resolution_ck",
+			sql`${t.resolution} IS NULL OR ${t.resolution} IN ('revived', 'refund_requested', 'refunded')`,
+		),
+	],
 );
 
 /**

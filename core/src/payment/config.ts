@@ -4,12 +4,18 @@ import { z } from "zod";
 import { loadPayPalConfig, type PayPalConfig } from "./paypal/config";
 import { loadStripeConfig, type StripeConfig } from "./stripe/config";
 
-// The payment module's settings. Every one has a default; Stripe and PayPal are off until their keys are set.
+// The payment module's settings. Every one has a default; Stripe and PayPal are off until their
+// keys are set, and the built-in sandbox gateway (a development convenience: anyone who reaches
+// its page can "pay" without money) is off unless PAYMENT_SANDBOX=on — `npm start` and the test
+// launchers switch it on. It never runs beside a live gateway: a shop taking real money must not
+// also offer a button that marks orders paid for free.
 
 const blankIsUnset = (v: unknown) => (v === "" ? undefined : v);
 
 export const PaymentEnv = z.object({
 	DATABASE_URL_PAYMENT: z.preprocess(blankIsUnset, z.string().optional()),
+	/** The built-in sandbox gateway: `on` in local stacks and tests only. */
+	PAYMENT_SANDBOX: z.preprocess(blankIsUnset, z.enum(["on", "off"]).default("off")),
 	/** HMAC key of the sandbox's webhooks. Default: derived from BAZAAR_SIGNING_SECRET. */
 	SANDBOX_WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string().min(16).optional()),
 	/** Where the shopper's browser reaches the hosted page: the edge proxies /sandbox-pay/* to the core. */
@@ -20,7 +26,8 @@ export const PaymentEnv = z.object({
 
 export interface PaymentConfig {
 	url: string;
-	sandbox: { webhookSecret: string; pageBaseUrl: string; webhookUrl: string };
+	/** null: PAYMENT_SANDBOX is off (the default), the sandbox gateway does not exist. */
+	sandbox: { webhookSecret: string; pageBaseUrl: string; webhookUrl: string } | null;
 	/** null: not configured (the gateway stays off). */
 	stripe: StripeConfig | null;
 	paypal: PayPalConfig | null;
@@ -31,16 +38,33 @@ export function loadPaymentConfig(
 	env: Record<string, string | undefined> = process.env,
 ): PaymentConfig {
 	const e = PaymentEnv.parse(env);
+	const stripe = loadStripeConfig(env);
+	const paypal = loadPayPalConfig(env);
+	const sandbox = e.PAYMENT_SANDBOX === "on";
+	if (sandbox && (stripe?.mode === "live" || paypal?.mode === "live")) {
+		const live = [
+			...(stripe?.mode === "live" ? ["STRIPE_SECRET_KEY is a live key"] : []),
+			...(paypal?.mode === "live" ? ["PAYPAL_MODE is live"] : []),
+		];
+		throw new SandboxWithLiveGatewayError(
+			`PAYMENT_SANDBOX=on cannot run beside a live gateway (${live.join(", ")}): unset PAYMENT_SANDBOX or use test keys.`,
+		);
+	}
 	return {
 		url: e.DATABASE_URL_PAYMENT ?? `file:${resolve(opts.dataDir, "payment.db")}`,
-		sandbox: {
-			webhookSecret:
-				e.SANDBOX_WEBHOOK_SECRET ??
-				createHmac("sha256", opts.signingSecret).update("bazaar sandbox webhooks").digest("hex"),
-			pageBaseUrl: e.SANDBOX_PAGE_URL ?? `${opts.edgeUrl.replace(/\/$/, "")}/sandbox-pay`,
-			webhookUrl: e.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${opts.corePort}/payment/webhooks/sandbox`,
-		},
-		stripe: loadStripeConfig(env),
-		paypal: loadPayPalConfig(env),
+		sandbox: sandbox
+			? {
+					webhookSecret:
+						e.SANDBOX_WEBHOOK_SECRET ??
+						createHmac("sha256", opts.signingSecret).update("bazaar sandbox webhooks").digest("hex"),
+					pageBaseUrl: e.SANDBOX_PAGE_URL ?? `${opts.edgeUrl.replace(/\/$/, "")}/sandbox-pay`,
+					webhookUrl: e.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${opts.corePort}/payment/webhooks/sandbox`,
+				}
+			: null,
+		stripe,
+		paypal,
 	};
 }
+
+/** The core refuses to start: the sandbox was switched on while a gateway takes real money. */
+export class SandboxWithLiveGatewayError extends Error {}

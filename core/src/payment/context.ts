@@ -9,7 +9,8 @@ export const PAYMENT_MIGRATIONS = resolve(import.meta.dir, "migrations");
 export interface PaymentContext {
 	database: Database<PaymentSchema>;
 	gateways: Map<string, PaymentGateway>;
-	defaultGateway: string;
+	/** null when no gateway is enabled at all. */
+	defaultGateway: string | null;
 	now: () => number;
 }
 

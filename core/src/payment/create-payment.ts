@@ -5,6 +5,13 @@ import { ConflictError, ServiceError, ValidationError } from "../lib/errors";
 import { iso, type PaymentContext } from "./context";
 import { PAYMENT_COLUMNS, type PaymentRecord, toPayment } from "./records";
 
+/** No gateway is enabled (no real one configured, the sandbox off): nothing can be paid. */
+export class NoGatewayError extends ConflictError {
+	constructor() {
+		super("No payment gateway is configured: this shop cannot take payments right now.");
+	}
+}
+
 export interface CreatePaymentResult {
 	payment: Payment;
 	/** false: an earlier call (same key, or the order's live attempt) is answered again. */
@@ -22,6 +29,7 @@ export interface CreatePaymentResult {
 export async function createPayment(ctx: PaymentContext, input: CreatePaymentInput): Promise<CreatePaymentResult> {
 	const req = CreatePaymentInput.parse(input);
 	const gatewayName = req.gateway ?? ctx.defaultGateway;
+	if (gatewayName === null) throw new NoGatewayError();
 	const gateway = ctx.gateways.get(gatewayName);
 	if (!gateway) {
 		throw new ValidationError(`The payment gateway ${gatewayName} is not enabled.`, [
@@ -62,14 +70,15 @@ export async function createPayment(ctx: PaymentContext, input: CreatePaymentInp
 		returnUrl: req.returnUrl,
 		cancelUrl: req.cancelUrl,
 		idempotencyKey: `${gatewayName}:${req.idempotencyKey}`,
+		...(req.expiresAt ? { expiresAt: req.expiresAt } : {}),
 	});
 	const at = iso(ctx.now());
 	const [row] = await ctx.database.write((tx) =>
 		tx.all<PaymentRecord>(sql`INSERT INTO payments (id, order_id, gateway, reference, amount, currency,
-			status, redirect_url, client_secret, idempotency_key, created_at, updated_at)
+			status, redirect_url, client_secret, idempotency_key, expires_at, created_at, updated_at)
 		VALUES (${paymentId}, ${req.orderId}, ${gatewayName}, ${started.reference}, ${req.amount.amount},
 			${req.amount.currency}, 'requires_action', ${started.redirectUrl ?? null}, ${started.clientSecret ?? null},
-			${req.idempotencyKey}, ${at}, ${at})
+			${req.idempotencyKey}, ${req.expiresAt ?? null}, ${at}, ${at})
 		ON CONFLICT DO NOTHING RETURNING ${PAYMENT_COLUMNS}`),
 	);
 	if (row) return { payment: toPayment(row), created: true };

@@ -16,6 +16,11 @@ export interface CreateGatewayPayment {
 	cancelUrl: string;
 	/** Passed to the gateway's own idempotency (Stripe Idempotency-Key, PayPal-Request-Id). */
 	idempotencyKey: string;
+	/**
+	 * When the order stops waiting (ISO): the gateway's session should end then too, as far as it
+	 * allows, so a payment after the order expired is as unlikely as it can be.
+	 */
+	expiresAt?: string;
 }
 
 /** One of the two, depending on the gateway's flow. */
@@ -50,14 +55,20 @@ export interface PaymentGateway {
 	 * endpoint, two flows). Default: its own name only.
 	 */
 	readonly settlesFor?: readonly string[];
+	/**
+	 * The provider's one webhook endpoint, `/payment/webhooks/<this>` (the edge's public
+	 * `/webhooks/payment/<this>`), whatever flows are enabled: "stripe" for both Stripe flows.
+	 * Default: its own name.
+	 */
+	readonly webhookEndpoint?: string;
 	/** How the checkout page offers it; the module fills in a plain redirect entry when absent. */
 	describe?(): GatewayInfo;
 	/**
 	 * The shopper is back on our return URL: confirm with the gateway now rather than wait for the
-	 * webhook (PayPal captures here). Returns the event to apply, or null when nothing is settled
-	 * yet. Without it, the module asks getStatus.
+	 * webhook (PayPal captures here — but never after the payment's expiresAt). Returns the event to
+	 * apply, or null when nothing is settled yet. Without it, the module asks getStatus.
 	 */
-	confirmReturn?(reference: string): Promise<GatewayEvent | null>;
+	confirmReturn?(reference: string, payment: { expiresAt: string | null }): Promise<GatewayEvent | null>;
 	createPayment(request: CreateGatewayPayment): Promise<GatewayPaymentCreated>;
 	/**
 	 * Verifies a webhook's signature and freshness on the raw bytes as received, then maps the

@@ -6,7 +6,7 @@ import type { StripeConfig } from "./stripe/config";
 import { StripeGateway } from "./stripe/gateway";
 
 // The real gateways switched on by env (payment/config.ts): Stripe in each enabled flow, PayPal.
-// The sandbox is built by the module itself and stays the default when none of these is set.
+// The sandbox is built by the module itself, only where PAYMENT_SANDBOX=on (then it is the default).
 
 export function realGateways(config: { stripe: StripeConfig | null; paypal: PayPalConfig | null }): PaymentGateway[] {
 	const out: PaymentGateway[] = [];

@@ -19,14 +19,19 @@ const FROM: Record<GatewayEvent["type"], PaymentStatus[]> = {
 	"payment.refunded": ["succeeded", "partially_refunded"],
 };
 
+/**
+ * A provider's webhook, by its endpoint name (`/payment/webhooks/<endpoint>`): the gateway that
+ * answers there is the one whose webhookEndpoint (or, without one, name) it is — so Stripe's one
+ * URL works with either flow alone or both.
+ */
 export async function handleWebhook(
 	ctx: PaymentContext,
-	gatewayName: string,
+	endpoint: string,
 	rawBody: string,
 	headers: Headers,
 ): Promise<WebhookResult> {
-	const gateway = ctx.gateways.get(gatewayName);
-	if (!gateway) throw new NotFoundError(`The payment gateway ${gatewayName.slice(0, 40)}`);
+	const gateway = [...ctx.gateways.values()].find((g) => (g.webhookEndpoint ?? g.name) === endpoint);
+	if (!gateway) throw new NotFoundError(`The payment webhook endpoint ${endpoint.slice(0, 40)}`);
 	let event: GatewayEvent;
 	try {
 		event = await gateway.parseWebhook(rawBody, headers);
@@ -34,7 +39,7 @@ export async function handleWebhook(
 		if (err instanceof IgnoredWebhook) return { received: true, outcome: "ignored", paymentId: null, status: null };
 		throw err;
 	}
-	return applyGatewayEvent(ctx, gatewayName, event);
+	return applyGatewayEvent(ctx, gateway.name, event);
 }
 
 /**
@@ -46,21 +51,25 @@ export async function applyGatewayEvent(
 	gatewayName: string,
 	event: GatewayEvent,
 ): Promise<WebhookResult> {
-	const settles = ctx.gateways.get(gatewayName)?.settlesFor ?? [gatewayName];
+	const gateway = ctx.gateways.get(gatewayName);
+	const settles = gateway?.settlesFor ?? [gatewayName];
+	// Events are de-duplicated per endpoint: one provider's event id is one event, whichever of its
+	// flows' gateways read it.
+	const claimAs = gateway?.webhookEndpoint ?? gatewayName;
 	const at = iso(ctx.now());
 	return paymentWrite(ctx, async (tx) => {
 		const claimed =
 			await tx.run(sql`INSERT INTO webhook_events (gateway, event_id, type, reference, outcome, received_at)
-			VALUES (${gatewayName}, ${event.id}, ${event.type}, ${event.reference}, 'applied', ${at}) ON CONFLICT DO NOTHING`);
+			VALUES (${claimAs}, ${event.id}, ${event.type}, ${event.reference}, 'applied', ${at}) ON CONFLICT DO NOTHING`);
 		if (changes(claimed) === 0) return { received: true, outcome: "duplicate", paymentId: null, status: null };
 		const byId = event.paymentId ? await loadPaymentBy(tx, { id: event.paymentId }) : null;
 		const payment =
 			byId && settles.includes(byId.gateway)
 				? byId
 				: await loadPaymentBy(tx, { gateways: settles, reference: event.reference });
-		if (!payment) return settleOutcome(tx, gatewayName, event.id, "unknown_reference", null);
+		if (!payment) return settleOutcome(tx, claimAs, event.id, "unknown_reference", null);
 		const applied = await apply(tx, at, payment, event);
-		if (!applied) return settleOutcome(tx, gatewayName, event.id, "stale", payment);
+		if (!applied) return settleOutcome(tx, claimAs, event.id, "stale", payment);
 		return { received: true, outcome: "applied", paymentId: applied.id, status: applied.status };
 	});
 }

@@ -1,6 +1,7 @@
 import type {
 	CreatePaymentInput,
 	GatewayList,
+	OrderPayment,
 	Payment,
 	ReconciliationRun,
 	WebhookResult,
@@ -15,16 +16,17 @@ import { describeGateway } from "./gateways";
 import { getPayment, listOrderPayments } from "./get-payment";
 import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
 import { listReconciliationRuns, reconcile } from "./reconcile";
+import { refundPayment } from "./refund-payment";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
-// Wires the payment module: its database, the enabled gateways (the sandbox by default), the
-// sandbox's webhook sender, and the verbs bound to them.
+// Wires the payment module: its database, the enabled gateways (the sandbox only when switched
+// on), the sandbox's webhook sender, and the verbs bound to them.
 
 export interface PaymentModuleOptions {
 	url: string;
 	migrate?: boolean;
-	/** The built-in sandbox (config from loadPaymentConfig().sandbox); off when omitted or false. */
-	sandbox?: Omit<SandboxOptions, "database"> | false;
+	/** The built-in sandbox (config from loadPaymentConfig().sandbox); off when omitted, null or false. */
+	sandbox?: Omit<SandboxOptions, "database"> | false | null;
 	/** Further gateways (Stripe, PayPal — issue 4). */
 	gateways?: (database: PaymentContext["database"]) => PaymentGateway[];
 	defaultGateway?: string;
@@ -38,13 +40,23 @@ export interface PaymentModule {
 	sandbox: SandboxGateway | null;
 	createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
 	getPayment(id: string): Promise<Payment>;
-	listOrderPayments(orderId: string): Promise<Payment[]>;
+	/** Each with the refunds asked for it. */
+	listOrderPayments(orderId: string): Promise<OrderPayment[]>;
 	/** Verifies, de-duplicates and applies a gateway's webhook; throws 400 when it is not genuine. */
 	handleWebhook(gateway: string, rawBody: string, headers: Headers): Promise<WebhookResult>;
 	/** The gateway's own view of a payment (reconciliation, issue 4). */
 	gatewayStatus(paymentId: string): Promise<GatewayPaymentStatus>;
-	/** Asks the gateway to refund; the status changes when its refund webhook arrives. */
-	refund(paymentId: string, amount: Money, idempotencyKey: string): Promise<GatewayRefund>;
+	/**
+	 * Asks the gateway to refund (the status changes when its refund webhook arrives). Never more
+	 * than what is left of the payment, whatever keys are used (refund-payment.ts); the same key
+	 * refunds once.
+	 */
+	refund(paymentId: string, amount: Money, idempotencyKey: string, reason?: string): Promise<GatewayRefund>;
+	/**
+	 * Refunds everything left of a payment (automatic refunds of payments that could not settle
+	 * their order); the same key answers the same refund. null: nothing was left.
+	 */
+	refundRest(paymentId: string, idempotencyKey: string, reason: string): Promise<GatewayRefund | null>;
 	/** The gateways the shopper may choose, as the checkout page offers them. */
 	listGateways(): GatewayList;
 	/**
@@ -63,18 +75,16 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 	const database = await openPaymentDatabase(options.url, options.migrate !== false);
 	const gateways = new Map<string, PaymentGateway>();
 	const now = options.now ?? Date.now;
-	const sandbox =
-		options.sandbox === false
-			? null
-			: options.sandbox
-				? new SandboxGateway({ now, ...options.sandbox, database })
-				: null;
+	const sandbox = options.sandbox ? new SandboxGateway({ now, ...options.sandbox, database }) : null;
 	if (sandbox) gateways.set(sandbox.name, sandbox);
-	for (const g of options.gateways?.(database) ?? []) gateways.set(g.name, g);
+	const real = options.gateways?.(database) ?? [];
+	for (const g of real) gateways.set(g.name, g);
 	const ctx: PaymentContext = {
 		database,
 		gateways,
-		defaultGateway: options.defaultGateway ?? (sandbox ? "sandbox" : ([...gateways.keys()][0] ?? "sandbox")),
+		// Where it is switched on (local stacks, tests) the sandbox stays the default; otherwise the
+		// first real gateway. None at all: checkout refuses with a 409 before holding anything.
+		defaultGateway: options.defaultGateway ?? (sandbox ? sandbox.name : (real[0]?.name ?? null)),
 		now,
 	};
 	const reconcileOptions = options.reconcile ?? { intervalMs: 60_000, olderThanMs: 10 * 60_000 };
@@ -100,16 +110,19 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			const { payment, gateway } = await gatewayOf(paymentId);
 			return gateway.getStatus(payment.reference);
 		},
-		async refund(paymentId, amount, idempotencyKey) {
-			const { payment, gateway } = await gatewayOf(paymentId);
-			return gateway.refund(payment.reference, amount, idempotencyKey);
+		async refund(paymentId, amount, idempotencyKey, reason = "refund") {
+			const answer = await refundPayment(ctx, { paymentId, amount, idempotencyKey, reason });
+			if (!answer) throw new Error(`refund of ${paymentId}: an amount was asked and nothing came back`);
+			return answer;
 		},
+		refundRest: (paymentId, idempotencyKey, reason) =>
+			refundPayment(ctx, { paymentId, amount: "rest", idempotencyKey, reason }),
 		listGateways: () => ({ items: [...gateways.values()].map(describeGateway), default: ctx.defaultGateway }),
 		async confirmReturn(paymentId) {
 			const { payment, gateway } = await gatewayOf(paymentId);
 			if (payment.status !== "created" && payment.status !== "requires_action") return payment;
 			const event = gateway.confirmReturn
-				? await gateway.confirmReturn(payment.reference)
+				? await gateway.confirmReturn(payment.reference, { expiresAt: payment.expiresAt })
 				: eventFromStatus(await gateway.getStatus(payment.reference), {
 						idPrefix: `return:${payment.reference}`,
 						reference: payment.reference,

@@ -5,7 +5,7 @@ import type { TxDb } from "../lib/db";
 export const PAYMENT_COLUMNS = sql.raw(
 	`id, order_id AS orderId, gateway, reference, amount, currency, status, refunded_amount AS refundedAmount,
 	settled_order_id AS settledOrderId, redirect_url AS redirectUrl, client_secret AS clientSecret,
-	failure_reason AS failureReason, created_at AS createdAt, updated_at AS updatedAt`,
+	failure_reason AS failureReason, expires_at AS expiresAt, created_at AS createdAt, updated_at AS updatedAt`,
 );
 
 export interface PaymentRecord {
@@ -21,6 +21,7 @@ export interface PaymentRecord {
 	redirectUrl: string | null;
 	clientSecret: string | null;
 	failureReason: string | null;
+	expiresAt: string | null;
 	createdAt: string;
 	updatedAt: string;
 }
@@ -37,6 +38,7 @@ export function toPayment(r: PaymentRecord): Payment {
 		redirectUrl: r.redirectUrl,
 		clientSecret: r.clientSecret,
 		failureReason: r.failureReason,
+		expiresAt: r.expiresAt,
 		createdAt: r.createdAt,
 		updatedAt: r.updatedAt,
 	};

@@ -1,16 +1,19 @@
 import { CreatePaymentInput } from "@bazaar/contracts/payment";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { NotFoundError } from "../lib/errors";
 import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
 import type { PaymentModule } from "./module";
 
-// Two adapters. `paymentRoutes` (mount under /payment BEHIND the signature middleware): other
-// core modules and admins create and read payments. `paymentPublicRoutes` (mount under /payment
-// WITHOUT the edge signature): gateways' webhooks, which carry their own signatures, and the
-// sandbox's hosted page, which a shopper's browser reaches through the edge's /sandbox-pay/*.
-// Register the public routes BEFORE `app.use("*", requireSignature(...))` in app.ts: Hono runs
-// handlers in registration order, so they answer before the signature check; everything else
-// under /payment falls through to it.
+// Three adapters. `paymentRoutes` (mount under /payment BEHIND the signature middleware): other
+// core modules and admins create and read payments. `sandboxPageRoutes` (mount under /payment
+// behind the signature too, BEFORE paymentRoutes): the sandbox's hosted page, which the shopper's
+// browser reaches through the edge's /sandbox-pay/*, signed as that shopper.
+// `paymentPublicRoutes` (mount under /payment WITHOUT the edge signature): gateways' webhooks,
+// which carry their own signatures. Register the public routes BEFORE
+// `app.use("*", requireSignature(...))` in app.ts: Hono runs handlers in registration order, so
+// they answer before the signature check; everything else under /payment falls through to it.
 
 export const PAYMENT_SERVICE_ROLES = ["service", "admin"];
 const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -50,31 +53,44 @@ export function paymentPublicRoutes(mod: PaymentModule): Hono {
 		},
 	);
 
-	const sandbox = mod.sandbox;
-	if (sandbox) {
-		const pageHeaders = (returnOrigins: string[]) => ({
-			"content-type": "text/html; charset=utf-8",
-			"cache-control": "no-store",
-			"x-frame-options": "DENY",
-			"referrer-policy": "no-referrer",
-			// No script at all; forms post to this page and are then redirected back to the shop.
-			"content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${returnOrigins.join(" ")}; frame-ancestors 'none'; base-uri 'none'`,
-		});
-		app.get("/sandbox/pay/:reference", async (c) => {
-			const { html, returnOrigins } = await sandbox.page(c.req.param("reference"));
-			return new Response(html, { headers: pageHeaders(returnOrigins) });
-		});
-		app.post(
-			"/sandbox/pay/:reference/:decision{approve|decline}",
-			bodyLimit({ maxSize: 8 * 1024, onError: payloadTooLarge(8 * 1024) }),
-			async (c) => {
-				const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-				const csrf = typeof form.csrf === "string" ? form.csrf : null;
-				const decision = c.req.param("decision") === "approve" ? "approve" : "decline";
-				const { location } = await sandbox.decide(c.req.param("reference"), decision, csrf);
-				return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
-			},
+	return app;
+}
+
+/** The edge passes the shopper's form token (their session's CSRF token) for the page's forms. */
+export const SANDBOX_FORM_TOKEN_HEADER = "sandbox-form-token";
+const FormToken = z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/);
+
+/**
+ * The sandbox's hosted page for the shopper who owns the order (anyone else, and every path when
+ * the sandbox is off, is a 404). GET answers the page's HTML; POST …/approve|decline answers
+ * `{location}`, where the edge sends the browser next (back to the shop).
+ */
+export function sandboxPageRoutes(mod: PaymentModule): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	const sandboxOf = () => {
+		if (!mod.sandbox) throw new NotFoundError("The sandbox payment");
+		return mod.sandbox;
+	};
+	const pageHeaders = (returnOrigins: string[]) => ({
+		"content-type": "text/html; charset=utf-8",
+		"cache-control": "no-store",
+		"x-frame-options": "DENY",
+		"referrer-policy": "no-referrer",
+		// No script at all; forms post to this page and are then redirected back to the shop.
+		"content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${returnOrigins.join(" ")}; frame-ancestors 'none'; base-uri 'none'`,
+	});
+	app.get("/sandbox/pay/:reference", async (c) => {
+		const token = FormToken.safeParse(c.req.header(SANDBOX_FORM_TOKEN_HEADER));
+		const { html, returnOrigins } = await sandboxOf().page(
+			c.req.param("reference"),
+			c.get("caller").user,
+			token.success ? token.data : "",
 		);
-	}
+		return new Response(html, { headers: pageHeaders(returnOrigins) });
+	});
+	app.post("/sandbox/pay/:reference/:decision{approve|decline}", async (c) => {
+		const decision = c.req.param("decision") === "approve" ? "approve" : "decline";
+		return jsonResponse(await sandboxOf().decide(c.req.param("reference"), decision, c.get("caller").user));
+	});
 	return app;
 }

@@ -1,9 +1,17 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Payment } from "@bazaar/contracts/payment";
+import type { Caller } from "@bazaar/signature";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
 import { signPayload } from "./sandbox/signature";
-import { type PaymentHarness, paymentHarness, paymentRequest, WEBHOOK_SECRET } from "./testing/fixtures";
+import {
+	FORM_TOKEN,
+	type PaymentHarness,
+	paymentHarness,
+	paymentRequest,
+	SHOPPER,
+	WEBHOOK_SECRET,
+} from "./testing/fixtures";
 
 let h: PaymentHarness;
 afterEach(() => h?.close());
@@ -15,19 +23,10 @@ const outbox = async () =>
 		data: JSON.parse(String(r.payload)).data,
 	}));
 
-/** Opens the hosted page like a browser and returns the form's CSRF token. */
-async function openPage(redirectUrl: string): Promise<{ html: string; csrf: string; res: Response }> {
-	const res = await h.http(redirectUrl);
-	const html = await res.text();
-	const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-	return { html, csrf, res };
-}
-
-const form = (csrf: string) => ({
-	method: "POST",
-	headers: { "content-type": "application/x-www-form-urlencoded" },
-	body: new URLSearchParams({ csrf }).toString(),
-});
+/** Opens the hosted page as the edge does for its owner; the forms carry the edge's form token. */
+const openPage = (redirectUrl: string, caller?: Caller) => h.openPage(redirectUrl, caller);
+/** Where the edge sends the browser after a decision. */
+const locationOf = async (res: Response) => (await json<{ location: string }>(res)).location;
 
 async function created(orderId?: string, amount?: number) {
 	const res = await h.call("POST", "/payment/payments", { body: paymentRequest(orderId, amount) });
@@ -42,16 +41,18 @@ describe("sandbox end to end over HTTP", () => {
 		expect(payment.status).toBe("requires_action");
 		expect(payment.redirectUrl).toBe(`${h.base}/payment/sandbox/pay/${payment.reference}`);
 
-		const { html, csrf, res } = await openPage(payment.redirectUrl as string);
+		const { html, res } = await openPage(payment.redirectUrl as string);
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
 		expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
 		expect(html).toContain("$123.45");
-		expect(csrf.length).toBeGreaterThan(20);
+		// The forms carry the shopper's own form token (the edge's session CSRF token), nothing
+		// derived from the reference.
+		expect(html).toContain(`name="csrf" value="${FORM_TOKEN}"`);
 
-		const approve = await h.http(`${payment.redirectUrl}/approve`, form(csrf));
-		expect(approve.status).toBe(303);
-		const back = new URL(approve.headers.get("location") as string);
+		const approve = await h.decide(payment.redirectUrl as string, "approve");
+		expect(approve.status).toBe(200);
+		const back = new URL(await locationOf(approve));
 		expect(back.origin + back.pathname).toBe("http://shop.test/checkout/return");
 		expect(back.searchParams.get("sandbox_status")).toBe("approved");
 
@@ -85,10 +86,9 @@ describe("sandbox end to end over HTTP", () => {
 	test("decline → payment failed + payment.failed; a new attempt can then be made", async () => {
 		h = await paymentHarness();
 		const payment = await created();
-		const { csrf } = await openPage(payment.redirectUrl as string);
-		const res = await h.http(`${payment.redirectUrl}/decline`, form(csrf));
-		expect(res.status).toBe(303);
-		expect(new URL(res.headers.get("location") as string).searchParams.get("sandbox_status")).toBe("declined");
+		const res = await h.decide(payment.redirectUrl as string, "decline");
+		expect(res.status).toBe(200);
+		expect(new URL(await locationOf(res)).searchParams.get("sandbox_status")).toBe("declined");
 		expect((await h.payments.getPayment(payment.id)).status).toBe("failed");
 		expect((await outbox()).map((e) => [e.type, e.data.status])).toEqual([["payment.failed", "failed"]]);
 		const retry = await h.call("POST", "/payment/payments", {
@@ -105,13 +105,12 @@ describe("sandbox end to end over HTTP", () => {
 			h.payments.createPayment({ ...req, idempotencyKey: "second-tab-key-1" }),
 		]);
 		expect(a.payment.id).toBe(b.payment.id);
-		const { csrf } = await openPage(a.payment.redirectUrl as string);
 		const clicks = await Promise.all(
-			Array.from({ length: 5 }, () => h.http(`${a.payment.redirectUrl}/approve`, form(csrf))),
+			Array.from({ length: 5 }, () => h.decide(a.payment.redirectUrl as string, "approve")),
 		);
-		expect(clicks.map((r) => r.status)).toEqual([303, 303, 303, 303, 303]);
-		const decline = await h.http(`${a.payment.redirectUrl}/decline`, form(csrf));
-		expect(new URL(decline.headers.get("location") as string).searchParams.get("sandbox_status")).toBe("approved");
+		expect(clicks.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+		const decline = await h.decide(a.payment.redirectUrl as string, "decline");
+		expect(new URL(await locationOf(decline)).searchParams.get("sandbox_status")).toBe("approved");
 		await h.payments.sandbox?.deliverer.kick();
 		expect((await h.payments.getPayment(a.payment.id)).status).toBe("succeeded");
 		expect((await outbox()).map((e) => e.type)).toEqual(["payment.succeeded"]);
@@ -119,18 +118,66 @@ describe("sandbox end to end over HTTP", () => {
 		expect(Number(deliveries[0]?.n)).toBe(1);
 	});
 
-	test("the hosted page refuses a missing or foreign CSRF token, and unknown references are 404", async () => {
-		h = await paymentHarness();
-		const one = await created();
-		const two = await created();
-		const { csrf: csrfOfTwo } = await openPage(two.redirectUrl as string);
-		expect((await h.http(`${one.redirectUrl}/approve`, form(""))).status).toBe(403);
-		expect((await h.http(`${one.redirectUrl}/approve`, form(csrfOfTwo))).status).toBe(403);
-		expect((await h.payments.getPayment(one.id)).status).toBe("requires_action");
-		expect((await h.http("/payment/sandbox/pay/sbx_doesnotexist0000000")).status).toBe(404);
-		expect((await h.http("/payment/sandbox/pay/<script>")).status).toBe(404);
-		// The signed API stays signed.
+	test("only the order's owner sees the page or decides: anyone else, and unknown references, get a 404", async () => {
+		const owners = new Map<string, string>();
+		h = await paymentHarness({ ownerOf: async (orderId) => owners.get(orderId) ?? null });
+		const payment = await created();
+		owners.set(payment.orderId, SHOPPER.user);
+		const url = payment.redirectUrl as string;
+		const anonymous: Caller = { user: "", roles: [] };
+		const other: Caller = { user: "usr_01OTHERSHOPPER00000000000", roles: ["customer"] };
+		for (const caller of [anonymous, other]) {
+			const page = await openPage(url, caller);
+			expect(page.res.status).toBe(404);
+			// The same answer as a reference that does not exist: nothing says the payment is there.
+			expect(page.html).not.toContain(payment.orderId);
+			expect((await h.decide(url, "approve", caller)).status).toBe(404);
+			expect((await h.decide(url, "decline", caller)).status).toBe(404);
+		}
+		const made = `${h.base}/payment/sandbox/pay/sbx_doesnotexist0000000`;
+		expect((await openPage(made)).res.status).toBe(404);
+		expect((await h.decide(made, "approve")).status).toBe(404);
+		expect((await openPage(`${h.base}/payment/sandbox/pay/<script>`)).res.status).toBe(404);
+		// An order nobody owns (it does not exist): 404 for everyone.
+		const orphan = await created();
+		expect((await openPage(orphan.redirectUrl as string)).res.status).toBe(404);
+		expect((await h.payments.getPayment(payment.id)).status).toBe("requires_action");
+		expect(await outbox()).toEqual([]);
+		// Nothing is open without the edge's signature any more: the page neither.
+		expect((await h.http(url)).status).toBe(401);
+		expect((await h.http(`${url}/approve`, { method: "POST" })).status).toBe(401);
 		expect((await h.http("/payment/payments", { method: "POST", body: "{}" })).status).toBe(401);
+
+		// The owner, at last.
+		expect((await openPage(url)).res.status).toBe(200);
+		expect((await h.decide(url, "approve")).status).toBe(200);
+	});
+
+	test("the page closes with the order: after its expiry nothing can be approved, and the gateway calls it cancelled", async () => {
+		let now = Date.parse("2026-11-11T00:00:00.000Z");
+		h = await paymentHarness({ now: () => now });
+		const { payment } = await h.payments.createPayment({
+			...paymentRequest(undefined, 2500),
+			expiresAt: new Date(now + 15 * 60_000).toISOString(),
+		});
+		expect(payment.expiresAt).toBe("2026-11-11T00:15:00.000Z");
+		const url = payment.redirectUrl as string;
+		expect((await openPage(url)).html).toContain("Approve payment");
+		expect((await h.payments.gatewayStatus(payment.id)).status).toBe("requires_action");
+
+		now += 15 * 60_000;
+		const page = await openPage(url);
+		expect(page.res.status).toBe(200);
+		expect(page.html).toContain("This payment page has expired");
+		expect(page.html).not.toContain("<button");
+		const late = await h.decide(url, "approve");
+		expect(late.status).toBe(409);
+		expect(late.headers.get("content-type")).toContain("application/problem+json");
+		expect((await h.payments.getPayment(payment.id)).status).toBe("requires_action");
+		expect(await outbox()).toEqual([]);
+		// Asked (reconciliation, the shopper's return), the gateway says the session is over.
+		expect((await h.payments.gatewayStatus(payment.id)).status).toBe("cancelled");
+		expect((await h.payments.confirmReturn(payment.id)).status).toBe("cancelled");
 	});
 
 	test("our endpoint down → the sandbox retries until it answers 2xx", async () => {
@@ -144,8 +191,7 @@ describe("sandbox end to end over HTTP", () => {
 		});
 		h.payments.start();
 		const payment = await created();
-		const { csrf } = await openPage(payment.redirectUrl as string);
-		await h.http(`${payment.redirectUrl}/approve`, form(csrf));
+		await h.decide(payment.redirectUrl as string, "approve");
 		const end = Date.now() + 5_000;
 		while ((await h.payments.getPayment(payment.id)).status !== "succeeded" && Date.now() < end) await Bun.sleep(25);
 		expect((await h.payments.getPayment(payment.id)).status).toBe("succeeded");
@@ -245,8 +291,7 @@ describe("webhooks", () => {
 	test("refunds through the gateway: partial, then the rest; over-refund refused", async () => {
 		h = await paymentHarness();
 		const payment = await created(undefined, 1000);
-		const { csrf } = await openPage(payment.redirectUrl as string);
-		await h.http(`${payment.redirectUrl}/approve`, form(csrf));
+		await h.decide(payment.redirectUrl as string, "approve");
 		await h.payments.refund(payment.id, { amount: 300, currency: "USD" }, "refund-1");
 		await h.payments.refund(payment.id, { amount: 300, currency: "USD" }, "refund-1"); // same key: once
 		await h.payments.sandbox?.deliverer.kick();
@@ -254,8 +299,10 @@ describe("webhooks", () => {
 			status: "partially_refunded",
 			refundedAmount: 300,
 		});
+		// More than is left: refused before the gateway is asked.
 		await expect(h.payments.refund(payment.id, { amount: 701, currency: "USD" }, "refund-2")).rejects.toMatchObject({
-			status: 409,
+			status: 422,
+			message: expect.stringContaining("over-refund"),
 		});
 		await h.payments.refund(payment.id, { amount: 700, currency: "USD" }, "refund-3");
 		await h.payments.sandbox?.deliverer.kick();

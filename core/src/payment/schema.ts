@@ -25,6 +25,8 @@ export const payments = sqliteTable(
 		clientSecret: text("client_secret"),
 		failureReason: text("failure_reason"),
 		idempotencyKey: text("idempotency_key").notNull(),
+		/** When its order stops waiting for it (its gateway session ends then, as far as the gateway allows). */
+		expiresAt: text("expires_at"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},
@@ -41,6 +43,35 @@ export const payments = sqliteTable(
 			sql`${t.status} IN ('created', 'requires_action', 'succeeded', 'failed', 'cancelled', 'partially_refunded', 'refunded')`,
 		),
 		check("payments_amount_ck", sql`${t.amount} > 0 AND ${t.refundedAmount} BETWEEN 0 AND ${t.amount}`),
+	],
+);
+
+/**
+ * Every refund asked of a gateway, by its idempotency key, written BEFORE the gateway is asked.
+ * What a payment may still refund is its amount − the most of what the gateway reported refunded
+ * and the sum of these rows not `failed`, so whatever keys callers use, more than was captured is
+ * never asked for. A row whose answer was lost (a timeout, a 5xx) stays `requested` and keeps its
+ * amount: the gateway may have refunded it, and the same key asks again without a second refund.
+ * Only a gateway's clear refusal (a 4xx) marks it `failed`.
+ */
+export const paymentRefunds = sqliteTable(
+	"payment_refunds",
+	{
+		idempotencyKey: text("idempotency_key").primaryKey(),
+		paymentId: text("payment_id").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		/** Who asked and why ("admin refund of …", "automatic: payment after the order expired"). */
+		reason: text("reason").notNull(),
+		status: text("status", { enum: ["requested", "succeeded", "pending", "failed"] }).notNull(),
+		refundId: text("refund_id"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		index("payment_refunds_payment_idx").on(t.paymentId),
+		check("payment_refunds_amount_ck", sql`${t.amount} > 0`),
+		check("payment_refunds_status_ck", sql`${t.status} IN ('requested', 'succeeded', 'pending', 'failed')`),
 	],
 );
 
@@ -92,6 +123,8 @@ export const sandboxSessions = sqliteTable(
 		/** open → approved | declined, once. */
 		status: text("status").notNull(),
 		refundedAmount: integer("refunded_amount").notNull().default(0),
+		/** After this the page takes no decision (the order stopped waiting); null: no end. */
+		expiresAt: text("expires_at"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},
@@ -127,6 +160,7 @@ export { busInbox, busOutbox };
 export const paymentSchema = {
 	reconciliationRuns,
 	payments,
+	paymentRefunds,
 	webhookEvents,
 	sandboxSessions,
 	sandboxRefunds,

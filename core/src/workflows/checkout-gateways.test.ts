@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
 import { type FakeStripe, startFakeStripe } from "../payment/stripe/testing/fake-stripe";
 import { json } from "../testing/harness";
+import { decideSandbox } from "./testing/journey";
 import { checkoutBody, eventually, registerCustomer, type Stack, stack } from "./testing/stack";
 
 // The checkout's gateway routes through the real composed core over HTTP: the list the review
@@ -74,16 +75,9 @@ const orderStatus = async (caller: Caller, orderId: string) =>
 const paidSoon = (caller: Caller, orderId: string) =>
 	eventually(async () => ((await orderStatus(caller, orderId)) === "paid" ? true : undefined), 5_000, "order paid");
 
-/** The sandbox's hosted page, decided as a browser would (its webhook then goes nowhere). */
-async function decideSandbox(redirectUrl: string, decision: "approve" | "decline") {
-	const page = await s.http(redirectUrl);
-	const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-	const res = await s.http(`${redirectUrl}/${decision}`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: `csrf=${encodeURIComponent(csrf)}`,
-	});
-	expect(res.status).toBe(303);
+/** The sandbox's hosted page, decided as the edge forwards it for the shopper (its webhook then goes nowhere). */
+async function decide(caller: Caller, redirectUrl: string, decision: "approve" | "decline") {
+	expect((await decideSandbox(s, caller, redirectUrl, decision)).status).toBe(200);
 }
 
 describe("GET /checkout/gateways", () => {
@@ -119,7 +113,7 @@ describe("POST /checkout/orders/:orderId/confirm", () => {
 		const ada = await shopper("Ada");
 		const placed = await place(ada, "gateways-ada-0001");
 		expect(placed.payment.gateway).toBe("sandbox");
-		await decideSandbox(placed.payment.redirectUrl ?? "", "approve");
+		await decide(ada, placed.payment.redirectUrl ?? "", "approve");
 		// The webhook went nowhere: without the return the payment would wait for reconciliation.
 		expect((await s.core.payments.getPayment(placed.payment.id)).status).toBe("requires_action");
 
@@ -153,7 +147,7 @@ describe("POST /checkout/orders/:orderId/confirm", () => {
 	test("a declined payment comes back failed, and the same key then opens a new attempt", async () => {
 		const bo = await shopper("Bo");
 		const placed = await place(bo, "gateways-bo-00001");
-		await decideSandbox(placed.payment.redirectUrl ?? "", "decline");
+		await decide(bo, placed.payment.redirectUrl ?? "", "decline");
 		const back = await json<Placed>(await confirm(bo, placed.order.id));
 		expect(back.payment).toMatchObject({ id: placed.payment.id, status: "failed" });
 		expect(back.order.status).toBe("pending_payment");

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
 import { countStatements, enableStatementCounting } from "../lib/db";
 import { json } from "../testing/harness";
+import { decideSandbox } from "./testing/journey";
 import { checkoutBody, eventually, registerCustomer, SHOP, type Stack, stack } from "./testing/stack";
 
 // Before the stack opens its databases: statements are counted from the connection up.
@@ -59,15 +60,11 @@ type CheckoutAnswer = {
 	payment: { id: string; redirectUrl: string; status: string };
 };
 
-async function decide(redirectUrl: string, decision: "approve" | "decline") {
-	const page = await s.http(redirectUrl);
-	expect(page.status).toBe(200);
-	const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-	return s.http(`${redirectUrl}/${decision}`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: `csrf=${encodeURIComponent(csrf)}`,
-	});
+/** The shopper's decision on the sandbox's page, as the edge forwards it: where the browser goes next. */
+async function decide(caller: Caller, redirectUrl: string, decision: "approve" | "decline") {
+	const res = await decideSandbox(s, caller, redirectUrl, decision);
+	expect(res.status).toBe(200);
+	return new URL((await json<{ location: string }>(res)).location);
 }
 
 describe("checkout", () => {
@@ -111,9 +108,7 @@ describe("checkout", () => {
 		expect(other.status).toBe(422);
 
 		// The shopper approves on the hosted page and is sent back to the shop.
-		const back = await decide(answer.payment.redirectUrl, "approve");
-		expect(back.status).toBe(303);
-		const location = new URL(back.headers.get("location") ?? "");
+		const location = await decide(alice, answer.payment.redirectUrl, "approve");
 		expect(location.origin).toBe(SHOP);
 		expect(location.searchParams.get("order")).toBe(answer.order.id);
 		expect(location.searchParams.get("sandbox_status")).toBe("approved");
@@ -167,9 +162,8 @@ describe("checkout", () => {
 		const answer = await json<CheckoutAnswer>(res);
 		expect((await s.core.inventory.availability([{ sku: line.sku }])).items[0]?.available).toBe(before - 1);
 
-		const back = await decide(answer.payment.redirectUrl, "decline");
-		expect(back.status).toBe(303);
-		expect(new URL(back.headers.get("location") ?? "").searchParams.get("sandbox_status")).toBe("declined");
+		const back = await decide(carol, answer.payment.redirectUrl, "decline");
+		expect(back.searchParams.get("sandbox_status")).toBe("declined");
 		await eventually(
 			async () => {
 				const p = await s.core.payments.getPayment(answer.payment.id);

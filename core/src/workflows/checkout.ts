@@ -15,6 +15,7 @@ import type { Inventory } from "../inventory/module";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson } from "../lib/http";
 import type { OrderModule } from "../order/module";
+import { NoGatewayError } from "../payment/create-payment";
 import type { PaymentModule } from "../payment/module";
 import { catalogPort } from "./cart-ports";
 import { quoteCheckout } from "./quote";
@@ -152,6 +153,8 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			cancelUrl: shopUrl(req.cancelUrl, "cancelUrl", order.id),
 			// One payment attempt per order (and per failed one), whatever key the shopper's retries carry.
 			idempotencyKey: attemptKey,
+			// The gateway's session ends with the order, as far as the gateway allows.
+			expiresAt: order.expiresAt,
 		});
 	}
 
@@ -227,6 +230,8 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			// Fail on a bad return URL before anything is held.
 			shopUrl(req.returnUrl, "returnUrl", "ord_CHECK");
 			shopUrl(req.cancelUrl, "cancelUrl", "ord_CHECK");
+			// Nothing to pay with: refused before anything is held (the sandbox is off outside local stacks).
+			if (deps.payments.context.defaultGateway === null) throw new NoGatewayError();
 			if (req.gateway && !deps.payments.context.gateways.has(req.gateway)) {
 				throw new ServiceError(422, `The payment gateway ${req.gateway} is not enabled.`, [
 					{ path: "gateway", message: `one of ${[...deps.payments.context.gateways.keys()].join(", ")}` },

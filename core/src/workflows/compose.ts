@@ -6,6 +6,7 @@ import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
+import { NotFoundError } from "../lib/errors";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
@@ -22,6 +23,9 @@ import { createRefunds, type RefundWorkflow } from "./refund";
 export interface CoreOptions {
 	/** Tests shorten the bus's and the relays' idle polls (production defaults otherwise). */
 	busPollMs?: number;
+	/** Tests shorten the consumers' retry backoff too. */
+	busBackoffMs?: number;
+	busMaxBackoffMs?: number;
 	relayPollMs?: number;
 	passwordCost?: PasswordCost;
 	catalog?: Partial<CatalogModuleOptions>;
@@ -90,8 +94,21 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	});
 	const payments = await openPayments({
 		url: config.payment.url,
-		sandbox: { ...config.payment.sandbox, ...options.sandbox },
-		// Stripe and PayPal when their keys are set; the sandbox stays the default either way.
+		// Only where PAYMENT_SANDBOX=on (local stacks, tests); then it is the default gateway.
+		sandbox: config.payment.sandbox && {
+			...config.payment.sandbox,
+			...options.sandbox,
+			// Its page is for the shopper who owns the order only.
+			ownerOf: (orderId) =>
+				orders.getOrder(orderId).then(
+					(o) => o.customerId,
+					(err) => {
+						if (err instanceof NotFoundError) return null;
+						throw err;
+					},
+				),
+		},
+		// Stripe and PayPal when their keys are set.
 		gateways: () => realGateways(config.payment),
 	});
 	const fulfillment = await openFulfillment({
@@ -120,8 +137,21 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
 		bus,
-		{ catalog, inventory, orders, fulfillment },
-		{ pollMs: options.busPollMs, idleTimeoutMs: config.busIdleTimeoutMs ?? undefined, crashPoint },
+		{
+			catalog,
+			inventory,
+			orders,
+			payments,
+			fulfillment,
+			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
+		},
+		{
+			pollMs: options.busPollMs,
+			backoffMs: options.busBackoffMs,
+			maxBackoffMs: options.busMaxBackoffMs,
+			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
+			crashPoint,
+		},
 	);
 	const checkout = createCheckout({
 		identity,

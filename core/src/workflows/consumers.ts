@@ -1,15 +1,23 @@
 import { ShipmentEventData, type ShipmentLine } from "@bazaar/contracts/fulfillment";
 import { InventoryAvailabilityChanged } from "@bazaar/contracts/inventory";
-import { OrderEventData, PaymentReceived, type RefundReceived } from "@bazaar/contracts/order";
+import {
+	OrderEventData,
+	PaymentConflictEventData,
+	PaymentReceived,
+	type RefundReceived,
+} from "@bazaar/contracts/order";
 import { PaymentRefundedData } from "@bazaar/contracts/payment";
-import { type Bus, handleOnce } from "../bus";
+import { type Bus, handleOnce, RetryLater } from "../bus";
 import type { CatalogModule } from "../catalog/module";
 import { setStockFlags } from "../catalog/set-stock-flags";
 import type { CrashPoint } from "../config";
 import type { FulfillmentModule } from "../fulfillment/module";
+import { OutOfStockError, UnprocessableLinesError } from "../inventory/errors";
 import type { Inventory } from "../inventory/module";
 import { ConflictError, NotFoundError } from "../lib/errors";
 import type { OrderModule } from "../order/module";
+import { conflictWhy } from "../order/note-conflict-refund";
+import type { PaymentModule } from "../payment/module";
 import { catalogPort } from "./cart-ports";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
@@ -19,13 +27,18 @@ import { catalogPort } from "./cart-ports";
 // the shipment through its inbox and its one-per-order UNIQUE (and its cancel through the inbox
 // and the forward-only status: cancelled stays cancelled), the order's fulfilled/delivered
 // through its state machine (a repeat answers the order as it stands).
-// A handler that throws is retried with backoff and dead-lettered after maxDeliveries.
+// A handler that throws is retried with backoff and dead-lettered after maxDeliveries (logged at
+// error; GET /bus/admin/dead-letters); one whose event waits for another still in flight throws
+// RetryLater and waits as long as that can take.
 
 export interface ConsumerDeps {
 	catalog: CatalogModule;
 	inventory: Inventory;
 	orders: OrderModule;
+	payments: Pick<PaymentModule, "refundRest">;
 	fulfillment: FulfillmentModule;
+	/** How long a lapsed reservation taken again for a late payment is held before it is committed. */
+	reservationTtlMs: number;
 }
 
 export const CONSUMER_GROUPS = {
@@ -36,13 +49,25 @@ export const CONSUMER_GROUPS = {
 	fulfillment: "fulfillment",
 	fulfillmentRefunds: "fulfillment-refunds",
 	orderShipments: "order-shipments",
+	autoRefunds: "auto-refunds",
 } as const;
 
 /** Who cancels a refunded order's shipment, and why (its history row). */
 const REFUND_CANCEL = { actor: "fulfillment", reason: "order refunded in full before it shipped" };
+/** …and a paid order's that was cancelled because its items were gone. */
+const UNFULFILLABLE_CANCEL = { actor: "fulfillment", reason: "order cancelled: its items were no longer available" };
+/** What the shopper reads on a paid order that could not be honoured. */
+export const UNFULFILLABLE_REASON =
+	"Sorry, the items sold out before your payment reached us. Your payment is refunded in full automatically.";
+
+/** The idempotency key of a payment's automatic refund: one per payment, whatever asks for it. */
+export const autoRefundKey = (paymentId: string) => `auto-refund:${paymentId}`;
 
 export interface ConsumerOptions {
 	pollMs?: number;
+	/** Retry backoff (tests shorten it; the bus's defaults otherwise). */
+	backoffMs?: number;
+	maxBackoffMs?: number;
 	/** A delivery unacknowledged this long belongs to a dead consumer (BUS_IDLE_TIMEOUT_MS). */
 	idleTimeoutMs?: number;
 	/** TEST ONLY (BAZAAR_TEST_CRASH_AFTER): kills the process when called with the configured point. */
@@ -53,6 +78,8 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	const tuning = {
 		...(options.pollMs ? { pollMs: options.pollMs } : {}),
 		...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+		...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+		...(options.maxBackoffMs ? { maxBackoffMs: options.maxBackoffMs } : {}),
 	};
 	const crashPoint = options.crashPoint ?? (() => {});
 
@@ -78,9 +105,9 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	);
 
 	// payment.refunded → the order records the cumulative refund (partially_refunded / refunded).
-	// A refund of a payment the order does not know yet (its payment.succeeded is behind) is thrown
-	// back, so the bus retries it once the order is paid; one of another payment (a conflicting
-	// charge given back) is acknowledged and said.
+	// A refund of a payment the order has not heard of yet (its payment.succeeded is behind) waits
+	// for it (RetryLater: retried with backoff, never dead-lettered while that event is on its way);
+	// one of another payment (a conflicting charge given back) is acknowledged and said.
 	bus.subscribe(
 		CONSUMER_GROUPS.orderRefunds,
 		["payment.refunded"],
@@ -99,7 +126,7 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				async (tx) => {
 					const recorded = await deps.orders.recordRefundIn(tx, refund);
 					if (recorded.result === "not_settled") {
-						throw new Error(`refund of ${data.paymentId} arrived before ${data.orderId} was paid; retrying`);
+						throw new RetryLater(`refund of ${data.paymentId} arrived before ${data.orderId} heard of the payment`);
 					}
 					return recorded;
 				},
@@ -114,6 +141,10 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	);
 
 	// order.paid → the reservation is committed; order.cancelled / order.expired → released.
+	// A paid order whose reservation lapsed before order.paid was handled (the payment landed late)
+	// never goes without stock behind it: the units are taken again if they are there, and
+	// committed; if not, the order is cancelled with a reason the shopper reads, and order.cancelled
+	// has its payment refunded (auto-refunds below) and its pending shipment cancelled.
 	bus.subscribe(
 		CONSUMER_GROUPS.inventory,
 		["order.paid", "order.cancelled", "order.expired"],
@@ -121,12 +152,12 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 			const { reservationId, orderId } = OrderEventData.parse(event.data);
 			try {
 				if (event.type === "order.paid") {
-					await deps.inventory.commit(reservationId);
+					await commitPaid(orderId, reservationId);
 					crashPoint("inventory-commit");
 				} else await deps.inventory.release(reservationId);
 			} catch (err) {
-				// Retrying cannot help: a paid order whose reservation already lapsed (or a release of
-				// one already sold) needs a person. Acknowledged, and said loudly.
+				// Retrying cannot help: a release of units already sold, or a reservation that does not
+				// exist. Acknowledged, and said loudly.
 				if (err instanceof ConflictError || err instanceof NotFoundError) {
 					console.warn(`[inventory] ${event.type} for ${orderId}: ${err.message}`);
 					return;
@@ -136,6 +167,84 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		},
 		tuning,
 	);
+
+	async function commitPaid(orderId: string, reservationId: string): Promise<void> {
+		try {
+			await deps.inventory.commit(reservationId);
+			return;
+		} catch (err) {
+			// Released or expired: the hold lapsed before the payment was handled.
+			if (!(err instanceof ConflictError)) throw err;
+		}
+		// Only an order still paid takes units again (a redelivery after it was cancelled must not).
+		const order = await deps.orders.getOrder(orderId);
+		if (order.status !== "paid") return;
+		try {
+			await deps.inventory.reclaim(reservationId, { ttlMs: deps.reservationTtlMs });
+			await deps.inventory.commit(reservationId);
+			console.warn(`[inventory] order ${orderId} was paid after its reservation lapsed: its units were taken again`);
+		} catch (err) {
+			if (!(err instanceof OutOfStockError || err instanceof UnprocessableLinesError)) throw err;
+			await deps.orders.cancelUnfulfillable(orderId, UNFULFILLABLE_REASON);
+			console.warn(`[inventory] order ${orderId} was paid after its units were sold: cancelled, its payment refunded`);
+		}
+	}
+
+	// Payments the shop must give back, automatically and through their gateway (each refund is
+	// keyed by the payment, so a redelivery asks once, and the payment module caps it at what was
+	// captured):
+	// - order.payment_conflict: a payment that could not settle its order (paid after the order
+	//   expired or was cancelled, twice in two tabs, another amount). An order that merely expired
+	//   is revived and paid by it when its units can be reserved again; every other one is refunded,
+	//   and the order's timeline says so.
+	// - order.cancelled of a paid order (it could not be honoured): its payment refunded in full.
+	// Gateway outages are retried with backoff; a payment that cannot be refunded ends in the dead
+	// letters (logged at error, listed for admins).
+	bus.subscribe(
+		CONSUMER_GROUPS.autoRefunds,
+		["order.payment_conflict", "order.cancelled"],
+		async (event) => {
+			if (event.type === "order.cancelled") {
+				const { paymentId, reason } = OrderEventData.parse(event.data);
+				// An unpaid order's cancellation: nothing was taken.
+				if (!paymentId) return;
+				await deps.payments.refundRest(
+					paymentId,
+					autoRefundKey(paymentId),
+					`automatic: ${reason ?? "order cancelled"}`,
+				);
+				return;
+			}
+			const conflict = PaymentConflictEventData.parse(event.data);
+			const payment = conflict.conflictingPayment;
+			if (conflict.reason === "order_expired" && (await revive(payment))) return;
+			await deps.payments.refundRest(
+				payment.paymentId,
+				autoRefundKey(payment.paymentId),
+				`automatic: payment ${conflictWhy(conflict.reason)}`,
+			);
+			await deps.orders.noteConflictRefund(payment.paymentId);
+		},
+		{ ...tuning, maxDeliveries: 20 },
+	);
+
+	/** An expired order paid late is paid after all when its units can be held again; false: refund it. */
+	async function revive(payment: PaymentConflictEventData["conflictingPayment"]): Promise<boolean> {
+		const order = await deps.orders.getOrder(payment.orderId);
+		if (order.paymentId === payment.paymentId) return true;
+		if (order.status !== "expired" || order.paymentId !== null) return false;
+		try {
+			await deps.inventory.reclaim(order.reservationId, { ttlMs: deps.reservationTtlMs });
+		} catch (err) {
+			if (err instanceof OutOfStockError || err instanceof UnprocessableLinesError || err instanceof ConflictError) {
+				return false;
+			}
+			throw err;
+		}
+		const revived = await deps.orders.revive(payment);
+		// Not revivable (another late payment revived it first): the units stay with that payment.
+		return revived.result !== "not_revivable";
+	}
 
 	// inventory availability → the catalog's in-stock flag of the variant with that SKU. Only a
 	// flag that actually flips is written (each write bumps the catalog version and so every
@@ -186,9 +295,13 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 						physicalLines,
 						otherLines,
 					});
-					// Refunded in full before its shipment existed: it is never left pending for a person.
+					// Refunded in full, or cancelled because its items were gone, before its shipment
+					// existed: it is never left pending for a person.
 					if (made.created && order.status === "refunded") {
 						await deps.fulfillment.cancelOrderShipmentIn(tx, order.id, REFUND_CANCEL);
+					}
+					if (made.created && order.status === "cancelled") {
+						await deps.fulfillment.cancelOrderShipmentIn(tx, order.id, UNFULFILLABLE_CANCEL);
 					}
 					return made;
 				},
@@ -201,20 +314,24 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	// order.refunded (everything given back) → its shipment is cancelled while no carrier has it.
 	// One already shipped (or a digital one, delivered at once) is left as it is and said: getting
 	// it back is a return, a person's call. A partial refund (order.partially_refunded) still ships.
-	// No shipment yet means order.paid's consumer is behind: thrown back, so the bus retries it
-	// (that consumer also cancels at creation an order it reads as refunded).
+	// No shipment yet means order.paid's consumer is behind: the event waits for it (RetryLater;
+	// that consumer also cancels at creation an order it reads as refunded).
+	// order.cancelled of a paid order (its items were gone) → the same, for the same reasons.
 	bus.subscribe(
 		CONSUMER_GROUPS.fulfillmentRefunds,
-		["order.refunded"],
+		["order.refunded", "order.cancelled"],
 		async (event) => {
-			const { orderId } = OrderEventData.parse(event.data);
+			const { orderId, paymentId } = OrderEventData.parse(event.data);
+			// An unpaid order's cancellation: it never had a shipment.
+			if (event.type === "order.cancelled" && !paymentId) return;
+			const why = event.type === "order.cancelled" ? UNFULFILLABLE_CANCEL : REFUND_CANCEL;
 			const done = await handleOnce(
 				deps.fulfillment.context.database,
 				event.id,
 				async (tx) => {
-					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, REFUND_CANCEL);
+					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, why);
 					if (cancelled.result === "none") {
-						throw new Error(`order.refunded for ${orderId} arrived before its shipment was created; retrying`);
+						throw new RetryLater(`${event.type} for ${orderId} arrived before its shipment was created`);
 					}
 					return cancelled;
 				},

@@ -109,7 +109,7 @@ for (const backend of backends) {
 					);
 					expect(held.status).toBe("active");
 					// The approve may not get its answer: the process can die while it waits for the webhook.
-					await approvePayment(core, placed.redirectUrl).catch(() => undefined);
+					await approvePayment(core, shopper, placed.redirectUrl).catch(() => undefined);
 				}
 				expect(await first.ended()).toBe("SIGKILL");
 				expect(first.lines).toContain(`core: BAZAAR_TEST_CRASH_AFTER=${point}: SIGKILL`);
@@ -168,7 +168,7 @@ for (const backend of backends) {
 					const retried = await checkout(again, shopper, key);
 					expect(retried.orderId).toBe(orderId);
 					expect(retried.reservationId).toBe(reservationId);
-					await approvePayment(again, retried.redirectUrl);
+					await approvePayment(again, shopper, retried.redirectUrl);
 				}
 				await pollFor(
 					async () => {

@@ -3,6 +3,7 @@ import type { Caller } from "@bazaar/signature";
 import { and, eq } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
 import { json } from "../testing/harness";
+import { decideSandbox } from "./testing/journey";
 import { ADDRESS, checkoutBody, eventually, registerCustomer, type Stack, stack } from "./testing/stack";
 
 // POST /checkout/quote (what the review shows) against the order POST /checkout then places, and
@@ -50,17 +51,6 @@ type CheckoutAnswer = {
 	order: { id: string; status: string; total: number; subtotal: number; shippingAmount: number; taxAmount: number };
 	payment: { id: string; redirectUrl: string; status: string };
 };
-
-async function decide(redirectUrl: string, decision: "approve" | "decline") {
-	const page = await s.http(redirectUrl);
-	expect(page.status).toBe(200);
-	const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-	return s.http(`${redirectUrl}/${decision}`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: `csrf=${encodeURIComponent(csrf)}`,
-	});
-}
 
 describe("checkout quote", () => {
 	test("quotes every method; the placed order charges exactly the selected option", async () => {
@@ -145,7 +135,7 @@ describe("a declined payment tried again", () => {
 				headers: { "idempotency-key": "retry-eve-0001" },
 			});
 		const first = await json<CheckoutAnswer>(await place());
-		expect((await decide(first.payment.redirectUrl, "decline")).status).toBe(303);
+		expect((await decideSandbox(s, eve, first.payment.redirectUrl, "decline")).status).toBe(200);
 		await eventually(
 			async () => ((await s.core.payments.getPayment(first.payment.id)).status === "failed" ? true : undefined),
 			5_000,
@@ -161,7 +151,7 @@ describe("a declined payment tried again", () => {
 		// A double click on "try again" is the same attempt.
 		expect((await json<CheckoutAnswer>(await place())).payment.id).toBe(second.payment.id);
 
-		expect((await decide(second.payment.redirectUrl, "approve")).status).toBe(303);
+		expect((await decideSandbox(s, eve, second.payment.redirectUrl, "approve")).status).toBe(200);
 		await eventually(
 			async () => {
 				const order = await json<{ status: string }>(await s.call("GET", `/orders/${first.order.id}`, { caller: eve }));

@@ -28,7 +28,7 @@ async function paidOrder(lineCount = 1) {
 	skip += lineCount;
 	expect(lines).toHaveLength(lineCount);
 	const placed = await placeOrder(s, shopper, lines);
-	await approvePayment(s, placed.redirectUrl);
+	await approvePayment(s, shopper, placed.redirectUrl);
 	const order = await orderWhen<OrderDetail>(s, shopper, placed.orderId, (o) => o.status === "paid");
 	await pollFor(
 		async () =>

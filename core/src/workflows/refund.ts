@@ -8,6 +8,7 @@ import { ConflictError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
 import type { OrderModule } from "../order/module";
 import type { PaymentModule } from "../payment/module";
+import { isClearRefusal } from "../payment/refund-payment";
 
 // The admin refund (issue 4), a workflow outside the modules: each does its own part through
 // its verbs.
@@ -21,7 +22,9 @@ import type { PaymentModule } from "../payment/module";
 // (payment.refunded → the order-refunds consumer → order.recordRefund), the one place that
 // knows what was really refunded. Same Idempotency-Key → the same refund: the recorded request
 // answers it again; one recorded but never answered (a crash, a gateway that failed mid-way) is
-// sent again under the same gateway key, which the gateway refunds at most once.
+// sent again under the same gateway key, which the gateway refunds at most once. A request whose
+// answer was lost keeps its amount (here and in the payment module's own record), so a retry
+// under a NEW key cannot refund it a second time: the sum refunded never exceeds the capture.
 
 export const REFUND_ROLES = ["admin"];
 
@@ -86,10 +89,17 @@ export function createRefunds(deps: RefundDeps): RefundWorkflow {
 			if (request.refundId === null) {
 				let answer: Awaited<ReturnType<RefundDeps["payments"]["refund"]>>;
 				try {
-					answer = await deps.payments.refund(request.paymentId, request.amount, `refund:${order.id}:${key.data}`);
+					answer = await deps.payments.refund(
+						request.paymentId,
+						request.amount,
+						`refund:${order.id}:${key.data}`,
+						`admin refund by ${request.actor}: ${request.reason}`,
+					);
 				} catch (err) {
-					// Refused before refunding anything: the request no longer holds its amount.
-					await deps.orders.dropRefundRequest(order.id, key.data);
+					// Clearly refused (a 4xx): nothing was refunded, so the request no longer holds its
+					// amount. Any other failure (a timeout, the gateway's 5xx) may have refunded: the
+					// request keeps its amount, and the same key asks again without a second refund.
+					if (isClearRefusal(err)) await deps.orders.dropRefundRequest(order.id, key.data);
 					throw err;
 				}
 				request = await deps.orders.settleRefundRequest(order.id, key.data, answer);

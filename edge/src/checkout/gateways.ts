@@ -11,7 +11,7 @@ const labelOf = (g: GatewayInfo) => (g.label === g.name ? (FALLBACK_LABELS[g.nam
 
 /** The choice to show; `wanted` (the gateway used last) is preselected when it is still enabled. */
 export function choiceOf(list: GatewayList, wanted?: string | null): GatewayChoice {
-	const picked = wanted && list.items.some((g) => g.name === wanted) ? wanted : list.default;
+	const picked = wanted && list.items.some((g) => g.name === wanted) ? wanted : (list.default ?? "");
 	return { items: list.items.map((g) => ({ name: g.name, label: labelOf(g) })), picked };
 }
 

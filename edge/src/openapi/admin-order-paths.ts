@@ -103,9 +103,13 @@ export function adminOrderPaths(): Record<string, Json> {
 				{
 					parameters: [orderId],
 					description:
-						"Role: admin. Charges that arrived for an expired or cancelled order, a second charge, or a wrong amount; each needs a refund. None: an empty list.",
+						"Role: admin. Charges that arrived for an expired or cancelled order, a second charge, or a wrong amount. Each is acted on automatically: an expired order whose items can still be reserved is revived and paid by it, any other is refunded through its gateway. None: an empty list.",
 				},
-				["200", "PaymentConflictList", "The conflicting payments, oldest first."],
+				[
+					"200",
+					"PaymentConflictList",
+					"The payments that could not settle the order, oldest first, each with what became of it (revived, refund_requested, refunded).",
+				],
 				{ "404": null },
 			),
 		},

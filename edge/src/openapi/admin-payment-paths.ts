@@ -15,7 +15,7 @@ export function adminPaymentPaths(): Record<string, Json> {
 				[
 					"200",
 					"PaymentList",
-					"Every payment of the order (gateway, reference, status, refunded amount); none, or no such order: an empty list.",
+					"Every payment of the order (gateway, reference, status, refunded amount) with the refunds asked for it and why (an admin's, or automatic for a payment that could not settle the order); none, or no such order: an empty list.",
 				],
 				{ "404": null },
 			),

@@ -17,6 +17,7 @@ import {
 	VariantInput,
 	VariantPatch,
 } from "@bazaar/contracts";
+import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
 import {
 	CheckoutConfirmed,
@@ -99,6 +100,8 @@ export const OUTPUT_SCHEMAS = {
 	ReconciliationRunList,
 	ShipmentDetail,
 	ShipmentList,
+	DeadLetterList,
+	DeadLetterReplayed,
 };
 
 /** Request bodies by schema id. */

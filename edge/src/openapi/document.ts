@@ -1,5 +1,6 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
+import { adminBusPaths } from "./admin-bus-paths";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
@@ -193,6 +194,7 @@ export function buildOpenApi(): Json {
 			...adminPaths(),
 			...adminOrderPaths(),
 			...adminPaymentPaths(),
+			...adminBusPaths(),
 		},
 		components: {
 			schemas,

@@ -12,6 +12,7 @@ const ROLES_BY_AREA = {
 	orders: "admin",
 	fulfillment: "admin",
 	payment: "admin",
+	bus: "admin",
 } as const;
 export type AdminArea = keyof typeof ROLES_BY_AREA;
 

@@ -1,14 +1,20 @@
-import { Problem } from "@bazaar/contracts";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
-import { readBodyLimited } from "../lib/bytes";
+import { coreClient } from "../lib/core";
+import { callCore, callerOf } from "../lib/core-call";
+import { checkedForm } from "../lib/forms";
 import { errorPage } from "../lib/personal-page";
+import { loadSession } from "../session/middleware";
 
-// The sandbox gateway's hosted page, served on the storefront's origin: a transparent proxy to
-// the core's public /payment/sandbox/pay/* routes. These are the gateway's own pages, not ours:
-// not signed (the core serves them to anyone), not under the edge's CSRF (the page carries its
-// own token bound to the payment reference), and the core's 303 back to the shop reaches the
-// browser untouched (`redirect: "manual"`). Only the page's own headers pass, never a cookie.
+// The sandbox gateway's hosted page (only where the core runs it: PAYMENT_SANDBOX=on), served on
+// the storefront's origin for the shopper who owns the order: the edge signs the shopper (session
+// cookie or bearer token) into the core call, and the core shows the page and takes the decision
+// for the order's owner only. Anyone else — signed out, another shopper — gets the same 404 as a
+// reference that does not exist: a reference grants nothing. A decision sent with the session
+// cookie is a form like any other of ours (same origin, the session's CSRF token, which the page's
+// forms carry); one sent with a bearer token carries its credential explicitly.
 
 /** The whole path, raw (still percent-encoded): an encoded separator or dot can never match. */
 const PAGE = /^\/sandbox-pay\/(sbx_[A-Za-z0-9_-]{16,64})$/;
@@ -20,42 +26,62 @@ const PASSED_HEADERS = [
 	"cache-control",
 	"x-frame-options",
 	"referrer-policy",
-	"location",
 ] as const;
+/** The core's sandboxPageRoutes: the shopper's form token for the page's forms. */
+const FORM_TOKEN_HEADER = "sandbox-form-token";
+const Decided = z.object({ location: z.url({ protocol: /^https?$/ }) });
+const NO_SUCH_PAGE = "There is no such payment page.";
 
 export const sandboxPay = new Hono<AppEnv>();
+
+sandboxPay.use(
+	"*",
+	bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
+);
+sandboxPay.use("*", loadSession);
 
 sandboxPay.all("*", async (c) => {
 	const path = new URL(c.req.url).pathname;
 	const page = PAGE.exec(path);
 	const decision = DECISION.exec(path);
-	if (!page && !decision) return errorPage(c, 404, "There is no such payment page.");
+	if (!page && !decision) return errorPage(c, 404, NO_SUCH_PAGE);
 	if (page && c.req.method !== "GET" && c.req.method !== "HEAD") return notAllowed(c, "GET, HEAD");
 	if (decision && c.req.method !== "POST") return notAllowed(c, "POST");
+	const session = c.get("session");
+	// Signed out: as if there were no such page (nothing says the payment exists).
+	if (!session) return errorPage(c, 404, NO_SUCH_PAGE);
 
-	const target = `${c.env.CORE_URL}/payment/sandbox/pay/${page ? page[1] : `${decision?.[1]}/${decision?.[2]}`}`;
-	const init: RequestInit = { method: page ? "GET" : "POST", redirect: "manual" };
 	if (decision) {
-		const body = await readBodyLimited(c.req.raw, MAX_FORM_BYTES);
-		if (body === null) return errorPage(c, 413, "That form is too large.");
-		init.body = body;
-		init.headers = { "content-type": c.req.header("content-type") ?? "application/octet-stream" };
+		if (c.get("authVia") === "cookie") {
+			const form = await checkedForm(c);
+			if (form instanceof Response) return form;
+		}
+		const answer = await callCore(
+			c.env,
+			Decided,
+			"POST",
+			`/payment/sandbox/pay/${decision[1]}/${decision[2]}`,
+			callerOf(c, session),
+		);
+		if (!answer.ok) return refused(c, answer.status, answer.problem.detail);
+		return new Response(null, {
+			status: 303,
+			headers: { location: answer.value.location, "cache-control": "no-store" },
+		});
 	}
 
 	let res: Response;
 	try {
-		res = await fetch(target, init);
+		res = await coreClient(c.env).request("GET", `/payment/sandbox/pay/${page?.[1]}`, {
+			caller: callerOf(c, session),
+			headers: { [FORM_TOKEN_HEADER]: session.csrf },
+		});
 	} catch {
 		return errorPage(c, 503, "The payment page could not be reached. Try again shortly.");
 	}
-	const type = res.headers.get("content-type") ?? "";
-	if (res.status >= 500) {
+	if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("text/html")) {
 		await res.body?.cancel();
-		return errorPage(c, 502, "The payment page is having trouble. Try again shortly.");
-	}
-	if (res.status >= 400 && !type.startsWith("text/html")) {
-		// The core answers problem JSON; a shopper's browser gets the same status as a page.
-		return errorPage(c, res.status, await problemDetail(res));
+		return refused(c, res.status);
 	}
 	const headers = new Headers();
 	for (const name of PASSED_HEADERS) {
@@ -67,18 +93,18 @@ sandboxPay.all("*", async (c) => {
 	return new Response(c.req.method === "HEAD" ? null : res.body, { status: res.status, headers });
 });
 
+/** The core's refusal as a page: its own status for the shopper's mistakes, a 502 for the core's trouble. */
+function refused(c: AppContext, status: number, detail?: string) {
+	if (status === 404) return errorPage(c, 404, NO_SUCH_PAGE);
+	if (status >= 500 || status === 401) {
+		return errorPage(c, 502, "The payment page is having trouble. Try again shortly.");
+	}
+	return errorPage(c, status, detail ?? "The payment page refused that.");
+}
+
 function notAllowed(c: AppContext, allow: string) {
 	return errorPage(c, 405, `${c.req.method} is not allowed here.`).then((res) => {
 		res.headers.set("allow", allow);
 		return res;
 	});
-}
-
-async function problemDetail(res: Response): Promise<string> {
-	try {
-		const p = Problem.parse(await res.json());
-		return p.detail ?? p.title;
-	} catch {
-		return "The payment page refused that.";
-	}
 }

@@ -93,3 +93,11 @@ export const DeadLetter = z.object({
 	deadAt: z.iso.datetime(),
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/** GET /bus/admin/dead-letters (the edge's /api/admin/bus/dead-letters): oldest first. */
+export const DeadLetterList = z.object({ items: z.array(DeadLetter) });
+export type DeadLetterList = z.infer<typeof DeadLetterList>;
+
+/** POST /bus/admin/dead-letters/:group/:id/replay: the dead letter goes back to its group. */
+export const DeadLetterReplayed = z.object({ replayed: z.literal(true), group: z.string(), id: z.string() });
+export type DeadLetterReplayed = z.infer<typeof DeadLetterReplayed>;

@@ -18,7 +18,7 @@ const checkoutFields = {
 	addressId: AddressId.optional(),
 	address: Address.optional(),
 	shippingMethod: ShippingMethod,
-	/** Default: the payment module's default gateway (the sandbox). */
+	/** Default: the payment module's default gateway (the sandbox where it is on, else the first real one). */
 	gateway: GatewayName.optional(),
 };
 

@@ -183,6 +183,20 @@ export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
 export const OrderList = z.object({ items: z.array(OrderSummary), nextCursor: z.string().nullable() });
 export type OrderList = z.infer<typeof OrderList>;
 
+/** order.payment_conflict's data: the order as it stands, why the payment could not settle it, and the payment. */
+export const PaymentConflictEventData = z.object({
+	orderId: z.string(),
+	reason: z.string(),
+	conflictingPayment: z.object({
+		orderId: z.string(),
+		paymentId: z.string(),
+		gateway: z.string(),
+		reference: z.string(),
+		amount: Money,
+	}),
+});
+export type PaymentConflictEventData = z.infer<typeof PaymentConflictEventData>;
+
 /** What a payment.succeeded event tells the order (the lead's bus consumer passes event.data). */
 export const PaymentReceived = z.object({
 	orderId: z.string().min(1).max(64),
@@ -267,6 +281,10 @@ export const RecordRefundResult = z.discriminatedUnion("result", [
 	z.object({ result: z.literal("stale"), order: Order }),
 	/** Not a refund of this order's payment (a conflicting charge given back), or no such order. */
 	z.object({ result: z.literal("ignored"), reason: z.string(), order: Order.nullable() }),
+	/** A conflicting charge given back: recorded on its conflict and on the order's timeline. */
+	z.object({ result: z.literal("conflict_refunded"), order: Order }),
+	/** The payment of an order cancelled after it was paid, given back: recorded, still cancelled. */
+	z.object({ result: z.literal("refunded_cancelled"), order: Order }),
 	/** The order's payment is not settled on the order yet (its payment.succeeded is behind): retry. */
 	z.object({ result: z.literal("not_settled"), order: Order }),
 ]);
@@ -312,7 +330,11 @@ export const AdminRefundAnswer = z.object({
 });
 export type AdminRefundAnswer = z.infer<typeof AdminRefundAnswer>;
 
-/** A payment that could not settle its order (expired, cancelled, paid twice, wrong amount): refund it. */
+/**
+ * A payment that could not settle its order (expired, cancelled, paid twice, wrong amount). It is
+ * acted on automatically: the expired order revived and paid by it when its units could be
+ * reserved again, otherwise the payment refunded through its gateway.
+ */
 export const PaymentConflict = z.object({
 	paymentId: z.string(),
 	orderId: z.string(),
@@ -323,6 +345,10 @@ export const PaymentConflict = z.object({
 	currency: z.string(),
 	reason: z.string(),
 	at: z.string(),
+	/** null: not acted on yet. */
+	resolution: z.enum(["revived", "refund_requested", "refunded"]).nullable(),
+	/** What the gateway reported refunded on it so far. */
+	refundedAmount: z.number().int(),
 });
 export type PaymentConflict = z.infer<typeof PaymentConflict>;
 /** GET /orders/admin/:id/payment-conflicts answers a bare array, oldest first. */

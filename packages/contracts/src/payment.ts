@@ -20,7 +20,7 @@ export const PAYMENT_STATUSES = [
 export const PaymentStatus = z.enum(PAYMENT_STATUSES);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
-export const GatewayName = z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/, "a gateway name such as sandbox");
+export const GatewayName = z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/, "a gateway name such as stripe");
 
 /** Where the gateway sends the shopper back: our own storefront only, never an arbitrary site. */
 const ReturnUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -41,6 +41,11 @@ export const CreatePaymentInput = z.strictObject({
 		.min(8)
 		.max(200)
 		.regex(/^[\x21-\x7e]+$/),
+	/**
+	 * When the order stops waiting for its payment: the gateway's session ends then too, as far as
+	 * the gateway allows (Stripe Checkout: at least 30 minutes; PayPal: never captured after it).
+	 */
+	expiresAt: z.iso.datetime().optional(),
 });
 export type CreatePaymentInput = z.input<typeof CreatePaymentInput>;
 
@@ -57,6 +62,8 @@ export const Payment = z.object({
 	/** … or what the page's gateway element needs (Stripe PaymentIntents, next issue). */
 	clientSecret: z.string().nullable(),
 	failureReason: z.string().nullable(),
+	/** When its order stops waiting for it; null: no end given. */
+	expiresAt: z.string().nullable(),
 	createdAt: z.string(),
 	updatedAt: z.string(),
 });
@@ -143,13 +150,30 @@ export const GatewayInfo = z.object({
 	origins: z.array(z.string()),
 });
 export type GatewayInfo = z.infer<typeof GatewayInfo>;
-export const GatewayList = z.object({ items: z.array(GatewayInfo), default: GatewayName });
+/** `default` is null when no gateway is enabled (the shop cannot take payments). */
+export const GatewayList = z.object({ items: z.array(GatewayInfo), default: GatewayName.nullable() });
 export type GatewayList = z.infer<typeof GatewayList>;
 
 // ---- admin reads (core /payment/admin/*, the edge's /api/admin/payment/*) --------------------------
 
+/** One refund asked of the gateway for a payment, whoever asked (an admin, the automatic refunds). */
+export const PaymentRefund = z.object({
+	amount: Money,
+	/** Who asked and why: "admin refund by …", "automatic: payment received after the order expired". */
+	reason: z.string(),
+	/** requested: asked, no answer yet (or the answer was lost); the amount still counts. */
+	status: z.enum(["requested", "succeeded", "pending", "failed"]),
+	refundId: z.string().nullable(),
+	createdAt: z.string(),
+});
+export type PaymentRefund = z.infer<typeof PaymentRefund>;
+
+/** A payment with the refunds asked for it (the admin's view of an order's payments). */
+export const OrderPayment = Payment.extend({ refunds: z.array(PaymentRefund) });
+export type OrderPayment = z.infer<typeof OrderPayment>;
+
 /** GET /payment/admin/orders/:orderId/payments: every payment of the order (none: an empty list). */
-export const PaymentList = z.object({ items: z.array(Payment) });
+export const PaymentList = z.object({ items: z.array(OrderPayment) });
 export type PaymentList = z.infer<typeof PaymentList>;
 
 /** One payment a reconciliation run asked its gateway about. */

@@ -156,6 +156,51 @@ describe("PayPal: paying", () => {
 		expect(h.fake.charges).toBe(1);
 	});
 
+	test("never captured after the shop's order expired: not on the shopper's return, not on the approval webhook", async () => {
+		let skew = 0;
+		h = await paypalHarness({ gateway: { now: () => Date.now() + skew } });
+		const expiring = async () => {
+			const req = paymentRequest(undefined, 1500);
+			const { payment } = await h.payments.createPayment({
+				...req,
+				gateway: "paypal",
+				expiresAt: new Date(Date.now() + 30_000).toISOString(),
+			});
+			return payment;
+		};
+		const late = await expiring();
+		// The expiry travels with the PayPal order, so the webhook can tell as well as we can.
+		const [create] = h.fake.callsTo("POST", /^\/v2\/checkout\/orders$/).slice(-1);
+		expect(JSON.parse(create?.body as string).purchase_units[0].custom_id).toBe(
+			`${late.id}:${Math.floor(Date.parse(late.expiresAt as string) / 1000)}`,
+		);
+		await approve(late);
+		skew = 60_000; // a minute later: the order stopped waiting 30 seconds ago
+		expect((await h.payments.confirmReturn(late.id)).status).toBe("cancelled");
+		expect(h.fake.callsTo("POST", /\/capture$/)).toHaveLength(0);
+		expect(h.fake.charges).toBe(0);
+
+		skew = 0;
+		const byWebhook = await expiring();
+		await approve(byWebhook);
+		skew = 60_000;
+		const approved = h.fake.eventsOf("CHECKOUT.ORDER.APPROVED").at(-1) as FakeEvent;
+		expect((await h.deliver(approved)).body).toMatchObject({ outcome: "applied", status: "cancelled" });
+		expect(h.fake.callsTo("POST", /\/capture$/)).toHaveLength(0);
+		expect(h.fake.charges).toBe(0);
+		expect((await h.outbox()).map((e) => [e.type, e.data.status])).toEqual([
+			["payment.failed", "cancelled"],
+			["payment.failed", "cancelled"],
+		]);
+
+		// In time, the same approval captures as always.
+		skew = 0;
+		const inTime = await expiring();
+		await approve(inTime);
+		expect((await h.payments.confirmReturn(inTime.id)).status).toBe("succeeded");
+		expect(h.fake.charges).toBe(1);
+	});
+
 	test("with captureOnApproval off, the approval is acknowledged and ignored; the capture's event settles", async () => {
 		h = await paypalHarness({ gateway: { captureOnApproval: false } });
 		const payment = await start();

@@ -31,6 +31,12 @@ import {
 // captures it. Webhooks are verified by PayPal's verify-webhook-signature endpoint. Our payment id
 // travels as custom_id, the order id as reference_id and invoice_id: PayPal refuses to complete a
 // second transaction with the same invoice_id, one more guard against paying an order twice.
+//
+// Orders v2 has no expiry we can set, and money moves only when we capture: so a payment whose
+// shop order stopped waiting is never captured. The payment's expiry travels in custom_id
+// (`<payment id>:<unix seconds>`, read back from the approval webhook) and in our own record (the
+// shopper's return); an approval after it is answered as a cancelled payment, the PayPal order is
+// left uncaptured (PayPal lets it lapse) and nothing is charged.
 
 export interface PayPalGatewayOptions extends Omit<PayPalConfig, "mode"> {
 	/** Which PayPal site the shopper is sent to (for the checkout page's CSP). Default sandbox. */
@@ -115,7 +121,14 @@ export class PayPalGateway implements PaymentGateway {
 			schema: Order,
 			body: {
 				intent: "CAPTURE",
-				purchase_units: [{ reference_id: req.orderId, custom_id: req.paymentId, invoice_id: req.orderId, amount }],
+				purchase_units: [
+					{
+						reference_id: req.orderId,
+						custom_id: customIdOf(req.paymentId, req.expiresAt),
+						invoice_id: req.orderId,
+						amount,
+					},
+				],
 				payment_source: {
 					paypal: {
 						experience_context: {
@@ -141,8 +154,29 @@ export class PayPalGateway implements PaymentGateway {
 	 * answer the event to apply (null: nothing settled yet — not approved, the funding source was
 	 * declined and PayPal wants the shopper back on its page, or the capture is pending).
 	 */
-	async confirmReturn(reference: string): Promise<GatewayEvent | null> {
+	async confirmReturn(reference: string, payment: { expiresAt: string | null } = { expiresAt: null }) {
+		if (payment.expiresAt !== null && Date.parse(payment.expiresAt) <= this.now()) {
+			return this.outcomeAfterExpiry(await this.order(orderIdOf(reference)), `expired-${reference}`).event;
+		}
 		return (await this.captureReturn(reference)).event;
+	}
+
+	/**
+	 * The shop's order stopped waiting: never capture now. Captured before (in time) → that success;
+	 * otherwise the payment is cancelled and the PayPal order left to lapse uncaptured.
+	 */
+	private outcomeAfterExpiry(order: Order, eventId: string): PayPalCaptureOutcome {
+		const outcome = this.outcomeOf(order);
+		if (outcome.status !== "requires_action" && outcome.status !== "pending") return outcome;
+		const event = GatewayEvent.parse({
+			id: eventId,
+			type: "payment.cancelled",
+			reference: order.id,
+			paymentId: paymentIdOf(unitOf(order)?.custom_id),
+			failureReason: "the shop's order expired before PayPal's approval; not captured, nothing charged",
+			occurredAt: new Date(this.now()).toISOString(),
+		});
+		return { status: "cancelled", captureId: null, event };
 	}
 
 	/**
@@ -408,6 +442,12 @@ export class PayPalGateway implements PaymentGateway {
 				if (this.o.captureOnApproval === false) {
 					throw new IgnoredWebhook(e.id, e.event_type, "the shopper's return captures it");
 				}
+				const expiry = expiryOf(unitOf(order)?.custom_id);
+				if (expiry !== null && expiry <= this.now()) {
+					const late = this.outcomeAfterExpiry(await this.order(order.id), e.id);
+					if (!late.event) throw new IgnoredWebhook(e.id, e.event_type, `the capture is ${late.status}`);
+					return late.event;
+				}
 				// Keyed by the event: PayPal's re-sends of it are one capture request.
 				const outcome = await this.capture(order.id, `approved-${e.id}`);
 				if (!outcome.event) throw new IgnoredWebhook(e.id, e.event_type, `the capture is ${outcome.status}`);
@@ -454,9 +494,23 @@ function refundedSoFar(order: Order): number {
 		.reduce((sum, r) => sum + fromPayPalAmount(r.amount as NonNullable<typeof r.amount>).amount, 0);
 }
 
-/** custom_id is ours only when it has our payment id's shape. */
-const paymentIdOf = (customId: string | undefined) =>
-	customId && PaymentId.safeParse(customId).success ? customId : undefined;
+/** Our custom_id: the payment id, and when its shop order stops waiting (unix seconds). */
+function customIdOf(paymentId: string, expiresAt: string | undefined): string {
+	const ms = expiresAt ? Date.parse(expiresAt) : Number.NaN;
+	return Number.isNaN(ms) ? paymentId : `${paymentId}:${Math.floor(ms / 1000)}`;
+}
+
+/** custom_id is ours only when it has our payment id's shape (with or without its expiry). */
+function paymentIdOf(customId: string | undefined): string | undefined {
+	const id = customId?.split(":")[0];
+	return id && PaymentId.safeParse(id).success ? id : undefined;
+}
+
+/** The expiry (ms) our custom_id carries, or null. */
+function expiryOf(customId: string | undefined): number | null {
+	const m = /^pay_[0-9A-Z]{26}:(\d{1,12})$/.exec(customId ?? "");
+	return m ? Number(m[1]) * 1000 : null;
+}
 
 const failureOf = (capture: Capture) =>
 	`PayPal capture ${capture.status.toLowerCase()}${capture.status_details?.reason ? ` (${capture.status_details.reason})` : ""}`;

@@ -18,10 +18,16 @@ import { WebhookDeliverer } from "./deliverer";
 import { hostedPage } from "./page";
 import { SIGNATURE_HEADER, verifyPayload } from "./signature";
 
-// The built-in sandbox gateway: it behaves like a real redirect gateway so the whole purchase
-// runs with no keys. createPayment opens a session and returns the URL of its hosted page; the
-// shopper approves or declines there; the sandbox then sends us a signed webhook (retried until
-// 2xx) and sends the browser back to the shop. Its own state lives in the sandbox_* tables.
+// The built-in sandbox gateway (only where PAYMENT_SANDBOX=on): it behaves like a real redirect
+// gateway so the whole purchase runs with no keys. createPayment opens a session and returns the
+// URL of its hosted page; the shopper approves or declines there; the sandbox then sends us a
+// signed webhook (retried until 2xx) and sends the browser back to the shop. Its own state lives
+// in the sandbox_* tables.
+//
+// The page and its decisions belong to the shopper who owns the order: the edge signs the
+// shopper (session cookie or bearer) into the call, and anyone else — an anonymous visitor who
+// learnt the reference, another shopper — gets a 404, exactly as for a reference that does not
+// exist. Knowing a reference grants nothing.
 
 export const SandboxReference = z.string().regex(/^sbx_[A-Za-z0-9_-]{16,64}$/);
 
@@ -55,6 +61,11 @@ export interface SandboxOptions {
 	/** How long approve waits for the webhook to be accepted before redirecting anyway. */
 	settleWaitMs?: number;
 	deliveryPollMs?: number;
+	/**
+	 * Who owns an order (its customer id), null when there is no such order: the order module's
+	 * verb, passed in by the composition root. Only the owner sees the page and decides.
+	 */
+	ownerOf: (orderId: string) => Promise<string | null>;
 }
 
 interface SessionRow {
@@ -67,11 +78,12 @@ interface SessionRow {
 	cancelUrl: string;
 	status: "open" | "approved" | "declined";
 	refundedAmount: number;
+	expiresAt: string | null;
 }
 
 const SESSION_COLUMNS =
 	sql.raw(`reference, payment_id AS paymentId, order_id AS orderId, amount, currency, return_url AS returnUrl,
-	cancel_url AS cancelUrl, status, refunded_amount AS refundedAmount`);
+	cancel_url AS cancelUrl, status, refunded_amount AS refundedAmount, expires_at AS expiresAt`);
 
 export class SandboxGateway implements PaymentGateway {
 	readonly name = "sandbox";
@@ -95,9 +107,9 @@ export class SandboxGateway implements PaymentGateway {
 		const reference = `sbx_${randomToken(18)}`;
 		const [row] = await this.o.database.write((tx) =>
 			tx.all<{ reference: string }>(sql`INSERT INTO sandbox_sessions (reference, idempotency_key, payment_id,
-					order_id, amount, currency, return_url, cancel_url, status, created_at, updated_at)
+					order_id, amount, currency, return_url, cancel_url, status, expires_at, created_at, updated_at)
 				VALUES (${reference}, ${req.idempotencyKey}, ${req.paymentId}, ${req.orderId}, ${req.amount.amount},
-					${req.amount.currency}, ${req.returnUrl}, ${req.cancelUrl}, 'open', ${at}, ${at})
+					${req.amount.currency}, ${req.returnUrl}, ${req.cancelUrl}, 'open', ${req.expiresAt ?? null}, ${at}, ${at})
 				ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = excluded.idempotency_key
 				RETURNING reference`),
 		);
@@ -133,7 +145,14 @@ export class SandboxGateway implements PaymentGateway {
 	async getStatus(reference: string): Promise<GatewayPaymentStatus> {
 		const s = await this.session(reference);
 		return {
-			status: s.status === "approved" ? "succeeded" : s.status === "declined" ? "failed" : "requires_action",
+			status:
+				s.status === "approved"
+					? "succeeded"
+					: s.status === "declined"
+						? "failed"
+						: this.expired(s)
+							? "cancelled"
+							: "requires_action",
 			amount: { amount: Number(s.amount), currency: s.currency },
 			refundedAmount: Number(s.refundedAmount),
 		};
@@ -181,39 +200,38 @@ export class SandboxGateway implements PaymentGateway {
 		return { refundId: result.refundId, status: "succeeded" };
 	}
 
-	// ---- the hosted page (reached by the shopper's browser, not signed by the edge) -------------
+	// ---- the hosted page (the shopper's browser, through the edge, signed as the shopper) ---------
 
-	csrfFor(reference: string): string {
-		return createHmac("sha256", this.o.webhookSecret).update(`csrf:${reference}`).digest("base64url");
-	}
-
-	/** The page's HTML, and the shop's origins it redirects to (for the page's CSP). */
-	async page(reference: string): Promise<{ html: string; returnOrigins: string[] }> {
-		const s = await this.session(reference);
+	/**
+	 * The page's HTML for its owner, and the shop's origins it redirects to (for the page's CSP).
+	 * `formToken` is what the forms carry back: the edge's CSRF token of the shopper's session,
+	 * which the edge checks before it forwards a decision.
+	 */
+	async page(reference: string, viewer: string, formToken: string): Promise<{ html: string; returnOrigins: string[] }> {
+		const s = await this.ownSession(reference, viewer);
 		const returnOrigins = [...new Set([new URL(s.returnUrl).origin, new URL(s.cancelUrl).origin])];
 		const html = hostedPage({
 			reference: s.reference,
 			amount: { amount: Number(s.amount), currency: s.currency },
 			orderId: s.orderId,
-			status: s.status,
-			csrf: this.csrfFor(s.reference),
+			status: s.status === "open" && this.expired(s) ? "expired" : s.status,
+			formToken,
 			cancelUrl: s.cancelUrl,
 		});
 		return { html, returnOrigins };
 	}
 
 	/**
-	 * The shopper's decision. Only the first one counts (a double click or a second tab gets the
+	 * The owner's decision. Only the first one counts (a double click or a second tab gets the
 	 * same outcome and no second webhook). The webhook is queued in the same transaction as the
 	 * decision, sent at once, and waited for briefly, so a returning shopper mostly finds the
 	 * order already paid; if our endpoint is down it is retried until it answers.
 	 */
-	async decide(reference: string, decision: "approve" | "decline", csrf: string | null): Promise<{ location: string }> {
-		if (!SandboxReference.safeParse(reference).success) throw new NotFoundError("The sandbox payment");
-		const expected = Buffer.from(this.csrfFor(reference));
-		const given = Buffer.from(csrf ?? "");
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-			throw new ServiceError(403, "The form's CSRF token is missing or wrong.");
+	async decide(reference: string, decision: "approve" | "decline", viewer: string): Promise<{ location: string }> {
+		const own = await this.ownSession(reference, viewer);
+		// The order stopped waiting: like a real gateway's expired session, the page takes nothing.
+		if (own.status === "open" && this.expired(own)) {
+			throw new ConflictError("This payment page has expired: the order stopped waiting for its payment.");
 		}
 		const status = decision === "approve" ? "approved" : "declined";
 		const nowMs = this.now();
@@ -221,7 +239,8 @@ export class SandboxGateway implements PaymentGateway {
 		const eventId = newId("evt").replace(/^evt_/, "sbxevt_");
 		const decided = await this.o.database.write(async (tx) => {
 			const [row] = await tx.all<SessionRow>(sql`UPDATE sandbox_sessions SET status = ${status}, updated_at = ${at}
-				WHERE reference = ${reference} AND status = 'open' RETURNING ${SESSION_COLUMNS}`);
+				WHERE reference = ${reference} AND status = 'open' AND (expires_at IS NULL OR expires_at > ${at})
+				RETURNING ${SESSION_COLUMNS}`);
 			if (!row) return null;
 			await enqueue(
 				tx,
@@ -248,6 +267,18 @@ export class SandboxGateway implements PaymentGateway {
 		url.searchParams.set("sandbox_status", session.status);
 		url.searchParams.set("reference", reference);
 		return { location: url.toString() };
+	}
+
+	private expired(s: SessionRow): boolean {
+		return s.expiresAt !== null && Date.parse(s.expiresAt) <= this.now();
+	}
+
+	/** The session, for the shopper who owns its order only: anyone else gets the same 404 as a made-up reference. */
+	private async ownSession(reference: string, viewer: string): Promise<SessionRow> {
+		const s = await this.session(reference);
+		const owner = viewer === "" ? null : await this.o.ownerOf(s.orderId);
+		if (owner === null || owner !== viewer) throw new NotFoundError("The sandbox payment");
+		return s;
 	}
 
 	private async settleSoon(): Promise<void> {

@@ -1,8 +1,8 @@
 import { formatMoney, type Money } from "@bazaar/money";
 
 // The sandbox's hosted payment page. Plain HTML, no script: two forms posting back to the page's
-// own path (relative actions, so it works both at the core's /payment/sandbox/pay/<ref> and
-// behind the edge at /sandbox-pay/<ref>), each carrying the CSRF token bound to the reference.
+// own path (relative actions, so they come back through the edge's /sandbox-pay/<ref>), each
+// carrying the shopper's form token (the edge's CSRF token of their session, checked there).
 
 const escapeHtml = (s: string) =>
 	s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
@@ -12,7 +12,7 @@ export function hostedPage(input: {
 	amount: Money;
 	orderId: string;
 	status: string;
-	csrf: string;
+	formToken: string;
 	cancelUrl: string;
 }): string {
 	const amount = escapeHtml(formatMoney(input.amount));
@@ -20,12 +20,15 @@ export function hostedPage(input: {
 	const open = input.status === "open";
 	const body = open
 		? `<p>This is the <strong>sandbox</strong> gateway: no card, no real money. Approve to pay, decline to fail.</p>
-<form method="post" action="${ref}/approve"><input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
+<form method="post" action="${ref}/approve"><input type="hidden" name="csrf" value="${escapeHtml(input.formToken)}">
 <button type="submit" name="decision" value="approve">Approve payment of ${amount}</button></form>
-<form method="post" action="${ref}/decline"><input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
+<form method="post" action="${ref}/decline"><input type="hidden" name="csrf" value="${escapeHtml(input.formToken)}">
 <button type="submit" name="decision" value="decline">Decline</button></form>
 <p><a href="${escapeHtml(input.cancelUrl)}">Cancel and return to the shop</a></p>`
-		: `<p>This payment was already ${escapeHtml(input.status)}.</p>`;
+		: input.status === "expired"
+			? `<p>This payment page has expired: the order stopped waiting for its payment. Nothing was charged.</p>
+<p><a href="${escapeHtml(input.cancelUrl)}">Return to the shop</a></p>`
+			: `<p>This payment was already ${escapeHtml(input.status)}.</p>`;
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox payment · ${amount}</title>

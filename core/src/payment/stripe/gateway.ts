@@ -19,7 +19,9 @@ import {
 //               and Stripe handles 3-D Secure by redirecting to our return URL (reference = PI id).
 // Card data only ever goes from the shopper's browser to Stripe. Every creating call carries an
 // idempotency key; every PaymentIntent carries our payment id in its metadata, which is how
-// events about its charges and refunds find their payment.
+// events about its charges and refunds find their payment. A Checkout Session expires with its
+// order (checkoutExpiresAt: Stripe's 30-minute floor permitting); a PaymentIntent has no expiry
+// of its own — a success after the order expired is revived or refunded automatically.
 
 export const STRIPE_METADATA_KEY = "bazaar_payment_id";
 /** Stripe's default: a signature older than this is a replay. */
@@ -37,14 +39,38 @@ export interface StripeGatewayOptions {
 	api?: { host: string; port: number; protocol: "http" | "https" };
 	/** The text on Stripe Checkout's line item. */
 	statementName?: string;
+	/** The clock (ms), for a Checkout Session's expires_at. */
+	now?: () => number;
+}
+
+/** Stripe Checkout takes an expires_at from 30 minutes to 24 hours after the session's creation. */
+const CHECKOUT_MIN_LIFE_S = 30 * 60;
+const CHECKOUT_MAX_LIFE_S = 24 * 60 * 60;
+/** Kept clear of the bounds, so a second of clock skew between us and Stripe is never a 400. */
+const CHECKOUT_MARGIN_S = 60;
+
+/**
+ * The Checkout Session's expires_at (unix seconds) for an order that stops waiting at
+ * `orderExpiresMs`: the same moment when Stripe allows it, else the nearest one it does. An order
+ * waiting less than 30 minutes (the default is 15) keeps a session open past its own expiry:
+ * a payment in that gap lands on an expired order, which is revived or refunded automatically.
+ */
+export function checkoutExpiresAt(orderExpiresMs: number, nowMs: number): number {
+	const now = Math.floor(nowMs / 1000);
+	const earliest = now + CHECKOUT_MIN_LIFE_S + CHECKOUT_MARGIN_S;
+	const latest = now + CHECKOUT_MAX_LIFE_S - CHECKOUT_MARGIN_S;
+	return Math.min(latest, Math.max(earliest, Math.ceil(orderExpiresMs / 1000)));
 }
 
 export const STRIPE_GATEWAY_NAMES: Record<StripeFlow, string> = { checkout: "stripe_checkout", elements: "stripe" };
+/** The account's one webhook URL: POST <storefront>/webhooks/payment/stripe. */
+export const STRIPE_WEBHOOK_ENDPOINT = "stripe";
 
 export class StripeGateway implements PaymentGateway {
 	readonly name: string;
-	/** Both flows' events arrive on the one endpoint of the account. */
+	/** Both flows' events arrive on the one endpoint of the account, whichever flows are enabled. */
 	readonly settlesFor = Object.values(STRIPE_GATEWAY_NAMES);
+	readonly webhookEndpoint = STRIPE_WEBHOOK_ENDPOINT;
 	private readonly stripe: Stripe;
 	private readonly crypto = Stripe.createSubtleCryptoProvider();
 
@@ -109,6 +135,10 @@ export class StripeGateway implements PaymentGateway {
 					payment_intent_data: { metadata },
 					success_url: req.returnUrl,
 					cancel_url: req.cancelUrl,
+					// The hosted page closes with the order (as far as Stripe allows).
+					...(req.expiresAt
+						? { expires_at: checkoutExpiresAt(Date.parse(req.expiresAt), (this.o.now ?? Date.now)()) }
+						: {}),
 				},
 				{ idempotencyKey: req.idempotencyKey },
 			);

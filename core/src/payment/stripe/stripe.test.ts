@@ -3,7 +3,7 @@ import { Payment, WebhookResult } from "@bazaar/contracts/payment";
 import { json } from "../../testing/harness";
 import { rows } from "../../testing/sql";
 import { type PaymentHarness, paymentHarness, paymentRequest } from "../testing/fixtures";
-import { STRIPE_GATEWAY_NAMES, StripeGateway } from "./gateway";
+import { checkoutExpiresAt, STRIPE_GATEWAY_NAMES, StripeGateway } from "./gateway";
 import { type FakeStripe, startFakeStripe } from "./testing/fake-stripe";
 
 // The Stripe gateway through the official SDK against a local server that speaks Stripe's
@@ -42,6 +42,38 @@ const outbox = async () =>
 	(await rows(h.payments.context.database, "SELECT type FROM bus_outbox ORDER BY seq")).map((r) => String(r.type));
 
 describe("Stripe Checkout (hosted page, redirect)", () => {
+	test("the session expires with its order, within the 30 minutes to 24 hours Stripe allows", async () => {
+		await setup();
+		const create = async (expiresInMs: number) => {
+			const res = await h.call("POST", "/payment/payments", {
+				body: {
+					...paymentRequest(),
+					gateway: STRIPE_GATEWAY_NAMES.checkout,
+					expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+				},
+			});
+			expect(res.status).toBe(201);
+			const payment = Payment.parse(await json(res));
+			return { payment, expiresAt: Number(fake.sessions.get(payment.reference)?.expires_at) };
+		};
+		const soon = Math.floor(Date.now() / 1000);
+		// An order waiting two hours: the session closes when it does.
+		const twoHours = await create(2 * 3600_000);
+		expect(twoHours.expiresAt).toBe(Math.ceil(Date.parse(twoHours.payment.expiresAt as string) / 1000));
+		// The default 15 minutes is shorter than Stripe's floor: the session lives its 30 minutes
+		// (and a minute's margin); a payment in that gap lands on an expired order.
+		const fifteen = await create(15 * 60_000);
+		expect(fifteen.expiresAt - soon).toBeGreaterThanOrEqual(31 * 60);
+		expect(fifteen.expiresAt - soon).toBeLessThan(33 * 60);
+		// Longer than Stripe's ceiling: 24 hours (less the margin).
+		const twoDays = await create(2 * 86_400_000);
+		expect(twoDays.expiresAt - soon).toBeLessThanOrEqual(24 * 3600);
+		expect(twoDays.expiresAt - soon).toBeGreaterThan(24 * 3600 - 3 * 60);
+		expect(checkoutExpiresAt(Date.parse("2026-11-11T02:00:00Z"), Date.parse("2026-11-11T00:00:00Z"))).toBe(
+			Date.parse("2026-11-11T02:00:00Z") / 1000,
+		);
+	});
+
 	test("pay: redirect to Stripe's page → pay → back to the shop → verified webhook → succeeded", async () => {
 		await setup();
 		const payment = await create(STRIPE_GATEWAY_NAMES.checkout, 42_50);

@@ -5,13 +5,15 @@ import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { openPayments, type PaymentModule, type PaymentModuleOptions } from "../module";
-import { paymentPublicRoutes, paymentRoutes } from "../routes";
+import { paymentPublicRoutes, paymentRoutes, SANDBOX_FORM_TOKEN_HEADER, sandboxPageRoutes } from "../routes";
 
 // Payment tests on real parts: a temporary libSQL file, the routes mounted as app.ts will mount
 // them (public ones before the signature check), and a real HTTP server on an ephemeral port, so
 // the sandbox's webhooks and the browser's form posts travel over real HTTP.
 
 export const SERVICE: Caller = { user: "checkout", roles: ["service"] };
+/** The customer every order of these tests belongs to (unless a test says otherwise). */
+export const SHOPPER: Caller = { user: "usr_01SHOPPER0000000000000000", roles: ["customer"] };
 export const WEBHOOK_SECRET = "whsec_test_0123456789abcdef";
 
 export interface PaymentHarness {
@@ -24,6 +26,10 @@ export interface PaymentHarness {
 	call(method: string, path: string, init?: { body?: unknown; caller?: Caller }): Promise<Response>;
 	/** Plain HTTP from "outside" (a browser, a gateway). */
 	http(path: string, init?: RequestInit): Promise<Response>;
+	/** The sandbox's page as the edge fetches it for `caller` (default SHOPPER), with a form token. */
+	openPage(redirectUrl: string, caller?: Caller): Promise<{ res: Response; html: string }>;
+	/** A decision on the sandbox's page as the edge forwards it for `caller` (default SHOPPER). */
+	decide(redirectUrl: string, decision: "approve" | "decline", caller?: Caller): Promise<Response>;
 	close(): Promise<void>;
 }
 
@@ -34,6 +40,8 @@ export async function paymentHarness(
 		fetch?: typeof fetch;
 		/** Further gateways (Stripe, PayPal) pointed at local fake servers. */
 		gateways?: PaymentModuleOptions["gateways"];
+		/** Who owns an order (the order module's answer in the composed core); default: SHOPPER. */
+		ownerOf?: (orderId: string) => Promise<string | null>;
 	} = {},
 ): Promise<PaymentHarness> {
 	const dir = tempDir("bazaar-payment-");
@@ -48,10 +56,12 @@ export async function paymentHarness(
 		deliveryPollMs: 50,
 		settleWaitMs: options.settleWaitMs,
 		fetch: options.fetch,
+		ownerOf: options.ownerOf ?? (async () => SHOPPER.user),
 	};
 	const payments = await openPayments({ url, sandbox, now: options.now, gateways: options.gateways });
 	app.route("/payment", paymentPublicRoutes(payments));
 	app.use("*", requireSignature(SECRET));
+	app.route("/payment", sandboxPageRoutes(payments));
 	app.route("/payment", paymentRoutes(payments));
 	app.notFound(notFound);
 	app.onError(onError);
@@ -65,12 +75,27 @@ export async function paymentHarness(
 			return fetch(`${base}${path}`, await signedInit(method, path, init, SERVICE));
 		},
 		http: (path, init) => fetch(path.startsWith("http") ? path : `${base}${path}`, { redirect: "manual", ...init }),
+		async openPage(redirectUrl, caller = SHOPPER) {
+			const path = new URL(redirectUrl).pathname;
+			const res = await fetch(
+				`${base}${path}`,
+				await signedInit("GET", path, { headers: { [SANDBOX_FORM_TOKEN_HEADER]: FORM_TOKEN } }, caller),
+			);
+			return { res, html: await res.text() };
+		},
+		async decide(redirectUrl, decision, caller = SHOPPER) {
+			const path = `${new URL(redirectUrl).pathname}/${decision}`;
+			return fetch(`${base}${path}`, await signedInit("POST", path, {}, caller));
+		},
 		async close() {
 			await payments.stop();
 			server.stop(true);
 		},
 	};
 }
+
+/** What the edge would pass as the shopper's form token (their session's CSRF token). */
+export const FORM_TOKEN = "edge-session-csrf-token";
 
 let seq = 0;
 export function paymentRequest(orderId = `ord_TEST${Date.now()}${++seq}`, amount = 4449) {

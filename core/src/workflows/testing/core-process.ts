@@ -122,6 +122,7 @@ export function startCore(dir: string, port: number, env: Record<string, string>
 			EDGE_PUSH: "off",
 			BAZAAR_SIGNING_SECRET: SECRET,
 			ADMIN_PASSWORD: "crash-test-admin-password",
+			PAYMENT_SANDBOX: "on",
 			SANDBOX_PAGE_URL: `${base}/payment/sandbox/pay`,
 			SANDBOX_WEBHOOK_URL: `${base}/payment/webhooks/sandbox`,
 			...env,

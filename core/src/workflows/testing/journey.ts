@@ -7,8 +7,8 @@ import { json } from "../../testing/harness";
 import { checkoutBody } from "./stack";
 
 // A shopper's journey against a core, in-process (the workflow stack) or in another process (the
-// crash test): cart → checkout → the sandbox's hosted page → approve. Only HTTP, as the edge and
-// the browser use it.
+// crash test): cart → checkout → the sandbox's hosted page → approve. Only HTTP, signed as the
+// edge signs it for the shopper.
 
 export interface CoreClient {
 	/** A signed request, as the edge sends it. */
@@ -118,17 +118,28 @@ export async function placeOrder(
 	return checkout(core, caller, key);
 }
 
-/** The shopper approves on the sandbox's hosted page (its form carries a CSRF token). */
-export async function approvePayment(core: CoreClient, redirectUrl: string): Promise<void> {
-	const page = await core.http(redirectUrl);
+/**
+ * The shopper decides on the sandbox's hosted page, as the edge forwards it: the page and the
+ * decision signed as the shopper who owns the order. Answers the decision's response (200
+ * `{location}`: where the edge sends the browser back to the shop).
+ */
+export async function decideSandbox(
+	core: CoreClient,
+	caller: Caller,
+	redirectUrl: string,
+	decision: "approve" | "decline",
+): Promise<Response> {
+	const path = new URL(redirectUrl).pathname;
+	const page = await core.call("GET", path, { caller });
 	if (page.status !== 200) throw new Error(`sandbox page: ${page.status}`);
-	const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-	const res = await core.http(`${redirectUrl}/approve`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: `csrf=${encodeURIComponent(csrf)}`,
-	});
-	if (res.status !== 303) throw new Error(`sandbox approve: ${res.status} ${await res.text()}`);
+	await page.arrayBuffer();
+	return core.call("POST", `${path}/${decision}`, { caller });
+}
+
+/** The shopper approves on the sandbox's hosted page. */
+export async function approvePayment(core: CoreClient, caller: Caller, redirectUrl: string): Promise<void> {
+	const res = await decideSandbox(core, caller, redirectUrl, "approve");
+	if (res.status !== 200) throw new Error(`sandbox approve: ${res.status} ${await res.text()}`);
 }
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */

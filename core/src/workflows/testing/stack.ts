@@ -5,7 +5,7 @@ import { createFetch } from "../../app";
 import { loadConfig } from "../../config";
 import { TEST_PASSWORD_COST } from "../../identity/test-harness";
 import { json, SECRET, seededTemplate, tempDir } from "../../testing/harness";
-import { type Core, openCore } from "../compose";
+import { type Core, type CoreOptions, openCore } from "../compose";
 import { seedInventoryFromCatalog } from "../stock-seed";
 
 // The whole core on real parts for the workflow tests: every module on temp libSQL files (the
@@ -32,7 +32,7 @@ export interface Stack {
 	close(): Promise<void>;
 }
 
-export async function stack(env: Record<string, string> = {}): Promise<Stack> {
+export async function stack(env: Record<string, string> = {}, options: CoreOptions = {}): Promise<Stack> {
 	const dir = tempDir("bazaar-stack-");
 	const template = await seededTemplate();
 	copyFileSync(template.dbFile, join(dir, "catalog.db"));
@@ -50,6 +50,7 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 		EDGE_URL: SHOP,
 		EDGE_PUSH: "off",
 		BAZAAR_SIGNING_SECRET: SECRET,
+		PAYMENT_SANDBOX: "on",
 		SANDBOX_PAGE_URL: `${base}/payment/sandbox/pay`,
 		SANDBOX_WEBHOOK_URL: `${base}/payment/webhooks/sandbox`,
 		INVENTORY_SWEEP_MS: "200",
@@ -62,6 +63,7 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 		passwordCost: TEST_PASSWORD_COST,
 		catalog: { imagesDir: template.imagesDir },
 		sandbox: { deliveryPollMs: 50 },
+		...options,
 	});
 	await seedInventoryFromCatalog(core.catalog.catalog, core.inventory);
 	await core.start();

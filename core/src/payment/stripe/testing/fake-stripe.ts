@@ -19,6 +19,14 @@ export interface FakeStripe {
 	sessions: Map<string, Obj>;
 	/** Where events are POSTed (our webhook endpoint); set by the test. */
 	webhookUrl: string;
+	/**
+	 * The next N refunds are made (Stripe has them; their charge.refunded webhook is held back) but
+	 * their answer is lost: a 500 with `Stripe-Should-Retry: false`, as when the connection drops
+	 * after Stripe did the work. The same Idempotency-Key later answers the refund that was made.
+	 */
+	loseRefundAnswers: number;
+	/** Sends the webhooks held back for lost answers (Stripe's retries reaching us at last). */
+	deliverHeld(): Promise<Response[]>;
 	/** Stripe's side of a shopper paying: the PI (and session) succeed, the charge exists. */
 	succeed(reference: string, options?: { silent?: boolean }): Promise<Obj[]>;
 	/** The card is declined (PI payment_failed). `silent`: the webhook is lost. */
@@ -60,6 +68,13 @@ export function parseStripeForm(text: string): Obj {
 	return out;
 }
 
+/** What was done, whose answer never reaches the caller (loseRefundAnswers). */
+class LostAnswer extends Response {
+	constructor(readonly made: Response) {
+		super(null, { status: 500 });
+	}
+}
+
 const stripeError = (status: number, code: string, message: string, param?: string) =>
 	Response.json({ error: { type: "invalid_request_error", code, message, ...(param ? { param } : {}) } }, { status });
 
@@ -70,6 +85,7 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 	const refunds = new Map<string, Obj>();
 	const idempotent = new Map<string, { body: string; status: number }>();
 	const requests: FakeStripe["requests"] = [];
+	const held: Obj[] = [];
 
 	const withCharge = (pi: Obj, expand: string[]) => {
 		const chargeId = pi.latest_charge as string | null;
@@ -116,7 +132,15 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 		const replay = cacheKey ? idempotent.get(cacheKey) : undefined;
 		if (replay) return new Response(replay.body, { status: replay.status, headers: { "idempotent-replayed": "true" } });
 		const res = await route(req.method, url.pathname, body, expand);
-		if (cacheKey && res.status < 500) idempotent.set(cacheKey, { body: await res.clone().text(), status: res.status });
+		const made = res instanceof LostAnswer ? res.made : res;
+		if (cacheKey && made.status < 500)
+			idempotent.set(cacheKey, { body: await made.clone().text(), status: made.status });
+		if (res instanceof LostAnswer) {
+			return Response.json(
+				{ error: { type: "api_error", message: "An error occurred with our connection to Stripe." } },
+				{ status: 500, headers: { "stripe-should-retry": "false" } },
+			);
+		}
 		return res;
 	}
 
@@ -135,6 +159,18 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 			return Response.json(withCharge(pi, expand));
 		}
 		if (method === "POST" && path === "/v1/checkout/sessions") {
+			// Stripe's documented bounds: 30 minutes to 24 hours after the session's creation.
+			if (p.expires_at !== undefined) {
+				const life = Number(p.expires_at) - now();
+				if (!(life >= 30 * 60 && life <= 24 * 60 * 60)) {
+					return stripeError(
+						400,
+						"parameter_invalid_integer",
+						"The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
+						"expires_at",
+					);
+				}
+			}
 			const item = (p.line_items as Obj)?.["0"] as Obj | undefined;
 			const price = item?.price_data as Obj | undefined;
 			const csId = id("cs_test");
@@ -153,6 +189,7 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 				cancel_url: p.cancel_url,
 				url: `${base}/c/pay/${csId}`,
 				created: now(),
+				expires_at: p.expires_at === undefined ? now() + 24 * 60 * 60 : Number(p.expires_at),
 				livemode: false,
 				// Not Stripe's: kept to create the PI when the shopper pays.
 				_pi_metadata: ((p.payment_intent_data as Obj)?.metadata as Obj) ?? {},
@@ -200,6 +237,11 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 				created: now(),
 			};
 			refunds.set(refund.id as string, refund);
+			if (fake.loseRefundAnswers > 0) {
+				fake.loseRefundAnswers--;
+				held.push(fake.event("charge.refunded", { ...charge }));
+				return new LostAnswer(Response.json(refund));
+			}
 			// Stripe then tells the account: charge.refunded carries the cumulative amount.
 			queueMicrotask(() => void fake.deliver(fake.event("charge.refunded", { ...charge })).catch(() => {}));
 			return Response.json(refund);
@@ -273,6 +315,12 @@ export function startFakeStripe(options: { webhookSecret: string }): FakeStripe 
 		intents,
 		sessions,
 		webhookUrl: "",
+		loseRefundAnswers: 0,
+		async deliverHeld() {
+			const out: Response[] = [];
+			for (const e of held.splice(0)) out.push(await fake.deliver(e));
+			return out;
+		},
 		async succeed(reference, opts = {}) {
 			const { pi, session } = intentOf(reference);
 			const chargeId = id("ch");
