@@ -96,6 +96,12 @@ export class CoreProcess {
 		return this.proc.signalCode ?? (this.proc.exitCode as number);
 	}
 
+	/** SIGKILL: a crash, or the cleanup of a test that failed half-way. */
+	async kill(): Promise<string | number> {
+		if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
+		return this.ended();
+	}
+
 	/** Graceful stop (SIGTERM), as main.ts handles it. */
 	async stop(): Promise<string | number> {
 		if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGTERM");
