@@ -26,7 +26,11 @@ test("a paid sandbox payment settles its order once; a late second charge is fla
 		idempotencyKey: `checkout-${order.id}`,
 	});
 	expect((await p.decide(payment.redirectUrl as string, "approve")).status).toBe(200);
-	const events = await rows(p.payments.context.database, "SELECT payload FROM bus_outbox");
+	await p.webhooksSent();
+	const events = await rows(
+		p.payments.context.database,
+		"SELECT payload FROM bus_outbox WHERE type != 'sandbox.webhook' ORDER BY seq",
+	);
 	const succeeded = JSON.parse(String(events[0]?.payload));
 	expect(succeeded.type).toBe("payment.succeeded");
 	// What the bus consumer does with it (twice: at-least-once delivery).

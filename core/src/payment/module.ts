@@ -20,7 +20,7 @@ import { refundPayment } from "./refund-payment";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
 
 // Wires the payment module: its database, the enabled gateways (the sandbox only when switched
-// on), the sandbox's webhook sender, and the verbs bound to them.
+// on) and the verbs bound to them. The sandbox's webhooks ride the bus (sandbox/webhooks.ts).
 
 export interface PaymentModuleOptions {
 	url: string;
@@ -134,12 +134,10 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 		reconcile: (trigger = "admin") => reconcile(ctx, { olderThanMs: reconcileOptions.olderThanMs, trigger }),
 		listReconciliationRuns: (limit) => listReconciliationRuns(ctx, limit),
 		start() {
-			sandbox?.deliverer.start();
 			reconciler.start();
 		},
 		async stop() {
 			await reconciler.stop();
-			await sandbox?.deliverer.stop();
 			await database.close();
 		},
 	};

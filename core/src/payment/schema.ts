@@ -139,21 +139,6 @@ export const sandboxRefunds = sqliteTable("sandbox_refunds", {
 	createdAt: text("created_at").notNull(),
 });
 
-/** The sandbox's webhook outbox: each event is POSTed to our endpoint until it answers 2xx. */
-export const sandboxDeliveries = sqliteTable(
-	"sandbox_deliveries",
-	{
-		seq: integer("seq").primaryKey({ autoIncrement: true }),
-		eventId: text("event_id").notNull(),
-		body: text("body").notNull(),
-		attempts: integer("attempts").notNull().default(0),
-		nextAttemptAt: integer("next_attempt_at").notNull(),
-		deliveredAt: integer("delivered_at"),
-		lastError: text("last_error"),
-	},
-	(t) => [uniqueIndex("sandbox_deliveries_event_uq").on(t.eventId)],
-);
-
 // Re-exported so drizzle-kit generates the bus tables into this module's migrations.
 export { busInbox, busOutbox };
 
@@ -164,7 +149,6 @@ export const paymentSchema = {
 	webhookEvents,
 	sandboxSessions,
 	sandboxRefunds,
-	sandboxDeliveries,
 	busOutbox,
 	busInbox,
 };

@@ -10,6 +10,7 @@ import { NotFoundError } from "../lib/errors";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
+import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
 import { catalogPort, inventoryPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
@@ -29,8 +30,6 @@ export interface CoreOptions {
 	relayPollMs?: number;
 	passwordCost?: PasswordCost;
 	catalog?: Partial<CatalogModuleOptions>;
-	/** Sandbox tuning (tests): how often its webhook deliverer polls, how long approve waits. */
-	sandbox?: { deliveryPollMs?: number; settleWaitMs?: number };
 }
 
 export interface Core {
@@ -97,7 +96,6 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		// Only where PAYMENT_SANDBOX=on (local stacks, tests); then it is the default gateway.
 		sandbox: config.payment.sandbox && {
 			...config.payment.sandbox,
-			...options.sandbox,
 			// Its page is for the shopper who owns the order only.
 			ownerOf: (orderId) =>
 				orders.getOrder(orderId).then(
@@ -127,6 +125,13 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		fulfillment: relay(fulfillment.context.database),
 	};
 
+	if (config.payment.sandbox) {
+		subscribeSandboxWebhooks(
+			bus,
+			{ secret: config.payment.sandbox.webhookSecret, webhookUrl: config.payment.sandbox.webhookUrl },
+			options.busPollMs ? { pollMs: options.busPollMs } : {},
+		);
+	}
 	if (config.edgeUrl) {
 		subscribeEdgePush(
 			bus,
@@ -205,7 +210,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		async stop() {
 			await Promise.all(Object.values(relays).map((r) => r.stop()));
 			await bus.stop();
-			// The sandbox's deliverer and the sweepers stop with their modules.
+			// The sweepers stop with their modules.
 			await payments.stop();
 			await fulfillment.stop();
 			await orders.stop();

@@ -14,9 +14,9 @@ import {
 	type PaymentGateway,
 	WebhookRejectedError,
 } from "../gateway";
-import { WebhookDeliverer } from "./deliverer";
 import { hostedPage } from "./page";
 import { SIGNATURE_HEADER, verifyPayload } from "./signature";
+import { queueWebhook } from "./webhooks";
 
 // The built-in sandbox gateway (only where PAYMENT_SANDBOX=on): it behaves like a real redirect
 // gateway so the whole purchase runs with no keys. createPayment opens a session and returns the
@@ -58,9 +58,6 @@ export interface SandboxOptions {
 	webhookUrl: string;
 	fetch?: typeof fetch;
 	now?: () => number;
-	/** How long approve waits for the webhook to be accepted before redirecting anyway. */
-	settleWaitMs?: number;
-	deliveryPollMs?: number;
 	/**
 	 * Who owns an order (its customer id), null when there is no such order: the order module's
 	 * verb, passed in by the composition root. Only the owner sees the page and decides.
@@ -87,19 +84,10 @@ const SESSION_COLUMNS =
 
 export class SandboxGateway implements PaymentGateway {
 	readonly name = "sandbox";
-	readonly deliverer: WebhookDeliverer;
 	private readonly now: () => number;
 
 	constructor(private readonly o: SandboxOptions) {
 		this.now = o.now ?? Date.now;
-		this.deliverer = new WebhookDeliverer({
-			database: o.database,
-			secret: o.webhookSecret,
-			webhookUrl: o.webhookUrl,
-			fetch: o.fetch,
-			now: this.now,
-			pollMs: o.deliveryPollMs,
-		});
 	}
 
 	async createPayment(req: CreateGatewayPayment): Promise<GatewayPaymentCreated> {
@@ -165,7 +153,7 @@ export class SandboxGateway implements PaymentGateway {
 			const [seen] = await tx.all<{ refundId: string }>(
 				sql`SELECT refund_id AS refundId FROM sandbox_refunds WHERE idempotency_key = ${idempotencyKey}`,
 			);
-			if (seen) return { refundId: seen.refundId, queued: false };
+			if (seen) return { refundId: seen.refundId };
 			const [s] = await tx.all<SessionRow>(
 				sql`SELECT ${SESSION_COLUMNS} FROM sandbox_sessions WHERE reference = ${reference}`,
 			);
@@ -177,26 +165,21 @@ export class SandboxGateway implements PaymentGateway {
 			await tx.run(sql`UPDATE sandbox_sessions SET refunded_amount = ${refunded} WHERE reference = ${reference}`);
 			await tx.run(sql`INSERT INTO sandbox_refunds (idempotency_key, refund_id, reference, amount, created_at)
 				VALUES (${idempotencyKey}, ${refundId}, ${reference}, ${amount.amount}, ${new Date(nowMs).toISOString()})`);
-			await enqueue(
-				tx,
-				{
-					id: newId("evt").replace(/^evt_/, "sbxevt_"),
-					type: "payment.refunded",
-					created: Math.floor(nowMs / 1000),
-					data: {
-						reference,
-						paymentId: s.paymentId,
-						orderId: s.orderId,
-						amount: Number(s.amount),
-						currency: s.currency,
-						refundedAmount: refunded,
-					},
+			await queueWebhook(tx, {
+				id: newId("evt").replace(/^evt_/, "sbxevt_"),
+				type: "payment.refunded",
+				created: Math.floor(nowMs / 1000),
+				data: {
+					reference,
+					paymentId: s.paymentId,
+					orderId: s.orderId,
+					amount: Number(s.amount),
+					currency: s.currency,
+					refundedAmount: refunded,
 				},
-				nowMs,
-			);
-			return { refundId, queued: true };
+			});
+			return { refundId };
 		});
-		if (result.queued) await this.settleSoon();
 		return { refundId: result.refundId, status: "succeeded" };
 	}
 
@@ -242,27 +225,24 @@ export class SandboxGateway implements PaymentGateway {
 				WHERE reference = ${reference} AND status = 'open' AND (expires_at IS NULL OR expires_at > ${at})
 				RETURNING ${SESSION_COLUMNS}`);
 			if (!row) return null;
-			await enqueue(
-				tx,
-				{
-					id: eventId,
-					type: decision === "approve" ? "payment.succeeded" : "payment.failed",
-					created: Math.floor(nowMs / 1000),
-					data: {
-						reference,
-						paymentId: row.paymentId,
-						orderId: row.orderId,
-						amount: Number(row.amount),
-						currency: row.currency,
-						...(decision === "decline" ? { failureReason: "declined by the shopper" } : {}),
-					},
+			await queueWebhook(tx, {
+				id: eventId,
+				type: decision === "approve" ? "payment.succeeded" : "payment.failed",
+				created: Math.floor(nowMs / 1000),
+				data: {
+					reference,
+					paymentId: row.paymentId,
+					orderId: row.orderId,
+					amount: Number(row.amount),
+					currency: row.currency,
+					...(decision === "decline" ? { failureReason: "declined by the shopper" } : {}),
 				},
-				nowMs,
-			);
+			});
 			return row;
 		});
 		const session = decided ?? (await this.session(reference));
-		if (decided) await this.settleSoon();
+		// Back to the shop at once, as a real gateway redirects: its webhook follows on the bus, and
+		// the shop's return page asks the gateway meanwhile (payment confirm).
 		const url = new URL(session.returnUrl);
 		url.searchParams.set("sandbox_status", session.status);
 		url.searchParams.set("reference", reference);
@@ -281,11 +261,6 @@ export class SandboxGateway implements PaymentGateway {
 		return s;
 	}
 
-	private async settleSoon(): Promise<void> {
-		const wait = this.o.settleWaitMs ?? 3_000;
-		await Promise.race([this.deliverer.kick().catch(() => undefined), Bun.sleep(wait)]);
-	}
-
 	private async session(reference: string): Promise<SessionRow> {
 		if (!SandboxReference.safeParse(reference).success) throw new NotFoundError("The sandbox payment");
 		const [row] = await this.o.database.db.all<SessionRow>(
@@ -294,10 +269,4 @@ export class SandboxGateway implements PaymentGateway {
 		if (!row) throw new NotFoundError("The sandbox payment");
 		return row;
 	}
-}
-
-/** Queues a webhook in the caller's transaction: it goes out if and only if the change committed. */
-async function enqueue(tx: TxDb, body: SandboxWebhookBody, nowMs: number): Promise<void> {
-	await tx.run(sql`INSERT INTO sandbox_deliveries (event_id, body, next_attempt_at)
-		VALUES (${body.id}, ${JSON.stringify(body)}, ${nowMs})`);
 }

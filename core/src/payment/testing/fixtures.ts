@@ -1,11 +1,13 @@
 import { join } from "node:path";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
+import { BusRelay, openLibsqlBus } from "../../bus";
 import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http";
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { openPayments, type PaymentModule, type PaymentModuleOptions } from "../module";
 import { paymentPublicRoutes, paymentRoutes, SANDBOX_FORM_TOKEN_HEADER, sandboxPageRoutes } from "../routes";
+import { SANDBOX_WEBHOOK_GROUP, subscribeSandboxWebhooks } from "../sandbox/webhooks";
 
 // Payment tests on real parts: a temporary libSQL file, the routes mounted as app.ts will mount
 // them (public ones before the signature check), and a real HTTP server on an ephemeral port, so
@@ -30,14 +32,16 @@ export interface PaymentHarness {
 	openPage(redirectUrl: string, caller?: Caller): Promise<{ res: Response; html: string }>;
 	/** A decision on the sandbox's page as the edge forwards it for `caller` (default SHOPPER). */
 	decide(redirectUrl: string, decision: "approve" | "decline", caller?: Caller): Promise<Response>;
+	/** Resolves once every queued sandbox webhook has been sent and answered (the bus is idle). */
+	webhooksSent(): Promise<void>;
 	close(): Promise<void>;
 }
 
 export async function paymentHarness(
 	options: {
 		now?: () => number;
-		settleWaitMs?: number;
-		fetch?: typeof fetch;
+		/** What the sandbox's webhook sender POSTs with (tests make it fail). */
+		fetch?: (url: string, init: RequestInit) => Promise<Response>;
 		/** Further gateways (Stripe, PayPal) pointed at local fake servers. */
 		gateways?: PaymentModuleOptions["gateways"];
 		/** Who owns an order (the order module's answer in the composed core); default: SHOPPER. */
@@ -49,16 +53,25 @@ export async function paymentHarness(
 	const app = new Hono<AppEnv>();
 	const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => app.fetch(req) });
 	const base = `http://127.0.0.1:${server.port}`;
+	const webhookUrl = `${base}/payment/webhooks/sandbox`;
 	const sandbox: PaymentModuleOptions["sandbox"] = {
 		webhookSecret: WEBHOOK_SECRET,
 		pageBaseUrl: `${base}/payment/sandbox/pay`,
-		webhookUrl: `${base}/payment/webhooks/sandbox`,
-		deliveryPollMs: 50,
-		settleWaitMs: options.settleWaitMs,
-		fetch: options.fetch,
+		webhookUrl,
 		ownerOf: options.ownerOf ?? (async () => SHOPPER.user),
 	};
 	const payments = await openPayments({ url, sandbox, now: options.now, gateways: options.gateways });
+	// The sandbox's webhooks ride the bus, as in the composed core: a bus, the payment database's
+	// relay and the sender.
+	const bus = await openLibsqlBus({ url: `file:${join(dir, "bus.db")}` });
+	const relay = new BusRelay({ database: payments.context.database, bus, pollMs: 50 });
+	subscribeSandboxWebhooks(
+		bus,
+		{ secret: WEBHOOK_SECRET, webhookUrl, fetch: options.fetch, now: options.now },
+		{ pollMs: 20, backoffMs: 20, maxBackoffMs: 200 },
+	);
+	relay.start();
+	await bus.start();
 	app.route("/payment", paymentPublicRoutes(payments));
 	app.use("*", requireSignature(SECRET));
 	app.route("/payment", sandboxPageRoutes(payments));
@@ -87,7 +100,18 @@ export async function paymentHarness(
 			const path = `${new URL(redirectUrl).pathname}/${decision}`;
 			return fetch(`${base}${path}`, await signedInit("POST", path, {}, caller));
 		},
+		async webhooksSent() {
+			const until = Date.now() + 10_000;
+			for (;;) {
+				const { pending, lag } = await bus.pending(SANDBOX_WEBHOOK_GROUP);
+				if ((await relay.unsent()) === 0 && pending === 0 && !lag) return;
+				if (Date.now() > until) throw new Error("sandbox webhooks still queued after 10 s");
+				await Bun.sleep(10);
+			}
+		},
 		async close() {
+			await relay.stop();
+			await bus.stop();
 			await payments.stop();
 			server.stop(true);
 		},

@@ -62,7 +62,6 @@ export async function stack(env: Record<string, string> = {}, options: CoreOptio
 		relayPollMs: 50,
 		passwordCost: TEST_PASSWORD_COST,
 		catalog: { imagesDir: template.imagesDir },
-		sandbox: { deliveryPollMs: 50 },
 		...options,
 	});
 	await seedInventoryFromCatalog(core.catalog.catalog, core.inventory);
