@@ -171,7 +171,8 @@ export async function reserveMany(tx: TxDb, items: ReserveItem[]): Promise<Outco
 		tx,
 		items.map((i) => i.demands),
 	);
-	const nowIso = items.reduce((min, i) => (i.at < min ? i.at : min), items[0]?.at ?? "");
+	// Whether a slot has started is judged at the batch's first arrival (they are milliseconds apart).
+	const nowIso = items[0]?.at ?? "";
 
 	const outcomes: Outcome<ReserveOutcome>[] = [];
 	const made: { item: ReserveItem; plan: Plan }[] = [];

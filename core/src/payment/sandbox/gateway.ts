@@ -1,10 +1,9 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { GatewayEvent } from "@bazaar/contracts/payment";
 import { newId, randomToken } from "@bazaar/ids";
 import type { Money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Database, TxDb } from "../../lib/db";
+import type { Database } from "../../lib/db";
 import { ConflictError, NotFoundError, ServiceError } from "../../lib/errors";
 import {
 	type CreateGatewayPayment,
