@@ -64,7 +64,7 @@ afterAll(async () => {
 	edge?.stop(true);
 });
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5_000) {
+async function until(check: () => boolean | Promise<boolean>, ms = 20_000) {
 	const end = Date.now() + ms;
 	while (Date.now() < end) {
 		if (await check()) return;
@@ -90,7 +90,7 @@ test("pushes each change to the edge, signed as the core, retrying until a 2xx",
 	const versions = received.flatMap((r) => r.events.map((e) => e.version));
 	expect(versions).toEqual([...versions].sort((a, b) => a - b));
 	expect(received.every((r) => r.caller.user === "core" && r.caller.roles.join() === "service")).toBe(true);
-});
+}, 30_000);
 
 test("an unreachable edge loses nothing: the change goes out once it is back", async () => {
 	const { port } = edge;
@@ -107,7 +107,7 @@ test("an unreachable edge loses nothing: the change goes out once it is back", a
 	const latest = await version();
 	await until(() => edgeVersion === latest);
 	expect(pushedTypes()).toEqual(["catalog.category.created"]);
-});
+}, 30_000);
 
 test("a version the edge already has is not pushed again: a seed's events share one version", async () => {
 	received = [];
@@ -117,7 +117,7 @@ test("a version the edge already has is not pushed again: a seed's events share 
 	await until(() => edgeVersion === latest);
 	await until(async () => (await bus.pending("edge-catalog")).pending === 0);
 	expect(received).toHaveLength(1);
-});
+}, 30_000);
 
 test("this instance reads its own write: the cache has the new version when the write answers", async () => {
 	const res = await h.call("POST", "/catalog/admin/categories", { caller: ADMIN, body: { name: "Epsilon" } });
