@@ -53,6 +53,7 @@ function options(argv) {
 			"keep-data": { type: "boolean", default: false },
 			"fresh-seed": { type: "boolean", default: false },
 			"profile-core": { type: "string" },
+			"core-processes": { type: "string", default: process.env.CORE_PROCESSES ?? "1" },
 		},
 		strict: true,
 	});
@@ -76,6 +77,7 @@ function options(argv) {
 		keepData: values["keep-data"],
 		freshSeed: values["fresh-seed"],
 		profileCore: values["profile-core"] ? resolve(values["profile-core"]) : null,
+		coreProcesses: Math.max(1, Math.min(Number(values["core-processes"]) || 1, 16)),
 	};
 }
 
@@ -276,7 +278,11 @@ export async function checkoutBench(argv) {
 		const shopOrigin = `http://127.0.0.1:${edgePort}`;
 		log("starting the core");
 		const core = await startCore("core", dir, {
-			env: { EDGE_URL: shopOrigin, ...(opts.redis ? { REDIS_URL: opts.redis } : {}) },
+			env: {
+				EDGE_URL: shopOrigin,
+				CORE_PROCESSES: String(opts.coreProcesses),
+				...(opts.redis ? { REDIS_URL: opts.redis } : {}),
+			},
 			// Bun's sampling profiler, written (JSON + markdown) when the core stops: where its CPU went.
 			bunArgs: opts.profileCore ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${opts.profileCore}`] : [],
 		});

@@ -30,6 +30,11 @@ export type BazaarEnv = (typeof BAZAAR_ENVS)[number];
 export const ConfigSchema = z.object({
 	BAZAAR_ENV: z.preprocess(blankIsUnset, z.enum(BAZAAR_ENVS).default("production")),
 	CORE_PORT: z.preprocess(blankIsUnset, Port.default(4000)),
+	/**
+	 * Core processes sharing CORE_PORT (SO_REUSEPORT: the kernel spreads the connections), each
+	 * with its own group-commit writers; SQLite's write lock arbitrates between them.
+	 */
+	CORE_PROCESSES: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(16).default(1)),
 	DATA_DIR: z.preprocess(blankIsUnset, z.string().default(resolve(REPO_ROOT, "data"))),
 	DATABASE_URL_CATALOG: optional(z.string()),
 	DATABASE_URL_IDENTITY: optional(z.string()),
@@ -89,6 +94,7 @@ export const ConfigSchema = z.object({
 export interface Config {
 	env: BazaarEnv;
 	port: number;
+	processes: number;
 	dataDir: string;
 	catalogDbUrl: string;
 	identityDbUrl: string;
@@ -128,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	return {
 		env: e.BAZAAR_ENV,
 		port: e.CORE_PORT,
+		processes: e.CORE_PROCESSES,
 		dataDir,
 		catalogDbUrl: e.DATABASE_URL_CATALOG ?? file("catalog.db"),
 		identityDbUrl: e.DATABASE_URL_IDENTITY ?? file("identity.db"),

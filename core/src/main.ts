@@ -3,13 +3,27 @@ import { loadConfig } from "./config";
 import { openCore } from "./workflows/compose";
 
 // The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
-// SIGINT/SIGTERM — HTTP first, then the relays, the bus, and the modules.
+// SIGINT/SIGTERM — HTTP first, then the relays, the bus, and the modules. With CORE_PROCESSES=N
+// the first process (which migrates and makes the first admin) starts N−1 more of itself, all
+// listening on one port, and stops them with itself.
 
+const WORKER_FLAG = "--worker";
+const isWorker = process.argv.includes(WORKER_FLAG);
 const config = loadConfig();
 const core = await openCore(config);
 await core.start();
 
-const admin = await core.identity.ensureAdmin(config.adminEmail, { password: config.adminPassword });
+const workers = isWorker
+	? []
+	: Array.from({ length: config.processes - 1 }, () =>
+			Bun.spawn([process.execPath, ...process.argv.slice(1), WORKER_FLAG], {
+				stdio: ["ignore", "inherit", "inherit"],
+			}),
+		);
+
+const admin = isWorker
+	? { created: false, password: null, user: { email: config.adminEmail } }
+	: await core.identity.ensureAdmin(config.adminEmail, { password: config.adminPassword });
 if (admin.password) {
 	// Shown once, stored nowhere: the account keeps it until changed.
 	console.log(`admin login: ${admin.user.email} / ${admin.password}`);
@@ -23,6 +37,7 @@ const server = Bun.serve({
 	hostname: "0.0.0.0",
 	// Above the largest route limit so bodyLimit, not the socket, answers with a 413 problem.
 	maxRequestBodySize: MAX_IMAGE_BODY_BYTES + 1024 * 1024,
+	reusePort: config.processes > 1,
 	fetch,
 });
 console.log(
@@ -36,12 +51,21 @@ async function shutdown(signal: string) {
 	console.log(`core: ${signal}, shutting down`);
 	const force = setTimeout(() => process.exit(1), 10_000);
 	force.unref();
+	for (const w of workers) w.kill(signal === "SIGINT" ? "SIGINT" : "SIGTERM");
 	// Finish in-flight requests (briefly), then close idle keep-alive connections too.
 	await Promise.race([server.stop(), Bun.sleep(3_000)]);
 	server.stop(true);
 	await core.stop();
+	await Promise.all(workers.map((w) => w.exited));
 	console.log("core: stopped");
 	process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
+if (isWorker) {
+	// A first process killed outright cannot stop its workers: they notice and go.
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent) void shutdown("the first core process is gone");
+	}, 1_000).unref();
+}
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
