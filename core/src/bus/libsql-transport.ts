@@ -7,7 +7,7 @@ import {
 	type SubscribeOptions as SubscribeOptionsInput,
 } from "@bazaar/contracts/bus";
 import { type SQL, sql } from "drizzle-orm";
-import { changes, type Database, openDatabase, type TxDb } from "../lib/db";
+import { changes, coalesce, type Database, openDatabase, type TxDb } from "../lib/db";
 import {
 	type Bus,
 	backoffDelay,
@@ -231,11 +231,20 @@ class LibsqlConsumer {
 	private readonly inFlight = new Set<number>();
 	private lastPrune = 0;
 
+	/** Acknowledges a finished delivery; acks finishing together share one statement. */
+	private readonly ack: (seq: number) => Promise<void>;
+
 	constructor(
 		private readonly database: Database<Record<string, never>>,
 		private readonly sub: Subscription,
 		private readonly retainMs: number,
-	) {}
+	) {
+		this.ack = coalesce<number, void>(database, async (tx, seqs) => {
+			await tx.run(sql`DELETE FROM bus_deliveries WHERE grp = ${sub.group} AND consumer = ${sub.options.consumer}
+				AND state = 'leased' AND seq IN (SELECT value FROM json_each(${JSON.stringify(seqs)}))`);
+			return seqs.map(() => ({ ok: true, value: undefined }));
+		});
+	}
 
 	private write(statement: SQL) {
 		return this.database.write((tx) => tx.run(statement));
@@ -388,10 +397,12 @@ class LibsqlConsumer {
 		}
 		this.inFlight.delete(c.seq);
 		// The acknowledgement: the handler's change is committed, the delivery is finished.
-		await this.write(
-			sql`DELETE FROM bus_deliveries WHERE grp = ${this.sub.group} AND seq = ${c.seq} AND consumer = ${o.consumer} AND state = 'leased'`,
-		).catch((err) => console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)));
+		await this.ack(c.seq).catch((err) =>
+			console.error(`[bus:${this.sub.group}] ack failed (will redeliver):`, errorMessage(err)),
+		);
 	}
+
+
 
 	private async fail(c: Claimed, message: string, waiting = false): Promise<void> {
 		const o = this.sub.options;

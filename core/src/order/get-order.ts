@@ -16,6 +16,15 @@ export async function getOrder(ctx: OrderContext, id: string, ownerId?: string):
 	return { ...order, timeline: await loadTimeline(db, id) };
 }
 
+/** Who an order belongs to (its customer id), or null when there is no such order: one small read. */
+export async function orderOwner(ctx: OrderContext, id: string): Promise<string | null> {
+	if (!OrderId.safeParse(id).success) return null;
+	const [row] = await ctx.database.db.all<{ customerId: string }>(
+		sql`SELECT customer_id AS customerId FROM orders WHERE id = ${id}`,
+	);
+	return row?.customerId ?? null;
+}
+
 /** Payments that could not settle the order, and what became of each (admins). */
 export function listPaymentConflicts(ctx: OrderContext, orderId?: string) {
 	const where = orderId ? sql`WHERE order_id = ${orderId}` : sql``;

@@ -18,7 +18,7 @@ import { iso, type OrderContext, type OrderContextOptions, openOrderContext } fr
 import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";
-import { getOrder, listPaymentConflicts } from "./get-order";
+import { getOrder, listPaymentConflicts, orderOwner } from "./get-order";
 import { listOrders } from "./list-orders";
 import { markPaid, markPaidIn } from "./mark-paid";
 import { noteConflictRefund } from "./note-conflict-refund";
@@ -46,6 +46,8 @@ export interface OrderModule {
 	placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>;
 	/** With ownerId (a customer), anyone else's order is a 404. */
 	getOrder(id: string, ownerId?: string): Promise<OrderDetail>;
+	/** The customer an order belongs to, or null when there is no such order. */
+	ownerOf(id: string): Promise<string | null>;
 	listOrders(customerId: string, query?: Partial<ListOrdersQuery>): Promise<OrderList>;
 	/** The order a customer's idempotency key placed, or null (one statement). */
 	findByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
@@ -89,6 +91,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		context: ctx,
 		placeOrder: (input) => placeOrder(ctx, input),
 		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
+		ownerOf: (id) => orderOwner(ctx, id),
 		listOrders: (customerId, query) => listOrders(ctx, customerId, query),
 		findByIdempotencyKey: (customerId, key) => findByIdempotencyKey(ctx, customerId, key),
 		markPaid: (payment) => markPaid(ctx, payment),

@@ -6,7 +6,6 @@ import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
-import { NotFoundError } from "../lib/errors";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
@@ -97,14 +96,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		sandbox: config.payment.sandbox && {
 			...config.payment.sandbox,
 			// Its page is for the shopper who owns the order only.
-			ownerOf: (orderId) =>
-				orders.getOrder(orderId).then(
-					(o) => o.customerId,
-					(err) => {
-						if (err instanceof NotFoundError) return null;
-						throw err;
-					},
-				),
+			ownerOf: (orderId) => orders.ownerOf(orderId),
 		},
 		// Stripe and PayPal when their keys are set.
 		gateways: () => realGateways(config.payment),
