@@ -402,8 +402,6 @@ class LibsqlConsumer {
 		);
 	}
 
-
-
 	private async fail(c: Claimed, message: string, waiting = false): Promise<void> {
 		const o = this.sub.options;
 		const now = Date.now();
