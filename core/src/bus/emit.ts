@@ -1,12 +1,27 @@
 import { EventEnvelope, EventInput } from "@bazaar/contracts/bus";
 import { newId } from "@bazaar/ids";
-import type { TxDb } from "../lib/db";
+import { sql } from "drizzle-orm";
+import { prepared, type TxDb } from "../lib/db";
 import { busOutbox } from "./schema";
+
+// Every event of every module is one insert: built once per connection.
+const statements = prepared((tx: TxDb) => ({
+	insert: tx
+		.insert(busOutbox)
+		.values({
+			id: sql.placeholder("id"),
+			type: sql.placeholder("type"),
+			key: sql.placeholder("key"),
+			payload: sql.placeholder("payload"),
+			createdAt: sql.placeholder("createdAt"),
+		})
+		.prepare(),
+}));
 
 /**
  * Records an event in the caller's write transaction (transactional outbox): it exists if and
  * only if the change it describes committed. A BusRelay on the same database sends it after the
- * commit; call `relay.kick()` after committing to send it at once instead of at the next poll.
+ * commit (it wakes on the database's commits).
  * An invalid event is a programming error and throws, which rolls the caller's change back.
  */
 export async function emit(tx: TxDb, input: EventInput): Promise<EventEnvelope> {
@@ -16,7 +31,7 @@ export async function emit(tx: TxDb, input: EventInput): Promise<EventEnvelope> 
 		id: parsed.id ?? newId("evt"),
 		occurredAt: parsed.occurredAt ?? new Date().toISOString(),
 	});
-	await tx.insert(busOutbox).values({
+	await statements(tx).insert.run({
 		id: event.id,
 		type: event.type,
 		key: event.key,

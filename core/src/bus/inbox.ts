@@ -1,6 +1,20 @@
 import { sql } from "drizzle-orm";
-import type { Database, TxDb } from "../lib/db";
+import { type Database, prepared, type TxDb } from "../lib/db";
 import { busInbox } from "./schema";
+
+// Every consumed event claims its inbox row: built once per connection.
+const statements = prepared((tx: TxDb) => ({
+	claim: tx
+		.insert(busInbox)
+		.values({
+			consumer: sql.placeholder("consumer"),
+			eventId: sql.placeholder("eventId"),
+			processedAt: sql.placeholder("processedAt"),
+		})
+		.onConflictDoNothing()
+		.returning({ eventId: busInbox.eventId })
+		.prepare(),
+}));
 
 export type HandleOnceResult<T> = { applied: true; result: T } | { applied: false };
 
@@ -26,11 +40,7 @@ export async function handleOnce<T>(
 ): Promise<HandleOnceResult<T>> {
 	const consumer = options.consumer ?? "default";
 	return database.write(async (tx) => {
-		const claimed = await tx
-			.insert(busInbox)
-			.values({ consumer, eventId, processedAt: new Date().toISOString() })
-			.onConflictDoNothing()
-			.returning({ eventId: busInbox.eventId });
+		const claimed = await statements(tx).claim.all({ consumer, eventId, processedAt: new Date().toISOString() });
 		if (claimed.length === 0) return { applied: false } as const;
 		return { applied: true, result: await fn(tx) } as const;
 	});
