@@ -17,6 +17,10 @@ if (admin.password) {
 	console.log(`admin login: ${admin.user.email} (password from ADMIN_PASSWORD)`);
 }
 
+if (config.fulfillment.carrierWebhookSecret === null) {
+	console.log("carrier webhooks off: set CARRIER_WEBHOOK_SECRET to accept them");
+}
+
 const fetch = createFetch({ secret: config.signingSecret, ...core });
 const server = Bun.serve({
 	port: config.port,

@@ -8,15 +8,15 @@ export const FULFILLMENT_MIGRATIONS = resolve(import.meta.dir, "migrations");
 export interface FulfillmentContext {
 	database: Database<FulfillmentSchema>;
 	now: () => number;
-	/** Verifies carrier webhooks (CARRIER_WEBHOOK_SECRET). */
-	carrierWebhookSecret: string;
+	/** Verifies carrier webhooks (CARRIER_WEBHOOK_SECRET); null: the carrier webhook is off. */
+	carrierWebhookSecret: string | null;
 	/** Called after a commit that may have written outbox rows (compose passes `() => relay.kick()`). */
 	onEvents: () => void;
 }
 
 export interface FulfillmentContextOptions {
 	url: string;
-	carrierWebhookSecret: string;
+	carrierWebhookSecret: string | null;
 	migrate?: boolean;
 	/** The clock (ms since epoch); tests move time by passing their own. */
 	now?: () => number;

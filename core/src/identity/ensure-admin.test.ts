@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../config";
+import { SECRET } from "../testing/harness";
 import { type IdentityHarness, identityHarness, uniqueEmail } from "./test-harness";
 
 // The admin account made on start: ADMIN_PASSWORD gives tools and tests a login they know in
@@ -37,12 +38,13 @@ describe("ensureAdmin with a configured password", () => {
 
 describe("ADMIN_PASSWORD setting", () => {
 	test("is optional, blank means unset, and a short one is refused at start without echoing it", () => {
-		expect(loadConfig({}).adminPassword).toBeNull();
-		expect(loadConfig({ ADMIN_PASSWORD: "" }).adminPassword).toBeNull();
-		expect(loadConfig({ ADMIN_PASSWORD: "long enough secret" }).adminPassword).toBe("long enough secret");
+		const base = { BAZAAR_ENV: "test", BAZAAR_SIGNING_SECRET: SECRET };
+		expect(loadConfig(base).adminPassword).toBeNull();
+		expect(loadConfig({ ...base, ADMIN_PASSWORD: "" }).adminPassword).toBeNull();
+		expect(loadConfig({ ...base, ADMIN_PASSWORD: "long enough secret" }).adminPassword).toBe("long enough secret");
 		let message = "";
 		try {
-			loadConfig({ ADMIN_PASSWORD: "short1" });
+			loadConfig({ ...base, ADMIN_PASSWORD: "short1" });
 		} catch (err) {
 			message = (err as Error).message;
 		}
