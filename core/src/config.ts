@@ -18,6 +18,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, 
 const byteLength = (text: string) => new TextEncoder().encode(text).byteLength;
 export const MIN_SECRET_BYTES = 32;
 
+/** Where the first start leaves a generated admin password (under DATA_DIR, mode 0600). */
+export const ADMIN_PASSWORD_FILE = "admin-password.txt";
+
 export const CRASH_POINTS = ["order-placed-commit", "order-paid-commit", "inventory-commit"] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

@@ -1,5 +1,8 @@
+import { join } from "node:path";
 import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
-import { loadConfig } from "./config";
+import { ADMIN_PASSWORD_FILE, loadConfig } from "./config";
+import { redactUrl } from "./lib/redact-url";
+import { writeSecretFile } from "./lib/secret-file";
 import { openCore } from "./workflows/compose";
 
 // The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
@@ -11,8 +14,10 @@ await core.start();
 
 const admin = await core.identity.ensureAdmin(config.adminEmail, { password: config.adminPassword });
 if (admin.password) {
-	// Shown once, stored nowhere: the account keeps it until changed.
-	console.log(`admin login: ${admin.user.email} / ${admin.password}`);
+	// Never in a log (logs are shipped and read widely): in a file only this user can read.
+	const file = join(config.dataDir, ADMIN_PASSWORD_FILE);
+	writeSecretFile(file, admin.password);
+	console.log(`admin login: ${admin.user.email} (password in ${file}, readable only by you; delete it once read)`);
 } else if (admin.created) {
 	console.log(`admin login: ${admin.user.email} (password from ADMIN_PASSWORD)`);
 }
@@ -30,7 +35,7 @@ const server = Bun.serve({
 	fetch,
 });
 console.log(
-	`core listening on http://127.0.0.1:${server.port} (data ${config.dataDir}, bus ${core.bus.backend}${config.redisUrl ? `, redis ${config.redisUrl}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
+	`core listening on http://127.0.0.1:${server.port} (data ${config.dataDir}, bus ${core.bus.backend}${config.redisUrl ? `, redis ${redactUrl(config.redisUrl)}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
 );
 
 let stopping = false;
