@@ -249,6 +249,39 @@ describe("where log-in and sign-up lead (?next=)", () => {
 		expect(bounce.res.headers.get("location")).toBe("/account");
 	});
 
+	it("ignores next values whose dot segments resolve to another host, after log-in and sign-up", async () => {
+		const s = await signUp("Dotty Shopper");
+		const attempts = [
+			"/.//evil.example",
+			"/././/evil.example/x",
+			"/a/..//evil.example",
+			"/%2e//evil.example",
+			"/x/%2E%2E//evil.example",
+		];
+		for (const next of attempts) {
+			const { res } = await logIn(s.email, PASSWORD, next);
+			expect(res.status, next).toBe(303);
+			expect(res.headers.get("location"), next).toBe("/account");
+			const page = await get(new Jar(), `/account/login?next=${encodeURIComponent(next)}`);
+			expect(page.html, next).not.toContain('name="next"');
+
+			const fresh = new Jar();
+			const form = await get(fresh, `/account/signup?next=${encodeURIComponent(next)}`);
+			expect(form.html, next).not.toContain('name="next"');
+			const made = await post(fresh, "/account/signup", {
+				name: "Newcomer",
+				email: uniqueEmail(),
+				password: PASSWORD,
+				next,
+				csrf: csrfOf(form.html),
+			});
+			expect(made.res.status, next).toBe(303);
+			expect(made.res.headers.get("location"), next).toBe("/account");
+		}
+		// A dot segment that stays on the site still works.
+		expect((await logIn(s.email, PASSWORD, "/./cart")).res.headers.get("location")).toBe("/cart");
+	});
+
 	it("links 'Forgot password?' from the log-in page", async () => {
 		const page = await get(new Jar(), "/account/login");
 		expect(page.html).toMatch(/<a href="\/account\/reset">Forgot password\?<\/a>/);

@@ -59,8 +59,9 @@ export const identity = {
 
 /**
  * Where to go after signing in: a path on this site from `?next=`, or /account. Anything that
- * could leave the site (`//evil.example`, `/\evil.example`, `https://…`, control characters,
- * which browsers strip before resolving) is ignored rather than refused: the sign-in still works.
+ * could leave the site (`//evil.example`, `/\evil.example`, `/.//evil.example`, `https://…`,
+ * control characters, which browsers strip before resolving) is ignored rather than refused:
+ * the sign-in still works.
  */
 export function safeNextPath(next: string | undefined | null, fallback = "/account"): string {
 	if (!next || next.length > 1000) return fallback;
@@ -78,5 +79,8 @@ export function safeNextPath(next: string | undefined | null, fallback = "/accou
 		return fallback;
 	}
 	if (url.origin !== base) return fallback;
+	// Dot segments resolve away: `/.//evil.example` and `/a/..//evil.example` become
+	// `//evil.example`, which a browser reads as another host. Check what is actually sent.
+	if (url.pathname.startsWith("//")) return fallback;
 	return `${url.pathname}${url.search}${url.hash}`;
 }
