@@ -41,6 +41,8 @@ export interface Identity {
 	/** Where reset links point (the storefront). */
 	edgeUrl: string;
 	resetTokenTtlMs: number;
+	/** Who may read the dev mailbox: anyone signed by the edge (`local`) or admins only. */
+	devMailbox: "local" | "admin";
 }
 
 export const nowIso = () => new Date().toISOString();

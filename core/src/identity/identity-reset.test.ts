@@ -140,3 +140,31 @@ describe("password reset through the dev mail outbox", () => {
 		expect((await h.call("GET", "/identity/dev/mail/not-an-id")).status).toBe(404);
 	});
 });
+
+describe("the dev mailbox on a production core (devMailbox: admin)", () => {
+	test("holds live reset links, so only an admin reads it; anyone else gets 403 and no mail", async () => {
+		const prod = await identityHarness({ devMailbox: "admin" });
+		try {
+			const u = await prod.signUp();
+			expect((await prod.call("POST", "/identity/password-reset", { body: { email: u.email } })).status).toBe(202);
+			await prod.mod.identity.mail.flush();
+			const anonymous = await prod.call("GET", "/identity/dev/mail");
+			expect(anonymous.status).toBe(403);
+			expect(await anonymous.text()).not.toContain("token=");
+			const asOwner = await prod.call("GET", `/identity/dev/mail?to=${encodeURIComponent(u.email)}`, {
+				caller: u.caller,
+			});
+			expect(asOwner.status).toBe(403);
+			expect((await prod.call("GET", "/identity/dev/mail/mail_01ARZ3NDEKTSV4RRFFQ69G5FAV")).status).toBe(403);
+
+			const admin = { user: "usr_01ADMIN000000000000000000", roles: ["admin"] };
+			const list = await prod.call("GET", `/identity/dev/mail?to=${encodeURIComponent(u.email)}`, { caller: admin });
+			expect(list.status).toBe(200);
+			const [mail] = MailList.parse(await json(list)).items;
+			expect(mail?.subject).toBe("Reset your Bazaar password");
+			expect((await prod.call("GET", `/identity/dev/mail/${mail?.id}`, { caller: admin })).status).toBe(200);
+		} finally {
+			await prod.close();
+		}
+	});
+});

@@ -50,6 +50,12 @@ export interface IdentityOptions {
 	rateLimits?: Partial<RateLimits>;
 	resetTokenTtlMs?: number;
 	sessionCache?: SessionCacheOptions;
+	/**
+	 * Who may read the dev mailbox (the outbox while no SMTP is set; it holds live reset links):
+	 * `local` (a local stack or a test: anyone the edge signs for, like its DEV_MAILBOX page) or
+	 * `admin` (the default: a production core shows it to admins only).
+	 */
+	devMailbox?: "local" | "admin";
 }
 
 export async function openIdentity(options: IdentityOptions) {
@@ -78,6 +84,7 @@ export async function openIdentity(options: IdentityOptions) {
 		mail,
 		edgeUrl: options.edgeUrl,
 		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
+		devMailbox: options.devMailbox ?? "admin",
 	};
 	// The dummy hash for unknown emails is made now, so the first such login is not the slow one.
 	await hasher.verifyDummy("warm-up");

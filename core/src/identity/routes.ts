@@ -98,11 +98,13 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	app.route("/admin", admin);
 
 	// ---- the dev mailbox (only while no real transport is configured) ------------------------
+	// It holds live reset links: outside a local stack (BAZAAR_ENV=production) only admins read it.
 	const dev = new Hono<AppEnv>();
-	dev.use("*", async (_c, next) => {
+	dev.use("*", async (c, next) => {
 		if (mod.identity.mail.transport.kind !== "outbox") {
 			return problemResponse(problem(404, "The dev mailbox is off: mail goes out over SMTP."));
 		}
+		if (mod.identity.devMailbox === "admin") return requireRole("admin")(c, next);
 		await next();
 	});
 	const MailQuery = z.strictObject({

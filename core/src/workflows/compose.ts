@@ -64,6 +64,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		smtpUrl: config.smtpUrl,
 		mailFrom: config.mailFrom,
 		passwordCost: options.passwordCost,
+		devMailbox: config.env === "production" ? "admin" : "local",
 	});
 	const bus = await createBus({
 		redisUrl: config.redisUrl,
