@@ -13,7 +13,7 @@ const core = await openCore(config);
 await core.start();
 
 const admin = await core.identity.ensureAdmin(config.adminEmail, { password: config.adminPassword });
-if (admin.password) {
+if (admin.created && admin.password) {
 	// Never in a log (logs are shipped and read widely): in a file only this user can read.
 	const file = join(config.dataDir, ADMIN_PASSWORD_FILE);
 	writeSecretFile(file, admin.password);

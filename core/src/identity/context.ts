@@ -43,6 +43,8 @@ export interface Identity {
 	resetTokenTtlMs: number;
 	/** Who may read the dev mailbox: anyone signed by the edge (`local`) or admins only. */
 	devMailbox: "local" | "admin";
+	/** Normalized addresses only the first admin may hold (ADMIN_EMAIL). */
+	reservedEmailKeys: ReadonlySet<string>;
 }
 
 export const nowIso = () => new Date().toISOString();

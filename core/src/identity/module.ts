@@ -18,7 +18,7 @@ import { login } from "./login";
 import { logoutEverywhere } from "./logout-everywhere";
 import { MailOutbox, type MailOutboxOptions } from "./mail-outbox";
 import { type MailTransport, mailTransportFromEnv } from "./mail-transport";
-import { DEFAULT_PASSWORD_COST, type PasswordCost, PasswordHasher } from "./password";
+import { DEFAULT_PASSWORD_COST, normalizeEmail, type PasswordCost, PasswordHasher } from "./password";
 import { FallbackRateLimiter, type RateLimiter, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
 import { register } from "./register";
 import { requestPasswordReset } from "./request-password-reset";
@@ -56,6 +56,11 @@ export interface IdentityOptions {
 	 * `admin` (the default: a production core shows it to admins only).
 	 */
 	devMailbox?: "local" | "admin";
+	/**
+	 * Addresses nobody may sign up with or change to (ADMIN_EMAIL): the first admin account
+	 * may hold one, no other account.
+	 */
+	reservedEmails?: string[];
 }
 
 export async function openIdentity(options: IdentityOptions) {
@@ -85,6 +90,7 @@ export async function openIdentity(options: IdentityOptions) {
 		edgeUrl: options.edgeUrl,
 		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
 		devMailbox: options.devMailbox ?? "admin",
+		reservedEmailKeys: new Set((options.reservedEmails ?? []).map(normalizeEmail)),
 	};
 	// The dummy hash for unknown emails is made now, so the first such login is not the slow one.
 	await hasher.verifyDummy("warm-up");

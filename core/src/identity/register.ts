@@ -3,6 +3,7 @@ import { ConflictError, isUniqueViolation } from "../lib/errors";
 import { type Identity, identityWrite, nowIso, toPublic } from "./context";
 import type { RegisterInput, UserPublic } from "./contracts";
 import { assertPasswordPolicy, normalizeEmail } from "./password";
+import { assertNotReserved } from "./reserved-email";
 import { type Role, users } from "./schema";
 
 export async function register(
@@ -11,6 +12,7 @@ export async function register(
 	roles: Role[] = ["customer"],
 ): Promise<UserPublic> {
 	assertPasswordPolicy(input.password, input.email);
+	await assertNotReserved(identity, normalizeEmail(input.email), null);
 	const passwordHash = await identity.hasher.hash(input.password);
 	const now = nowIso();
 	try {

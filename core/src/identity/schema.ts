@@ -94,7 +94,17 @@ export const rateLimitBuckets = sqliteTable("rate_limit_buckets", {
 	updatedMs: integer("updated_ms").notNull(),
 });
 
-export const identitySchema = { users, addresses, passwordResetTokens, mailOutbox, rateLimitBuckets };
+/**
+ * Things done once in the life of this database, by name. `first_admin`: the admin account the
+ * first start created (ADMIN_EMAIL); its presence means no later start creates or grants one.
+ */
+export const bootstrapSteps = sqliteTable("bootstrap_steps", {
+	step: text("step").primaryKey(),
+	userId: text("user_id"),
+	doneAt: text("done_at").notNull(),
+});
+
+export const identitySchema = { users, addresses, passwordResetTokens, mailOutbox, rateLimitBuckets, bootstrapSteps };
 export type IdentitySchema = typeof identitySchema;
 export type UserRow = typeof users.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;

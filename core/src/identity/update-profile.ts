@@ -2,6 +2,7 @@ import { ConflictError, isUniqueViolation, ServiceError, ValidationError } from 
 import { findUser, type Identity, toPublic, writeUser } from "./context";
 import type { ProfilePatch, UserPublic } from "./contracts";
 import { normalizeEmail } from "./password";
+import { assertNotReserved } from "./reserved-email";
 
 export class WrongPasswordError extends ServiceError {
 	constructor() {
@@ -20,6 +21,7 @@ export async function updateProfile(identity: Identity, userId: string, patch: P
 			]);
 		}
 		if (!(await identity.hasher.verify(patch.currentPassword, user.passwordHash))) throw new WrongPasswordError();
+		await assertNotReserved(identity, normalizeEmail(patch.email as string), userId);
 	}
 	try {
 		const row = await writeUser(

@@ -65,6 +65,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		mailFrom: config.mailFrom,
 		passwordCost: options.passwordCost,
 		devMailbox: config.env === "production" ? "admin" : "local",
+		reservedEmails: [config.adminEmail],
 	});
 	const bus = await createBus({
 		redisUrl: config.redisUrl,
