@@ -92,7 +92,7 @@ try {
 		"",
 		"Bazaar is running.",
 		`  Storefront      ${edgeUrl}/   (cart ${edgeUrl}/cart, account ${edgeUrl}/account/signup)`,
-		`  Dev mailbox     ${edgeUrl}/dev/mail   (password-reset mails while SMTP_URL is unset)`,
+		`  Dev mailbox     ${edgeUrl}/dev/mail   (sign-up and password-reset mails while SMTP_URL is unset)`,
 		`  API reference   ${edgeUrl}/docs   (OpenAPI: ${edgeUrl}/openapi.json)`,
 		`  Catalog API     ${edgeUrl}/api/catalog/products`,
 		`  Chat echo room  ${edgeUrl.replace(/^http/, "ws")}/parties/echo-room/<room>`,

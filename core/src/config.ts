@@ -58,6 +58,11 @@ export const ConfigSchema = z
 		/** Deliver mail over SMTP (smtp://user:pass@host:587); unset: the dev outbox at /identity/dev/mail. */
 		SMTP_URL: optional(z.string()),
 		MAIL_FROM: z.preprocess(blankIsUnset, z.string().min(3).default("Bazaar <no-reply@bazaar.local>")),
+		/**
+		 * Sign-ups the whole core accepts per minute, in bursts of a sixth of it: each costs an
+		 * argon2id hash (~60 ms of CPU on a small machine). Test runs that sign up crowds raise it.
+		 */
+		SIGNUP_GLOBAL_PER_MINUTE: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(1_000_000).default(180)),
 		/** Made an admin on boot; a new account's generated password is printed once. */
 		ADMIN_EMAIL: z.preprocess(blankIsUnset, z.email().default("admin@bazaar.local")),
 		/** The password the admin account gets when it is created (first start); unset: random, printed once. */
@@ -151,6 +156,7 @@ export interface Config {
 	mailFrom: string;
 	adminEmail: string;
 	adminPassword: string | null;
+	signupGlobalPerMinute: number;
 	reservationGraceMs: number;
 	busRedisPrefix: string;
 	busIdleTimeoutMs: number | null;
@@ -188,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		mailFrom: e.MAIL_FROM,
 		adminEmail: e.ADMIN_EMAIL,
 		adminPassword: e.ADMIN_PASSWORD ?? null,
+		signupGlobalPerMinute: e.SIGNUP_GLOBAL_PER_MINUTE,
 		reservationGraceMs: e.CHECKOUT_RESERVATION_GRACE_SECONDS * 1000,
 		busRedisPrefix: e.BUS_REDIS_PREFIX,
 		busIdleTimeoutMs: e.BUS_IDLE_TIMEOUT_MS ?? null,

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { Problem } from "@bazaar/contracts";
-import { ApiSession, ApiSessionInfo, UserPublic } from "@bazaar/contracts/identity";
+import { ApiSession, ApiSessionInfo } from "@bazaar/contracts/identity";
 import { describe, expect, it } from "vitest";
-import { ADMIN_LOGIN, core, edge, ORIGIN } from "./helpers";
+import { ADMIN_LOGIN, core, edge, ORIGIN, registerAtCore } from "./helpers";
 
 // POST/GET/DELETE /api/session through the Worker's real fetch handler, against the real core's
 // login (argon2id, rate limits) and the Worker's real SESSIONS KV.
@@ -14,12 +14,7 @@ const newIp = () => `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
 
 async function customer(ip = newIp()) {
 	const email = `api-${Date.now()}-${rand(1e9)}@example.com`;
-	const res = await core().request("POST", "/identity/register", {
-		caller: { user: "", roles: [], ip },
-		body: JSON.stringify({ email, password: PASSWORD, name: "Api Shopper" }),
-	});
-	expect(res.status).toBe(201);
-	return { email, ip, user: UserPublic.parse(await res.json()) };
+	return { email, ip, user: await registerAtCore({ email, password: PASSWORD, name: "Api Shopper" }, ip) };
 }
 
 function login(body: unknown, ip: string, headers: Record<string, string> = {}) {

@@ -20,12 +20,25 @@ export interface RateLimits {
 	ip: RateRule;
 	/** Reset mails per account (beyond it the request is still answered, but nothing is sent). */
 	resetMail: RateRule;
+	/**
+	 * Sign-ups per client IP, and for the whole core. Each costs an argon2id hash (~60 ms of CPU
+	 * here), so without a global bound a crowd of addresses could keep the core's cores busy.
+	 */
+	signupIp: RateRule;
+	signupGlobal: RateRule;
+	/** Sign-up mails per address (confirmation links or "someone tried" notices): no mail bombing. */
+	signupMail: RateRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
 	account: { capacity: 5, windowMs: 15 * 60_000 },
 	ip: { capacity: 30, windowMs: 10 * 60_000 },
 	resetMail: { capacity: 3, windowMs: 60 * 60_000 },
+	signupIp: { capacity: 10, windowMs: 10 * 60_000 },
+	// SIGNUP_GLOBAL_PER_MINUTE's default (180): bursts of 30, then 3 a second, at most a fifth
+	// of one core on hashing sign-ups.
+	signupGlobal: { capacity: 30, windowMs: 10_000 },
+	signupMail: { capacity: 3, windowMs: 60 * 60_000 },
 };
 
 /** Everything an identity verb needs. */
@@ -41,6 +54,8 @@ export interface Identity {
 	/** Where reset links point (the storefront). */
 	edgeUrl: string;
 	resetTokenTtlMs: number;
+	/** How long a sign-up's confirmation link works. */
+	signupTokenTtlMs: number;
 	/** Who may read the dev mailbox: anyone signed by the edge (`local`) or admins only. */
 	devMailbox: "local" | "admin";
 	/** Normalized addresses only the first admin may hold (ADMIN_EMAIL). */
@@ -65,6 +80,9 @@ export function sha256Hex(text: string): string {
 export const accountKey = (emailKey: string) => `login:acct:${sha256Hex(emailKey)}`;
 export const ipKey = (ip: string) => `login:ip:${ip}`;
 export const resetKey = (emailKey: string) => `reset:acct:${sha256Hex(emailKey)}`;
+export const signupIpKey = (ip: string) => `signup:ip:${ip}`;
+export const SIGNUP_GLOBAL_KEY = "signup:global";
+export const signupMailKey = (emailKey: string) => `signup:mail:${sha256Hex(emailKey)}`;
 
 export function toPublic(row: UserRow): UserPublic {
 	return {

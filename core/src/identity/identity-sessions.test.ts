@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { json, REDIS_URL, redisAvailable } from "../testing/harness";
 import { type SessionCheck, UserPublic } from "./contracts";
 import { openIdentity } from "./module";
-import { type IdentityHarness, identityHarness, TEST_PASSWORD_COST } from "./test-harness";
+import {
+	type IdentityHarness,
+	identityHarness,
+	latestMailTo,
+	signupTokenIn,
+	TEST_PASSWORD_COST,
+	uniqueEmail,
+} from "./test-harness";
 
 let h: IdentityHarness;
 beforeAll(async () => {
@@ -134,7 +141,11 @@ describe("across core instances (Redis pub/sub)", () => {
 		const b = await openIdentity({ ...options, migrate: false });
 		try {
 			await Promise.all([a.ready, b.ready]);
-			const user = await a.register({ email: "multi@example.test", password: "shared secret 123", name: "M" });
+			// A fresh address: the sign-up mail limit lives in the shared Redis across runs.
+			const email = uniqueEmail("multi");
+			await a.register({ email, password: "shared secret 123", name: "M" });
+			const token = signupTokenIn(await latestMailTo(a, email));
+			const user = await a.confirmSignup({ token });
 			expect((await b.checkSession(user.id, 1)).valid).toBe(true);
 			await a.logoutEverywhere(user.id);
 			const deadline = Date.now() + 2_000;

@@ -19,8 +19,8 @@ import { logoutEverywhere } from "./logout-everywhere";
 import { MailOutbox, type MailOutboxOptions } from "./mail-outbox";
 import { type MailTransport, mailTransportFromEnv } from "./mail-transport";
 import { DEFAULT_PASSWORD_COST, normalizeEmail, type PasswordCost, PasswordHasher } from "./password";
-import { FallbackRateLimiter, type RateLimiter, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
-import { register } from "./register";
+import { FallbackRateLimiter, type RateLimiter, type RateRule, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
+import { confirmSignup, register } from "./register";
 import { requestPasswordReset } from "./request-password-reset";
 import { identitySchema } from "./schema";
 import { SessionCache, type SessionCacheOptions } from "./session-cache";
@@ -49,6 +49,7 @@ export interface IdentityOptions {
 	passwordCost?: PasswordCost;
 	rateLimits?: Partial<RateLimits>;
 	resetTokenTtlMs?: number;
+	signupTokenTtlMs?: number;
 	sessionCache?: SessionCacheOptions;
 	/**
 	 * Who may read the dev mailbox (the outbox while no SMTP is set; it holds live reset links):
@@ -61,6 +62,11 @@ export interface IdentityOptions {
 	 * may hold one, no other account.
 	 */
 	reservedEmails?: string[];
+}
+
+/** SIGNUP_GLOBAL_PER_MINUTE as a token bucket: a sixth of a minute's worth at once, refilled over 10 s. */
+export function signupGlobalRule(perMinute: number): RateRule {
+	return { capacity: Math.max(1, Math.ceil(perMinute / 6)), windowMs: 10_000 };
 }
 
 export async function openIdentity(options: IdentityOptions) {
@@ -89,6 +95,7 @@ export async function openIdentity(options: IdentityOptions) {
 		mail,
 		edgeUrl: options.edgeUrl,
 		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
+		signupTokenTtlMs: options.signupTokenTtlMs ?? 24 * 3_600_000,
 		devMailbox: options.devMailbox ?? "admin",
 		reservedEmailKeys: new Set((options.reservedEmails ?? []).map(normalizeEmail)),
 	};
@@ -106,6 +113,7 @@ export async function openIdentity(options: IdentityOptions) {
 		/** Resolves once cross-instance session invalidation listens (at once without Redis). */
 		ready,
 		register: bind(register),
+		confirmSignup: bind(confirmSignup),
 		login: bind(login),
 		getProfile: bind(getProfile),
 		updateProfile: bind(updateProfile),

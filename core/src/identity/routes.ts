@@ -14,6 +14,7 @@ import {
 	ProfilePatch,
 	RegisterInput,
 	SetRolesInput,
+	SignupConfirm,
 	UserId,
 	UserListQuery,
 } from "./contracts";
@@ -49,12 +50,16 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	};
 
 	// ---- public (the edge calls these for anonymous shoppers) ------------------------------
-	app.post("/register", async (c) => jsonResponse(await mod.register(readJson(c, RegisterInput)), 201));
-	app.post("/login", async (c) => {
-		// The edge signs the client IP with the rest of the caller, so it cannot be spoofed here.
+	// The edge signs the client IP with the rest of the caller, so it cannot be spoofed here.
+	const ipOf = (c: { get(key: "caller"): { ip?: string } }) => {
 		const ip = c.get("caller").ip;
-		return jsonResponse(await mod.login(readJson(c, LoginInput), { ip: ip && IP.test(ip) ? ip : null }));
-	});
+		return ip && IP.test(ip) ? ip : null;
+	};
+	app.post("/register", async (c) =>
+		jsonResponse(await mod.register(readJson(c, RegisterInput), { ip: ipOf(c) }), 202),
+	);
+	app.post("/register/confirm", async (c) => jsonResponse(await mod.confirmSignup(readJson(c, SignupConfirm)), 201));
+	app.post("/login", async (c) => jsonResponse(await mod.login(readJson(c, LoginInput), { ip: ipOf(c) })));
 	app.post("/password-reset", async (c) =>
 		jsonResponse(await mod.requestPasswordReset(readJson(c, PasswordResetRequest)), 202),
 	);

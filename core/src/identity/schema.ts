@@ -67,6 +67,25 @@ export const passwordResetTokens = sqliteTable(
 );
 
 /**
+ * A sign-up waiting for its address to be confirmed: the account exists only once the link
+ * mailed to that address is opened, so signing up never tells whether an address is taken.
+ * Only the token's SHA-256 is kept; the password only as its argon2id hash.
+ */
+export const pendingSignups = sqliteTable(
+	"pending_signups",
+	{
+		tokenHash: text("token_hash").primaryKey(),
+		email: text("email").notNull(),
+		emailKey: text("email_key").notNull(),
+		name: text("name").notNull(),
+		passwordHash: text("password_hash").notNull(),
+		expiresAt: text("expires_at").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("pending_signups_email_idx").on(t.emailKey), index("pending_signups_expiry_idx").on(t.expiresAt)],
+);
+
+/**
  * Every mail the module sends, written in the same transaction as its cause (a reset token),
  * then handed to the transport. In dev the table *is* the mailbox (`/dev/mail` reads it).
  */
@@ -104,7 +123,15 @@ export const bootstrapSteps = sqliteTable("bootstrap_steps", {
 	doneAt: text("done_at").notNull(),
 });
 
-export const identitySchema = { users, addresses, passwordResetTokens, mailOutbox, rateLimitBuckets, bootstrapSteps };
+export const identitySchema = {
+	users,
+	addresses,
+	passwordResetTokens,
+	pendingSignups,
+	mailOutbox,
+	rateLimitBuckets,
+	bootstrapSteps,
+};
 export type IdentitySchema = typeof identitySchema;
 export type UserRow = typeof users.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;

@@ -5,7 +5,7 @@ import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
-import { type IdentityModule, openIdentity } from "../identity/module";
+import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
 import { type OrderModule, openOrders } from "../order/module";
@@ -66,6 +66,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		passwordCost: options.passwordCost,
 		devMailbox: config.env === "production" ? "admin" : "local",
 		reservedEmails: [config.adminEmail],
+		rateLimits: { signupGlobal: signupGlobalRule(config.signupGlobalPerMinute) },
 	});
 	const bus = await createBus({
 		redisUrl: config.redisUrl,

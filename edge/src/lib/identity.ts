@@ -4,6 +4,7 @@ import {
 	MailList,
 	MailMessage,
 	PasswordResetAccepted,
+	SignupAccepted,
 	UserPublic,
 } from "@bazaar/contracts/identity";
 import type { Caller } from "@bazaar/signature";
@@ -21,8 +22,12 @@ const NoContent = z.null();
 const addressPath = (id: string) => `/identity/me/addresses/${encodeURIComponent(id)}`;
 
 export const identity = {
-	register: (env: Env, caller: Caller, input: { email: string; password: string; name: string }) =>
-		callCore(env, AccountUser, "POST", "/identity/register", caller, { body: input }),
+	/** The same `{accepted: true}` whether or not the address has an account: the mail says which. */
+	register: (env: Env, caller: Caller, input: { email: string; password: string; name: string; next?: string }) =>
+		callCore(env, SignupAccepted, "POST", "/identity/register", caller, { body: input }),
+	/** Opens the mailed link: the account exists from here on. */
+	confirmSignup: (env: Env, caller: Caller, input: { token: string }) =>
+		callCore(env, AccountUser, "POST", "/identity/register/confirm", caller, { body: input }),
 	login: (env: Env, caller: Caller, input: { email: string; password: string }) =>
 		callCore(env, AccountUser, "POST", "/identity/login", caller, { body: input }),
 	me: (env: Env, caller: Caller) => callCore(env, AccountUser, "GET", "/identity/me", caller),

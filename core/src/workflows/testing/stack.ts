@@ -4,9 +4,10 @@ import { type Caller, sign } from "@bazaar/signature";
 import { createFetch } from "../../app";
 import { loadConfig } from "../../config";
 import { TEST_PASSWORD_COST } from "../../identity/test-harness";
-import { json, SECRET, seededTemplate, tempDir } from "../../testing/harness";
+import { SECRET, seededTemplate, tempDir } from "../../testing/harness";
 import { type Core, openCore } from "../compose";
 import { seedInventoryFromCatalog } from "../stock-seed";
+import { signUpByMail } from "./signup";
 
 // The whole core on real parts for the workflow tests: every module on temp libSQL files (the
 // catalog copied from the shared seeded template), the libSQL bus, the relays and consumers,
@@ -53,6 +54,8 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 		SANDBOX_PAGE_URL: `${base}/payment/sandbox/pay`,
 		SANDBOX_WEBHOOK_URL: `${base}/payment/webhooks/sandbox`,
 		INVENTORY_SWEEP_MS: "200",
+		// The race tests sign up hundreds of shoppers at once.
+		SIGNUP_GLOBAL_PER_MINUTE: "600000",
 		ORDER_SWEEP_MS: "200",
 		...env,
 	});
@@ -94,12 +97,10 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 }
 
 let n = 0;
-/** Signs up a customer through /identity/register; returns the caller the edge would sign for them. */
+/** Signs up a customer (register, then the mailed link); returns the caller the edge would sign for them. */
 export async function registerCustomer(s: Stack, name = "Shopper"): Promise<Caller & { email: string }> {
 	const email = `shopper${++n}-${Date.now()}@example.test`;
-	const res = await s.call("POST", "/identity/register", { body: { email, password: "correct horse battery", name } });
-	if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
-	const user = await json<{ id: string; roles: string[] }>(res);
+	const user = await signUpByMail(s.call, { email, password: "correct horse battery", name });
 	return { user: user.id, roles: user.roles, email };
 }
 
