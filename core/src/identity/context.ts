@@ -14,9 +14,19 @@ import type { WriteLock } from "./write-lock";
 export const IDENTITY_MIGRATIONS = resolve(import.meta.dir, "migrations");
 
 export interface RateLimits {
-	/** Failed logins per account (keyed by the email, so unknown emails are limited alike). */
+	/**
+	 * Failed logins per account from one client IP: beyond it that IP is refused for that account
+	 * (429). Only that pair: an attacker cannot shut the owner out from the owner's own address.
+	 */
+	accountIp: RateRule;
+	/**
+	 * Failed logins per account from every address together (keyed by the email, so unknown
+	 * emails are limited alike). Beyond it, logins from addresses that never signed in to the
+	 * account are slowed down (each waits for the bucket's next token, up to
+	 * `loginSlowDownMaxMs`); addresses the account signed in from go on as usual.
+	 */
 	account: RateRule;
-	/** Failed logins per client IP. */
+	/** Failed logins per client IP, whatever the account. */
 	ip: RateRule;
 	/** Reset mails per account (beyond it the request is still answered, but nothing is sent). */
 	resetMail: RateRule;
@@ -31,7 +41,8 @@ export interface RateLimits {
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-	account: { capacity: 5, windowMs: 15 * 60_000 },
+	accountIp: { capacity: 5, windowMs: 15 * 60_000 },
+	account: { capacity: 10, windowMs: 15 * 60_000 },
 	ip: { capacity: 30, windowMs: 10 * 60_000 },
 	resetMail: { capacity: 3, windowMs: 60 * 60_000 },
 	signupIp: { capacity: 10, windowMs: 10 * 60_000 },
@@ -56,6 +67,8 @@ export interface Identity {
 	resetTokenTtlMs: number;
 	/** How long a sign-up's confirmation link works. */
 	signupTokenTtlMs: number;
+	/** The longest a login from an unfamiliar address waits on an account under attack before a 429. */
+	loginSlowDownMaxMs: number;
 	/** Who may read the dev mailbox: anyone signed by the edge (`local`) or admins only. */
 	devMailbox: "local" | "admin";
 	/** Normalized addresses only the first admin may hold (ADMIN_EMAIL). */
@@ -78,7 +91,10 @@ export function sha256Hex(text: string): string {
 
 /** Bucket keys never hold an email in clear (they are stored, and may sit in Redis). */
 export const accountKey = (emailKey: string) => `login:acct:${sha256Hex(emailKey)}`;
+export const accountIpKey = (emailKey: string, ip: string) => `login:pair:${sha256Hex(`${emailKey}\n${ip}`)}`;
 export const ipKey = (ip: string) => `login:ip:${ip}`;
+/** Guessing the current password through a signed-in session (its own bucket: a login attack must not block it). */
+export const passwordChangeKey = (userId: string) => `password-change:${userId}`;
 export const resetKey = (emailKey: string) => `reset:acct:${sha256Hex(emailKey)}`;
 export const signupIpKey = (ip: string) => `signup:ip:${ip}`;
 export const SIGNUP_GLOBAL_KEY = "signup:global";

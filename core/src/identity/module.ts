@@ -50,6 +50,8 @@ export interface IdentityOptions {
 	rateLimits?: Partial<RateLimits>;
 	resetTokenTtlMs?: number;
 	signupTokenTtlMs?: number;
+	/** See `account` in RateLimits (default 10 s). */
+	loginSlowDownMaxMs?: number;
 	sessionCache?: SessionCacheOptions;
 	/**
 	 * Who may read the dev mailbox (the outbox while no SMTP is set; it holds live reset links):
@@ -96,6 +98,7 @@ export async function openIdentity(options: IdentityOptions) {
 		edgeUrl: options.edgeUrl,
 		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
 		signupTokenTtlMs: options.signupTokenTtlMs ?? 24 * 3_600_000,
+		loginSlowDownMaxMs: options.loginSlowDownMaxMs ?? 10_000,
 		devMailbox: options.devMailbox ?? "admin",
 		reservedEmailKeys: new Set((options.reservedEmails ?? []).map(normalizeEmail)),
 	};

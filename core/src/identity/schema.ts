@@ -1,5 +1,5 @@
 import type { Role } from "@bazaar/contracts/identity";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The identity module's own database. Timestamps are ISO-8601 UTC strings (same width, so they
 // sort as text). Secrets are never stored in a usable form: passwords as argon2id hashes, reset
@@ -106,6 +106,22 @@ export const mailOutbox = sqliteTable(
 	(t) => [index("mail_outbox_pending_idx").on(t.sentAt, t.nextAttemptAt), index("mail_outbox_to_idx").on(t.to)],
 );
 
+/**
+ * The addresses each account signed in from (the SHA-256 of the IP): while the account is under
+ * a password-guessing attack, logins from these are not slowed down, so the owner gets in.
+ */
+export const loginKnownIps = sqliteTable(
+	"login_known_ips",
+	{
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		ipHash: text("ip_hash").notNull(),
+		lastSuccessAt: text("last_success_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.ipHash] })],
+);
+
 /** Token buckets for login rate limits (per account and per IP) when Redis is not configured. */
 export const rateLimitBuckets = sqliteTable("rate_limit_buckets", {
 	key: text("key").primaryKey(),
@@ -130,6 +146,7 @@ export const identitySchema = {
 	pendingSignups,
 	mailOutbox,
 	rateLimitBuckets,
+	loginKnownIps,
 	bootstrapSteps,
 };
 export type IdentitySchema = typeof identitySchema;
