@@ -82,11 +82,12 @@ function options(argv) {
 /** A signed call to the core, as the edge makes it. */
 async function coreCall(base, caller, method, path, body) {
 	const text = body === undefined ? undefined : JSON.stringify(body);
-	const headers = await sign({ secret: SECRET, method, path, body: text, caller });
+	const headers = text ? { "content-type": "application/json" } : {};
+	const signed = await sign({ secret: SECRET, method, path, body: text, headers, caller });
 	const res = await fetch(base + path, {
 		method,
 		body: text,
-		headers: { ...(text ? { "content-type": "application/json" } : {}), ...headers },
+		headers: { ...headers, ...signed },
 		signal: AbortSignal.timeout(30_000),
 	});
 	const answer = await res.text();

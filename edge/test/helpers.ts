@@ -73,16 +73,18 @@ export async function pushCatalogEvents(
 			...e,
 		})),
 	});
+	const json = { "content-type": "application/json" };
 	const headers = await sign({
 		secret: opts.secret ?? env.BAZAAR_SIGNING_SECRET,
 		method: "POST",
 		path: "/internal/catalog-events",
 		body,
+		headers: json,
 		caller: { user: "core", roles: opts.roles ?? ["service"] },
 	});
 	return edge("/internal/catalog-events", {
 		method: "POST",
-		headers: { ...headers, "content-type": "application/json" },
+		headers: { ...json, ...headers },
 		body: opts.tamper ? body.replace('"version":', '"version":1') : body,
 	});
 }

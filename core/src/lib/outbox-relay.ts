@@ -137,16 +137,18 @@ export class OutboxRelay<E = unknown> {
 		const body = JSON.stringify(push.envelope(rows.map((r) => JSON.parse(String(r.payload)))));
 		try {
 			const path = new URL(push.url);
-			const headers = await sign({
+			const headers = { "content-type": "application/json" };
+			const signed = await sign({
 				secret: push.secret,
 				method: "POST",
 				path: path.pathname + path.search,
 				body,
+				headers,
 				caller: push.caller,
 			});
 			const res = await this.o.fetch(push.url, {
 				method: "POST",
-				headers: { ...headers, "content-type": "application/json" },
+				headers: { ...headers, ...signed },
 				body,
 				signal: AbortSignal.timeout(push.timeoutMs ?? 5_000),
 			});

@@ -8,6 +8,7 @@ import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
+import { openReplayGuard, type ReplayGuard } from "../lib/replay-guard";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
@@ -43,6 +44,8 @@ export interface Core {
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
 	refunds: RefundWorkflow;
+	/** The edge signatures' seen-set (in Redis when REDIS_URL is set). */
+	replay: ReplayGuard;
 	/** Starts sweepers, relays and consumers. */
 	start(): Promise<void>;
 	/** Relays, then the bus (its handlers finish), then the modules. The HTTP server stops first (main.ts). */
@@ -148,6 +151,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	});
 
 	const refunds = createRefunds({ orders, payments, inventory });
+	const replay = openReplayGuard(config.redisUrl);
 
 	let started = false;
 	return {
@@ -163,6 +167,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		relays,
 		checkout,
 		refunds,
+		replay,
 		async start() {
 			if (started) return;
 			started = true;
@@ -186,6 +191,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await inventory.stop();
 			await identity.stop();
 			await catalog.stop();
+			await replay.close();
 		},
 	};
 }

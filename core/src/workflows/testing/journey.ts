@@ -29,12 +29,9 @@ export function remoteCore(base: string, secret: string): CoreClient {
 			const body =
 				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
 			const caller = init.caller ?? { user: "", roles: [] };
-			const headers = await sign({ secret, method, path, body, caller });
-			return fetch(`${base}${path}`, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
-				body,
-			});
+			const headers = { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...init.headers };
+			const signed = await sign({ secret, method, path, body, headers, caller });
+			return fetch(`${base}${path}`, { method, headers: { ...headers, ...signed }, body });
 		},
 		http: (url, init) => fetch(url.startsWith("http") ? url : `${base}${url}`, { redirect: "manual", ...init }),
 	};

@@ -79,12 +79,9 @@ export async function stack(env: Record<string, string> = {}): Promise<Stack> {
 		async call(method, path, init = {}) {
 			const body =
 				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? ANONYMOUS });
-			const request = new Request(`${base}${path}`, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
-				body,
-			});
+			const headers = { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...init.headers };
+			const signed = await sign({ secret: SECRET, method, path, body, headers, caller: init.caller ?? ANONYMOUS });
+			const request = new Request(`${base}${path}`, { method, headers: { ...headers, ...signed }, body });
 			return init.inProcess ? fetch(request) : globalThis.fetch(request);
 		},
 		http: (url, init) =>
