@@ -8,7 +8,6 @@ import type { MailOutbox } from "./mail-outbox";
 import type { PasswordHasher } from "./password";
 import type { RateLimiter, RateRule } from "./rate-limit";
 import { type IdentitySchema, type UserRow, users } from "./schema";
-import type { SessionCache } from "./session-cache";
 import type { WriteLock } from "./write-lock";
 
 export const IDENTITY_MIGRATIONS = resolve(import.meta.dir, "migrations");
@@ -60,7 +59,6 @@ export interface Identity {
 	hasher: PasswordHasher;
 	limiter: RateLimiter;
 	limits: RateLimits;
-	sessions: SessionCache;
 	mail: MailOutbox;
 	/** Where reset links point (the storefront). */
 	edgeUrl: string;
@@ -120,7 +118,8 @@ export async function findUser(identity: Identity, userId: string): Promise<User
 
 /**
  * The one way a user row changes when sessions must end: the change and a generation bump in
- * one transaction, then the session cache forgets the user (here and on other instances).
+ * one transaction. The edge checks the generation on every request (check-session.ts), so the
+ * sessions end with the commit.
  */
 export async function writeUser(
 	identity: Identity,
@@ -142,6 +141,5 @@ export async function writeUser(
 		if (!updated) throw new NotFoundError("The user");
 		return updated;
 	});
-	identity.sessions.invalidate(userId);
 	return row;
 }

@@ -62,14 +62,14 @@ describe("admin account and roles", () => {
 
 	test("an admin sets roles; the next session check carries them", async () => {
 		const u = await h.signUp();
-		expect((await h.mod.checkSession(u.id, 1)).roles).toEqual(["customer"]);
+		expect((await h.mod.checkSession(u.id, 1, "a".repeat(64))).roles).toEqual(["customer"]);
 		const res = await h.call("PUT", `/identity/admin/users/${u.id}/roles`, {
 			caller: admin,
 			body: { roles: ["support_agent", "customer"] },
 		});
 		expect(res.status).toBe(200);
 		expect(UserPublic.parse(await json(res)).roles).toEqual(["customer", "support_agent"]);
-		expect(await h.mod.checkSession(u.id, 1)).toEqual({
+		expect(await h.mod.checkSession(u.id, 1, "a".repeat(64))).toEqual({
 			valid: true,
 			roles: ["customer", "support_agent"],
 			sessionGeneration: 1,

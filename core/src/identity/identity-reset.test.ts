@@ -53,7 +53,7 @@ describe("password reset through the dev mail outbox", () => {
 		const done = await confirm(token, "my new long password");
 		expect(done.status).toBe(200);
 		expect((await json<{ sessionGeneration: number }>(done)).sessionGeneration).toBe(2);
-		expect((await h.mod.checkSession(u.id, 1)).valid).toBe(false);
+		expect((await h.mod.checkSession(u.id, 1, "a".repeat(64))).valid).toBe(false);
 		expect((await login(u.email, u.password)).status).toBe(401);
 		expect((await login(u.email, "my new long password")).status).toBe(200);
 

@@ -1,10 +1,9 @@
 import type { Redis } from "ioredis";
 import { migrateDatabase, openDatabase } from "../lib/db";
-import { type PubSub, redisPubSub } from "../lib/pubsub";
 import { closeRedis, connectRedis } from "../lib/redis";
 import { addAddress } from "./add-address";
 import { changePassword } from "./change-password";
-import { checkSession, loadSessionState } from "./check-session";
+import { checkSession, revokeSession } from "./check-session";
 import { confirmPasswordReset } from "./confirm-password-reset";
 import { DEFAULT_RATE_LIMITS, IDENTITY_MIGRATIONS, type Identity, type RateLimits } from "./context";
 import { deleteAddress } from "./delete-address";
@@ -23,14 +22,13 @@ import { FallbackRateLimiter, type RateLimiter, type RateRule, RedisRateLimiter,
 import { confirmSignup, register } from "./register";
 import { requestPasswordReset } from "./request-password-reset";
 import { identitySchema } from "./schema";
-import { SessionCache, type SessionCacheOptions } from "./session-cache";
 import { setRoles } from "./set-roles";
 import { updateAddress } from "./update-address";
 import { updateProfile } from "./update-profile";
 import { WriteLock } from "./write-lock";
 
-// Wires the identity module: its database, password hashing, rate limits, the session cache
-// and the mail outbox, and exposes the verbs bound to them.
+// Wires the identity module: its database, password hashing, rate limits and the mail outbox,
+// and exposes the verbs bound to them.
 
 export interface IdentityOptions {
 	/** `DATABASE_URL_IDENTITY`, default `file:<DATA_DIR>/identity.db`. */
@@ -52,7 +50,6 @@ export interface IdentityOptions {
 	signupTokenTtlMs?: number;
 	/** See `account` in RateLimits (default 10 s). */
 	loginSlowDownMaxMs?: number;
-	sessionCache?: SessionCacheOptions;
 	/**
 	 * Who may read the dev mailbox (the outbox while no SMTP is set; it holds live reset links):
 	 * `local` (a local stack or a test: anyone the edge signs for, like its DEV_MAILBOX page) or
@@ -78,14 +75,12 @@ export async function openIdentity(options: IdentityOptions) {
 	if (options.migrate !== false) await migrateDatabase(database, IDENTITY_MIGRATIONS);
 
 	const redis: Redis | null = options.redisUrl ? connectRedis(options.redisUrl, "identity") : null;
-	const pubsub: PubSub | null = options.redisUrl ? redisPubSub(options.redisUrl) : null;
 	const lock = new WriteLock();
 	const sqlLimiter = new SqlRateLimiter(database, lock);
 	const limiter: RateLimiter = redis ? new FallbackRateLimiter(new RedisRateLimiter(redis), sqlLimiter) : sqlLimiter;
 	const transport = options.mailTransport ?? mailTransportFromEnv({ smtpUrl: options.smtpUrl, from: options.mailFrom });
 	const mail = new MailOutbox(database, lock, transport, options.mail);
 	const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_PASSWORD_COST);
-	const sessions = new SessionCache((userId) => loadSessionState({ database }, userId), pubsub, options.sessionCache);
 
 	const identity: Identity = {
 		database,
@@ -93,7 +88,6 @@ export async function openIdentity(options: IdentityOptions) {
 		hasher,
 		limiter,
 		limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
-		sessions,
 		mail,
 		edgeUrl: options.edgeUrl,
 		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
@@ -104,8 +98,6 @@ export async function openIdentity(options: IdentityOptions) {
 	};
 	// The dummy hash for unknown emails is made now, so the first such login is not the slow one.
 	await hasher.verifyDummy("warm-up");
-	const ready = sessions.listen();
-	ready.catch((err) => console.warn("identity pub/sub subscription failed:", err));
 
 	type Rest<F> = F extends (identity: Identity, ...rest: infer R) => infer T ? (...rest: R) => T : never;
 	const bind = <F extends (identity: Identity, ...rest: never[]) => unknown>(fn: F) =>
@@ -113,8 +105,6 @@ export async function openIdentity(options: IdentityOptions) {
 
 	return {
 		identity,
-		/** Resolves once cross-instance session invalidation listens (at once without Redis). */
-		ready,
 		register: bind(register),
 		confirmSignup: bind(confirmSignup),
 		login: bind(login),
@@ -125,6 +115,7 @@ export async function openIdentity(options: IdentityOptions) {
 		confirmPasswordReset: bind(confirmPasswordReset),
 		logoutEverywhere: bind(logoutEverywhere),
 		checkSession: bind(checkSession),
+		revokeSession: bind(revokeSession),
 		listAddresses: bind(listAddresses),
 		getAddress: bind(getAddress),
 		addAddress: bind(addAddress),
@@ -143,7 +134,7 @@ export async function openIdentity(options: IdentityOptions) {
 		async stop() {
 			await mail.stop();
 			await limiter.close();
-			await Promise.all([pubsub?.close(), redis ? closeRedis(redis) : undefined]);
+			if (redis) await closeRedis(redis);
 			database.close();
 		},
 	};

@@ -13,6 +13,8 @@ import {
 	PasswordResetRequest,
 	ProfilePatch,
 	RegisterInput,
+	SessionHash,
+	SessionRevoke,
 	SetRolesInput,
 	SignupConfirm,
 	UserId,
@@ -25,6 +27,12 @@ import type { IdentityModule } from "./module";
 // routes need a signed-in user, /admin routes the admin role.
 
 const IP = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/** The edge's question on every request with a session: is this one, made at this generation, still good? */
+const SessionQuery = z.strictObject({
+	generation: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+	session: SessionHash,
+});
 
 class NotSignedInError extends ServiceError {
 	constructor() {
@@ -75,8 +83,12 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	);
 	app.post("/me/logout-everywhere", async (c) => jsonResponse(await mod.logoutEverywhere(me(c))));
 	app.get("/me/session", async (c) => {
-		const generation = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).parse(c.req.query("generation"));
-		return jsonResponse(await mod.checkSession(me(c), generation));
+		const { generation, session } = SessionQuery.parse(c.req.query());
+		return jsonResponse(await mod.checkSession(me(c), generation, session));
+	});
+	app.post("/me/sessions/revoke", async (c) => {
+		await mod.revokeSession(me(c), readJson(c, SessionRevoke).session);
+		return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 	});
 	app.get("/me/addresses", async (c) => jsonResponse(await mod.listAddresses(me(c))));
 	app.post("/me/addresses", async (c) => jsonResponse(await mod.addAddress(me(c), readJson(c, AddressInput)), 201));

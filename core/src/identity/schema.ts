@@ -122,6 +122,23 @@ export const loginKnownIps = sqliteTable(
 	(t) => [primaryKey({ columns: [t.userId, t.ipHash] })],
 );
 
+/**
+ * Sessions ended one at a time (log out), by the SHA-256 of the session id (the edge's KV key):
+ * the edge asks on every request, so a session ends everywhere at once, without waiting for KV
+ * to forget it. A row outlives the longest a session can live unrefreshed, then goes.
+ */
+export const revokedSessions = sqliteTable(
+	"revoked_sessions",
+	{
+		sessionHash: text("session_hash").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		expiresAt: text("expires_at").notNull(),
+	},
+	(t) => [index("revoked_sessions_expiry_idx").on(t.expiresAt)],
+);
+
 /** Token buckets for login rate limits (per account and per IP) when Redis is not configured. */
 export const rateLimitBuckets = sqliteTable("rate_limit_buckets", {
 	key: text("key").primaryKey(),
@@ -147,6 +164,7 @@ export const identitySchema = {
 	mailOutbox,
 	rateLimitBuckets,
 	loginKnownIps,
+	revokedSessions,
 	bootstrapSteps,
 };
 export type IdentitySchema = typeof identitySchema;

@@ -8,7 +8,6 @@ import { checkedForm } from "../lib/forms";
 import { identity, safeNextPath } from "../lib/identity";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
 import { csrfToken } from "../session/csrf";
-import { forgetChecks } from "../session/generation";
 import { endSession, loadSession, startSession } from "../session/middleware";
 import { type FormMessage, LoginPage, SignupConfirmPage, SignupPage, SignupSentPage } from "../views/account-pages";
 import { accountAddresses } from "./account-addresses";
@@ -160,7 +159,6 @@ account.post("/logout-everywhere", async (c) => {
 	if (!session) return seeOther(c, "/account/login");
 	const result = await identity.logoutEverywhere(c.env, callerOf(c, session));
 	if (!result.ok && result.status !== 401) return coreTrouble(c, result.status);
-	forgetChecks({ userId: session.userId });
 	await endSession(c);
 	return seeOther(c, "/account/login");
 });

@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env";
+import { checkSession, revokeSession } from "./check";
 import { clearCookie, readCookie, writeCookie } from "./cookie";
-import { forgetChecks, verifyGeneration } from "./generation";
 import {
 	type ActiveSession,
 	createSession,
@@ -16,9 +17,10 @@ import {
 export const SESSION_COOKIE = "bazaar_session";
 
 /**
- * Loads the shopper's session into `c.var.session` (null when anonymous). A cookie that names no
- * live session (forged, expired, logged out, or from an older generation) is cleared and the
- * request goes on as anonymous. POSTs check the generation with the core every time.
+ * Loads the shopper's session into `c.var.session` (null when anonymous), asking the core whether
+ * it is still good on every request (check.ts). A cookie that names no live session (forged,
+ * expired, logged out, or from an older generation) is cleared and the request goes on as
+ * anonymous.
  */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 	c.set("session", null);
@@ -28,14 +30,14 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 		// API clients hold the same session id as a bearer token (POST /api/session). No cookie
 		// is involved, so there is nothing to clear, slide or protect against CSRF.
 		const stored = await readSession(c.env.SESSIONS, bearer);
-		const check = stored ? await verifyGeneration(c.env, stored, { fresh: c.req.method !== "GET" }) : null;
+		const check = stored ? await checkSession(c.env, stored) : null;
 		if (stored && check?.valid) c.set("session", { ...stored, roles: check.roles });
 		return next();
 	}
 	const id = readCookie(c, SESSION_COOKIE);
 	if (id) {
 		const stored = await readSession(c.env.SESSIONS, id);
-		const check = stored ? await verifyGeneration(c.env, stored, { fresh: c.req.method !== "GET" }) : null;
+		const check = stored ? await checkSession(c.env, stored) : null;
 		if (!stored || !check?.valid) {
 			if (stored) c.executionCtx.waitUntil(deleteSession(c.env.SESSIONS, id));
 			clearCookie(c, SESSION_COOKIE);
@@ -57,7 +59,7 @@ function bearerToken(c: Context<AppEnv>): string | null {
 	return match?.[1] ?? null;
 }
 
-/** Starts a fresh session (a new id, so a planted cookie can never become a signed-in one). */
+/** Starts a fresh session (a new id, so a planted cookie can never become a signed-in one); the current one ends. */
 export async function startSession(
 	c: Context<AppEnv>,
 	user: { id: string; roles: string[]; sessionGeneration: number },
@@ -73,17 +75,30 @@ export async function startSession(
 	return session;
 }
 
-/** Deletes the current session (KV entry, this isolate's check, the cookie). */
+/** Ends the current session: revoked at the core (so at every location at once), then its KV entry and cookie. */
 export async function endSession(c: Context<AppEnv>): Promise<void> {
 	await dropCurrent(c);
 	clearCookie(c, SESSION_COOKIE);
 }
 
 async function dropCurrent(c: Context<AppEnv>): Promise<void> {
-	const id = c.get("session")?.id ?? readCookie(c, SESSION_COOKIE);
-	if (id) {
-		forgetChecks({ sessionId: id });
-		await deleteSession(c.env.SESSIONS, id);
+	const session = c.get("session");
+	if (session) await endStoredSession(c.env, session);
+	else {
+		// A cookie that named no live session: nothing to revoke, only a stale KV entry to drop.
+		const id = readCookie(c, SESSION_COOKIE);
+		if (id) await deleteSession(c.env.SESSIONS, id);
 	}
 	c.set("session", null);
+}
+
+/**
+ * Revokes a live session at the core, then deletes its KV entry. Throws 503 when the core cannot
+ * be told: a session that other locations would still accept must not look ended.
+ */
+export async function endStoredSession(env: Env, session: ActiveSession): Promise<void> {
+	if (!(await revokeSession(env, session))) {
+		throw new HTTPException(503, { message: "We could not sign you out right now. Try again shortly." });
+	}
+	await deleteSession(env.SESSIONS, session.id);
 }

@@ -104,6 +104,11 @@ export type PasswordResetConfirm = z.infer<typeof PasswordResetConfirm>;
 /** The one answer to a reset request, whether or not the email has an account. */
 export const PasswordResetAccepted = z.object({ accepted: z.literal(true) });
 
+/** The SHA-256 (hex) of an edge session id: what the core knows a session by (never the id itself). */
+export const SessionHash = z.string().regex(/^[0-9a-f]{64}$/, "a session hash");
+export const SessionRevoke = z.strictObject({ session: SessionHash });
+export type SessionRevoke = z.infer<typeof SessionRevoke>;
+
 export const SessionCheck = z.object({
 	valid: z.boolean(),
 	/** The user's roles now (a role change takes effect on the next check). */
