@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env";
+import { apiProblem } from "../lib/problems";
 import { checkSession, revokeSession } from "./check";
 import { clearCookie, readCookie, writeCookie } from "./cookie";
 import {
@@ -23,15 +24,22 @@ export const SESSION_COOKIE = "bazaar_session";
  * anonymous.
  */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
+	// Loaded once per request: the app-wide bearer check may have done it already.
+	if (c.get("sessionLoaded")) return next();
+	c.set("sessionLoaded", true);
 	c.set("session", null);
-	const bearer = bearerToken(c);
-	c.set("authVia", bearer ? "bearer" : "cookie");
-	if (bearer) {
+	const authorization = c.req.header("authorization");
+	c.set("authVia", authorization === undefined ? "cookie" : "bearer");
+	if (authorization !== undefined) {
 		// API clients hold the same session id as a bearer token (POST /api/session). No cookie
-		// is involved, so there is nothing to clear, slide or protect against CSRF.
-		const stored = await readSession(c.env.SESSIONS, bearer);
+		// is involved, so there is nothing to clear, slide or protect against CSRF. A credential
+		// that is not a live session (revoked, expired, unknown, malformed) is refused outright:
+		// going on as anonymous would answer a client that believes it is signed in.
+		const bearer = bearerToken(authorization);
+		const stored = bearer ? await readSession(c.env.SESSIONS, bearer) : null;
 		const check = stored ? await checkSession(c.env, stored) : null;
-		if (stored && check?.valid) c.set("session", { ...stored, roles: check.roles });
+		if (!stored || !check?.valid) return invalidToken();
+		c.set("session", { ...stored, roles: check.roles });
 		return next();
 	}
 	const id = readCookie(c, SESSION_COOKIE);
@@ -54,10 +62,33 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 	await next();
 });
 
-function bearerToken(c: Context<AppEnv>): string | null {
-	const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
+function bearerToken(authorization: string): string | null {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
 	return match?.[1] ?? null;
 }
+
+/** RFC 6750's answer to a bad token: 401 with `error="invalid_token"`, as problem JSON. */
+function invalidToken(): Response {
+	return apiProblem(
+		401,
+		"The bearer token is not a live session (signed out, expired or unknown). Sign in again: POST /api/session.",
+		{},
+		{ "www-authenticate": 'Bearer realm="bazaar", error="invalid_token"', "cache-control": "no-store" },
+	);
+}
+
+/**
+ * Every request that carries an `Authorization` header gets it checked, whatever the route (a
+ * catalog read included): a revoked, expired or unknown token is a 401 everywhere, never an
+ * anonymous answer. The machine routes (webhooks, the core's pushes) carry their own signatures
+ * and are left to them.
+ */
+export const refuseBadCredentials = createMiddleware<AppEnv>(async (c, next) => {
+	if (c.req.header("authorization") === undefined) return next();
+	const path = c.req.path;
+	if (path.startsWith("/webhooks/") || path.startsWith("/internal/")) return next();
+	return loadSession(c, next);
+});
 
 /** Starts a fresh session (a new id, so a planted cookie can never become a signed-in one); the current one ends. */
 export async function startSession(
