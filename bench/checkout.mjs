@@ -84,11 +84,12 @@ function options(argv) {
 /** A signed call to the core, as the edge makes it. */
 async function coreCall(base, caller, method, path, body) {
 	const text = body === undefined ? undefined : JSON.stringify(body);
-	const headers = await sign({ secret: SECRET, method, path, body: text, caller });
+	const headers = text ? { "content-type": "application/json" } : {};
+	const signed = await sign({ secret: SECRET, method, path, body: text, headers, caller });
 	const res = await fetch(base + path, {
 		method,
 		body: text,
-		headers: { ...(text ? { "content-type": "application/json" } : {}), ...headers },
+		headers: { ...headers, ...signed },
 		signal: AbortSignal.timeout(30_000),
 	});
 	const answer = await res.text();
@@ -131,15 +132,23 @@ async function stockUp(base, skus) {
 	});
 }
 
-/** Distinct registered customers, through the core's register route (argon2id: a few at a time). */
+/**
+ * Distinct registered customers, as the storefront signs them up (argon2id: a few at a time):
+ * POST /identity/register, then the link mailed to the address, read from the local core's
+ * dev mailbox.
+ */
 async function registerShoppers(base, n, runId) {
 	const shoppers = Array.from({ length: n }, (_, i) => ({ email: `bench-${runId}-${i}@example.test` }));
 	await eachLimited(shoppers, 4, async (s) => {
-		const user = await coreCall(base, ANONYMOUS, "POST", "/identity/register", {
+		await coreCall(base, ANONYMOUS, "POST", "/identity/register", {
 			email: s.email,
 			password: PASSWORD,
 			name: "Bench Shopper",
 		});
+		const mail = await coreCall(base, ANONYMOUS, "GET", `/identity/dev/mail?to=${encodeURIComponent(s.email)}&limit=1`);
+		const token = /\/account\/signup\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail.items[0]?.text ?? "")?.[1];
+		if (!token) throw new Error(`no sign-up mail to ${s.email}`);
+		const user = await coreCall(base, ANONYMOUS, "POST", "/identity/register/confirm", { token });
 		s.caller = { user: user.id, roles: user.roles };
 		s.password = PASSWORD;
 	});

@@ -8,6 +8,7 @@ import {
 	prefixedLog,
 	ROOT,
 	readEnvFile,
+	redactUrl,
 	redisReachable,
 	startStack,
 } from "./lib/stack.mjs";
@@ -46,13 +47,13 @@ say(
 
 let redisUrl = process.env.REDIS_URL;
 if (redisUrl && !(await redisReachable(redisUrl))) {
-	say(`REDIS_URL=${redisUrl} does not answer; core may log connection errors`);
+	say(`REDIS_URL (${redactUrl(redisUrl)}) does not answer; core may log connection errors`);
 } else if (!redisUrl) {
 	say("REDIS_URL not set: core caches in process only");
 	redisUrl = undefined;
 }
 
-// The core prints the admin login once, when it creates the account; the summary repeats it.
+// The core says where it wrote the admin password once, when it creates the account; the summary repeats it.
 let adminLogin = null;
 const processes = new Processes({
 	log: (name, line) => {
@@ -86,12 +87,12 @@ try {
 	const adminEmail = process.env.ADMIN_EMAIL || readEnvFile(envFile).ADMIN_EMAIL || "admin@bazaar.local";
 	const admin =
 		adminLogin ??
-		`${adminEmail} (password printed when the core created the account; forgot it? reset it at ${edgeUrl}/account/reset and open the mail at ${edgeUrl}/dev/mail)`;
+		`${adminEmail} (password in ${join(dataDir, "admin-password.txt")} when the core created the account, unless deleted since; forgot it? reset it at ${edgeUrl}/account/reset and open the mail at ${edgeUrl}/dev/mail)`;
 	const lines = [
 		"",
 		"Bazaar is running.",
 		`  Storefront      ${edgeUrl}/   (cart ${edgeUrl}/cart, account ${edgeUrl}/account/signup)`,
-		`  Dev mailbox     ${edgeUrl}/dev/mail   (password-reset mails while SMTP_URL is unset)`,
+		`  Dev mailbox     ${edgeUrl}/dev/mail   (sign-up and password-reset mails while SMTP_URL is unset)`,
 		`  API reference   ${edgeUrl}/docs   (OpenAPI: ${edgeUrl}/openapi.json)`,
 		`  Catalog API     ${edgeUrl}/api/catalog/products`,
 		`  Chat echo room  ${edgeUrl.replace(/^http/, "ws")}/parties/echo-room/<room>`,

@@ -73,7 +73,13 @@ export async function seedCore(name, dir, products, fresh) {
 		const partial = `${cacheDir}.partial-${process.pid}`;
 		rmSync(partial, { recursive: true, force: true });
 		mkdirSync(partial, { recursive: true });
-		const env = { DATA_DIR: partial, EDGE_PUSH: "off", REDIS_URL: "", BAZAAR_SIGNING_SECRET: SECRET };
+		const env = {
+			BAZAAR_ENV: "development",
+			DATA_DIR: partial,
+			EDGE_PUSH: "off",
+			REDIS_URL: "",
+			BAZAAR_SIGNING_SECRET: SECRET,
+		};
 		const t0 = performance.now();
 		try {
 			await runProcess(bin("bun"), ["core/src/cli.ts", "seed", "--products", String(products)], {
@@ -111,7 +117,9 @@ export async function startCore(name, dir, { port: wanted, env = {}, bunArgs = [
 		cwd: root,
 		// Push to the edge off: a catalog version bump mid-run would turn cached reads into misses.
 		// Redis off: this measures the in-process cache of one core.
+		// A local stack: the sandbox gateway with its derived webhook key, as `npm start` runs it.
 		env: {
+			BAZAAR_ENV: "development",
 			DATA_DIR: dir,
 			CORE_PORT: String(port),
 			EDGE_PUSH: "off",
@@ -119,6 +127,8 @@ export async function startCore(name, dir, { port: wanted, env = {}, bunArgs = [
 			BAZAAR_SIGNING_SECRET: SECRET,
 			// The checkout bench pays with the built-in sandbox gateway (off unless switched on).
 			PAYMENT_SANDBOX: "on",
+			// The checkout bench signs up all its shoppers at once.
+			SIGNUP_GLOBAL_PER_MINUTE: "600000",
 			...env,
 		},
 	});

@@ -185,12 +185,17 @@ async function coreCall(
 	headers: Record<string, string> = {},
 ) {
 	const text = body === undefined ? undefined : JSON.stringify(body);
-	const signed = await sign({ secret: spec.secret, method, path, body: text, caller, crypto: fastCrypto });
-	return fetch(spec.base + path, {
+	const sent = { ...(text ? { "content-type": "application/json" } : {}), ...headers };
+	const signed = await sign({
+		secret: spec.secret,
 		method,
+		path,
 		body: text,
-		headers: { ...(text ? { "content-type": "application/json" } : {}), ...signed, ...headers },
+		headers: sent,
+		caller,
+		crypto: fastCrypto,
 	});
+	return fetch(spec.base + path, { method, body: text, headers: { ...sent, ...signed } });
 }
 
 /**

@@ -14,6 +14,7 @@ import { identityRoutes } from "./identity/routes";
 import type { Inventory } from "./inventory/module";
 import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
+import type { ReplayGuard } from "./lib/replay-guard";
 import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
@@ -33,6 +34,8 @@ const IMAGE_UPLOAD = /^\/catalog\/admin\/products\/[^/]+\/images\/?$/;
 
 export interface AppDeps {
 	secret: string;
+	/** The signatures' seen-set; a process-local one when not given (a test's app). */
+	replay?: ReplayGuard;
 	catalog: CatalogModule;
 	identity?: IdentityModule;
 	inventory?: Inventory;
@@ -60,7 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	// Registered before the signature check, so they answer first; other /payment paths fall through.
 	if (deps.payments) app.route("/payment", paymentPublicRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentPublicRoutes(deps.fulfillment));
-	app.use("*", requireSignature(deps.secret));
+	app.use("*", requireSignature(deps.secret, deps.replay));
 
 	app.route("/catalog", catalogRoutes(deps.catalog));
 	if (deps.identity) app.route("/identity", identityRoutes(deps.identity));

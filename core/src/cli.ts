@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { openCatalog } from "./catalog/context";
 import { loadConfig } from "./config";
 import { openInventory } from "./inventory/module";
+import { redactUrl } from "./lib/redact-url";
 import { CatalogNotEmptyError, seedCatalog } from "./seed/catalog-seed";
 import { openCore } from "./workflows/compose";
 import { seedInventoryFromCatalog } from "./workflows/stock-seed";
@@ -41,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
 			config.payment.url,
 			config.fulfillment.url,
 		];
-		console.log(`migrated: ${urls.join(", ")}${config.redisUrl ? "" : `, bus ${config.busDbUrl}`}`);
+		// libSQL server URLs may carry an authToken.
+		const bus = config.redisUrl ? "" : `, bus ${redactUrl(config.busDbUrl)}`;
+		console.log(`migrated: ${urls.map(redactUrl).join(", ")}${bus}`);
 		return 0;
 	}
 	const products = values.products === undefined ? config.seedProducts : Number(values.products);

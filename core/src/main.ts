@@ -1,5 +1,8 @@
+import { join } from "node:path";
 import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
-import { loadConfig } from "./config";
+import { ADMIN_PASSWORD_FILE, loadConfig } from "./config";
+import { redactUrl } from "./lib/redact-url";
+import { writeSecretFile } from "./lib/secret-file";
 import { openCore } from "./workflows/compose";
 
 // The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
@@ -21,14 +24,21 @@ const workers = isWorker
 			}),
 		);
 
+// Once, by the first process: the first admin (and where its generated password went).
 const admin = isWorker
 	? { created: false, password: null, user: { email: config.adminEmail } }
 	: await core.identity.ensureAdmin(config.adminEmail, { password: config.adminPassword });
-if (admin.password) {
-	// Shown once, stored nowhere: the account keeps it until changed.
-	console.log(`admin login: ${admin.user.email} / ${admin.password}`);
+if (admin.created && admin.password) {
+	// Never in a log (logs are shipped and read widely): in a file only this user can read.
+	const file = join(config.dataDir, ADMIN_PASSWORD_FILE);
+	writeSecretFile(file, admin.password);
+	console.log(`admin login: ${admin.user.email} (password in ${file}, readable only by you; delete it once read)`);
 } else if (admin.created) {
 	console.log(`admin login: ${admin.user.email} (password from ADMIN_PASSWORD)`);
+}
+
+if (config.fulfillment.carrierWebhookSecret === null) {
+	console.log("carrier webhooks off: set CARRIER_WEBHOOK_SECRET to accept them");
 }
 
 const fetch = createFetch({ secret: config.signingSecret, ...core });
@@ -41,7 +51,7 @@ const server = Bun.serve({
 	fetch,
 });
 console.log(
-	`core listening on http://127.0.0.1:${server.port} (data ${config.dataDir}, bus ${core.bus.backend}${config.redisUrl ? `, redis ${config.redisUrl}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
+	`core listening on http://127.0.0.1:${server.port} (data ${config.dataDir}, bus ${core.bus.backend}${config.redisUrl ? `, redis ${redactUrl(config.redisUrl)}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
 );
 
 let stopping = false;

@@ -43,3 +43,22 @@ export async function withLogs(
 export async function clickTo(page: Page, selector: string, url: RegExp): Promise<void> {
 	await Promise.all([page.waitForURL(url), page.locator(selector).first().click()]);
 }
+
+/**
+ * Signs up as a shopper does: the form ("check your mail"), then the mailed link, opened from the
+ * local stack's dev mailbox, and its button. Ends on /account, signed in.
+ */
+export async function signUpInBrowser(page: Page, fields: { name: string; email: string; password: string }) {
+	await page.goto("/account/signup");
+	await page.fill('input[name="name"]', fields.name);
+	await page.fill('input[name="email"]', fields.email);
+	await page.fill('input[name="password"]', fields.password);
+	await Promise.all([
+		page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/account/signup"),
+		page.locator('form[action="/account/signup"] button[type="submit"]').click(),
+	]);
+	await page.getByText("Check your mail").first().waitFor();
+	await page.goto(`/dev/mail?to=${encodeURIComponent(fields.email)}`);
+	await clickTo(page, 'a.mail-link[href*="/account/signup/confirm"]', /\/account\/signup\/confirm\?/);
+	await clickTo(page, 'form[action="/account/signup/confirm"] button[type="submit"]', /\/account(\?|$)/);
+}

@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../../scripts/lib/stack.mjs";
-import { clickTo, launchChromium, unavailable, withLogs as withStackLogs } from "./chromium.ts";
+import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
 
 const WEBHOOK_SECRET = "whsec_e2e_gateway_round_trip";
@@ -181,11 +181,11 @@ describe("paying through a gateway's redirect", () => {
 
 	it.skipIf(Boolean(unavailable))("signs up", () =>
 		withLogs(async () => {
-			await page.goto("/account/signup");
-			await page.fill('input[name="name"]', "Gus Gateway");
-			await page.fill('input[name="email"]', `gateway-${Date.now()}@example.com`);
-			await page.fill('input[name="password"]', "correct horse battery staple");
-			await click('form[action="/account/signup"] button[type="submit"]', /\/account(\?|$)/);
+			await signUpInBrowser(page, {
+				name: "Gus Gateway",
+				email: `gateway-${Date.now()}@example.com`,
+				password: "correct horse battery staple",
+			});
 		}),
 	);
 

@@ -4,7 +4,7 @@
 // API, and the account's order page shows it with its timeline.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickTo, launchChromium, unavailable, withLogs as withStackLogs } from "./chromium.ts";
+import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean };
@@ -39,11 +39,7 @@ describe("a shopper buys", () => {
 		withLogs(async () => {
 			// Sign up.
 			const email = `journey-${Date.now()}@example.com`;
-			await page.goto("/account/signup");
-			await page.fill('input[name="name"]', "Jo Journey");
-			await page.fill('input[name="email"]', email);
-			await page.fill('input[name="password"]', "correct horse battery staple");
-			await click('form[action="/account/signup"] button[type="submit"]', /\/account(\?|$)/);
+			await signUpInBrowser(page, { name: "Jo Journey", email, password: "correct horse battery staple" });
 			expect(await page.locator("body").textContent()).toContain("Jo Journey");
 
 			// Browse: the home page, then two physical products in stock, each added from its own page.

@@ -24,9 +24,11 @@ import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
 import { sandboxPay } from "./routes/sandbox-pay";
 import { webhooks } from "./routes/webhooks";
+import { refuseBadCredentials } from "./session/middleware";
 import { ErrorPage } from "./views/error-page";
 
 export const app = new Hono<AppEnv>()
+	.use("*", refuseBadCredentials)
 	.route("/", health)
 	.route("/api/catalog", apiCatalog)
 	.route("/", admin)

@@ -12,6 +12,8 @@ export type AppEnv = {
 		session: ActiveSession | null;
 		/** How the session was presented: a browser cookie (needs CSRF checks) or an API bearer token. */
 		authVia: "cookie" | "bearer";
+		/** Set once `loadSession` ran for this request (it runs at most once). */
+		sessionLoaded: boolean;
 	};
 };
 export type AppContext = Context<AppEnv>;

@@ -10,6 +10,7 @@ import {
 	post,
 	SESSION,
 	signUp,
+	signUpThroughPages,
 	uniqueEmail,
 } from "./account-support";
 
@@ -213,12 +214,12 @@ describe("where log-in and sign-up lead (?next=)", () => {
 		const fresh = new Jar();
 		const signup = await get(fresh, "/account/signup?next=/checkout");
 		expect(signup.html).toContain('name="next" value="/checkout"');
-		const made = await post(fresh, "/account/signup", {
+		// The mailed link carries it on to the confirmation.
+		const made = await signUpThroughPages(fresh, {
 			name: "Newcomer",
 			email: uniqueEmail(),
 			password: PASSWORD,
 			next: "/checkout",
-			csrf: csrfOf(signup.html),
 		});
 		expect(made.res.headers.get("location")).toBe("/checkout");
 	});
@@ -247,6 +248,38 @@ describe("where log-in and sign-up lead (?next=)", () => {
 		const signedIn = (await logIn(s.email)).jar;
 		const bounce = await get(signedIn, `/account/login?next=${encodeURIComponent("//evil.example")}`);
 		expect(bounce.res.headers.get("location")).toBe("/account");
+	});
+
+	it("ignores next values whose dot segments resolve to another host, after log-in and sign-up", async () => {
+		const s = await signUp("Dotty Shopper");
+		const attempts = [
+			"/.//evil.example",
+			"/././/evil.example/x",
+			"/a/..//evil.example",
+			"/%2e//evil.example",
+			"/x/%2E%2E//evil.example",
+		];
+		for (const next of attempts) {
+			const { res } = await logIn(s.email, PASSWORD, next);
+			expect(res.status, next).toBe(303);
+			expect(res.headers.get("location"), next).toBe("/account");
+			const page = await get(new Jar(), `/account/login?next=${encodeURIComponent(next)}`);
+			expect(page.html, next).not.toContain('name="next"');
+
+			const fresh = new Jar();
+			const form = await get(fresh, `/account/signup?next=${encodeURIComponent(next)}`);
+			expect(form.html, next).not.toContain('name="next"');
+			const made = await signUpThroughPages(fresh, {
+				name: "Newcomer",
+				email: uniqueEmail(),
+				password: PASSWORD,
+				next,
+			});
+			expect(made.res.status, next).toBe(303);
+			expect(made.res.headers.get("location"), next).toBe("/account");
+		}
+		// A dot segment that stays on the site still works.
+		expect((await logIn(s.email, PASSWORD, "/./cart")).res.headers.get("location")).toBe("/cart");
 	});
 
 	it("links 'Forgot password?' from the log-in page", async () => {

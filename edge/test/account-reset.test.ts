@@ -26,9 +26,9 @@ async function requestReset(jar: Jar, email: string, csrf?: string) {
 /** The reset links mailed to this address, newest first, as the dev mailbox shows them. */
 async function resetLinks(email: string): Promise<URL[]> {
 	const { html } = await get(new Jar(), `/dev/mail?to=${encodeURIComponent(email)}`);
-	return [...html.matchAll(/<a href="([^"]+)" class="mail-link">/g)].map(
-		(m) => new URL(m[1]!.replaceAll("&amp;", "&")),
-	);
+	return [...html.matchAll(/<a href="([^"]+)" class="mail-link">/g)]
+		.map((m) => new URL(m[1]!.replaceAll("&amp;", "&")))
+		.filter((url) => url.pathname === "/account/reset");
 }
 
 const withoutCsrf = (html: string) =>

@@ -3,7 +3,7 @@ import { ProductList } from "@bazaar/contracts";
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
 import { createSession } from "../src/session/store";
-import { csrfOf, get, Jar, post, rand, uniqueEmail } from "./browser";
+import { csrfOf, get, Jar, mailedSignupLink, post, rand, signUpThroughPages, uniqueEmail } from "./browser";
 import { core, ORIGIN } from "./helpers";
 
 // What the account, order and dev-mail tests share: a browser's cookie jar driving the real
@@ -13,7 +13,7 @@ import { core, ORIGIN } from "./helpers";
 export const SESSION = "__Host-bazaar_session";
 export const PASSWORD = "correct horse battery";
 
-export { csrfOf, get, Jar, post, uniqueEmail };
+export { csrfOf, get, Jar, mailedSignupLink, post, signUpThroughPages, uniqueEmail };
 
 /** The alert the form shows next to itself (null when there is none). */
 export function alertOf(html: string): string | null {
@@ -26,8 +26,7 @@ export type Shopper = { jar: Jar; email: string; name: string; caller: Caller; g
 export async function signUp(name = "Ada Lovelace"): Promise<Shopper> {
 	const jar = new Jar();
 	const email = uniqueEmail();
-	const form = await get(jar, "/account/signup");
-	const { res } = await post(jar, "/account/signup", { name, email, password: PASSWORD, csrf: csrfOf(form.html) });
+	const { res } = await signUpThroughPages(jar, { name, email, password: PASSWORD });
 	expect(res.status).toBe(303);
 	expect(jar.cookies.has(SESSION)).toBe(true);
 	const user = await coreLogin(email);

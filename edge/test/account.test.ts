@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { needsRefresh, REFRESH_AFTER_MS, SESSION_TTL_SECONDS } from "../src/session/store";
-import { csrfOf, get, Jar, post, uniqueEmail } from "./browser";
+import { csrfOf, get, Jar, mailedSignupLink, post, signUpThroughPages, uniqueEmail } from "./browser";
 import { core, edge } from "./helpers";
 
 // Sign-up, log-in and sessions through the Worker's real fetch handler, against the real core
@@ -10,10 +10,9 @@ import { core, edge } from "./helpers";
 const SESSION = "__Host-bazaar_session";
 const PASSWORD = "correct horse battery";
 
-async function signUp(jar: Jar, fields: { name: string; email: string; password?: string }) {
-	const form = await get(jar, "/account/signup");
-	return post(jar, "/account/signup", { password: PASSWORD, ...fields, csrf: csrfOf(form.html) });
-}
+/** The form, then the mailed link and its button; answers the last step (or the refused form). */
+const signUp = (jar: Jar, fields: { name: string; email: string; password?: string }) =>
+	signUpThroughPages(jar, { password: PASSWORD, ...fields });
 
 /** Logs in straight at the core (as the admin API or another device would). */
 async function coreLogin(email: string, password = PASSWORD) {
@@ -25,7 +24,7 @@ async function coreLogin(email: string, password = PASSWORD) {
 }
 
 describe("account sessions", () => {
-	it("signs up, sets a __Host- HttpOnly SameSite=Lax cookie, and shows the account", async () => {
+	it("signs up by mail, sets a __Host- HttpOnly SameSite=Lax cookie, and shows the account", async () => {
 		const jar = new Jar();
 		const email = uniqueEmail();
 		const form = await get(jar, "/account/signup");
@@ -34,12 +33,26 @@ describe("account sessions", () => {
 		// No inline script (the personal CSP allows only this site's script files).
 		expect(form.html).not.toMatch(/<script(?![^>]*\bsrc=)/);
 
-		const { res } = await post(jar, "/account/signup", {
+		const sent = await post(jar, "/account/signup", {
 			name: "Ada Lovelace",
 			email,
 			password: PASSWORD,
 			csrf: csrfOf(form.html),
 		});
+		expect(sent.res.status).toBe(200);
+		expect(sent.html).toContain("Check your mail");
+		expect(sent.res.headers.getSetCookie().some((l) => l.startsWith(SESSION))).toBe(false);
+		expect((await coreLogin(email)).status).toBe(401);
+
+		// The link shows a button (a mail scanner that follows links creates nothing).
+		const link = await mailedSignupLink(email);
+		const confirmPage = await get(jar, link);
+		expect(confirmPage.res.status).toBe(200);
+		expect(confirmPage.res.headers.get("referrer-policy")).toBe("no-referrer");
+		expect(jar.cookies.has(SESSION)).toBe(false);
+		expect((await coreLogin(email)).status).toBe(401);
+		const token = /name="token" value="([^"]+)"/.exec(confirmPage.html)?.[1] ?? "";
+		const { res } = await post(jar, "/account/signup/confirm", { token, csrf: csrfOf(confirmPage.html) });
 		expect(res.status).toBe(303);
 		expect(res.headers.get("location")).toBe("/account");
 		expect(res.headers.get("cache-control")).toBe("no-store");
@@ -63,6 +76,55 @@ describe("account sessions", () => {
 		const id = jar.cookies.get(SESSION)!;
 		expect(await env.SESSIONS.get(`session:${id}`)).toBeNull();
 		expect((await env.SESSIONS.list({ prefix: "session:" })).keys.length).toBeGreaterThan(0);
+	});
+
+	it("answers a taken address exactly like a new one, and mails its owner instead", async () => {
+		const owner = uniqueEmail();
+		expect((await signUp(new Jar(), { name: "Owner", email: owner })).res.status).toBe(303);
+		const attempt = async (email: string) => {
+			const jar = new Jar();
+			const form = await get(jar, "/account/signup");
+			const sent = await post(jar, "/account/signup", {
+				name: "Someone",
+				email,
+				password: "another long password",
+				csrf: csrfOf(form.html),
+			});
+			return { ...sent, jar };
+		};
+		const fresh = uniqueEmail();
+		const taken = await attempt(owner.toUpperCase());
+		const untaken = await attempt(fresh);
+		expect(taken.res.status).toBe(200);
+		expect(untaken.res.status).toBe(200);
+		// The pages differ only in the address they repeat.
+		expect(taken.html.replace(owner.toUpperCase(), "ADDRESS")).toBe(untaken.html.replace(fresh, "ADDRESS"));
+		for (const r of [taken, untaken]) expect(r.jar.cookies.has(SESSION)).toBe(false);
+		// The owner hears about it; their password still works, the attempt's does not.
+		const mailbox = await get(new Jar(), `/dev/mail?to=${encodeURIComponent(owner)}`);
+		expect(mailbox.html).toContain("Someone tried to sign up with your address");
+		expect((await coreLogin(owner)).status).toBe(200);
+		expect((await coreLogin(owner, "another long password")).status).toBe(401);
+	});
+
+	it("a used or forged sign-up link is refused with a page, and signs nobody in", async () => {
+		const jar = new Jar();
+		const email = uniqueEmail();
+		expect((await signUp(jar, { name: "Once", email })).res.status).toBe(303);
+		const link = await mailedSignupLink(email);
+		const again = new Jar();
+		const page = await get(again, link);
+		const token = /name="token" value="([^"]+)"/.exec(page.html)?.[1] ?? "";
+		const used = await post(again, "/account/signup/confirm", { token, csrf: csrfOf(page.html) });
+		expect(used.res.status).toBe(400);
+		expect(used.html).toContain("not valid any more");
+		expect(again.cookies.has(SESSION)).toBe(false);
+		expect((await get(new Jar(), "/account/signup/confirm?token=not!a!token")).res.status).toBe(400);
+		const forged = new Jar();
+		const form = await get(forged, `/account/signup/confirm?token=${"A".repeat(43)}`);
+		const refused = await post(forged, "/account/signup/confirm", { token: "A".repeat(43), csrf: csrfOf(form.html) });
+		expect(refused.res.status).toBe(400);
+		expect(forged.cookies.has(SESSION)).toBe(false);
 	});
 
 	it("redirects anonymous visitors from /account to the login page", async () => {

@@ -3,7 +3,7 @@ import { ShipmentList } from "@bazaar/contracts/fulfillment";
 import { type Role, UserList, UserPublic } from "@bazaar/contracts/identity";
 import { SkuStock } from "@bazaar/contracts/inventory";
 import { describe, expect, it } from "vitest";
-import { ADMIN_LOGIN, adminHeaders, core, edge, edgeJson, ORIGIN, signIn } from "./helpers";
+import { ADMIN_LOGIN, adminHeaders, core, edge, edgeJson, ORIGIN, registerAtCore, signIn } from "./helpers";
 
 // The admin API at the edge: staff sign in (POST /api/session, or the storefront's cookie) and
 // the edge forwards their user and roles, signed, to the core, which decides what each role may
@@ -17,12 +17,7 @@ const ipFor = () => `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
 async function account(roles: Role[], adminToken: string) {
 	const email = `staff-${Date.now()}-${rand(1e9)}@example.com`;
 	const ip = ipFor();
-	const res = await core().request("POST", "/identity/register", {
-		caller: { user: "", roles: [], ip },
-		body: JSON.stringify({ email, password: PASSWORD, name: "Test Staff" }),
-	});
-	expect(res.status, await res.clone().text()).toBe(201);
-	const user = UserPublic.parse(await res.json());
+	const user = await registerAtCore({ email, password: PASSWORD, name: "Test Staff" }, ip);
 	if (roles.join() !== "customer") {
 		const set = await edge(`/api/admin/identity/users/${user.id}/roles`, {
 			method: "PUT",

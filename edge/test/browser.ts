@@ -58,3 +58,38 @@ export function csrfOf(html: string): string {
 	if (!m) throw new Error(`no csrf field in ${html.slice(0, 300)}`);
 	return m[1]!;
 }
+
+/** A hidden field's value in a page's form. */
+function hiddenOf(html: string, name: string): string | undefined {
+	return new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+}
+
+/** The newest sign-up link mailed to `email`, from the dev mailbox page as a developer reads it. */
+export async function mailedSignupLink(email: string): Promise<string> {
+	const { html } = await get(new Jar(), `/dev/mail?to=${encodeURIComponent(email)}&limit=5`);
+	const m = /href="https:\/\/shop\.example(\/account\/signup\/confirm\?[^"]+)"/.exec(html);
+	if (!m?.[1]) throw new Error(`no sign-up link mailed to ${email}`);
+	return m[1].replaceAll("&amp;", "&");
+}
+
+/**
+ * Signs up through the pages as a shopper does: the form (answered "check your mail" whether or
+ * not the address is taken), then the mailed link and its button. Answers the last step: the
+ * confirmation's 303 with the session cookie, or the form's answer when it was refused.
+ */
+export async function signUpThroughPages(
+	jar: Jar,
+	fields: { name: string; email: string; password: string; next?: string },
+	headers: Record<string, string> = {},
+) {
+	const form = await get(jar, "/account/signup");
+	const sent = await post(jar, "/account/signup", { ...fields, csrf: csrfOf(form.html) }, headers);
+	if (sent.res.status !== 200) return sent;
+	const page = await get(jar, await mailedSignupLink(fields.email));
+	const next = hiddenOf(page.html, "next");
+	return post(jar, "/account/signup/confirm", {
+		token: hiddenOf(page.html, "token") ?? "",
+		csrf: csrfOf(page.html),
+		...(next === undefined ? {} : { next: next.replaceAll("&amp;", "&") }),
+	});
+}

@@ -205,16 +205,18 @@ describe("catalog read path", () => {
 		const notService = await pushCatalogEvents([{ version: 1e9 }], { roles: ["admin"] });
 		expect(notService.status).toBe(403);
 
+		const json = { "content-type": "application/json" };
 		const signedGarbage = await sign({
 			secret: env.BAZAAR_SIGNING_SECRET,
 			method: "POST",
 			path: "/internal/catalog-events",
 			body: '{"events":[]}',
+			headers: json,
 			caller: { user: "core", roles: ["service"] },
 		});
 		const garbage = await edge("/internal/catalog-events", {
 			method: "POST",
-			headers: signedGarbage,
+			headers: { ...json, ...signedGarbage },
 			body: '{"events":[]}',
 		});
 		expect(garbage.status).toBe(400);

@@ -1,7 +1,7 @@
 import { CategoryList, Product } from "@bazaar/contracts";
 import { Cart } from "@bazaar/contracts/cart";
 import { expect } from "vitest";
-import { csrfOf, get, Jar, rand } from "./browser";
+import { csrfOf, get, Jar, rand, signUpThroughPages } from "./browser";
 import { core, edge, edgeJson, ORIGIN } from "./helpers";
 
 // What the cart and header tests share: a browser's cookie jar, form and JSON calls through the
@@ -59,8 +59,7 @@ export async function cartOf(jar: Jar): Promise<Cart> {
 export const linesOf = (cart: Cart) => cart.lines.map((l) => `${l.variantId}×${l.quantity}`).sort();
 
 export async function signUp(jar: Jar, name: string, email = `cart-${unique()}@example.com`) {
-	const form = await get(jar, "/account/signup");
-	const { res } = await postForm(jar, "/account/signup", { name, email, password: PASSWORD, csrf: csrfOf(form.html) });
+	const { res } = await signUpThroughPages(jar, { name, email, password: PASSWORD });
 	expect(res.status).toBe(303);
 	expect(jar.cookies.has(SESSION_COOKIE)).toBe(true);
 	return { email };

@@ -418,17 +418,23 @@ describe("the JSON cart API", () => {
 		expect(Cart.parse((await client("GET", "/api/cart")).body).lines).toEqual([]);
 	});
 
-	it("serves a signed-in API client by bearer session, which needs neither JSON type nor Origin", async () => {
+	it("serves a signed-in API client by bearer session, which needs no Origin (but a JSON body says so)", async () => {
 		const { variants } = await makeProduct([10]);
 		const browser = new Jar();
 		await signUp(browser, "Bea Bearer");
 		const bearer = { authorization: `Bearer ${browser.cookies.get(SESSION_COOKIE)}` };
 		const res = await edge("/api/cart/lines", {
 			method: "POST",
-			headers: { ...bearer, "content-type": "text/plain", origin: "https://tool.example" },
+			headers: { ...bearer, "content-type": "application/json", origin: "https://tool.example" },
 			body: JSON.stringify({ variantId: variants[0], quantity: 2 }),
 		});
 		expect(res.status, await res.clone().text()).toBe(200);
+		const notJson = await edge("/api/cart/lines", {
+			method: "POST",
+			headers: { ...bearer, "content-type": "text/plain" },
+			body: JSON.stringify({ variantId: variants[0], quantity: 1 }),
+		});
+		expect(notJson.status).toBe(415);
 		expect(Cart.parse(await res.json()).owner).toBe("customer");
 		// The browser sees the same customer cart.
 		expect(linesOf(await cartOf(browser))).toEqual([`${variants[0]}×2`]);

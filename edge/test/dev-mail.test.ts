@@ -20,8 +20,12 @@ describe("/dev/mail", () => {
 		expect(list.res.headers.get("cache-control")).toBe("no-store");
 		expect(list.res.headers.get("content-type")).toMatch(/^text\/html/);
 		const ids = [...list.html.matchAll(/data-mail-id="(mail_[0-9A-Z]{26})"/g)].map((m) => m[1]);
-		expect(ids).toHaveLength(1);
-		expect(list.html).toContain("Reset your Bazaar password");
+		// Newest first: the reset, then the sign-up's confirmation.
+		expect(ids).toHaveLength(2);
+		expect(list.html.indexOf("Reset your Bazaar password")).toBeGreaterThan(-1);
+		expect(list.html.indexOf("Reset your Bazaar password")).toBeLessThan(
+			list.html.indexOf("Confirm your Bazaar account"),
+		);
 		expect(list.html).toMatch(
 			/<a href="https:\/\/shop\.example\/account\/reset\?token=[A-Za-z0-9_-]+" class="mail-link">/,
 		);

@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { CoreClient } from "@bazaar/client";
 import type { CatalogEvent } from "@bazaar/contracts";
+import { MailList, UserPublic } from "@bazaar/contracts/identity";
 import { sign } from "@bazaar/signature";
 import { inject } from "vitest";
 
@@ -19,6 +20,20 @@ export async function edgeJson<T = unknown>(path: string, init?: RequestInit): P
 /** A client for the real core the global setup started, signed with this run's secret. */
 export function core(): CoreClient {
 	return new CoreClient({ baseUrl: env.CORE_URL, secret: env.BAZAAR_SIGNING_SECRET });
+}
+
+/**
+ * Signs up straight at the core (as another device or a tool would): register, then the link
+ * mailed to the address, read from the test core's outbox. Answers the new account.
+ */
+export async function registerAtCore(input: { email: string; password: string; name: string }, ip: string) {
+	const caller = { user: "", roles: [], ip };
+	const res = await core().request("POST", "/identity/register", { caller, body: JSON.stringify(input) });
+	if (res.status !== 202) throw new Error(`register: ${res.status} ${await res.text()}`);
+	const mail = await core().json(MailList, "GET", `/identity/dev/mail?to=${encodeURIComponent(input.email)}&limit=1`);
+	const token = /\/account\/signup\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail.items[0]?.text ?? "")?.[1];
+	if (!token) throw new Error(`no sign-up link mailed to ${input.email}`);
+	return core().json(UserPublic, "POST", "/identity/register/confirm", { token }, caller);
 }
 
 /** The staff login the core was started with (global-setup.ts). */
@@ -58,16 +73,18 @@ export async function pushCatalogEvents(
 			...e,
 		})),
 	});
+	const json = { "content-type": "application/json" };
 	const headers = await sign({
 		secret: opts.secret ?? env.BAZAAR_SIGNING_SECRET,
 		method: "POST",
 		path: "/internal/catalog-events",
 		body,
+		headers: json,
 		caller: { user: "core", roles: opts.roles ?? ["service"] },
 	});
 	return edge("/internal/catalog-events", {
 		method: "POST",
-		headers: { ...headers, "content-type": "application/json" },
+		headers: { ...json, ...headers },
 		body: opts.tamper ? body.replace('"version":', '"version":1') : body,
 	});
 }

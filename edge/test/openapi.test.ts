@@ -127,14 +127,14 @@ describe("OpenAPI: the shop and admin routes", () => {
 			expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
 	});
 
-	it("gives every /api operation a 4xx problem answer (GET /api/me never refuses)", async () => {
+	it("gives every /api operation a 4xx problem answer (GET /api/me only a dead bearer token)", async () => {
 		const doc = await document();
 		for (const { path, method, op } of operations(doc)) {
 			if (!path.startsWith("/api/")) continue;
 			const problems = Object.entries(op.responses).filter(([, answer]) => isProblem(answer));
 			if (method === "get" && path === "/api/me") {
-				// Anonymous callers and dead sessions get `user: null`: only the core's trouble is a problem.
-				expect(problems.map(([status]) => status)).toEqual(["502", "503"]);
+				// Anonymous callers get `user: null`; a dead bearer token is a 401; the core's trouble a 5xx.
+				expect(problems.map(([status]) => status)).toEqual(["401", "502", "503"]);
 				continue;
 			}
 			const fourXx = problems.filter(([status]) => status.startsWith("4"));
@@ -147,8 +147,8 @@ describe("OpenAPI: the shop and admin routes", () => {
 			}
 		}
 		const me = await edge("/api/me", { headers: { authorization: "Bearer not-a-session" } });
-		expect(me.status).toBe(200);
-		expect(await me.json()).toEqual({ user: null, cart: { count: 0 } });
+		expect(me.status).toBe(401);
+		expect((await edge("/api/me")).status).toBe(200);
 	});
 
 	it("names bodies, auth, Idempotency-Key and the statuses the routes really answer", async () => {

@@ -1,6 +1,6 @@
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
-import { get, Jar, post, rand } from "./browser";
+import { get, Jar, post, rand, signUpThroughPages } from "./browser";
 import { core } from "./helpers";
 
 // A shopper for the checkout tests: a cookie jar, sign-up through the real account forms, the
@@ -40,13 +40,7 @@ export interface Shopper {
 export async function signUp(name = "Ada Shopper"): Promise<Shopper> {
 	const jar = new Jar();
 	const email = `checkout-${Date.now()}-${rand(1e9)}@example.com`;
-	const form = await get(jar, "/account/signup");
-	const done = await post(jar, "/account/signup", {
-		name,
-		email,
-		password: PASSWORD,
-		csrf: fieldOf(form.html, "csrf"),
-	});
+	const done = await signUpThroughPages(jar, { name, email, password: PASSWORD });
 	expect(done.res.status).toBe(303);
 	const login = await core().request("POST", "/identity/login", {
 		caller: { user: "", roles: [], ip: jar.ip },

@@ -65,6 +65,21 @@ export function ensureSecretsFile(path) {
 	return { values: readEnvFile(path), created: missing };
 }
 
+/**
+ * A connection URL fit for the terminal: no user, password or query (`redis://:pw@host`,
+ * `libsql://…?authToken=`). The core's logs follow the same rule (core/src/lib/redact-url.ts).
+ */
+export function redactUrl(url) {
+	if (!URL.canParse(url)) return "<unparsable URL>";
+	const u = new URL(url);
+	const hidden = u.username !== "" || u.password !== "" || u.search !== "";
+	u.username = "";
+	u.password = "";
+	u.search = "";
+	u.hash = "";
+	return hidden ? `${u.toString()} (credentials hidden)` : u.toString();
+}
+
 /** A TCP port nobody listens on right now. */
 export function freePort() {
 	return new Promise((resolve, reject) => {

@@ -20,7 +20,7 @@ describe("catalog hot read (before the router)", () => {
 
 	const signedGet = async (path: string, headers: Record<string, string> = {}) =>
 		new Request(`http://core${path}`, {
-			headers: { ...(await sign({ secret: SECRET, method: "GET", path })), ...headers },
+			headers: { ...headers, ...(await sign({ secret: SECRET, method: "GET", path, headers })) },
 		});
 
 	test("a miss takes the app; the next read is answered from memory with the same bytes", async () => {

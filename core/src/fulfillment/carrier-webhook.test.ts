@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { CarrierWebhookResult, ShipmentDetail } from "@bazaar/contracts/fulfillment";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
-import { carrierEvent, type FulfillmentHarness, fulfillmentHarness, paidOrder } from "./testing/fixtures";
+import {
+	CARRIER_SECRET,
+	carrierEvent,
+	type FulfillmentHarness,
+	fulfillmentHarness,
+	paidOrder,
+} from "./testing/fixtures";
 
 // The carrier webhook through its real public route: signature and age checked before anything,
 // de-duplicated by the carrier's event id, forward-only, and every refusal changes nothing.
@@ -197,5 +203,27 @@ describe("carrier webhook", () => {
 		expect(await json<ShipmentDetail>(await h.call("GET", `/fulfillment/admin/shipments/${id}`))).toMatchObject({
 			status: "delivered",
 		});
+	});
+});
+
+describe("carrier webhook without its own secret (production, CARRIER_WEBHOOK_SECRET unset)", () => {
+	test("is off: a message signed with any key is a 404 and changes nothing", async () => {
+		const off = await fulfillmentHarness({ carrierWebhookSecret: null });
+		try {
+			const { shipment } = await off.mod.createShipment(paidOrder());
+			const s = await off.mod.ship(shipment.id, {}, "usr_admin");
+			const tracking = s.trackingNumber as string;
+			const before = (await off.outbox()).length;
+			for (const secret of [CARRIER_SECRET, "", "bazaar carrier webhooks"]) {
+				const res = await off.webhook(carrierEvent(tracking, "delivered"), { secret });
+				expect(res.status).toBe(404);
+				expect(res.headers.get("content-type")).toContain("application/problem+json");
+			}
+			expect((await off.mod.getShipment(s.id)).status).toBe("shipped");
+			expect(await off.count("carrier_events")).toBe(0);
+			expect((await off.outbox()).length).toBe(before);
+		} finally {
+			await off.close();
+		}
 	});
 });

@@ -1,7 +1,7 @@
 import { CARRIER_SIGNATURE_HEADER, CarrierEvent, type CarrierWebhookResult } from "@bazaar/contracts/fulfillment";
 import { sql } from "drizzle-orm";
 import { changes } from "../lib/db";
-import { NotFoundError, ValidationError } from "../lib/errors";
+import { NotFoundError, ServiceError, ValidationError } from "../lib/errors";
 import { verifyCarrierPayload } from "./carrier-signature";
 import { type FulfillmentContext, fulfillmentWrite, iso } from "./context";
 import { loadShipment } from "./records";
@@ -17,6 +17,8 @@ export async function handleCarrierWebhook(
 	rawBody: string,
 	headers: Headers,
 ): Promise<CarrierWebhookResult> {
+	// Production without CARRIER_WEBHOOK_SECRET: no key, so no message can be genuine.
+	if (ctx.carrierWebhookSecret === null) throw new ServiceError(404, "Carrier webhooks are off on this shop.");
 	const verified = verifyCarrierPayload(
 		ctx.carrierWebhookSecret,
 		rawBody,

@@ -8,13 +8,13 @@ export const FULFILLMENT_MIGRATIONS = resolve(import.meta.dir, "migrations");
 export interface FulfillmentContext {
 	database: Database<FulfillmentSchema>;
 	now: () => number;
-	/** Verifies carrier webhooks (CARRIER_WEBHOOK_SECRET). */
-	carrierWebhookSecret: string;
+	/** Verifies carrier webhooks (CARRIER_WEBHOOK_SECRET); null: the carrier webhook is off. */
+	carrierWebhookSecret: string | null;
 }
 
 export interface FulfillmentContextOptions {
 	url: string;
-	carrierWebhookSecret: string;
+	carrierWebhookSecret: string | null;
 	migrate?: boolean;
 	/** The clock (ms since epoch); tests move time by passing their own. */
 	now?: () => number;

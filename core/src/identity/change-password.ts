@@ -1,6 +1,6 @@
 import type { ChangePasswordInput, UserPublic } from "@bazaar/contracts/identity";
 import { eq } from "drizzle-orm";
-import { accountKey, findUser, type Identity, toPublic, writeUser } from "./context";
+import { findUser, type Identity, passwordChangeKey, toPublic, writeUser } from "./context";
 import { assertPasswordPolicy } from "./password";
 import { RateLimitedError } from "./rate-limit";
 import { passwordResetTokens } from "./schema";
@@ -17,11 +17,11 @@ export async function changePassword(
 ): Promise<UserPublic> {
 	const user = await findUser(identity, userId);
 	// Guessing the current password through this door is limited like logging in.
-	const key = accountKey(user.emailKey);
-	const taken = await identity.limiter.take([{ key, rule: identity.limits.account }]);
+	const key = passwordChangeKey(userId);
+	const taken = await identity.limiter.take([{ key, rule: identity.limits.accountIp }]);
 	if (!taken.ok) throw new RateLimitedError(Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
 	if (!(await identity.hasher.verify(input.currentPassword, user.passwordHash))) throw new WrongPasswordError();
-	await identity.limiter.give(key, identity.limits.account, Number.POSITIVE_INFINITY);
+	await identity.limiter.give(key, identity.limits.accountIp, Number.POSITIVE_INFINITY);
 	assertPasswordPolicy(input.newPassword, user.email, "newPassword");
 	const passwordHash = await identity.hasher.hash(input.newPassword);
 	const row = await writeUser(

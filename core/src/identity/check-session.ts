@@ -1,27 +1,50 @@
 import type { SessionCheck } from "@bazaar/contracts/identity";
-import { eq } from "drizzle-orm";
-import type { Identity } from "./context";
-import { users } from "./schema";
-import type { SessionState } from "./session-cache";
+import { eq, lt, sql } from "drizzle-orm";
+import { type Identity, identityWrite } from "./context";
+import { revokedSessions, users } from "./schema";
 
-/**
- * Is an edge session made at `generation` still good? Answered from the session cache (a map
- * lookup when hot); a bump clears the user's entry, so the next check sees it at once.
- */
-export async function checkSession(identity: Identity, userId: string, generation: number): Promise<SessionCheck> {
-	const state = await identity.sessions.get(userId);
-	if (!state) return { valid: false, roles: [], sessionGeneration: 0 };
-	return { valid: state.generation === generation, roles: state.roles, sessionGeneration: state.generation };
-}
+// The authoritative answer to "is this edge session still good?" (DESIGN.md flow 2), asked by the
+// edge on every request that carries a session. KV at the edge is eventually consistent (a
+// deleted session can be read for a minute or more at other locations) and the Cache API is per
+// location, so neither can end a session at once; this can, because it reads the identity
+// database itself, not a cache: a session is good while its generation is the user's ("log out
+// everywhere", a password or email change bump it) and it was not logged out on its own. One
+// indexed statement; no per-process cache, so every core process answers the same at once.
 
-export async function loadSessionState(
-	identity: Pick<Identity, "database">,
+/** A revoked session's row outlives the longest an edge session can live unrefreshed (14 days). */
+const REVOKED_KEPT_MS = 15 * 24 * 3_600_000;
+
+export async function checkSession(
+	identity: Identity,
 	userId: string,
-): Promise<SessionState | null> {
+	generation: number,
+	sessionHash: string,
+): Promise<SessionCheck> {
 	const [row] = await identity.database.db
-		.select({ generation: users.sessionGeneration, roles: users.roles })
+		.select({
+			generation: users.sessionGeneration,
+			roles: users.roles,
+			revoked: sql<number>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sessionHash} = ${sessionHash})`,
+		})
 		.from(users)
 		.where(eq(users.id, userId))
 		.limit(1);
-	return row ?? null;
+	if (!row) return { valid: false, roles: [], sessionGeneration: 0 };
+	return {
+		valid: row.generation === generation && !row.revoked,
+		roles: row.roles,
+		sessionGeneration: row.generation,
+	};
+}
+
+/** Ends one session (log out): answered after the commit, so the next check anywhere says so. */
+export async function revokeSession(identity: Identity, userId: string, sessionHash: string): Promise<void> {
+	const now = Date.now();
+	await identityWrite(identity, async (tx) => {
+		await tx.delete(revokedSessions).where(lt(revokedSessions.expiresAt, new Date(now).toISOString()));
+		await tx
+			.insert(revokedSessions)
+			.values({ sessionHash, userId, expiresAt: new Date(now + REVOKED_KEPT_MS).toISOString() })
+			.onConflictDoNothing();
+	});
 }

@@ -8,23 +8,46 @@ import type { MailOutbox } from "./mail-outbox";
 import type { PasswordHasher } from "./password";
 import type { RateLimiter, RateRule } from "./rate-limit";
 import { type IdentitySchema, type UserRow, users } from "./schema";
-import type { SessionCache } from "./session-cache";
 
 export const IDENTITY_MIGRATIONS = resolve(import.meta.dir, "migrations");
 
 export interface RateLimits {
-	/** Failed logins per account (keyed by the email, so unknown emails are limited alike). */
+	/**
+	 * Failed logins per account from one client IP: beyond it that IP is refused for that account
+	 * (429). Only that pair: an attacker cannot shut the owner out from the owner's own address.
+	 */
+	accountIp: RateRule;
+	/**
+	 * Failed logins per account from every address together (keyed by the email, so unknown
+	 * emails are limited alike). Beyond it, logins from addresses that never signed in to the
+	 * account are slowed down (each waits for the bucket's next token, up to
+	 * `loginSlowDownMaxMs`); addresses the account signed in from go on as usual.
+	 */
 	account: RateRule;
-	/** Failed logins per client IP. */
+	/** Failed logins per client IP, whatever the account. */
 	ip: RateRule;
 	/** Reset mails per account (beyond it the request is still answered, but nothing is sent). */
 	resetMail: RateRule;
+	/**
+	 * Sign-ups per client IP, and for the whole core. Each costs an argon2id hash (~60 ms of CPU
+	 * here), so without a global bound a crowd of addresses could keep the core's cores busy.
+	 */
+	signupIp: RateRule;
+	signupGlobal: RateRule;
+	/** Sign-up mails per address (confirmation links or "someone tried" notices): no mail bombing. */
+	signupMail: RateRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-	account: { capacity: 5, windowMs: 15 * 60_000 },
+	accountIp: { capacity: 5, windowMs: 15 * 60_000 },
+	account: { capacity: 10, windowMs: 15 * 60_000 },
 	ip: { capacity: 30, windowMs: 10 * 60_000 },
 	resetMail: { capacity: 3, windowMs: 60 * 60_000 },
+	signupIp: { capacity: 10, windowMs: 10 * 60_000 },
+	// SIGNUP_GLOBAL_PER_MINUTE's default (180): bursts of 30, then 3 a second, at most a fifth
+	// of one core on hashing sign-ups.
+	signupGlobal: { capacity: 30, windowMs: 10_000 },
+	signupMail: { capacity: 3, windowMs: 60 * 60_000 },
 };
 
 /** Everything an identity verb needs. */
@@ -33,11 +56,18 @@ export interface Identity {
 	hasher: PasswordHasher;
 	limiter: RateLimiter;
 	limits: RateLimits;
-	sessions: SessionCache;
 	mail: MailOutbox;
 	/** Where reset links point (the storefront). */
 	edgeUrl: string;
 	resetTokenTtlMs: number;
+	/** How long a sign-up's confirmation link works. */
+	signupTokenTtlMs: number;
+	/** The longest a login from an unfamiliar address waits on an account under attack before a 429. */
+	loginSlowDownMaxMs: number;
+	/** Who may read the dev mailbox: anyone signed by the edge (`local`) or admins only. */
+	devMailbox: "local" | "admin";
+	/** Normalized addresses only the first admin may hold (ADMIN_EMAIL). */
+	reservedEmailKeys: ReadonlySet<string>;
 }
 
 export const nowIso = () => new Date().toISOString();
@@ -53,8 +83,14 @@ export function sha256Hex(text: string): string {
 
 /** Bucket keys never hold an email in clear (they are stored, and may sit in Redis). */
 export const accountKey = (emailKey: string) => `login:acct:${sha256Hex(emailKey)}`;
+export const accountIpKey = (emailKey: string, ip: string) => `login:pair:${sha256Hex(`${emailKey}\n${ip}`)}`;
 export const ipKey = (ip: string) => `login:ip:${ip}`;
+/** Guessing the current password through a signed-in session (its own bucket: a login attack must not block it). */
+export const passwordChangeKey = (userId: string) => `password-change:${userId}`;
 export const resetKey = (emailKey: string) => `reset:acct:${sha256Hex(emailKey)}`;
+export const signupIpKey = (ip: string) => `signup:ip:${ip}`;
+export const SIGNUP_GLOBAL_KEY = "signup:global";
+export const signupMailKey = (emailKey: string) => `signup:mail:${sha256Hex(emailKey)}`;
 
 export function toPublic(row: UserRow): UserPublic {
 	return {
@@ -76,7 +112,8 @@ export async function findUser(identity: Identity, userId: string): Promise<User
 
 /**
  * The one way a user row changes when sessions must end: the change and a generation bump in
- * one transaction, then the session cache forgets the user (here and on other instances).
+ * one transaction. The edge checks the generation on every request (check-session.ts), so the
+ * sessions end with the commit.
  */
 export async function writeUser(
 	identity: Identity,
@@ -98,6 +135,5 @@ export async function writeUser(
 		if (!updated) throw new NotFoundError("The user");
 		return updated;
 	});
-	identity.sessions.invalidate(userId);
 	return row;
 }

@@ -11,11 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+/** The reset mails to `to`, newest first (the sign-up's confirmation is left out). */
 async function inbox(to: string): Promise<MailMessage[]> {
 	await h.mod.identity.mail.flush();
 	const res = await h.call("GET", `/identity/dev/mail?to=${encodeURIComponent(to)}`);
 	expect(res.status).toBe(200);
-	return MailList.parse(await json(res)).items;
+	return MailList.parse(await json(res)).items.filter((m) => m.subject === "Reset your Bazaar password");
 }
 
 function tokenIn(mail: MailMessage): string {
@@ -52,7 +53,7 @@ describe("password reset through the dev mail outbox", () => {
 		const done = await confirm(token, "my new long password");
 		expect(done.status).toBe(200);
 		expect((await json<{ sessionGeneration: number }>(done)).sessionGeneration).toBe(2);
-		expect((await h.mod.checkSession(u.id, 1)).valid).toBe(false);
+		expect((await h.mod.checkSession(u.id, 1, "a".repeat(64))).valid).toBe(false);
 		expect((await login(u.email, u.password)).status).toBe(401);
 		expect((await login(u.email, "my new long password")).status).toBe(200);
 
@@ -63,8 +64,8 @@ describe("password reset through the dev mail outbox", () => {
 	});
 
 	test("an unknown email gets the very same answer, and no mail goes out", async () => {
-		const before = (await h.mod.identity.database.db.select().from(mailOutbox)).length;
 		const known = await h.signUp();
+		const before = (await h.mod.identity.database.db.select().from(mailOutbox)).length;
 		const a = await requestReset(known.email);
 		const b = await requestReset(uniqueEmail("nobody"));
 		expect(a.status).toBe(b.status);
@@ -140,5 +141,33 @@ describe("password reset through the dev mail outbox", () => {
 		expect((await json<MailMessage>(one)).id).toBe(mail?.id as string);
 		expect((await h.call("GET", "/identity/dev/mail/mail_01ARZ3NDEKTSV4RRFFQ69G5FAV")).status).toBe(404);
 		expect((await h.call("GET", "/identity/dev/mail/not-an-id")).status).toBe(404);
+	});
+});
+
+describe("the dev mailbox on a production core (devMailbox: admin)", () => {
+	test("holds live reset links, so only an admin reads it; anyone else gets 403 and no mail", async () => {
+		const prod = await identityHarness({ devMailbox: "admin" });
+		try {
+			const u = await prod.signUp();
+			expect((await prod.call("POST", "/identity/password-reset", { body: { email: u.email } })).status).toBe(202);
+			await prod.mod.identity.mail.flush();
+			const anonymous = await prod.call("GET", "/identity/dev/mail");
+			expect(anonymous.status).toBe(403);
+			expect(await anonymous.text()).not.toContain("token=");
+			const asOwner = await prod.call("GET", `/identity/dev/mail?to=${encodeURIComponent(u.email)}`, {
+				caller: u.caller,
+			});
+			expect(asOwner.status).toBe(403);
+			expect((await prod.call("GET", "/identity/dev/mail/mail_01ARZ3NDEKTSV4RRFFQ69G5FAV")).status).toBe(403);
+
+			const admin = { user: "usr_01ADMIN000000000000000000", roles: ["admin"] };
+			const list = await prod.call("GET", `/identity/dev/mail?to=${encodeURIComponent(u.email)}`, { caller: admin });
+			expect(list.status).toBe(200);
+			const [mail] = MailList.parse(await json(list)).items;
+			expect(mail?.subject).toBe("Reset your Bazaar password");
+			expect((await prod.call("GET", `/identity/dev/mail/${mail?.id}`, { caller: admin })).status).toBe(200);
+		} finally {
+			await prod.close();
+		}
 	});
 });

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type SessionCheck, UserPublic } from "@bazaar/contracts/identity";
-import { json, REDIS_URL, redisAvailable } from "../testing/harness";
+import { json } from "../testing/harness";
 import { openIdentity } from "./module";
-import { type IdentityHarness, identityHarness, TEST_PASSWORD_COST } from "./test-harness";
+import {
+	type IdentityHarness,
+	identityHarness,
+	latestMailTo,
+	signupTokenIn,
+	TEST_PASSWORD_COST,
+	uniqueEmail,
+} from "./test-harness";
 
 let h: IdentityHarness;
 beforeAll(async () => {
@@ -11,15 +18,19 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const check = async (caller: { user: string; roles: string[] }, generation: number) =>
-	json<SessionCheck>(await h.call("GET", `/identity/me/session?generation=${generation}`, { caller }));
+/** The SHA-256 of an edge session id, as the edge asks with it. */
+const sessionHash = (n = Math.random()) => new Bun.CryptoHasher("sha256").update(`session-${n}`).digest("hex");
+const SESSION = sessionHash(0);
+
+const check = async (caller: { user: string; roles: string[] }, generation: number, session = SESSION) =>
+	json<SessionCheck>(
+		await h.call("GET", `/identity/me/session?generation=${generation}&session=${session}`, { caller }),
+	);
 
 describe("session generation", () => {
 	test("changing the password bumps the generation: the old one fails at once, the new one holds", async () => {
 		const u = await h.signUp();
 		expect(await check(u.caller, 1)).toEqual({ valid: true, roles: ["customer"], sessionGeneration: 1 });
-		// Hot in the cache now; the bump must still be seen by the very next check.
-		expect((await check(u.caller, 1)).valid).toBe(true);
 
 		const res = await h.call("POST", "/identity/me/password", {
 			caller: u.caller,
@@ -72,18 +83,24 @@ describe("session generation", () => {
 	});
 
 	test("checkSession for an unknown user is invalid; /me needs a signed-in caller", async () => {
-		expect(await h.mod.checkSession("usr_01ARZ3NDEKTSV4RRFFQ69G5FAV", 1)).toEqual({
+		expect(await h.mod.checkSession("usr_01ARZ3NDEKTSV4RRFFQ69G5FAV", 1, SESSION)).toEqual({
 			valid: false,
 			roles: [],
 			sessionGeneration: 0,
 		});
-		for (const path of ["/identity/me", "/identity/me/session?generation=1", "/identity/me/addresses"]) {
+		for (const path of [
+			"/identity/me",
+			`/identity/me/session?generation=1&session=${SESSION}`,
+			"/identity/me/addresses",
+		]) {
 			const res = await h.call("GET", path);
 			expect(res.status).toBe(401);
 			expect(res.headers.get("content-type")).toBe("application/problem+json");
 		}
 		const u = await h.signUp();
-		expect((await h.call("GET", "/identity/me/session?generation=abc", { caller: u.caller })).status).toBe(400);
+		for (const query of ["generation=abc", "generation=1", `generation=1&session=${SESSION.slice(1)}`, "session=x"]) {
+			expect((await h.call("GET", `/identity/me/session?${query}`, { caller: u.caller })).status, query).toBe(400);
+		}
 	});
 
 	test("profile: read and rename; changing the email needs the current password", async () => {
@@ -116,31 +133,64 @@ describe("session generation", () => {
 	});
 });
 
-describe("across core instances (Redis pub/sub)", () => {
-	test("a bump on one instance invalidates the other's cached session at once", async () => {
-		if (!(await redisAvailable())) {
-			console.warn(`skipping cross-instance session test: ${REDIS_URL} unreachable`);
-			return;
-		}
+describe("ending one session", () => {
+	test("log out revokes that session only: the next check says so, the user's other sessions go on", async () => {
+		const u = await h.signUp();
+		const [laptop, phone] = [sessionHash(), sessionHash()];
+		expect((await check(u.caller, 1, laptop)).valid).toBe(true);
+		const res = await h.call("POST", "/identity/me/sessions/revoke", { caller: u.caller, body: { session: laptop } });
+		expect(res.status).toBe(204);
+		expect(await check(u.caller, 1, laptop)).toEqual({ valid: false, roles: ["customer"], sessionGeneration: 1 });
+		expect((await check(u.caller, 1, phone)).valid).toBe(true);
+		// Again is the same; a malformed hash is a 400; it needs the signed-in user.
+		expect(
+			(await h.call("POST", "/identity/me/sessions/revoke", { caller: u.caller, body: { session: laptop } })).status,
+		).toBe(204);
+		expect(
+			(await h.call("POST", "/identity/me/sessions/revoke", { caller: u.caller, body: { session: "abc" } })).status,
+		).toBe(400);
+		expect((await h.call("POST", "/identity/me/sessions/revoke", { body: { session: phone } })).status).toBe(401);
+		expect((await check(u.caller, 1, phone)).valid).toBe(true);
+	});
+
+	test("changing the email ends every session (the generation moves, as for a password change)", async () => {
+		const u = await h.signUp();
+		const res = await h.call("PATCH", "/identity/me", {
+			caller: u.caller,
+			body: { email: `moved.${u.email}`, currentPassword: u.password },
+		});
+		expect(res.status).toBe(200);
+		expect(UserPublic.parse(await json(res)).sessionGeneration).toBe(2);
+		expect((await check(u.caller, 1)).valid).toBe(false);
+		expect((await check(u.caller, 2)).valid).toBe(true);
+		// A rename alone ends nothing.
+		await h.call("PATCH", "/identity/me", { caller: u.caller, body: { name: "Just A Rename" } });
+		expect((await check(u.caller, 2)).valid).toBe(true);
+	});
+});
+
+describe("across core instances", () => {
+	test("a revocation or a bump on one instance is seen by the other's very next check (no cache, no Redis)", async () => {
 		const options = {
 			dbUrl: `file:${join(h.dir, "shared-identity.db")}`,
 			edgeUrl: "http://shop.test",
-			redisUrl: REDIS_URL,
 			passwordCost: TEST_PASSWORD_COST,
-			// A long TTL, so only the pub/sub message can explain the second instance seeing the bump.
-			sessionCache: { ttlMs: 10 * 60_000 },
+			devMailbox: "local" as const,
 		};
 		const a = await openIdentity(options);
 		const b = await openIdentity({ ...options, migrate: false });
 		try {
-			await Promise.all([a.ready, b.ready]);
-			const user = await a.register({ email: "multi@example.test", password: "shared secret 123", name: "M" });
-			expect((await b.checkSession(user.id, 1)).valid).toBe(true);
+			const email = uniqueEmail("multi");
+			await a.register({ email, password: "shared secret 123", name: "M" });
+			const user = await a.confirmSignup({ token: signupTokenIn(await latestMailTo(a, email)) });
+			const [one, two] = [sessionHash(), sessionHash()];
+			expect((await b.checkSession(user.id, 1, one)).valid).toBe(true);
+			await a.revokeSession(user.id, one);
+			expect((await b.checkSession(user.id, 1, one)).valid).toBe(false);
+			expect((await b.checkSession(user.id, 1, two)).valid).toBe(true);
 			await a.logoutEverywhere(user.id);
-			const deadline = Date.now() + 2_000;
-			while ((await b.checkSession(user.id, 1)).valid && Date.now() < deadline) await Bun.sleep(5);
-			expect((await b.checkSession(user.id, 1)).valid).toBe(false);
-			expect((await b.checkSession(user.id, 2)).valid).toBe(true);
+			expect((await b.checkSession(user.id, 1, two)).valid).toBe(false);
+			expect((await b.checkSession(user.id, 2, two)).valid).toBe(true);
 		} finally {
 			await a.stop();
 			await b.stop();

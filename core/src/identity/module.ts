@@ -1,10 +1,9 @@
 import type { Redis } from "ioredis";
 import { migrateDatabase, openDatabase } from "../lib/db";
-import { type PubSub, redisPubSub } from "../lib/pubsub";
 import { closeRedis, connectRedis } from "../lib/redis";
 import { addAddress } from "./add-address";
 import { changePassword } from "./change-password";
-import { checkSession, loadSessionState } from "./check-session";
+import { checkSession, revokeSession } from "./check-session";
 import { confirmPasswordReset } from "./confirm-password-reset";
 import { DEFAULT_RATE_LIMITS, IDENTITY_MIGRATIONS, type Identity, type RateLimits } from "./context";
 import { deleteAddress } from "./delete-address";
@@ -18,18 +17,17 @@ import { login } from "./login";
 import { logoutEverywhere } from "./logout-everywhere";
 import { MailOutbox, type MailOutboxOptions } from "./mail-outbox";
 import { type MailTransport, mailTransportFromEnv } from "./mail-transport";
-import { DEFAULT_PASSWORD_COST, type PasswordCost, PasswordHasher } from "./password";
-import { FallbackRateLimiter, type RateLimiter, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
-import { register } from "./register";
+import { DEFAULT_PASSWORD_COST, normalizeEmail, type PasswordCost, PasswordHasher } from "./password";
+import { FallbackRateLimiter, type RateLimiter, type RateRule, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
+import { confirmSignup, register } from "./register";
 import { requestPasswordReset } from "./request-password-reset";
 import { identitySchema } from "./schema";
-import { SessionCache, type SessionCacheOptions } from "./session-cache";
 import { setRoles } from "./set-roles";
 import { updateAddress } from "./update-address";
 import { updateProfile } from "./update-profile";
 
-// Wires the identity module: its database, password hashing, rate limits, the session cache
-// and the mail outbox, and exposes the verbs bound to them.
+// Wires the identity module: its database, password hashing, rate limits and the mail outbox,
+// and exposes the verbs bound to them.
 
 export interface IdentityOptions {
 	/** `DATABASE_URL_IDENTITY`, default `file:<DATA_DIR>/identity.db`. */
@@ -48,7 +46,25 @@ export interface IdentityOptions {
 	passwordCost?: PasswordCost;
 	rateLimits?: Partial<RateLimits>;
 	resetTokenTtlMs?: number;
-	sessionCache?: SessionCacheOptions;
+	signupTokenTtlMs?: number;
+	/** See `account` in RateLimits (default 10 s). */
+	loginSlowDownMaxMs?: number;
+	/**
+	 * Who may read the dev mailbox (the outbox while no SMTP is set; it holds live reset links):
+	 * `local` (a local stack or a test: anyone the edge signs for, like its DEV_MAILBOX page) or
+	 * `admin` (the default: a production core shows it to admins only).
+	 */
+	devMailbox?: "local" | "admin";
+	/**
+	 * Addresses nobody may sign up with or change to (ADMIN_EMAIL): the first admin account
+	 * may hold one, no other account.
+	 */
+	reservedEmails?: string[];
+}
+
+/** SIGNUP_GLOBAL_PER_MINUTE as a token bucket: a sixth of a minute's worth at once, refilled over 10 s. */
+export function signupGlobalRule(perMinute: number): RateRule {
+	return { capacity: Math.max(1, Math.ceil(perMinute / 6)), windowMs: 10_000 };
 }
 
 export async function openIdentity(options: IdentityOptions) {
@@ -57,28 +73,27 @@ export async function openIdentity(options: IdentityOptions) {
 	if (options.migrate !== false) await migrateDatabase(database, IDENTITY_MIGRATIONS);
 
 	const redis: Redis | null = options.redisUrl ? connectRedis(options.redisUrl, "identity") : null;
-	const pubsub: PubSub | null = options.redisUrl ? redisPubSub(options.redisUrl) : null;
 	const sqlLimiter = new SqlRateLimiter(database);
 	const limiter: RateLimiter = redis ? new FallbackRateLimiter(new RedisRateLimiter(redis), sqlLimiter) : sqlLimiter;
 	const transport = options.mailTransport ?? mailTransportFromEnv({ smtpUrl: options.smtpUrl, from: options.mailFrom });
 	const mail = new MailOutbox(database, transport, options.mail);
 	const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_PASSWORD_COST);
-	const sessions = new SessionCache((userId) => loadSessionState({ database }, userId), pubsub, options.sessionCache);
 
 	const identity: Identity = {
 		database,
 		hasher,
 		limiter,
 		limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
-		sessions,
 		mail,
 		edgeUrl: options.edgeUrl,
 		resetTokenTtlMs: options.resetTokenTtlMs ?? 30 * 60_000,
+		signupTokenTtlMs: options.signupTokenTtlMs ?? 24 * 3_600_000,
+		loginSlowDownMaxMs: options.loginSlowDownMaxMs ?? 10_000,
+		devMailbox: options.devMailbox ?? "admin",
+		reservedEmailKeys: new Set((options.reservedEmails ?? []).map(normalizeEmail)),
 	};
 	// The dummy hash for unknown emails is made now, so the first such login is not the slow one.
 	await hasher.verifyDummy("warm-up");
-	const ready = sessions.listen();
-	ready.catch((err) => console.warn("identity pub/sub subscription failed:", err));
 
 	type Rest<F> = F extends (identity: Identity, ...rest: infer R) => infer T ? (...rest: R) => T : never;
 	const bind = <F extends (identity: Identity, ...rest: never[]) => unknown>(fn: F) =>
@@ -86,9 +101,8 @@ export async function openIdentity(options: IdentityOptions) {
 
 	return {
 		identity,
-		/** Resolves once cross-instance session invalidation listens (at once without Redis). */
-		ready,
 		register: bind(register),
+		confirmSignup: bind(confirmSignup),
 		login: bind(login),
 		getProfile: bind(getProfile),
 		updateProfile: bind(updateProfile),
@@ -97,6 +111,7 @@ export async function openIdentity(options: IdentityOptions) {
 		confirmPasswordReset: bind(confirmPasswordReset),
 		logoutEverywhere: bind(logoutEverywhere),
 		checkSession: bind(checkSession),
+		revokeSession: bind(revokeSession),
 		listAddresses: bind(listAddresses),
 		getAddress: bind(getAddress),
 		addAddress: bind(addAddress),
@@ -115,7 +130,7 @@ export async function openIdentity(options: IdentityOptions) {
 		async stop() {
 			await mail.stop();
 			await limiter.close();
-			await Promise.all([pubsub?.close(), redis ? closeRedis(redis) : undefined]);
+			if (redis) await closeRedis(redis);
 			await database.close();
 		},
 	};

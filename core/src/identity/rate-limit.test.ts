@@ -109,7 +109,13 @@ describe("login rate limits through the API", () => {
 	let h: IdentityHarness;
 	beforeAll(async () => {
 		h = await identityHarness({
-			rateLimits: { account: { capacity: 3, windowMs: 60_000 }, ip: { capacity: 5, windowMs: 60_000 } },
+			rateLimits: {
+				accountIp: { capacity: 3, windowMs: 60_000 },
+				account: { capacity: 6, windowMs: 60_000 },
+				ip: { capacity: 5, windowMs: 60_000 },
+			},
+			// No waiting here: a login that would be slowed down is answered 429 at once.
+			loginSlowDownMaxMs: 0,
 		});
 	});
 	afterAll(() => h?.close());
@@ -120,27 +126,44 @@ describe("login rate limits through the API", () => {
 			caller: { user: "", roles: [], ...(ip ? { ip } : {}) },
 		});
 
-	test("per account: 3 failures, then 429 with Retry-After — even with the right password", async () => {
+	test("per account and IP: 3 failures, then 429 with Retry-After there — the owner's own address still gets in", async () => {
 		const { email, password } = await h.signUp();
-		for (let i = 0; i < 3; i++) expect((await login(email, "wrong password!", `10.0.0.${i}`)).status).toBe(401);
-		const limited = await login(email, password, "10.0.0.9");
+		expect((await login(email, password, "10.0.1.1")).status).toBe(200);
+		for (let i = 0; i < 3; i++) expect((await login(email, "wrong password!", "10.0.0.66")).status).toBe(401);
+		const limited = await login(email, password, "10.0.0.66");
 		expect(limited.status).toBe(429);
 		expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
 		expect(limited.headers.get("content-type")).toBe("application/problem+json");
 		expect(await json(limited)).toMatchObject({ status: 429, title: "Too Many Requests" });
+		// The attacker's address is shut out; the owner's is not.
+		expect((await login(email, password, "10.0.1.1")).status).toBe(200);
+	});
+
+	test("a crowd of addresses guessing one account cannot lock the owner out of their usual address", async () => {
+		const { email, password } = await h.signUp();
+		const usual = "10.4.0.1";
+		expect((await login(email, password, usual)).status).toBe(200);
+		// Six addresses, one guess each: the account's bucket (6) is empty, no address's is.
+		for (let i = 0; i < 6; i++) expect((await login(email, "wrong password!", `10.4.1.${i}`)).status).toBe(401);
+		// An unfamiliar address now has to wait for the account's next token (here: refused at once);
+		expect((await login(email, password, "10.4.2.1")).status).toBe(429);
+		expect((await login(email, "wrong password!", "10.4.2.2")).status).toBe(429);
+		// the owner's usual address signs in with the right password, as before.
+		expect((await login(email, password, usual)).status).toBe(200);
+		expect((await login(email, "wrong password!", usual)).status).toBe(401);
 	});
 
 	test("per account applies to unknown emails alike (no enumeration through 429)", async () => {
 		const ghost = uniqueEmail("ghost");
-		for (let i = 0; i < 3; i++) expect((await login(ghost, "wrong password!", `10.1.0.${i}`)).status).toBe(401);
+		for (let i = 0; i < 6; i++) expect((await login(ghost, "wrong password!", `10.1.0.${i}`)).status).toBe(401);
 		expect((await login(ghost, "wrong password!", "10.1.0.9")).status).toBe(429);
 	});
 
-	test("a success gives the account its tokens back", async () => {
+	test("a success gives its tokens back", async () => {
 		const { email, password } = await h.signUp();
-		for (let i = 0; i < 2; i++) await login(email, "wrong password!", `10.2.0.${i}`);
-		expect((await login(email, password, "10.2.0.8")).status).toBe(200);
-		for (let i = 0; i < 3; i++) expect((await login(email, "wrong password!", `10.2.1.${i}`)).status).toBe(401);
+		for (let i = 0; i < 2; i++) await login(email, "wrong password!", "10.2.0.1");
+		expect((await login(email, password, "10.2.0.1")).status).toBe(200);
+		for (let i = 0; i < 3; i++) expect((await login(email, "wrong password!", "10.2.0.1")).status).toBe(401);
 	});
 
 	test("per IP: 5 failures over different accounts, then 429 for that IP only", async () => {
@@ -156,13 +179,41 @@ describe("login rate limits through the API", () => {
 		expect((await login(email, password, "<script>")).status).toBe(200);
 	});
 
-	test("parallel guesses cannot slip past the limit", async () => {
+	test("callers without an IP are not one bucket: each account is bounded on its own", async () => {
+		for (let i = 0; i < 8; i++) expect((await login(uniqueEmail("no-ip"), "wrong password!")).status).toBe(401);
+		const { email, password } = await h.signUp();
+		expect((await login(email, password)).status).toBe(200);
+	});
+
+	test("parallel guesses from many addresses cannot slip past the account's bound", async () => {
 		const { email } = await h.signUp();
 		const results = await Promise.all(
 			Array.from({ length: 12 }, (_, i) => login(email, `wrong guess ${i}!`, `10.3.${i}.1`)),
 		);
 		const statuses = results.map((r) => r.status).sort();
-		expect(statuses.filter((s) => s === 401).length).toBe(3);
-		expect(statuses.filter((s) => s === 429).length).toBe(9);
+		expect(statuses.filter((s) => s === 401).length).toBe(6);
+		expect(statuses.filter((s) => s === 429).length).toBe(6);
+	});
+});
+
+describe("the slow down", () => {
+	let h: IdentityHarness;
+	beforeAll(async () => {
+		h = await identityHarness({
+			rateLimits: { account: { capacity: 1, windowMs: 300 } },
+			loginSlowDownMaxMs: 10_000,
+		});
+	});
+	afterAll(() => h?.close());
+
+	test("on an account under attack, an unfamiliar address waits for the next token instead of being refused", async () => {
+		const { email, password } = await h.signUp();
+		const as = (ip: string, pw: string) =>
+			h.call("POST", "/identity/login", { body: { email, password: pw }, caller: { user: "", roles: [], ip } });
+		expect((await as("10.9.0.1", "wrong password!")).status).toBe(401);
+		// The bucket is empty: these wait in line for it, and are answered on their merits.
+		const [wrong, right] = await Promise.all([as("10.9.0.2", "wrong password!"), as("10.9.0.3", password)]);
+		expect(wrong.status).toBe(401);
+		expect(right.status).toBe(200);
 	});
 });

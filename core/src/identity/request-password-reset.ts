@@ -2,6 +2,7 @@ import type { PasswordResetRequest } from "@bazaar/contracts/identity";
 import { randomToken, ulid } from "@bazaar/ids";
 import { eq } from "drizzle-orm";
 import { type Identity, identityWrite, nowIso, resetKey, sha256Hex } from "./context";
+import { escapeHtml } from "./mail-html";
 import { normalizeEmail } from "./password";
 import { passwordResetTokens, users } from "./schema";
 
@@ -60,11 +61,4 @@ export async function requestPasswordReset(
 	});
 	identity.mail.kick();
 	return { accepted: true };
-}
-
-function escapeHtml(text: string): string {
-	return text.replace(
-		/[&<>"']/g,
-		(ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] as string,
-	);
 }

@@ -9,7 +9,10 @@ import {
 	PasswordResetRequest,
 	ProfilePatch,
 	RegisterInput,
+	SessionHash,
+	SessionRevoke,
 	SetRolesInput,
+	SignupConfirm,
 	UserId,
 	UserListQuery,
 } from "@bazaar/contracts/identity";
@@ -24,6 +27,12 @@ import type { IdentityModule } from "./module";
 // routes need a signed-in user, /admin routes the admin role.
 
 const IP = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/** The edge's question on every request with a session: is this one, made at this generation, still good? */
+const SessionQuery = z.strictObject({
+	generation: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+	session: SessionHash,
+});
 
 class NotSignedInError extends ServiceError {
 	constructor() {
@@ -49,12 +58,16 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	};
 
 	// ---- public (the edge calls these for anonymous shoppers) ------------------------------
-	app.post("/register", async (c) => jsonResponse(await mod.register(readJson(c, RegisterInput)), 201));
-	app.post("/login", async (c) => {
-		// The edge signs the client IP with the rest of the caller, so it cannot be spoofed here.
+	// The edge signs the client IP with the rest of the caller, so it cannot be spoofed here.
+	const ipOf = (c: { get(key: "caller"): { ip?: string } }) => {
 		const ip = c.get("caller").ip;
-		return jsonResponse(await mod.login(readJson(c, LoginInput), { ip: ip && IP.test(ip) ? ip : null }));
-	});
+		return ip && IP.test(ip) ? ip : null;
+	};
+	app.post("/register", async (c) =>
+		jsonResponse(await mod.register(readJson(c, RegisterInput), { ip: ipOf(c) }), 202),
+	);
+	app.post("/register/confirm", async (c) => jsonResponse(await mod.confirmSignup(readJson(c, SignupConfirm)), 201));
+	app.post("/login", async (c) => jsonResponse(await mod.login(readJson(c, LoginInput), { ip: ipOf(c) })));
 	app.post("/password-reset", async (c) =>
 		jsonResponse(await mod.requestPasswordReset(readJson(c, PasswordResetRequest)), 202),
 	);
@@ -70,8 +83,12 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	);
 	app.post("/me/logout-everywhere", async (c) => jsonResponse(await mod.logoutEverywhere(me(c))));
 	app.get("/me/session", async (c) => {
-		const generation = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).parse(c.req.query("generation"));
-		return jsonResponse(await mod.checkSession(me(c), generation));
+		const { generation, session } = SessionQuery.parse(c.req.query());
+		return jsonResponse(await mod.checkSession(me(c), generation, session));
+	});
+	app.post("/me/sessions/revoke", async (c) => {
+		await mod.revokeSession(me(c), readJson(c, SessionRevoke).session);
+		return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 	});
 	app.get("/me/addresses", async (c) => jsonResponse(await mod.listAddresses(me(c))));
 	app.post("/me/addresses", async (c) => jsonResponse(await mod.addAddress(me(c), readJson(c, AddressInput)), 201));
@@ -98,11 +115,13 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	app.route("/admin", admin);
 
 	// ---- the dev mailbox (only while no real transport is configured) ------------------------
+	// It holds live reset links: outside a local stack (BAZAAR_ENV=production) only admins read it.
 	const dev = new Hono<AppEnv>();
-	dev.use("*", async (_c, next) => {
+	dev.use("*", async (c, next) => {
 		if (mod.identity.mail.transport.kind !== "outbox") {
 			return problemResponse(problem(404, "The dev mailbox is off: mail goes out over SMTP."));
 		}
+		if (mod.identity.devMailbox === "admin") return requireRole("admin")(c, next);
 		await next();
 	});
 	const MailQuery = z.strictObject({

@@ -1,5 +1,5 @@
 import type { Role } from "@bazaar/contracts/identity";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The identity module's own database. Timestamps are ISO-8601 UTC strings (same width, so they
 // sort as text). Secrets are never stored in a usable form: passwords as argon2id hashes, reset
@@ -67,6 +67,25 @@ export const passwordResetTokens = sqliteTable(
 );
 
 /**
+ * A sign-up waiting for its address to be confirmed: the account exists only once the link
+ * mailed to that address is opened, so signing up never tells whether an address is taken.
+ * Only the token's SHA-256 is kept; the password only as its argon2id hash.
+ */
+export const pendingSignups = sqliteTable(
+	"pending_signups",
+	{
+		tokenHash: text("token_hash").primaryKey(),
+		email: text("email").notNull(),
+		emailKey: text("email_key").notNull(),
+		name: text("name").notNull(),
+		passwordHash: text("password_hash").notNull(),
+		expiresAt: text("expires_at").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("pending_signups_email_idx").on(t.emailKey), index("pending_signups_expiry_idx").on(t.expiresAt)],
+);
+
+/**
  * Every mail the module sends, written in the same transaction as its cause (a reset token),
  * then handed to the transport. In dev the table *is* the mailbox (`/dev/mail` reads it).
  */
@@ -87,6 +106,39 @@ export const mailOutbox = sqliteTable(
 	(t) => [index("mail_outbox_pending_idx").on(t.sentAt, t.nextAttemptAt), index("mail_outbox_to_idx").on(t.to)],
 );
 
+/**
+ * The addresses each account signed in from (the SHA-256 of the IP): while the account is under
+ * a password-guessing attack, logins from these are not slowed down, so the owner gets in.
+ */
+export const loginKnownIps = sqliteTable(
+	"login_known_ips",
+	{
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		ipHash: text("ip_hash").notNull(),
+		lastSuccessAt: text("last_success_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.ipHash] })],
+);
+
+/**
+ * Sessions ended one at a time (log out), by the SHA-256 of the session id (the edge's KV key):
+ * the edge asks on every request, so a session ends everywhere at once, without waiting for KV
+ * to forget it. A row outlives the longest a session can live unrefreshed, then goes.
+ */
+export const revokedSessions = sqliteTable(
+	"revoked_sessions",
+	{
+		sessionHash: text("session_hash").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		expiresAt: text("expires_at").notNull(),
+	},
+	(t) => [index("revoked_sessions_expiry_idx").on(t.expiresAt)],
+);
+
 /** Token buckets for login rate limits (per account and per IP) when Redis is not configured. */
 export const rateLimitBuckets = sqliteTable("rate_limit_buckets", {
 	key: text("key").primaryKey(),
@@ -94,7 +146,27 @@ export const rateLimitBuckets = sqliteTable("rate_limit_buckets", {
 	updatedMs: integer("updated_ms").notNull(),
 });
 
-export const identitySchema = { users, addresses, passwordResetTokens, mailOutbox, rateLimitBuckets };
+/**
+ * Things done once in the life of this database, by name. `first_admin`: the admin account the
+ * first start created (ADMIN_EMAIL); its presence means no later start creates or grants one.
+ */
+export const bootstrapSteps = sqliteTable("bootstrap_steps", {
+	step: text("step").primaryKey(),
+	userId: text("user_id"),
+	doneAt: text("done_at").notNull(),
+});
+
+export const identitySchema = {
+	users,
+	addresses,
+	passwordResetTokens,
+	pendingSignups,
+	mailOutbox,
+	rateLimitBuckets,
+	loginKnownIps,
+	revokedSessions,
+	bootstrapSteps,
+};
 export type IdentitySchema = typeof identitySchema;
 export type UserRow = typeof users.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;

@@ -2,6 +2,7 @@ import type { ProfilePatch, UserPublic } from "@bazaar/contracts/identity";
 import { ConflictError, isUniqueViolation, ServiceError, ValidationError } from "../lib/errors";
 import { findUser, type Identity, toPublic, writeUser } from "./context";
 import { normalizeEmail } from "./password";
+import { assertNotReserved } from "./reserved-email";
 
 export class WrongPasswordError extends ServiceError {
 	constructor() {
@@ -9,7 +10,11 @@ export class WrongPasswordError extends ServiceError {
 	}
 }
 
-/** Name freely; the email (the login, and where reset links go) only with the current password. */
+/**
+ * Name freely; the email (the login, and where reset links go) only with the current password,
+ * and changing it ends every session (the returned generation lets the edge carry on the one
+ * that asked): whoever else was signed in must prove they know the account again.
+ */
 export async function updateProfile(identity: Identity, userId: string, patch: ProfilePatch): Promise<UserPublic> {
 	const user = await findUser(identity, userId);
 	const emailChanges = patch.email !== undefined && patch.email.trim() !== user.email;
@@ -20,6 +25,7 @@ export async function updateProfile(identity: Identity, userId: string, patch: P
 			]);
 		}
 		if (!(await identity.hasher.verify(patch.currentPassword, user.passwordHash))) throw new WrongPasswordError();
+		await assertNotReserved(identity, normalizeEmail(patch.email as string), userId);
 	}
 	try {
 		const row = await writeUser(
@@ -31,7 +37,7 @@ export async function updateProfile(identity: Identity, userId: string, patch: P
 					? { email: patch.email.trim(), emailKey: normalizeEmail(patch.email) }
 					: {}),
 			}),
-			{ bumpGeneration: false },
+			{ bumpGeneration: emailChanges },
 		);
 		return toPublic(row);
 	} catch (err) {

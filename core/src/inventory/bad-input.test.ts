@@ -86,16 +86,18 @@ describe("reservations", () => {
 	test("wrong content type is 415; a forged caller is 401", async () => {
 		const before = await snapshot();
 		const body = JSON.stringify({ orderId: "o1", lines: [line()] });
+		const plain = { "content-type": "text/plain" };
 		const headers = await sign({
 			secret: SECRET,
 			method: "POST",
 			path: "/inventory/reservations",
 			body,
+			headers: plain,
 			caller: SERVICE,
 		});
 		const res = await h.app.request("/inventory/reservations", {
 			method: "POST",
-			headers: { ...headers, "content-type": "text/plain" },
+			headers: { ...plain, ...headers },
 			body,
 		});
 		expect(res.status).toBe(415);

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { type CachedBody, etagMatches } from "./cache";
 import { isUniqueViolation, redactError, ServiceError, ValidationError } from "./errors";
+import { MemoryReplayGuard, type ReplayGuard } from "./replay-guard";
 import { bunSignatureCrypto } from "./signature-crypto";
 
 // HTTP plumbing shared by every core module: who is calling (signature), what they may do
@@ -27,25 +28,42 @@ export function signedPath(url: string): string {
 }
 
 /**
- * Refuses anything not signed by the edge with the shared secret (DESIGN.md flow 2): missing,
- * tampered with (method, path, query, body, caller) or outside the clock skew → 401.
+ * Public catalog reads answer the same bytes to anyone: sending one of those again gets nothing
+ * the sender did not already have, so they skip the seen-set (and the hot read stays synchronous).
  */
-export function requireSignature(secret: string): MiddlewareHandler<AppEnv> {
+export function isPublicCatalogRead(method: string, path: string): boolean {
+	return (method === "GET" || method === "HEAD") && path.startsWith("/catalog/") && !path.startsWith("/catalog/admin");
+}
+
+const refused = (reason: string) =>
+	problemResponse(problem(401, `The request is not signed correctly (${reason}).`), {
+		"www-authenticate": 'Bazaar-HMAC realm="core"',
+	});
+
+/**
+ * Refuses anything not signed by the edge with the shared secret (DESIGN.md flow 2): missing,
+ * tampered with (method, path, query, body, caller, the headers the core acts on), outside the
+ * clock skew, or a signature accepted before (a replay) → 401.
+ */
+export function requireSignature(
+	secret: string,
+	replay: ReplayGuard = new MemoryReplayGuard(),
+): MiddlewareHandler<AppEnv> {
 	return async (c, next) => {
 		const method = c.req.method;
 		const body = method === "GET" || method === "HEAD" ? EMPTY : new Uint8Array(await c.req.arrayBuffer());
+		const path = signedPath(c.req.url);
 		const result = await verify({
 			secret,
 			method,
-			path: signedPath(c.req.url),
+			path,
 			headers: c.req.raw.headers,
 			body,
 			crypto: bunSignatureCrypto,
 		});
-		if (!result.ok) {
-			return problemResponse(problem(401, `The request is not signed correctly (${result.reason}).`), {
-				"www-authenticate": 'Bazaar-HMAC realm="core"',
-			});
+		if (!result.ok) return refused(result.reason);
+		if (!isPublicCatalogRead(method, path) && !(await replay.firstSeen(result.nonce, result.timestamp))) {
+			return refused("replayed signature");
 		}
 		c.set("caller", result.caller);
 		c.set("body", body);

@@ -1,6 +1,7 @@
-import { createHmac } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "zod";
+import type { BazaarEnv } from "../config";
+import { webhookSecret } from "../lib/webhook-secret";
 import { loadPayPalConfig, type PayPalConfig } from "./paypal/config";
 import { loadStripeConfig, type StripeConfig } from "./stripe/config";
 
@@ -16,7 +17,10 @@ export const PaymentEnv = z.object({
 	DATABASE_URL_PAYMENT: z.preprocess(blankIsUnset, z.string().optional()),
 	/** The built-in sandbox gateway: `on` in local stacks and tests only. */
 	PAYMENT_SANDBOX: z.preprocess(blankIsUnset, z.enum(["on", "off"]).default("off")),
-	/** HMAC key of the sandbox's webhooks. Default: derived from BAZAAR_SIGNING_SECRET. */
+	/**
+	 * HMAC key of the sandbox's webhooks. Required in production when the sandbox is on;
+	 * elsewhere derived from BAZAAR_SIGNING_SECRET when unset.
+	 */
 	SANDBOX_WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string().min(16).optional()),
 	/** Where the shopper's browser reaches the hosted page: the edge proxies /sandbox-pay/* to the core. */
 	SANDBOX_PAGE_URL: z.preprocess(blankIsUnset, z.url().optional()),
@@ -34,7 +38,7 @@ export interface PaymentConfig {
 }
 
 export function loadPaymentConfig(
-	opts: { dataDir: string; edgeUrl: string; corePort: number; signingSecret: string },
+	opts: { dataDir: string; edgeUrl: string; corePort: number; signingSecret: string; env: BazaarEnv },
 	env: Record<string, string | undefined> = process.env,
 ): PaymentConfig {
 	const e = PaymentEnv.parse(env);
@@ -50,17 +54,24 @@ export function loadPaymentConfig(
 			`PAYMENT_SANDBOX=on cannot run beside a live gateway (${live.join(", ")}): unset PAYMENT_SANDBOX or use test keys.`,
 		);
 	}
+	const sandboxSecret = sandbox
+		? webhookSecret(e.SANDBOX_WEBHOOK_SECRET, {
+				env: opts.env,
+				signingSecret: opts.signingSecret,
+				purpose: "bazaar sandbox webhooks",
+			})
+		: null;
+	if (sandbox && sandboxSecret === null) throw new Error("SANDBOX_WEBHOOK_SECRET is required in production");
 	return {
 		url: e.DATABASE_URL_PAYMENT ?? `file:${resolve(opts.dataDir, "payment.db")}`,
-		sandbox: sandbox
-			? {
-					webhookSecret:
-						e.SANDBOX_WEBHOOK_SECRET ??
-						createHmac("sha256", opts.signingSecret).update("bazaar sandbox webhooks").digest("hex"),
-					pageBaseUrl: e.SANDBOX_PAGE_URL ?? `${opts.edgeUrl.replace(/\/$/, "")}/sandbox-pay`,
-					webhookUrl: e.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${opts.corePort}/payment/webhooks/sandbox`,
-				}
-			: null,
+		sandbox:
+			sandbox && sandboxSecret !== null
+				? {
+						webhookSecret: sandboxSecret,
+						pageBaseUrl: e.SANDBOX_PAGE_URL ?? `${opts.edgeUrl.replace(/\/$/, "")}/sandbox-pay`,
+						webhookUrl: e.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${opts.corePort}/payment/webhooks/sandbox`,
+					}
+				: null,
 		stripe,
 		paypal,
 	};

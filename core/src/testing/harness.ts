@@ -13,7 +13,7 @@ import { signedInit } from "./signed-init";
 // Test fixtures on real parts: a temporary libSQL file per test suite, the real app and
 // signatures. Seeding 600 products is done once per `bun test` process and copied per suite.
 
-export const SECRET = "test-secret-0123456789abcdef";
+export const SECRET = "test-signing-secret-0123456789abcdef";
 export const ADMIN: Caller = { user: "admin", roles: ["admin"] };
 export const SHOPPER: Caller = { user: "usr_1", roles: ["customer"] };
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";

@@ -16,10 +16,7 @@ export async function signedInit(
 ): Promise<RequestInit> {
 	const body =
 		init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-	const signed = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? defaultCaller });
-	return {
-		method,
-		headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...signed, ...init.headers },
-		body,
-	};
+	const headers = { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...init.headers };
+	const signed = await sign({ secret: SECRET, method, path, body, headers, caller: init.caller ?? defaultCaller });
+	return { method, headers: { ...headers, ...signed }, body };
 }

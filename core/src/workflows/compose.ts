@@ -3,9 +3,10 @@ import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
-import { type IdentityModule, openIdentity } from "../identity/module";
+import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
 import { type Inventory, openInventory } from "../inventory/module";
+import { openReplayGuard, type ReplayGuard } from "../lib/replay-guard";
 import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
@@ -45,6 +46,8 @@ export interface Core {
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
 	refunds: RefundWorkflow;
+	/** The edge signatures' seen-set (in Redis when REDIS_URL is set). */
+	replay: ReplayGuard;
 	/** Starts sweepers, relays and consumers. */
 	start(): Promise<void>;
 	/** Relays, then the bus (its handlers finish), then the modules. The HTTP server stops first (main.ts). */
@@ -65,6 +68,9 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		smtpUrl: config.smtpUrl,
 		mailFrom: config.mailFrom,
 		passwordCost: options.passwordCost,
+		devMailbox: config.env === "production" ? "admin" : "local",
+		reservedEmails: [config.adminEmail],
+		rateLimits: { signupGlobal: signupGlobalRule(config.signupGlobalPerMinute) },
 	});
 	const bus = await createBus({
 		redisUrl: config.redisUrl,
@@ -172,6 +178,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	});
 
 	const refunds = createRefunds({ orders, payments, inventory });
+	const replay = openReplayGuard(config.redisUrl);
 
 	let started = false;
 	return {
@@ -187,6 +194,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		relays,
 		checkout,
 		refunds,
+		replay,
 		async start() {
 			if (started) return;
 			started = true;
@@ -210,6 +218,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await inventory.stop();
 			await identity.stop();
 			await catalog.stop();
+			await replay.close();
 		},
 	};
 }

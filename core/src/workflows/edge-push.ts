@@ -36,10 +36,11 @@ export function subscribeEdgePush(bus: Bus, target: EdgePushTarget, tuning: Subs
 			const pushed = catalogEventOf(event);
 			if (pushed.version <= acknowledged) return;
 			const body = JSON.stringify({ events: [pushed] });
-			const headers = await sign({ secret: target.secret, method: "POST", path, body, caller: CORE });
+			const headers = { "content-type": "application/json" };
+			const signed = await sign({ secret: target.secret, method: "POST", path, body, headers, caller: CORE });
 			const res = await send(url.toString(), {
 				method: "POST",
-				headers: { ...headers, "content-type": "application/json" },
+				headers: { ...headers, ...signed },
 				body,
 				signal: AbortSignal.timeout(target.timeoutMs ?? 5_000),
 			});

@@ -13,7 +13,13 @@ import { checkoutBody, registerCustomer, type Stack, stack } from "./testing/sta
 // the switch has no sandbox: not offered, not choosable, its page and webhook are 404, and the
 // first real gateway is the default; with no gateway at all checkout is a clear 409.
 
-const CONFIG = { dataDir: "/tmp/none", edgeUrl: "http://shop.test", corePort: 4000, signingSecret: "x".repeat(32) };
+const CONFIG = {
+	env: "test" as const,
+	dataDir: "/tmp/none",
+	edgeUrl: "http://shop.test",
+	corePort: 4000,
+	signingSecret: "x".repeat(32),
+};
 const STRIPE = {
 	STRIPE_SECRET_KEY: "sk_test_sandboxswitch",
 	STRIPE_WEBHOOK_SECRET: "whsec_sandbox_switch",

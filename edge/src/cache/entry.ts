@@ -1,3 +1,4 @@
+import { PAGE_CSP, REFERRER_POLICY } from "../lib/security-headers";
 import { CLIENT_CACHE_FOUND, CLIENT_CACHE_NOT_FOUND, MEMORY_TTL_MS, NEGATIVE_TTL_S } from "./policy";
 
 export type Layer = "memory" | "cache" | "kv" | "core";
@@ -23,11 +24,6 @@ export interface Entry {
 	expiresAt: number;
 }
 
-// Pages embed nothing from a third party; their one script is our own header.js (no inline
-// script), which may only call back to this site (/api/me).
-const PAGE_CSP =
-	"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
 export function makeEntry(
 	status: number,
 	body: Uint8Array,
@@ -43,7 +39,11 @@ export function makeEntry(
 		vary: "Accept-Encoding",
 		"x-content-type-options": "nosniff",
 	};
-	if (contentType.startsWith("text/html")) headers["content-security-policy"] = PAGE_CSP;
+	// Built into the entry, so a memory hit needs no header work beyond HSTS (lib/security-headers.ts).
+	if (contentType.startsWith("text/html")) {
+		headers["content-security-policy"] = PAGE_CSP;
+		headers["referrer-policy"] = REFERRER_POLICY;
+	}
 	const { "content-type": _, ...validators } = headers;
 	return {
 		status,

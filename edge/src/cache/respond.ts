@@ -26,7 +26,8 @@ function rawKey(version: number, url: string): string {
  * route would answer, without building a router context, parsing the URL, or awaiting anything.
  */
 export function memoryHit(request: Request, env: Env, ctx: Background): Response | undefined {
-	if (request.method !== "GET") return undefined;
+	// A request with credentials takes the app, which checks them (a bad token is a 401 everywhere).
+	if (request.method !== "GET" || request.headers.has("authorization")) return undefined;
 	const version = currentVersion(env, ctx);
 	if (version === null) return undefined;
 	const hit = memory.get(rawKey(version, request.url), Date.now());

@@ -14,19 +14,28 @@ export type CoreAnswer<T> =
 	| { ok: true; value: T; status: number; headers: Headers }
 	| { ok: false; status: number; problem: Problem; retryAfter?: string };
 
-/** The shopper's address as Cloudflare reports it; local dev and tests have none. */
-export function clientIp(request: Request): string {
-	return request.headers.get("cf-connecting-ip") ?? "127.0.0.1";
+/**
+ * The shopper's address as Cloudflare reports it. Cloudflare always sets it; a local stack or a
+ * test may not, and then there is none: making one up ("127.0.0.1") would put every such client
+ * in one rate-limit bucket, where one of them could shut the others out.
+ */
+export function clientIp(request: Request): string | undefined {
+	return request.headers.get("cf-connecting-ip") ?? undefined;
 }
 
 export function anonymousCaller(request: Request): Caller {
-	return { user: "", roles: [], ip: clientIp(request) };
+	return withIp({ user: "", roles: [] }, request);
 }
 
 /** The signed caller for a request: the session's user and roles, or anonymous. */
 export function callerOf(c: Context<AppEnv>, session: ActiveSession | null = c.get("session") ?? null): Caller {
 	if (!session) return anonymousCaller(c.req.raw);
-	return { user: session.userId, roles: session.roles, ip: clientIp(c.req.raw) };
+	return withIp({ user: session.userId, roles: session.roles }, c.req.raw);
+}
+
+function withIp(caller: Caller, request: Request): Caller {
+	const ip = clientIp(request);
+	return ip === undefined ? caller : { ...caller, ip };
 }
 
 export interface CallOptions {

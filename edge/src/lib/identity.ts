@@ -4,6 +4,7 @@ import {
 	MailList,
 	MailMessage,
 	PasswordResetAccepted,
+	SignupAccepted,
 	UserPublic,
 } from "@bazaar/contracts/identity";
 import type { Caller } from "@bazaar/signature";
@@ -21,8 +22,12 @@ const NoContent = z.null();
 const addressPath = (id: string) => `/identity/me/addresses/${encodeURIComponent(id)}`;
 
 export const identity = {
-	register: (env: Env, caller: Caller, input: { email: string; password: string; name: string }) =>
-		callCore(env, AccountUser, "POST", "/identity/register", caller, { body: input }),
+	/** The same `{accepted: true}` whether or not the address has an account: the mail says which. */
+	register: (env: Env, caller: Caller, input: { email: string; password: string; name: string; next?: string }) =>
+		callCore(env, SignupAccepted, "POST", "/identity/register", caller, { body: input }),
+	/** Opens the mailed link: the account exists from here on. */
+	confirmSignup: (env: Env, caller: Caller, input: { token: string }) =>
+		callCore(env, AccountUser, "POST", "/identity/register/confirm", caller, { body: input }),
 	login: (env: Env, caller: Caller, input: { email: string; password: string }) =>
 		callCore(env, AccountUser, "POST", "/identity/login", caller, { body: input }),
 	me: (env: Env, caller: Caller) => callCore(env, AccountUser, "GET", "/identity/me", caller),
@@ -59,8 +64,9 @@ export const identity = {
 
 /**
  * Where to go after signing in: a path on this site from `?next=`, or /account. Anything that
- * could leave the site (`//evil.example`, `/\evil.example`, `https://…`, control characters,
- * which browsers strip before resolving) is ignored rather than refused: the sign-in still works.
+ * could leave the site (`//evil.example`, `/\evil.example`, `/.//evil.example`, `https://…`,
+ * control characters, which browsers strip before resolving) is ignored rather than refused:
+ * the sign-in still works.
  */
 export function safeNextPath(next: string | undefined | null, fallback = "/account"): string {
 	if (!next || next.length > 1000) return fallback;
@@ -78,5 +84,8 @@ export function safeNextPath(next: string | undefined | null, fallback = "/accou
 		return fallback;
 	}
 	if (url.origin !== base) return fallback;
+	// Dot segments resolve away: `/.//evil.example` and `/a/..//evil.example` become
+	// `//evil.example`, which a browser reads as another host. Check what is actually sent.
+	if (url.pathname.startsWith("//")) return fallback;
 	return `${url.pathname}${url.search}${url.hash}`;
 }

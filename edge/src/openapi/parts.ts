@@ -60,10 +60,12 @@ export const SESSION_OR_NONE = [...SESSION, {}];
 
 /** The CSRF rule every write under /api/* keeps (edge/src/middleware/api-write.ts). */
 export const COOKIE_WRITE_RULE =
-	"Without a bearer token (session cookie, guest cookie, or no credentials), a write must be same-site and carry `content-type: application/json`, even when it has no body: another site's Origin or Sec-Fetch-Site is a 403, any other content type a 415. A bearer token needs neither.";
+	"A body must be `content-type: application/json` (415 otherwise), whatever the credential. Without a bearer token (session cookie, guest cookie, or no credentials), a write must also be same-site and declare that type even when it has no body: another site's Origin or Sec-Fetch-Site is a 403. A bearer token needs no Origin, and no content type without a body.";
 export const csrfProblems = {
 	"403": problem("Sent from another site's page (`Origin` or `Sec-Fetch-Site`) without a bearer token."),
-	"415": problem("Without a bearer token, the request is not `content-type: application/json`."),
+	"415": problem(
+		"A body that is not `content-type: application/json` (or, without a bearer token, no such type at all).",
+	),
 };
 
 /** What the edge answers when the core cannot: its own trouble, never the core's body. */

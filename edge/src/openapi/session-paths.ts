@@ -12,7 +12,7 @@ export function sessionPaths(): Record<string, Json> {
 				operationId: "signIn",
 				summary: "Sign in",
 				description:
-					"The same login as the storefront's form (rate-limited per account and per address). Answers a token to send as `Authorization: Bearer <token>`; no cookie is set. A wrong password and an unknown email get the same 401.",
+					"The same login as the storefront's form. Rate limits: per account and client address, and per address (429 with `Retry-After`); an account under a guessing attack slows down addresses it was never signed in from, never the ones it was. Answers a token to send as `Authorization: Bearer <token>`; no cookie is set. A wrong password and an unknown email get the same 401.",
 				requestBody: bodyOf("LoginInput"),
 				responses: {
 					"201": json("ApiSession", "Signed in."),

@@ -5,7 +5,6 @@ import { callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { identity } from "../lib/identity";
 import { coreTrouble, personalPage as page, seeOther } from "../lib/personal-page";
-import { forgetChecks } from "../session/generation";
 import { endSession, startSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 import { AccountPage, type AccountPageProps, type FormMessage } from "../views/account-pages";
@@ -102,7 +101,11 @@ accountProfile.post("/profile", async (c) => {
 		...(fields.currentPassword ? { currentPassword: fields.currentPassword } : {}),
 	};
 	const result = await identity.updateProfile(c.env, callerOf(c, session), patch);
-	if (result.ok) return seeOther(c, "/account?done=profile");
+	if (result.ok) {
+		// A new email ends every session (the generation moved): this browser carries on in a fresh one.
+		if (result.value.sessionGeneration !== session.generation) await startSession(c, result.value);
+		return seeOther(c, "/account?done=profile");
+	}
 	if (result.status === 401 || result.status === 404) return signedOut(c);
 	const refusal = formRefusal(result);
 	if (!refusal) return coreTrouble(c, result.status);
@@ -117,8 +120,6 @@ accountProfile.post("/password", async (c) => {
 	const input = { currentPassword: fields.currentPassword ?? "", newPassword: fields.newPassword ?? "" };
 	const result = await identity.changePassword(c.env, callerOf(c, session), input);
 	if (result.ok) {
-		// Other sessions of this user may have a good generation check remembered here.
-		forgetChecks({ userId: session.userId });
 		await startSession(c, result.value);
 		return seeOther(c, "/account?done=password");
 	}

@@ -6,7 +6,6 @@ import { checkedForm } from "../lib/forms";
 import { identity } from "../lib/identity";
 import { coreTrouble, personalPage as page, seeOther } from "../lib/personal-page";
 import { csrfToken } from "../session/csrf";
-import { forgetChecks } from "../session/generation";
 import { endSession } from "../session/middleware";
 import { ResetConfirmPage, ResetRequestPage } from "../views/account-reset";
 
@@ -66,7 +65,6 @@ accountReset.post("/confirm", async (c) => {
 	const input = { token, newPassword: fields.newPassword ?? "" };
 	const result = await identity.confirmPasswordReset(c.env, anonymousCaller(c.req.raw), input);
 	if (result.ok) {
-		forgetChecks({ userId: result.value.id });
 		if (c.get("session")) await endSession(c);
 		return seeOther(c, "/account/login?done=reset");
 	}

@@ -1,3 +1,4 @@
+import { SignupToken } from "@bazaar/contracts/identity";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { mergeGuestCart } from "../cart/guest";
@@ -7,16 +8,17 @@ import { checkedForm } from "../lib/forms";
 import { identity, safeNextPath } from "../lib/identity";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
 import { csrfToken } from "../session/csrf";
-import { forgetChecks } from "../session/generation";
 import { endSession, loadSession, startSession } from "../session/middleware";
-import { type FormMessage, LoginPage, SignupPage } from "../views/account-pages";
+import { type FormMessage, LoginPage, SignupConfirmPage, SignupPage, SignupSentPage } from "../views/account-pages";
 import { accountAddresses } from "./account-addresses";
 import { accountOrders } from "./account-orders";
 import { accountProfile } from "./account-profile";
 import { accountReset } from "./account-reset";
 
 // Sign up, log in, log out, and the account page; the profile, reset, address and order pages
-// are mounted from their own files. Everything here is personal: answered `no-store`, never
+// are mounted from their own files. Sign-up answers "check your mail" whether or not the address
+// has an account (the core mails a link, or tells the owner someone tried); the account is
+// created, and the browser signed in, when the mailed link's button is pressed. Everything here is personal: answered `no-store`, never
 // through the catalog caches.
 
 const SAME_ANSWER = "The email address or the password is not correct.";
@@ -51,13 +53,11 @@ account.post("/signup", async (c) => {
 	if (fields instanceof Response) return fields;
 	const next = nextOf(fields.next);
 	const input = { name: fields.name ?? "", email: fields.email ?? "", password: fields.password ?? "" };
-	const result = await identity.register(c.env, anonymousCaller(c.req.raw), input);
-	if (result.ok) {
-		await mergeGuestCart(c, await startSession(c, result.value));
-		return seeOther(c, next ?? "/account");
-	}
+	const result = await identity.register(c.env, anonymousCaller(c.req.raw), { ...input, ...(next ? { next } : {}) });
+	// The same page whether the address is new or taken: the mail tells its owner which.
+	if (result.ok) return page(c, 200, <SignupSentPage email={input.email.trim()} />);
 	let message: FormMessage;
-	if (result.status === 400 || result.status === 409 || result.status === 422) {
+	if (result.status === 400 || result.status === 422) {
 		message = { text: result.problem.detail ?? result.problem.title, errors: result.problem.errors };
 	} else if (result.status === 429) {
 		message = { text: "Too many attempts. Wait a little and try again." };
@@ -68,6 +68,44 @@ account.post("/signup", async (c) => {
 		<SignupPage csrf={await csrfToken(c, null)} name={input.name} email={input.email} next={next} message={message} />
 	);
 	return page(c, result.status, again, result.retryAfter ? { "retry-after": result.retryAfter } : {});
+});
+
+const badSignupLink: FormMessage = {
+	text: "This sign-up link is not valid any more. Sign up again.",
+	errors: [{ path: "token", message: "unknown, used or expired" }],
+};
+// The token is in the address bar; it must not leak to another site through Referer.
+const NO_REFERRER = { "referrer-policy": "no-referrer" };
+
+account.get("/signup/confirm", async (c) => {
+	const csrf = await csrfToken(c, c.get("session"));
+	const token = c.req.query("token") ?? "";
+	if (!SignupToken.safeParse(token).success) {
+		return page(c, 400, <SignupConfirmPage csrf={csrf} token="" message={badSignupLink} />, NO_REFERRER);
+	}
+	const next = nextOf(c.req.query("next"));
+	return page(c, 200, <SignupConfirmPage csrf={csrf} token={token} next={next} />, NO_REFERRER);
+});
+
+account.post("/signup/confirm", async (c) => {
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const next = nextOf(fields.next);
+	const token = fields.token ?? "";
+	const csrf = await csrfToken(c, c.get("session"));
+	if (!SignupToken.safeParse(token).success) {
+		return page(c, 400, <SignupConfirmPage csrf={csrf} token="" message={badSignupLink} />, NO_REFERRER);
+	}
+	const result = await identity.confirmSignup(c.env, anonymousCaller(c.req.raw), { token });
+	if (result.ok) {
+		await mergeGuestCart(c, await startSession(c, result.value));
+		return seeOther(c, next ?? "/account");
+	}
+	if (result.status === 400 || result.status === 422) {
+		const message = { text: result.problem.detail ?? badSignupLink.text, errors: result.problem.errors };
+		return page(c, 400, <SignupConfirmPage csrf={csrf} token="" message={message} />, NO_REFERRER);
+	}
+	return coreTrouble(c, result.status);
 });
 
 const LOGIN_NOTES: Record<string, string> = {
@@ -121,7 +159,6 @@ account.post("/logout-everywhere", async (c) => {
 	if (!session) return seeOther(c, "/account/login");
 	const result = await identity.logoutEverywhere(c.env, callerOf(c, session));
 	if (!result.ok && result.status !== 401) return coreTrouble(c, result.status);
-	forgetChecks({ userId: session.userId });
 	await endSession(c);
 	return seeOther(c, "/account/login");
 });

@@ -10,9 +10,8 @@ import { apiProblem } from "../lib/problems";
 import { SIGN_IN_CHALLENGE } from "../middleware/admin-auth";
 import { apiWriteGuard } from "../middleware/api-write";
 import { bufferBody } from "../middleware/body";
-import { forgetChecks } from "../session/generation";
-import { endSession, loadSession } from "../session/middleware";
-import { type ActiveSession, createSession, deleteSession } from "../session/store";
+import { endSession, endStoredSession, loadSession } from "../session/middleware";
+import { type ActiveSession, createSession } from "../session/store";
 
 // Sign-in for API clients (the admin API, scripts, the bench): the same login as the
 // /account/login form — the core checks the password and the rate limits — and the same KV
@@ -93,11 +92,10 @@ function describe(session: ActiveSession, user: UserPublic): ApiSessionInfo {
 	};
 }
 
-/** Ends the session that made this request: the KV entry, this isolate's check, and the cookie if it came in one. */
+/** Ends the session that made this request: revoked at the core, its KV entry, and the cookie if it came in one. */
 async function end(c: AppContext, session: ActiveSession): Promise<void> {
 	if (c.get("authVia") === "cookie") return endSession(c);
-	forgetChecks({ sessionId: session.id });
-	await deleteSession(c.env.SESSIONS, session.id);
+	await endStoredSession(c.env, session);
 }
 
 function signInFirst(): Response {

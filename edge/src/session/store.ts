@@ -5,9 +5,9 @@ import { sha256Hex, utf8 } from "../lib/bytes";
 // Sessions live in the SESSIONS KV under the sha-256 of their id, so whoever can list or read
 // the namespace still holds no usable cookie. KV is eventually consistent and takes about one
 // write per key per second: an entry is written at login, rewritten at most every
-// REFRESH_AFTER_MS to slide its expiry, and deleted at logout. Revocation that must be
-// immediate ("log out everywhere") is not done through KV but through the user's session
-// generation, which the core owns (see generation.ts).
+// REFRESH_AFTER_MS to slide its expiry, and deleted at logout. Revocation is not done through KV
+// (a deleted entry lingers at other locations): the core says on every request whether the
+// session is still good, by its generation and its own revocation (see check.ts).
 
 export const SESSION_TTL_SECONDS = 14 * 24 * 3600;
 /** A sliding refresh rewrites KV at most this often per session. */
@@ -29,8 +29,13 @@ export type ActiveSession = StoredSession & { id: string };
 /** 256 random bits, base64url: 43 characters. Anything else in the cookie is not ours. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
+/** What the core knows a session by (check, revoke): the SHA-256 of its id, hex. */
+export function sessionHash(id: string): Promise<string> {
+	return sha256Hex(utf8(id));
+}
+
 async function kvKey(id: string): Promise<string> {
-	return `session:${await sha256Hex(utf8(id))}`;
+	return `session:${await sessionHash(id)}`;
 }
 
 export async function createSession(

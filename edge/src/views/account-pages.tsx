@@ -77,6 +77,52 @@ export function SignupPage(props: {
 	);
 }
 
+/** After a sign-up: the same page whether or not the address already had an account. */
+export function SignupSentPage(props: { email: string }) {
+	return (
+		<Layout title="Check your mail">
+			<h1>Check your mail</h1>
+			<div class="notice ok" role="status">
+				<p>
+					We have sent a message to <strong>{props.email}</strong>. Open the link in it to finish creating your account.
+					If the address already has an account, the message says so.
+				</p>
+			</div>
+			<p>
+				Nothing arrived? Check the address and <a href="/account/signup">sign up again</a>, or{" "}
+				<a href="/account/login">log in</a>.
+			</p>
+		</Layout>
+	);
+}
+
+/** The mailed link's page: a button, so a mail scanner following the link creates nothing. */
+export function SignupConfirmPage(props: {
+	csrf: string;
+	token: string;
+	next?: string | undefined;
+	message?: FormMessage;
+}) {
+	return (
+		<Layout title="Finish creating your account">
+			<h1>Finish creating your account</h1>
+			<Message message={props.message} />
+			{props.message ? (
+				<p>
+					<a href="/account/signup">Sign up again</a>
+				</p>
+			) : (
+				<form action="/account/signup/confirm" method="post">
+					<Csrf token={props.csrf} />
+					<NextField next={props.next} />
+					<input type="hidden" name="token" value={props.token} />
+					<button type="submit">Create my account</button>
+				</form>
+			)}
+		</Layout>
+	);
+}
+
 export function LoginPage(props: {
 	csrf: string;
 	email?: string;

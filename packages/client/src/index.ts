@@ -51,9 +51,17 @@ export class CoreClient {
 		init: { body?: string | ArrayBuffer | Uint8Array; caller?: Caller; headers?: HeadersInit } = {},
 	): Promise<Response> {
 		const headers = new Headers(init.headers);
-		const signed = await sign({ secret: this.options.secret, method, path, body: init.body, caller: init.caller });
-		for (const [k, v] of Object.entries(signed)) headers.set(k, v);
 		if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+		// Signed with the headers as sent: the core acts on some of them (cart token, idempotency key).
+		const signed = await sign({
+			secret: this.options.secret,
+			method,
+			path,
+			body: init.body,
+			caller: init.caller,
+			headers,
+		});
+		for (const [k, v] of Object.entries(signed)) headers.set(k, v);
 		return this.fetchFn(new URL(path, this.options.baseUrl).toString(), {
 			method,
 			headers,

@@ -29,8 +29,38 @@ export const NewPassword = z
 export const GivenPassword = z.string().min(1).max(PASSWORD_MAX);
 export const PersonName = z.string().trim().min(1).max(100);
 
-export const RegisterInput = z.strictObject({ email: Email, password: NewPassword, name: PersonName });
+/**
+ * A path on the storefront (`/checkout`): where the confirmation link leads after signing up.
+ * Never another host (`//x`, `/\\x`), never whitespace or control characters.
+ */
+export const SitePath = z
+	.string()
+	.max(1000)
+	// Printable characters only (no whitespace, no control characters), and no backslash.
+	.regex(/^\/(?![/\\])[!-[\]-~\u00a0-\uffff]*$/, "a path on this site");
+
+export const RegisterInput = z.strictObject({
+	email: Email,
+	password: NewPassword,
+	name: PersonName,
+	/** Carried in the confirmation link, for the storefront to continue there. */
+	next: SitePath.optional(),
+});
 export type RegisterInput = z.infer<typeof RegisterInput>;
+
+/**
+ * The one answer to a sign-up, whether or not the address has an account: the confirmation link
+ * (or, for an existing account, a notice to its owner) goes out by mail.
+ */
+export const SignupAccepted = z.object({ accepted: z.literal(true) });
+
+export const SignupToken = z
+	.string()
+	.min(20)
+	.max(100)
+	.regex(/^[A-Za-z0-9_-]+$/, "a sign-up token");
+export const SignupConfirm = z.strictObject({ token: SignupToken });
+export type SignupConfirm = z.infer<typeof SignupConfirm>;
 
 export const LoginInput = z.strictObject({ email: Email, password: GivenPassword });
 export type LoginInput = z.infer<typeof LoginInput>;
@@ -73,6 +103,11 @@ export type PasswordResetConfirm = z.infer<typeof PasswordResetConfirm>;
 
 /** The one answer to a reset request, whether or not the email has an account. */
 export const PasswordResetAccepted = z.object({ accepted: z.literal(true) });
+
+/** The SHA-256 (hex) of an edge session id: what the core knows a session by (never the id itself). */
+export const SessionHash = z.string().regex(/^[0-9a-f]{64}$/, "a session hash");
+export const SessionRevoke = z.strictObject({ session: SessionHash });
+export type SessionRevoke = z.infer<typeof SessionRevoke>;
 
 export const SessionCheck = z.object({
 	valid: z.boolean(),

@@ -1,17 +1,35 @@
 // Edge → core trust (DESIGN.md, flow 2). The edge signs every call it makes to the core with a
-// shared secret; the core refuses anything unsigned, tampered with, or older than MAX_SKEW.
-// The signed string binds method, path with query, a hash of the body, the caller's identity
-// and a timestamp, so a captured request cannot be replayed later or re-pointed elsewhere.
+// shared secret; the core refuses anything unsigned, tampered with, older than MAX_SKEW, or seen
+// before. The signed string binds method, path with query, a hash of the body, the caller's
+// identity, every request header the core acts on (SIGNED_HEADERS), a timestamp and a random
+// nonce, so a captured request can be neither altered nor re-pointed, and (with the core's
+// seen-set of nonces, core/src/lib/replay-guard.ts) not sent again either.
 
 export const HEADER = {
 	timestamp: "x-bazaar-timestamp",
+	nonce: "x-bazaar-nonce",
 	user: "x-bazaar-user",
 	roles: "x-bazaar-roles",
 	clientIp: "x-bazaar-client-ip",
 	signature: "x-bazaar-signature",
 } as const;
 
-export const MAX_SKEW_SECONDS = 300;
+/**
+ * Request headers the core acts on besides the caller's: how the body is read (content-type),
+ * the guest cart (x-bazaar-cart-token), creating POSTs' idempotency keys (idempotency-key,
+ * checkout-replay-of) and conditional reads (if-none-match). An absent one is signed as absent,
+ * so adding one on the way is tampering too.
+ */
+export const SIGNED_HEADERS = [
+	"content-type",
+	"idempotency-key",
+	"checkout-replay-of",
+	"x-bazaar-cart-token",
+	"if-none-match",
+] as const;
+
+/** How far a signature's timestamp may be from the verifier's clock (either way). */
+export const MAX_SKEW_SECONDS = 60;
 
 export interface Caller {
 	/** The shopper or staff member on whose behalf the edge calls; "" for anonymous. */
@@ -84,8 +102,24 @@ function constantTimeEqual(a: string, b: string): boolean {
 	return diff === 0;
 }
 
-function canonical(method: string, pathAndQuery: string, hash: string, caller: Caller, timestamp: string): string {
+type HeaderSource = { get(name: string): string | null };
+
+/** The signed headers' lines; a header is trimmed, an absent one is empty. */
+function headerLines(headers: HeaderSource): string {
+	return SIGNED_HEADERS.map((name) => `${name}:${(headers.get(name) ?? "").trim()}`).join("\n");
+}
+
+function canonical(
+	method: string,
+	pathAndQuery: string,
+	hash: string,
+	caller: Caller,
+	timestamp: string,
+	nonce: string,
+	headers: HeaderSource,
+): string {
 	return [
+		"v2",
 		method.toUpperCase(),
 		pathAndQuery,
 		hash,
@@ -93,6 +127,8 @@ function canonical(method: string, pathAndQuery: string, hash: string, caller: C
 		caller.roles.join(","),
 		caller.ip ?? "",
 		timestamp,
+		nonce,
+		headerLines(headers),
 	].join("\n");
 }
 
@@ -102,29 +138,58 @@ export interface SignInput {
 	/** Path with query string, e.g. `/catalog/products?limit=10`. */
 	path: string;
 	body?: ArrayBuffer | Uint8Array | string | null;
+	/** The request's other headers exactly as they will be sent: the SIGNED_HEADERS among them are bound. */
+	headers?: HeadersInit;
 	caller?: Caller;
 	now?: number;
+	/** 128 random bits, hex; a test may fix it. */
+	nonce?: string;
 	crypto?: SignatureCrypto;
 }
 
-/** Headers to add to an edge → core request. */
+const NONCE = /^[0-9a-f]{32}$/;
+
+function randomNonce(): string {
+	return toHex(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** Headers to add to an edge → core request (next to the ones passed in `headers`). */
 export async function sign(input: SignInput): Promise<Record<string, string>> {
 	const caller = input.caller ?? { user: "", roles: [] };
 	const timestamp = String(Math.floor((input.now ?? Date.now()) / 1000));
+	const nonce = input.nonce ?? randomNonce();
 	const impl = input.crypto ?? webCrypto;
-	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), caller, timestamp);
+	const data = canonical(
+		input.method,
+		input.path,
+		await bodyHash(input.body, impl),
+		caller,
+		timestamp,
+		nonce,
+		new Headers(input.headers),
+	);
 	const mac = await impl.hmacSha256Hex(input.secret, data);
 	const headers: Record<string, string> = {
 		[HEADER.timestamp]: timestamp,
+		[HEADER.nonce]: nonce,
 		[HEADER.user]: caller.user,
 		[HEADER.roles]: caller.roles.join(","),
-		[HEADER.signature]: `v1=${mac}`,
+		[HEADER.signature]: `v2=${mac}`,
 	};
 	if (caller.ip) headers[HEADER.clientIp] = caller.ip;
 	return headers;
 }
 
-export type VerifyResult = { ok: true; caller: Caller } | { ok: false; reason: string };
+export type VerifyResult =
+	| {
+			ok: true;
+			caller: Caller;
+			/** What the verifier's seen-set keys on: the same nonce twice is a replay. */
+			nonce: string;
+			/** Seconds since the epoch: the nonce need not be remembered past timestamp + MAX_SKEW_SECONDS. */
+			timestamp: number;
+	  }
+	| { ok: false; reason: string };
 
 export interface VerifyInput {
 	secret: string;
@@ -136,17 +201,21 @@ export interface VerifyInput {
 	crypto?: SignatureCrypto;
 }
 
-type Prepared = { ok: false; reason: string } | { ok: true; caller: Caller; mac: string; timestamp: string };
+type Prepared =
+	| { ok: false; reason: string }
+	| { ok: true; caller: Caller; mac: string; timestamp: string; nonce: string };
 
 /** The checks that need no hashing: presence, form and age of the signature headers. */
 function prepare(input: VerifyInput): Prepared {
 	const signature = input.headers.get(HEADER.signature);
 	const timestamp = input.headers.get(HEADER.timestamp);
-	if (!signature || !timestamp) return { ok: false, reason: "missing signature" };
+	const nonce = input.headers.get(HEADER.nonce);
+	if (!signature || !timestamp || !nonce) return { ok: false, reason: "missing signature" };
 	if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "malformed timestamp" };
 	const age = Math.abs((input.now ?? Date.now()) / 1000 - Number(timestamp));
 	if (age > MAX_SKEW_SECONDS) return { ok: false, reason: "stale signature" };
-	const mac = signature.startsWith("v1=") ? signature.slice(3) : "";
+	if (!NONCE.test(nonce)) return { ok: false, reason: "malformed nonce" };
+	const mac = signature.startsWith("v2=") ? signature.slice(3) : "";
 	if (!/^[0-9a-f]{64}$/.test(mac)) return { ok: false, reason: "malformed signature" };
 	const rolesHeader = input.headers.get(HEADER.roles) ?? "";
 	const caller: Caller = {
@@ -155,16 +224,25 @@ function prepare(input: VerifyInput): Prepared {
 	};
 	const ip = input.headers.get(HEADER.clientIp);
 	if (ip) caller.ip = ip;
-	return { ok: true, caller, mac, timestamp };
+	return { ok: true, caller, mac, timestamp, nonce };
 }
 
+function verified(p: Extract<Prepared, { ok: true }>, expected: string): VerifyResult {
+	if (!constantTimeEqual(p.mac, expected)) return { ok: false, reason: "bad signature" };
+	return { ok: true, caller: p.caller, nonce: p.nonce, timestamp: Number(p.timestamp) };
+}
+
+/**
+ * Checks the signature and its age. A good one still needs the verifier's seen-set: `nonce` must
+ * not have been accepted before (the signature says nothing about how often it was sent).
+ */
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
 	const p = prepare(input);
 	if (!p.ok) return p;
 	const impl = input.crypto ?? webCrypto;
-	const data = canonical(input.method, input.path, await bodyHash(input.body, impl), p.caller, p.timestamp);
-	const ok = constantTimeEqual(p.mac, await impl.hmacSha256Hex(input.secret, data));
-	return ok ? { ok: true, caller: p.caller } : { ok: false, reason: "bad signature" };
+	const hash = await bodyHash(input.body, impl);
+	const data = canonical(input.method, input.path, hash, p.caller, p.timestamp, p.nonce, input.headers);
+	return verified(p, await impl.hmacSha256Hex(input.secret, data));
 }
 
 /** A provider whose HMAC answers at once (Bun's native hasher). */
@@ -181,7 +259,6 @@ export function verifyBodilessSync(
 ): VerifyResult {
 	const p = prepare(input);
 	if (!p.ok) return p;
-	const data = canonical(input.method, input.path, EMPTY_BODY_HASH, p.caller, p.timestamp);
-	const ok = constantTimeEqual(p.mac, input.crypto.hmacSha256Hex(input.secret, data));
-	return ok ? { ok: true, caller: p.caller } : { ok: false, reason: "bad signature" };
+	const data = canonical(input.method, input.path, EMPTY_BODY_HASH, p.caller, p.timestamp, p.nonce, input.headers);
+	return verified(p, input.crypto.hmacSha256Hex(input.secret, data));
 }

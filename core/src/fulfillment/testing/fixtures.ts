@@ -36,12 +36,15 @@ export interface FulfillmentHarness {
 	close(): Promise<void>;
 }
 
-export async function fulfillmentHarness(): Promise<FulfillmentHarness> {
+/** `carrierWebhookSecret: null` is a production core without CARRIER_WEBHOOK_SECRET. */
+export async function fulfillmentHarness(
+	options: { carrierWebhookSecret?: string | null } = {},
+): Promise<FulfillmentHarness> {
 	const dir = tempDir("bazaar-fulfillment-");
 	const clock = { now: Date.now() };
 	const mod = await openFulfillment({
 		url: `file:${join(dir, "fulfillment.db")}`,
-		carrierWebhookSecret: CARRIER_SECRET,
+		carrierWebhookSecret: options.carrierWebhookSecret === undefined ? CARRIER_SECRET : options.carrierWebhookSecret,
 		now: () => clock.now,
 	});
 	const app = new Hono<AppEnv>();

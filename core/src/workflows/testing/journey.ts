@@ -4,6 +4,7 @@ import type { Catalog } from "../../catalog/context";
 import { products, variantPrices, variants } from "../../catalog/schema";
 import type { Inventory } from "../../inventory/module";
 import { json } from "../../testing/harness";
+import { signUpByMail } from "./signup";
 import { checkoutBody } from "./stack";
 
 // A shopper's journey against a core, in-process (the workflow stack) or in another process (the
@@ -28,12 +29,9 @@ export function remoteCore(base: string, secret: string): CoreClient {
 			const body =
 				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
 			const caller = init.caller ?? { user: "", roles: [] };
-			const headers = await sign({ secret, method, path, body, caller });
-			return fetch(`${base}${path}`, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
-				body,
-			});
+			const headers = { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...init.headers };
+			const signed = await sign({ secret, method, path, body, headers, caller });
+			return fetch(`${base}${path}`, { method, headers: { ...headers, ...signed }, body });
 		},
 		http: (url, init) => fetch(url.startsWith("http") ? url : `${base}${url}`, { redirect: "manual", ...init }),
 	};
@@ -66,14 +64,10 @@ export async function pickVariants(
 }
 
 let registered = 0;
-/** Signs up a customer through /identity/register; returns the caller the edge would sign for them. */
+/** Signs up a customer (register, then the mailed link); returns the caller the edge would sign for them. */
 export async function signUp(core: CoreClient, name = "Shopper"): Promise<Caller> {
 	const email = `journey${++registered}-${Date.now()}@example.test`;
-	const res = await core.call("POST", "/identity/register", {
-		body: { email, password: "correct horse battery", name },
-	});
-	if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
-	const user = await json<{ id: string; roles: string[] }>(res);
+	const user = await signUpByMail(core.call, { email, password: "correct horse battery", name });
 	return { user: user.id, roles: user.roles };
 }
 

@@ -7,6 +7,7 @@ import { TEST_PASSWORD_COST } from "../../identity/test-harness";
 import { json, SECRET, seededTemplate, tempDir } from "../../testing/harness";
 import { type Core, type CoreOptions, openCore } from "../compose";
 import { seedInventoryFromCatalog } from "../stock-seed";
+import { signUpByMail } from "./signup";
 
 // The whole core on real parts for the workflow tests: every module on temp libSQL files (the
 // catalog copied from the shared seeded template), the libSQL bus, the relays and consumers,
@@ -54,6 +55,8 @@ export async function stack(env: Record<string, string> = {}, options: CoreOptio
 		SANDBOX_PAGE_URL: `${base}/payment/sandbox/pay`,
 		SANDBOX_WEBHOOK_URL: `${base}/payment/webhooks/sandbox`,
 		INVENTORY_SWEEP_MS: "200",
+		// The race tests sign up hundreds of shoppers at once.
+		SIGNUP_GLOBAL_PER_MINUTE: "600000",
 		ORDER_SWEEP_MS: "200",
 		...env,
 	});
@@ -77,12 +80,9 @@ export async function stack(env: Record<string, string> = {}, options: CoreOptio
 		async call(method, path, init = {}) {
 			const body =
 				init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-			const headers = await sign({ secret: SECRET, method, path, body, caller: init.caller ?? ANONYMOUS });
-			const request = new Request(`${base}${path}`, {
-				method,
-				headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers, ...init.headers },
-				body,
-			});
+			const headers = { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...init.headers };
+			const signed = await sign({ secret: SECRET, method, path, body, headers, caller: init.caller ?? ANONYMOUS });
+			const request = new Request(`${base}${path}`, { method, headers: { ...headers, ...signed }, body });
 			return init.inProcess ? fetch(request) : globalThis.fetch(request);
 		},
 		http: (url, init) =>
@@ -95,12 +95,10 @@ export async function stack(env: Record<string, string> = {}, options: CoreOptio
 }
 
 let n = 0;
-/** Signs up a customer through /identity/register; returns the caller the edge would sign for them. */
+/** Signs up a customer (register, then the mailed link); returns the caller the edge would sign for them. */
 export async function registerCustomer(s: Stack, name = "Shopper"): Promise<Caller & { email: string }> {
 	const email = `shopper${++n}-${Date.now()}@example.test`;
-	const res = await s.call("POST", "/identity/register", { body: { email, password: "correct horse battery", name } });
-	if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
-	const user = await json<{ id: string; roles: string[] }>(res);
+	const user = await signUpByMail(s.call, { email, password: "correct horse battery", name });
 	return { user: user.id, roles: user.roles, email };
 }
 
