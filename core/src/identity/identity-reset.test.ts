@@ -13,7 +13,7 @@ afterAll(() => h?.close());
 
 /** The reset mails to `to`, newest first (the sign-up's confirmation is left out). */
 async function inbox(to: string): Promise<MailMessage[]> {
-	await h.mod.identity.mail.flush();
+	await h.mailSent();
 	const res = await h.call("GET", `/identity/dev/mail?to=${encodeURIComponent(to)}`);
 	expect(res.status).toBe(200);
 	return MailList.parse(await json(res)).items.filter((m) => m.subject === "Reset your Bazaar password");
@@ -150,7 +150,7 @@ describe("the dev mailbox on a production core (devMailbox: admin)", () => {
 		try {
 			const u = await prod.signUp();
 			expect((await prod.call("POST", "/identity/password-reset", { body: { email: u.email } })).status).toBe(202);
-			await prod.mod.identity.mail.flush();
+			await prod.mailSent();
 			const anonymous = await prod.call("GET", "/identity/dev/mail");
 			expect(anonymous.status).toBe(403);
 			expect(await anonymous.text()).not.toContain("token=");

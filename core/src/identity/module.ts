@@ -15,7 +15,7 @@ import { getMail, listMail } from "./list-mail";
 import { listUsers } from "./list-users";
 import { login } from "./login";
 import { logoutEverywhere } from "./logout-everywhere";
-import { MailOutbox, type MailOutboxOptions } from "./mail-outbox";
+import { MailOutbox } from "./mail-outbox";
 import { type MailTransport, mailTransportFromEnv } from "./mail-transport";
 import { DEFAULT_PASSWORD_COST, normalizeEmail, type PasswordCost, PasswordHasher } from "./password";
 import { FallbackRateLimiter, type RateLimiter, type RateRule, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
@@ -41,7 +41,6 @@ export interface IdentityOptions {
 	mailFrom?: string;
 	/** Overrides the transport chosen from smtpUrl. */
 	mailTransport?: MailTransport;
-	mail?: MailOutboxOptions;
 	migrate?: boolean;
 	passwordCost?: PasswordCost;
 	rateLimits?: Partial<RateLimits>;
@@ -76,7 +75,7 @@ export async function openIdentity(options: IdentityOptions) {
 	const sqlLimiter = new SqlRateLimiter(database);
 	const limiter: RateLimiter = redis ? new FallbackRateLimiter(new RedisRateLimiter(redis), sqlLimiter) : sqlLimiter;
 	const transport = options.mailTransport ?? mailTransportFromEnv({ smtpUrl: options.smtpUrl, from: options.mailFrom });
-	const mail = new MailOutbox(database, transport, options.mail);
+	const mail = new MailOutbox(database, transport);
 	const hasher = new PasswordHasher(options.passwordCost ?? DEFAULT_PASSWORD_COST);
 
 	const identity: Identity = {
@@ -122,13 +121,10 @@ export async function openIdentity(options: IdentityOptions) {
 		ensureAdmin: bind(ensureAdmin),
 		listMail: bind(listMail),
 		getMail: bind(getMail),
-		/** Starts the mail outbox's retry loop. */
-		start() {
-			mail.start();
-			mail.kick();
-		},
+		/** Nothing runs in the background: mail goes out through the bus (workflows: the mailer). */
+		start() {},
 		async stop() {
-			await mail.stop();
+			await mail.close();
 			await limiter.close();
 			if (redis) await closeRedis(redis);
 			await database.close();

@@ -74,7 +74,6 @@ export async function register(
 		});
 		await identity.mail.enqueue(tx, { id, ...confirmationMail(identity, input, token) });
 	});
-	identity.mail.kick();
 	return { accepted: true };
 }
 

@@ -59,6 +59,5 @@ export async function requestPasswordReset(
 			].join("\n"),
 		});
 	});
-	identity.mail.kick();
 	return { accepted: true };
 }

@@ -1,5 +1,6 @@
 import type { Role } from "@bazaar/contracts/identity";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { busInbox, busOutbox } from "../bus/schema";
 
 // The identity module's own database. Timestamps are ISO-8601 UTC strings (same width, so they
 // sort as text). Secrets are never stored in a usable form: passwords as argon2id hashes, reset
@@ -86,8 +87,9 @@ export const pendingSignups = sqliteTable(
 );
 
 /**
- * Every mail the module sends, written in the same transaction as its cause (a reset token),
- * then handed to the transport. In dev the table *is* the mailbox (`/dev/mail` reads it).
+ * Every mail the module sends, written in the same transaction as its cause (a reset token) with
+ * its identity.mail_queued event; the bus's mailer hands it to the transport and retries it. In
+ * dev the table *is* the mailbox (`/dev/mail` reads it).
  */
 export const mailOutbox = sqliteTable(
 	"mail_outbox",
@@ -101,9 +103,8 @@ export const mailOutbox = sqliteTable(
 		sentAt: text("sent_at"),
 		attempts: integer("attempts").notNull().default(0),
 		lastError: text("last_error"),
-		nextAttemptAt: text("next_attempt_at"),
 	},
-	(t) => [index("mail_outbox_pending_idx").on(t.sentAt, t.nextAttemptAt), index("mail_outbox_to_idx").on(t.to)],
+	(t) => [index("mail_outbox_to_idx").on(t.to)],
 );
 
 /**
@@ -156,6 +157,9 @@ export const bootstrapSteps = sqliteTable("bootstrap_steps", {
 	doneAt: text("done_at").notNull(),
 });
 
+// Its outbox and inbox (core/src/bus): a queued mail's event commits with the mail's row.
+export { busInbox, busOutbox };
+
 export const identitySchema = {
 	users,
 	addresses,
@@ -166,6 +170,8 @@ export const identitySchema = {
 	loginKnownIps,
 	revokedSessions,
 	bootstrapSteps,
+	busOutbox,
+	busInbox,
 };
 export type IdentitySchema = typeof identitySchema;
 export type UserRow = typeof users.$inferSelect;

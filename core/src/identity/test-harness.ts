@@ -2,9 +2,11 @@ import { join } from "node:path";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { BusRelay, openLibsqlBus } from "../bus";
 import { type AppEnv, notFound, onError, payloadTooLarge, requireSignature } from "../lib/http";
 import { SECRET, tempDir } from "../testing/harness";
 import { signedInit } from "../testing/signed-init";
+import { MAILER_GROUP, subscribeMailer } from "../workflows/mailer";
 import { type IdentityModule, type IdentityOptions, openIdentity } from "./module";
 import { identityRoutes } from "./routes";
 
@@ -26,6 +28,8 @@ export interface IdentityHarness {
 		path: string,
 		init?: { body?: unknown; caller?: Caller; headers?: Record<string, string> },
 	): Promise<Response>;
+	/** Resolves once every queued mail has been through the mailer (sent, or its attempt failed and waits). */
+	mailSent(): Promise<void>;
 	/** Registers a customer through the API and confirms it from the mail; returns its view and password. */
 	signUp(email?: string, password?: string): Promise<{ id: string; email: string; password: string; caller: Caller }>;
 	close(): Promise<void>;
@@ -59,6 +63,13 @@ export async function identityHarness(options: Partial<IdentityOptions> = {}): P
 		...options,
 		dbUrl,
 	});
+	// Mail goes out through the bus, as in the composed core: a bus, the identity database's relay
+	// and the mailer (retrying quickly for tests).
+	const bus = await openLibsqlBus({ url: `file:${join(dir, "bus.db")}` });
+	const relay = new BusRelay({ database: mod.identity.database, bus, pollMs: 50 });
+	subscribeMailer(bus, mod.identity.mail, { pollMs: 20, backoffMs: 50, maxBackoffMs: 200 });
+	relay.start();
+	await bus.start();
 	const app = new Hono<AppEnv>();
 	app.use("*", (c, next) =>
 		c.req.method === "GET"
@@ -90,6 +101,19 @@ export async function identityHarness(options: Partial<IdentityOptions> = {}): P
 			const user = (await confirmed.json()) as { id: string; roles: string[] };
 			return { id: user.id, email, password, caller: { user: user.id, roles: user.roles } };
 		},
-		close: () => mod.stop(),
+		async mailSent() {
+			const until = Date.now() + 10_000;
+			for (;;) {
+				const { pending, lag } = await bus.pending(MAILER_GROUP);
+				if ((await relay.unsent()) === 0 && pending === 0 && !lag) return;
+				if (Date.now() > until) throw new Error("mail still queued after 10 s");
+				await Bun.sleep(10);
+			}
+		},
+		async close() {
+			await relay.stop();
+			await bus.stop();
+			await mod.stop();
+		},
 	};
 }

@@ -15,6 +15,7 @@ import { catalogPort, inventoryPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
 import { subscribeEdgePush } from "./edge-push";
+import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
@@ -42,7 +43,14 @@ export interface Core {
 	payments: PaymentModule;
 	fulfillment: FulfillmentModule;
 	bus: Bus;
-	relays: { catalog: BusRelay; order: BusRelay; payment: BusRelay; inventory: BusRelay; fulfillment: BusRelay };
+	relays: {
+		catalog: BusRelay;
+		identity: BusRelay;
+		order: BusRelay;
+		payment: BusRelay;
+		inventory: BusRelay;
+		fulfillment: BusRelay;
+	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
 	refunds: RefundWorkflow;
@@ -117,12 +125,14 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		new BusRelay({ database, bus, pollMs: options.relayPollMs, leaseMs: config.busIdleTimeoutMs ?? undefined });
 	const relays: Core["relays"] = {
 		catalog: relay(catalog.catalog.database),
+		identity: relay(identity.identity.database),
 		order: relay(orders.context.database),
 		payment: relay(payments.context.database),
 		inventory: relay(inventory.context.database),
 		fulfillment: relay(fulfillment.context.database),
 	};
 
+	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
 	if (config.payment.sandbox) {
 		subscribeSandboxWebhooks(
 			bus,
