@@ -7,6 +7,7 @@ import type {
 	SetQuantityRequest,
 } from "@bazaar/contracts/cart";
 import type { z } from "zod";
+import { Sweeper } from "../lib/sweeper";
 import { addLine } from "./add-line";
 import { cartForCheckout } from "./cart-for-checkout";
 import { clearCart } from "./clear-cart";
@@ -57,8 +58,10 @@ export interface CartModule {
 
 export async function openCart(options: CartOptions): Promise<CartModule> {
 	const ctx = await openCartContext(options);
-	let timer: ReturnType<typeof setInterval> | null = null;
-	let running: Promise<unknown> = Promise.resolve();
+	const purger = new Sweeper("cart purge", () => purgeExpired(ctx), {
+		intervalMs: options.purgeIntervalMs ?? 3_600_000,
+		lease: ctx.database,
+	});
 	return {
 		context: ctx,
 		getCart: (owner) => getCart(ctx, owner),
@@ -70,17 +73,9 @@ export async function openCart(options: CartOptions): Promise<CartModule> {
 		cartForCheckout: (owner) => cartForCheckout(ctx, owner),
 		removeOrderedLines: (cartId, lines) => removeOrderedLines(ctx, cartId, lines),
 		purgeExpired: (opts) => purgeExpired(ctx, opts),
-		start() {
-			if (timer) return;
-			timer = setInterval(() => {
-				running = purgeExpired(ctx).catch((err) => console.error("cart purge failed:", err));
-			}, options.purgeIntervalMs ?? 3_600_000);
-			timer.unref?.();
-		},
+		start: () => purger.start(),
 		async stop() {
-			if (timer) clearInterval(timer);
-			timer = null;
-			await running;
+			await purger.stop();
 			await ctx.database.close();
 		},
 	};

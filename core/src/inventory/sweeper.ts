@@ -7,12 +7,12 @@ export interface SweeperOptions extends PeriodicOptions {
 }
 
 /**
- * Expires due reservations every `intervalMs`. Safe to run in every process: expireDue's
- * conditional UPDATE settles each reservation once.
+ * Expires due reservations every `intervalMs`, in one core process at a time (the lease); were
+ * two to sweep, expireDue's conditional UPDATE would still settle each reservation once.
  */
 export class Sweeper extends PeriodicSweeper {
 	constructor(ctx: InventoryContext, options: SweeperOptions = {}) {
 		const batchSize = options.batchSize ?? DEFAULT_EXPIRE_BATCH;
-		super("inventory sweeper", () => expireDue(ctx, { batchSize }), options);
+		super("inventory sweeper", () => expireDue(ctx, { batchSize }), { lease: ctx.database, ...options });
 	}
 }

@@ -43,5 +43,5 @@ export async function expireDue(
 
 /** Runs expireDue every intervalMs; stop() waits for a sweep in flight. */
 export function orderSweeper(ctx: OrderContext, intervalMs = 5_000): Sweeper {
-	return new Sweeper("order sweeper", () => expireDue(ctx), { intervalMs });
+	return new Sweeper("order sweeper", () => expireDue(ctx), { intervalMs, lease: ctx.database });
 }

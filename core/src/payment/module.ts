@@ -91,7 +91,8 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 	const reconciler = new Sweeper(
 		"payment reconciliation",
 		async () => (await reconcile(ctx, { olderThanMs: reconcileOptions.olderThanMs })).settled,
-		{ intervalMs: reconcileOptions.intervalMs },
+		// One process at a time asks the gateways, however many cores share the database.
+		{ intervalMs: reconcileOptions.intervalMs, lease: database },
 	);
 	const gatewayOf = async (paymentId: string) => {
 		const payment = await getPayment(ctx, paymentId);
