@@ -59,3 +59,18 @@ test("relays sharing one database claim disjoint batches; a lapsed lease is clai
 	expect(again.seqs.sort()).toEqual(y.seqs.sort());
 	producer.close();
 });
+
+test("a clean stop sends what was committed before it, in batches, without waiting for a poll", async () => {
+	const dir = tempDir("bazaar-relay-");
+	const producer = await openProducerDb(`file:${join(dir, "order.db")}`);
+	const published: string[] = [];
+	const sink = { publish: async (events: EventEnvelope[]) => void published.push(...events.map((e) => e.id)) };
+	// Never started (or stopped between polls): the rows are committed but not yet relayed.
+	const relay = new BusRelay({ database: producer, bus: sink, batchSize: 4, pollMs: 60_000 });
+	const placed = [];
+	for (let i = 0; i < 10; i++) placed.push((await placeOrder(producer, `SKU-${i}`, 1)).id);
+	await relay.stop();
+	expect(published).toEqual(placed);
+	expect(await relay.unsent()).toBe(0);
+	producer.close();
+});

@@ -131,12 +131,21 @@ export class BusRelay {
 		this.loopDone = this.loop();
 	}
 
-	async stop(): Promise<void> {
+	/**
+	 * Stops the loop, then sends what is committed by now (for at most `flushMs`), so a clean stop
+	 * leaves consumers nothing to wait for until this process or another instance relays again.
+	 */
+	async stop(flushMs = 2_000): Promise<void> {
 		this.running = false;
 		this.unsubscribe();
 		this.waiter.wake();
 		await this.loopDone;
 		this.loopDone = null;
+		const until = Date.now() + flushMs;
+		while (Date.now() < until) {
+			const sent = await this.relayOnce().catch(() => 0);
+			if (sent < this.o.batchSize) break;
+		}
 	}
 
 	private async loop(): Promise<void> {
