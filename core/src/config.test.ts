@@ -99,3 +99,19 @@ describe("BAZAAR_TEST_CRASH_AFTER", () => {
 		expect(test.crashAfter).toBe("inventory-commit");
 	});
 });
+
+describe("CATALOG_REPLICA_PATH", () => {
+	test("needs a remote catalog database to replicate", () => {
+		expect(refusal({ ...PRODUCTION, CATALOG_REPLICA_PATH: "catalog-replica.db" })).toContain(
+			"CATALOG_REPLICA_PATH: needs DATABASE_URL_CATALOG to be a libSQL server or Turso URL",
+		);
+		const config = loadConfig({
+			...PRODUCTION,
+			DATA_DIR: "/srv/bazaar",
+			DATABASE_URL_CATALOG: "libsql://catalog.example.turso.io",
+			CATALOG_REPLICA_PATH: "catalog-replica.db",
+		});
+		expect(config.catalogReplica).toEqual({ path: "/srv/bazaar/catalog-replica.db", syncIntervalMs: 1_000 });
+		expect(loadConfig(PRODUCTION).catalogReplica).toBeNull();
+	});
+});

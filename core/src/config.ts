@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
+import type { ReplicaOptions } from "./lib/db";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
 
@@ -43,6 +44,12 @@ export const ConfigSchema = z
 		CORE_PROCESSES: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(16).default(1)),
 		DATA_DIR: z.preprocess(blankIsUnset, z.string().default(resolve(REPO_ROOT, "data"))),
 		DATABASE_URL_CATALOG: optional(z.string()),
+		/**
+		 * A local file for a libSQL embedded replica of a remote DATABASE_URL_CATALOG: catalog reads
+		 * come from it, writes go to the server.
+		 */
+		CATALOG_REPLICA_PATH: optional(z.string()),
+		CATALOG_REPLICA_SYNC_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(100).max(3_600_000).default(1_000)),
 		DATABASE_URL_IDENTITY: optional(z.string()),
 		/** The libSQL bus (used when REDIS_URL is unset). */
 		DATABASE_URL_BUS: optional(z.string()),
@@ -126,6 +133,13 @@ export const ConfigSchema = z
 				message: "is required in production while the sandbox gateway is on (derived keys are for local stacks only)",
 			});
 		}
+		if (e.CATALOG_REPLICA_PATH !== undefined && !/^(libsql|https?|wss?):\/\//.test(e.DATABASE_URL_CATALOG ?? "")) {
+			ctx.addIssue({
+				code: "custom",
+				path: ["CATALOG_REPLICA_PATH"],
+				message: "needs DATABASE_URL_CATALOG to be a libSQL server or Turso URL (libsql://, https:// or http://)",
+			});
+		}
 		// One key per trust domain: the same value twice would let one leak forge both kinds of message.
 		const keys = {
 			BAZAAR_SIGNING_SECRET: e.BAZAAR_SIGNING_SECRET,
@@ -148,6 +162,8 @@ export interface Config {
 	processes: number;
 	dataDir: string;
 	catalogDbUrl: string;
+	/** Catalog reads from an embedded replica of the remote catalog database, when set. */
+	catalogReplica: ReplicaOptions | null;
 	identityDbUrl: string;
 	busDbUrl: string;
 	imagesDir: string;
@@ -189,6 +205,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		processes: e.CORE_PROCESSES,
 		dataDir,
 		catalogDbUrl: e.DATABASE_URL_CATALOG ?? file("catalog.db"),
+		catalogReplica: e.CATALOG_REPLICA_PATH
+			? { path: resolve(dataDir, e.CATALOG_REPLICA_PATH), syncIntervalMs: e.CATALOG_REPLICA_SYNC_MS }
+			: null,
 		identityDbUrl: e.DATABASE_URL_IDENTITY ?? file("identity.db"),
 		busDbUrl: e.DATABASE_URL_BUS ?? file("bus.db"),
 		imagesDir: resolve(dataDir, "images"),

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { CatalogEvent, CatalogEventType } from "@bazaar/contracts";
 import { sql } from "drizzle-orm";
 import { emit as busEmit } from "../bus/emit";
-import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
+import { type Database, migrateDatabase, openDatabase, type ReplicaOptions, type TxDb } from "../lib/db";
 import { type CatalogSchema, catalogMeta, catalogSchema } from "./schema";
 
 export const CATALOG_MIGRATIONS = resolve(import.meta.dir, "migrations");
@@ -18,8 +18,14 @@ export interface Catalog {
 	afterCommit: Array<(version: number) => void>;
 }
 
-export async function openCatalog(options: { url: string; imagesDir: string; migrate?: boolean }): Promise<Catalog> {
-	const database = await openDatabase(options.url, catalogSchema);
+export async function openCatalog(options: {
+	url: string;
+	imagesDir: string;
+	migrate?: boolean;
+	/** Reads from an embedded replica of a remote catalog database (writes go to the server). */
+	replica?: ReplicaOptions | null;
+}): Promise<Catalog> {
+	const database = await openDatabase(options.url, catalogSchema, options.replica ? { replica: options.replica } : {});
 	if (options.migrate !== false) await migrateDatabase(database, CATALOG_MIGRATIONS);
 	return { database, imagesDir: options.imagesDir, afterCommit: [] };
 }

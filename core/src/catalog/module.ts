@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import { VersionedCache } from "../lib/cache";
+import type { ReplicaOptions } from "../lib/db";
+import { redactError } from "../lib/errors";
 import { type PubSub, redisPubSub } from "../lib/pubsub";
 import { closeRedis, connectRedis } from "../lib/redis";
 import { type Catalog, openCatalog, readVersion } from "./context";
@@ -13,6 +15,8 @@ export const CATALOG_CHANNEL = "bazaar:catalog:events";
 
 export interface CatalogModuleOptions {
 	dbUrl: string;
+	/** An embedded replica for reads (a remote dbUrl only). */
+	replica?: ReplicaOptions | null;
 	imagesDir: string;
 	redisUrl?: string | null;
 	migrate?: boolean;
@@ -35,7 +39,12 @@ export interface CatalogModule {
 }
 
 export async function createCatalogModule(options: CatalogModuleOptions): Promise<CatalogModule> {
-	const catalog = await openCatalog({ url: options.dbUrl, imagesDir: options.imagesDir, migrate: options.migrate });
+	const catalog = await openCatalog({
+		url: options.dbUrl,
+		replica: options.replica,
+		imagesDir: options.imagesDir,
+		migrate: options.migrate,
+	});
 	const redis: Redis | null = options.redisUrl ? connectRedis(options.redisUrl, "cache") : null;
 	const pubsub: PubSub | null = options.redisUrl ? redisPubSub(options.redisUrl) : null;
 	const cache = new VersionedCache({
@@ -54,7 +63,12 @@ export async function createCatalogModule(options: CatalogModuleOptions): Promis
 	});
 	const ready = pubsub
 		? pubsub.subscribe(CATALOG_CHANNEL, (message) => {
-				if (/^\d{1,15}$/.test(message)) cache.observe(Number(message));
+				if (!/^\d{1,15}$/.test(message)) return;
+				// With a replica, pull the write first: entries built for the new version must show it.
+				catalog.database
+					.sync()
+					.catch((err) => console.warn(`catalog replica sync failed: ${redactError(err)}`))
+					.then(() => cache.observe(Number(message)));
 			})
 		: Promise.resolve();
 	ready.catch((err) => console.warn("catalog pub/sub subscription failed:", err));

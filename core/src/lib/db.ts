@@ -11,7 +11,7 @@ import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { LRUCache } from "lru-cache";
-import { errorChain } from "./errors";
+import { errorChain, redactError } from "./errors";
 
 // One database per module (DESIGN.md), and exactly one way to write to it: the group-commit
 // writer below. Callers queue units of work; the writer opens one transaction, runs each unit in
@@ -63,6 +63,8 @@ export interface Database<TSchema extends Record<string, unknown>> {
 	db: Db<TSchema>;
 	/** Queues `unit` for the next group commit; resolves with its result once the batch is durable. */
 	write<T>(unit: WriteUnit<T>): Promise<T>;
+	/** Brings the replica up to the server now (nothing to do without one). */
+	sync(): Promise<void>;
 	/** Called after every committed batch (the bus relay's kick); returns the unsubscribe. */
 	afterCommit(fn: () => void): () => void;
 	readonly stats: WriterStats;
@@ -80,6 +82,18 @@ export interface OpenOptions {
 	driver?: "libsql-client";
 	/** SQLite enforces foreign keys only when asked, per connection. */
 	foreignKeys?: boolean;
+	/**
+	 * Reads from a libSQL embedded replica of a remote database (a file kept in step with the
+	 * server by libSQL's replication); writes still go to the server. Remote URLs only.
+	 */
+	replica?: ReplicaOptions;
+}
+
+export interface ReplicaOptions {
+	/** The replica's local file. */
+	path: string;
+	/** How often it pulls the server's new frames (other instances' writes). */
+	syncIntervalMs: number;
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -163,6 +177,8 @@ function openLocal<TSchema extends Record<string, unknown>>(
 		local: true,
 		db: drizzleBun(readConn, { schema }) as unknown as Db<TSchema>,
 		write: (unit) => writer.enqueue(unit),
+		// A local file is its own primary: there is no replica to bring up to date.
+		sync: async () => {},
 		afterCommit: (fn) => writer.afterCommit(fn),
 		stats: writer.stats,
 		async close() {
@@ -287,23 +303,47 @@ async function openRemote<TSchema extends Record<string, unknown>>(
 	options: OpenOptions,
 ): Promise<Database<TSchema>> {
 	if (isLocal(url)) mkdirSync(dirname(filePath(url)), { recursive: true });
-	const client = createClient({ url, authToken: process.env.LIBSQL_AUTH_TOKEN || undefined });
-	const writer = new GroupCommitWriter(remoteSession(client), url, options.maxBatch);
+	const authToken = process.env.LIBSQL_AUTH_TOKEN || undefined;
+	const client = createClient({ url, authToken });
+	const replica = options.replica ? await openReplica(url, authToken, options.replica) : null;
+	const writer = new GroupCommitWriter(remoteSession(client, replica), url, options.maxBatch);
 	return {
 		url,
 		local: false,
-		db: drizzleLibsql(client, { schema }) as unknown as Db<TSchema>,
+		db: drizzleLibsql(replica ?? client, { schema }) as unknown as Db<TSchema>,
 		write: (unit) => writer.enqueue(unit),
+		async sync() {
+			await replica?.sync();
+		},
 		afterCommit: (fn) => writer.afterCommit(fn),
 		stats: writer.stats,
 		async close() {
 			await writer.idle();
 			client.close();
+			replica?.close();
 		},
 	};
 }
 
-function remoteSession(client: Client): WriteSession {
+async function openReplica(url: string, authToken: string | undefined, options: ReplicaOptions): Promise<Client> {
+	if (isLocal(url)) throw new Error("a replica needs a remote primary (libsql://, https:// or http://)");
+	mkdirSync(dirname(options.path), { recursive: true });
+	const replica = createClient({
+		url: `file:${options.path}`,
+		syncUrl: url,
+		authToken,
+		syncInterval: Math.max(0.1, options.syncIntervalMs / 1000),
+	});
+	await replica.sync();
+	return replica;
+}
+
+/**
+ * Batches as interactive transactions on the server. With a replica, a commit also pulls the new
+ * frames into it before anyone is answered, so whoever wrote reads their write (an admin's edit
+ * shows at once; other instances' replicas catch up within their sync interval).
+ */
+function remoteSession(client: Client, replica: Client | null): WriteSession {
 	let tx: Transaction | null = null;
 	const exec = async (sql: string) => {
 		if (!tx) throw new Error("no open batch");
@@ -327,6 +367,8 @@ function remoteSession(client: Client): WriteSession {
 			await tx?.commit();
 			tx?.close();
 			tx = null;
+			// Committed either way; a failed pull only delays what this replica shows until its next sync.
+			await replica?.sync().catch((err) => console.warn(`replica sync after commit failed: ${redactError(err)}`));
 		},
 		async rollback() {
 			if (tx && !tx.closed) await tx.rollback().catch(() => undefined);

@@ -65,6 +65,7 @@ export interface Core {
 export async function openCore(config: Config, options: CoreOptions = {}): Promise<Core> {
 	const catalog = await createCatalogModule({
 		dbUrl: config.catalogDbUrl,
+		replica: config.catalogReplica,
 		imagesDir: config.imagesDir,
 		redisUrl: config.redisUrl,
 		...options.catalog,
