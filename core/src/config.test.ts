@@ -82,6 +82,24 @@ describe("webhook secrets", () => {
 	});
 });
 
+describe("SMTP_URL", () => {
+	test("a bad URL is refused at start, naming the variable and never its password", () => {
+		for (const [SMTP_URL, why] of [
+			["https://mailer:hunter22@smtp.example", "SMTP_URL: must start with smtp:// or smtps://"],
+			["smtp://mailer:hunter22@smtp.example?starttls=always", "SMTP_URL: starttls must be auto, required or never"],
+			["smtp://mailer:hunter22@smtp.example?tls=no", "SMTP_URL: tls must be verify or insecure"],
+			["smtp://mailer:hunter22@smtp.example:70000", "SMTP_URL: is not a URL"],
+		] as const) {
+			const message = refusal({ ...PRODUCTION, SMTP_URL });
+			expect(message).toContain(why);
+			expect(message).not.toContain("hunter22");
+		}
+		const url = "smtps://mailer:hunter22@smtp.example?starttls=required&tls=verify";
+		expect(loadConfig({ ...PRODUCTION, SMTP_URL: url }).smtpUrl).toBe(url);
+		expect(loadConfig({ ...PRODUCTION, SMTP_URL: "" }).smtpUrl).toBeNull();
+	});
+});
+
 describe("BAZAAR_TEST_CRASH_AFTER", () => {
 	test("is refused unless BAZAAR_ENV=test (the crash tests' runner)", () => {
 		for (const BAZAAR_ENV of ["production", "development"]) {

@@ -3,6 +3,7 @@ import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
+import { parseSmtpUrl } from "./identity/smtp-url";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
 import type { ReplicaOptions } from "./lib/db";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
@@ -68,7 +69,15 @@ export const ConfigSchema = z
 		/** Disables the push to the edge (e.g. a core run without a Worker). */
 		EDGE_PUSH: z.preprocess(blankIsUnset, z.enum(["on", "off"]).default("on")),
 		/** Deliver mail over SMTP (smtp://user:pass@host:587); unset: the dev outbox at /identity/dev/mail. */
-		SMTP_URL: optional(z.string()),
+		SMTP_URL: optional(
+			z.string().superRefine((url, ctx) => {
+				try {
+					parseSmtpUrl(url);
+				} catch (err) {
+					ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^SMTP_URL /, "") });
+				}
+			}),
+		),
 		MAIL_FROM: z.preprocess(blankIsUnset, z.string().min(3).default("Bazaar <no-reply@bazaar.local>")),
 		/**
 		 * Sign-ups the whole core accepts per minute, in bursts of a sixth of it: each costs an
