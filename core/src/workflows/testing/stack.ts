@@ -4,7 +4,7 @@ import { type Caller, sign } from "@bazaar/signature";
 import { createFetch } from "../../app";
 import { loadConfig } from "../../config";
 import { TEST_PASSWORD_COST } from "../../identity/test-harness";
-import { json, SECRET, seededTemplate, tempDir } from "../../testing/harness";
+import { SECRET, seededTemplate, tempDir } from "../../testing/harness";
 import { type Core, type CoreOptions, openCore } from "../compose";
 import { seedInventoryFromCatalog } from "../stock-seed";
 import { signUpByMail } from "./signup";
