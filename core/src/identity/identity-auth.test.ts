@@ -99,7 +99,9 @@ describe("the same time for a wrong password and an unknown email", () => {
 	});
 	afterAll(() => real?.close());
 
-	test("medians within 35% of each other, both paying for one argon2id verification", async () => {
+	// The lower quartiles of interleaved samples: on a shared, loaded machine the slow samples are
+	// other processes' noise, while the fast ones show what the login itself costs.
+	test("lower quartiles within 35% of each other, both paying for one argon2id verification", async () => {
 		const { email } = await real.signUp();
 		const time = async (body: object) => {
 			const t = performance.now();
@@ -109,13 +111,13 @@ describe("the same time for a wrong password and an unknown email", () => {
 		};
 		const wrong: number[] = [];
 		const unknown: number[] = [];
-		for (let i = 0; i < 7; i++) {
+		for (let i = 0; i < 15; i++) {
 			wrong.push(await time({ email, password: `wrong password ${i}` }));
 			unknown.push(await time({ email: uniqueEmail("ghost"), password: `wrong password ${i}` }));
 		}
-		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-		const [w, u] = [median(wrong), median(unknown)];
+		const quartile = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 4)] as number;
+		const [w, u] = [quartile(wrong), quartile(unknown)];
 		expect(Math.min(w, u)).toBeGreaterThan(10);
 		expect(Math.abs(w - u) / Math.max(w, u)).toBeLessThan(0.35);
-	}, 30_000);
+	}, 60_000);
 });

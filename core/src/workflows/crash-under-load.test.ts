@@ -88,6 +88,10 @@ test(`SIGKILL under load at random moments (${SEEDS.length} seeds): nothing ackn
 				}
 			}
 		});
+		// The kill lands while checkouts are flowing: after this life's first order (on a loaded
+		// machine sign-up and the first checkout can take longer than the random delay), then later.
+		const before = orders.size;
+		for (let waited = 0; orders.size === before && waited < 30_000; waited += 20) await Bun.sleep(20);
 		await Bun.sleep(150 + Math.floor(rnd() * 600));
 		alive = false;
 		expect(await core.kill()).toBe("SIGKILL");

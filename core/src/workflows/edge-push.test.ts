@@ -84,7 +84,7 @@ test("pushes each change to the edge, signed as the core, retrying until a 2xx",
 		expect(res.status).toBe(201);
 	}
 	const latest = await version();
-	await until(() => edgeVersion === latest && received.length === 3);
+	await until(() => edgeVersion === latest && pushedTypes().length === 3);
 	expect(failuresLeft).toBe(0);
 	expect(pushedTypes()).toEqual(["catalog.category.created", "catalog.category.created", "catalog.category.created"]);
 	const versions = received.flatMap((r) => r.events.map((e) => e.version));
