@@ -2,7 +2,9 @@ import { beforeAll, expect, test } from "bun:test";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Config, loadConfig } from "../config";
+import { openDatabase } from "../lib/db";
 import { SECRET, tempDir } from "../testing/harness";
+import { exec, rows } from "../testing/sql";
 import { openCore } from "../workflows/compose";
 import { BackupError, takeBackup } from "./backup";
 import { MANIFEST_FILE, type Manifest } from "./manifest";
@@ -92,4 +94,50 @@ test("a restore over a stopped DATA_DIR keeps what it replaced", async () => {
 	expect(aside).toHaveLength(1);
 	expect(readdirSync(join(target.dataDir, aside[0] as string)).filter((f) => f.endsWith(".db"))).toHaveLength(8);
 	expect(readdirSync(target.dataDir).filter((f) => f.endsWith(".restore-tmp"))).toEqual([]);
+});
+
+test("with the Redis bus: restore needs a new BUS_REDIS_PREFIX, and publishes every kept outbox row again there", async () => {
+	const redis = { REDIS_URL: "redis://127.0.0.1:6379", BUS_REDIS_PREFIX: "bazaar:bus:before" };
+	// An event that went out before the cut (sent_at set), and one still waiting for the relay.
+	const order = await openDatabase(`file:${join(source.dataDir, "order.db")}`, {});
+	try {
+		await exec(
+			order,
+			"INSERT INTO bus_outbox (id, type, key, payload, created_at, sent_at) VALUES (?, 'order.placed', 'ord_1', '{}', ?, ?), (?, 'order.paid', 'ord_1', '{}', ?, NULL)",
+			"evt_sent",
+			new Date().toISOString(),
+			Date.now(),
+			"evt_waiting",
+			new Date().toISOString(),
+		);
+	} finally {
+		await order.close();
+	}
+	// Backup and restore never talk to Redis: the bus is not in the backup.
+	const dir = join(tempDir("bazaar-refusals-"), "redis-bus");
+	const manifest = await takeBackup(configFor(source.dataDir, redis), dir);
+	expect(manifest.source).toMatchObject({ bus: "redis", busRedisPrefix: "bazaar:bus:before" });
+	expect(manifest.databases.map((d) => d.name)).not.toContain("bus");
+	const same = tempDir("bazaar-refusals-fresh-");
+	await expect(restoreBackup(configFor(same, redis), dir)).rejects.toThrow("with a new BUS_REDIS_PREFIX");
+	expect(readdirSync(same)).toEqual([]);
+
+	// Some outbox rows had gone out before the cut (sent_at set): they go out again on the new streams.
+	const fresh = configFor(tempDir("bazaar-refusals-fresh-"), { ...redis, BUS_REDIS_PREFIX: "bazaar:bus:after" });
+	const lines: string[] = [];
+	await restoreBackup(fresh, dir, { log: (l) => lines.push(l) });
+	expect(lines).toContain("order.db: 1 events will be published again on the new bus");
+	const restored = await openDatabase(`file:${join(fresh.dataDir, "order.db")}`, {});
+	try {
+		const outbox = await rows<{ id: string; sentAt: number | null }>(
+			restored,
+			"SELECT id, sent_at AS sentAt FROM bus_outbox ORDER BY seq",
+		);
+		expect(outbox).toEqual([
+			{ id: "evt_sent", sentAt: null },
+			{ id: "evt_waiting", sentAt: null },
+		]);
+	} finally {
+		await restored.close();
+	}
 });

@@ -116,7 +116,9 @@ export async function takeBackup(config: Config, to: string, options: BackupOpti
 			startedAt: startedAt.toISOString(),
 			finishedAt: new Date().toISOString(),
 			pauseMs: Math.round(pauseMs * 10) / 10,
-			source: { dataDir: config.dataDir, bus: config.redisUrl ? "redis" : "libsql" },
+			source: config.redisUrl
+				? { dataDir: config.dataDir, bus: "redis", busRedisPrefix: config.busRedisPrefix }
+				: { dataDir: config.dataDir, bus: "libsql" },
 			databases: entries,
 			images: { dir: "images", ...images },
 		};

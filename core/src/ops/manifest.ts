@@ -40,7 +40,12 @@ export const Manifest = z.object({
 	finishedAt: z.iso.datetime(),
 	/** How long writers to the databases were held off (taking the locks, pinning the snapshots). */
 	pauseMs: z.number().min(0),
-	source: z.object({ dataDir: z.string(), bus: z.enum(["libsql", "redis"]) }),
+	source: z.object({
+		dataDir: z.string(),
+		bus: z.enum(["libsql", "redis"]),
+		/** The Redis bus's key prefix, whose streams hold events past the cut (restore needs a new one). */
+		busRedisPrefix: z.string().optional(),
+	}),
 	databases: z.array(BackupEntry).min(1),
 	/** Content-addressed catalog images (each file is named by its sha256). */
 	images: z.object({ dir: z.literal("images"), files: z.number().int().min(0), bytes: z.number().int().min(0) }),

@@ -71,6 +71,15 @@ export async function restoreBackup(
 		);
 	}
 
+	// The Redis bus is not in the backup: its streams hold events from after the cut, and its
+	// consumer groups have moved past events the restored databases have not applied. The restored
+	// shop starts on fresh streams instead, and every outbox row still kept is published again.
+	if (manifest.source.bus === "redis" && config.busRedisPrefix === manifest.source.busRedisPrefix) {
+		throw new RestoreRefused(
+			`the backup was taken with the Redis bus at prefix ${manifest.source.busRedisPrefix}, which holds events from after the cut: restore (and start the cores) with a new BUS_REDIS_PREFIX`,
+		);
+	}
+
 	// 1. The backup is whole and this code can run it.
 	for (const { entry, migrations } of plan) {
 		const file = join(source, entry.file);
@@ -107,6 +116,11 @@ export async function restoreBackup(
 			fsyncPath(tmp);
 			if ((await sha256File(tmp)) !== entry.sha256)
 				throw new RestoreRefused(`${entry.file}: the copy differs (disk error?)`);
+			if (manifest.source.bus === "redis") {
+				const rearmed = rearmOutbox(tmp);
+				fsyncPath(tmp);
+				if (rearmed > 0) log(`${entry.file}: ${rearmed} events will be published again on the new bus`);
+			}
 			const seen = inspectDatabase(tmp);
 			if (seen.integrity !== "ok") throw new RestoreRefused(`${entry.file}: the copy fails integrity_check`);
 		}
@@ -154,6 +168,25 @@ export async function restoreBackup(
 	fsyncPath(config.imagesDir);
 	log(`images: ${imagesAdded} added`);
 	return { manifest, keptAside, imagesAdded };
+}
+
+/**
+ * Marks every outbox row still kept (the relay keeps sent rows for a day) as unsent, so the first
+ * relay publishes them on the new streams. Consumers apply each once: an event the restored
+ * databases already hold is in its consumer's inbox, and the others are what the cut cut off.
+ */
+function rearmOutbox(path: string): number {
+	const conn = new SqliteConnection(path, { readwrite: true });
+	try {
+		const hasOutbox = conn.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bus_outbox'").values();
+		if (hasOutbox.length === 0) return 0;
+		const result = conn
+			.query("UPDATE bus_outbox SET sent_at = NULL, lease_until = 0, attempts = 0 WHERE sent_at IS NOT NULL")
+			.run();
+		return result.changes;
+	} finally {
+		conn.close();
+	}
 }
 
 /**
