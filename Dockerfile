@@ -13,8 +13,10 @@ ARG BUN_VERSION=1.4.5
 ARG NODE_VERSION=22
 
 # ---- production dependencies, installed exactly from the lockfile by npm (the workspaces need
-# every workspace's package.json for `npm ci` to accept the lockfile). Debian on both stages, so
-# native packages (@libsql/linux-x64-gnu) match the runtime's libc.
+# every workspace's package.json for `npm ci` to accept the lockfile). Debian (glibc) on both
+# stages, so npm picks the glibc builds of optional native packages (@libsql/linux-*-gnu; only
+# used for remote libSQL, local files run on bun:sqlite). --ignore-scripts: no production
+# dependency needs an install script.
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -48,6 +50,7 @@ EXPOSE 4000
 # The core's liveness route; no curl in the slim image, Bun's fetch does it.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["bun", "-e", "fetch(`http://127.0.0.1:${process.env.CORE_PORT || 4000}/healthz`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# main.ts stops on SIGTERM: HTTP first, then the relays, the bus and the databases.
+# The image's entrypoint execs the command, so Bun is PID 1 and gets the signal itself; main.ts
+# stops on SIGTERM: HTTP first, then the relays, the bus and the databases.
 STOPSIGNAL SIGTERM
 CMD ["bun", "core/src/main.ts"]
