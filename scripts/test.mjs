@@ -1,10 +1,12 @@
 // `npm test`: every suite, each with its normal output, then one line summing them all:
-// core (`bun test`), edge and realtime (vitest inside workerd), the browser journey (vitest under Node).
+// core (`bun test`), edge and realtime (vitest inside workerd), the browser journey (vitest under Node),
+// and the deploy checks (the Worker bundles with `wrangler deploy --dry-run`; the Dockerfile is sound).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHROMIUM, ensureChromium } from "./ensure-deps.mjs";
+import { dockerfileProblems } from "./lib/deploy-checks.mjs";
 import { BIN, prefixedLog, ROOT, redisReachable, toolEnv } from "./lib/stack.mjs";
 
 const say = (line) => prefixedLog("test", line);
@@ -32,9 +34,13 @@ if (await redisReachable(redisUrl)) {
 const browser = ensureChromium();
 if (!browser) env.BAZAAR_BROWSER_UNAVAILABLE = `${CHROMIUM} is not installed and could not be installed here`;
 
-function run(cmd, args) {
+function run(cmd, args, extraEnv = {}) {
 	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+		const child = spawn(cmd, args, {
+			cwd: ROOT,
+			env: { ...env, ...extraEnv },
+			stdio: ["ignore", "inherit", "inherit"],
+		});
 		let interrupted = false;
 		const forward = (sig) => {
 			interrupted = true;
@@ -127,6 +133,33 @@ const suites = [
 		},
 	})),
 ];
+
+suites.push({
+	name: "deploy (wrangler dry-run, Dockerfile)",
+	needs: "wrangler.toml",
+	async run() {
+		const c = { passed: 0, failed: 0, skipped: 0 };
+		// The Worker as `wrangler deploy` would upload it, bundled offline; nothing is deployed.
+		const outdir = join(reports, "worker-bundle");
+		const dry = await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+			CI: "true",
+			WRANGLER_SEND_METRICS: "false",
+		});
+		if (dry.interrupted) return { code: 130, interrupted: true, counts: c };
+		const bundled = dry.code === 0 && existsSync(join(outdir, "index.js"));
+		say(
+			bundled
+				? "ok   wrangler deploy --dry-run: the Worker bundles"
+				: `FAIL wrangler deploy --dry-run (exit ${dry.code})`,
+		);
+		c[bundled ? "passed" : "failed"]++;
+		const problems = dockerfileProblems(ROOT);
+		for (const p of problems) say(`FAIL ${p}`);
+		if (problems.length === 0) say("ok   Dockerfile: COPY sources exist, Bun as pinned, non-root, HEALTHCHECK");
+		c[problems.length === 0 ? "passed" : "failed"]++;
+		return { code: c.failed === 0 ? 0 : 1, interrupted: false, counts: c };
+	},
+});
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];

@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
 import { openCatalog } from "./catalog/context";
-import { loadConfig } from "./config";
+import { type Config, loadConfig } from "./config";
 import { openInventory } from "./inventory/module";
 import { redactUrl } from "./lib/redact-url";
+import { BackupError, takeBackup } from "./ops/backup";
+import { RestoreRefused, restoreBackup } from "./ops/restore";
 import { CatalogNotEmptyError, seedCatalog } from "./seed/catalog-seed";
 import { openCore } from "./workflows/compose";
 import { seedInventoryFromCatalog } from "./workflows/stock-seed";
@@ -10,8 +12,11 @@ import { seedInventoryFromCatalog } from "./workflows/stock-seed";
 // bun core/src/cli.ts migrate                  every module's database (and the bus's)
 // bun core/src/cli.ts seed [--if-empty] [--products N] [--reset]
 //                                              the demo catalog, then stock for its SKUs
+// bun core/src/cli.ts backup --to <dir>        a consistent copy of every module database, live
+// bun core/src/cli.ts restore --from <dir>     puts one back (every core on DATA_DIR stopped)
 
-const USAGE = "usage: cli.ts migrate | seed [--if-empty] [--products N] [--reset]";
+const USAGE =
+	"usage: cli.ts migrate | seed [--if-empty] [--products N] [--reset] | backup --to <dir> | restore --from <dir>";
 
 async function main(argv: string[]): Promise<number> {
 	const { positionals, values } = parseArgs({
@@ -21,10 +26,13 @@ async function main(argv: string[]): Promise<number> {
 			"if-empty": { type: "boolean", default: false },
 			reset: { type: "boolean", default: false },
 			products: { type: "string" },
+			to: { type: "string" },
+			from: { type: "string" },
 		},
 	});
 	const config = loadConfig();
 	const command = positionals[0];
+	if (command === "backup" || command === "restore") return backupOrRestore(command, values, config);
 	if (command !== "migrate" && command !== "seed") {
 		console.error(USAGE);
 		return 2;
@@ -78,6 +86,35 @@ async function main(argv: string[]): Promise<number> {
 	} finally {
 		catalog.database.close();
 		await inventory.stop();
+	}
+}
+
+async function backupOrRestore(
+	command: "backup" | "restore",
+	values: { to?: string; from?: string },
+	config: Config,
+): Promise<number> {
+	const dir = command === "backup" ? values.to : values.from;
+	if (!dir) {
+		console.error(command === "backup" ? "usage: cli.ts backup --to <dir>" : "usage: cli.ts restore --from <dir>");
+		return 2;
+	}
+	const log = (line: string) => console.log(`${command}: ${line}`);
+	try {
+		if (command === "backup") {
+			const manifest = await takeBackup(config, dir, { log });
+			log(`${manifest.databases.length} databases in ${dir} (manifest.json), cut at ${manifest.cutAt}`);
+		} else {
+			await restoreBackup(config, dir, { log });
+			log("done: start the core on it");
+		}
+		return 0;
+	} catch (err) {
+		if (err instanceof BackupError || err instanceof RestoreRefused) {
+			console.error(`${command}: ${err.message}`);
+			return 1;
+		}
+		throw err;
 	}
 }
 

@@ -27,5 +27,10 @@ declare global {
 	interface Env {
 		/** "on" only in local stacks (npm start, tests): serves the core's mail outbox at /dev/mail. */
 		DEV_MAILBOX?: string;
+		/**
+		 * Optional JSON map from a continent (request.cf.continent: AF AN AS EU NA OC SA) to the core
+		 * that serves it; CORE_URL serves the rest (lib/core-url.ts).
+		 */
+		CORE_URLS?: string;
 	}
 }

@@ -1,5 +1,6 @@
 import { app } from "./app";
 import { memoryHit } from "./cache/respond";
+import { withRegionalCore } from "./lib/core-url";
 import { withSecurityHeaders } from "./lib/security-headers";
 
 // The Worker: the Hono app for every HTTP request, plus the Durable Object classes that
@@ -8,8 +9,10 @@ export { EchoRoom } from "@bazaar/realtime";
 
 export default {
 	// A catalog read already in isolate memory is answered before the router runs. Every answer
-	// leaves with the security headers (HSTS, and CSP + Referrer-Policy on HTML).
-	fetch(request, env, ctx) {
+	// leaves with the security headers (HSTS, and CSP + Referrer-Policy on HTML). The request's
+	// core (CORE_URLS by continent, else CORE_URL) is chosen here, once, for everything it calls.
+	fetch(request, workerEnv, ctx) {
+		const env = withRegionalCore(workerEnv, request);
 		const hit = memoryHit(request, env, ctx);
 		if (hit) return withSecurityHeaders(request, hit);
 		return Promise.resolve(app.fetch(request, env, ctx)).then((res) => withSecurityHeaders(request, res));
