@@ -15,6 +15,7 @@ import type { Inventory } from "./inventory/module";
 import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
 import type { ReplayGuard } from "./lib/replay-guard";
+import { noteRoute, observeFetch } from "./observability/http";
 import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
@@ -51,6 +52,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
+	// First, so the request metrics learn the matched route pattern whatever answers.
+	app.use("*", noteRoute());
 	app.get("/healthz", (c) => c.json({ ok: true, service: "core" }));
 
 	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
@@ -84,9 +87,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	return app;
 }
 
-/** What Bun.serve calls: cached catalog reads straight from memory, everything else through the app. */
+/**
+ * What Bun.serve calls: cached catalog reads straight from memory, everything else through the
+ * app; each request with its request id, counted per route (observability/http.ts).
+ */
 export function createFetch(deps: AppDeps): (req: Request) => Response | Promise<Response> {
 	const app = createApp(deps);
 	const hot = catalogHotRead(deps.catalog.cache, deps.secret);
-	return (req) => hot(req) ?? app.fetch(req);
+	return observeFetch(hot, (req) => app.fetch(req));
 }

@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
-import { ADMIN_PASSWORD_FILE, loadConfig } from "./config";
+import { ADMIN_PASSWORD_FILE, loadConfigOrExit } from "./config";
 import { redactUrl } from "./lib/redact-url";
 import { writeSecretFile } from "./lib/secret-file";
+import { setRequestLogging } from "./observability/access-log";
+import { installLogging } from "./observability/log";
 import { openCore } from "./workflows/compose";
 
 // The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
@@ -12,7 +14,9 @@ import { openCore } from "./workflows/compose";
 
 const WORKER_FLAG = "--worker";
 const isWorker = process.argv.includes(WORKER_FLAG);
-const config = loadConfig();
+const config = loadConfigOrExit();
+installLogging(config.logFormat);
+setRequestLogging(config.logRequests);
 const core = await openCore(config);
 await core.start();
 

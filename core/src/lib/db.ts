@@ -11,6 +11,7 @@ import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { LRUCache } from "lru-cache";
+import { captureContext } from "../observability/request-context";
 import { errorChain } from "./errors";
 
 // One database per module (DESIGN.md), and exactly one way to write to it: the group-commit
@@ -345,6 +346,8 @@ interface Queued {
 	reject(err: unknown): void;
 	/** The caller's statement tally, when counting is on. */
 	tally: Tally | undefined;
+	/** Runs the unit as its caller (request id, trace), whichever request started the batch. */
+	asCaller: <T>(fn: () => T) => T;
 }
 
 class GroupCommitWriter {
@@ -363,7 +366,13 @@ class GroupCommitWriter {
 
 	enqueue<T>(unit: WriteUnit<T>): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
-			this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject, tally: tallies.getStore() });
+			this.queue.push({
+				unit,
+				resolve: resolve as (v: unknown) => void,
+				reject,
+				tally: tallies.getStore(),
+				asCaller: captureContext(),
+			});
 			if (!this.running) {
 				this.running = true;
 				// After this turn of the event loop, so every request that arrived with this one
@@ -416,7 +425,9 @@ class GroupCommitWriter {
 			for (const q of batch) {
 				if (!alone) await this.session.savepoint();
 				try {
-					const value = q.tally ? await tallies.run(q.tally, () => q.unit(tx as TxDb)) : await q.unit(tx);
+					const value = await q.asCaller(() =>
+						q.tally ? tallies.run(q.tally, () => q.unit(tx as TxDb)) : q.unit(tx as TxDb),
+					);
 					if (!alone) await this.session.release();
 					results.push({ ok: true, value });
 				} catch (err) {
