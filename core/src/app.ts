@@ -16,6 +16,7 @@ import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
 import type { ReplayGuard } from "./lib/replay-guard";
 import { noteRoute, observeFetch } from "./observability/http";
+import type { Readiness } from "./observability/readiness";
 import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
@@ -23,7 +24,7 @@ import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
-// The core's HTTP surface. Only /healthz, the payment gateways' webhooks (signed by the gateway)
+// The core's HTTP surface. Only /healthz, /readyz, the payment gateways' webhooks (signed by the gateway)
 // and the carrier webhook (signed by the carrier) are open; everything else must be signed by the
 // edge. Modules other than the catalog are optional
 // so a catalog-only app (its tests) still composes.
@@ -48,13 +49,21 @@ export interface AppDeps {
 	refunds?: RefundWorkflow;
 	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
 	bus?: Bus;
+	/** GET /readyz: whether this core may take traffic (main.ts passes the real probe). */
+	readiness?: () => Promise<Readiness>;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 	// First, so the request metrics learn the matched route pattern whatever answers.
 	app.use("*", noteRoute());
+	// Alive: no I/O. Ready: the databases, Redis and the bus answer (observability/readiness.ts).
 	app.get("/healthz", (c) => c.json({ ok: true, service: "core" }));
+	app.get("/readyz", async (c) => {
+		const readiness = deps.readiness ? await deps.readiness() : { ready: true, checks: [] };
+		c.header("cache-control", "no-store");
+		return c.json({ ...readiness, service: "core" }, readiness.ready ? 200 : 503);
+	});
 
 	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
 	const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: payloadTooLarge(MAX_IMAGE_BODY_BYTES) });

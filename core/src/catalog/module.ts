@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { VersionedCache } from "../lib/cache";
 import { type PubSub, redisPubSub } from "../lib/pubsub";
 import { closeRedis, connectRedis } from "../lib/redis";
+import { watchCache } from "../observability/metrics";
 import { type Catalog, openCatalog, readVersion } from "./context";
 
 // Wires the catalog together: its database and its read cache, which follows every write here at
@@ -47,6 +48,7 @@ export async function createCatalogModule(options: CatalogModuleOptions): Promis
 		redisTtlSeconds: options.cache?.redisTtlSeconds,
 		versionCheckMs: options.cache?.versionCheckMs,
 	});
+	watchCache(cache.namespace, cache);
 	// After a local commit, before it is acknowledged: this instance reads its own write.
 	catalog.afterCommit.push((version) => {
 		cache.observe(version);

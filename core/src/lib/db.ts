@@ -11,8 +11,10 @@ import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { LRUCache } from "lru-cache";
+import { commitBatchSize, commitDuration, commitFailures } from "../observability/metrics";
 import { captureContext } from "../observability/request-context";
 import { errorChain } from "./errors";
+import { redactUrl } from "./redact-url";
 
 // One database per module (DESIGN.md), and exactly one way to write to it: the group-commit
 // writer below. Callers queue units of work; the writer opens one transaction, runs each unit in
@@ -356,13 +358,23 @@ class GroupCommitWriter {
 	private drained: (() => void)[] = [];
 	private readonly listeners = new Set<() => void>();
 	readonly stats: WriterStats = { batches: 0, units: 0, failedUnits: 0, largestBatch: 0, busyMs: 0, lockWaits: 0 };
+	/** Its series in /metrics, labelled once. */
+	private readonly metrics;
 
 	constructor(
 		private readonly session: WriteSession,
-		/** The database's name in statement counts. */
+		/** The database's name in statement counts and metrics. */
 		private readonly label: string,
 		private readonly maxBatch = DEFAULT_MAX_BATCH,
-	) {}
+	) {
+		// A remote database is named by its URL: never with its token in a metric.
+		const database = label.includes("://") ? redactUrl(label) : label;
+		this.metrics = {
+			size: commitBatchSize.labels(database),
+			duration: commitDuration.labels(database),
+			failures: commitFailures.labels(database),
+		};
+	}
 
 	enqueue<T>(unit: WriteUnit<T>): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
@@ -443,11 +455,15 @@ class GroupCommitWriter {
 		} catch (err) {
 			// The transaction itself failed (disk full, I/O error): nothing in it is durable.
 			await Promise.resolve(this.session.rollback()).catch(() => undefined);
+			this.metrics.failures.inc();
 			this.stats.busyMs += performance.now() - started;
 			for (const q of batch) q.reject(err);
 			return;
 		}
-		this.stats.busyMs += performance.now() - started;
+		const busyMs = performance.now() - started;
+		this.stats.busyMs += busyMs;
+		this.metrics.size.observe(batch.length);
+		this.metrics.duration.observe(busyMs / 1000);
 		this.stats.batches++;
 		this.stats.units += batch.length;
 		if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;

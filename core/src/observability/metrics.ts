@@ -9,6 +9,14 @@ export const registry = new Registry();
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+// Each process reports 1; merged over a CORE_PROCESSES group, the number that answered the scrape.
+new Gauge({
+	name: "bazaar_core_processes",
+	help: "Core processes whose series this scrape includes",
+	registers: [registry],
+	aggregator: "sum",
+}).set(1);
+
 export const httpDuration = new Histogram({
 	name: "bazaar_http_request_duration_seconds",
 	help: "Core HTTP requests by method, matched route pattern and status (rate, errors and duration)",
