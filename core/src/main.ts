@@ -9,6 +9,7 @@ import { installLogging } from "./observability/log";
 import { onScrape } from "./observability/metrics";
 import { answerMetricsRequests, MetricsHub, serveMetrics } from "./observability/metrics-server";
 import { readinessProbe } from "./observability/readiness";
+import { startTracing, stopTracing } from "./observability/tracing";
 import { openCore } from "./workflows/compose";
 
 // The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
@@ -21,6 +22,7 @@ const isWorker = process.argv.includes(WORKER_FLAG);
 const config = loadConfigOrExit();
 installLogging(config.logFormat);
 setRequestLogging(config.logRequests);
+startTracing(config.tracesExporter, process.env.OTEL_SERVICE_NAME || undefined);
 const core = await openCore(config);
 await core.start();
 
@@ -90,6 +92,7 @@ async function shutdown(signal: string) {
 	server.stop(true);
 	await readiness.close();
 	await core.stop();
+	await stopTracing();
 	await Promise.all(workers.map((w) => w.exited));
 	console.log("core: stopped");
 	process.exit(0);

@@ -5,12 +5,14 @@ import { type FileHandle, open } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient, type Transaction } from "@libsql/client";
+import type { Span } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleBun } from "drizzle-orm/bun-sqlite";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { LRUCache } from "lru-cache";
+import { endWriteSpan, startWriteSpan } from "../observability/db-spans";
 import { commitBatchSize, commitDuration, commitFailures } from "../observability/metrics";
 import { captureContext } from "../observability/request-context";
 import { errorChain } from "./errors";
@@ -350,6 +352,8 @@ interface Queued {
 	tally: Tally | undefined;
 	/** Runs the unit as its caller (request id, trace), whichever request started the batch. */
 	asCaller: <T>(fn: () => T) => T;
+	/** Its span in the caller's trace, when the caller is traced. */
+	span: Span | null;
 }
 
 class GroupCommitWriter {
@@ -360,6 +364,7 @@ class GroupCommitWriter {
 	readonly stats: WriterStats = { batches: 0, units: 0, failedUnits: 0, largestBatch: 0, busyMs: 0, lockWaits: 0 };
 	/** Its series in /metrics, labelled once. */
 	private readonly metrics;
+	private readonly metricLabel: string;
 
 	constructor(
 		private readonly session: WriteSession,
@@ -367,23 +372,25 @@ class GroupCommitWriter {
 		private readonly label: string,
 		private readonly maxBatch = DEFAULT_MAX_BATCH,
 	) {
-		// A remote database is named by its URL: never with its token in a metric.
-		const database = label.includes("://") ? redactUrl(label) : label;
+		// A remote database is named by its URL: never with its token in a metric or a span.
+		this.metricLabel = label.includes("://") ? redactUrl(label) : label;
 		this.metrics = {
-			size: commitBatchSize.labels(database),
-			duration: commitDuration.labels(database),
-			failures: commitFailures.labels(database),
+			size: commitBatchSize.labels(this.metricLabel),
+			duration: commitDuration.labels(this.metricLabel),
+			failures: commitFailures.labels(this.metricLabel),
 		};
 	}
 
 	enqueue<T>(unit: WriteUnit<T>): Promise<T> {
+		const span = startWriteSpan(this.metricLabel);
 		return new Promise<T>((resolve, reject) => {
 			this.queue.push({
 				unit,
 				resolve: resolve as (v: unknown) => void,
 				reject,
 				tally: tallies.getStore(),
-				asCaller: captureContext(),
+				asCaller: captureContext(span),
+				span,
 			});
 			if (!this.running) {
 				this.running = true;
@@ -426,7 +433,10 @@ class GroupCommitWriter {
 		try {
 			tx = await this.begin();
 		} catch (err) {
-			for (const q of batch) q.reject(err);
+			for (const q of batch) {
+				endWriteSpan(q.span, batch.length, err);
+				q.reject(err);
+			}
 			return;
 		}
 		const started = performance.now();
@@ -457,7 +467,10 @@ class GroupCommitWriter {
 			await Promise.resolve(this.session.rollback()).catch(() => undefined);
 			this.metrics.failures.inc();
 			this.stats.busyMs += performance.now() - started;
-			for (const q of batch) q.reject(err);
+			for (const q of batch) {
+				endWriteSpan(q.span, batch.length, err);
+				q.reject(err);
+			}
 			return;
 		}
 		const busyMs = performance.now() - started;
@@ -470,6 +483,7 @@ class GroupCommitWriter {
 		batch.forEach((q, i) => {
 			const r = results[i] as { ok: boolean; value: unknown };
 			if (q.tally) q.tally.commits[this.label] = (q.tally.commits[this.label] ?? 0) + 1;
+			endWriteSpan(q.span, batch.length, r.ok ? undefined : r.value);
 			if (r.ok) q.resolve(r.value);
 			else {
 				this.stats.failedUnits++;

@@ -1,8 +1,19 @@
+import {
+	context,
+	propagation,
+	ROOT_CONTEXT,
+	type Span,
+	SpanKind,
+	SpanStatusCode,
+	type TextMapGetter,
+	trace,
+} from "@opentelemetry/api";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { logRequest } from "./access-log";
 import { httpDuration } from "./metrics";
 import { currentRequest, requestIdFrom, withRequest } from "./request-context";
+import { tracer } from "./tracing";
 
 // Every request to the core, the hot catalog read included, goes through `observeFetch`: it gets
 // its request id (the edge's `x-request-id`, or a new one), answers with it, and is counted per
@@ -19,28 +30,59 @@ export function observeFetch(hot: (req: Request) => Response | undefined, app: F
 	return (req) => {
 		const started = performance.now();
 		const requestId = requestIdFrom(req.headers.get("x-request-id"));
-		return withRequest(requestId, (ctx) => {
-			const fast = hot(req);
-			if (fast) return finish(req, fast, HOT_READ_ROUTE, started, requestId, false);
-			const res = app(req);
-			if (res instanceof Response) return finish(req, res, ctx.route ?? UNMATCHED, started, requestId);
-			return res.then(
-				(r) => finish(req, r, ctx.route ?? UNMATCHED, started, requestId),
-				(err) => {
-					const ms = performance.now() - started;
-					httpDuration.observe({ method: req.method, route: ctx.route ?? UNMATCHED, status: "500" }, ms / 1000);
-					logRequest(req.method, ctx.route ?? UNMATCHED, pathOf(req.url), 500, ms);
-					throw err;
-				},
-			);
-		});
+		// A server span continuing the caller's trace (the edge's traceparent), or a new trace.
+		const parent = propagation.extract(ROOT_CONTEXT, req.headers, HEADERS);
+		const span = tracer().startSpan(
+			req.method,
+			{ kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "bazaar.request_id": requestId } },
+			parent,
+		);
+		return context.with(trace.setSpan(parent, span), () =>
+			withRequest(requestId, (ctx) => {
+				const fast = hot(req);
+				if (fast) return finish(req, fast, HOT_READ_ROUTE, started, requestId, span, false);
+				const res = app(req);
+				if (res instanceof Response) return finish(req, res, ctx.route ?? UNMATCHED, started, requestId, span);
+				return res.then(
+					(r) => finish(req, r, ctx.route ?? UNMATCHED, started, requestId, span),
+					(err) => {
+						const ms = performance.now() - started;
+						const route = ctx.route ?? UNMATCHED;
+						httpDuration.observe({ method: req.method, route, status: "500" }, ms / 1000);
+						logRequest(req.method, route, pathOf(req.url), 500, ms);
+						span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : "error" });
+						span.end();
+						throw err;
+					},
+				);
+			}),
+		);
 	};
 }
 
-function finish(req: Request, res: Response, route: string, started: number, requestId: string, log = true): Response {
+const HEADERS: TextMapGetter<Headers> = {
+	get: (headers, key) => headers.get(key) ?? undefined,
+	keys: (headers) => [...headers.keys()],
+};
+
+function finish(
+	req: Request,
+	res: Response,
+	route: string,
+	started: number,
+	requestId: string,
+	span: Span,
+	log = true,
+): Response {
 	const ms = performance.now() - started;
 	httpDuration.observe({ method: req.method, route, status: String(res.status) }, ms / 1000);
 	if (log) logRequest(req.method, route, pathOf(req.url), res.status, ms);
+	if (span.isRecording()) {
+		span.updateName(`${req.method} ${route}`);
+		span.setAttributes({ "http.route": route, "http.response.status_code": res.status, "url.path": pathOf(req.url) });
+		if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+	}
+	span.end();
 	try {
 		res.headers.set("x-request-id", requestId);
 	} catch {

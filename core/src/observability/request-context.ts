@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { context as otelContext } from "@opentelemetry/api";
+import { context as otelContext, type Span, trace } from "@opentelemetry/api";
 
 // The request id every log line carries: set once where work enters the core (an HTTP request,
 // a bus delivery) and found again by anything that runs on its behalf, across awaits, with no
@@ -46,10 +46,12 @@ export function withRequest<T>(requestId: string, fn: (ctx: RequestContext) => T
 
 /**
  * Captures where the caller is (its request id and its trace context) so work done later on its
- * behalf — by the group-commit writer, in a batch another request started — runs as the caller's.
+ * behalf — by the group-commit writer, in a batch another request started — runs as the caller's
+ * (inside `span` when one is given: the unit's own span).
  */
-export function captureContext(): <T>(fn: () => T) => T {
+export function captureContext(span?: Span | null): <T>(fn: () => T) => T {
 	const store = storage.getStore();
-	const trace = otelContext.active();
-	return (fn) => otelContext.with(trace, () => (store ? storage.run(store, fn) : storage.exit(fn)));
+	const active = otelContext.active();
+	const traced = span ? trace.setSpan(active, span) : active;
+	return (fn) => otelContext.with(traced, () => (store ? storage.run(store, fn) : storage.exit(fn)));
 }
