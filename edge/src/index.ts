@@ -1,5 +1,6 @@
 import { app } from "./app";
 import { memoryHit } from "./cache/respond";
+import { requestContextOf, withRequestContext, withRequestId } from "./lib/request-context";
 import { withSecurityHeaders } from "./lib/security-headers";
 
 // The Worker: the Hono app for every HTTP request, plus the Durable Object classes that
@@ -9,9 +10,15 @@ export { EchoRoom } from "@bazaar/realtime";
 export default {
 	// A catalog read already in isolate memory is answered before the router runs. Every answer
 	// leaves with the security headers (HSTS, and CSP + Referrer-Policy on HTML).
+	// Every request runs with its request id and trace context, which calls to the core carry.
 	fetch(request, env, ctx) {
-		const hit = memoryHit(request, env, ctx);
-		if (hit) return withSecurityHeaders(request, hit);
-		return Promise.resolve(app.fetch(request, env, ctx)).then((res) => withSecurityHeaders(request, res));
+		const context = requestContextOf(request);
+		return withRequestContext(context, () => {
+			const hit = memoryHit(request, env, ctx);
+			if (hit) return withRequestId(withSecurityHeaders(request, hit), context.requestId);
+			return Promise.resolve(app.fetch(request, env, ctx)).then((res) =>
+				withRequestId(withSecurityHeaders(request, res), context.requestId),
+			);
+		});
 	},
 } satisfies ExportedHandler<Env>;
