@@ -410,9 +410,9 @@ export async function catalogBench(argv) {
 			const rt = "workerd";
 			const s = subjects1;
 			const edgeTargets = [
-				target("edge-healthz", "edge /healthz (trivial)", rt, edge, ["/healthz"]),
+				target("edge-healthz", "edge /livez (trivial)", rt, edge, ["/livez"]),
 				// For scale: the same route through Miniflare's entry worker (what `wrangler dev` sits on).
-				target("edge-healthz-entry", "edge /healthz via Miniflare entry", "miniflare", edge.entry, ["/healthz"], {
+				target("edge-healthz-entry", "edge /livez via Miniflare entry", "miniflare", edge.entry, ["/livez"], {
 					concurrency: [Math.max(...opts.concurrency)],
 				}),
 				target("edge-product-page", "edge /products/:slug (HTML)", rt, edge, [`/products/${s.product}`], {

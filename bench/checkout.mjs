@@ -521,12 +521,12 @@ async function edgePart({ tmp, opts, tool, core, edgePort, shoppers, variants, n
 		for (const c of opts.concurrency) {
 			const r = await drive(tool, {
 				baseUrl: edge.base,
-				requests: [{ path: "/healthz" }],
+				requests: [{ path: "/livez" }],
 				connections: c,
 				duration: opts.catalogDuration,
 				serverPgids: [edge.pgid, core.pgid],
 			});
-			const row = wrkRow("edge-healthz", "edge /healthz (trivial)", "workerd", c, r);
+			const row = wrkRow("edge-healthz", "edge /livez (trivial)", "workerd", c, r);
 			rows.push(row);
 			printRow(row);
 		}
@@ -741,7 +741,7 @@ function sideBySide(result) {
 		["core-loop", "checkout loop (core)"],
 		["reserve-hot", "reserve over HTTP, hot SKU"],
 		["reserve-spread", "reserve over HTTP, spread"],
-		["edge-healthz", "edge /healthz (trivial)"],
+		["edge-healthz", "edge /livez (trivial)"],
 		["edge-loop", "checkout loop (edge + core)"],
 	];
 	const out = [];

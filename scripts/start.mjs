@@ -26,6 +26,8 @@ if ((major ?? 0) < 22) {
 const corePort = Number(process.env.CORE_PORT ?? 4000);
 const edgePort = Number(process.env.EDGE_PORT ?? 8787);
 const dataDir = process.env.DATA_DIR ?? join(ROOT, "data");
+// The core's Prometheus /metrics (its own port, loopback only); METRICS_PORT=0 picks a free one.
+const metricsPort = process.env.METRICS_PORT || "9464";
 const envFile = join(ROOT, ".dev.vars");
 
 for (const [what, port] of [
@@ -55,10 +57,13 @@ if (redisUrl && !(await redisReachable(redisUrl))) {
 
 // The core says where it wrote the admin password once, when it creates the account; the summary repeats it.
 let adminLogin = null;
+let metricsUrl = null;
 const processes = new Processes({
 	log: (name, line) => {
 		const login = name === "core" ? /admin login: (.+)$/.exec(line) : null;
 		if (login) adminLogin = login[1];
+		const metrics = name === "core" ? /core metrics on (\S+)/.exec(line) : null;
+		if (metrics) metricsUrl = metrics[1];
 		prefixedLog(name, line);
 	},
 });
@@ -83,6 +88,7 @@ try {
 		edgePort,
 		seedArgs: ["--if-empty"],
 		redisUrl,
+		coreEnv: { METRICS_PORT: metricsPort },
 	});
 	const adminEmail = process.env.ADMIN_EMAIL || readEnvFile(envFile).ADMIN_EMAIL || "admin@bazaar.local";
 	const admin =
@@ -96,7 +102,8 @@ try {
 		`  API reference   ${edgeUrl}/docs   (OpenAPI: ${edgeUrl}/openapi.json)`,
 		`  Catalog API     ${edgeUrl}/api/catalog/products`,
 		`  Chat echo room  ${edgeUrl.replace(/^http/, "ws")}/parties/echo-room/<room>`,
-		`  Core (signed)   ${coreUrl}   (healthz: ${coreUrl}/healthz)`,
+		`  Core (signed)   ${coreUrl}   (healthz: ${coreUrl}/healthz, readyz: ${coreUrl}/readyz)`,
+		`  Core metrics    ${metricsUrl ?? `http://127.0.0.1:${metricsPort}/metrics`}   (Prometheus text)`,
 		`  Admin login     ${admin}`,
 		`  Admin API       ${edgeUrl}/api/admin/{catalog,orders,inventory,identity,fulfillment,payment,bus}/...  with  Authorization: Bearer <token from POST ${edgeUrl}/api/session>`,
 		`  Data            ${dataDir}`,

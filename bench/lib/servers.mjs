@@ -180,6 +180,6 @@ export async function startEdge(tmp, coreBase, { port: wanted } = {}) {
 	});
 	const m = await proc.ready;
 	const base = `http://127.0.0.1:${m[1]}`;
-	await waitHealthy(`${base}/healthz`);
+	await waitHealthy(`${base}/livez`);
 	return { proc, base, pgid: proc.pid, entry: { base: `http://127.0.0.1:${m[2]}`, pgid: proc.pid } };
 }

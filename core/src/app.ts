@@ -15,6 +15,8 @@ import type { Inventory } from "./inventory/module";
 import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
 import type { ReplayGuard } from "./lib/replay-guard";
+import { noteRoute, observeFetch } from "./observability/http";
+import type { Readiness } from "./observability/readiness";
 import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
@@ -22,7 +24,7 @@ import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
-// The core's HTTP surface. Only /healthz, the payment gateways' webhooks (signed by the gateway)
+// The core's HTTP surface. Only /healthz, /readyz, the payment gateways' webhooks (signed by the gateway)
 // and the carrier webhook (signed by the carrier) are open; everything else must be signed by the
 // edge. Modules other than the catalog are optional
 // so a catalog-only app (its tests) still composes.
@@ -47,11 +49,21 @@ export interface AppDeps {
 	refunds?: RefundWorkflow;
 	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
 	bus?: Bus;
+	/** GET /readyz: whether this core may take traffic (main.ts passes the real probe). */
+	readiness?: () => Promise<Readiness>;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
+	// First, so the request metrics learn the matched route pattern whatever answers.
+	app.use("*", noteRoute());
+	// Alive: no I/O. Ready: the databases, Redis and the bus answer (observability/readiness.ts).
 	app.get("/healthz", (c) => c.json({ ok: true, service: "core" }));
+	app.get("/readyz", async (c) => {
+		const readiness = deps.readiness ? await deps.readiness() : { ready: true, checks: [] };
+		c.header("cache-control", "no-store");
+		return c.json({ ...readiness, service: "core" }, readiness.ready ? 200 : 503);
+	});
 
 	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
 	const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: payloadTooLarge(MAX_IMAGE_BODY_BYTES) });
@@ -84,9 +96,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	return app;
 }
 
-/** What Bun.serve calls: cached catalog reads straight from memory, everything else through the app. */
+/**
+ * What Bun.serve calls: cached catalog reads straight from memory, everything else through the
+ * app; each request with its request id, counted per route (observability/http.ts).
+ */
 export function createFetch(deps: AppDeps): (req: Request) => Response | Promise<Response> {
 	const app = createApp(deps);
 	const hot = catalogHotRead(deps.catalog.cache, deps.secret);
-	return (req) => hot(req) ?? app.fetch(req);
+	return observeFetch(hot, (req) => app.fetch(req));
 }

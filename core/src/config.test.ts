@@ -7,7 +7,12 @@ import { loadConfig } from "./config";
 const SIGNING = "a-signing-secret-of-exactly-32-b";
 const SANDBOX = "sandbox-webhook-key-0123456789abcdef";
 const CARRIER = "carrier-webhook-key-0123456789abcdef";
-const PRODUCTION = { BAZAAR_ENV: "production", BAZAAR_SIGNING_SECRET: SIGNING, SANDBOX_WEBHOOK_SECRET: SANDBOX };
+const PRODUCTION = {
+	BAZAAR_ENV: "production",
+	BAZAAR_SIGNING_SECRET: SIGNING,
+	SANDBOX_WEBHOOK_SECRET: SANDBOX,
+	EDGE_URL: "https://shop.example.com",
+};
 /** A production core with the sandbox gateway switched on (a staging shop, say). */
 const PRODUCTION_SANDBOX = { ...PRODUCTION, PAYMENT_SANDBOX: "on" };
 
@@ -51,7 +56,10 @@ describe("webhook secrets", () => {
 		expect(message).not.toContain(SIGNING);
 		expect(loadConfig(PRODUCTION_SANDBOX).payment.sandbox?.webhookSecret).toBe(SANDBOX);
 		// With the sandbox off (the default) there is no sandbox key to ask for.
-		expect(loadConfig({ BAZAAR_ENV: "production", BAZAAR_SIGNING_SECRET: SIGNING }).payment.sandbox).toBeNull();
+		expect(
+			loadConfig({ BAZAAR_ENV: "production", BAZAAR_SIGNING_SECRET: SIGNING, EDGE_URL: PRODUCTION.EDGE_URL }).payment
+				.sandbox,
+		).toBeNull();
 	});
 
 	test("production: without CARRIER_WEBHOOK_SECRET the carrier webhook is off; with it, that key", () => {
@@ -131,5 +139,62 @@ describe("CATALOG_REPLICA_PATH", () => {
 		});
 		expect(config.catalogReplica).toEqual({ path: "/srv/bazaar/catalog-replica.db", syncIntervalMs: 1_000 });
 		expect(loadConfig(PRODUCTION).catalogReplica).toBeNull();
+	});
+});
+
+describe("the production profile", () => {
+	test("EDGE_URL is required in production only; a bad one is named, its value never echoed", () => {
+		const { EDGE_URL: _, ...withoutEdge } = PRODUCTION;
+		expect(refusal(withoutEdge)).toContain("EDGE_URL: is required in production");
+		expect(loadConfig({ ...withoutEdge, BAZAAR_ENV: "development" }).storefrontUrl).toBe("http://127.0.0.1:8787");
+		const message = refusal({ ...PRODUCTION, EDGE_URL: "ftp://secret-host.example" });
+		expect(message).toContain("EDGE_URL");
+		expect(message).not.toContain("secret-host");
+	});
+
+	test("one line per bad variable, each naming it and never its value", () => {
+		const message = refusal({
+			...PRODUCTION,
+			LOG_FORMAT: "yaml-9a8b",
+			METRICS_PORT: "port-9a8b",
+			READY_MAX_BUS_BACKLOG: "-7",
+			OTEL_TRACES_EXPORTER: "zipkin-9a8b",
+			OTEL_EXPORTER_OTLP_ENDPOINT: "not a url 9a8b",
+			OTEL_TRACES_SAMPLER_ARG: "2",
+		});
+		const lines = message.split("\n").slice(1);
+		for (const name of [
+			"LOG_FORMAT",
+			"METRICS_PORT",
+			"READY_MAX_BUS_BACKLOG",
+			"OTEL_TRACES_EXPORTER",
+			"OTEL_EXPORTER_OTLP_ENDPOINT",
+			"OTEL_TRACES_SAMPLER_ARG",
+		]) {
+			expect(lines.filter((l) => l.trim().startsWith(`${name}:`))).toHaveLength(1);
+		}
+		expect(message).not.toContain("9a8b");
+	});
+
+	test("observability defaults: JSON logs, request lines and /metrics on 127.0.0.1:9464 in production; text and off elsewhere", () => {
+		const prod = loadConfig(PRODUCTION);
+		expect(prod.logFormat).toBe("json");
+		expect(prod.logRequests).toBe(true);
+		expect(prod.metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+		expect(prod.tracesExporter).toBeNull();
+		const dev = loadConfig({ ...PRODUCTION, BAZAAR_ENV: "development" });
+		expect(dev.logFormat).toBe("text");
+		expect(dev.logRequests).toBe(false);
+		expect(dev.metrics).toBeNull();
+		expect(loadConfig({ ...PRODUCTION, BAZAAR_ENV: "development", METRICS_PORT: "9100" }).metrics).toEqual({
+			host: "127.0.0.1",
+			port: 9100,
+		});
+		// Tracing: off unless an exporter is asked for; an OTLP endpoint alone asks for OTLP.
+		expect(loadConfig({ ...PRODUCTION, OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel:4318" }).tracesExporter).toBe("otlp");
+		expect(
+			loadConfig({ ...PRODUCTION, OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel:4318", OTEL_TRACES_EXPORTER: "none" })
+				.tracesExporter,
+		).toBeNull();
 	});
 });

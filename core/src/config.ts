@@ -6,6 +6,8 @@ import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from ".
 import { parseSmtpUrl } from "./identity/smtp-url";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
 import type { ReplicaOptions } from "./lib/db";
+import { LOG_FORMATS, type LogFormat } from "./observability/log";
+import { OtelEnv, type TracesExporter, tracesExporter } from "./observability/otel-env";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
 
@@ -54,7 +56,8 @@ export const ConfigSchema = z
 		DATABASE_URL_IDENTITY: optional(z.string()),
 		/** The libSQL bus (used when REDIS_URL is unset). */
 		DATABASE_URL_BUS: optional(z.string()),
-		EDGE_URL: z.preprocess(blankIsUnset, z.url().default("http://127.0.0.1:8787")),
+		/** The storefront's public origin; required in production (links in mails and payment returns point there). */
+		EDGE_URL: optional(z.url({ protocol: /^https?$/ })),
 		REDIS_URL: optional(z.string()),
 		/** No fallback in any profile: a built-in secret would be a published one. */
 		BAZAAR_SIGNING_SECRET: z.preprocess(
@@ -119,6 +122,17 @@ export const ConfigSchema = z
 		 * inventory committed the paid order's reservation, before the bus acknowledged order.paid.
 		 */
 		BAZAAR_TEST_CRASH_AFTER: optional(z.enum(CRASH_POINTS)),
+		/** `json` (one object per line, for a log shipper) or `text`; default: json in production. */
+		LOG_FORMAT: optional(z.enum(LOG_FORMATS)),
+		/** A log line per request answered and bus event handled; default: on in production. */
+		LOG_REQUESTS: optional(z.enum(["on", "off"])),
+		/** Prometheus /metrics on a port of its own; default 9464 in production, off elsewhere. */
+		METRICS_PORT: optional(Port),
+		/** Where /metrics listens: loopback unless the scraper is elsewhere (it is not signed). */
+		METRICS_HOST: z.preprocess(blankIsUnset, z.string().min(1).default("127.0.0.1")),
+		/** /readyz answers 503 while more bus events than this wait to be delivered or sent. */
+		READY_MAX_BUS_BACKLOG: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).default(10_000)),
+		...OtelEnv.shape,
 		...InventoryEnv.shape,
 		...CartEnv.shape,
 		...OrderEnv.shape,
@@ -126,6 +140,14 @@ export const ConfigSchema = z
 		...FulfillmentEnv.shape,
 	})
 	.superRefine((e, ctx) => {
+		// A local default in production would send shoppers' reset links and payment returns to 127.0.0.1.
+		if (e.BAZAAR_ENV === "production" && e.EDGE_URL === undefined) {
+			ctx.addIssue({
+				code: "custom",
+				path: ["EDGE_URL"],
+				message: "is required in production: the storefront's public origin (e.g. https://shop.example.com)",
+			});
+		}
 		// A crash hook in a live shop is a remote kill switch: only the test runners may arm it.
 		if (e.BAZAAR_TEST_CRASH_AFTER !== undefined && e.BAZAAR_ENV !== "test") {
 			ctx.addIssue({
@@ -192,6 +214,13 @@ export interface Config {
 	busRedisPrefix: string;
 	busIdleTimeoutMs: number | null;
 	crashAfter: CrashPoint | null;
+	logFormat: LogFormat;
+	logRequests: boolean;
+	/** Where /metrics listens, or null when it is off. */
+	metrics: { host: string; port: number } | null;
+	readyMaxBusBacklog: number;
+	/** Which span exporter the OTEL_* variables ask for; null: tracing off. */
+	tracesExporter: TracesExporter;
 	inventory: InventoryConfig;
 	cart: CartConfig;
 	order: OrderConfig;
@@ -206,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new Error(`invalid core configuration:\n${lines.join("\n")}`);
 	}
 	const e = parsed.data;
+	const edgeUrl = e.EDGE_URL ?? "http://127.0.0.1:8787";
 	const dataDir = resolve(e.DATA_DIR);
 	const file = (name: string) => `file:${resolve(dataDir, name)}`;
 	return {
@@ -220,8 +250,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		identityDbUrl: e.DATABASE_URL_IDENTITY ?? file("identity.db"),
 		busDbUrl: e.DATABASE_URL_BUS ?? file("bus.db"),
 		imagesDir: resolve(dataDir, "images"),
-		edgeUrl: e.EDGE_PUSH === "off" ? null : e.EDGE_URL,
-		storefrontUrl: e.EDGE_URL,
+		edgeUrl: e.EDGE_PUSH === "off" ? null : edgeUrl,
+		storefrontUrl: edgeUrl,
 		redisUrl: e.REDIS_URL ?? null,
 		signingSecret: e.BAZAAR_SIGNING_SECRET,
 		seedProducts: e.SEED_PRODUCTS,
@@ -234,6 +264,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		busRedisPrefix: e.BUS_REDIS_PREFIX,
 		busIdleTimeoutMs: e.BUS_IDLE_TIMEOUT_MS ?? null,
 		crashAfter: e.BAZAAR_TEST_CRASH_AFTER ?? null,
+		logFormat: e.LOG_FORMAT ?? (e.BAZAAR_ENV === "production" ? "json" : "text"),
+		logRequests: (e.LOG_REQUESTS ?? (e.BAZAAR_ENV === "production" ? "on" : "off")) === "on",
+		metrics:
+			e.METRICS_PORT !== undefined
+				? { host: e.METRICS_HOST, port: e.METRICS_PORT }
+				: e.BAZAAR_ENV === "production"
+					? { host: e.METRICS_HOST, port: 9464 }
+					: null,
+		readyMaxBusBacklog: e.READY_MAX_BUS_BACKLOG,
+		tracesExporter: tracesExporter(e),
 		// The modules' own loaders derive their defaults (already validated above).
 		inventory: loadInventoryConfig(dataDir, env),
 		cart: loadCartConfig(dataDir, env),
@@ -241,7 +281,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		payment: loadPaymentConfig(
 			{
 				dataDir,
-				edgeUrl: e.EDGE_URL,
+				edgeUrl,
 				corePort: e.CORE_PORT,
 				signingSecret: e.BAZAAR_SIGNING_SECRET,
 				env: e.BAZAAR_ENV,
@@ -250,4 +290,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		),
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
 	};
+}
+
+/**
+ * The process's configuration, or its exit: one line per bad or missing variable, naming the
+ * variable and never its value, on stderr, then exit code 1 — not a stack trace.
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+	try {
+		return loadConfig(env);
+	} catch (err) {
+		console.error(err instanceof Error ? err.message : String(err));
+		process.exit(1);
+	}
 }

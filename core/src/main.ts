@@ -1,8 +1,15 @@
 import { join } from "node:path";
 import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
-import { ADMIN_PASSWORD_FILE, loadConfig } from "./config";
+import { ADMIN_PASSWORD_FILE, loadConfigOrExit } from "./config";
 import { redactUrl } from "./lib/redact-url";
 import { writeSecretFile } from "./lib/secret-file";
+import { setRequestLogging } from "./observability/access-log";
+import { scrapeSources } from "./observability/core-sources";
+import { installLogging } from "./observability/log";
+import { onScrape } from "./observability/metrics";
+import { answerMetricsRequests, MetricsHub, serveMetrics } from "./observability/metrics-server";
+import { readinessProbe } from "./observability/readiness";
+import { startTracing, stopTracing } from "./observability/tracing";
 import { openCore } from "./workflows/compose";
 
 // The core process: open (and migrate) every module, serve, run the bus; stop cleanly on
@@ -12,17 +19,26 @@ import { openCore } from "./workflows/compose";
 
 const WORKER_FLAG = "--worker";
 const isWorker = process.argv.includes(WORKER_FLAG);
-const config = loadConfig();
+const config = loadConfigOrExit();
+installLogging(config.logFormat);
+setRequestLogging(config.logRequests);
+startTracing(config.tracesExporter, process.env.OTEL_SERVICE_NAME || undefined);
 const core = await openCore(config);
 await core.start();
 
+// The first process serves /metrics for all: it asks the others over IPC for their series.
+const metricsHub = new MetricsHub();
 const workers = isWorker
 	? []
 	: Array.from({ length: config.processes - 1 }, () =>
-			Bun.spawn([process.execPath, ...process.argv.slice(1), WORKER_FLAG], {
-				stdio: ["ignore", "inherit", "inherit"],
-			}),
+			metricsHub.add(
+				Bun.spawn([process.execPath, ...process.argv.slice(1), WORKER_FLAG], {
+					stdio: ["ignore", "inherit", "inherit"],
+					ipc: metricsHub.receive,
+				}),
+			),
 		);
+if (isWorker) answerMetricsRequests();
 
 // Once, by the first process: the first admin (and where its generated password went).
 const admin = isWorker
@@ -41,7 +57,8 @@ if (config.fulfillment.carrierWebhookSecret === null) {
 	console.log("carrier webhooks off: set CARRIER_WEBHOOK_SECRET to accept them");
 }
 
-const fetch = createFetch({ secret: config.signingSecret, ...core });
+const readiness = readinessProbe(core, { maxBusBacklog: config.readyMaxBusBacklog, redisUrl: config.redisUrl });
+const fetch = createFetch({ secret: config.signingSecret, ...core, readiness: () => readiness.check() });
 const server = Bun.serve({
 	port: config.port,
 	hostname: "0.0.0.0",
@@ -54,6 +71,13 @@ console.log(
 	`core listening on http://127.0.0.1:${server.port} (data ${config.dataDir}, bus ${core.bus.backend}${config.redisUrl ? `, redis ${redactUrl(config.redisUrl)}` : ""}${config.edgeUrl ? `, events → ${config.edgeUrl}` : ""})`,
 );
 
+let metricsServer: ReturnType<typeof serveMetrics> | null = null;
+if (!isWorker && config.metrics) {
+	onScrape(scrapeSources(core));
+	metricsServer = serveMetrics(config.metrics, metricsHub);
+	console.log(`core metrics on http://${config.metrics.host}:${metricsServer.port}/metrics`);
+}
+
 let stopping = false;
 async function shutdown(signal: string) {
 	if (stopping) return;
@@ -62,10 +86,13 @@ async function shutdown(signal: string) {
 	const force = setTimeout(() => process.exit(1), 10_000);
 	force.unref();
 	for (const w of workers) w.kill(signal === "SIGINT" ? "SIGINT" : "SIGTERM");
+	metricsServer?.stop(true);
 	// Finish in-flight requests (briefly), then close idle keep-alive connections too.
 	await Promise.race([server.stop(), Bun.sleep(3_000)]);
 	server.stop(true);
+	await readiness.close();
 	await core.stop();
+	await stopTracing();
 	await Promise.all(workers.map((w) => w.exited));
 	console.log("core: stopped");
 	process.exit(0);
@@ -77,5 +104,7 @@ if (isWorker) {
 	setInterval(() => {
 		if (process.ppid !== parent) void shutdown("the first core process is gone");
 	}, 1_000).unref();
+	// The IPC channel (metrics) closes the moment the first process dies: the quicker sign.
+	process.on("disconnect", () => void shutdown("the first core process is gone"));
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +39,9 @@ export default async function setup(project: TestProject) {
 		EDGE_PUSH: "off",
 		// Every test signs up its own shoppers, faster than a shop's crowd would.
 		SIGNUP_GLOBAL_PER_MINUTE: "60000",
+		// One JSON line per request, with its request id and trace: the trace-header test reads them.
+		LOG_FORMAT: "json",
+		LOG_REQUESTS: "on",
 	};
 	// A shared Redis would mix this temporary catalog's cache with other runs'.
 	delete env.REDIS_URL;
@@ -61,12 +65,31 @@ export default async function setup(project: TestProject) {
 		throw err;
 	}
 
+	// The core's log lines of one request, for the tests in workerd (which cannot read files).
+	const logServer = createServer((req, res) => {
+		const requestId = new URL(req.url ?? "/", "http://x").searchParams.get("requestId");
+		const text = typeof log === "number" ? readFileSync(logPath, "utf8") : "";
+		const lines = text.split("\n").flatMap((line) => {
+			try {
+				const record = JSON.parse(line) as { requestId?: string };
+				return record.requestId === requestId ? [record] : [];
+			} catch {
+				return [];
+			}
+		});
+		res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(lines));
+	});
+	const logPort = await freePort();
+	await new Promise<void>((resolve) => logServer.listen(logPort, "127.0.0.1", resolve));
+
 	project.provide("coreUrl", coreUrl);
+	project.provide("coreLogUrl", `http://127.0.0.1:${logPort}/lines`);
 	project.provide("signingSecret", secret);
 	project.provide("adminEmail", ADMIN_EMAIL);
 	project.provide("adminPassword", adminPassword);
 
 	return async () => {
+		logServer.close();
 		if (core.exitCode === null) {
 			const exited = new Promise((r) => core.once("exit", r));
 			core.kill("SIGTERM");

@@ -2,6 +2,8 @@
 declare module "vitest" {
 	export interface ProvidedContext {
 		coreUrl: string;
+		/** GET ?requestId=… → the core's JSON log lines of that request. */
+		coreLogUrl: string;
 		signingSecret: string;
 		/** The staff login the core was started with (ADMIN_EMAIL / ADMIN_PASSWORD). */
 		adminEmail: string;

@@ -8,6 +8,7 @@ import {
 } from "@bazaar/contracts/bus";
 import { type SQL, sql } from "drizzle-orm";
 import { changes, coalesce, type Database, openDatabase, type TxDb } from "../lib/db";
+import { observeHandler } from "../observability/bus";
 import {
 	type Bus,
 	backoffDelay,
@@ -131,7 +132,7 @@ class LibsqlBus implements Bus {
 		const sub: Subscription = {
 			group,
 			eventTypes,
-			handler,
+			handler: observeHandler(group, handler),
 			options: { ...o, consumer: o.consumer ?? defaultConsumerName() },
 		};
 		const consumer = new LibsqlConsumer(this.database, sub, this.retainMs);

@@ -8,6 +8,7 @@ import {
 } from "@bazaar/contracts/bus";
 import type { Redis } from "ioredis";
 import { closeRedis, connectRedis, waitForRedis } from "../lib/redis";
+import { observeHandler } from "../observability/bus";
 import {
 	type Bus,
 	backoffDelay,
@@ -193,7 +194,7 @@ class RedisBus implements Bus {
 		const sub: Subscription = {
 			group,
 			eventTypes,
-			handler,
+			handler: observeHandler(group, handler),
 			options: { ...o, consumer: o.consumer ?? defaultConsumerName() },
 		};
 		const consumer = new RedisConsumer(this.redis, this.o.url, this.keys, sub, this.retainMs);

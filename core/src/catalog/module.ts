@@ -4,6 +4,7 @@ import type { ReplicaOptions } from "../lib/db";
 import { redactError } from "../lib/errors";
 import { type PubSub, redisPubSub } from "../lib/pubsub";
 import { closeRedis, connectRedis } from "../lib/redis";
+import { watchCache } from "../observability/metrics";
 import { type Catalog, openCatalog, readVersion } from "./context";
 
 // Wires the catalog together: its database and its read cache, which follows every write here at
@@ -56,6 +57,7 @@ export async function createCatalogModule(options: CatalogModuleOptions): Promis
 		redisTtlSeconds: options.cache?.redisTtlSeconds,
 		versionCheckMs: options.cache?.versionCheckMs,
 	});
+	watchCache(cache.namespace, cache);
 	// After a local commit, before it is acknowledged: this instance reads its own write.
 	catalog.afterCommit.push((version) => {
 		cache.observe(version);

@@ -16,6 +16,7 @@ import { adjustStock } from "./adjust-stock";
 import { availability } from "./availability";
 import { commitReservation } from "./commit-reservation";
 import { type InventoryContext, type InventoryContextOptions, openInventoryContext } from "./context";
+import { countReservationsByStatus } from "./count-reservations";
 import { defineSku } from "./define-sku";
 import { expireDue } from "./expire-due";
 import { getLedger } from "./get-ledger";
@@ -52,6 +53,8 @@ export interface Inventory {
 	/** A committed reservation's sold units back to stock (refund with restock); once, a repeat is a no-op. */
 	returnUnits(reservationId: string, by: { actor: string; reason: string }): Promise<ReturnResult>;
 	getReservation(reservationId: string): Promise<Reservation>;
+	/** Reservations per status (operators' metrics). */
+	countReservationsByStatus(): Promise<Record<string, number>>;
 	/** Expires what is due at `now` (default: the clock); returns how many expired. */
 	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
 	availability(items: z.input<typeof AvailabilityRequest>): Promise<AvailabilityList>;
@@ -81,6 +84,7 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		reclaim: (id, opts) => reclaimReservation(ctx, id, opts),
 		returnUnits: (id, by) => returnReservation(ctx, id, by),
 		getReservation: (id) => getReservation(ctx, id),
+		countReservationsByStatus: () => countReservationsByStatus(ctx),
 		expireDue: (opts) => expireDue(ctx, opts),
 		availability: (items) => availability(ctx, items),
 		getStock: (sku) => getStock(ctx, sku),

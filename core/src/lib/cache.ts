@@ -43,6 +43,10 @@ export class VersionedCache {
 	private readonly redisTtl: number;
 	private timer: ReturnType<typeof setInterval> | null = null;
 
+	get namespace(): string {
+		return this.options.namespace;
+	}
+
 	constructor(private readonly options: VersionedCacheOptions) {
 		this.lru = new LRUCache<string, CachedBody>({
 			max: options.maxEntries ?? 10_000,

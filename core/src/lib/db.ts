@@ -5,13 +5,18 @@ import { type FileHandle, open } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient, type Transaction } from "@libsql/client";
+import type { Span } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleBun } from "drizzle-orm/bun-sqlite";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { LRUCache } from "lru-cache";
+import { endWriteSpan, startWriteSpan } from "../observability/db-spans";
+import { commitBatchSize, commitDuration, commitFailures } from "../observability/metrics";
+import { captureContext } from "../observability/request-context";
 import { errorChain, redactError } from "./errors";
+import { redactUrl } from "./redact-url";
 
 // One database per module (DESIGN.md), and exactly one way to write to it: the group-commit
 // writer below. Callers queue units of work; the writer opens one transaction, runs each unit in
@@ -387,6 +392,10 @@ interface Queued {
 	reject(err: unknown): void;
 	/** The caller's statement tally, when counting is on. */
 	tally: Tally | undefined;
+	/** Runs the unit as its caller (request id, trace), whichever request started the batch. */
+	asCaller: <T>(fn: () => T) => T;
+	/** Its span in the caller's trace, when the caller is traced. */
+	span: Span | null;
 }
 
 class GroupCommitWriter {
@@ -395,17 +404,36 @@ class GroupCommitWriter {
 	private drained: (() => void)[] = [];
 	private readonly listeners = new Set<() => void>();
 	readonly stats: WriterStats = { batches: 0, units: 0, failedUnits: 0, largestBatch: 0, busyMs: 0, lockWaits: 0 };
+	/** Its series in /metrics, labelled once. */
+	private readonly metrics;
+	private readonly metricLabel: string;
 
 	constructor(
 		private readonly session: WriteSession,
-		/** The database's name in statement counts. */
+		/** The database's name in statement counts and metrics. */
 		private readonly label: string,
 		private readonly maxBatch = DEFAULT_MAX_BATCH,
-	) {}
+	) {
+		// A remote database is named by its URL: never with its token in a metric or a span.
+		this.metricLabel = label.includes("://") ? redactUrl(label) : label;
+		this.metrics = {
+			size: commitBatchSize.labels(this.metricLabel),
+			duration: commitDuration.labels(this.metricLabel),
+			failures: commitFailures.labels(this.metricLabel),
+		};
+	}
 
 	enqueue<T>(unit: WriteUnit<T>): Promise<T> {
+		const span = startWriteSpan(this.metricLabel);
 		return new Promise<T>((resolve, reject) => {
-			this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject, tally: tallies.getStore() });
+			this.queue.push({
+				unit,
+				resolve: resolve as (v: unknown) => void,
+				reject,
+				tally: tallies.getStore(),
+				asCaller: captureContext(span),
+				span,
+			});
 			if (!this.running) {
 				this.running = true;
 				// After this turn of the event loop, so every request that arrived with this one
@@ -447,7 +475,10 @@ class GroupCommitWriter {
 		try {
 			tx = await this.begin();
 		} catch (err) {
-			for (const q of batch) q.reject(err);
+			for (const q of batch) {
+				endWriteSpan(q.span, batch.length, err);
+				q.reject(err);
+			}
 			return;
 		}
 		const started = performance.now();
@@ -458,7 +489,9 @@ class GroupCommitWriter {
 			for (const q of batch) {
 				if (!alone) await this.session.savepoint();
 				try {
-					const value = q.tally ? await tallies.run(q.tally, () => q.unit(tx as TxDb)) : await q.unit(tx);
+					const value = await q.asCaller(() =>
+						q.tally ? tallies.run(q.tally, () => q.unit(tx as TxDb)) : q.unit(tx as TxDb),
+					);
 					if (!alone) await this.session.release();
 					results.push({ ok: true, value });
 				} catch (err) {
@@ -474,17 +507,25 @@ class GroupCommitWriter {
 		} catch (err) {
 			// The transaction itself failed (disk full, I/O error): nothing in it is durable.
 			await Promise.resolve(this.session.rollback()).catch(() => undefined);
+			this.metrics.failures.inc();
 			this.stats.busyMs += performance.now() - started;
-			for (const q of batch) q.reject(err);
+			for (const q of batch) {
+				endWriteSpan(q.span, batch.length, err);
+				q.reject(err);
+			}
 			return;
 		}
-		this.stats.busyMs += performance.now() - started;
+		const busyMs = performance.now() - started;
+		this.stats.busyMs += busyMs;
+		this.metrics.size.observe(batch.length);
+		this.metrics.duration.observe(busyMs / 1000);
 		this.stats.batches++;
 		this.stats.units += batch.length;
 		if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
 		batch.forEach((q, i) => {
 			const r = results[i] as { ok: boolean; value: unknown };
 			if (q.tally) q.tally.commits[this.label] = (q.tally.commits[this.label] ?? 0) + 1;
+			endWriteSpan(q.span, batch.length, r.ok ? undefined : r.value);
 			if (r.ok) q.resolve(r.value);
 			else {
 				this.stats.failedUnits++;

@@ -15,6 +15,7 @@ import type { Sweeper } from "../lib/sweeper";
 import { cancelOrder } from "./cancel-order";
 import { cancelUnfulfillable } from "./cancel-unfulfillable";
 import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
+import { countOrdersByStatus } from "./count-by-status";
 import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";
@@ -48,6 +49,8 @@ export interface OrderModule {
 	getOrder(id: string, ownerId?: string): Promise<OrderDetail>;
 	/** The customer an order belongs to, or null when there is no such order. */
 	ownerOf(id: string): Promise<string | null>;
+	/** Orders per status (operators' metrics). */
+	countByStatus(): Promise<Record<string, number>>;
 	listOrders(customerId: string, query?: Partial<ListOrdersQuery>): Promise<OrderList>;
 	/** The order a customer's idempotency key placed, or null (one statement). */
 	findByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
@@ -92,6 +95,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		placeOrder: (input) => placeOrder(ctx, input),
 		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
 		ownerOf: (id) => orderOwner(ctx, id),
+		countByStatus: () => countOrdersByStatus(ctx),
 		listOrders: (customerId, query) => listOrders(ctx, customerId, query),
 		findByIdempotencyKey: (customerId, key) => findByIdempotencyKey(ctx, customerId, key),
 		markPaid: (payment) => markPaid(ctx, payment),

@@ -9,6 +9,7 @@ import type {
 import type { Money } from "@bazaar/money";
 import { NotFoundError } from "../lib/errors";
 import { Sweeper } from "../lib/sweeper";
+import { observeGateway } from "../observability/gateway";
 import { iso, openPaymentDatabase, type PaymentContext } from "./context";
 import { type CreatePaymentResult, createPayment } from "./create-payment";
 import { eventFromStatus, type GatewayPaymentStatus, type GatewayRefund, type PaymentGateway } from "./gateway";
@@ -76,9 +77,10 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 	const gateways = new Map<string, PaymentGateway>();
 	const now = options.now ?? Date.now;
 	const sandbox = options.sandbox ? new SandboxGateway({ now, ...options.sandbox, database }) : null;
-	if (sandbox) gateways.set(sandbox.name, sandbox);
+	// Each timed, counted and traced once, here, whoever calls it.
+	if (sandbox) gateways.set(sandbox.name, observeGateway(sandbox));
 	const real = options.gateways?.(database) ?? [];
-	for (const g of real) gateways.set(g.name, g);
+	for (const g of real) gateways.set(g.name, observeGateway(g));
 	const ctx: PaymentContext = {
 		database,
 		gateways,

@@ -2,6 +2,7 @@ import { type CatalogEvent, CatalogEventType } from "@bazaar/contracts";
 import { type Caller, sign } from "@bazaar/signature";
 import { z } from "zod";
 import type { Bus, EventEnvelope, SubscribeOptions } from "../bus";
+import { outgoingHeaders } from "../observability/propagation";
 
 // catalog.* events from the bus → the edge's POST /internal/catalog-events, signed like every
 // core ↔ edge call. The edge keys its caches on the catalog version and keeps the highest it was
@@ -40,7 +41,7 @@ export function subscribeEdgePush(bus: Bus, target: EdgePushTarget, tuning: Subs
 			const signed = await sign({ secret: target.secret, method: "POST", path, body, headers, caller: CORE });
 			const res = await send(url.toString(), {
 				method: "POST",
-				headers: { ...headers, ...signed },
+				headers: { ...outgoingHeaders(), ...headers, ...signed },
 				body,
 				signal: AbortSignal.timeout(target.timeoutMs ?? 5_000),
 			});

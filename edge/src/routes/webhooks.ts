@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { readBodyLimited } from "../lib/bytes";
+import { withTraceHeaders } from "../lib/core";
 import { apiProblem } from "../lib/problems";
 
 // Gateways and carriers post their webhooks to the storefront's public origin; the core need not
@@ -41,7 +42,10 @@ export const webhooks = new Hono<AppEnv>().all("*", async (c) => {
 	}
 	let res: Response;
 	try {
-		res = await fetch(`${c.env.CORE_URL}${target}`, { method: "POST", headers, body, redirect: "manual" });
+		res = await fetch(
+			`${c.env.CORE_URL}${target}`,
+			withTraceHeaders({ method: "POST", headers, body, redirect: "manual" }),
+		);
 	} catch {
 		// A 5xx makes the sender retry later, which is what an unreachable core needs.
 		return apiProblem(503, "The shop cannot take webhooks right now; retry later.");

@@ -23,6 +23,13 @@ export const EventEnvelope = z.object({
 	/** The aggregate it is about (an order id, a SKU): the unit of ordering and partitioning. */
 	key: z.string().min(1).max(200),
 	data: z.record(z.string(), z.unknown()),
+	/** The request that caused it (its `x-request-id`), so its consumers' log lines name it too. */
+	requestId: z.string().max(100).optional(),
+	/** W3C trace context of the code that emitted it: its consumers' spans continue that trace. */
+	traceparent: z
+		.string()
+		.regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+		.optional(),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 

@@ -1,6 +1,7 @@
 import type { Bus, SubscribeOptions } from "../../bus";
 import { emit } from "../../bus/emit";
 import type { TxDb } from "../../lib/db";
+import { outgoingHeaders } from "../../observability/propagation";
 import type { SandboxWebhookBody } from "./gateway";
 import { SIGNATURE_HEADER, signPayload } from "./signature";
 
@@ -42,6 +43,8 @@ export function subscribeSandboxWebhooks(bus: Bus, options: WebhookSenderOptions
 			const res = await send(options.webhookUrl, {
 				method: "POST",
 				headers: {
+					// The webhook continues the request (and trace) that decided the payment.
+					...outgoingHeaders(),
 					"content-type": "application/json",
 					[SIGNATURE_HEADER]: signPayload(options.secret, body, Math.floor(now() / 1000)),
 				},

@@ -1,0 +1,120 @@
+import {
+	context,
+	propagation,
+	ROOT_CONTEXT,
+	type Span,
+	SpanKind,
+	SpanStatusCode,
+	type TextMapGetter,
+	trace,
+} from "@opentelemetry/api";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import { logRequest } from "./access-log";
+import { httpDuration } from "./metrics";
+import { currentRequest, requestIdFrom, withRequest } from "./request-context";
+import { tracer } from "./tracing";
+
+// Every request to the core, the hot catalog read included, goes through `observeFetch`: it gets
+// its request id (the edge's `x-request-id`, or a new one), answers with it, and is counted per
+// route pattern. The route is what Hono matched (`/orders/:id`), never the raw path, so the
+// series stay few; `noteRoute` is the app's first middleware and tells the wrapper afterwards.
+
+type Fetch = (req: Request) => Response | Promise<Response>;
+
+/** Hot catalog reads are answered before the router: they are counted under this route. */
+export const HOT_READ_ROUTE = "(catalog hot read)";
+const UNMATCHED = "(unmatched)";
+
+export function observeFetch(hot: (req: Request) => Response | undefined, app: Fetch): Fetch {
+	return (req) => {
+		const started = performance.now();
+		const requestId = requestIdFrom(req.headers.get("x-request-id"));
+		// A server span continuing the caller's trace (the edge's traceparent), or a new trace.
+		const parent = propagation.extract(ROOT_CONTEXT, req.headers, HEADERS);
+		const span = tracer().startSpan(
+			req.method,
+			{ kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "bazaar.request_id": requestId } },
+			parent,
+		);
+		return context.with(trace.setSpan(parent, span), () =>
+			withRequest(requestId, (ctx) => {
+				const fast = hot(req);
+				if (fast) return finish(req, fast, HOT_READ_ROUTE, started, requestId, span, false);
+				const res = app(req);
+				if (res instanceof Response) return finish(req, res, ctx.route ?? UNMATCHED, started, requestId, span);
+				return res.then(
+					(r) => finish(req, r, ctx.route ?? UNMATCHED, started, requestId, span),
+					(err) => {
+						const ms = performance.now() - started;
+						const route = ctx.route ?? UNMATCHED;
+						httpDuration.observe({ method: req.method, route, status: "500" }, ms / 1000);
+						logRequest(req.method, route, pathOf(req.url), 500, ms);
+						span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : "error" });
+						span.end();
+						throw err;
+					},
+				);
+			}),
+		);
+	};
+}
+
+const HEADERS: TextMapGetter<Headers> = {
+	get: (headers, key) => headers.get(key) ?? undefined,
+	keys: (headers) => [...headers.keys()],
+};
+
+function finish(
+	req: Request,
+	res: Response,
+	route: string,
+	started: number,
+	requestId: string,
+	span: Span,
+	log = true,
+): Response {
+	const ms = performance.now() - started;
+	httpDuration.observe({ method: req.method, route, status: String(res.status) }, ms / 1000);
+	if (log) logRequest(req.method, route, pathOf(req.url), res.status, ms);
+	if (span.isRecording()) {
+		span.updateName(`${req.method} ${route}`);
+		span.setAttributes({ "http.route": route, "http.response.status_code": res.status, "url.path": pathOf(req.url) });
+		if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+	}
+	span.end();
+	try {
+		res.headers.set("x-request-id", requestId);
+	} catch {
+		// A response with immutable headers (a fetch() passed through) keeps its own.
+	}
+	return res;
+}
+
+/** The app's first middleware: after the handler ran, the matched route pattern is known. */
+export function noteRoute(): MiddlewareHandler {
+	return async (c, next) => {
+		try {
+			await next();
+		} finally {
+			const ctx = currentRequest();
+			if (ctx) ctx.route = routeOf(c);
+		}
+	};
+}
+
+function routeOf(c: Context): string {
+	const routes = matchedRoutes(c);
+	for (let i = routes.length - 1; i >= 0; i--) {
+		const r = routes[i];
+		if (r && r.method !== "ALL") return r.path;
+	}
+	return UNMATCHED;
+}
+
+/** The path without its query (a query can carry a token: a reset link, a search). */
+function pathOf(url: string): string {
+	const start = url.indexOf("/", url.indexOf("//") + 2);
+	const end = url.indexOf("?", start);
+	return start === -1 ? "/" : url.slice(start, end === -1 ? undefined : end);
+}
