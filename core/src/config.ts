@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
+import { type FlashConfig, FlashEnv, loadFlashConfig } from "./flash/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
@@ -108,6 +109,7 @@ export const ConfigSchema = z
 		...OrderEnv.shape,
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
+		...FlashEnv.shape,
 	})
 	.superRefine((e, ctx) => {
 		// A crash hook in a live shop is a remote kill switch: only the test runners may arm it.
@@ -172,6 +174,7 @@ export interface Config {
 	order: OrderConfig;
 	payment: PaymentConfig;
 	fulfillment: FulfillmentConfig;
+	flash: FlashConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -221,5 +224,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			env,
 		),
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
+		flash: loadFlashConfig(dataDir, env),
 	};
 }

@@ -1,0 +1,39 @@
+import { type SignatureCrypto, webCrypto } from "./index";
+
+// A flash-sale reservation is made by a stock shard at the edge and turned into an order by the
+// core. The shard signs what it accepted (id, item, shopper, quantity, price) with the shared
+// secret, so the core creates orders only for reservations a shard really made, and the shopper's
+// reservation token (`<id>.<mac>`) cannot be forged or pointed at another shopper.
+
+export interface FlashReservationFields {
+	id: string;
+	itemId: string;
+	shopper: string;
+	quantity: number;
+	unitPrice: number;
+}
+
+const canonical = (r: FlashReservationFields) =>
+	["flash-reservation-v1", r.id, r.itemId, r.shopper, r.quantity, r.unitPrice].join("\n");
+
+/** HMAC-SHA-256 of the reservation's fields, lowercase hex. */
+export function flashReservationMac(
+	secret: string,
+	r: FlashReservationFields,
+	impl: SignatureCrypto = webCrypto,
+): string | Promise<string> {
+	return impl.hmacSha256Hex(secret, canonical(r));
+}
+
+/** Constant-time check of a reservation's mac. */
+export async function verifyFlashReservationMac(
+	secret: string,
+	r: FlashReservationFields & { mac: string },
+	impl: SignatureCrypto = webCrypto,
+): Promise<boolean> {
+	const expected = await impl.hmacSha256Hex(secret, canonical(r));
+	if (expected.length !== r.mac.length) return false;
+	let diff = 0;
+	for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ r.mac.charCodeAt(i);
+	return diff === 0;
+}
