@@ -9,6 +9,7 @@ import { admin } from "./routes/admin";
 import { apiCart } from "./routes/api-cart";
 import { apiCatalog } from "./routes/api-catalog";
 import { apiCheckout } from "./routes/api-checkout";
+import { apiFlash } from "./routes/api-flash";
 import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiSession } from "./routes/api-session";
@@ -19,6 +20,7 @@ import { devMail } from "./routes/dev-mail";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
+import { internalFlash } from "./routes/internal-flash";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
@@ -34,6 +36,7 @@ export const app = new Hono<AppEnv>()
 	.route("/", admin)
 	.route("/", images)
 	.route("/", internalEvents)
+	.route("/", internalFlash)
 	.route("/", openapi)
 	.route("/", parties)
 	.route("/api/session", apiSession)
@@ -41,6 +44,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/cart", apiCart)
 	.route("/api/checkout", apiCheckout)
 	.route("/api/orders", apiOrders)
+	.route("/api/flash", apiFlash)
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)

@@ -27,5 +27,7 @@ declare global {
 	interface Env {
 		/** "on" only in local stacks (npm start, tests): serves the core's mail outbox at /dev/mail. */
 		DEV_MAILBOX?: string;
+		/** "on" only in the edge tests: flash-sale test hooks (a held item, the deliberately broken shard). */
+		FLASH_TEST_HOOKS?: string;
 	}
 }

@@ -72,6 +72,9 @@ export function createFlash(deps: FlashDeps): FlashWorkflow {
 		async arm(itemId, actor) {
 			const item = await deps.flash.getItem(itemId);
 			if (item.status === "closed") throw new ConflictError(`Flash-sale item ${itemId} is closed.`);
+			if (item.status === "draft" && Date.parse(item.endsAt) <= Date.now()) {
+				throw new ConflictError(`Flash-sale item ${itemId} ended at ${item.endsAt}; it cannot be armed.`);
+			}
 			const holdId = holdIdOf(item.id);
 			await deps.inventory.armFlashHold({
 				holdId,

@@ -37,3 +37,32 @@ export async function verifyFlashReservationMac(
 	for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ r.mac.charCodeAt(i);
 	return diff === 0;
 }
+
+/**
+ * The shopper's handle on a reservation: `<id>.<mac>` with the mac over the id and the shopper, so
+ * a token cannot be made up, nor used by another shopper's session (both are a 404).
+ */
+export async function flashReservationToken(
+	secret: string,
+	id: string,
+	shopper: string,
+	impl: SignatureCrypto = webCrypto,
+) {
+	return `${id}.${await impl.hmacSha256Hex(secret, `flash-token-v1\n${id}\n${shopper}`)}`;
+}
+
+/** The reservation id a token names for this shopper, or null when it is not theirs or not genuine. */
+export async function openFlashReservationToken(
+	secret: string,
+	token: string,
+	shopper: string,
+	impl: SignatureCrypto = webCrypto,
+): Promise<string | null> {
+	const m = /^(fr_[0-9A-Z]{26})\.([0-9a-f]{64})$/.exec(token);
+	if (!m) return null;
+	const expected = await flashReservationToken(secret, m[1] as string, shopper, impl);
+	if (expected.length !== token.length) return null;
+	let diff = 0;
+	for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ token.charCodeAt(i);
+	return diff === 0 ? (m[1] as string) : null;
+}
