@@ -17,6 +17,7 @@ import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
 import { devMail } from "./routes/dev-mail";
+import { flashPages } from "./routes/flash-pages";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
@@ -48,6 +49,7 @@ export const app = new Hono<AppEnv>()
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)
+	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)

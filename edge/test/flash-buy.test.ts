@@ -1,6 +1,6 @@
 import { ulid } from "@bazaar/ids";
 import { describe, expect, test } from "vitest";
-import { bearerFor, coreCall, eventually, signUp } from "./account-support";
+import { bearerFor, coreCall, csrfOf, eventually, get, post, signUp } from "./account-support";
 import { adminHeaders, core, edge } from "./helpers";
 
 // A flash sale end to end on real parts: the admin creates and arms an item through the admin API
@@ -194,5 +194,35 @@ describe("flash sale through the Worker", () => {
 		expect(await stockOf(sku)).toEqual({ reserved: 4, sold: 0, available: 6 });
 		// A shopper cannot arm or create items.
 		expect((await arm(shopper.headers, early.id)).status).toBe(403);
+	});
+
+	test("the item's page: Buy now, then the reservation's Pay now hands the shopper to the gateway", async () => {
+		const admin = await adminHeaders();
+		const sku = await stockedSku(5);
+		const item = await createItem(admin, sku, { quota: 2, title: "Flash <lamp>" });
+		expect((await arm(admin, item.id)).status).toBe(200);
+		const s = await shopperWithAddress();
+		const page = await get(s.jar, `/flash/${item.id}`);
+		expect(page.res.status).toBe(200);
+		expect(page.html).toContain("Flash &lt;lamp&gt;");
+		expect(page.html).toContain("$25.00");
+		expect(page.html).toContain("Buy now");
+		// Without the page's CSRF token nothing is bought.
+		expect((await post(s.jar, `/flash/${item.id}/buy`, { csrf: "forged" })).res.status).toBe(403);
+		const bought = await post(s.jar, `/flash/${item.id}/buy`, { csrf: csrfOf(page.html) });
+		expect(bought.res.status).toBe(303);
+		const location = bought.res.headers.get("location") ?? "";
+		expect(location).toMatch(/^\/flash\/reservations\/fr_/);
+		const ready = await eventually(async () => {
+			const r = await get(s.jar, location);
+			return r.html.includes("Pay now") ? r : undefined;
+		}, "the reservation's order");
+		const paid = await post(s.jar, `${location}/pay`, { csrf: csrfOf(ready.html) });
+		expect(paid.res.status).toBe(303);
+		expect(paid.res.headers.get("location") ?? "").toContain("sandbox");
+		// Another shopper opening the link sees nothing of it.
+		const other = await shopperWithAddress();
+		expect((await get(other.jar, location)).res.status).toBe(404);
+		expect(await stockOf(sku)).toEqual({ reserved: 2, sold: 0, available: 3 });
 	});
 });

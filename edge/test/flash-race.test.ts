@@ -51,6 +51,8 @@ function shard(itemId: string, index: number) {
 async function armed(overrides: Partial<FlashItemConfig>): Promise<FlashItemConfig> {
 	const config: FlashItemConfig = {
 		itemId: `fsi_${ulid()}`,
+		title: "Race kettle",
+		regularPrice: null,
 		shards: 4,
 		quota: 40,
 		perShopperLimit: 2,

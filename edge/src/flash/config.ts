@@ -4,6 +4,9 @@ import type { FlashItem } from "@bazaar/contracts/flash";
 
 export interface FlashItemConfig {
 	itemId: string;
+	title: string;
+	/** Shown struck through beside the flash price. */
+	regularPrice: number | null;
 	shards: number;
 	quota: number;
 	perShopperLimit: number;
@@ -21,6 +24,8 @@ export interface FlashItemConfig {
 export function configOf(item: FlashItem, extra: Pick<FlashItemConfig, "hold"> = {}): FlashItemConfig {
 	return {
 		itemId: item.id,
+		title: item.title,
+		regularPrice: item.regularPrice,
 		shards: item.shards,
 		quota: item.quota,
 		perShopperLimit: item.perShopperLimit,
