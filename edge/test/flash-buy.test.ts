@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { ulid } from "@bazaar/ids";
 import { describe, expect, test } from "vitest";
 import { bearerFor, coreCall, csrfOf, eventually, get, post, signUp } from "./account-support";
@@ -81,7 +82,9 @@ async function stockOf(sku: string) {
 	};
 }
 
-describe("flash sale through the Worker", () => {
+// Each test signs up several shoppers through the real pages: on a loaded machine that alone takes
+// seconds, so these get more than the suite's 20 s.
+describe("flash sale through the Worker", { timeout: 90_000 }, () => {
 	test("arm, buy, the order appears at the flash price, pay; sold out after the quota", async () => {
 		const admin = await adminHeaders();
 		const sku = await stockedSku(20);
@@ -224,5 +227,22 @@ describe("flash sale through the Worker", () => {
 		const other = await shopperWithAddress();
 		expect((await get(other.jar, location)).res.status).toBe(404);
 		expect(await stockOf(sku)).toEqual({ reserved: 2, sold: 0, available: 3 });
+	});
+
+	test("a reservation the core refuses (the shopper has no address) puts its unit back on sale, once", async () => {
+		const admin = await adminHeaders();
+		const sku = await stockedSku(3);
+		const item = await createItem(admin, sku, { quota: 1, shards: 1 });
+		expect((await arm(admin, item.id)).status).toBe(200);
+		const homeless = await signUp("No Address");
+		const headers = { authorization: `Bearer ${await bearerFor(homeless)}`, "content-type": "application/json" };
+		expect((await buy(headers, item.id)).status).toBe(201);
+		const coordinator = env.FLASH_COORDINATOR.get(env.FLASH_COORDINATOR.idFromName(item.id));
+		await eventually(async () => ((await coordinator.status()).returned === 1 ? true : undefined), "the refused unit");
+		const buyer = await shopperWithAddress();
+		expect((await buy(buyer.headers, item.id)).status).toBe(201);
+		const audit = await coordinator.audit();
+		expect(audit?.accounted).toBe(1);
+		expect(audit?.returned).toBe(1);
 	});
 });

@@ -189,6 +189,7 @@ export class FlashShard extends DurableObject<Env> {
 	override async alarm(): Promise<void> {
 		const config = this.config;
 		if (!config) return;
+		await this.returnRefused(config);
 		const rows = this.sql
 			.exec<{ id: string; shopper: string; quantity: number; unit_price: number; at: string }>(
 				"SELECT id, shopper, quantity, unit_price, at FROM reservations WHERE state = 'pending' ORDER BY id LIMIT ?",
@@ -237,13 +238,32 @@ export class FlashShard extends DurableObject<Env> {
 			);
 			if (state === "refused" && changed.rowsWritten > 0) back += r.quantity;
 		}
-		if (back > 0) {
-			// Refused (no address, …): the units go back on sale through the coordinator's pool, once.
-			const coordinator = this.env.FLASH_COORDINATOR.get(this.env.FLASH_COORDINATOR.idFromName(config.itemId));
-			const refusedRows = rows.filter((r) => refused.has(r.id)).map((r) => ({ id: r.id, quantity: r.quantity }));
-			this.ctx.waitUntil(coordinator.returnUnits(refusedRows).then(() => undefined));
-		}
+		if (back > 0) await this.returnRefused(config);
 		if (rows.length === FLUSH_BATCH) await this.ctx.storage.setAlarm(Date.now() + 10);
+	}
+
+	/**
+	 * Refused reservations (no address, …): their units go back on sale through the coordinator's
+	 * pool. A row stays `refused` until the coordinator has them (it records each id once), so a
+	 * failed call is retried by the next alarm and nothing is returned twice.
+	 */
+	private async returnRefused(config: FlashItemConfig): Promise<void> {
+		const rows = this.sql
+			.exec<{ id: string; quantity: number }>(
+				"SELECT id, quantity FROM reservations WHERE state = 'refused' LIMIT 1000",
+			)
+			.toArray();
+		if (rows.length === 0) return;
+		const coordinator = this.env.FLASH_COORDINATOR.get(this.env.FLASH_COORDINATOR.idFromName(config.itemId));
+		try {
+			await coordinator.returnUnits(rows);
+		} catch (err) {
+			console.warn(`[flash shard ${config.itemId}] returning refused units failed, retrying:`, String(err));
+			await this.ctx.storage.setAlarm(Date.now() + FLUSH_RETRY_MS);
+			return;
+		}
+		for (const r of rows)
+			this.sql.exec("UPDATE reservations SET state = 'returned' WHERE id = ? AND state = 'refused'", r.id);
 	}
 
 	/** The shard's books, for the invariant checks and the admin's stock view. */
@@ -256,7 +276,9 @@ export class FlashShard extends DurableObject<Env> {
 			reservations: one("SELECT count(*) AS n FROM reservations"),
 			reservedUnits: one("SELECT coalesce(sum(quantity), 0) AS n FROM reservations"),
 			pending: one("SELECT count(*) AS n FROM reservations WHERE state = 'pending'"),
-			refusedUnits: one("SELECT coalesce(sum(quantity), 0) AS n FROM reservations WHERE state = 'refused'"),
+			refusedUnits: one(
+				"SELECT coalesce(sum(quantity), 0) AS n FROM reservations WHERE state IN ('refused', 'returned')",
+			),
 			maxPerShopper: one("SELECT coalesce(max(units), 0) AS n FROM buyers"),
 		};
 	}
