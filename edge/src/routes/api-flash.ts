@@ -1,9 +1,8 @@
 import { problemResponse, zodProblem } from "@bazaar/contracts";
-import { FlashReservationStatus, flashOrderId } from "@bazaar/contracts/flash";
+import { FlashBuyRequest, FlashPayAnswer, FlashReservationStatus, flashOrderId } from "@bazaar/contracts/flash";
 import { openFlashReservationToken } from "@bazaar/signature/flash";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod";
 import type { AppContext, AppEnv } from "../env";
 import { type BuyOutcome, shardName, shardOf } from "../flash/config";
 import { coordinatorOf, isSoldOut, itemConfig, markSoldOut } from "../flash/items";
@@ -29,8 +28,6 @@ apiFlash.use("*", async (c, next) => {
 	await next();
 	c.res.headers.set("cache-control", "no-store");
 });
-
-const BuyBody = z.strictObject({ quantity: z.number().int().min(1).max(100).default(1) });
 
 function shopperOf(c: AppContext): ActiveSession | Response {
 	const session = c.get("session");
@@ -92,7 +89,7 @@ apiFlash.post("/:item/buy", async (c) => {
 			return apiProblem(400, "The body is not valid JSON.");
 		}
 	}
-	const body = BuyBody.safeParse(raw);
+	const body = FlashBuyRequest.safeParse(raw);
 	if (!body.success) return problemResponse(zodProblem(body.error, "The buy request is not valid."));
 	const outcome = await buy(c, session, c.req.param("item"), body.data.quantity);
 	if (outcome instanceof Response) return outcome;
@@ -159,8 +156,6 @@ apiFlash.get("/reservations/:token", async (c) => {
 	return answer.ok ? c.json(answer.value) : relay(answer);
 });
 
-const PayAnswer = z.object({ orderId: z.string(), paymentId: z.string(), redirectUrl: z.string().nullable() });
-
 apiFlash.post("/reservations/:token/pay", async (c) => {
 	const session = shopperOf(c);
 	if (session instanceof Response) return session;
@@ -173,7 +168,7 @@ apiFlash.post("/reservations/:token/pay", async (c) => {
 	} catch {
 		return apiProblem(400, "The body is not valid JSON.");
 	}
-	const answer = await callCore(c.env, PayAnswer, "POST", `/flash/reservations/${id}/pay`, callerOf(c, session), {
+	const answer = await callCore(c.env, FlashPayAnswer, "POST", `/flash/reservations/${id}/pay`, callerOf(c, session), {
 		body,
 	});
 	return answer.ok ? c.json(answer.value) : relay(answer);

@@ -1,8 +1,7 @@
-import { FlashReservationStatus } from "@bazaar/contracts/flash";
+import { FlashPayAnswer, FlashReservationStatus } from "@bazaar/contracts/flash";
 import { formatMoney } from "@bazaar/money";
 import { openFlashReservationToken } from "@bazaar/signature/flash";
 import { Hono } from "hono";
-import { z } from "zod";
 import { checkoutCore } from "../checkout/core";
 import { gatewayFormCsp } from "../checkout/csp";
 import type { AppContext, AppEnv } from "../env";
@@ -84,14 +83,14 @@ flashPages.get("/reservations/:token", async (c) => {
 	);
 });
 
-const PayAnswer = z.object({ orderId: z.string(), paymentId: z.string(), redirectUrl: z.string().nullable() });
-
 flashPages.post("/reservations/:token/pay", async (c) => {
 	const id = await reservationOf(c);
 	if (id instanceof Response) return id;
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
-	const answer = await callCore(c.env, PayAnswer, "POST", `/flash/reservations/${id}/pay`, callerOf(c), { body: {} });
+	const answer = await callCore(c.env, FlashPayAnswer, "POST", `/flash/reservations/${id}/pay`, callerOf(c), {
+		body: {},
+	});
 	if (!answer.ok) {
 		return errorPage(
 			c,

@@ -139,3 +139,41 @@ export function flashOrderId(reservationId: string): string {
 export function isFlashReservationId(id: string): boolean {
 	return id.startsWith("fr_");
 }
+
+// ---- the storefront's JSON API (edge/src/routes/api-flash.ts) ----------------------------------
+
+export const FlashBuyRequest = z.strictObject({ quantity: z.number().int().min(1).max(100).default(1) });
+export type FlashBuyRequest = z.input<typeof FlashBuyRequest>;
+
+/** A shard accepted the buy: the token names the reservation for this shopper only. */
+export const FlashBuyAnswer = z.object({
+	reservationId: FlashReservationId,
+	token: z.string(),
+	orderId: z.string(),
+	quantity: z.number().int(),
+	unitPrice: z.number().int(),
+	currency: z.string().nullable(),
+	status: z.string(),
+	pay: z.string(),
+});
+export type FlashBuyAnswer = z.infer<typeof FlashBuyAnswer>;
+
+export const FlashSaleInfo = z.object({
+	itemId: FlashItemId,
+	flashPrice: z.number().int(),
+	currency: z.string(),
+	quota: z.number().int(),
+	perShopperLimit: z.number().int(),
+	startsAt: z.string(),
+	endsAt: z.string(),
+	soldOut: z.boolean(),
+});
+export type FlashSaleInfo = z.infer<typeof FlashSaleInfo>;
+
+export const FlashPayRequest = z.strictObject({ gateway: z.string().max(40).optional() });
+export const FlashPayAnswer = z.object({
+	orderId: z.string(),
+	paymentId: z.string(),
+	redirectUrl: z.string().nullable(),
+});
+export type FlashPayAnswer = z.infer<typeof FlashPayAnswer>;
