@@ -17,6 +17,7 @@ export default defineConfig({
 					CORE_URL: inject("coreUrl"),
 					BAZAAR_SIGNING_SECRET: inject("signingSecret"),
 					DEV_MAILBOX: "on",
+					FLASH_TEST_HOOKS: "on",
 				},
 			},
 		})),

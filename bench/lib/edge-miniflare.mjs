@@ -5,7 +5,8 @@
 // bench; prints "listening <port>" once workerd accepts connections.
 //
 // env: BENCH_EDGE_SCRIPT (bundle entry), BENCH_EDGE_PORT, BENCH_PERSIST (dir for KV/R2/DO/cache),
-//      CORE_URL, BAZAAR_SIGNING_SECRET (override the config's vars and .dev.vars).
+//      CORE_URL, BAZAAR_SIGNING_SECRET (override the config's vars and .dev.vars),
+//      BENCH_WRANGLER_CONFIG (optional: another wrangler.toml).
 
 import { readdirSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
@@ -29,7 +30,10 @@ function bundleModules(entry) {
 	return [{ type: "ESModule", path: entry }, ...rest];
 }
 
-const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+// BENCH_WRANGLER_CONFIG: another Worker's config (the flash bench's), else the shop's.
+const { workerOptions } = unstable_getMiniflareWorkerOptions(
+	process.env.BENCH_WRANGLER_CONFIG ?? join(root, "wrangler.toml"),
+);
 
 // wrangler still describes a worker in Miniflare 4's option shape; Miniflare 5 converts it.
 const mf = new Miniflare(
@@ -41,8 +45,8 @@ const mf = new Miniflare(
 		modulesRoot: dirname(script),
 		bindings: {
 			...workerOptions.bindings,
-			CORE_URL: process.env.CORE_URL,
-			BAZAAR_SIGNING_SECRET: process.env.BAZAAR_SIGNING_SECRET,
+			...(process.env.CORE_URL ? { CORE_URL: process.env.CORE_URL } : {}),
+			...(process.env.BAZAAR_SIGNING_SECRET ? { BAZAAR_SIGNING_SECRET: process.env.BAZAAR_SIGNING_SECRET } : {}),
 		},
 		// The Worker on a socket of its own: requests go straight to it, not through Miniflare's
 		// entry worker (which adds its own JS per request). The entry socket stays for comparison.

@@ -7,6 +7,7 @@ import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
 import { catalogRoutes } from "./catalog/routes";
+import type { FlashModule } from "./flash/module";
 import type { FulfillmentModule } from "./fulfillment/module";
 import { fulfillmentPublicRoutes, fulfillmentRoutes } from "./fulfillment/routes";
 import type { IdentityModule } from "./identity/module";
@@ -22,6 +23,7 @@ import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
 import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
+import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
 // The core's HTTP surface. Only /healthz, /readyz, the payment gateways' webhooks (signed by the gateway)
@@ -47,6 +49,8 @@ export interface AppDeps {
 	fulfillment?: FulfillmentModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
+	flash?: FlashModule;
+	flashSales?: FlashWorkflow;
 	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
 	bus?: Bus;
 	/** GET /readyz: whether this core may take traffic (main.ts passes the real probe). */
@@ -89,6 +93,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
+	if (deps.flashSales && deps.flash) app.route("/flash", flashRoutes(deps.flashSales, deps.flash));
 	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
+import { type FlashConfig, FlashEnv, loadFlashConfig } from "./flash/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { parseSmtpUrl } from "./identity/smtp-url";
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
@@ -138,6 +139,7 @@ export const ConfigSchema = z
 		...OrderEnv.shape,
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
+		...FlashEnv.shape,
 	})
 	.superRefine((e, ctx) => {
 		// A local default in production would send shoppers' reset links and payment returns to 127.0.0.1.
@@ -226,6 +228,7 @@ export interface Config {
 	order: OrderConfig;
 	payment: PaymentConfig;
 	fulfillment: FulfillmentConfig;
+	flash: FlashConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -289,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			env,
 		),
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
+		flash: loadFlashConfig(dataDir, env),
 	};
 }
 

@@ -9,6 +9,7 @@ import { admin } from "./routes/admin";
 import { apiCart } from "./routes/api-cart";
 import { apiCatalog } from "./routes/api-catalog";
 import { apiCheckout } from "./routes/api-checkout";
+import { apiFlash } from "./routes/api-flash";
 import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiSession } from "./routes/api-session";
@@ -16,9 +17,11 @@ import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
 import { devMail } from "./routes/dev-mail";
+import { flashPages } from "./routes/flash-pages";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
+import { internalFlash } from "./routes/internal-flash";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
@@ -34,6 +37,7 @@ export const app = new Hono<AppEnv>()
 	.route("/", admin)
 	.route("/", images)
 	.route("/", internalEvents)
+	.route("/", internalFlash)
 	.route("/", openapi)
 	.route("/", parties)
 	.route("/api/session", apiSession)
@@ -41,9 +45,11 @@ export const app = new Hono<AppEnv>()
 	.route("/api/cart", apiCart)
 	.route("/api/checkout", apiCheckout)
 	.route("/api/orders", apiOrders)
+	.route("/api/flash", apiFlash)
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)
+	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)

@@ -32,5 +32,7 @@ declare global {
 		 * that serves it; CORE_URL serves the rest (lib/core-url.ts).
 		 */
 		CORE_URLS?: string;
+		/** "on" only in the edge tests: flash-sale test hooks (a held item, the deliberately broken shard). */
+		FLASH_TEST_HOOKS?: string;
 	}
 }

@@ -23,6 +23,7 @@ import { confirmSignup, register } from "./register";
 import { requestPasswordReset } from "./request-password-reset";
 import { identitySchema } from "./schema";
 import { setRoles } from "./set-roles";
+import { shippingContacts } from "./shipping-contacts";
 import { updateAddress } from "./update-address";
 import { updateProfile } from "./update-profile";
 
@@ -113,6 +114,7 @@ export async function openIdentity(options: IdentityOptions) {
 		revokeSession: bind(revokeSession),
 		listAddresses: bind(listAddresses),
 		getAddress: bind(getAddress),
+		shippingContacts: bind(shippingContacts),
 		addAddress: bind(addAddress),
 		updateAddress: bind(updateAddress),
 		deleteAddress: bind(deleteAddress),

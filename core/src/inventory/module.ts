@@ -19,6 +19,13 @@ import { type InventoryContext, type InventoryContextOptions, openInventoryConte
 import { countReservationsByStatus } from "./count-reservations";
 import { defineSku } from "./define-sku";
 import { expireDue } from "./expire-due";
+import {
+	type ArmFlashHold,
+	armFlashHold,
+	commitFlashUnits,
+	type FlashUnitCommit,
+	flashHoldRemaining,
+} from "./flash-hold";
 import { getLedger } from "./get-ledger";
 import { getReservation } from "./get-reservation";
 import { getStock } from "./get-stock";
@@ -63,6 +70,12 @@ export interface Inventory {
 	reconcile(skus?: string[]): Promise<Reconciliation>;
 	/** Bulk first stocking in one transaction; SKUs already known are left alone. Returns how many were new. */
 	seedStock(items: SeedStockItem[], actor?: string): Promise<number>;
+	/** A flash sale's quota out of regular stock in one transaction (idempotent by hold id). */
+	armFlashHold(input: ArmFlashHold): Promise<{ created: boolean }>;
+	/** A paid flash order's units: hold → sold, once per flash reservation id. */
+	commitFlashUnits(unit: FlashUnitCommit): Promise<{ committed: boolean }>;
+	/** What a flash hold still holds (0 once released or expired; null if unknown). */
+	flashHoldRemaining(holdId: string): Promise<number | null>;
 	sweeper: Sweeper;
 	/** Starts the expiry sweeper. */
 	start(): void;
@@ -91,6 +104,9 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		getLedger: (sku, query) => getLedger(ctx, sku, query),
 		reconcile: (skus) => reconcile(ctx, skus),
 		seedStock: (items, actor) => seedStock(ctx, items, actor),
+		armFlashHold: (input) => armFlashHold(ctx, input),
+		commitFlashUnits: (unit) => commitFlashUnits(ctx, unit),
+		flashHoldRemaining: (holdId) => flashHoldRemaining(ctx, holdId),
 		sweeper,
 		start: () => sweeper.start(),
 		async stop() {

@@ -23,6 +23,7 @@ import { getOrder, listPaymentConflicts, orderOwner } from "./get-order";
 import { listOrders } from "./list-orders";
 import { markPaid, markPaidIn } from "./mark-paid";
 import { noteConflictRefund } from "./note-conflict-refund";
+import { type FlashOrderInput, placeFlashOrders } from "./place-flash-orders";
 import { type PlaceOrderResult, placeOrder } from "./place-order";
 import { recordRefund, recordRefundIn } from "./record-refund";
 import {
@@ -45,6 +46,8 @@ export interface OrderModuleOptions extends OrderContextOptions {
 export interface OrderModule {
 	context: OrderContext;
 	placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>;
+	/** Flash-sale reservations → pending orders in one unit, idempotent by reservation id; returns the new ids. */
+	placeFlashOrders(inputs: FlashOrderInput[]): Promise<string[]>;
 	/** With ownerId (a customer), anyone else's order is a 404. */
 	getOrder(id: string, ownerId?: string): Promise<OrderDetail>;
 	/** The customer an order belongs to, or null when there is no such order. */
@@ -93,6 +96,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 	return {
 		context: ctx,
 		placeOrder: (input) => placeOrder(ctx, input),
+		placeFlashOrders: (inputs) => placeFlashOrders(ctx, inputs),
 		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
 		ownerOf: (id) => orderOwner(ctx, id),
 		countByStatus: () => countOrdersByStatus(ctx),

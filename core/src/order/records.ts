@@ -50,7 +50,12 @@ export function eventData(
 		status: order.status as OrderStatus,
 		reservationId: order.reservationId,
 		total: { amount: order.total, currency: order.currency },
-		lines: order.lines.map((l) => ({ sku: l.sku, variantId: l.variantId, quantity: l.quantity })),
+		lines: order.lines.map((l) => ({
+			sku: l.sku,
+			variantId: l.variantId,
+			quantity: l.quantity,
+			...(l.flashItemId ? { flashItemId: l.flashItemId } : {}),
+		})),
 		paymentId: order.paymentId,
 		...(extra.reason !== undefined ? { reason: extra.reason } : {}),
 		...(extra.refundedAmount !== undefined ? { refundedAmount: extra.refundedAmount } : {}),

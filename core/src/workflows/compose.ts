@@ -1,7 +1,9 @@
+import type { FlashReturnBatch } from "@bazaar/contracts/flash";
 import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
+import { type FlashModule, openFlash } from "../flash/module";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
 import type { PasswordCost } from "../identity/password";
@@ -15,6 +17,8 @@ import { catalogPort, inventoryPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
 import { subscribeEdgePush } from "./edge-push";
+import { createFlash, type FlashWorkflow } from "./flash";
+import { edgeFlashReturns } from "./flash-returns";
 import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
 
@@ -31,6 +35,8 @@ export interface CoreOptions {
 	relayPollMs?: number;
 	passwordCost?: PasswordCost;
 	catalog?: Partial<CatalogModuleOptions>;
+	/** Where expired flash units go (the edge by default; tests capture them). */
+	flashReturns?: (batch: FlashReturnBatch) => Promise<void>;
 }
 
 export interface Core {
@@ -42,6 +48,9 @@ export interface Core {
 	orders: OrderModule;
 	payments: PaymentModule;
 	fulfillment: FulfillmentModule;
+	flash: FlashModule;
+	/** Flash sales across modules: arm, ingest, pay, settle. */
+	flashSales: FlashWorkflow;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -120,6 +129,21 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		url: config.fulfillment.url,
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
 	});
+	const flash = await openFlash({ url: config.flash.url });
+	const flashSales = createFlash({
+		flash,
+		inventory,
+		orders,
+		identity,
+		payments,
+		secret: config.signingSecret,
+		storefrontUrl: config.storefrontUrl,
+		returnUnits:
+			options.flashReturns ??
+			(config.edgeUrl
+				? edgeFlashReturns({ url: config.edgeUrl, secret: config.signingSecret })
+				: async (batch) => console.warn(`[flash] EDGE_PUSH=off: ${batch.reservations.length} units not returned`)),
+	});
 	// One relay per database that emits; each wakes on its database's commits.
 	// A crashed process's claimed rows are taken over after the same idle time as its deliveries.
 	const relay = (database: BusRelayOptions["database"]) =>
@@ -157,6 +181,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			orders,
 			payments,
 			fulfillment,
+			flash: flashSales,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -201,6 +226,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		orders,
 		payments,
 		fulfillment,
+		flash,
+		flashSales,
 		bus,
 		relays,
 		checkout,
@@ -224,6 +251,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			// The sweepers stop with their modules.
 			await payments.stop();
 			await fulfillment.stop();
+			await flash.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

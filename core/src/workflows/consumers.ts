@@ -1,3 +1,4 @@
+import { isFlashReservationId } from "@bazaar/contracts/flash";
 import { ShipmentEventData, type ShipmentLine } from "@bazaar/contracts/fulfillment";
 import { InventoryAvailabilityChanged } from "@bazaar/contracts/inventory";
 import {
@@ -19,6 +20,7 @@ import type { OrderModule } from "../order/module";
 import { conflictWhy } from "../order/note-conflict-refund";
 import type { PaymentModule } from "../payment/module";
 import { catalogPort } from "./cart-ports";
+import type { FlashWorkflow } from "./flash";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
@@ -39,6 +41,8 @@ export interface ConsumerDeps {
 	fulfillment: FulfillmentModule;
 	/** How long a lapsed reservation taken again for a late payment is held before it is committed. */
 	reservationTtlMs: number;
+	/** Flash-sale orders settle against their item's hold and shards instead of a reservation. */
+	flash?: Pick<FlashWorkflow, "settle">;
 }
 
 export const CONSUMER_GROUPS = {
@@ -149,7 +153,13 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		CONSUMER_GROUPS.inventory,
 		["order.paid", "order.cancelled", "order.expired"],
 		async (event) => {
-			const { reservationId, orderId } = OrderEventData.parse(event.data);
+			const data = OrderEventData.parse(event.data);
+			const { reservationId, orderId } = data;
+			if (isFlashReservationId(reservationId)) {
+				if (deps.flash) await deps.flash.settle(event.type, data);
+				else console.warn(`[inventory] ${event.type} for flash order ${orderId}: flash sales are not wired`);
+				return;
+			}
 			try {
 				if (event.type === "order.paid") {
 					await commitPaid(orderId, reservationId);
@@ -233,6 +243,8 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		const order = await deps.orders.getOrder(payment.orderId);
 		if (order.paymentId === payment.paymentId) return true;
 		if (order.status !== "expired" || order.paymentId !== null) return false;
+		// A flash order's unit went back on sale when it expired: a late payment is refunded.
+		if (isFlashReservationId(order.reservationId)) return false;
 		try {
 			await deps.inventory.reclaim(order.reservationId, { ttlMs: deps.reservationTtlMs });
 		} catch (err) {

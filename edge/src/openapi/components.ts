@@ -26,6 +26,14 @@ import {
 	QuoteRequest,
 	StorefrontCheckoutRequest,
 } from "@bazaar/contracts/checkout";
+import {
+	FlashBuyAnswer,
+	FlashBuyRequest,
+	FlashPayAnswer,
+	FlashPayRequest,
+	FlashReservationStatus,
+	FlashSaleInfo,
+} from "@bazaar/contracts/flash";
 import { CancelShipmentInput, ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import {
 	ApiSession,
@@ -102,10 +110,16 @@ export const OUTPUT_SCHEMAS = {
 	ShipmentList,
 	DeadLetterList,
 	DeadLetterReplayed,
+	FlashSaleInfo,
+	FlashBuyAnswer,
+	FlashReservationStatus,
+	FlashPayAnswer,
 };
 
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
+	FlashBuyRequest,
+	FlashPayRequest,
 	ProductInput,
 	ProductPatch,
 	VariantInput,

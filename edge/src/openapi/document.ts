@@ -7,6 +7,7 @@ import { adminPaymentPaths } from "./admin-payment-paths";
 import { cartPaths } from "./cart-paths";
 import { checkoutPaths } from "./checkout-paths";
 import { componentSchemas } from "./components";
+import { flashPaths } from "./flash-paths";
 import { mePaths } from "./me-paths";
 import { orderPaths } from "./order-paths";
 import { type Json, json, problem } from "./parts";
@@ -191,6 +192,7 @@ export function buildOpenApi(): Json {
 			...cartPaths(),
 			...checkoutPaths(),
 			...orderPaths(),
+			...flashPaths(),
 			...adminPaths(),
 			...adminOrderPaths(),
 			...adminPaymentPaths(),

@@ -1,6 +1,7 @@
 import { Problem } from "@bazaar/contracts";
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { armShards } from "../flash/arm";
 import { coreClient } from "../lib/core";
 import { callerOf } from "../lib/core-call";
 import { apiProblem } from "../lib/problems";
@@ -24,6 +25,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	payment: { corePrefix: "/payment/admin", maxBody: 64 * 1024 },
 	/** The message bus's dead letters (events a consumer gave up on), and replaying one. */
 	bus: { corePrefix: "/bus/admin", maxBody: 64 * 1024 },
+	/** Flash-sale items; arming one also arms its shards here (flash/arm.ts). */
+	flash: { corePrefix: "/flash/admin", maxBody: 64 * 1024 },
 };
 export const ADMIN_AREAS = Object.keys(AREAS);
 
@@ -76,6 +79,9 @@ admin.all("/api/admin/:area/*", async (c) => {
 			return apiProblem(502, "The core service refused the edge's signature.");
 		}
 		return new Response(text, { status: 401, headers: passHeaders(res) });
+	}
+	if (c.req.param("area") === "flash" && c.req.method === "POST" && /^\/items\/[^/]+\/arm$/.test(rest) && res.ok) {
+		return armShards(c.env, await res.text(), passHeaders(res));
 	}
 	return new Response(res.body, { status: res.status, headers: passHeaders(res) });
 });

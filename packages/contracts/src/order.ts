@@ -71,6 +71,8 @@ export const PricedLine = z.strictObject({
 	quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
 	/** Shipping weight of one unit in grams (0 for digital goods and services). */
 	weightGrams: z.number().int().min(0).max(1_000_000).default(0),
+	/** Set when the line was bought in a flash sale: the item whose price and hold it took. */
+	flashItemId: z.string().max(40).optional(),
 });
 export type PricedLine = z.infer<typeof PricedLine>;
 
@@ -107,6 +109,7 @@ export const OrderLine = z.object({
 	quantity: z.number().int(),
 	weightGrams: z.number().int(),
 	lineTotal: z.number().int(),
+	flashItemId: z.string().optional(),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
@@ -249,7 +252,14 @@ export const OrderEventData = z.object({
 	status: OrderStatus,
 	reservationId: z.string(),
 	total: Money,
-	lines: z.array(z.object({ sku: z.string(), variantId: z.string(), quantity: z.number().int() })),
+	lines: z.array(
+		z.object({
+			sku: z.string(),
+			variantId: z.string(),
+			quantity: z.number().int(),
+			flashItemId: z.string().optional(),
+		}),
+	),
 	paymentId: z.string().nullable().optional(),
 	reason: z.string().nullable().optional(),
 	/** Refund events: everything refunded so far. */

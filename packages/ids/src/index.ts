@@ -28,7 +28,11 @@ export type IdPrefix =
 	| "pay"
 	| "shp"
 	| "rec"
-	| "rfd";
+	| "rfd"
+	/** a flash-sale item */
+	| "fsi"
+	/** a flash-sale reservation (its order is `ord_` + the same ULID) */
+	| "fr";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;

@@ -1,0 +1,29 @@
+import { problemResponse, zodProblem } from "@bazaar/contracts";
+import { FlashReturnBatch } from "@bazaar/contracts/flash";
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { coordinatorOf } from "../flash/items";
+import { apiProblem } from "../lib/problems";
+import { bufferBody } from "../middleware/body";
+import { requireCoreSignature } from "../middleware/core-signature";
+
+// The core gives back the units of flash reservations that expired unpaid. The item's coordinator
+// records each reservation id once, so the bus's redeliveries return nothing twice.
+
+export const internalFlash = new Hono<AppEnv>().post(
+	"/internal/flash/returns",
+	bufferBody(1024 * 1024),
+	requireCoreSignature("service"),
+	async (c) => {
+		let json: unknown;
+		try {
+			json = JSON.parse(new TextDecoder().decode(c.get("body")));
+		} catch {
+			return apiProblem(400, "The body is not JSON.");
+		}
+		const batch = FlashReturnBatch.safeParse(json);
+		if (!batch.success) return problemResponse(zodProblem(batch.error, "Not a flash return batch."));
+		const result = await coordinatorOf(c.env, batch.data.itemId).returnUnits(batch.data.reservations);
+		return c.json(result, 200, { "cache-control": "no-store" });
+	},
+);
