@@ -28,7 +28,11 @@ export type IdPrefix =
 	| "pay"
 	| "shp"
 	| "rec"
-	| "rfd";
+	| "rfd"
+	| "act"
+	| "rul"
+	| "cpn"
+	| "rdm";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;
