@@ -46,6 +46,8 @@ export const ConfigSchema = z
 		DATABASE_URL_IDENTITY: optional(z.string()),
 		/** The libSQL bus (used when REDIS_URL is unset). */
 		DATABASE_URL_BUS: optional(z.string()),
+		/** The promotion module's database (activities, rules, coupons, redemptions). */
+		DATABASE_URL_PROMOTION: optional(z.string()),
 		EDGE_URL: z.preprocess(blankIsUnset, z.url().default("http://127.0.0.1:8787")),
 		REDIS_URL: optional(z.string()),
 		/** No fallback in any profile: a built-in secret would be a published one. */
@@ -150,6 +152,7 @@ export interface Config {
 	catalogDbUrl: string;
 	identityDbUrl: string;
 	busDbUrl: string;
+	promotionDbUrl: string;
 	imagesDir: string;
 	/** Where catalog events are pushed, or null when EDGE_PUSH=off. */
 	edgeUrl: string | null;
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		catalogDbUrl: e.DATABASE_URL_CATALOG ?? file("catalog.db"),
 		identityDbUrl: e.DATABASE_URL_IDENTITY ?? file("identity.db"),
 		busDbUrl: e.DATABASE_URL_BUS ?? file("bus.db"),
+		promotionDbUrl: e.DATABASE_URL_PROMOTION ?? file("promotion.db"),
 		imagesDir: resolve(dataDir, "images"),
 		edgeUrl: e.EDGE_PUSH === "off" ? null : e.EDGE_URL,
 		storefrontUrl: e.EDGE_URL,

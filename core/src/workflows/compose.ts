@@ -11,7 +11,8 @@ import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
-import { catalogPort, inventoryPort } from "./cart-ports";
+import { openPromotions, type PromotionModule } from "../promotion/module";
+import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
 import { subscribeEdgePush } from "./edge-push";
@@ -42,6 +43,7 @@ export interface Core {
 	orders: OrderModule;
 	payments: PaymentModule;
 	fulfillment: FulfillmentModule;
+	promotions: PromotionModule;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -50,6 +52,7 @@ export interface Core {
 		payment: BusRelay;
 		inventory: BusRelay;
 		fulfillment: BusRelay;
+		promotion: BusRelay;
 	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
@@ -92,10 +95,13 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		defaultTtlMs: config.inventory.defaultTtlMs,
 		sweeper: { intervalMs: config.inventory.sweepIntervalMs },
 	});
+	// Coupon attempts take from the core's one rate limiter (identity's buckets, or Redis).
+	const promotions = await openPromotions({ url: config.promotionDbUrl, limiter: identity.identity.limiter });
 	const cart = await openCart({
 		url: config.cart.url,
 		catalog: catalogPort(catalog.catalog),
 		inventory: inventoryPort(inventory),
+		promotions: promotionPort(promotions),
 		currency: config.cart.currency,
 		guestTtlMs: config.cart.guestTtlMs,
 	});
@@ -130,6 +136,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		payment: relay(payments.context.database),
 		inventory: relay(inventory.context.database),
 		fulfillment: relay(fulfillment.context.database),
+		promotion: relay(promotions.context.database),
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
@@ -156,6 +163,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			orders,
 			payments,
 			fulfillment,
+			promotions,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -183,6 +191,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 					}
 				: orders,
 		payments,
+		promotions,
 		storefrontUrl: config.storefrontUrl,
 		reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 	});
@@ -200,6 +209,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		orders,
 		payments,
 		fulfillment,
+		promotions,
 		bus,
 		relays,
 		checkout,
@@ -223,6 +233,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			// The sweepers stop with their modules.
 			await payments.stop();
 			await fulfillment.stop();
+			await promotions.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

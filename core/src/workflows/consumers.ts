@@ -18,6 +18,7 @@ import { ConflictError, NotFoundError } from "../lib/errors";
 import type { OrderModule } from "../order/module";
 import { conflictWhy } from "../order/note-conflict-refund";
 import type { PaymentModule } from "../payment/module";
+import type { PromotionModule } from "../promotion/module";
 import { catalogPort } from "./cart-ports";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
@@ -37,6 +38,8 @@ export interface ConsumerDeps {
 	orders: OrderModule;
 	payments: Pick<PaymentModule, "refundRest">;
 	fulfillment: FulfillmentModule;
+	/** Optional so a core without coupons (older tests) composes. */
+	promotions?: Pick<PromotionModule, "context" | "releaseForOrderIn">;
 	/** How long a lapsed reservation taken again for a late payment is held before it is committed. */
 	reservationTtlMs: number;
 }
@@ -50,6 +53,7 @@ export const CONSUMER_GROUPS = {
 	fulfillmentRefunds: "fulfillment-refunds",
 	orderShipments: "order-shipments",
 	autoRefunds: "auto-refunds",
+	promotionCoupons: "promotion-coupons",
 } as const;
 
 /** Who cancels a refunded order's shipment, and why (its history row). */
@@ -244,6 +248,32 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		const revived = await deps.orders.revive(payment);
 		// Not revivable (another late payment revived it first): the units stay with that payment.
 		return revived.result !== "not_revivable";
+	}
+
+	// order.expired / order.cancelled → the coupon the order redeemed is given back (its count goes
+	// down, the shopper may use it again), once per event through the promotion module's inbox;
+	// an order without a coupon finds nothing to give back.
+	const promotions = deps.promotions;
+	if (promotions) {
+		bus.subscribe(
+			CONSUMER_GROUPS.promotionCoupons,
+			["order.expired", "order.cancelled"],
+			async (event) => {
+				const { orderId } = OrderEventData.parse(event.data);
+				await handleOnce(
+					promotions.context.database,
+					event.id,
+					(tx) =>
+						promotions.releaseForOrderIn(
+							tx,
+							orderId,
+							event.type === "order.expired" ? "order expired" : "order cancelled",
+						),
+					{ consumer: CONSUMER_GROUPS.promotionCoupons },
+				);
+			},
+			tuning,
+		);
 	}
 
 	// inventory availability → the catalog's in-stock flag of the variant with that SKU. Only a

@@ -336,6 +336,8 @@ export const VariantSummary = z.object({
 	productSlug: z.string(),
 	productTitle: z.string(),
 	variantTitle: z.string(),
+	/** The product's category (promotion rules may target it). */
+	categoryId: z.string().optional(),
 	kind: ProductKind,
 	status: ProductStatus,
 	/** In the currency asked for; null when the variant is not sold in it. */
