@@ -36,12 +36,17 @@ function publicActivity(a: Activity): PromotionSnapshot["activities"][number] {
 	const productIds = new Set<string>();
 	const categoryIds = new Set<string>();
 	let wholeShop = false;
-	const salePrices: { variantId: string; amount: number; currency: string }[] = [];
+	const salePrices: PromotionSnapshot["activities"][number]["salePrices"] = [];
 	for (const r of automatic) {
 		const spec = r.spec;
 		if (spec.kind === "sale_price") {
 			for (const p of spec.prices) {
-				salePrices.push({ variantId: p.variantId, amount: p.amount, currency: p.currency });
+				salePrices.push({
+					variantId: p.variantId,
+					...(p.productId ? { productId: p.productId } : {}),
+					amount: p.amount,
+					currency: p.currency,
+				});
 				if (p.productId) productIds.add(p.productId);
 			}
 		} else if ("target" in spec) {

@@ -15,7 +15,7 @@ import { openPromotions, type PromotionModule } from "../promotion/module";
 import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
-import { subscribeEdgePush } from "./edge-push";
+import { subscribeEdgePromotionPush, subscribeEdgePush } from "./edge-push";
 import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
 
@@ -149,6 +149,11 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	}
 	if (config.edgeUrl) {
 		subscribeEdgePush(
+			bus,
+			{ url: config.edgeUrl, secret: config.signingSecret },
+			options.busPollMs ? { pollMs: options.busPollMs } : {},
+		);
+		subscribeEdgePromotionPush(
 			bus,
 			{ url: config.edgeUrl, secret: config.signingSecret },
 			options.busPollMs ? { pollMs: options.busPollMs } : {},

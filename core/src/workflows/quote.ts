@@ -61,15 +61,19 @@ export async function quoteCheckout(deps: QuoteDeps, userId: string, body: unkno
 	return {
 		currency: cart.currency,
 		cartRevision: cart.revision,
-		lines: cart.lines.map((l) => ({
-			variantId: l.variantId,
-			sku: l.sku,
-			title: l.title,
-			quantity: l.quantity,
-			unitPrice: l.unitPrice,
-			lineTotal: l.lineTotal,
-		})),
-		subtotal: cart.subtotal.amount,
+		// At the prices the order will charge: sale prices where they apply.
+		lines: cart.lines.map((l, i) => {
+			const unit = lines[i]?.unitPrice ?? l.unitPrice.amount;
+			return {
+				variantId: l.variantId,
+				sku: l.sku,
+				title: l.title,
+				quantity: l.quantity,
+				unitPrice: { amount: unit, currency: cart.currency },
+				lineTotal: { amount: unit * l.quantity, currency: cart.currency },
+			};
+		}),
+		subtotal: priced.subtotal,
 		weightGrams: cart.weightGrams,
 		address,
 		options,

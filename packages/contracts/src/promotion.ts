@@ -339,7 +339,14 @@ export const PromotionSnapshot = z.object({
 	activities: z.array(
 		Activity.omit({ state: true, rules: true, createdAt: true, updatedAt: true }).extend({
 			/** Sale prices: variant id → amount, per currency. */
-			salePrices: z.array(z.object({ variantId: z.string(), amount: z.number().int(), currency: z.string() })),
+			salePrices: z.array(
+				z.object({
+					variantId: z.string(),
+					productId: z.string().optional(),
+					amount: z.number().int(),
+					currency: z.string(),
+				}),
+			),
 			/** Products any non-coupon rule names (the landing page's list), and whether a rule covers the whole shop. */
 			productIds: z.array(z.string()),
 			categoryIds: z.array(z.string()),
