@@ -243,4 +243,53 @@ describe("promotions in the cart, the quote and the order", () => {
 		});
 		expect(ok.status).toBe(201);
 	}, 60_000);
+
+	test("a code typed at checkout: an unknown one is a 422 that holds nothing; a good one is redeemed and recorded", async () => {
+		const [a] = await twoVariants();
+		const activity = await json<Activity>(
+			await s.call("POST", "/promotion/admin/activities", {
+				caller: ADMIN,
+				body: {
+					slug: "checkout-codes",
+					name: "Codes",
+					badge: "Code",
+					timeZone: "UTC",
+					startsAt: localIso(Date.now() - 3_600_000),
+					endsAt: localIso(Date.now() + 86_400_000),
+				},
+			}),
+		);
+		await s.call("POST", `/promotion/admin/activities/${activity.id}/rules`, {
+			caller: ADMIN,
+			body: { couponOnly: true, spec: { kind: "percent_off", percentBp: 2500, target: { scope: "shop" } } },
+		});
+		const coupon = await json<Coupon>(
+			await s.call("POST", "/promotion/admin/coupons", {
+				caller: ADMIN,
+				body: { activityId: activity.id, code: "AT-CHECKOUT" },
+			}),
+		);
+		const dave = await registerCustomer(s, "Dave");
+		await s.call("POST", "/cart/lines", { caller: dave, body: { variantId: a.id, quantity: 1 } });
+		const stockBefore = (await s.core.inventory.availability([{ sku: a.sku }])).items[0]?.available;
+		const bad = await s.call("POST", "/checkout", {
+			caller: dave,
+			body: checkoutBody({ couponCode: "NOT-THIS-ONE" }),
+			headers: { "idempotency-key": "promo-checkout-0004" },
+		});
+		expect(bad.status).toBe(422);
+		expect((await s.core.inventory.availability([{ sku: a.sku }])).items[0]?.available).toBe(stockBefore);
+		const good = await s.call("POST", "/checkout", {
+			caller: dave,
+			body: checkoutBody({ couponCode: "at-checkout" }),
+			headers: { "idempotency-key": "promo-checkout-0005" },
+		});
+		expect(good.status).toBe(201);
+		const { order } = await json<{ order: Order }>(good);
+		expect(order.promotions.couponCode).toBe("AT-CHECKOUT");
+		// 25% of the line as it stands (the earlier test's sale price for this variant still runs).
+		const line = order.lines[0]?.lineTotal ?? 0;
+		expect(order.discountAmount).toBe(Math.floor((line * 2500 + 5000) / 10000));
+		expect((await s.core.promotions.getCoupon(coupon.id)).redeemed).toBe(1);
+	}, 60_000);
 });
