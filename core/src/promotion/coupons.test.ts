@@ -207,6 +207,32 @@ describe("give-back", () => {
 		// The code works again for someone else.
 		await redeem(single.code, 702);
 		expect((await h.mod.getCoupon(single.id)).redeemed).toBe(1);
+		// The expired order is paid late after all (revived): its code is used up by order 702 now,
+		// so it keeps its discount without taking a second redemption.
+		const late = await handleOnce(h.mod.context.database, "evt_01PAIDLATE00000000000000000", (tx) =>
+			h.mod.reholdForOrderIn(tx, order(700)),
+		);
+		expect(late.applied && late.result).toBe("used_up");
+		expect((await h.mod.getCoupon(single.id)).redeemed).toBe(1);
+	});
+
+	test("an expired order paid late takes its redemption again when the code has room", async () => {
+		const multi = await coupon({ code: "ROOM-FOR-TWO", maxRedemptions: 2, perCustomerLimit: null });
+		await redeem(multi.code, 800);
+		await h.mod.releaseForOrder(order(800), "order expired");
+		expect((await h.mod.getCoupon(multi.id)).redeemed).toBe(0);
+		const paid = await handleOnce(h.mod.context.database, "evt_01REVIVED000000000000000000", (tx) =>
+			h.mod.reholdForOrderIn(tx, order(800)),
+		);
+		expect(paid.applied && paid.result).toBe("held");
+		expect((await h.mod.getCoupon(multi.id)).redeemed).toBe(1);
+		const [again] = await h.mod.listRedemptions(multi.id);
+		expect(again).toMatchObject({ orderId: order(800), status: "held", releasedAt: null });
+		// Any other paid order: nothing to take again.
+		const plain = await handleOnce(h.mod.context.database, "evt_01PLAINPAID0000000000000000", (tx) =>
+			h.mod.reholdForOrderIn(tx, order(801)),
+		);
+		expect(plain.applied && plain.result).toBe("none");
 	});
 });
 

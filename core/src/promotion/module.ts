@@ -11,7 +11,7 @@ import type { TxDb } from "../lib/db";
 import { type Attempt, checkCoupon } from "./check-coupon";
 import { openPromotionContext, type PromotionContext, type PromotionContextOptions } from "./context";
 import { type PriceRequest, priceCart } from "./price-cart";
-import { type RedeemInput, redeemCoupon, releaseForOrder, releaseForOrderIn } from "./redeem-coupon";
+import { type RedeemInput, redeemCoupon, reholdForOrderIn, releaseForOrder, releaseForOrderIn } from "./redeem-coupon";
 import { createActivity, deleteActivity, getActivity, listActivities, updateActivity } from "./save-activity";
 import { createCoupon, getCoupon, listCoupons, listRedemptions, updateCoupon } from "./save-coupon";
 import { addRule, deleteRule, replaceRule } from "./save-rule";
@@ -49,6 +49,8 @@ export interface PromotionModule {
 	redeem(input: RedeemInput): Promise<Redemption>;
 	releaseForOrder(orderId: string, reason: string): Promise<Redemption | null>;
 	releaseForOrderIn(tx: TxDb, orderId: string, reason: string): Promise<Redemption | null>;
+	/** A revived (late-paid) order takes its given-back redemption again, if the code has room. */
+	reholdForOrderIn(tx: TxDb, orderId: string): Promise<"none" | "held" | "used_up">;
 	stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function openPromotions(options: PromotionModuleOptions): Promise<P
 		redeem: (input) => redeemCoupon(ctx, input),
 		releaseForOrder: (orderId, reason) => releaseForOrder(ctx, orderId, reason),
 		releaseForOrderIn: (tx, orderId, reason) => releaseForOrderIn(tx, ctx.now(), orderId, reason),
+		reholdForOrderIn: (tx, orderId) => reholdForOrderIn(tx, ctx.now(), orderId),
 		async stop() {
 			await ctx.database.close();
 		},

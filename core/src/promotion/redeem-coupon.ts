@@ -110,3 +110,27 @@ export async function releaseForOrderIn(
 export function releaseForOrder(ctx: PromotionContext, orderId: string, reason: string): Promise<Redemption | null> {
 	return promotionWrite(ctx, (tx) => releaseForOrderIn(tx, ctx.now(), orderId, reason));
 }
+
+/**
+ * An order paid after it expired (a late payment revived it: workflows/consumers.ts) takes its
+ * given-back redemption again, inside the bus consumer's unit. The guarded UPDATE still holds:
+ * when someone else has used the code up meanwhile, the order keeps its discount (it is paid)
+ * and the redemption stays given back — said in the answer so the consumer can log it.
+ */
+export async function reholdForOrderIn(tx: TxDb, nowMs: number, orderId: string): Promise<"none" | "held" | "used_up"> {
+	const now = iso(nowMs);
+	const [released] = await loadRedemptions(tx, sql`order_id = ${orderId} AND status = 'released'`);
+	if (!released) return "none";
+	const taken = await tx.run(sql`UPDATE coupons SET redeemed = redeemed + 1, updated_at = ${now}
+		WHERE id = ${released.couponId} AND (max_redemptions IS NULL OR redeemed < max_redemptions)`);
+	if (changes(taken) === 0) return "used_up";
+	await tx.run(sql`UPDATE redemptions SET status = 'held', released_at = NULL, release_reason = NULL
+		WHERE id = ${released.id}`);
+	await emit(tx, {
+		type: "promotion.coupon.redeemed",
+		source: "promotion",
+		key: released.couponId,
+		data: { version: await currentVersion(tx), couponId: released.couponId, orderId, actor: "promotion" },
+	});
+	return "held";
+}

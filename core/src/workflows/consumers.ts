@@ -39,7 +39,7 @@ export interface ConsumerDeps {
 	payments: Pick<PaymentModule, "refundRest">;
 	fulfillment: FulfillmentModule;
 	/** Optional so a core without coupons (older tests) composes. */
-	promotions?: Pick<PromotionModule, "context" | "releaseForOrderIn">;
+	promotions?: Pick<PromotionModule, "context" | "releaseForOrderIn" | "reholdForOrderIn">;
 	/** How long a lapsed reservation taken again for a late payment is held before it is committed. */
 	reservationTtlMs: number;
 }
@@ -252,25 +252,34 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 
 	// order.expired / order.cancelled → the coupon the order redeemed is given back (its count goes
 	// down, the shopper may use it again), once per event through the promotion module's inbox;
-	// an order without a coupon finds nothing to give back.
+	// an order without a coupon finds nothing to give back. order.paid of an order that had
+	// expired (a late payment revived it) takes its redemption again.
 	const promotions = deps.promotions;
 	if (promotions) {
 		bus.subscribe(
 			CONSUMER_GROUPS.promotionCoupons,
-			["order.expired", "order.cancelled"],
+			["order.expired", "order.cancelled", "order.paid"],
 			async (event) => {
 				const { orderId } = OrderEventData.parse(event.data);
-				await handleOnce(
+				const done = await handleOnce(
 					promotions.context.database,
 					event.id,
-					(tx) =>
-						promotions.releaseForOrderIn(
+					async (tx) => {
+						if (event.type === "order.paid") return promotions.reholdForOrderIn(tx, orderId);
+						await promotions.releaseForOrderIn(
 							tx,
 							orderId,
 							event.type === "order.expired" ? "order expired" : "order cancelled",
-						),
+						);
+						return "none" as const;
+					},
 					{ consumer: CONSUMER_GROUPS.promotionCoupons },
 				);
+				if (done.applied && done.result === "used_up") {
+					console.warn(
+						`[promotion] order ${orderId} was paid late; its code was used up meanwhile: it keeps its discount`,
+					);
+				}
 			},
 			tuning,
 		);
