@@ -22,6 +22,8 @@ import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
 import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
+import type { PromotionModule } from "./promotion/module";
+import { promotionRoutes } from "./promotion/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
@@ -47,6 +49,7 @@ export interface AppDeps {
 	orders?: OrderModule;
 	payments?: PaymentModule;
 	fulfillment?: FulfillmentModule;
+	promotions?: PromotionModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
 	flash?: FlashModule;
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.payments) app.route("/payment", sandboxPageRoutes(deps.payments));
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
+	if (deps.promotions) app.route("/promotion", promotionRoutes(deps.promotions));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
 	if (deps.flashSales && deps.flash) app.route("/flash", flashRoutes(deps.flashSales, deps.flash));
 	if (deps.bus) app.route("/bus", busRoutes(deps.bus));

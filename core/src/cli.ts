@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
 			config.order.url,
 			config.payment.url,
 			config.fulfillment.url,
+			config.promotionDbUrl,
 		];
 		// libSQL server URLs may carry an authToken.
 		const bus = config.redisUrl ? "" : `, bus ${redactUrl(config.busDbUrl)}`;

@@ -57,6 +57,8 @@ export const ConfigSchema = z
 		DATABASE_URL_IDENTITY: optional(z.string()),
 		/** The libSQL bus (used when REDIS_URL is unset). */
 		DATABASE_URL_BUS: optional(z.string()),
+		/** The promotion module's database (activities, rules, coupons, redemptions). */
+		DATABASE_URL_PROMOTION: optional(z.string()),
 		/** The storefront's public origin; required in production (links in mails and payment returns point there). */
 		EDGE_URL: optional(z.url({ protocol: /^https?$/ })),
 		REDIS_URL: optional(z.string()),
@@ -199,6 +201,7 @@ export interface Config {
 	catalogReplica: ReplicaOptions | null;
 	identityDbUrl: string;
 	busDbUrl: string;
+	promotionDbUrl: string;
 	imagesDir: string;
 	/** Where catalog events are pushed, or null when EDGE_PUSH=off. */
 	edgeUrl: string | null;
@@ -252,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			: null,
 		identityDbUrl: e.DATABASE_URL_IDENTITY ?? file("identity.db"),
 		busDbUrl: e.DATABASE_URL_BUS ?? file("bus.db"),
+		promotionDbUrl: e.DATABASE_URL_PROMOTION ?? file("promotion.db"),
 		imagesDir: resolve(dataDir, "images"),
 		edgeUrl: e.EDGE_PUSH === "off" ? null : edgeUrl,
 		storefrontUrl: edgeUrl,

@@ -38,6 +38,7 @@ export async function cartForCheckout(ctx: CartContext, owner: CartOwner): Promi
 			productId: l.productId as string,
 			productTitle: l.productTitle as string,
 			variantTitle: l.variantTitle as string,
+			categoryId: l.categoryId ?? null,
 			// The order keeps no slot of its own: the booked time travels in the line's title.
 			title: l.slot ? `${name} — ${slotLabel(l.slot)}` : name,
 			slot: l.slot,
@@ -55,6 +56,7 @@ export async function cartForCheckout(ctx: CartContext, owner: CartOwner): Promi
 		lines,
 		subtotal: cart.subtotal,
 		itemCount: cart.itemCount,
+		couponCode: cart.couponCode,
 		weightGrams,
 	};
 }

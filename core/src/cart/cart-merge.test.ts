@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Product } from "@bazaar/contracts";
 import type { Cart, MergeResult } from "@bazaar/contracts/cart";
+import { exec } from "../testing/sql";
 import { ANON, body, type CartHarness, cartHarness, guestToken, variantId } from "./testing/fixtures";
 
 // On login the edge calls POST /cart/merge as the now signed-in customer, with the guest
@@ -54,6 +55,17 @@ describe("guest → customer merge", () => {
 		const again = await body<MergeResult>(await h.call("POST", "/cart/merge", { caller: me, token }));
 		expect(again).toMatchObject({ mergedLines: 0, cappedLines: 0, droppedLines: 0 });
 		expect(again.cart).toEqual(merged.cart);
+	});
+
+	test("a discount code the guest applied comes along, unless the customer's cart has one", async () => {
+		const token = guestToken();
+		const me = shopper();
+		await add({ caller: ANON, token }, variantId(a), 1);
+		await add({ caller: me }, variantId(b), 1);
+		// Set as the promotion module's check would leave it (this harness wires no promotions).
+		await exec(h.cart.context.database, "UPDATE carts SET coupon_code = 'GUEST-CODE' WHERE owner_kind = 'guest'");
+		const merged = await body<MergeResult>(await h.call("POST", "/cart/merge", { caller: me, token }));
+		expect(merged.cart.couponCode).toBe("GUEST-CODE");
 	});
 
 	test("a customer without a cart takes the guest cart over as it is", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import type { CartOwner, CatalogPort, InventoryPort } from "@bazaar/contracts/cart";
+import type { CartOwner, CatalogPort, InventoryPort, PromotionPort } from "@bazaar/contracts/cart";
 import { DEFAULT_CURRENCY } from "@bazaar/money";
 import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import { type CartSchema, cartSchema } from "./schema";
@@ -13,6 +13,8 @@ export interface CartContext {
 	database: Database<CartSchema>;
 	catalog: CatalogPort;
 	inventory: InventoryPort;
+	/** Sale prices, discounts and coupons (workflows/cart-ports.ts); absent: list prices only. */
+	promotions?: PromotionPort;
 	/** The currency a new cart is priced in. */
 	currency: string;
 	guestTtlMs: number;
@@ -25,6 +27,7 @@ export interface CartContextOptions {
 	catalog: CatalogPort;
 	/** How the cart reads stock (adapters.ts: `inventoryPort`). */
 	inventory: InventoryPort;
+	promotions?: PromotionPort;
 	migrate?: boolean;
 	currency?: string;
 	guestTtlMs?: number;
@@ -39,6 +42,7 @@ export async function openCartContext(options: CartContextOptions): Promise<Cart
 		database,
 		catalog: options.catalog,
 		inventory: options.inventory,
+		...(options.promotions ? { promotions: options.promotions } : {}),
 		currency: options.currency ?? DEFAULT_CURRENCY,
 		guestTtlMs: options.guestTtlMs ?? DEFAULT_GUEST_TTL_MS,
 		now: options.now ?? Date.now,

@@ -10,5 +10,5 @@ import { loadCart } from "./records";
  */
 export async function getCart(ctx: CartContext, owner: CartOwner | null): Promise<Cart> {
 	const snapshot = owner ? await loadCart(ctx.database.db, ctx, owner) : { header: null, lines: [] };
-	return priceCart(ctx, snapshot);
+	return priceCart(ctx, snapshot, owner);
 }

@@ -102,6 +102,9 @@ export async function mergeGuestIntoCustomer(
 					added_price_at = excluded.added_price_at`,
 			);
 		}
+		// A code the guest applied comes along unless the customer's cart has one of its own.
+		await tx.run(sql`UPDATE carts SET coupon_code = coalesce(coupon_code,
+			(SELECT coupon_code FROM carts WHERE id = ${from.id})) WHERE id = ${to.id}`);
 		await deleteCarts(tx, ownerKey(guest).key);
 		await ensureCart(tx, ctx, customer, to.currency);
 		return result;

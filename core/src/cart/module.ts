@@ -9,6 +9,7 @@ import type {
 import type { z } from "zod";
 import { Sweeper } from "../lib/sweeper";
 import { addLine } from "./add-line";
+import { applyCoupon, removeCoupon } from "./apply-coupon";
 import { cartForCheckout } from "./cart-for-checkout";
 import { clearCart } from "./clear-cart";
 import { type CartContext, type CartContextOptions, openCartContext } from "./context";
@@ -40,6 +41,9 @@ export interface CartModule {
 	): Promise<Cart>;
 	removeLine(owner: CartOwner, variantId: string, slot?: string | null): Promise<Cart>;
 	clear(owner: CartOwner): Promise<Cart>;
+	/** The promotion module checks the code (rate limited); 422 for any code that cannot be used. */
+	applyCoupon(owner: CartOwner, code: string, ip: string | null): Promise<Cart>;
+	removeCoupon(owner: CartOwner): Promise<Cart>;
 	/** On login; idempotent. */
 	mergeGuestIntoCustomer(guestToken: string, userId: string): Promise<MergeResult>;
 	/** For the order workflow: every line buyable and priced now, or a 409. */
@@ -48,6 +52,7 @@ export interface CartModule {
 	removeOrderedLines(
 		cartId: string,
 		lines: { variantId: string; quantity: number; slot?: string | null }[],
+		redeemedCoupon?: string | null,
 	): Promise<void>;
 	purgeExpired(options?: { now?: number; batchSize?: number }): Promise<number>;
 	/** Starts the purge timer. */
@@ -69,9 +74,12 @@ export async function openCart(options: CartOptions): Promise<CartModule> {
 		setQuantity: (owner, variantId, input, slot) => setQuantity(ctx, owner, variantId, input, slot ?? null),
 		removeLine: (owner, variantId, slot) => removeLine(ctx, owner, variantId, slot ?? null),
 		clear: (owner) => clearCart(ctx, owner),
+		applyCoupon: (owner, code, ip) => applyCoupon(ctx, owner, code, ip),
+		removeCoupon: (owner) => removeCoupon(ctx, owner),
 		mergeGuestIntoCustomer: (token, userId) => mergeGuestIntoCustomer(ctx, token, userId),
 		cartForCheckout: (owner) => cartForCheckout(ctx, owner),
-		removeOrderedLines: (cartId, lines) => removeOrderedLines(ctx, cartId, lines),
+		removeOrderedLines: (cartId, lines, redeemedCoupon) =>
+			removeOrderedLines(ctx, cartId, lines, redeemedCoupon ?? null),
 		purgeExpired: (opts) => purgeExpired(ctx, opts),
 		start: () => purger.start(),
 		async stop() {

@@ -2,13 +2,16 @@ import type { VariantSummary } from "@bazaar/contracts";
 import {
 	type Cart,
 	type CartLine,
+	type CartOwner,
 	type CartWarning,
 	type LineStatus,
 	LOW_STOCK,
 	type PriceChange,
+	promotionKey,
 	type StockLevel,
 	stockKey,
 } from "@bazaar/contracts/cart";
+import type { PricedCart } from "@bazaar/contracts/promotion";
 import { formatMoney, type Money, money } from "@bazaar/money";
 import type { CartContext } from "./context";
 import type { CartSnapshot } from "./records";
@@ -17,7 +20,11 @@ import { slotMismatch, slotProblem } from "./slot-rules";
 // The re-check every read runs: current prices from the catalog, current stock from the
 // inventory, one batch call to each whatever the number of lines (never one per line).
 
-export async function priceCart(ctx: CartContext, snapshot: CartSnapshot): Promise<Cart> {
+export async function priceCart(
+	ctx: CartContext,
+	snapshot: CartSnapshot,
+	owner: CartOwner | null = null,
+): Promise<Cart> {
 	const currency = snapshot.header?.currency ?? ctx.currency;
 	const { variants, stock } = await lookUp(ctx, snapshot.lines, currency);
 	const now = ctx.now();
@@ -43,8 +50,11 @@ export async function priceCart(ctx: CartContext, snapshot: CartSnapshot): Promi
 			});
 		}
 	}
+	const couponCode = snapshot.header?.couponCode ?? null;
 	return {
 		id: snapshot.header?.id ?? null,
+		couponCode,
+		promotion: await promote(ctx, lines, currency, owner, couponCode),
 		owner: snapshot.header?.ownerKind ?? null,
 		currency,
 		revision: snapshot.header?.revision ?? 0,
@@ -141,6 +151,7 @@ function priceLine(
 		productSlug: v?.productSlug ?? null,
 		productTitle: v?.productTitle ?? null,
 		variantTitle: v?.variantTitle ?? null,
+		categoryId: v?.categoryId ?? null,
 		kind: v?.kind ?? null,
 		thumbnailHash: v?.thumbnailHash ?? null,
 		weightGrams: v?.weightGrams ?? null,
@@ -163,4 +174,34 @@ function priceLine(
 export function priceChange(then: Money | null, now: Money | null): PriceChange | null {
 	if (!then || !now || then.currency !== now.currency || then.amount === now.amount) return null;
 	return { from: then, to: now };
+}
+
+/**
+ * The promotion module's prices for the lines that can be bought (one call whatever their
+ * number): sale prices, discounts line by line, free shipping, the coupon's state. The cart's
+ * own subtotal stays at list prices; the storefront shows both.
+ */
+async function promote(
+	ctx: CartContext,
+	lines: CartLine[],
+	currency: string,
+	owner: CartOwner | null,
+	couponCode: string | null,
+): Promise<PricedCart | null> {
+	if (!ctx.promotions) return null;
+	const priced = lines.filter((l) => l.available && l.unitPrice && l.productId);
+	if (priced.length === 0) return null;
+	return ctx.promotions.price({
+		currency,
+		lines: priced.map((l) => ({
+			key: promotionKey(l.variantId, l.slot),
+			variantId: l.variantId,
+			productId: l.productId as string,
+			categoryId: l.categoryId ?? null,
+			unitPrice: (l.unitPrice as Money).amount,
+			quantity: l.quantity,
+		})),
+		customerId: owner?.kind === "customer" ? owner.userId : null,
+		couponCode,
+	});
 }

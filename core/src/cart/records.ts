@@ -15,6 +15,7 @@ export interface CartHeader {
 	revision: number;
 	updatedAt: string;
 	expiresAt: string | null;
+	couponCode: string | null;
 }
 
 export interface StoredLine {
@@ -48,7 +49,7 @@ interface Row extends CartHeader {
 export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): Promise<CartSnapshot> {
 	const { kind, key } = ownerKey(owner);
 	const rows = await db.all<Row>(sql`SELECT c.id, c.owner_kind AS ownerKind, c.currency, c.revision,
-			c.updated_at AS updatedAt, c.expires_at AS expiresAt,
+			c.updated_at AS updatedAt, c.expires_at AS expiresAt, c.coupon_code AS couponCode,
 			l.variant_id AS variantId, l.slot, l.quantity, l.added_at AS addedAt,
 			l.added_price AS addedPrice, l.added_currency AS addedCurrency
 		FROM carts c LEFT JOIN cart_lines l ON l.cart_id = c.id
@@ -64,6 +65,7 @@ export async function loadCart(db: Reader, ctx: CartContext, owner: CartOwner): 
 		revision: first.revision,
 		updatedAt: first.updatedAt,
 		expiresAt: first.expiresAt,
+		couponCode: first.couponCode,
 	};
 	const lines: StoredLine[] = [];
 	for (const r of rows) {

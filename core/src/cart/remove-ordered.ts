@@ -12,6 +12,8 @@ export async function removeOrderedLines(
 	ctx: CartContext,
 	cartId: string,
 	lines: { variantId: string; quantity: number; slot?: string | null }[],
+	/** The coupon the order redeemed: it leaves the cart with the lines (it is spent). */
+	redeemedCoupon: string | null = null,
 ): Promise<void> {
 	if (lines.length === 0) return;
 	const match = sql.join(
@@ -23,7 +25,8 @@ export async function removeOrderedLines(
 		sql` OR `,
 	);
 	const del = sql`DELETE FROM cart_lines WHERE cart_id = ${cartId} AND (${match})`;
-	const touch = sql`UPDATE carts SET revision = revision + 1, updated_at = ${iso(ctx.now())} WHERE id = ${cartId}`;
+	const touch = sql`UPDATE carts SET revision = revision + 1, updated_at = ${iso(ctx.now())},
+		coupon_code = CASE WHEN coupon_code = ${redeemedCoupon} THEN NULL ELSE coupon_code END WHERE id = ${cartId}`;
 	await ctx.database.write(async (tx) => {
 		await tx.run(del);
 		await tx.run(touch);

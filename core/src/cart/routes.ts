@@ -8,6 +8,7 @@ import {
 	SetQuantityRequest,
 	VariantId,
 } from "@bazaar/contracts/cart";
+import { ApplyCouponRequest } from "@bazaar/contracts/promotion";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { NotFoundError, ServiceError, ValidationError } from "../lib/errors";
@@ -87,6 +88,12 @@ export function cartRoutes(mod: CartModule): Hono<AppEnv> {
 		return jsonResponse(await mod.removeLine(owner, variantParam(c.req.param("variantId")), slotParam(c)));
 	});
 	app.delete("/", async (c) => jsonResponse(await mod.clear(required(cartOwner(c)))));
+	app.post("/coupon", async (c) => {
+		const owner = required(cartOwner(c));
+		const { code } = readJson(c, ApplyCouponRequest);
+		return jsonResponse(await mod.applyCoupon(owner, code, c.get("caller").ip ?? null));
+	});
+	app.delete("/coupon", async (c) => jsonResponse(await mod.removeCoupon(required(cartOwner(c)))));
 	// On login the edge sends the now signed-in caller with the guest cookie's token.
 	app.post("/merge", async (c) => {
 		const user = c.get("caller").user;

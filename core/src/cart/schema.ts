@@ -21,6 +21,8 @@ export const carts = sqliteTable(
 		updatedAt: text("updated_at").notNull(),
 		/** Guest carts only; each change pushes it forward. */
 		expiresAt: text("expires_at"),
+		/** The coupon code the shopper applied (upper case); the promotion module judges it on every read. */
+		couponCode: text("coupon_code"),
 	},
 	(t) => [
 		uniqueIndex("carts_owner_uq").on(t.ownerKind, t.ownerKey),

@@ -103,6 +103,13 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 					sql`, `,
 				)})`,
 			);
+		if (q.ids)
+			where.push(
+				sql`p.id IN (${sql.join(
+					q.ids.map((id) => sql`${id}`),
+					sql`, `,
+				)})`,
+			);
 		if (q.kind) where.push(sql`p.kind = ${q.kind}`);
 		if (q.inStock !== undefined) where.push(sql`p.in_stock = ${q.inStock ? 1 : 0}`);
 		if (opts.price && q.minPrice !== undefined) where.push(sql`pp.amount >= ${q.minPrice}`);

@@ -1,11 +1,13 @@
 import { CART_MIGRATIONS } from "../cart/context";
 import { CATALOG_MIGRATIONS } from "../catalog/context";
 import type { Config } from "../config";
+import { FLASH_MIGRATIONS } from "../flash/context";
 import { FULFILLMENT_MIGRATIONS } from "../fulfillment/context";
 import { IDENTITY_MIGRATIONS } from "../identity/context";
 import { INVENTORY_MIGRATIONS } from "../inventory/context";
 import { ORDER_MIGRATIONS } from "../order/context";
 import { PAYMENT_MIGRATIONS } from "../payment/context";
+import { PROMOTION_MIGRATIONS } from "../promotion/context";
 
 // Every database the core writes, named as backups name them, in ONE fixed order: whoever locks
 // several of them (a backup) takes them in this order, so two backups can never deadlock.
@@ -22,11 +24,13 @@ export function moduleDatabases(config: Config): ModuleDatabase[] {
 	const list: ModuleDatabase[] = [
 		{ name: "cart", url: config.cart.url, migrations: CART_MIGRATIONS },
 		{ name: "catalog", url: config.catalogDbUrl, migrations: CATALOG_MIGRATIONS },
+		{ name: "flash", url: config.flash.url, migrations: FLASH_MIGRATIONS },
 		{ name: "fulfillment", url: config.fulfillment.url, migrations: FULFILLMENT_MIGRATIONS },
 		{ name: "identity", url: config.identityDbUrl, migrations: IDENTITY_MIGRATIONS },
 		{ name: "inventory", url: config.inventory.url, migrations: INVENTORY_MIGRATIONS },
 		{ name: "order", url: config.order.url, migrations: ORDER_MIGRATIONS },
 		{ name: "payment", url: config.payment.url, migrations: PAYMENT_MIGRATIONS },
+		{ name: "promotion", url: config.promotionDbUrl, migrations: PROMOTION_MIGRATIONS },
 	];
 	// With REDIS_URL the bus lives in Redis Streams, not in a database.
 	if (!config.redisUrl) list.push({ name: "bus", url: config.busDbUrl, migrations: null });

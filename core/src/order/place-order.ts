@@ -29,12 +29,21 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 			{ path: "currency", message: `one of ${Object.keys(SHIPPING_RATES).join(", ")}` },
 		]);
 	}
-	const { lines, totals } = computeTotals(req);
+	const { lines, totals, shippingDiscount } = computeTotals({ ...req, freeShipping: req.freeShipping !== null });
+	const promotions: Order["promotions"] = {
+		applied: req.freeShipping
+			? req.promotions.map((p) => (p.ruleId === req.freeShipping?.ruleId ? { ...p, amount: shippingDiscount } : p))
+			: req.promotions,
+		couponCode: req.couponCode,
+		shippingDiscount,
+	};
 	// The key stands for what the shopper asked for; the ids the workflow allocated per attempt
 	// (order, reservation) are not part of it, so a retried checkout still matches.
 	const requestHash = createHash("sha256")
 		.update(
-			JSON.stringify([req.email, req.currency, req.lines, req.address, req.shippingMethod, totals.total].map(canon)),
+			JSON.stringify(
+				[req.email, req.currency, req.lines, req.address, req.shippingMethod, totals.total, req.couponCode].map(canon),
+			),
 		)
 		.digest("base64url");
 	const nowMs = ctx.now();
@@ -54,6 +63,7 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 		taxRateBp: totals.taxRateBp,
 		discountAmount: totals.discount,
 		total: totals.total,
+		promotions,
 		reservationId: req.reservationId,
 		paymentGateway: null,
 		paymentReference: null,
@@ -82,12 +92,12 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 				return { order: existing, created: false };
 			}
 			await tx.run(sql`INSERT INTO orders (id, customer_id, email, status, currency, lines, address, shipping_method,
-					subtotal, shipping_amount, tax_amount, tax_rate_bp, discount_amount, total, reservation_id,
+					subtotal, shipping_amount, tax_amount, tax_rate_bp, discount_amount, total, promotions, reservation_id,
 					created_at, updated_at, expires_at)
 				VALUES (${order.id}, ${order.customerId}, ${order.email}, 'pending_payment', ${order.currency},
 					${JSON.stringify(lines)}, ${JSON.stringify(order.address)}, ${order.shippingMethod}, ${order.subtotal},
 					${order.shippingAmount}, ${order.taxAmount}, ${order.taxRateBp}, ${order.discountAmount}, ${order.total},
-					${order.reservationId}, ${at}, ${at}, ${order.expiresAt})`);
+					${JSON.stringify(promotions)}, ${order.reservationId}, ${at}, ${at}, ${order.expiresAt})`);
 			await recordTransition(tx, order, { from: null, type: "order.placed", at, actor: req.customerId });
 			return { order, created: true };
 		});

@@ -8,12 +8,16 @@ import type { TxDb } from "../lib/db";
 export const ORDER_COLUMNS = sql.raw(
 	`id, customer_id AS customerId, email, status, currency, lines, address, shipping_method AS shippingMethod,
 	subtotal, shipping_amount AS shippingAmount, tax_amount AS taxAmount, tax_rate_bp AS taxRateBp,
-	discount_amount AS discountAmount, total, reservation_id AS reservationId, payment_gateway AS paymentGateway,
+	discount_amount AS discountAmount, total, promotions, reservation_id AS reservationId, payment_gateway AS paymentGateway,
 	payment_reference AS paymentReference, payment_id AS paymentId, tracking_number AS trackingNumber,
 	refunded_amount AS refundedAmount, created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`,
 );
 
-export type OrderRecord = Omit<Order, "lines" | "address"> & { lines: string; address: string };
+export type OrderRecord = Omit<Order, "lines" | "address" | "promotions"> & {
+	lines: string;
+	address: string;
+	promotions: string;
+};
 
 export function toOrder(row: OrderRecord): Order {
 	return {
@@ -27,6 +31,7 @@ export function toOrder(row: OrderRecord): Order {
 		refundedAmount: Number(row.refundedAmount),
 		lines: JSON.parse(row.lines) as OrderLine[],
 		address: JSON.parse(row.address) as Address,
+		promotions: JSON.parse(row.promotions) as Order["promotions"],
 	} as Order;
 }
 

@@ -26,6 +26,8 @@ export const orders = sqliteTable(
 		taxRateBp: integer("tax_rate_bp").notNull(),
 		discountAmount: integer("discount_amount").notNull().default(0),
 		total: integer("total").notNull(),
+		/** {applied: AppliedDiscount[], couponCode, shippingDiscount} as JSON: what the promotions gave. */
+		promotions: text("promotions").notNull().default('{"applied":[],"couponCode":null,"shippingDiscount":0}'),
 		reservationId: text("reservation_id").notNull(),
 		paymentGateway: text("payment_gateway"),
 		paymentReference: text("payment_reference"),

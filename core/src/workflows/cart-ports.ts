@@ -1,8 +1,9 @@
-import type { CatalogPort, InventoryPort, StockLevel } from "@bazaar/contracts/cart";
+import type { CatalogPort, InventoryPort, PromotionPort, StockLevel } from "@bazaar/contracts/cart";
 import type { Catalog } from "../catalog/context";
 import { variantSummaries } from "../catalog/variant-summaries";
 import type { Inventory } from "../inventory/module";
 import { ServiceError } from "../lib/errors";
+import type { PromotionModule } from "../promotion/module";
 
 // The cart's ports, wired to the catalog's and the inventory's own verbs: the cart never reads
 // their tables. Each port call is a fixed number of statements whatever the number of ids.
@@ -60,5 +61,13 @@ export function inventoryPort(inventory: Pick<Inventory, "availability">): Inven
 			}
 			return out;
 		},
+	};
+}
+
+/** Sale prices, discounts and coupons through the promotion module's own verbs. */
+export function promotionPort(promotions: Pick<PromotionModule, "price" | "checkCoupon">): PromotionPort {
+	return {
+		price: (input) => promotions.price(input),
+		checkCoupon: (code, attempt) => promotions.checkCoupon(code, attempt),
 	};
 }

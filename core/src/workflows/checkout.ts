@@ -6,7 +6,7 @@ import type { GatewayList, Payment } from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
 import { Hono } from "hono";
 import { z } from "zod";
-import { cartForCheckout, toOrderLines } from "../cart/cart-for-checkout";
+import { cartForCheckout } from "../cart/cart-for-checkout";
 import type { CartContext } from "../cart/context";
 import type { CartModule } from "../cart/module";
 import type { Catalog } from "../catalog/context";
@@ -17,18 +17,22 @@ import { type AppEnv, jsonResponse, readJson } from "../lib/http";
 import type { OrderModule } from "../order/module";
 import { NoGatewayError } from "../payment/create-payment";
 import type { PaymentModule } from "../payment/module";
+import type { PromotionModule } from "../promotion/module";
 import { catalogPort } from "./cart-ports";
+import { priceCheckout, promotedOrderLines, requireUsableCoupon } from "./promote-checkout";
 import { quoteCheckout } from "./quote";
 
 // Checkout, the one flow that crosses modules synchronously (DESIGN.md flow 3), kept outside
 // them: each module does its own part through its verbs and never reads another's tables.
 //
-//   cart (priced lines) → inventory.reserve (order id chosen first) → order.placeOrder
-//   → payment.createPayment → the cart lets go of the ordered lines → 201 {order, payment}
+//   cart (priced lines) → promotion.price (sale prices, discounts, the coupon) → inventory.reserve
+//   (order id chosen first) → promotion.redeem (the coupon, atomically) → order.placeOrder (the
+//   discounts recorded line by line) → payment.createPayment → the cart lets go of the ordered
+//   lines and the spent coupon → 201 {order, payment}
 //
 // Same Idempotency-Key → same answer: the order placed under the key is looked up first (one
 // statement), so a retry never touches the cart or the stock again. A failure after the
-// reservation gives the units back (and cancels the order once it exists).
+// reservation gives the units and the coupon back (and cancels the order once it exists).
 
 export { CHECKOUT_PLACEHOLDER, CheckoutPayment, CheckoutRequest } from "@bazaar/contracts/checkout";
 
@@ -46,6 +50,7 @@ export interface CheckoutDeps {
 	inventory: Pick<Inventory, "reserve" | "release">;
 	orders: Pick<OrderModule, "placeOrder" | "findByIdempotencyKey" | "getOrder" | "cancel" | "context">;
 	payments: Pick<PaymentModule, "createPayment" | "listOrderPayments" | "listGateways" | "confirmReturn" | "context">;
+	promotions: Pick<PromotionModule, "price" | "checkCoupon" | "redeem" | "releaseForOrder">;
 	/** The storefront's origin: where the gateway may send the shopper back. */
 	storefrontUrl: string;
 	/** The order's payment window plus a grace, so a late payment still finds its units held. */
@@ -54,7 +59,7 @@ export interface CheckoutDeps {
 
 export interface CheckoutWorkflow {
 	run(
-		caller: { user: string; roles: string[] },
+		caller: { user: string; roles: string[]; ip?: string },
 		idempotencyKey: string | undefined,
 		body: unknown,
 		options?: { replayOf?: string },
@@ -213,7 +218,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 		},
 		async quote(caller, body) {
 			authorize(caller);
-			return quoteCheckout({ cart: deps.cart.context, addressOf }, caller.user, body);
+			return quoteCheckout({ cart: deps.cart.context, promotions: deps.promotions, addressOf }, caller.user, body);
 		},
 		async run(caller, idempotencyKey, body, options = {}) {
 			authorize(caller);
@@ -255,6 +260,14 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 				cartForCheckout(checkoutCart, { kind: "customer", userId }),
 			]);
 
+			// A code typed at checkout is checked like one typed in the cart (rate limited, one answer
+			// for every unusable code); then every price and discount is the promotion module's.
+			if (req.couponCode !== undefined && req.couponCode.trim().toUpperCase() !== cart.couponCode) {
+				await deps.promotions.checkCoupon(req.couponCode, { subject: `customer:${userId}`, ip: caller.ip ?? null });
+			}
+			const priced = await priceCheckout(deps.promotions, cart, userId, req.couponCode ?? cart.couponCode);
+			const couponCode = requireUsableCoupon(priced);
+
 			// Ids first: the reservation names its order, the order its reservation.
 			const orderId = newId("ord");
 			const { reservation } = await deps.inventory.reserve(
@@ -267,6 +280,27 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 					console.error(`checkout: release of ${reservation.id} failed:`, err);
 				});
 
+			const giveCouponBack = async () => {
+				if (!couponCode) return;
+				await deps.promotions
+					.releaseForOrder(orderId, "checkout did not place the order")
+					.catch((err) => console.error(`checkout: giving back the coupon of ${orderId} failed:`, err));
+			};
+			if (couponCode) {
+				try {
+					await deps.promotions.redeem({
+						code: couponCode,
+						customerId: userId,
+						orderId,
+						goodsTotal: priced.subtotal - priced.discount,
+						currency: cart.currency,
+					});
+				} catch (err) {
+					await giveBack();
+					throw err;
+				}
+			}
+
 			let order: Order;
 			try {
 				const placed = await deps.orders.placeOrder({
@@ -275,19 +309,24 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 					idempotencyKey: key.data,
 					orderId,
 					currency: cart.currency,
-					lines: toOrderLines(cart),
+					lines: promotedOrderLines(cart, priced),
 					address,
 					shippingMethod: req.shippingMethod,
 					reservationId: reservation.id,
+					promotions: priced.applied,
+					freeShipping: priced.freeShipping,
+					couponCode,
 				});
 				if (!placed.created) {
 					// A concurrent request with the same key placed its order first: ours is not needed.
 					await giveBack();
+					await giveCouponBack();
 					return replay(userId, placed.order, req);
 				}
 				order = placed.order;
 			} catch (err) {
 				await giveBack();
+				await giveCouponBack();
 				throw err;
 			}
 
@@ -301,6 +340,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 					.cancel(order.id, { actor: "checkout", reason: "the payment could not be started" })
 					.catch((e) => console.error(`checkout: cancel of ${order.id} failed:`, e));
 				await giveBack();
+				await giveCouponBack();
 				throw err;
 			}
 
@@ -309,6 +349,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 				.removeOrderedLines(
 					cart.cartId,
 					cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, slot: l.slot })),
+					couponCode,
 				)
 				.catch((err) => console.error(`checkout: clearing cart ${cart.cartId} failed:`, err));
 			return { order, payment: paymentView(payment), replayed: false };

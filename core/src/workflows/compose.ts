@@ -13,10 +13,11 @@ import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
-import { catalogPort, inventoryPort } from "./cart-ports";
+import { openPromotions, type PromotionModule } from "../promotion/module";
+import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
-import { subscribeEdgePush } from "./edge-push";
+import { subscribeEdgePromotionPush, subscribeEdgePush } from "./edge-push";
 import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
 import { subscribeMailer } from "./mailer";
@@ -51,6 +52,7 @@ export interface Core {
 	flash: FlashModule;
 	/** Flash sales across modules: arm, ingest, pay, settle. */
 	flashSales: FlashWorkflow;
+	promotions: PromotionModule;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -59,6 +61,7 @@ export interface Core {
 		payment: BusRelay;
 		inventory: BusRelay;
 		fulfillment: BusRelay;
+		promotion: BusRelay;
 	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
@@ -102,10 +105,13 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		defaultTtlMs: config.inventory.defaultTtlMs,
 		sweeper: { intervalMs: config.inventory.sweepIntervalMs },
 	});
+	// Coupon attempts take from the core's one rate limiter (identity's buckets, or Redis).
+	const promotions = await openPromotions({ url: config.promotionDbUrl, limiter: identity.identity.limiter });
 	const cart = await openCart({
 		url: config.cart.url,
 		catalog: catalogPort(catalog.catalog),
 		inventory: inventoryPort(inventory),
+		promotions: promotionPort(promotions),
 		currency: config.cart.currency,
 		guestTtlMs: config.cart.guestTtlMs,
 	});
@@ -155,6 +161,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		payment: relay(payments.context.database),
 		inventory: relay(inventory.context.database),
 		fulfillment: relay(fulfillment.context.database),
+		promotion: relay(promotions.context.database),
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
@@ -171,6 +178,11 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			{ url: config.edgeUrl, secret: config.signingSecret },
 			options.busPollMs ? { pollMs: options.busPollMs } : {},
 		);
+		subscribeEdgePromotionPush(
+			bus,
+			{ url: config.edgeUrl, secret: config.signingSecret },
+			options.busPollMs ? { pollMs: options.busPollMs } : {},
+		);
 	}
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
@@ -182,6 +194,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			payments,
 			fulfillment,
 			flash: flashSales,
+			promotions,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -209,6 +222,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 					}
 				: orders,
 		payments,
+		promotions,
 		storefrontUrl: config.storefrontUrl,
 		reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 	});
@@ -228,6 +242,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		fulfillment,
 		flash,
 		flashSales,
+		promotions,
 		bus,
 		relays,
 		checkout,
@@ -252,6 +267,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await payments.stop();
 			await fulfillment.stop();
 			await flash.stop();
+			await promotions.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

@@ -19,6 +19,7 @@ import { ConflictError, NotFoundError } from "../lib/errors";
 import type { OrderModule } from "../order/module";
 import { conflictWhy } from "../order/note-conflict-refund";
 import type { PaymentModule } from "../payment/module";
+import type { PromotionModule } from "../promotion/module";
 import { catalogPort } from "./cart-ports";
 import type { FlashWorkflow } from "./flash";
 
@@ -39,6 +40,8 @@ export interface ConsumerDeps {
 	orders: OrderModule;
 	payments: Pick<PaymentModule, "refundRest">;
 	fulfillment: FulfillmentModule;
+	/** Optional so a core without coupons (older tests) composes. */
+	promotions?: Pick<PromotionModule, "context" | "releaseForOrderIn" | "reholdForOrderIn">;
 	/** How long a lapsed reservation taken again for a late payment is held before it is committed. */
 	reservationTtlMs: number;
 	/** Flash-sale orders settle against their item's hold and shards instead of a reservation. */
@@ -54,6 +57,7 @@ export const CONSUMER_GROUPS = {
 	fulfillmentRefunds: "fulfillment-refunds",
 	orderShipments: "order-shipments",
 	autoRefunds: "auto-refunds",
+	promotionCoupons: "promotion-coupons",
 } as const;
 
 /** Who cancels a refunded order's shipment, and why (its history row). */
@@ -256,6 +260,41 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		const revived = await deps.orders.revive(payment);
 		// Not revivable (another late payment revived it first): the units stay with that payment.
 		return revived.result !== "not_revivable";
+	}
+
+	// order.expired / order.cancelled → the coupon the order redeemed is given back (its count goes
+	// down, the shopper may use it again), once per event through the promotion module's inbox;
+	// an order without a coupon finds nothing to give back. order.paid of an order that had
+	// expired (a late payment revived it) takes its redemption again.
+	const promotions = deps.promotions;
+	if (promotions) {
+		bus.subscribe(
+			CONSUMER_GROUPS.promotionCoupons,
+			["order.expired", "order.cancelled", "order.paid"],
+			async (event) => {
+				const { orderId } = OrderEventData.parse(event.data);
+				const done = await handleOnce(
+					promotions.context.database,
+					event.id,
+					async (tx) => {
+						if (event.type === "order.paid") return promotions.reholdForOrderIn(tx, orderId);
+						await promotions.releaseForOrderIn(
+							tx,
+							orderId,
+							event.type === "order.expired" ? "order expired" : "order cancelled",
+						);
+						return "none" as const;
+					},
+					{ consumer: CONSUMER_GROUPS.promotionCoupons },
+				);
+				if (done.applied && done.result === "used_up") {
+					console.warn(
+						`[promotion] order ${orderId} was paid late; its code was used up meanwhile: it keeps its discount`,
+					);
+				}
+			},
+			tuning,
+		);
 	}
 
 	// inventory availability → the catalog's in-stock flag of the variant with that SKU. Only a

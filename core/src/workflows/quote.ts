@@ -1,11 +1,13 @@
 import { type Quote, QuoteRequest, type ShippingOption } from "@bazaar/contracts/checkout";
 import type { Address as OrderAddress } from "@bazaar/contracts/order";
 import { SHIPPING_METHODS } from "@bazaar/contracts/order";
-import { cartForCheckout, toOrderLines } from "../cart/cart-for-checkout";
+import { cartForCheckout } from "../cart/cart-for-checkout";
 import type { CartContext } from "../cart/context";
 import { ServiceError } from "../lib/errors";
 import { SHIPPING_RATES, shippingRate, totalWeightGrams } from "../order/pricing/shipping";
 import { computeTotals } from "../order/pricing/totals";
+import type { PromotionModule } from "../promotion/module";
+import { priceCheckout, promotedOrderLines } from "./promote-checkout";
 
 // What the customer's cart would cost shipped to an address, for the checkout's shipping and
 // review steps: every method with its shipping, tax and total. The very pricing code the order
@@ -15,6 +17,7 @@ import { computeTotals } from "../order/pricing/totals";
 export interface QuoteDeps {
 	/** The cart as it prices for a read: catalog prices and the inventory's stock now. */
 	cart: CartContext;
+	promotions: Pick<PromotionModule, "price">;
 	addressOf(userId: string, req: { address?: OrderAddress; addressId?: string }): Promise<OrderAddress>;
 }
 
@@ -27,20 +30,28 @@ export async function quoteCheckout(deps: QuoteDeps, userId: string, body: unkno
 	if (!SHIPPING_RATES[cart.currency]) {
 		throw new ServiceError(422, `The shop does not ship orders in ${cart.currency}.`);
 	}
-	const lines = toOrderLines(cart);
+	// The cart's coupon counts here when it holds; one that does not is shown, and checkout says so.
+	const priced = await priceCheckout(deps.promotions, cart, userId, cart.couponCode);
+	const lines = promotedOrderLines(cart, priced);
 	const options = SHIPPING_METHODS.map((method): ShippingOption => {
-		const { totals } = computeTotals({ currency: cart.currency, lines, address, shippingMethod: method });
+		const { totals } = computeTotals({
+			currency: cart.currency,
+			lines,
+			address,
+			shippingMethod: method,
+			freeShipping: priced.freeShipping !== null,
+		});
 		const rate = shippingRate({
 			method,
 			country: address.country,
 			currency: cart.currency,
-			weightGrams: totalWeightGrams(lines),
-			subtotal: totals.subtotal,
+			weightGrams: totalWeightGrams(cart.lines),
+			subtotal: totals.subtotal - totals.discount,
 		});
 		return {
 			method,
 			shipping: totals.shipping,
-			free: rate.free,
+			free: rate.free || priced.freeShipping !== null,
 			tax: totals.tax,
 			taxRateBp: totals.taxRateBp,
 			discount: totals.discount,
@@ -50,18 +61,23 @@ export async function quoteCheckout(deps: QuoteDeps, userId: string, body: unkno
 	return {
 		currency: cart.currency,
 		cartRevision: cart.revision,
-		lines: cart.lines.map((l) => ({
-			variantId: l.variantId,
-			sku: l.sku,
-			title: l.title,
-			quantity: l.quantity,
-			unitPrice: l.unitPrice,
-			lineTotal: l.lineTotal,
-		})),
-		subtotal: cart.subtotal.amount,
+		// At the prices the order will charge: sale prices where they apply.
+		lines: cart.lines.map((l, i) => {
+			const unit = lines[i]?.unitPrice ?? l.unitPrice.amount;
+			return {
+				variantId: l.variantId,
+				sku: l.sku,
+				title: l.title,
+				quantity: l.quantity,
+				unitPrice: { amount: unit, currency: cart.currency },
+				lineTotal: { amount: unit * l.quantity, currency: cart.currency },
+			};
+		}),
+		subtotal: priced.subtotal,
 		weightGrams: cart.weightGrams,
 		address,
 		options,
 		selected: options.find((o) => o.method === req.shippingMethod) ?? null,
+		promotion: priced,
 	};
 }

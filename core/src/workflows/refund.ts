@@ -7,6 +7,7 @@ import type { Inventory } from "../inventory/module";
 import { ConflictError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
 import type { OrderModule } from "../order/module";
+import { lineRefundAmount } from "../order/pricing/refund-amount";
 import type { PaymentModule } from "../payment/module";
 import { isClearRefusal } from "../payment/refund-payment";
 
@@ -70,14 +71,24 @@ export function createRefunds(deps: RefundDeps): RefundWorkflow {
 				}
 			}
 
+			// Units instead of an amount: what was paid for them (discounts pro-rated, tax added).
+			const amount = input.lines ? lineRefundAmount(order, input.lines) : input.amount;
 			const requestHash = createHash("sha256")
-				.update(JSON.stringify([input.amount ?? null, input.currency ?? null, input.reason, input.restock]))
+				.update(
+					JSON.stringify([
+						input.amount ?? null,
+						input.currency ?? null,
+						input.reason,
+						input.restock,
+						input.lines ?? null,
+					]),
+				)
 				.digest("base64url");
 			const begun = await deps.orders.beginRefund({
 				orderId: order.id,
 				idempotencyKey: key.data,
 				requestHash,
-				...(input.amount !== undefined ? { amount: input.amount } : {}),
+				...(amount !== undefined ? { amount } : {}),
 				...(input.currency !== undefined ? { currency: input.currency } : {}),
 				reason: input.reason,
 				restock: input.restock,

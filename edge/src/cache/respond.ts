@@ -1,5 +1,8 @@
 import type { Problem } from "@bazaar/contracts";
+import type { PromotionSnapshot } from "@bazaar/contracts/promotion";
 import type { AppContext, Background } from "../env";
+import { promotionTag } from "../promotions/display";
+import { currentPromotions, promotions } from "../promotions/state";
 import { serveEntry } from "./entry";
 import { isFailure, load, type Produced } from "./layers";
 import { memory } from "./memory";
@@ -11,12 +14,20 @@ const MAX_ALIAS_KEY = 1024;
 export interface Resolved {
 	/** Canonical path + query (no version): equal filters in any order share one entry. */
 	path: string;
-	produce: (version: number) => Promise<Produced>;
+	/**
+	 * The entry shows promotions (a page: sale prices, badges, countdowns): its key also carries the
+	 * promotion tag, so a promotion change, or a sale starting or ending, makes it a new key.
+	 */
+	promotional?: boolean;
+	produce: (version: number, promotions: PromotionSnapshot) => Promise<Produced>;
 }
 
-/** The memory key for a URL exactly as requested: the version, then path and query. */
-function rawKey(version: number, url: string): string {
-	return `/v${version}.${RENDER_VERSION}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+/**
+ * The memory key for a URL exactly as requested: the catalog version, the promotion tag (version
+ * and starts/ends passed: see promotions/display.ts), then path and query.
+ */
+function rawKey(version: number, tag: string, url: string): string {
+	return `/v${version}.${tag}.${RENDER_VERSION}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
 }
 
 /**
@@ -29,8 +40,10 @@ export function memoryHit(request: Request, env: Env, ctx: Background): Response
 	// A request with credentials takes the app, which checks them (a bad token is a 401 everywhere).
 	if (request.method !== "GET" || request.headers.has("authorization")) return undefined;
 	const version = currentVersion(env, ctx);
-	if (version === null) return undefined;
-	const hit = memory.get(rawKey(version, request.url), Date.now());
+	const promo = currentPromotions(env, ctx);
+	if (version === null || promo === null) return undefined;
+	const now = Date.now();
+	const hit = memory.get(rawKey(version, promotionTag(promo, now), request.url), now);
 	return hit === undefined ? undefined : serveEntry(hit, request, "memory");
 }
 
@@ -47,14 +60,18 @@ export async function respondCached(
 	const request = c.req.raw;
 	const versionOrPromise = catalogVersion(c.env, c.executionCtx);
 	const version = typeof versionOrPromise === "number" ? versionOrPromise : await versionOrPromise;
-	const typed = rawKey(version, request.url);
+	const promoOrPromise = promotions(c.env, c.executionCtx);
+	const promo = "then" in promoOrPromise ? await promoOrPromise : promoOrPromise;
+	const tag = promotionTag(promo, Date.now());
+	const typed = rawKey(version, tag, request.url);
 	const hit = memory.get(typed, Date.now());
 	if (hit) return serveEntry(hit, request, "memory");
 
 	const resolved = resolve();
 	if (!("produce" in resolved)) return resolved;
-	const key = `/v${version}.${RENDER_VERSION}${resolved.path}`;
-	const loaded = await load(c.env, c.executionCtx, key, () => resolved.produce(version));
+	// Catalog JSON does not show promotions: its canonical entry outlives promotion changes.
+	const key = `/v${version}.${resolved.promotional ? `${tag}.` : ""}${RENDER_VERSION}${resolved.path}`;
+	const loaded = await load(c.env, c.executionCtx, key, () => resolved.produce(version, promo));
 	if (isFailure(loaded)) return renderFailure(loaded.problem);
 	// Aliasing the URL as typed makes the next identical request skip validation; very long
 	// URLs are not worth a slot each.

@@ -25,6 +25,9 @@ export const coreCart = {
 	remove: (c: AppContext, token: Token, variantId: string, slot: string | null) =>
 		call(c, "DELETE", linePath(variantId, slot), token),
 	clear: (c: AppContext, token: Token) => call(c, "DELETE", "/cart", token),
+	/** The core's promotion module checks the code (rate limited per shopper and address). */
+	applyCoupon: (c: AppContext, token: Token, code: string) => call(c, "POST", "/cart/coupon", token, { code }),
+	removeCoupon: (c: AppContext, token: Token) => call(c, "DELETE", "/cart/coupon", token),
 };
 
 /** Whether the request names any cart at all: a signed-in shopper, or a guest with a token. */

@@ -22,6 +22,20 @@ export const HEADER_SCRIPT = `"use strict";
 			}
 		})
 		.catch(function () {});
+	// Sale countdowns: the page says the time left when it was made; this keeps it ticking.
+	var clocks = document.querySelectorAll("[data-countdown]");
+	if (clocks.length > 0) {
+		var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+		var tick = function () {
+			for (var i = 0; i < clocks.length; i++) {
+				var left = Math.max(0, Date.parse(clocks[i].getAttribute("data-countdown")) - Date.now());
+				var s = Math.floor(left / 1000), d = Math.floor(s / 86400);
+				clocks[i].textContent = (d > 0 ? d + "d " : "") + pad(Math.floor((s % 86400) / 3600)) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+			}
+		};
+		tick();
+		setInterval(tick, 1000);
+	}
 })();
 `;
 

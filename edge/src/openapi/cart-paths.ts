@@ -140,5 +140,30 @@ export function cartPaths(): Record<string, Json> {
 				},
 			),
 		},
+		"/api/cart/coupon": {
+			post: op(
+				"applyCoupon",
+				"Apply a discount code",
+				{
+					description: `${WHOSE} The promotion module checks the code; it stays on the cart and is judged again on every read (\`promotion.coupon\`), and checkout redeems it. Attempts are rate limited per shopper and per client address (only codes that fail count). ${COOKIE_WRITE_RULE}`,
+					parameters: [guestToken],
+					requestBody: bodyOf("ApplyCouponRequest"),
+				},
+				{
+					"200": cartAnswer("The cart with the code and what it takes off."),
+					...writes,
+					"422": problem(
+						"This code is not valid. (One answer for every code that cannot be used: unknown, expired, disabled, used up.)",
+					),
+					"429": problem("Too many codes tried; `Retry-After` says when to try again."),
+				},
+			),
+			delete: op(
+				"removeCoupon",
+				"Remove the discount code",
+				{ description: `${WHOSE} ${COOKIE_WRITE_RULE}`, parameters: [guestToken] },
+				{ "200": cartAnswer("The cart without a code."), ...writes },
+			),
+		},
 	};
 }

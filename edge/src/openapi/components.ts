@@ -64,6 +64,20 @@ import {
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
+import {
+	Activity,
+	ActivityInput,
+	ActivityList,
+	ActivityPatch,
+	ApplyCouponRequest,
+	Coupon,
+	CouponInput,
+	CouponList,
+	CouponPatch,
+	RedemptionList,
+	Rule,
+	RuleInput,
+} from "@bazaar/contracts/promotion";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -114,6 +128,12 @@ export const OUTPUT_SCHEMAS = {
 	FlashBuyAnswer,
 	FlashReservationStatus,
 	FlashPayAnswer,
+	Activity,
+	ActivityList,
+	Rule,
+	Coupon,
+	CouponList,
+	RedemptionList,
 };
 
 /** Request bodies by schema id. */
@@ -142,6 +162,12 @@ export const INPUT_SCHEMAS = {
 	ShipInput,
 	CancelShipmentInput,
 	AdminRefundInput,
+	ActivityInput,
+	ActivityPatch,
+	RuleInput,
+	CouponInput,
+	CouponPatch,
+	ApplyCouponRequest,
 };
 
 export function componentSchemas(): Record<string, Json> {

@@ -4,6 +4,7 @@ import { adminBusPaths } from "./admin-bus-paths";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
+import { adminPromotionPaths } from "./admin-promotion-paths";
 import { cartPaths } from "./cart-paths";
 import { checkoutPaths } from "./checkout-paths";
 import { componentSchemas } from "./components";
@@ -197,6 +198,7 @@ export function buildOpenApi(): Json {
 			...adminOrderPaths(),
 			...adminPaymentPaths(),
 			...adminBusPaths(),
+			...adminPromotionPaths(),
 		},
 		components: {
 			schemas,

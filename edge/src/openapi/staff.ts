@@ -13,6 +13,7 @@ const ROLES_BY_AREA = {
 	fulfillment: "admin",
 	payment: "admin",
 	bus: "admin",
+	promotions: "admin or catalog_manager",
 } as const;
 export type AdminArea = keyof typeof ROLES_BY_AREA;
 

@@ -23,6 +23,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	fulfillment: { corePrefix: "/fulfillment/admin", maxBody: 64 * 1024 },
 	/** Which gateway and reference paid an order, refunded amounts, reconciliation runs. */
 	payment: { corePrefix: "/payment/admin", maxBody: 64 * 1024 },
+	/** Sale activities, their rules, coupons and redemptions. */
+	promotions: { corePrefix: "/promotion/admin", maxBody: 256 * 1024 },
 	/** The message bus's dead letters (events a consumer gave up on), and replaying one. */
 	bus: { corePrefix: "/bus/admin", maxBody: 64 * 1024 },
 	/** Flash-sale items; arming one also arms its shards here (flash/arm.ts). */

@@ -7,6 +7,7 @@ import {
 	SetQuantityRequest,
 	VariantId,
 } from "@bazaar/contracts/cart";
+import { ApplyCouponRequest } from "@bazaar/contracts/promotion";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { coreCart, hasCart } from "../cart/core-cart";
@@ -144,4 +145,22 @@ apiCart.delete("/", async (c) => {
 	if (token instanceof Response) return token;
 	// No cart at all is already empty: answer the empty cart, as clearing is idempotent.
 	return answer(c, hasCart(c, token) ? await coreCart.clear(c, token) : await coreCart.read(c, null));
+});
+
+apiCart.post("/coupon", async (c) => {
+	const token = requestToken(c);
+	if (token instanceof Response) return token;
+	const input = jsonBody(c, ApplyCouponRequest);
+	if (input instanceof Response) return input;
+	// A guest may apply a code before adding anything: the cart is minted as for a first line.
+	const guest = c.get("session") ? null : guestTokenForWrite(c, token);
+	const result = await coreCart.applyCoupon(c, guest?.token ?? null, input.code);
+	if (result.ok && guest?.fresh) keepGuestToken(c, guest.token);
+	return answer(c, result, guest && result.ok ? { [GUEST_TOKEN_HEADER]: guest.token } : {});
+});
+
+apiCart.delete("/coupon", async (c) => {
+	const token = requestToken(c);
+	if (token instanceof Response) return token;
+	return answer(c, hasCart(c, token) ? await coreCart.removeCoupon(c, token) : await coreCart.read(c, null));
 });

@@ -19,6 +19,8 @@ const DONE: Record<string, string> = {
 	updated: "Quantity updated.",
 	removed: "Removed from your cart.",
 	cleared: "Your cart is empty now.",
+	coupon: "Code applied.",
+	"coupon-removed": "Code removed.",
 };
 
 export const cart = new Hono<AppEnv>();
@@ -124,4 +126,28 @@ cart.post("/clear", async (c) => {
 		if (!result.ok) return refused(c, result.status, problemText(result.problem));
 	}
 	return seeOther(c, "/cart?done=cleared");
+});
+
+cart.post("/coupon", async (c) => {
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const code = typeof fields.code === "string" ? fields.code.trim() : "";
+	if (code === "" || code.length > 64) return refused(c, 400, "Type the code to apply it.");
+	const token = guestToken(c);
+	const guest = c.get("session") ? null : guestTokenForWrite(c, token);
+	const result = await coreCart.applyCoupon(c, guest?.token ?? null, code);
+	if (!result.ok) return refused(c, result.status, problemText(result.problem));
+	if (guest?.fresh) keepGuestToken(c, guest.token);
+	return seeOther(c, "/cart?done=coupon");
+});
+
+cart.post("/coupon/remove", async (c) => {
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const token = guestToken(c);
+	if (hasCart(c, token)) {
+		const result = await coreCart.removeCoupon(c, token);
+		if (!result.ok) return refused(c, result.status, problemText(result.problem));
+	}
+	return seeOther(c, "/cart?done=coupon-removed");
 });

@@ -2,6 +2,7 @@ import {
 	type Category,
 	type Problem,
 	type ProductQuery,
+	type ProductSummary,
 	parseProductQuery,
 	problem,
 	productQueryToParams,
@@ -15,10 +16,13 @@ import { type Failure, isFailure } from "../cache/layers";
 import { respondCached } from "../cache/respond";
 import type { AppContext, AppEnv } from "../env";
 import { htmlResponse, pageEntry } from "../lib/html";
+import type { SnapshotActivity } from "../promotions/display";
 import { CategoryPage } from "../views/category-page";
 import { ErrorPage } from "../views/error-page";
 import { HomePage } from "../views/home-page";
 import { ProductPage } from "../views/product-page";
+import { PromoContext } from "../views/promo";
+import { SalePage } from "../views/sale-page";
 import { SearchPage } from "../views/search-page";
 
 // Storefront pages. Each is rendered once per catalog version and canonical URL from cached
@@ -42,13 +46,53 @@ async function categoriesOr(c: AppContext, version: number): Promise<Category[] 
 	return read.found ? read.data.items : [];
 }
 
+const SALE_PAGE_PRODUCTS = 48;
+
+/**
+ * The products a sale covers, from cached catalog reads: the ones it names (one read by ids),
+ * then its categories' and, for a shop-wide sale, the newest — up to SALE_PAGE_PRODUCTS.
+ */
+async function saleProducts(
+	c: AppContext,
+	version: number,
+	activity: SnapshotActivity,
+	categories: Category[],
+): Promise<ProductSummary[] | Failure> {
+	const ids = [
+		...new Set([...activity.productIds, ...activity.salePrices.flatMap((p) => (p.productId ? [p.productId] : []))]),
+	];
+	const queries: ProductQuery[] = [];
+	const base = parseProductQuery(new URLSearchParams(`limit=${SALE_PAGE_PRODUCTS}`));
+	if (!base.success) throw base.error;
+	if (ids.length > 0) queries.push({ ...base.data, ids: ids.slice(0, 100).sort() });
+	for (const id of activity.categoryIds) {
+		const slug = categories.find((x) => x.id === id)?.slug;
+		if (slug) queries.push({ ...base.data, category: slug });
+	}
+	if (activity.wholeShop) queries.push({ ...base.data, sort: "newest" });
+	const lists = await Promise.all(queries.map((q) => readTarget(c, version, targets.products(q))));
+	const seen = new Set<string>();
+	const out: ProductSummary[] = [];
+	for (const list of lists) {
+		if (isFailure(list)) return list;
+		if (!list.found) continue;
+		for (const p of list.data.items) {
+			if (seen.has(p.id) || out.length >= SALE_PAGE_PRODUCTS) continue;
+			seen.add(p.id);
+			out.push(p);
+		}
+	}
+	return out;
+}
+
 export const pages = new Hono<AppEnv>()
 	.get("/", (c) =>
 		respondCached(
 			c,
 			() => ({
 				path: "/",
-				produce: async (v): Promise<Entry | Failure> => {
+				promotional: true,
+				produce: async (v, promo): Promise<Entry | Failure> => {
 					if (!HOME_QUERY.success) throw HOME_QUERY.error;
 					const [categories, newest] = await Promise.all([
 						categoriesOr(c, v),
@@ -56,7 +100,12 @@ export const pages = new Hono<AppEnv>()
 					]);
 					if (isFailure(categories)) return categories;
 					if (isFailure(newest)) return newest;
-					return pageEntry(200, <HomePage categories={categories} newest={newest.found ? newest.data.items : []} />);
+					return pageEntry(
+						200,
+						<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
+							<HomePage categories={categories} newest={newest.found ? newest.data.items : []} />
+						</PromoContext.Provider>,
+					);
 				},
 			}),
 			renderFailure,
@@ -76,7 +125,8 @@ export const pages = new Hono<AppEnv>()
 				canonical.delete("category");
 				return {
 					path: `/categories/${slug}?${canonical}`,
-					produce: async (v) => {
+					promotional: true,
+					produce: async (v, promo) => {
 						const categories = await categoriesOr(c, v);
 						if (isFailure(categories)) return categories;
 						const category = categories.find((x) => x.slug === slug);
@@ -86,7 +136,9 @@ export const pages = new Hono<AppEnv>()
 						if (!list.found) return notFound("There is no such category.", categories);
 						return pageEntry(
 							200,
-							<CategoryPage category={category} categories={categories} query={query} list={list.data} />,
+							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
+								<CategoryPage category={category} categories={categories} query={query} list={list.data} />
+							</PromoContext.Provider>,
 						);
 					},
 				};
@@ -102,7 +154,8 @@ export const pages = new Hono<AppEnv>()
 				if (!Slug.safeParse(slug).success) return renderFailure(problem(404, "There is no such product."));
 				return {
 					path: `/products/${slug}`,
-					produce: async (v) => {
+					promotional: true,
+					produce: async (v, promo) => {
 						const [categories, product] = await Promise.all([
 							categoriesOr(c, v),
 							readTarget(c, v, targets.product(slug)),
@@ -110,7 +163,41 @@ export const pages = new Hono<AppEnv>()
 						if (isFailure(categories)) return categories;
 						if (isFailure(product)) return product;
 						if (!product.found) return notFound("We have no product at this address.", categories);
-						return pageEntry(200, <ProductPage product={product.data} categories={categories} />);
+						return pageEntry(
+							200,
+							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
+								<ProductPage product={product.data} categories={categories} />
+							</PromoContext.Provider>,
+						);
+					},
+				};
+			},
+			renderFailure,
+		),
+	)
+	.get("/sales/:slug", (c) =>
+		respondCached(
+			c,
+			() => {
+				const slug = c.req.param("slug");
+				if (!Slug.safeParse(slug).success) return renderFailure(problem(404, "There is no such sale."));
+				return {
+					path: `/sales/${slug}`,
+					promotional: true,
+					produce: async (v, promo) => {
+						const now = Date.now();
+						const categories = await categoriesOr(c, v);
+						if (isFailure(categories)) return categories;
+						const activity = promo.activities.find((a) => a.slug === slug && Date.parse(a.endsAt) > now);
+						if (!activity) return notFound("There is no such sale (or it has ended).", categories);
+						const products = await saleProducts(c, v, activity, categories);
+						if (isFailure(products)) return products;
+						return pageEntry(
+							200,
+							<PromoContext.Provider value={{ snapshot: promo, now }}>
+								<SalePage activity={activity} products={products} categories={categories} now={now} />
+							</PromoContext.Provider>,
+						);
 					},
 				};
 			},
@@ -126,7 +213,8 @@ export const pages = new Hono<AppEnv>()
 				const query = parsed.q ? parsed : null;
 				return {
 					path: query ? `/search?${productQueryToParams(query)}` : "/search",
-					produce: async (v) => {
+					promotional: true,
+					produce: async (v, promo) => {
 						const [categories, list] = await Promise.all([
 							categoriesOr(c, v),
 							query ? readTarget(c, v, targets.search(query)) : Promise.resolve(null),
@@ -134,7 +222,12 @@ export const pages = new Hono<AppEnv>()
 						if (isFailure(categories)) return categories;
 						if (list && isFailure(list)) return list;
 						const data = list?.found ? list.data : null;
-						return pageEntry(200, <SearchPage categories={categories} query={query} list={data} />);
+						return pageEntry(
+							200,
+							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
+								<SearchPage categories={categories} query={query} list={data} />
+							</PromoContext.Provider>,
+						);
 					},
 				};
 			},

@@ -1,6 +1,7 @@
 import type { Cart, CartLine, LineStatus } from "@bazaar/contracts/cart";
-import { MAX_LINE_QUANTITY, slotLabel } from "@bazaar/contracts/cart";
-import { formatMoney } from "@bazaar/money";
+import { MAX_LINE_QUANTITY, promotionKey, slotLabel } from "@bazaar/contracts/cart";
+import type { PromotedLine } from "@bazaar/contracts/promotion";
+import { formatMoney, money } from "@bazaar/money";
 import { Layout } from "./layout";
 
 // The cart: plain HTML forms, each posting back to the edge with the shopper's CSRF token.
@@ -52,7 +53,7 @@ function LineSlot({ line }: { line: CartLine }) {
 	return line.slot ? <input type="hidden" name="slot" value={line.slot} /> : null;
 }
 
-function Line({ line, csrf }: { line: CartLine; csrf: string }) {
+function Line({ line, csrf, promo }: { line: CartLine; csrf: string; promo: PromotedLine | undefined }) {
 	const warning = STATUS_TEXT[line.status]?.(line);
 	const priceChanged = priceChangeText(line);
 	const name = line.productTitle ?? "An item that is no longer sold";
@@ -90,7 +91,19 @@ function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 					</div>
 				) : null}
 			</td>
-			<td>{line.unitPrice ? formatMoney(line.unitPrice) : "—"}</td>
+			<td>
+				{line.unitPrice && promo && promo.unitPrice < promo.listUnitPrice ? (
+					<span class="price sale" data-testid="line-sale-price">
+						{formatMoney(money(promo.unitPrice, line.unitPrice.currency))}{" "}
+						<s class="was">{formatMoney(line.unitPrice)}</s>
+					</span>
+				) : line.unitPrice ? (
+					formatMoney(line.unitPrice)
+				) : (
+					"—"
+				)}
+				{promo?.badge ? <div class="badge">{promo.badge}</div> : null}
+			</td>
 			<td>
 				<form action={`${linePath(line)}/quantity`} method="post" class="qty">
 					<Csrf token={csrf} />
@@ -113,7 +126,18 @@ function Line({ line, csrf }: { line: CartLine; csrf: string }) {
 					<button type="submit">Remove</button>
 				</form>
 			</td>
-			<td class="total">{line.lineTotal && line.available ? formatMoney(line.lineTotal) : "—"}</td>
+			<td class="total">
+				{line.lineTotal && line.available
+					? formatMoney(promo ? money(promo.lineTotal, line.lineTotal.currency) : line.lineTotal)
+					: "—"}
+				{promo && line.lineTotal
+					? promo.discounts.map((d) => (
+							<div class="discount" data-testid="line-discount">
+								{d.label}: −{formatMoney(money(d.amount, line.lineTotal?.currency ?? "USD"))}
+							</div>
+						))
+					: null}
+			</td>
 		</tr>
 	);
 }
@@ -150,7 +174,11 @@ export function CartPage({ cart, csrf, notice }: { cart: Cart; csrf: string; not
 						</thead>
 						<tbody>
 							{cart.lines.map((line) => (
-								<Line line={line} csrf={csrf} />
+								<Line
+									line={line}
+									csrf={csrf}
+									promo={cart.promotion?.lines.find((p) => p.key === promotionKey(line.variantId, line.slot))}
+								/>
 							))}
 						</tbody>
 					</table>
@@ -158,9 +186,11 @@ export function CartPage({ cart, csrf, notice }: { cart: Cart; csrf: string; not
 						<p>
 							Subtotal ({units} {units === 1 ? "item" : "items"}):{" "}
 							<span class="price" data-testid="subtotal">
-								{formatMoney(cart.subtotal)}
+								{formatMoney(cart.promotion ? money(cart.promotion.subtotal, cart.currency) : cart.subtotal)}
 							</span>
 						</p>
+						<Savings cart={cart} />
+						<CouponForm cart={cart} csrf={csrf} />
 						<p class="note">Shipping and tax are worked out at checkout.</p>
 						{cart.checkoutReady ? (
 							<a class="checkout" href="/checkout">
@@ -179,5 +209,67 @@ export function CartPage({ cart, csrf, notice }: { cart: Cart; csrf: string; not
 				</>
 			)}
 		</Layout>
+	);
+}
+
+/** What the promotions take off (the core priced it), and what the goods come to after it. */
+function Savings({ cart }: { cart: Cart }) {
+	const p = cart.promotion;
+	if (!p || (p.discount === 0 && !p.freeShipping)) return null;
+	return (
+		<>
+			{p.discount > 0 ? (
+				<p>
+					Discounts:{" "}
+					<span class="price" data-testid="cart-discount">
+						−{formatMoney(money(p.discount, cart.currency))}
+					</span>
+				</p>
+			) : null}
+			{p.discount > 0 ? (
+				<p>
+					After discounts:{" "}
+					<span class="price" data-testid="cart-after-discounts">
+						{formatMoney(money(p.subtotal - p.discount, cart.currency))}
+					</span>
+				</p>
+			) : null}
+			{p.freeShipping ? <p data-testid="free-shipping">{p.freeShipping.label}</p> : null}
+		</>
+	);
+}
+
+function CouponForm({ cart, csrf }: { cart: Cart; csrf: string }) {
+	const state = cart.promotion?.coupon ?? null;
+	if (cart.couponCode) {
+		return (
+			<div class="coupon" data-testid="coupon">
+				<p>
+					Code <strong>{cart.couponCode}</strong>
+					{state && state.status !== "applied" ? (
+						<span class="line-warning" role="status">
+							{" "}
+							— {state.message ?? "it cannot be used now."}
+						</span>
+					) : (
+						" applied."
+					)}
+				</p>
+				<form action="/cart/coupon/remove" method="post" class="remove">
+					<Csrf token={csrf} />
+					<button type="submit">Remove code</button>
+				</form>
+			</div>
+		);
+	}
+	return (
+		<form action="/cart/coupon" method="post" class="coupon">
+			<Csrf token={csrf} />
+			<label>
+				Discount code{" "}
+				<input type="text" name="code" maxlength={64} autocomplete="off" required data-testid="coupon-code" />
+			</label>
+			<button type="submit">Apply</button>
+		</form>
 	);
 }

@@ -76,9 +76,22 @@ export function OrderDetailPage(props: {
 							<td>
 								<code>{l.sku}</code>
 							</td>
-							<td>{money(l.unitPrice)}</td>
+							<td>
+								{money(l.unitPrice)}
+								{l.listUnitPrice !== undefined && l.listUnitPrice > l.unitPrice ? (
+									<s class="was">{money(l.listUnitPrice)}</s>
+								) : null}
+							</td>
 							<td>{l.quantity}</td>
-							<td>{money(l.lineTotal)}</td>
+							<td>
+								{money(l.lineTotal)}
+								{(l.discounts ?? []).map((d) => (
+									<div class="discount" data-testid="order-line-discount">
+										{d.badge}: {d.label}
+										{d.couponCode ? ` (code ${d.couponCode})` : ""} −{money(d.amount)}
+									</div>
+								))}
+							</td>
 						</tr>
 					))}
 				</tbody>
@@ -96,8 +109,14 @@ export function OrderDetailPage(props: {
 					</tr>
 					{o.discountAmount > 0 ? (
 						<tr>
-							<th>Discount</th>
-							<td>−{money(o.discountAmount)}</td>
+							<th>Discount{o.promotions?.couponCode ? ` (code ${o.promotions.couponCode})` : ""}</th>
+							<td data-testid="order-discount">−{money(o.discountAmount)}</td>
+						</tr>
+					) : null}
+					{o.promotions?.shippingDiscount ? (
+						<tr>
+							<th>Shipping saved</th>
+							<td>−{money(o.promotions.shippingDiscount)}</td>
 						</tr>
 					) : null}
 					<tr>

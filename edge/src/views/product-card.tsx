@@ -1,6 +1,7 @@
 import type { ProductSummary } from "@bazaar/contracts";
 import { formatMoney } from "@bazaar/money";
 import { imageSource, imageUrl } from "../lib/images";
+import { Badge, OfferPrice, useOffer } from "./promo";
 
 export const KIND_LABEL = { physical: "Physical", digital: "Digital", service: "Service" } as const;
 
@@ -15,6 +16,7 @@ export function Price(props: { price: ProductSummary["price"]; compareAt?: Produ
 }
 
 export function ProductCard({ p }: { p: ProductSummary }) {
+	const offer = useOffer({ productId: p.id, categoryId: p.categoryId, price: p.price });
 	const thumb = p.thumbnail ? imageSource(p.thumbnail, "thumb") : null;
 	return (
 		<li>
@@ -32,8 +34,13 @@ export function ProductCard({ p }: { p: ProductSummary }) {
 					) : null}
 					<h3>{p.title}</h3>
 				</a>
-				<Price price={p.price} compareAt={p.compareAtPrice} />
+				{offer?.price ? (
+					<OfferPrice price={p.price} offer={offer} />
+				) : (
+					<Price price={p.price} compareAt={p.compareAtPrice} />
+				)}
 				<div>
+					{offer ? <Badge text={offer.badge} slug={offer.activitySlug} /> : null}
 					<span class="tag">{KIND_LABEL[p.kind]}</span> {p.inStock ? null : <span class="tag out">Out of stock</span>}
 				</div>
 			</article>

@@ -4,6 +4,7 @@ import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
 import { imageSource, imageUrl, srcset } from "../lib/images";
 import { Layout } from "./layout";
 import { KIND_LABEL } from "./product-card";
+import { Badge, OfferPrice, useOffer } from "./promo";
 
 function priceIn(prices: Money[], currency = DEFAULT_CURRENCY): Money | undefined {
 	return prices.find((p) => p.currency === currency) ?? prices[0];
@@ -104,8 +105,7 @@ function Variants({ product }: { product: Product }) {
 								<code>{v.sku}</code>
 							</td>
 							<td>
-								{price ? <span class="price">{formatMoney(price)}</span> : "—"}
-								{price && was && was.amount > price.amount ? <s class="was">{formatMoney(was)}</s> : null}
+								<VariantPrice product={product} variant={v} price={price} was={was} />
 							</td>
 							<td>{v.inStock ? "In stock" : <span class="tag out">Out of stock</span>}</td>
 						</tr>
@@ -113,6 +113,51 @@ function Variants({ product }: { product: Product }) {
 				})}
 			</tbody>
 		</table>
+	);
+}
+
+function VariantPrice(props: { product: Product; variant: Variant; price: Money | undefined; was: Money | undefined }) {
+	const { price, was } = props;
+	const offer = useOffer({
+		productId: props.product.id,
+		categoryId: props.product.category.id,
+		variantIds: [props.variant.id],
+		price: price ?? { amount: 0, currency: DEFAULT_CURRENCY },
+	});
+	if (price && offer?.price) return <OfferPrice price={price} offer={offer} />;
+	return (
+		<>
+			{price ? <span class="price">{formatMoney(price)}</span> : "—"}
+			{price && was && was.amount > price.amount ? <s class="was">{formatMoney(was)}</s> : null}
+		</>
+	);
+}
+
+function ProductOffer({ product, from }: { product: Product; from: Money }) {
+	const offer = useOffer({
+		productId: product.id,
+		categoryId: product.category.id,
+		variantIds: product.variants.map((v) => v.id),
+		price: from,
+	});
+	return (
+		<>
+			{offer?.price ? (
+				<p data-testid="price">
+					<OfferPrice price={from} offer={offer} prefix={product.variants.length > 1 ? "From " : ""} />
+				</p>
+			) : (
+				<p class="price" data-testid="price">
+					{product.variants.length > 1 ? "From " : ""}
+					{formatMoney(from)}
+				</p>
+			)}
+			{offer ? (
+				<p>
+					<Badge text={offer.badge} slug={offer.activitySlug} />
+				</p>
+			) : null}
+		</>
 	);
 }
 
@@ -208,12 +253,7 @@ export function ProductPage({ product, categories }: { product: Product; categor
 							</span>
 						) : null}
 					</p>
-					{from ? (
-						<p class="price" data-testid="price">
-							{product.variants.length > 1 ? "From " : ""}
-							{formatMoney(from)}
-						</p>
-					) : null}
+					{from ? <ProductOffer product={product} from={from} /> : null}
 					{product.digital ? (
 						<dl>
 							<dt>Format</dt>

@@ -19,7 +19,7 @@ h1{font-size:1.6rem;margin:.5rem 0}
 .card{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.6rem;height:100%}
 .card img{width:100%;height:auto;aspect-ratio:1;object-fit:cover;background:#eee;border-radius:4px}
 .card h3{font-size:.95rem;margin:.3rem 0;font-weight:500}
-.price{font-weight:600}.was{color:#777;text-decoration:line-through;font-weight:400;margin-left:.4rem}
+.price{font-weight:600}.sale{color:#b00020}.badge{display:inline-block;background:#b00020;color:#fff;border-radius:3px;padding:0 .4rem;font-size:.8rem;font-weight:600;text-decoration:none}.discount{color:#b00020;font-size:.85rem}.sale-banner{background:#fff4f4;border:2px solid #b00020;border-radius:6px;padding:1rem;margin:1rem 0}.countdown time{font-variant-numeric:tabular-nums;font-weight:600}.coupon{margin:.5rem 0}.was{color:#777;text-decoration:line-through;font-weight:400;margin-left:.4rem}
 .tag{display:inline-block;font-size:.75rem;padding:0 .35rem;border-radius:3px;background:#eef;color:#334}
 .out{background:#fde8e8;color:#8a1c1c}
 .layout{display:grid;grid-template-columns:15rem 1fr;gap:1.5rem}

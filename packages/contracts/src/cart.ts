@@ -2,6 +2,7 @@ import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
 import { ProductKind, type VariantSummary } from "./catalog";
 import { Slot } from "./inventory";
+import { type CouponState, PricedCart } from "./promotion";
 
 // The cart's requests, responses and ports. Types are inferred from
 // these schemas, never written twice.
@@ -74,6 +75,32 @@ export interface CatalogPort {
 	variants(ids: string[], currency: string): Promise<Map<string, VariantSummary>>;
 }
 
+/** The lines the promotion module prices (list prices from the catalog), keyed by `promotionKey`. */
+export interface PromotionLine {
+	key: string;
+	variantId: string;
+	productId: string;
+	categoryId: string | null;
+	unitPrice: number;
+	quantity: number;
+}
+
+/** How the cart asks the promotion module (wired by the workflows, like the catalog and inventory ports). */
+export interface PromotionPort {
+	price(input: {
+		currency: string;
+		lines: PromotionLine[];
+		customerId: string | null;
+		couponCode: string | null;
+	}): Promise<PricedCart>;
+	/** A code the shopper typed: rate limited per subject and address; a 422 for any unusable code. */
+	checkCoupon(code: string, attempt: { subject: string; ip: string | null }): Promise<CouponState>;
+}
+
+/** A line's key in the promotion module's answer: the variant, and its slot when booked. */
+export const promotionKey = (variantId: string, slot: string | null) =>
+	slot === null ? variantId : `${variantId}@${slot}`;
+
 export const StockLevel = z.object({
 	/** Units that can be bought now; null = unlimited. */
 	available: z.number().int().nullable(),
@@ -128,6 +155,8 @@ export const CartLine = z.object({
 	productSlug: z.string().nullable(),
 	productTitle: z.string().nullable(),
 	variantTitle: z.string().nullable(),
+	/** The product's category (promotion rules may target it). */
+	categoryId: z.string().nullable().optional(),
 	kind: ProductKind.nullable(),
 	thumbnailHash: z.string().nullable(),
 	weightGrams: z.number().int().nullable(),
@@ -194,6 +223,10 @@ export const Cart = z.object({
 	/** Every line can be bought and there is at least one. */
 	checkoutReady: z.boolean(),
 	warnings: z.array(CartWarning),
+	/** The coupon code applied to the cart (checked again on every read: see promotion.coupon). */
+	couponCode: z.string().nullable().default(null),
+	/** Sale prices, discounts line by line, free shipping and the coupon's state, priced now; null with no promotions wired or no lines. */
+	promotion: PricedCart.nullable().default(null),
 	updatedAt: z.string().nullable(),
 	/** Guest carts only. */
 	expiresAt: z.string().nullable(),
@@ -217,6 +250,7 @@ export const CheckoutLine = z.object({
 	productId: z.string(),
 	productTitle: z.string(),
 	variantTitle: z.string(),
+	categoryId: z.string().nullable(),
 	/** For the order line: "Product (Variant)", with the booked time: "Massage — Tue 1 Dec 2026, 10:00 UTC". */
 	title: z.string(),
 	/** The booked slot (services by appointment); null otherwise. */
@@ -238,6 +272,7 @@ export const CheckoutCart = z.object({
 	lines: z.array(CheckoutLine),
 	subtotal: Money,
 	itemCount: z.number().int(),
+	couponCode: z.string().nullable(),
 	/** Physical lines only (lines without a weight count 0). */
 	weightGrams: z.number().int(),
 });

@@ -167,6 +167,13 @@ export const ProductQuery = z
 			.regex(/^[A-Za-z0-9_-]+$/, "an opaque cursor from a previous page")
 			.optional(),
 		attr: z.record(AttributeName, z.array(AttributeValue).max(20)).default({}),
+		/** Only these products (comma-separated ids, at most 100): a sale's landing page. */
+		ids: z
+			.string()
+			.max(4_000)
+			.transform((v) => [...new Set(v.split(","))].sort())
+			.pipe(z.array(Id).min(1).max(100))
+			.optional(),
 	})
 	.strict()
 	.refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, {
@@ -175,7 +182,19 @@ export const ProductQuery = z
 	});
 export type ProductQuery = z.infer<typeof ProductQuery>;
 
-const SINGLE_KEYS = ["category", "kind", "q", "minPrice", "maxPrice", "currency", "inStock", "sort", "limit", "cursor"];
+const SINGLE_KEYS = [
+	"category",
+	"kind",
+	"q",
+	"minPrice",
+	"maxPrice",
+	"currency",
+	"inStock",
+	"sort",
+	"limit",
+	"cursor",
+	"ids",
+];
 
 /**
  * Reads a product query from URL search params: `attr.<name>=<value>` (repeatable) filters on
@@ -336,6 +355,8 @@ export const VariantSummary = z.object({
 	productSlug: z.string(),
 	productTitle: z.string(),
 	variantTitle: z.string(),
+	/** The product's category (promotion rules may target it). */
+	categoryId: z.string().optional(),
 	kind: ProductKind,
 	status: ProductStatus,
 	/** In the currency asked for; null when the variant is not sold in it. */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AddressId } from "./identity";
 import { Address, Order, OrderDetail, ShippingMethod } from "./order";
 import { GatewayName } from "./payment";
+import { PricedCart } from "./promotion";
 
 // The checkout workflow's requests and responses (core POST /checkout and /checkout/quote),
 // shared by the core and the edge so neither writes the other's types again.
@@ -20,6 +21,8 @@ const checkoutFields = {
 	shippingMethod: ShippingMethod,
 	/** Default: the payment module's default gateway (the sandbox where it is on, else the first real one). */
 	gateway: GatewayName.optional(),
+	/** A coupon code typed at checkout; without it, the one applied to the cart (if any) is used. */
+	couponCode: z.string().trim().min(1).max(64).optional(),
 };
 
 export const CheckoutRequest = z
@@ -93,6 +96,8 @@ export const Quote = z.object({
 	options: z.array(ShippingOption),
 	/** The option for the requested method (null when none was asked for). */
 	selected: ShippingOption.nullable(),
+	/** Sale prices, discounts line by line, free shipping and the cart's coupon, as the order would record them. */
+	promotion: PricedCart.nullable(),
 });
 export type Quote = z.infer<typeof Quote>;
 

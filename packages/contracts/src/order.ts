@@ -1,6 +1,7 @@
 import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
 import { Payment } from "./payment";
+import { AppliedDiscount } from "./promotion";
 
 // The order module's requests, responses and events. Types are inferred from
 // these schemas, never written twice.
@@ -73,8 +74,12 @@ export const PricedLine = z.strictObject({
 	weightGrams: z.number().int().min(0).max(1_000_000).default(0),
 	/** Set when the line was bought in a flash sale: the item whose price and hold it took. */
 	flashItemId: z.string().max(40).optional(),
+	/** The catalog's price of one unit when a sale price set unitPrice; absent otherwise. */
+	listUnitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional(),
+	/** The promotion module's discounts on this line (which rule, how much), order-level ones pro-rated. */
+	discounts: z.array(AppliedDiscount).max(20).default([]),
 });
-export type PricedLine = z.infer<typeof PricedLine>;
+export type PricedLine = z.input<typeof PricedLine>;
 
 /** Chosen by the caller (the shopper's Idempotency-Key header, or a flash-sale reservation id). */
 export const IdempotencyKey = z
@@ -98,6 +103,12 @@ export const PlaceOrderInput = z.strictObject({
 		.min(1)
 		.max(64)
 		.regex(/^[A-Za-z0-9_-]+$/),
+	/** Every promotion rule that applied (order-level ones once), for the order's record. */
+	promotions: z.array(AppliedDiscount).max(50).default([]),
+	/** The free-shipping rule that applies: the order's shipping costs nothing. */
+	freeShipping: AppliedDiscount.nullable().default(null),
+	/** The coupon redeemed for this order. */
+	couponCode: z.string().max(40).nullable().default(null),
 });
 export type PlaceOrderInput = z.input<typeof PlaceOrderInput>;
 
@@ -108,8 +119,15 @@ export const OrderLine = z.object({
 	unitPrice: z.number().int(),
 	quantity: z.number().int(),
 	weightGrams: z.number().int(),
+	/** unitPrice × quantity (unitPrice is the sale price when one applied). */
 	lineTotal: z.number().int(),
 	flashItemId: z.string().optional(),
+	/** The list price of one unit, when a sale price applied (orders placed before promotions: absent). */
+	listUnitPrice: z.number().int().optional(),
+	/** Which promotion rules took how much off this line. */
+	discounts: z.array(AppliedDiscount).optional(),
+	/** Σ discounts: what the line costs is lineTotal − discountTotal (before tax). */
+	discountTotal: z.number().int().optional(),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
@@ -149,6 +167,13 @@ export const Order = z.object({
 	taxRateBp: z.number().int(),
 	discountAmount: z.number().int(),
 	total: z.number().int(),
+	/** The promotion rules that applied (sale prices, discounts, free shipping) and the coupon. */
+	promotions: z.object({
+		applied: z.array(AppliedDiscount),
+		couponCode: z.string().nullable(),
+		/** What shipping would have cost without a free-shipping rule. */
+		shippingDiscount: z.number().int(),
+	}),
 	reservationId: z.string(),
 	paymentGateway: z.string().nullable(),
 	paymentReference: z.string().nullable(),
@@ -301,15 +326,34 @@ export const RecordRefundResult = z.discriminatedUnion("result", [
 export type RecordRefundResult = z.infer<typeof RecordRefundResult>;
 
 /** POST /orders/admin/:id/refund (the admin refund workflow); the Idempotency-Key header is required. */
-export const AdminRefundInput = z.strictObject({
-	/** Minor units of the order's currency; omitted: everything left on the payment. */
-	amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-	/** When given, it must be the order's currency. */
-	currency: z.string().length(3).optional(),
-	reason: z.string().trim().min(1).max(500),
-	/** Return the order's sold units to stock; only with a refund of everything left. */
-	restock: z.boolean().default(false),
-});
+export const AdminRefundInput = z
+	.strictObject({
+		/** Minor units of the order's currency; omitted (and no lines): everything left on the payment. */
+		amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+		/**
+		 * Units to refund instead of an amount: each is refunded at what the shopper paid for it — its
+		 * sale price less its share of every discount on its line, plus its tax (README: promotions).
+		 */
+		lines: z
+			.array(
+				z.strictObject({
+					variantId: z.string().min(1).max(64),
+					quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+				}),
+			)
+			.min(1)
+			.max(MAX_ORDER_LINES)
+			.optional(),
+		/** When given, it must be the order's currency. */
+		currency: z.string().length(3).optional(),
+		reason: z.string().trim().min(1).max(500),
+		/** Return the order's sold units to stock; only with a refund of everything left. */
+		restock: z.boolean().default(false),
+	})
+	.refine((r) => r.amount === undefined || r.lines === undefined, {
+		message: "send either amount or lines",
+		path: ["lines"],
+	});
 export type AdminRefundInput = z.infer<typeof AdminRefundInput>;
 
 export const REFUND_REQUEST_STATUSES = ["requested", "succeeded", "pending", "failed"] as const;

@@ -32,7 +32,11 @@ export type IdPrefix =
 	/** a flash-sale item */
 	| "fsi"
 	/** a flash-sale reservation (its order is `ord_` + the same ULID) */
-	| "fr";
+	| "fr"
+	| "act"
+	| "rul"
+	| "cpn"
+	| "rdm";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;

@@ -1,0 +1,1 @@
+ALTER TABLE `carts` ADD `coupon_code` text;

@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `promotions` text DEFAULT '{"applied":[],"couponCode":null,"shippingDiscount":0}' NOT NULL;
