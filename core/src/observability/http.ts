@@ -15,9 +15,10 @@ import { httpDuration } from "./metrics";
 import { currentRequest, requestIdFrom, withRequest } from "./request-context";
 import { tracer, tracingEnabled } from "./tracing";
 
-// Every request to the core, the hot catalog read included, goes through `observeFetch`: it gets
-// its request id (the edge's `x-request-id`, or a new one), answers with it, and is counted per
-// route pattern. The route is what Hono matched (`/orders/:id`), never the raw path, so the
+// Every request to the core, the hot catalog read included, goes through `observeFetch` and is
+// counted per route pattern. Each one that reaches the app gets its request id (the edge's
+// `x-request-id`, or a new one), answers with it, and runs in a server span; an untraced hot read
+// skips all that (it logs and emits nothing, and must stay a few microseconds). The route is what Hono matched (`/orders/:id`), never the raw path, so the
 // series stay few; `noteRoute` is the app's first middleware and tells the wrapper afterwards.
 
 type Fetch = (req: Request) => Response | Promise<Response>;
@@ -70,7 +71,10 @@ export function observeFetch(hot: (req: Request) => Response | undefined, app: F
 
 // The histogram's children, labelled once each: labelling per observation costs microseconds.
 const timers = new Map<string, ReturnType<typeof httpDuration.labels>>();
-function timer(method: string, route: string, status: number) {
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+function timer(requestMethod: string, route: string, status: number) {
+	// A client may send any token as its method: the series stay bounded.
+	const method = METHODS.has(requestMethod) ? requestMethod : "OTHER";
 	const key = `${method} ${status} ${route}`;
 	let t = timers.get(key);
 	if (!t) {
