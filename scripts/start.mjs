@@ -88,7 +88,8 @@ try {
 		edgePort,
 		seedArgs: ["--if-empty"],
 		redisUrl,
-		coreEnv: { METRICS_PORT: metricsPort },
+		// A `[req <id>] POST /checkout … → 201` line per core request, so the flow can be followed.
+		coreEnv: { METRICS_PORT: metricsPort, LOG_REQUESTS: process.env.LOG_REQUESTS || "on" },
 	});
 	const adminEmail = process.env.ADMIN_EMAIL || readEnvFile(envFile).ADMIN_EMAIL || "admin@bazaar.local";
 	const admin =

@@ -52,12 +52,14 @@ export function readinessProbe(
 			...databases.map(([name, db]) =>
 				deadline(`database ${name}`, async () => {
 					await db.db.all(sql`SELECT 1`);
+					return undefined;
 				}),
 			),
 			...(redis
 				? [
 						deadline("redis", async () => {
 							if ((await redis.ping()) !== "PONG") throw new Error("no PONG");
+							return undefined;
 						}),
 					]
 				: []),
@@ -84,7 +86,7 @@ export function readinessProbe(
 	};
 }
 
-async function deadline(name: string, fn: () => Promise<string | undefined | void>): Promise<ReadinessCheck> {
+async function deadline(name: string, fn: () => Promise<string | undefined>): Promise<ReadinessCheck> {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const timeout = new Promise<never>((_, reject) => {
 		timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);

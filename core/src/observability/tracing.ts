@@ -30,6 +30,11 @@ export async function stopTracing(): Promise<void> {
 	await provider?.shutdown().catch((err) => console.warn("tracing: flush on stop failed:", err));
 }
 
+/** Whether spans are recorded (an exporter is configured). */
+export function tracingEnabled(): boolean {
+	return provider !== null;
+}
+
 export function tracer(): Tracer {
 	return trace.getTracer("bazaar-core");
 }
