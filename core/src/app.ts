@@ -19,6 +19,8 @@ import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
 import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
+import type { ReviewModule } from "./review/module";
+import { reviewRoutes } from "./review/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
@@ -31,6 +33,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Image uploads carry a base64 PNG (ImageInput allows up to 8 MB of it). */
 export const MAX_IMAGE_BODY_BYTES = 10 * 1024 * 1024;
 const IMAGE_UPLOAD = /^\/catalog\/admin\/products\/[^/]+\/images\/?$/;
+/** A review with its photos (4 × 2 MB, base64) is written or edited with one JSON body. */
+export const MAX_REVIEW_BODY_BYTES = 12 * 1024 * 1024;
+const REVIEW_WRITE = /^\/reviews\/?(rev_[0-9A-Z]{26}\/?)?$/;
 
 export interface AppDeps {
 	secret: string;
@@ -43,6 +48,7 @@ export interface AppDeps {
 	orders?: OrderModule;
 	payments?: PaymentModule;
 	fulfillment?: FulfillmentModule;
+	reviews?: ReviewModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
 	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
@@ -55,10 +61,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
 	const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: payloadTooLarge(MAX_IMAGE_BODY_BYTES) });
+	const review = bodyLimit({ maxSize: MAX_REVIEW_BODY_BYTES, onError: payloadTooLarge(MAX_REVIEW_BODY_BYTES) });
 	app.use("*", (c, next) => {
 		const method = c.req.method;
 		if (method === "GET" || method === "HEAD") return next();
-		return IMAGE_UPLOAD.test(c.req.path) ? large(c, next) : small(c, next);
+		if (IMAGE_UPLOAD.test(c.req.path)) return large(c, next);
+		return REVIEW_WRITE.test(c.req.path) ? review(c, next) : small(c, next);
 	});
 	// Registered before the signature check, so they answer first; other /payment paths fall through.
 	if (deps.payments) app.route("/payment", paymentPublicRoutes(deps.payments));
@@ -77,6 +85,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
+	if (deps.reviews) app.route("/reviews", reviewRoutes(deps.reviews));
 	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).

@@ -6,6 +6,7 @@ import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from ".
 import { type InventoryConfig, InventoryEnv, loadInventoryConfig } from "./inventory/config";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
+import { loadReviewConfig, type ReviewConfig, ReviewEnv } from "./review/config";
 
 // Every setting has a default so `npm start` works on a fresh clone with nothing set. The
 // modules keep their own env schemas (cart/config.ts, …); they are folded in here so one run
@@ -108,6 +109,7 @@ export const ConfigSchema = z
 		...OrderEnv.shape,
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
+		...ReviewEnv.shape,
 	})
 	.superRefine((e, ctx) => {
 		// A crash hook in a live shop is a remote kill switch: only the test runners may arm it.
@@ -172,6 +174,7 @@ export interface Config {
 	order: OrderConfig;
 	payment: PaymentConfig;
 	fulfillment: FulfillmentConfig;
+	review: ReviewConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -221,5 +224,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			env,
 		),
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
+		review: loadReviewConfig({ dataDir }, env),
 	};
 }

@@ -11,12 +11,14 @@ import { type OrderModule, openOrders } from "../order/module";
 import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
+import { openReviews, type ReviewModule } from "../review/module";
 import { catalogPort, inventoryPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
 import { subscribeEdgePush } from "./edge-push";
 import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
+import { authorNamePort, subscribeReviewFlows } from "./review-flows";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
 // database that produces events, the bus consumers and the checkout workflow. main.ts serves it;
@@ -42,6 +44,7 @@ export interface Core {
 	orders: OrderModule;
 	payments: PaymentModule;
 	fulfillment: FulfillmentModule;
+	reviews: ReviewModule;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -50,6 +53,7 @@ export interface Core {
 		payment: BusRelay;
 		inventory: BusRelay;
 		fulfillment: BusRelay;
+		review: BusRelay;
 	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
@@ -119,6 +123,11 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		url: config.fulfillment.url,
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
 	});
+	const reviews = await openReviews({
+		url: config.review.url,
+		imagesDir: config.imagesDir,
+		authorName: authorNamePort(identity),
+	});
 	// One relay per database that emits; each wakes on its database's commits.
 	// A crashed process's claimed rows are taken over after the same idle time as its deliveries.
 	const relay = (database: BusRelayOptions["database"]) =>
@@ -130,6 +139,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		payment: relay(payments.context.database),
 		inventory: relay(inventory.context.database),
 		fulfillment: relay(fulfillment.context.database),
+		review: relay(reviews.context.database),
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
@@ -166,6 +176,15 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			crashPoint,
 		},
 	);
+	subscribeReviewFlows(
+		bus,
+		{ catalog, reviews },
+		{
+			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
+			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
+			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
+		},
+	);
 	const checkout = createCheckout({
 		identity,
 		catalog: catalog.catalog,
@@ -200,6 +219,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		orders,
 		payments,
 		fulfillment,
+		reviews,
 		bus,
 		relays,
 		checkout,
@@ -223,6 +243,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			// The sweepers stop with their modules.
 			await payments.stop();
 			await fulfillment.stop();
+			await reviews.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

@@ -28,7 +28,8 @@ export type IdPrefix =
 	| "pay"
 	| "shp"
 	| "rec"
-	| "rfd";
+	| "rfd"
+	| "rev";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;

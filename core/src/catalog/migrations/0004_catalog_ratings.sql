@@ -1,0 +1,4 @@
+ALTER TABLE `products` ADD `rating_histogram` text DEFAULT '[0,0,0,0,0]' NOT NULL;--> statement-breakpoint
+ALTER TABLE `products` ADD `rating_revision` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- Ratings come only from real reviews now: the seed's made-up numbers go (issue 12).
+UPDATE `products` SET `rating_avg` = NULL, `rating_count` = 0;
