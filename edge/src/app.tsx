@@ -11,6 +11,7 @@ import { apiCatalog } from "./routes/api-catalog";
 import { apiCheckout } from "./routes/api-checkout";
 import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
+import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
@@ -22,6 +23,7 @@ import { internalEvents } from "./routes/internal-events";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
+import { reviewPages } from "./routes/review-pages";
 import { sandboxPay } from "./routes/sandbox-pay";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
@@ -41,12 +43,14 @@ export const app = new Hono<AppEnv>()
 	.route("/api/cart", apiCart)
 	.route("/api/checkout", apiCheckout)
 	.route("/api/orders", apiOrders)
+	.route("/api/reviews", apiReviews)
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
+	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/", pages);
 

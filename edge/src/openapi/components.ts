@@ -56,6 +56,21 @@ import {
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
+import {
+	ApproveInput,
+	EditReviewInput,
+	HideInput,
+	RejectInput,
+	ReplyInput,
+	ReportInput,
+	Review,
+	ReviewableList,
+	ReviewDetail,
+	ReviewPage,
+	StaffReviewPage,
+	VoteResult,
+	WriteReviewInput,
+} from "@bazaar/contracts/review";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -102,6 +117,12 @@ export const OUTPUT_SCHEMAS = {
 	ShipmentList,
 	DeadLetterList,
 	DeadLetterReplayed,
+	Review,
+	ReviewPage,
+	ReviewDetail,
+	StaffReviewPage,
+	ReviewableList,
+	VoteResult,
 };
 
 /** Request bodies by schema id. */
@@ -128,6 +149,13 @@ export const INPUT_SCHEMAS = {
 	ShipInput,
 	CancelShipmentInput,
 	AdminRefundInput,
+	WriteReviewInput,
+	EditReviewInput,
+	ReportInput,
+	ApproveInput,
+	RejectInput,
+	HideInput,
+	ReplyInput,
 };
 
 export function componentSchemas(): Record<string, Json> {

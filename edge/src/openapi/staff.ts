@@ -13,6 +13,7 @@ const ROLES_BY_AREA = {
 	fulfillment: "admin",
 	payment: "admin",
 	bus: "admin",
+	reviews: "admin or moderator",
 } as const;
 export type AdminArea = keyof typeof ROLES_BY_AREA;
 

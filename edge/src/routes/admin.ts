@@ -24,6 +24,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	payment: { corePrefix: "/payment/admin", maxBody: 64 * 1024 },
 	/** The message bus's dead letters (events a consumer gave up on), and replaying one. */
 	bus: { corePrefix: "/bus/admin", maxBody: 64 * 1024 },
+	/** The review moderation queue, decisions and the merchant's replies (admin or moderator). */
+	reviews: { corePrefix: "/reviews/admin", maxBody: 64 * 1024 },
 };
 export const ADMIN_AREAS = Object.keys(AREAS);
 

@@ -1,6 +1,7 @@
 import type { ProductSummary } from "@bazaar/contracts";
 import { formatMoney } from "@bazaar/money";
 import { imageSource, imageUrl } from "../lib/images";
+import { Stars } from "./review-parts";
 
 export const KIND_LABEL = { physical: "Physical", digital: "Digital", service: "Service" } as const;
 
@@ -33,6 +34,11 @@ export function ProductCard({ p }: { p: ProductSummary }) {
 					<h3>{p.title}</h3>
 				</a>
 				<Price price={p.price} compareAt={p.compareAtPrice} />
+				{p.rating.average !== null ? (
+					<div>
+						<Stars value={p.rating.average} /> <small>({p.rating.count})</small>
+					</div>
+				) : null}
 				<div>
 					<span class="tag">{KIND_LABEL[p.kind]}</span> {p.inStock ? null : <span class="tag out">Out of stock</span>}
 				</div>
