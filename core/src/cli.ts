@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
 			config.order.url,
 			config.payment.url,
 			config.fulfillment.url,
+			config.review.url,
 		];
 		// libSQL server URLs may carry an authToken.
 		const bus = config.redisUrl ? "" : `, bus ${redactUrl(config.busDbUrl)}`;
