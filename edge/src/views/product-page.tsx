@@ -179,8 +179,8 @@ function AddToCart({ product }: { product: Product }) {
 function Reviews({ product, reviews }: { product: Product; reviews: ReviewPage | null }) {
 	const all = `/products/${product.slug}/reviews`;
 	return (
-		<section class="reviews" aria-labelledby="reviews" id="reviews">
-			<h2 id="reviews">Customer reviews</h2>
+		<section class="reviews" aria-labelledby="reviews-heading" id="reviews">
+			<h2 id="reviews-heading">Customer reviews</h2>
 			<RatingSummaryBox rating={product.rating} starsHref={(n) => `${all}?stars=${n}`} />
 			{reviews === null ? <p>Reviews could not be loaded just now.</p> : null}
 			{(reviews?.items ?? []).map((r) => (

@@ -97,7 +97,7 @@ export function ReviewItem({ review, back }: { review: PublicReview; back: strin
 					<p>{review.reply.body}</p>
 				</div>
 			) : null}
-			<p class="meta">
+			<div class="meta">
 				{review.helpfulCount > 0 ? `${review.helpfulCount} found this helpful · ` : ""}
 				{/* This page is cached for everyone, so these forms carry no CSRF token: the routes require this site's Origin. */}
 				<form action={`/reviews/${review.id}/helpful`} method="post">
@@ -115,7 +115,7 @@ export function ReviewItem({ review, back }: { review: PublicReview; back: strin
 					</select>{" "}
 					<button type="submit">Report</button>
 				</form>
-			</p>
+			</div>
 		</article>
 	);
 }
