@@ -6,7 +6,7 @@ import {
 	type ReviewableList,
 	type StaffReviewPage,
 } from "@bazaar/contracts/review";
-import { Csrf, Done, type FormMessage, Message } from "./account-pages";
+import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
 import { STATUS_LABEL, Stars } from "./review-parts";
 
@@ -18,6 +18,7 @@ const photoUrl = (hash: string) => `/img/${hash}.png`;
 export function MyReviewsPage(props: { list: ReviewableList; orderId?: string; done?: string }) {
 	return (
 		<Layout title="Your reviews">
+			<AccountNav current="reviews" />
 			<h1>{props.orderId ? `Review your order ${props.orderId}` : "Your reviews"}</h1>
 			<Done text={props.done} />
 			{props.list.items.length === 0 ? (
