@@ -245,5 +245,31 @@ describe("reviews through the storefront", () => {
 			await api(`/api/reviews/reviewable?productId=${item.productId}`, { bearer: buyerBearer })
 		).json()) as ReviewableList;
 		expect(none.items[0]?.review).toBeNull();
+
+		// A real photo (a product thumbnail's bytes): stored re-encoded, served like product images
+		// (/img/<sha256>.png: the core once, then R2 and the Cache API).
+		const listed = (await (await edge("/api/catalog/products?limit=20")).json()) as ProductList;
+		const thumb = listed.items.find((p) => p.thumbnail)?.thumbnail?.sources[0];
+		const source = new Uint8Array(await (await edge(`/img/${thumb?.hash}.png`)).arrayBuffer());
+		let binary = "";
+		for (const b of source) binary += String.fromCharCode(b);
+		const withPhoto = await api("/api/reviews", {
+			method: "POST",
+			bearer: buyerBearer,
+			body: JSON.stringify({
+				productId: item.productId,
+				rating: 3,
+				title: "Okay",
+				body: "Does the job.",
+				photos: [{ contentType: "image/png", dataBase64: btoa(binary) }],
+			}),
+		});
+		expect(withPhoto.status).toBe(201);
+		const hash = ((await withPhoto.json()) as Review).photos[0]?.full.hash as string;
+		const served = await edge(`/img/${hash}.png`);
+		expect(served.status).toBe(200);
+		expect(served.headers.get("content-type")).toBe("image/png");
+		expect([...new Uint8Array(await served.arrayBuffer()).subarray(0, 4)]).toEqual([137, 80, 78, 71]);
+		expect((await edge(`/img/${hash}.png`)).headers.get("x-bazaar-cache")).not.toBe("core");
 	});
 });
