@@ -109,10 +109,10 @@ export async function getReviewDetail(ctx: ReviewContext, id: string): Promise<R
 			sql`SELECT reason, note, at FROM review_reports WHERE review_id = ${id} ORDER BY at`,
 		),
 	]);
-	return ReviewDetailOf(toReview(review), history, reports);
+	return detailOf(toReview(review), history, reports);
 }
 
-function ReviewDetailOf(
+function detailOf(
 	review: Review,
 	history: { from_status: string | null; to_status: string; at: string; actor: string; reason: string | null }[],
 	reports: { reason: string; note: string | null; at: string }[],
