@@ -24,6 +24,8 @@ import type { PaymentModule } from "./payment/module";
 import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
 import type { PromotionModule } from "./promotion/module";
 import { promotionRoutes } from "./promotion/routes";
+import type { ReviewModule } from "./review/module";
+import { reviewRoutes } from "./review/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
@@ -37,6 +39,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Image uploads carry a base64 PNG (ImageInput allows up to 8 MB of it). */
 export const MAX_IMAGE_BODY_BYTES = 10 * 1024 * 1024;
 const IMAGE_UPLOAD = /^\/catalog\/admin\/products\/[^/]+\/images\/?$/;
+/** A review with its photos (4 × 2 MB, base64) is written or edited with one JSON body. */
+export const MAX_REVIEW_BODY_BYTES = 12 * 1024 * 1024;
+const REVIEW_WRITE = /^\/reviews\/?(rev_[0-9A-Z]{26}\/?)?$/;
 
 export interface AppDeps {
 	secret: string;
@@ -50,6 +55,7 @@ export interface AppDeps {
 	payments?: PaymentModule;
 	fulfillment?: FulfillmentModule;
 	promotions?: PromotionModule;
+	reviews?: ReviewModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
 	flash?: FlashModule;
@@ -74,10 +80,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 	const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) });
 	const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: payloadTooLarge(MAX_IMAGE_BODY_BYTES) });
+	const review = bodyLimit({ maxSize: MAX_REVIEW_BODY_BYTES, onError: payloadTooLarge(MAX_REVIEW_BODY_BYTES) });
 	app.use("*", (c, next) => {
 		const method = c.req.method;
 		if (method === "GET" || method === "HEAD") return next();
-		return IMAGE_UPLOAD.test(c.req.path) ? large(c, next) : small(c, next);
+		if (IMAGE_UPLOAD.test(c.req.path)) return large(c, next);
+		return REVIEW_WRITE.test(c.req.path) ? review(c, next) : small(c, next);
 	});
 	// Registered before the signature check, so they answer first; other /payment paths fall through.
 	if (deps.payments) app.route("/payment", paymentPublicRoutes(deps.payments));
@@ -98,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.promotions) app.route("/promotion", promotionRoutes(deps.promotions));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
 	if (deps.flashSales && deps.flash) app.route("/flash", flashRoutes(deps.flashSales, deps.flash));
+	if (deps.reviews) app.route("/reviews", reviewRoutes(deps.reviews));
 	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).

@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
 			config.payment.url,
 			config.fulfillment.url,
 			config.promotionDbUrl,
+			config.review.url,
 		];
 		// libSQL server URLs may carry an authToken.
 		const bus = config.redisUrl ? "" : `, bus ${redactUrl(config.busDbUrl)}`;

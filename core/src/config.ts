@@ -11,6 +11,7 @@ import { LOG_FORMATS, type LogFormat } from "./observability/log";
 import { OtelEnv, type TracesExporter, tracesExporter } from "./observability/otel-env";
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
+import { loadReviewConfig, type ReviewConfig, ReviewEnv } from "./review/config";
 
 // Every setting has a default so `npm start` works on a fresh clone with nothing set. The
 // modules keep their own env schemas (cart/config.ts, …); they are folded in here so one run
@@ -142,6 +143,7 @@ export const ConfigSchema = z
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
 		...FlashEnv.shape,
+		...ReviewEnv.shape,
 	})
 	.superRefine((e, ctx) => {
 		// A local default in production would send shoppers' reset links and payment returns to 127.0.0.1.
@@ -232,6 +234,7 @@ export interface Config {
 	payment: PaymentConfig;
 	fulfillment: FulfillmentConfig;
 	flash: FlashConfig;
+	review: ReviewConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -297,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		),
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
 		flash: loadFlashConfig(dataDir, env),
+		review: loadReviewConfig({ dataDir }, env),
 	};
 }
 

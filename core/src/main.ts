@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createFetch, MAX_IMAGE_BODY_BYTES } from "./app";
+import { createFetch, MAX_REVIEW_BODY_BYTES } from "./app";
 import { ADMIN_PASSWORD_FILE, loadConfigOrExit } from "./config";
 import { redactUrl } from "./lib/redact-url";
 import { writeSecretFile } from "./lib/secret-file";
@@ -63,7 +63,7 @@ const server = Bun.serve({
 	port: config.port,
 	hostname: "0.0.0.0",
 	// Above the largest route limit so bodyLimit, not the socket, answers with a 413 problem.
-	maxRequestBodySize: MAX_IMAGE_BODY_BYTES + 1024 * 1024,
+	maxRequestBodySize: MAX_REVIEW_BODY_BYTES + 1024 * 1024,
 	reusePort: config.processes > 1,
 	fetch,
 });

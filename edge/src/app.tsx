@@ -12,6 +12,7 @@ import { apiCheckout } from "./routes/api-checkout";
 import { apiFlash } from "./routes/api-flash";
 import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
+import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
@@ -25,6 +26,7 @@ import { internalFlash } from "./routes/internal-flash";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
+import { reviewPages } from "./routes/review-pages";
 import { sandboxPay } from "./routes/sandbox-pay";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
@@ -46,6 +48,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/checkout", apiCheckout)
 	.route("/api/orders", apiOrders)
 	.route("/api/flash", apiFlash)
+	.route("/api/reviews", apiReviews)
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)
@@ -53,6 +56,7 @@ export const app = new Hono<AppEnv>()
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
+	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/", pages);
 

@@ -6,7 +6,11 @@ import { edge, ORIGIN } from "./helpers";
 // ("Sign in", an empty cart badge) and one external script, /assets/header.js, that fills them
 // from GET /api/me. Personal pages use the same header.
 
-const scriptsOf = (html: string) => [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+// Scripts a browser runs: a product page's schema.org block (application/ld+json) is data, not code.
+const scriptsOf = (html: string) =>
+	[...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].filter(
+		(m) => !m[0].includes('type="application/ld+json"'),
+	);
 
 function expectOnlyOurScript(html: string) {
 	const scripts = scriptsOf(html);

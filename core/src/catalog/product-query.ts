@@ -112,6 +112,7 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 			);
 		if (q.kind) where.push(sql`p.kind = ${q.kind}`);
 		if (q.inStock !== undefined) where.push(sql`p.in_stock = ${q.inStock ? 1 : 0}`);
+		if (q.minRating !== undefined) where.push(sql`p.rating_avg >= ${q.minRating}`);
 		if (opts.price && q.minPrice !== undefined) where.push(sql`pp.amount >= ${q.minPrice}`);
 		if (opts.price && q.maxPrice !== undefined) where.push(sql`pp.amount <= ${q.maxPrice}`);
 		for (const [name, values] of Object.entries(q.attr)) {

@@ -220,7 +220,7 @@ export async function loadProduct(db: Db, lookup: ProductLookup): Promise<Produc
 		images: imageMap.get(row.id) ?? [],
 		digital: row.kind === "digital" ? (row.digital ?? null) : null,
 		service: row.kind === "service" ? (row.service ?? null) : null,
-		rating: { average: row.ratingAvg, count: row.ratingCount },
+		rating: { average: row.ratingAvg, count: row.ratingCount, histogram: row.ratingHistogram },
 		createdAt: row.createdAt,
 		updatedAt: row.updatedAt,
 	};

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { busInbox, busOutbox } from "../bus/schema";
 
@@ -45,9 +46,19 @@ export const products = sqliteTable(
 		} | null>(),
 		/** Derived: any variant in stock. Kept in the same transaction as variant writes. */
 		inStock: integer("in_stock", { mode: "boolean" }).notNull().default(true),
-		/** Placeholder until reviews exist (a later issue fills these from review events). */
+		/**
+		 * A copy of the review module's exact aggregate of the product's published reviews
+		 * (review.rating_changed, through workflows/review-flows.ts); the product's pages and lists
+		 * read it from here so it rides the catalog's caches. Histogram: [1★ … 5★] counts.
+		 */
 		ratingAvg: real("rating_avg"),
 		ratingCount: integer("rating_count").notNull().default(0),
+		ratingHistogram: text("rating_histogram", { mode: "json" })
+			.$type<[number, number, number, number, number]>()
+			.notNull()
+			.default(sql`'[0,0,0,0,0]'`),
+		/** The review module's revision of that aggregate: only a newer one is copied. */
+		ratingRevision: integer("rating_revision").notNull().default(0),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},

@@ -188,7 +188,6 @@ async function generate(count: number, seed: number, imagesDir: string): Promise
 		}
 
 		const status = i % 97 === 96 ? "draft" : "active";
-		const rated = chance(r, 0.75);
 		const digital = leaf.digital
 			? {
 					format: pick(r, leaf.digital.formats),
@@ -215,8 +214,6 @@ async function generate(count: number, seed: number, imagesDir: string): Promise
 			digital,
 			service,
 			inStock: true,
-			ratingAvg: rated ? Math.round((3 + r() * 2) * 10) / 10 : null,
-			ratingCount: rated ? int(r, 1, 800) : 0,
 			createdAt,
 			updatedAt: createdAt,
 		});

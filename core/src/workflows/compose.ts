@@ -14,6 +14,7 @@ import { realGateways } from "../payment/gateways";
 import { openPayments, type PaymentModule } from "../payment/module";
 import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
 import { openPromotions, type PromotionModule } from "../promotion/module";
+import { openReviews, type ReviewModule } from "../review/module";
 import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
@@ -22,6 +23,7 @@ import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
 import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
+import { authorNamePort, subscribeReviewFlows } from "./review-flows";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
 // database that produces events, the bus consumers and the checkout workflow. main.ts serves it;
@@ -53,6 +55,7 @@ export interface Core {
 	/** Flash sales across modules: arm, ingest, pay, settle. */
 	flashSales: FlashWorkflow;
 	promotions: PromotionModule;
+	reviews: ReviewModule;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -62,6 +65,7 @@ export interface Core {
 		inventory: BusRelay;
 		fulfillment: BusRelay;
 		promotion: BusRelay;
+		review: BusRelay;
 	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
@@ -150,6 +154,11 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 				? edgeFlashReturns({ url: config.edgeUrl, secret: config.signingSecret })
 				: async (batch) => console.warn(`[flash] EDGE_PUSH=off: ${batch.reservations.length} units not returned`)),
 	});
+	const reviews = await openReviews({
+		url: config.review.url,
+		imagesDir: config.imagesDir,
+		authorName: authorNamePort(identity),
+	});
 	// One relay per database that emits; each wakes on its database's commits.
 	// A crashed process's claimed rows are taken over after the same idle time as its deliveries.
 	const relay = (database: BusRelayOptions["database"]) =>
@@ -162,6 +171,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		inventory: relay(inventory.context.database),
 		fulfillment: relay(fulfillment.context.database),
 		promotion: relay(promotions.context.database),
+		review: relay(reviews.context.database),
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
@@ -205,6 +215,15 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			crashPoint,
 		},
 	);
+	subscribeReviewFlows(
+		bus,
+		{ catalog, reviews },
+		{
+			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
+			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
+			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
+		},
+	);
 	const checkout = createCheckout({
 		identity,
 		catalog: catalog.catalog,
@@ -243,6 +262,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		flash,
 		flashSales,
 		promotions,
+		reviews,
 		bus,
 		relays,
 		checkout,
@@ -268,6 +288,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await fulfillment.stop();
 			await flash.stop();
 			await promotions.stop();
+			await reviews.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

@@ -1,4 +1,5 @@
 import { CategoryList, Product, ProductList, type ProductQuery, productQueryToParams } from "@bazaar/contracts";
+import { ReviewPage, type ReviewQuery, reviewQueryToParams } from "@bazaar/contracts/review";
 import type { z } from "zod";
 import type { AppContext } from "../env";
 import { fromCore } from "./core-source";
@@ -29,6 +30,19 @@ export const targets = {
 		core: `/catalog/products/${slug}`,
 		schema: Product,
 	}),
+	/**
+	 * A product's published reviews. Cached under the catalog version like the product itself:
+	 * every change shoppers can see of them moves the product's rating revision in the catalog,
+	 * hence the version (helpful counts alone do not, so they may lag until the next change).
+	 */
+	reviews: (slug: string, productId: string, q: ReviewQuery): Target<typeof ReviewPage> => {
+		const qs = reviewQueryToParams(q).toString();
+		return {
+			api: `/api/catalog/products/${slug}/reviews?${qs}`,
+			core: `/reviews/products/${encodeURIComponent(productId)}?${qs}`,
+			schema: ReviewPage,
+		};
+	},
 	categories: (): Target<typeof CategoryList> => ({
 		api: "/api/catalog/categories",
 		core: "/catalog/categories",

@@ -78,6 +78,21 @@ import {
 	Rule,
 	RuleInput,
 } from "@bazaar/contracts/promotion";
+import {
+	ApproveInput,
+	EditReviewInput,
+	HideInput,
+	RejectInput,
+	ReplyInput,
+	ReportInput,
+	Review,
+	ReviewableList,
+	ReviewDetail,
+	ReviewPage,
+	StaffReviewPage,
+	VoteResult,
+	WriteReviewInput,
+} from "@bazaar/contracts/review";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -134,6 +149,12 @@ export const OUTPUT_SCHEMAS = {
 	Coupon,
 	CouponList,
 	RedemptionList,
+	Review,
+	ReviewPage,
+	ReviewDetail,
+	StaffReviewPage,
+	ReviewableList,
+	VoteResult,
 };
 
 /** Request bodies by schema id. */
@@ -168,6 +189,13 @@ export const INPUT_SCHEMAS = {
 	CouponInput,
 	CouponPatch,
 	ApplyCouponRequest,
+	WriteReviewInput,
+	EditReviewInput,
+	ReportInput,
+	ApproveInput,
+	RejectInput,
+	HideInput,
+	ReplyInput,
 };
 
 export function componentSchemas(): Record<string, Json> {

@@ -12,6 +12,7 @@ import { flashPaths } from "./flash-paths";
 import { mePaths } from "./me-paths";
 import { orderPaths } from "./order-paths";
 import { type Json, json, problem } from "./parts";
+import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
@@ -25,6 +26,7 @@ const PARAM_DOCS: Record<string, string> = {
 	maxPrice: "Highest price, in minor units of `currency`.",
 	currency: "ISO 4217 currency of prices and price filters.",
 	inStock: "Only products with a variant in stock.",
+	minRating: "Only products whose average customer rating is at least this many stars (1–4).",
 	sort: "Order of the list; search defaults to relevance, lists to newest.",
 	limit: "Page size, 1 to 100.",
 	cursor: "Opaque cursor from a previous page's `nextCursor`.",
@@ -199,6 +201,8 @@ export function buildOpenApi(): Json {
 			...adminPaymentPaths(),
 			...adminBusPaths(),
 			...adminPromotionPaths(),
+			...reviewPaths(),
+			...adminReviewPaths(),
 		},
 		components: {
 			schemas,

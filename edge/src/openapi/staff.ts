@@ -14,6 +14,7 @@ const ROLES_BY_AREA = {
 	payment: "admin",
 	bus: "admin",
 	promotions: "admin or catalog_manager",
+	reviews: "admin or moderator",
 } as const;
 export type AdminArea = keyof typeof ROLES_BY_AREA;
 

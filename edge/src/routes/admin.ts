@@ -29,6 +29,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	bus: { corePrefix: "/bus/admin", maxBody: 64 * 1024 },
 	/** Flash-sale items; arming one also arms its shards here (flash/arm.ts). */
 	flash: { corePrefix: "/flash/admin", maxBody: 64 * 1024 },
+	/** The review moderation queue, decisions and the merchant's replies (admin or moderator). */
+	reviews: { corePrefix: "/reviews/admin", maxBody: 64 * 1024 },
 };
 export const ADMIN_AREAS = Object.keys(AREAS);
 

@@ -1,10 +1,13 @@
-import { parseProductQuery, problemResponse, Slug, zodProblem } from "@bazaar/contracts";
+import { parseProductQuery, problem, problemResponse, Slug, zodProblem } from "@bazaar/contracts";
+import { reviewQueryToParams } from "@bazaar/contracts/review";
 import { Hono } from "hono";
-import { targets } from "../cache/catalog";
+import { readTarget, targets } from "../cache/catalog";
 import { fromCore } from "../cache/core-source";
+import { isFailure } from "../cache/layers";
 import { respondCached } from "../cache/respond";
 import type { AppContext, AppEnv } from "../env";
 import { apiProblem } from "../lib/problems";
+import { reviewQuery } from "../lib/reviews";
 
 // Public catalog JSON. Bad input is refused here, before any cache or core work; everything
 // else is the core's pre-serialised answer, served from the nearest cache layer.
@@ -53,6 +56,30 @@ export const apiCatalog = new Hono<AppEnv>()
 				if (!Slug.safeParse(slug).success) return apiProblem(404, "No product has that slug.");
 				const t = targets.product(slug);
 				return { path: t.api, produce: () => fromCore(c.env, t.core, t.schema) };
+			},
+			failure,
+		),
+	)
+	.get("/products/:slug/reviews", (c) =>
+		respondCached(
+			c,
+			() => {
+				const slug = c.req.param("slug");
+				if (!Slug.safeParse(slug).success) return apiProblem(404, "No product has that slug.");
+				const parsed = reviewQuery(c.req.url);
+				if (!parsed.success) return problemResponse(zodProblem(parsed.error, "The review query is not valid."));
+				const q = parsed.data;
+				return {
+					path: `/api/catalog/products/${slug}/reviews?${reviewQueryToParams(q)}`,
+					// The product (cached) names its id; its reviews are keyed by the same version.
+					produce: async (v) => {
+						const product = await readTarget(c, v, targets.product(slug));
+						if (isFailure(product)) return product;
+						if (!product.found) return { problem: problem(404, "No product has that slug.") };
+						const t = targets.reviews(slug, product.data.id, q);
+						return fromCore(c.env, t.core, t.schema);
+					},
+				};
 			},
 			failure,
 		),

@@ -9,6 +9,7 @@ import {
 	Slug,
 	zodProblem,
 } from "@bazaar/contracts";
+import { ReviewQuery, reviewQueryToParams } from "@bazaar/contracts/review";
 import { Hono } from "hono";
 import { readTarget, targets } from "../cache/catalog";
 import type { Entry } from "../cache/entry";
@@ -16,11 +17,13 @@ import { type Failure, isFailure } from "../cache/layers";
 import { respondCached } from "../cache/respond";
 import type { AppContext, AppEnv } from "../env";
 import { htmlResponse, pageEntry } from "../lib/html";
+import { reviewQuery } from "../lib/reviews";
 import type { SnapshotActivity } from "../promotions/display";
 import { CategoryPage } from "../views/category-page";
 import { ErrorPage } from "../views/error-page";
 import { HomePage } from "../views/home-page";
 import { ProductPage } from "../views/product-page";
+import { ProductReviewsPage } from "../views/product-reviews-page";
 import { PromoContext } from "../views/promo";
 import { SalePage } from "../views/sale-page";
 import { SearchPage } from "../views/search-page";
@@ -29,6 +32,8 @@ import { SearchPage } from "../views/search-page";
 // catalog JSON, then served as bytes like any other cached read; no page needs client script.
 
 const HOME_QUERY = parseProductQuery(new URLSearchParams("sort=newest&limit=12"));
+/** The reviews a product page shows: the newest few. */
+const PRODUCT_PAGE_REVIEWS = ReviewQuery.parse({ sort: "newest", limit: "5" });
 
 const renderFailure = (p: Problem) => htmlResponse(p.status, <ErrorPage problem={p} />);
 const notFound = (detail: string, categories?: Category[]) =>
@@ -163,10 +168,13 @@ export const pages = new Hono<AppEnv>()
 						if (isFailure(categories)) return categories;
 						if (isFailure(product)) return product;
 						if (!product.found) return notFound("We have no product at this address.", categories);
+						const reviews = await readTarget(c, v, targets.reviews(slug, product.data.id, PRODUCT_PAGE_REVIEWS));
+						// The product is worth showing even when its reviews cannot be had this moment.
+						const shown = !isFailure(reviews) && reviews.found ? reviews.data : null;
 						return pageEntry(
 							200,
 							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
-								<ProductPage product={product.data} categories={categories} />
+								<ProductPage product={product.data} categories={categories} reviews={shown} />
 							</PromoContext.Provider>,
 						);
 					},
@@ -197,6 +205,40 @@ export const pages = new Hono<AppEnv>()
 							<PromoContext.Provider value={{ snapshot: promo, now }}>
 								<SalePage activity={activity} products={products} categories={categories} now={now} />
 							</PromoContext.Provider>,
+						);
+					},
+				};
+			},
+			renderFailure,
+		),
+	)
+	.get("/products/:slug/reviews", (c) =>
+		respondCached(
+			c,
+			() => {
+				const slug = c.req.param("slug");
+				if (!Slug.safeParse(slug).success) return renderFailure(problem(404, "There is no such product."));
+				const parsed = reviewQuery(c.req.url);
+				if (!parsed.success)
+					return renderFailure(zodProblem(parsed.error, "Some choices in the address are not valid."));
+				const query = parsed.data;
+				const t = new URLSearchParams(reviewQueryToParams(query));
+				return {
+					path: `/products/${slug}/reviews?${t}`,
+					produce: async (v) => {
+						const [categories, product] = await Promise.all([
+							categoriesOr(c, v),
+							readTarget(c, v, targets.product(slug)),
+						]);
+						if (isFailure(categories)) return categories;
+						if (isFailure(product)) return product;
+						if (!product.found) return notFound("We have no product at this address.", categories);
+						const reviews = await readTarget(c, v, targets.reviews(slug, product.data.id, query));
+						if (isFailure(reviews)) return reviews;
+						if (!reviews.found) return notFound("That page of reviews does not exist.", categories);
+						return pageEntry(
+							200,
+							<ProductReviewsPage product={product.data} categories={categories} query={query} page={reviews.data} />,
 						);
 					},
 				};

@@ -246,11 +246,12 @@ export function AccountPage(props: AccountPageProps) {
 }
 
 /** The account area's own navigation. */
-export function AccountNav({ current }: { current: "profile" | "addresses" | "orders" }) {
+export function AccountNav({ current }: { current: "profile" | "addresses" | "orders" | "reviews" }) {
 	const links = [
 		["profile", "/account", "Profile and password"],
 		["addresses", "/account/addresses", "Addresses"],
 		["orders", "/account/orders", "Orders"],
+		["reviews", "/account/reviews", "Reviews"],
 	] as const;
 	return (
 		<nav class="account-nav" aria-label="Your account">

@@ -10,7 +10,7 @@ const SORTS = [
 	["newest", "Newest"],
 	["price_asc", "Price: low to high"],
 	["price_desc", "Price: high to low"],
-	["rating", "Rating"],
+	["rating", "Customer rating"],
 ] as const;
 
 export interface FiltersProps {
@@ -64,6 +64,17 @@ export function Filters({ action, query, list, search }: FiltersProps) {
 						))}
 					</select>
 				</label>
+			</fieldset>
+			<fieldset>
+				<legend>Rating</legend>
+				<select name="minRating" aria-label="Customer rating">
+					<option value="">Any rating</option>
+					{[4, 3, 2, 1].map((n) => (
+						<option value={String(n)} selected={query.minRating === n}>
+							{"★".repeat(n)} & up
+						</option>
+					))}
+				</select>
 			</fieldset>
 			<fieldset>
 				<legend>Availability</legend>

@@ -11,6 +11,8 @@ export type LayoutProps = PropsWithChildren<{
 	q?: string;
 	/** rel=next / rel=prev / canonical links for crawlers. */
 	links?: { rel: string; href: string }[];
+	/** schema.org data for search engines, already made safe for a script element (jsonForScript). */
+	jsonLd?: string;
 }>;
 
 export function Layout(props: LayoutProps) {
@@ -27,6 +29,7 @@ export function Layout(props: LayoutProps) {
 				))}
 				<style dangerouslySetInnerHTML={{ __html: CSS }} />
 				<script src={HEADER_SCRIPT_URL} defer />
+				{props.jsonLd ? <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: props.jsonLd }} /> : null}
 			</head>
 			<body>
 				<header>

@@ -58,6 +58,15 @@ export function OrderDetailPage(props: {
 				</form>
 			) : null}
 
+			{o.timeline.some((t) => t.to === "delivered") ? (
+				<p class="notice ok">
+					Delivered.{" "}
+					<a href={`/account/reviews?order=${o.id}`} data-testid="review-order">
+						Review what you bought
+					</a>
+				</p>
+			) : null}
+
 			<h2>Items</h2>
 			<table class="order-lines">
 				<thead>

@@ -2,6 +2,7 @@ import type { ProductSummary } from "@bazaar/contracts";
 import { formatMoney } from "@bazaar/money";
 import { imageSource, imageUrl } from "../lib/images";
 import { Badge, OfferPrice, useOffer } from "./promo";
+import { Stars } from "./review-parts";
 
 export const KIND_LABEL = { physical: "Physical", digital: "Digital", service: "Service" } as const;
 
@@ -39,6 +40,11 @@ export function ProductCard({ p }: { p: ProductSummary }) {
 				) : (
 					<Price price={p.price} compareAt={p.compareAtPrice} />
 				)}
+				{p.rating.average !== null ? (
+					<div>
+						<Stars value={p.rating.average} /> <small>({p.rating.count})</small>
+					</div>
+				) : null}
 				<div>
 					{offer ? <Badge text={offer.badge} slug={offer.activitySlug} /> : null}
 					<span class="tag">{KIND_LABEL[p.kind]}</span> {p.inStock ? null : <span class="tag out">Out of stock</span>}

@@ -1,10 +1,12 @@
 import type { Category, Product, Variant } from "@bazaar/contracts";
 import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
+import type { ReviewPage } from "@bazaar/contracts/review";
 import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
 import { imageSource, imageUrl, srcset } from "../lib/images";
 import { Layout } from "./layout";
 import { KIND_LABEL } from "./product-card";
 import { Badge, OfferPrice, useOffer } from "./promo";
+import { jsonForScript, productJsonLd, RatingSummaryBox, ReviewItem, Stars } from "./review-parts";
 
 function priceIn(prices: Money[], currency = DEFAULT_CURRENCY): Money | undefined {
 	return prices.find((p) => p.currency === currency) ?? prices[0];
@@ -218,7 +220,39 @@ function AddToCart({ product }: { product: Product }) {
 	);
 }
 
-export function ProductPage({ product, categories }: { product: Product; categories: Category[] }) {
+/** The product's reviews: its exact aggregate and the newest few, with the way to all of them. */
+function Reviews({ product, reviews }: { product: Product; reviews: ReviewPage | null }) {
+	const all = `/products/${product.slug}/reviews`;
+	return (
+		<section class="reviews" aria-labelledby="reviews-heading" id="reviews">
+			<h2 id="reviews-heading">Customer reviews</h2>
+			<RatingSummaryBox rating={product.rating} starsHref={(n) => `${all}?stars=${n}`} />
+			{reviews === null ? <p>Reviews could not be loaded just now.</p> : null}
+			{(reviews?.items ?? []).map((r) => (
+				<ReviewItem review={r} back={`/products/${product.slug}#${r.id}`} />
+			))}
+			<p>
+				{product.rating.count > 0 ? (
+					<a href={all} data-testid="all-reviews">
+						See all {product.rating.count} {product.rating.count === 1 ? "review" : "reviews"}
+					</a>
+				) : null}{" "}
+				Bought it? <a href={`/account/reviews/write?product=${encodeURIComponent(product.id)}`}>Write a review</a>{" "}
+				(customers whose order of it was delivered).
+			</p>
+		</section>
+	);
+}
+
+export function ProductPage({
+	product,
+	categories,
+	reviews = null,
+}: {
+	product: Product;
+	categories: Category[];
+	reviews?: ReviewPage | null;
+}) {
 	const from = fromPrice(product.variants);
 	const attributes = Object.entries(product.attributes);
 	const paragraphs = product.description.split(/\n\s*\n/).filter((p) => p.trim() !== "");
@@ -228,6 +262,7 @@ export function ProductPage({ product, categories }: { product: Product; categor
 			description={product.description.slice(0, 160)}
 			categories={categories}
 			links={[{ rel: "canonical", href: `/products/${product.slug}` }]}
+			jsonLd={jsonForScript(productJsonLd(product, reviews?.items ?? []))}
 		>
 			<nav class="crumbs" aria-label="Breadcrumbs">
 				<a href="/">Home</a>
@@ -248,9 +283,9 @@ export function ProductPage({ product, categories }: { product: Product; categor
 					<p>
 						<span class="tag">{KIND_LABEL[product.kind]}</span>{" "}
 						{product.rating.average !== null ? (
-							<span>
-								★ {product.rating.average.toFixed(1)} ({product.rating.count})
-							</span>
+							<a href="#reviews" data-testid="rating">
+								<Stars value={product.rating.average} /> {product.rating.average.toFixed(1)} ({product.rating.count})
+							</a>
 						) : null}
 					</p>
 					{from ? <ProductOffer product={product} from={from} /> : null}
@@ -298,6 +333,7 @@ export function ProductPage({ product, categories }: { product: Product; categor
 					</dl>
 				) : null}
 			</section>
+			<Reviews product={product} reviews={reviews} />
 		</Layout>
 	);
 }

@@ -33,5 +33,12 @@ form.filters label{display:block;font-size:.9rem}form.filters select{width:100%}
 .thumbs{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}.thumbs img{border-radius:4px;background:#eee}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.35rem;border-bottom:1px solid #e3e3e3}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}dd{margin:0}
+.stars{color:#b8860b;letter-spacing:.05em}.reviews .review{border-top:1px solid #e3e3e3;padding:.8rem 0}
+.histogram{display:grid;grid-template-columns:max-content 12rem max-content;gap:.2rem .6rem;align-items:center;font-size:.85rem}
+.histogram .bar{background:#eee;height:.6rem;border-radius:3px;overflow:hidden}.histogram .bar span{display:block;height:100%;background:#b8860b}
+.review .reply{margin:.4rem 0 0 1rem;padding:.4rem .6rem;border-left:3px solid #ccd;background:#f7f7fb}
+.review .photos{display:flex;gap:.4rem}.review .photos img{border-radius:4px;background:#eee}
+.review form{display:inline}.review .meta{color:#555;font-size:.85rem}.verified{color:#2a7a2a;font-size:.8rem}
+.queue .review{border:1px solid #e3e3e3;border-radius:6px;padding:.6rem;margin:.6rem 0}
 footer{color:#777;font-size:.8rem;text-align:center;padding:2rem}
 ${CART_CSS}${CHECKOUT_CSS}${ACCOUNT_CSS}`;

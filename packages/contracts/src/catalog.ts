@@ -82,7 +82,12 @@ export const Variant = z.object({
 });
 export type Variant = z.infer<typeof Variant>;
 
+/** The exact aggregate of the product's published reviews (average rounded to two decimals). */
 export const Rating = z.object({ average: z.number().nullable(), count: z.number().int() });
+/** …and on the product itself, how many reviews gave 1★ … 5★. */
+export const ProductRating = Rating.extend({
+	histogram: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
+});
 
 export const ProductSummary = z.object({
 	id: Id,
@@ -116,7 +121,7 @@ export const Product = z.object({
 	images: z.array(ImageRef),
 	digital: DigitalDetails.nullable(),
 	service: ServiceDetails.nullable(),
-	rating: Rating,
+	rating: ProductRating,
 	createdAt: z.string(),
 	updatedAt: z.string(),
 });
@@ -154,6 +159,12 @@ export const ProductQuery = z
 		maxPrice: MinorUnits.optional(),
 		currency: Currency.default(DEFAULT_CURRENCY),
 		inStock: Bool.optional(),
+		/** Only products whose average rating is at least this ("4 stars & up"). */
+		minRating: z
+			.string()
+			.regex(/^[1-4]$/, "a whole number of stars from 1 to 4")
+			.transform(Number)
+			.optional(),
 		sort: ProductSort.optional(),
 		limit: z
 			.string()
@@ -190,6 +201,7 @@ const SINGLE_KEYS = [
 	"maxPrice",
 	"currency",
 	"inStock",
+	"minRating",
 	"sort",
 	"limit",
 	"cursor",

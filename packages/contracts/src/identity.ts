@@ -1,5 +1,5 @@
 import { z } from "zod";
-export const ROLES = ["customer", "admin", "catalog_manager", "support_agent"] as const;
+export const ROLES = ["customer", "admin", "catalog_manager", "support_agent", "moderator"] as const;
 
 // Requests and responses of the identity module.
 // Inputs are strict objects: a field the API does not take (e.g. `roles` on sign-up) is an

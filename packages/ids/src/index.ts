@@ -36,7 +36,8 @@ export type IdPrefix =
 	| "act"
 	| "rul"
 	| "cpn"
-	| "rdm";
+	| "rdm"
+	| "rev";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;
