@@ -23,6 +23,7 @@ import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
 import { sandboxPay } from "./routes/sandbox-pay";
+import { seo } from "./routes/seo";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
 import { ErrorPage } from "./views/error-page";
@@ -48,6 +49,7 @@ export const app = new Hono<AppEnv>()
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
 	.route("/account", account)
+	.route("/", seo)
 	.route("/", pages);
 
 // Reads only: anything else on the public catalog is a 405 with Allow, not a confusing 404.

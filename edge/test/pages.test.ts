@@ -9,7 +9,7 @@ async function page(path: string, status = 200) {
 	expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
 	expect(html.startsWith("<!doctype html>")).toBe(true);
 	// No inline script: the only script is a file from this site (the header's, see header.test.ts).
-	expect(html).not.toMatch(/<script(?![^>]*\bsrc="\/)/);
+	expect(html).not.toMatch(/<script(?![^>]*\bsrc="\/)(?! type="application\/ld\+json")/);
 	expect(res.headers.get("set-cookie")).toBeNull();
 	return { res, html };
 }

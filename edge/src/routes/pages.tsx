@@ -9,12 +9,14 @@ import {
 	zodProblem,
 } from "@bazaar/contracts";
 import { Hono } from "hono";
+import type { JSX } from "hono/jsx/jsx-runtime";
 import { readTarget, targets } from "../cache/catalog";
 import type { Entry } from "../cache/entry";
 import { type Failure, isFailure } from "../cache/layers";
 import { respondCached } from "../cache/respond";
 import type { AppContext, AppEnv } from "../env";
 import { htmlResponse, pageEntry } from "../lib/html";
+import { SiteOrigin, siteOrigin } from "../lib/site";
 import { CategoryPage } from "../views/category-page";
 import { ErrorPage } from "../views/error-page";
 import { HomePage } from "../views/home-page";
@@ -29,6 +31,10 @@ const HOME_QUERY = parseProductQuery(new URLSearchParams("sort=newest&limit=12")
 const renderFailure = (p: Problem) => htmlResponse(p.status, <ErrorPage problem={p} />);
 const notFound = (detail: string, categories?: Category[]) =>
 	pageEntry(404, <ErrorPage problem={problem(404, detail)} categories={categories} />);
+
+/** A page entry whose canonical and share links carry the shop's public origin. */
+const sitePage = (c: AppContext, status: number, node: JSX.Element) =>
+	pageEntry(status, <SiteOrigin.Provider value={siteOrigin(c)}>{node}</SiteOrigin.Provider>);
 
 function pageQuery(c: AppContext): ProductQuery | Promise<Response> {
 	const parsed = parseProductQuery(new URL(c.req.url).searchParams);
@@ -56,7 +62,7 @@ export const pages = new Hono<AppEnv>()
 					]);
 					if (isFailure(categories)) return categories;
 					if (isFailure(newest)) return newest;
-					return pageEntry(200, <HomePage categories={categories} newest={newest.found ? newest.data.items : []} />);
+					return sitePage(c, 200, <HomePage categories={categories} newest={newest.found ? newest.data.items : []} />);
 				},
 			}),
 			renderFailure,
@@ -84,7 +90,8 @@ export const pages = new Hono<AppEnv>()
 						const list = await readTarget(c, v, targets.products(query));
 						if (isFailure(list)) return list;
 						if (!list.found) return notFound("There is no such category.", categories);
-						return pageEntry(
+						return sitePage(
+							c,
 							200,
 							<CategoryPage category={category} categories={categories} query={query} list={list.data} />,
 						);
@@ -110,7 +117,7 @@ export const pages = new Hono<AppEnv>()
 						if (isFailure(categories)) return categories;
 						if (isFailure(product)) return product;
 						if (!product.found) return notFound("We have no product at this address.", categories);
-						return pageEntry(200, <ProductPage product={product.data} categories={categories} />);
+						return sitePage(c, 200, <ProductPage product={product.data} categories={categories} />);
 					},
 				};
 			},
@@ -134,7 +141,7 @@ export const pages = new Hono<AppEnv>()
 						if (isFailure(categories)) return categories;
 						if (list && isFailure(list)) return list;
 						const data = list?.found ? list.data : null;
-						return pageEntry(200, <SearchPage categories={categories} query={query} list={data} />);
+						return sitePage(c, 200, <SearchPage categories={categories} query={query} list={data} />);
 					},
 				};
 			},

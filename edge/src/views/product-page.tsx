@@ -2,8 +2,10 @@ import type { Category, Product, Variant } from "@bazaar/contracts";
 import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
 import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
 import { imageSource, imageUrl, srcset } from "../lib/images";
+import { useAbsolute } from "../lib/site";
 import { Layout } from "./layout";
 import { KIND_LABEL } from "./product-card";
+import { breadcrumbJsonLd, productJsonLd } from "./structured-data";
 
 function priceIn(prices: Money[], currency = DEFAULT_CURRENCY): Money | undefined {
 	return prices.find((p) => p.currency === currency) ?? prices[0];
@@ -177,12 +179,28 @@ export function ProductPage({ product, categories }: { product: Product; categor
 	const from = fromPrice(product.variants);
 	const attributes = Object.entries(product.attributes);
 	const paragraphs = product.description.split(/\n\s*\n/).filter((p) => p.trim() !== "");
+	const absolute = useAbsolute();
+	const crumbs = [
+		{ name: "Home", path: "/" },
+		...product.breadcrumbs.map((b) => ({ name: b.name, path: `/categories/${b.slug}` })),
+		{ name: product.title, path: `/products/${product.slug}` },
+	];
+	const picture = product.images[0];
+	const share = picture ? imageSource(picture, "full") : undefined;
 	return (
 		<Layout
 			title={product.title}
 			description={product.description.slice(0, 160)}
 			categories={categories}
 			links={[{ rel: "canonical", href: `/products/${product.slug}` }]}
+			og={{
+				type: "product",
+				image:
+					picture && share
+						? { url: imageUrl(share), width: share.width, height: share.height, alt: picture.alt }
+						: undefined,
+			}}
+			jsonLd={[productJsonLd(product, absolute), breadcrumbJsonLd(crumbs, absolute)]}
 		>
 			<nav class="crumbs" aria-label="Breadcrumbs">
 				<a href="/">Home</a>
