@@ -6,7 +6,11 @@ import { edge, ORIGIN } from "./helpers";
 // ("Sign in", an empty cart badge) and one external script, /assets/header.js, that fills them
 // from GET /api/me. Personal pages use the same header.
 
-const scriptsOf = (html: string) => [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+// JSON-LD blocks are data, never run (the CSP's script-src does not apply to them): not scripts here.
+const scriptsOf = (html: string) =>
+	[...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].filter(
+		(m) => !m[0].startsWith('<script type="application/ld+json">'),
+	);
 
 function expectOnlyOurScript(html: string) {
 	const scripts = scriptsOf(html);

@@ -76,6 +76,9 @@ export function Layout(props: LayoutProps) {
 				<script src={HEADER_SCRIPT_URL} defer />
 			</head>
 			<body>
+				<a class="skip" href="#main">
+					Skip to content
+				</a>
 				<header>
 					<a class="logo" href="/">
 						Bazaar
@@ -101,7 +104,7 @@ export function Layout(props: LayoutProps) {
 						))}
 					</nav>
 				) : null}
-				<main>{props.children}</main>
+				<main id="main">{props.children}</main>
 				<footer>
 					Bazaar · <a href="/docs">API reference</a>
 				</footer>

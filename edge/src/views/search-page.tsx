@@ -35,6 +35,7 @@ export function SearchPage({ categories, query, list }: SearchPageProps) {
 					<Filters action="/search" query={query} list={list} search />
 				</aside>
 				<section aria-label="Results">
+					<h2 class="visually-hidden">Products</h2>
 					<ProductGrid items={list.items} />
 					<Pager first={first} next={next} />
 				</section>

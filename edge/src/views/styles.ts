@@ -6,7 +6,11 @@ import { CHECKOUT_CSS } from "./styles-checkout";
 export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;background:#fafafa}
-a{color:#0b57d0;text-decoration:none}a:hover{text-decoration:underline}
+a{color:#0b57d0;text-decoration:underline;text-underline-offset:.15em}a:hover{text-decoration-thickness:2px}
+header a,nav a,.card a,a.button,a.checkout,.pager a{text-decoration:none}header a:hover,nav a:hover,.card a:hover{text-decoration:underline}
+:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}header :focus-visible{outline-color:#f5c518}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.skip{position:absolute;left:-999px;top:.5rem;background:#fff;color:#0b57d0;padding:.4rem .8rem;z-index:10}.skip:focus{left:.5rem}
 header{background:#111;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 header a{color:#fff}.logo{font-weight:700;font-size:1.25rem}
 header form{flex:1;display:flex;max-width:32rem}header input{flex:1;padding:.4rem;border:0;border-radius:4px 0 0 4px}
@@ -19,7 +23,7 @@ h1{font-size:1.6rem;margin:.5rem 0}
 .card{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.6rem;height:100%}
 .card img{width:100%;height:auto;aspect-ratio:1;object-fit:cover;background:#eee;border-radius:4px}
 .card h3{font-size:.95rem;margin:.3rem 0;font-weight:500}
-.price{font-weight:600}.was{color:#777;text-decoration:line-through;font-weight:400;margin-left:.4rem}
+.price{font-weight:600}.was{color:#595959;text-decoration:line-through;font-weight:400;margin-left:.4rem}
 .tag{display:inline-block;font-size:.75rem;padding:0 .35rem;border-radius:3px;background:#eef;color:#334}
 .out{background:#fde8e8;color:#8a1c1c}
 .layout{display:grid;grid-template-columns:15rem 1fr;gap:1.5rem}
@@ -33,5 +37,5 @@ form.filters label{display:block;font-size:.9rem}form.filters select{width:100%}
 .thumbs{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}.thumbs img{border-radius:4px;background:#eee}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.35rem;border-bottom:1px solid #e3e3e3}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}dd{margin:0}
-footer{color:#777;font-size:.8rem;text-align:center;padding:2rem}
+footer{color:#595959;font-size:.8rem;text-align:center;padding:2rem}
 ${CART_CSS}${CHECKOUT_CSS}${ACCOUNT_CSS}`;
