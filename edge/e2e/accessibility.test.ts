@@ -141,7 +141,7 @@ describe("accessibility", () => {
 			await page.keyboard.press("Tab");
 			const state = await page.evaluate((sel) => {
 				const el = document.activeElement;
-				if (!el || !el.matches(sel)) return null;
+				if (!el?.matches(sel)) return null;
 				const style = getComputedStyle(el);
 				return { outline: style.outlineStyle, width: style.outlineWidth };
 			}, selector);

@@ -35,37 +35,43 @@ function bytesLabel(n: number): string {
 const BILLING = { one_time: "One-time payment", monthly: "Billed monthly", yearly: "Billed yearly" } as const;
 const DELIVERY = { download: "Instant download", license_key: "License key by email" } as const;
 
+/**
+ * The pictures as one strip that swipes (CSS scroll snap, no script): a phone shows one picture
+ * at a time and the next a swipe away; the thumbnails below are links to each picture, so a
+ * mouse or keyboard user moves through them too. Only the first loads eagerly.
+ */
 function Gallery({ product }: { product: Product }) {
-	const [main, ...rest] = product.images;
-	if (!main) return <div />;
-	const card = imageSource(main, "card");
+	const count = product.images.length;
+	if (count === 0) return <div />;
 	return (
-		<div>
-			<img
-				class="main"
-				src={imageUrl(card)}
-				srcset={srcset(main)}
-				sizes="(max-width: 700px) 100vw, 36rem"
-				width={card.width}
-				height={card.height}
-				alt={main.alt}
-				decoding="async"
-			/>
-			{rest.length > 0 ? (
+		<div class="gallery">
+			{/* Focusable, so a keyboard can scroll the strip too; a labelled section is a region. */}
+			<section class="slides" tabindex={0} aria-label={`Pictures, ${count}`}>
+				{product.images.map((img, i) => {
+					const card = imageSource(img, "card");
+					return (
+						<img
+							id={`picture-${i + 1}`}
+							class={i === 0 ? "main" : undefined}
+							src={imageUrl(card)}
+							srcset={srcset(img)}
+							sizes="(max-width: 700px) 100vw, 36rem"
+							width={card.width}
+							height={card.height}
+							alt={img.alt}
+							loading={i === 0 ? undefined : "lazy"}
+							decoding="async"
+						/>
+					);
+				})}
+			</section>
+			{count > 1 ? (
 				<div class="thumbs">
-					{rest.map((img) => {
+					{product.images.map((img, i) => {
 						const t = imageSource(img, "thumb");
-						const full = imageSource(img, "full");
 						return (
-							<a href={imageUrl(full)}>
-								<img
-									src={imageUrl(t)}
-									width={t.width}
-									height={t.height}
-									alt={img.alt}
-									loading="lazy"
-									decoding="async"
-								/>
+							<a href={`#picture-${i + 1}`} aria-label={`Picture ${i + 1} of ${count}`}>
+								<img src={imageUrl(t)} width={t.width} height={t.height} alt="" loading="lazy" decoding="async" />
 							</a>
 						);
 					})}

@@ -33,8 +33,20 @@ form.filters label{display:block;font-size:.9rem}form.filters select{width:100%}
 .pager{display:flex;gap:1rem;justify-content:center;margin:1.5rem 0}
 .product{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:2rem}
 @media (max-width:700px){.product{grid-template-columns:1fr}}
-.product img.main{width:100%;height:auto;background:#eee;border-radius:6px}
-.thumbs{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}.thumbs img{border-radius:4px;background:#eee}
+.slides{display:flex;gap:.5rem;overflow-x:auto;scroll-snap-type:x mandatory;overscroll-behavior-x:contain;border-radius:6px}
+.slides img{flex:0 0 100%;width:100%;height:auto;scroll-snap-align:center;background:#eee;border-radius:6px}
+.thumbs{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}.thumbs a{display:block}.thumbs img{display:block;border-radius:4px;background:#eee}
+details.filters-panel>summary{display:inline-flex;align-items:center;min-height:44px;padding:0 1rem;margin-bottom:.6rem;border:1px solid #0b57d0;border-radius:6px;color:#0b57d0;font-weight:600;cursor:pointer}
+@media (min-width:701px){@supports selector(::details-content){details.filters-panel>summary{display:none}details.filters-panel::details-content{content-visibility:visible;display:block}}}
+@media (max-width:700px){
+header a,nav a,.pager a,.thumbs a,a.checkout,a.button{display:inline-flex;align-items:center;min-height:44px;min-width:44px}
+pre{overflow-x:auto}main{overflow-wrap:anywhere}
+nav.crumbs a{padding:0 .2rem}
+button,select,input:not([type=checkbox]):not([type=radio]),textarea{min-height:44px}
+label:has(>input[type=checkbox]),label:has(>input[type=radio]),label.choice{display:flex;align-items:center;gap:.5rem;min-height:44px}
+input[type=checkbox],input[type=radio]{width:1.25rem;height:1.25rem;margin:0}
+table{display:block;overflow-x:auto}
+}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.35rem;border-bottom:1px solid #e3e3e3}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}dd{margin:0}
 footer{color:#595959;font-size:.8rem;text-align:center;padding:2rem}
