@@ -14,6 +14,7 @@ import { identityRoutes } from "./identity/routes";
 import type { Inventory } from "./inventory/module";
 import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
+import { referenceAssetRoutes } from "./lib/reference-assets";
 import type { ReplayGuard } from "./lib/replay-guard";
 import type { OrderModule } from "./order/module";
 import { orderRoutes } from "./order/routes";
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.use("*", requireSignature(deps.secret, deps.replay));
 
 	app.route("/catalog", catalogRoutes(deps.catalog));
+	app.route("/reference-assets", referenceAssetRoutes());
 	if (deps.identity) app.route("/identity", identityRoutes(deps.identity));
 	if (deps.inventory) app.route("/inventory", inventoryRoutes(deps.inventory));
 	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));

@@ -27,6 +27,11 @@ export type LayoutProps = PropsWithChildren<{
 	jsonLd?: JsonLd[];
 	/** Pages with no value in a search index (search results, personal pages). */
 	noindex?: boolean;
+	/** More of our own files a page needs (the API reference's renderer): deferred, never inline. */
+	stylesheets?: string[];
+	scripts?: string[];
+	/** Styles of one page, after the shop's own (and after its stylesheets, to override them). */
+	css?: string;
 }>;
 
 export function Layout(props: LayoutProps) {
@@ -73,7 +78,14 @@ export function Layout(props: LayoutProps) {
 					<script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdText(data) }} />
 				))}
 				<style dangerouslySetInnerHTML={{ __html: CSS }} />
+				{(props.stylesheets ?? []).map((href) => (
+					<link rel="stylesheet" href={href} />
+				))}
+				{props.css ? <style dangerouslySetInnerHTML={{ __html: props.css }} /> : null}
 				<script src={HEADER_SCRIPT_URL} defer />
+				{(props.scripts ?? []).map((src) => (
+					<script src={src} defer />
+				))}
 			</head>
 			<body>
 				<a class="skip" href="#main">
