@@ -15,6 +15,7 @@ import { identityRoutes } from "./identity/routes";
 import type { Inventory } from "./inventory/module";
 import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
+import { referenceAssetRoutes } from "./lib/reference-assets";
 import type { ReplayGuard } from "./lib/replay-guard";
 import { noteRoute, observeFetch } from "./observability/http";
 import type { Readiness } from "./observability/readiness";
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.use("*", requireSignature(deps.secret, deps.replay));
 
 	app.route("/catalog", catalogRoutes(deps.catalog));
+	app.route("/reference-assets", referenceAssetRoutes());
 	if (deps.identity) app.route("/identity", identityRoutes(deps.identity));
 	if (deps.inventory) app.route("/inventory", inventoryRoutes(deps.inventory));
 	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));

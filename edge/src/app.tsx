@@ -28,6 +28,7 @@ import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
 import { reviewPages } from "./routes/review-pages";
 import { sandboxPay } from "./routes/sandbox-pay";
+import { seo } from "./routes/seo";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
 import { ErrorPage } from "./views/error-page";
@@ -58,6 +59,7 @@ export const app = new Hono<AppEnv>()
 	.route("/dev/mail", devMail)
 	.route("/", reviewPages)
 	.route("/account", account)
+	.route("/", seo)
 	.route("/", pages);
 
 // Reads only: anything else on the public catalog is a 405 with Allow, not a confusing 404.

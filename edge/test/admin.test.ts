@@ -344,7 +344,7 @@ describe("admin API reference", () => {
 		const refs = text.match(/"#\/components\/schemas\/[A-Za-z]+"/g) ?? [];
 		for (const ref of refs) expect(doc.components.schemas[ref.slice(22, -1)], ref).toBeDefined();
 
-		const page = await (await edge("/docs")).text();
+		const page = await (await edge("/docs/plain")).text();
 		expect(page).toContain("POST /api/session");
 		expect(page).toContain("PUT /api/admin/identity/users/{id}/roles");
 		expect(page).toContain("Authorization: Bearer &lt;token&gt;");

@@ -37,8 +37,35 @@ describe("OpenAPI", () => {
 		for (const ref of refs) expect(doc.components.schemas[ref.slice(22, -1)], ref).toBeDefined();
 	});
 
-	it("renders a readable reference page without scripts", async () => {
+	it("serves the reference through Swagger UI from this origin, under a strict CSP", async () => {
 		const res = await edge("/docs");
+		expect(res.status).toBe(200);
+		const csp = res.headers.get("content-security-policy") ?? "";
+		expect(csp).toContain("script-src 'self';");
+		expect(csp).not.toContain("unsafe-eval");
+		const html = await res.text();
+		expect(html).toContain('<div id="api-reference" data-spec="/openapi.json">');
+		const assets = [
+			...html.matchAll(
+				/(?:src|href)="(\/assets\/(?:swagger-ui\/\d+\.\d+\.\d+\/swagger-ui[a-z-]*\.(?:js|css)|docs\.js\?v=[0-9a-f]{8}))"/g,
+			),
+		].map((m) => m[1]!);
+		expect(assets).toHaveLength(3);
+		for (const path of assets) {
+			const asset = await edge(path);
+			expect(asset.status, path).toBe(200);
+			expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+			expect((await asset.text()).length).toBeGreaterThan(path.includes("docs.js") ? 100 : 10_000);
+		}
+		for (const path of ["/assets/swagger-ui/1.0.0/swagger-ui.css", "/assets/swagger-ui/5.35.0/package.json"]) {
+			expect((await edge(path)).status, path).toBe(404);
+		}
+		// Only our own scripts: none inline, none from elsewhere.
+		expect(html).not.toMatch(/<script(?![^>]*\bsrc="\/)/);
+	});
+
+	it("renders a readable reference page without scripts", async () => {
+		const res = await edge("/docs/plain");
 		expect(res.status).toBe(200);
 		const html = await res.text();
 		expect(html).toContain("GET /api/catalog/products");

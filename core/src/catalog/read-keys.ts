@@ -9,6 +9,7 @@ export const readKey = {
 	search: (query: string) => `search?${query}`,
 	product: (slug: string) => `product:${slug}`,
 	categories: () => "categories",
+	sitemap: (page: number, size: number) => `sitemap:${page}:${size}`,
 };
 
 export function queryOf(url: string): string {

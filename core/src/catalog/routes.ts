@@ -6,6 +6,7 @@ import {
 	ProductInput,
 	ProductPatch,
 	parseProductQuery,
+	SitemapQuery,
 	Slug,
 	VariantInput,
 	VariantPatch,
@@ -24,6 +25,7 @@ import { getProductById, getProductBySlug } from "./get-product";
 import { imagePath } from "./image-store";
 import { listCategories } from "./list-categories";
 import { listProducts } from "./list-products";
+import { listSitemap } from "./list-sitemap";
 import type { CatalogModule } from "./module";
 import { queryOf, readKey } from "./read-keys";
 import { searchProducts } from "./search-products";
@@ -73,6 +75,14 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 
 	app.get("/categories", async (c) => {
 		const entry = await cache.get(readKey.categories(), async () => JSON.stringify(await listCategories(catalog)));
+		return cachedResponse(c, entry);
+	});
+
+	app.get("/sitemap", async (c) => {
+		const parsed = SitemapQuery.parse(Object.fromEntries(new URL(c.req.url).searchParams));
+		const entry = await cache.get(readKey.sitemap(parsed.page, parsed.size), async () =>
+			JSON.stringify(await listSitemap(catalog, parsed)),
+		);
 		return cachedResponse(c, entry);
 	});
 

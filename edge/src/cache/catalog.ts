@@ -1,4 +1,11 @@
-import { CategoryList, Product, ProductList, type ProductQuery, productQueryToParams } from "@bazaar/contracts";
+import {
+	CategoryList,
+	Product,
+	ProductList,
+	type ProductQuery,
+	productQueryToParams,
+	SitemapPage,
+} from "@bazaar/contracts";
 import { ReviewPage, type ReviewQuery, reviewQueryToParams } from "@bazaar/contracts/review";
 import type { z } from "zod";
 import type { AppContext } from "../env";
@@ -43,6 +50,12 @@ export const targets = {
 			schema: ReviewPage,
 		};
 	},
+	/** Not a public API route: the path only names the cache entry. */
+	sitemap: (page: number, size: number): Target<typeof SitemapPage> => ({
+		api: `/api/catalog/sitemap?page=${page}&size=${size}`,
+		core: `/catalog/sitemap?page=${page}&size=${size}`,
+		schema: SitemapPage,
+	}),
 	categories: (): Target<typeof CategoryList> => ({
 		api: "/api/catalog/categories",
 		core: "/catalog/categories",

@@ -24,4 +24,4 @@ export const CLIENT_CACHE_NOT_FOUND = `public, max-age=${NEGATIVE_TTL_S}`;
  * Cache API for an hour, across deploys: bump this when a page template or a cached JSON shape
  * changes, or the new Worker serves what the old one rendered until the catalog next changes.
  */
-export const RENDER_VERSION = "r4";
+export const RENDER_VERSION = "r5";

@@ -40,7 +40,7 @@ export const HEADER_SCRIPT = `"use strict";
 `;
 
 /** FNV-1a of the source: computed synchronously at load, so the URL changes whenever the script does. */
-function fnv1a(text: string): string {
+export function fnv1a(text: string): string {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) {
 		h ^= text.charCodeAt(i);

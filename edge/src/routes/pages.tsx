@@ -11,6 +11,7 @@ import {
 } from "@bazaar/contracts";
 import { ReviewQuery, reviewQueryToParams } from "@bazaar/contracts/review";
 import { Hono } from "hono";
+import type { JSX } from "hono/jsx/jsx-runtime";
 import { readTarget, targets } from "../cache/catalog";
 import type { Entry } from "../cache/entry";
 import { type Failure, isFailure } from "../cache/layers";
@@ -18,6 +19,7 @@ import { respondCached } from "../cache/respond";
 import type { AppContext, AppEnv } from "../env";
 import { htmlResponse, pageEntry } from "../lib/html";
 import { reviewQuery } from "../lib/reviews";
+import { SiteOrigin, siteOrigin } from "../lib/site";
 import type { SnapshotActivity } from "../promotions/display";
 import { CategoryPage } from "../views/category-page";
 import { ErrorPage } from "../views/error-page";
@@ -38,6 +40,10 @@ const PRODUCT_PAGE_REVIEWS = ReviewQuery.parse({ sort: "newest", limit: "5" });
 const renderFailure = (p: Problem) => htmlResponse(p.status, <ErrorPage problem={p} />);
 const notFound = (detail: string, categories?: Category[]) =>
 	pageEntry(404, <ErrorPage problem={problem(404, detail)} categories={categories} />);
+
+/** A page entry whose canonical and share links carry the shop's public origin. */
+const sitePage = (c: AppContext, status: number, node: JSX.Element) =>
+	pageEntry(status, <SiteOrigin.Provider value={siteOrigin(c)}>{node}</SiteOrigin.Provider>);
 
 function pageQuery(c: AppContext): ProductQuery | Promise<Response> {
 	const parsed = parseProductQuery(new URL(c.req.url).searchParams);
@@ -105,7 +111,8 @@ export const pages = new Hono<AppEnv>()
 					]);
 					if (isFailure(categories)) return categories;
 					if (isFailure(newest)) return newest;
-					return pageEntry(
+					return sitePage(
+						c,
 						200,
 						<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
 							<HomePage categories={categories} newest={newest.found ? newest.data.items : []} />
@@ -139,7 +146,8 @@ export const pages = new Hono<AppEnv>()
 						const list = await readTarget(c, v, targets.products(query));
 						if (isFailure(list)) return list;
 						if (!list.found) return notFound("There is no such category.", categories);
-						return pageEntry(
+						return sitePage(
+							c,
 							200,
 							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
 								<CategoryPage category={category} categories={categories} query={query} list={list.data} />
@@ -171,7 +179,8 @@ export const pages = new Hono<AppEnv>()
 						const reviews = await readTarget(c, v, targets.reviews(slug, product.data.id, PRODUCT_PAGE_REVIEWS));
 						// The product is worth showing even when its reviews cannot be had this moment.
 						const shown = !isFailure(reviews) && reviews.found ? reviews.data : null;
-						return pageEntry(
+						return sitePage(
+							c,
 							200,
 							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
 								<ProductPage product={product.data} categories={categories} reviews={shown} />
@@ -200,7 +209,8 @@ export const pages = new Hono<AppEnv>()
 						if (!activity) return notFound("There is no such sale (or it has ended).", categories);
 						const products = await saleProducts(c, v, activity, categories);
 						if (isFailure(products)) return products;
-						return pageEntry(
+						return sitePage(
+							c,
 							200,
 							<PromoContext.Provider value={{ snapshot: promo, now }}>
 								<SalePage activity={activity} products={products} categories={categories} now={now} />
@@ -236,7 +246,8 @@ export const pages = new Hono<AppEnv>()
 						const reviews = await readTarget(c, v, targets.reviews(slug, product.data.id, query));
 						if (isFailure(reviews)) return reviews;
 						if (!reviews.found) return notFound("That page of reviews does not exist.", categories);
-						return pageEntry(
+						return sitePage(
+							c,
 							200,
 							<ProductReviewsPage product={product.data} categories={categories} query={query} page={reviews.data} />,
 						);
@@ -264,7 +275,8 @@ export const pages = new Hono<AppEnv>()
 						if (isFailure(categories)) return categories;
 						if (list && isFailure(list)) return list;
 						const data = list?.found ? list.data : null;
-						return pageEntry(
+						return sitePage(
+							c,
 							200,
 							<PromoContext.Provider value={{ snapshot: promo, now: Date.now() }}>
 								<SearchPage categories={categories} query={query} list={data} />

@@ -165,7 +165,9 @@ export function CartPage({ cart, csrf, notice }: { cart: Cart; csrf: string; not
 					<table class="cart">
 						<thead>
 							<tr>
-								<th />
+								<th>
+									<span class="visually-hidden">Picture</span>
+								</th>
 								<th>Item</th>
 								<th>Price</th>
 								<th>Quantity</th>

@@ -66,6 +66,7 @@ export function CategoryPage({ category, categories, query, list }: CategoryPage
 					<Filters action={base} query={query} list={list} />
 				</aside>
 				<section aria-label="Products">
+					<h2 class="visually-hidden">Products</h2>
 					<ProductGrid items={list.items} />
 					<Pager first={first} next={next} />
 				</section>

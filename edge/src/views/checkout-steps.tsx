@@ -20,6 +20,8 @@ import { Layout } from "./layout";
 // The checkout's steps: address → shipping → review. Plain POST forms, no script; each carries
 // the CSRF token and the choices made so far as hidden fields.
 
+const ADDRESS_INPUTS = ["name", "line1", "line2", "city", "region", "postalCode", "country", "phone"];
+
 export function AddressStep(props: {
 	csrf: string;
 	book: BookAddress[];
@@ -31,6 +33,10 @@ export function AddressStep(props: {
 }) {
 	const picked = props.picked ?? props.book.find((a) => a.defaultShipping)?.id ?? props.book[0]?.id ?? NEW_ADDRESS;
 	const f = props.fields ?? {};
+	const errors = props.notice?.errors ?? [];
+	const errorOf = (name: string) => errors.find((e) => e.path === name || e.path.endsWith(`.${name}`))?.message;
+	const firstInvalid = ADDRESS_INPUTS.find((name) => errorOf(name) !== undefined);
+	const err = (name: string) => ({ error: errorOf(name), first: name === firstInvalid });
 	return (
 		<Layout title="Checkout · Address">
 			<h1>Checkout</h1>
@@ -62,32 +68,56 @@ export function AddressStep(props: {
 					)}
 					<fieldset>
 						<legend>New address</legend>
-						<Field name="name" label="Full name" value={f.name} autocomplete="name" max={100} />
-						<Field name="line1" label="Address" value={f.line1} autocomplete="address-line1" max={200} />
+						<Field {...err("name")} name="name" label="Full name" value={f.name} autocomplete="name" max={100} />
 						<Field
+							{...err("line1")}
+							name="line1"
+							label="Address"
+							value={f.line1}
+							autocomplete="address-line1"
+							max={200}
+						/>
+						<Field
+							{...err("line2")}
 							name="line2"
 							label="Address line 2 (optional)"
 							value={f.line2}
 							autocomplete="address-line2"
 							max={200}
 						/>
-						<Field name="city" label="City" value={f.city} autocomplete="address-level2" max={100} />
+						<Field {...err("city")} name="city" label="City" value={f.city} autocomplete="address-level2" max={100} />
 						<Field
+							{...err("region")}
 							name="region"
 							label="State / region (optional)"
 							value={f.region}
 							autocomplete="address-level1"
 							max={10}
 						/>
-						<Field name="postalCode" label="Postal code" value={f.postalCode} autocomplete="postal-code" max={20} />
 						<Field
+							{...err("postalCode")}
+							name="postalCode"
+							label="Postal code"
+							value={f.postalCode}
+							autocomplete="postal-code"
+							max={20}
+						/>
+						<Field
+							{...err("country")}
 							name="country"
 							label="Country (two letters, e.g. US)"
 							value={f.country}
 							autocomplete="country"
 							max={2}
 						/>
-						<Field name="phone" label="Phone (optional)" value={f.phone} autocomplete="tel" max={40} />
+						<Field
+							{...err("phone")}
+							name="phone"
+							label="Phone (optional)"
+							value={f.phone}
+							autocomplete="tel"
+							max={40}
+						/>
 						<label class="choice">
 							<input type="checkbox" name="save" /> <span>Save to my address book</span>
 						</label>
@@ -108,13 +138,40 @@ export function AddressStep(props: {
 	);
 }
 
-function Field(props: { name: string; label: string; value?: string | undefined; autocomplete: string; max: number }) {
+/**
+ * A labelled input. With an error the input is marked invalid and points at its message
+ * (aria-describedby), so a screen reader reads the message with the field; the first invalid
+ * field takes the focus, so a keyboard user lands where the fix is.
+ */
+function Field(props: {
+	name: string;
+	label: string;
+	value?: string | undefined;
+	autocomplete: string;
+	max: number;
+	error?: string | undefined;
+	first?: boolean;
+}) {
+	const errorId = `${props.name}-error`;
 	return (
 		<p>
 			<label>
 				{props.label}{" "}
-				<input name={props.name} value={props.value ?? ""} autocomplete={props.autocomplete} maxlength={props.max} />
+				<input
+					name={props.name}
+					value={props.value ?? ""}
+					autocomplete={props.autocomplete}
+					maxlength={props.max}
+					aria-invalid={props.error ? "true" : undefined}
+					aria-describedby={props.error ? errorId : undefined}
+					autofocus={props.error && props.first ? true : undefined}
+				/>
 			</label>
+			{props.error ? (
+				<span class="field-error" id={errorId}>
+					{props.error}
+				</span>
+			) : null}
 		</p>
 	);
 }

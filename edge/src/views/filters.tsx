@@ -27,6 +27,35 @@ export function Filters({ action, query, list, search }: FiltersProps) {
 		(s) => !list.priceRange || (s >= list.priceRange.min.amount / 2 && s <= list.priceRange.max.amount * 2),
 	);
 	const money = (amount: number) => formatMoney({ amount, currency: query.currency });
+	const active =
+		(query.minPrice !== undefined ? 1 : 0) +
+		(query.maxPrice !== undefined ? 1 : 0) +
+		(query.inStock ? 1 : 0) +
+		(query.kind ? 1 : 0) +
+		Object.values(query.attr).reduce((n, values) => n + values.length, 0);
+	// A phone shows the products first and the filters under a "Filters" button (a <details>: no
+	// script needed); wider screens show the panel open beside the list (styles.ts).
+	return (
+		<details class="filters-panel">
+			<summary>Filters{active > 0 ? <span class="count"> ({active} on)</span> : null}</summary>
+			<FilterForm action={action} query={query} list={list} search={search} sorts={sorts} steps={steps} money={money} />
+		</details>
+	);
+}
+
+function FilterForm({
+	action,
+	query,
+	list,
+	search,
+	sorts,
+	steps,
+	money,
+}: FiltersProps & {
+	sorts: readonly (readonly [string, string])[];
+	steps: number[];
+	money: (amount: number) => string;
+}) {
 	return (
 		<form class="filters" action={action} method="get" aria-label="Filters">
 			{search ? <input type="hidden" name="q" value={query.q ?? ""} /> : null}

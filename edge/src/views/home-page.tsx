@@ -5,7 +5,12 @@ import { ProductGrid } from "./product-card";
 export function HomePage({ categories, newest }: { categories: Category[]; newest: ProductSummary[] }) {
 	const top = categories.filter((c) => c.parentId === null);
 	return (
-		<Layout title="Everything, delivered" description="Bazaar: goods, downloads and services." categories={categories}>
+		<Layout
+			title="Everything, delivered"
+			description="Bazaar: goods, downloads and services."
+			categories={categories}
+			links={[{ rel: "canonical", href: "/" }]}
+		>
 			<h1>Welcome to Bazaar</h1>
 			<section aria-labelledby="cats">
 				<h2 id="cats">Shop by category</h2>

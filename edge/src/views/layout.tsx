@@ -1,7 +1,17 @@
 import type { Category } from "@bazaar/contracts";
 import type { PropsWithChildren } from "hono/jsx";
 import { HEADER_SCRIPT_URL } from "../cart/header-script";
+import { useAbsolute } from "../lib/site";
+import { type JsonLd, jsonLdText } from "./structured-data";
 import { CSS } from "./styles";
+
+export interface ShareImage {
+	/** A site path (/img/…) or an absolute URL. */
+	url: string;
+	width: number;
+	height: number;
+	alt: string;
+}
 
 export type LayoutProps = PropsWithChildren<{
 	title: string;
@@ -11,12 +21,25 @@ export type LayoutProps = PropsWithChildren<{
 	q?: string;
 	/** rel=next / rel=prev / canonical links for crawlers. */
 	links?: { rel: string; href: string }[];
-	/** schema.org data for search engines, already made safe for a script element (jsonForScript). */
-	jsonLd?: string;
+	/** Open Graph type ("website" unless said) and the picture a shared link shows. */
+	og?: { type?: string; image?: ShareImage };
+	/** schema.org structured data, one <script type="application/ld+json"> each. */
+	jsonLd?: JsonLd[];
+	/** Pages with no value in a search index (search results, personal pages). */
+	noindex?: boolean;
+	/** More of our own files a page needs (the API reference's renderer): deferred, never inline. */
+	stylesheets?: string[];
+	scripts?: string[];
+	/** Styles of one page, after the shop's own (and after its stylesheets, to override them). */
+	css?: string;
 }>;
 
 export function Layout(props: LayoutProps) {
 	const top = (props.categories ?? []).filter((c) => c.parentId === null);
+	const absolute = useAbsolute();
+	const links = (props.links ?? []).map((l) => ({ rel: l.rel, href: absolute(l.href) }));
+	const canonical = links.find((l) => l.rel === "canonical")?.href;
+	const image = props.og?.image;
 	return (
 		<html lang="en">
 			<head>
@@ -24,14 +47,50 @@ export function Layout(props: LayoutProps) {
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
 				<title>{`${props.title} · Bazaar`}</title>
 				{props.description ? <meta name="description" content={props.description} /> : null}
-				{(props.links ?? []).map((l) => (
+				{props.noindex ? <meta name="robots" content="noindex" /> : null}
+				{links.map((l) => (
 					<link rel={l.rel} href={l.href} />
 				))}
+				{/* Shared links (Open Graph, Twitter cards) only for pages with a canonical address. */}
+				{canonical ? (
+					<>
+						<meta property="og:site_name" content="Bazaar" />
+						<meta property="og:type" content={props.og?.type ?? "website"} />
+						<meta property="og:title" content={props.title} />
+						{props.description ? <meta property="og:description" content={props.description} /> : null}
+						<meta property="og:url" content={canonical} />
+						{image ? (
+							<>
+								<meta property="og:image" content={absolute(image.url)} />
+								<meta property="og:image:width" content={String(image.width)} />
+								<meta property="og:image:height" content={String(image.height)} />
+								<meta property="og:image:alt" content={image.alt} />
+							</>
+						) : null}
+						<meta name="twitter:card" content={image ? "summary_large_image" : "summary"} />
+						<meta name="twitter:title" content={props.title} />
+						{props.description ? <meta name="twitter:description" content={props.description} /> : null}
+						{image ? <meta name="twitter:image" content={absolute(image.url)} /> : null}
+						{image ? <meta name="twitter:image:alt" content={image.alt} /> : null}
+					</>
+				) : null}
+				{(props.jsonLd ?? []).map((data) => (
+					<script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdText(data) }} />
+				))}
 				<style dangerouslySetInnerHTML={{ __html: CSS }} />
+				{(props.stylesheets ?? []).map((href) => (
+					<link rel="stylesheet" href={href} />
+				))}
+				{props.css ? <style dangerouslySetInnerHTML={{ __html: props.css }} /> : null}
 				<script src={HEADER_SCRIPT_URL} defer />
-				{props.jsonLd ? <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: props.jsonLd }} /> : null}
+				{(props.scripts ?? []).map((src) => (
+					<script src={src} defer />
+				))}
 			</head>
 			<body>
+				<a class="skip" href="#main">
+					Skip to content
+				</a>
 				<header>
 					<a class="logo" href="/">
 						Bazaar
@@ -57,7 +116,7 @@ export function Layout(props: LayoutProps) {
 						))}
 					</nav>
 				) : null}
-				<main>{props.children}</main>
+				<main id="main">{props.children}</main>
 				<footer>
 					Bazaar · <a href="/docs">API reference</a>
 				</footer>

@@ -28,7 +28,8 @@ export function ProductCard({ p }: { p: ProductSummary }) {
 							src={imageUrl(thumb)}
 							width={thumb.width}
 							height={thumb.height}
-							alt={p.thumbnail?.alt ?? p.title}
+							// The title right below names the link; the picture would only say it twice.
+							alt=""
 							loading="lazy"
 							decoding="async"
 						/>

@@ -3,10 +3,12 @@ import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
 import type { ReviewPage } from "@bazaar/contracts/review";
 import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
 import { imageSource, imageUrl, srcset } from "../lib/images";
+import { useAbsolute } from "../lib/site";
 import { Layout } from "./layout";
 import { KIND_LABEL } from "./product-card";
 import { Badge, OfferPrice, useOffer } from "./promo";
-import { jsonForScript, productJsonLd, RatingSummaryBox, ReviewItem, Stars } from "./review-parts";
+import { RatingSummaryBox, ReviewItem, Stars } from "./review-parts";
+import { breadcrumbJsonLd, productJsonLd } from "./structured-data";
 
 function priceIn(prices: Money[], currency = DEFAULT_CURRENCY): Money | undefined {
 	return prices.find((p) => p.currency === currency) ?? prices[0];
@@ -36,37 +38,43 @@ function bytesLabel(n: number): string {
 const BILLING = { one_time: "One-time payment", monthly: "Billed monthly", yearly: "Billed yearly" } as const;
 const DELIVERY = { download: "Instant download", license_key: "License key by email" } as const;
 
+/**
+ * The pictures as one strip that swipes (CSS scroll snap, no script): a phone shows one picture
+ * at a time and the next a swipe away; the thumbnails below are links to each picture, so a
+ * mouse or keyboard user moves through them too. Only the first loads eagerly.
+ */
 function Gallery({ product }: { product: Product }) {
-	const [main, ...rest] = product.images;
-	if (!main) return <div />;
-	const card = imageSource(main, "card");
+	const count = product.images.length;
+	if (count === 0) return <div />;
 	return (
-		<div>
-			<img
-				class="main"
-				src={imageUrl(card)}
-				srcset={srcset(main)}
-				sizes="(max-width: 700px) 100vw, 36rem"
-				width={card.width}
-				height={card.height}
-				alt={main.alt}
-				decoding="async"
-			/>
-			{rest.length > 0 ? (
+		<div class="gallery">
+			{/* Focusable, so a keyboard can scroll the strip too; a labelled section is a region. */}
+			<section class="slides" tabindex={0} aria-label={`Pictures, ${count}`}>
+				{product.images.map((img, i) => {
+					const card = imageSource(img, "card");
+					return (
+						<img
+							id={`picture-${i + 1}`}
+							class={i === 0 ? "main" : undefined}
+							src={imageUrl(card)}
+							srcset={srcset(img)}
+							sizes="(max-width: 700px) 100vw, 36rem"
+							width={card.width}
+							height={card.height}
+							alt={img.alt}
+							loading={i === 0 ? undefined : "lazy"}
+							decoding="async"
+						/>
+					);
+				})}
+			</section>
+			{count > 1 ? (
 				<div class="thumbs">
-					{rest.map((img) => {
+					{product.images.map((img, i) => {
 						const t = imageSource(img, "thumb");
-						const full = imageSource(img, "full");
 						return (
-							<a href={imageUrl(full)}>
-								<img
-									src={imageUrl(t)}
-									width={t.width}
-									height={t.height}
-									alt={img.alt}
-									loading="lazy"
-									decoding="async"
-								/>
+							<a href={`#picture-${i + 1}`} aria-label={`Picture ${i + 1} of ${count}`}>
+								<img src={imageUrl(t)} width={t.width} height={t.height} alt="" loading="lazy" decoding="async" />
 							</a>
 						);
 					})}
@@ -256,13 +264,28 @@ export function ProductPage({
 	const from = fromPrice(product.variants);
 	const attributes = Object.entries(product.attributes);
 	const paragraphs = product.description.split(/\n\s*\n/).filter((p) => p.trim() !== "");
+	const absolute = useAbsolute();
+	const crumbs = [
+		{ name: "Home", path: "/" },
+		...product.breadcrumbs.map((b) => ({ name: b.name, path: `/categories/${b.slug}` })),
+		{ name: product.title, path: `/products/${product.slug}` },
+	];
+	const picture = product.images[0];
+	const share = picture ? imageSource(picture, "full") : undefined;
 	return (
 		<Layout
 			title={product.title}
 			description={product.description.slice(0, 160)}
 			categories={categories}
 			links={[{ rel: "canonical", href: `/products/${product.slug}` }]}
-			jsonLd={jsonForScript(productJsonLd(product, reviews?.items ?? []))}
+			og={{
+				type: "product",
+				image:
+					picture && share
+						? { url: imageUrl(share), width: share.width, height: share.height, alt: picture.alt }
+						: undefined,
+			}}
+			jsonLd={[productJsonLd(product, absolute, reviews?.items ?? []), breadcrumbJsonLd(crumbs, absolute)]}
 		>
 			<nav class="crumbs" aria-label="Breadcrumbs">
 				<a href="/">Home</a>

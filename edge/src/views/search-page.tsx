@@ -13,7 +13,7 @@ export interface SearchPageProps {
 export function SearchPage({ categories, query, list }: SearchPageProps) {
 	if (!query?.q || !list) {
 		return (
-			<Layout title="Search" categories={categories}>
+			<Layout title="Search" categories={categories} noindex>
 				<h1>Search</h1>
 				<p>Type what you are looking for in the search box above.</p>
 			</Layout>
@@ -26,6 +26,7 @@ export function SearchPage({ categories, query, list }: SearchPageProps) {
 			title={`Search: ${query.q}`}
 			categories={categories}
 			q={query.q}
+			noindex
 			links={next ? [{ rel: "next", href: next }] : []}
 		>
 			<h1>Results for “{query.q}”</h1>
@@ -34,6 +35,7 @@ export function SearchPage({ categories, query, list }: SearchPageProps) {
 					<Filters action="/search" query={query} list={list} search />
 				</aside>
 				<section aria-label="Results">
+					<h2 class="visually-hidden">Products</h2>
 					<ProductGrid items={list.items} />
 					<Pager first={first} next={next} />
 				</section>

@@ -21,4 +21,5 @@ button.primary,a.button{display:inline-block;background:#0b57d0;color:#fff;borde
 .gateways label.choice{display:flex;gap:.5rem;align-items:baseline;padding:.25rem 0}
 .stripe-pay{max-width:32rem}.payment-element{min-height:4rem;margin:0 0 1rem}
 button.primary:disabled{opacity:.6;cursor:default}
+.field-error{display:block;color:#8a1c1c;font-size:.9rem}input[aria-invalid=true]{border-color:#8a1c1c;outline:1px solid #8a1c1c}
 `;

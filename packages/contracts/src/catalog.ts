@@ -379,3 +379,25 @@ export const VariantSummary = z.object({
 	booking: ServiceBooking.nullable(),
 });
 export type VariantSummary = z.infer<typeof VariantSummary>;
+
+// ---- sitemap ------------------------------------------------------------------------------
+
+/** The sitemaps protocol allows at most this many URLs in one file; past it, an index splits them. */
+export const SITEMAP_MAX_URLS = 50_000;
+
+/** One page of the active products, oldest first, for sitemap.xml: only what a crawler needs. */
+export const SitemapPage = z.object({
+	/** Active products in the whole catalog (not only this page): how many files the index lists. */
+	totalProducts: z.number().int().nonnegative(),
+	items: z.array(z.object({ slug: Slug, updatedAt: z.string() })),
+	version: z.number().int(),
+});
+export type SitemapPage = z.infer<typeof SitemapPage>;
+
+export const SitemapQuery = z
+	.object({
+		page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+		size: z.coerce.number().int().min(1).max(SITEMAP_MAX_URLS).default(SITEMAP_MAX_URLS),
+	})
+	.strict();
+export type SitemapQuery = z.infer<typeof SitemapQuery>;

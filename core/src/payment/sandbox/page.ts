@@ -34,10 +34,10 @@ export function hostedPage(input: {
 <title>Sandbox payment · ${amount}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
 .amount{font-size:2rem;font-weight:700}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem 0;cursor:pointer}</style>
-</head><body>
+</head><body><main>
 <h1>Sandbox Pay</h1>
 <p class="amount" data-testid="amount">${amount}</p>
 <p>Order <code>${escapeHtml(input.orderId)}</code> · payment <code>${ref}</code></p>
 ${body}
-</body></html>`;
+</main></body></html>`;
 }

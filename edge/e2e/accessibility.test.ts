@@ -1,0 +1,230 @@
+// WCAG 2.2 AA in a real Chromium: axe-core over every storefront, account, checkout and docs page
+// (as a shopper reaches them, forms with their errors showing too) finds nothing serious or
+// critical; and a shopper who uses only the keyboard can check out.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axe, blocking, describeViolations, type Violation } from "./axe.ts";
+import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+
+type Listed = { slug: string; title: string; inStock: boolean; kind: string };
+type CategoryJson = { slug: string; parentId: string | null; productCount: number };
+
+describe("accessibility", () => {
+	let stack: TestStack;
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		stack = await startTestStack({ products: 40 });
+		if (unavailable) return;
+		browser = await launchChromium();
+		page = await browser.newPage({ baseURL: stack.edgeUrl });
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await stack?.stop();
+	});
+
+	const withLogs = (fn: () => Promise<void>) =>
+		withStackLogs(
+			() => page,
+			() => stack,
+			fn,
+		);
+	const json = async <T>(path: string) => (await (await fetch(`${stack.edgeUrl}${path}`)).json()) as T;
+
+	it.skipIf(Boolean(unavailable))(
+		"axe finds no serious or critical violation on any page",
+		() =>
+			withLogs(async () => {
+				const found: { where: string; violations: Violation[] }[] = [];
+				const scan = async (where: string) => {
+					const violations = await axe(page);
+					found.push({ where, violations });
+					if (process.env.BAZAAR_AXE_REPORT) console.info(describeViolations(where, violations));
+				};
+				const visit = async (path: string) => {
+					const res = await page.goto(path);
+					expect(res?.status(), path).toBeLessThan(500);
+					await scan(path);
+				};
+
+				// Storefront, as anyone sees it.
+				const categories = (await json<{ items: CategoryJson[] }>("/api/catalog/categories")).items;
+				const category = categories.find((c) => c.parentId === null && c.productCount > 2)!;
+				const products = (await json<{ items: Listed[] }>("/api/catalog/products?kind=physical&inStock=true&limit=5"))
+					.items;
+				const service = (await json<{ items: Listed[] }>("/api/catalog/products?kind=service&limit=1")).items[0];
+				const digital = (await json<{ items: Listed[] }>("/api/catalog/products?kind=digital&limit=1")).items[0];
+				await visit("/");
+				await visit(`/categories/${category.slug}`);
+				await visit(`/categories/${category.slug}?inStock=true&sort=price_asc&limit=2`);
+				await visit(`/products/${products[0]!.slug}`);
+				if (service) await visit(`/products/${service.slug}`);
+				if (digital) await visit(`/products/${digital.slug}`);
+				await visit(`/search?q=${encodeURIComponent(products[0]!.title.split(" ")[0]!)}`);
+				await visit("/search?q=zzzznothing");
+				await visit("/search");
+				await visit("/no-such-page");
+				// The API reference renders in the page (Swagger UI from this origin) under the strict CSP.
+				const refused: string[] = [];
+				page.on("console", (m) => {
+					if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+				});
+				await page.goto("/docs");
+				await page.locator("#api-reference .opblock").first().waitFor();
+				await page.locator("#api-reference .opblock-summary-control").first().click();
+				await page.locator("#api-reference .opblock-body").first().waitFor();
+				expect(refused).toEqual([]);
+				// Descriptions are Markdown rendered as formatted text, not printed raw.
+				expect(
+					await page.locator("#api-reference .markdown p, #api-reference .renderedMarkdown p").count(),
+				).toBeGreaterThan(0);
+				await scan("/docs");
+				await visit("/docs/plain");
+				await visit("/cart");
+
+				// Account pages signed out, with their errors showing.
+				await visit("/account/login");
+				await page.fill('input[name="email"]', "nobody@example.com");
+				await page.fill('input[name="password"]', "wrong password here");
+				await page.locator('form[action^="/account/login"] button[type="submit"]').click();
+				await page.waitForLoadState();
+				await scan("/account/login (failed)");
+				await visit("/account/signup");
+				await visit("/account/reset");
+
+				// Signed in: the account, a cart, every checkout step, the payment and the order.
+				await signUpInBrowser(page, {
+					name: "Ada Access",
+					email: `a11y-${Date.now()}@example.com`,
+					password: "correct horse battery staple",
+				});
+				await scan("/account");
+				await visit("/account/addresses");
+				await page.goto(`/products/${products[0]!.slug}`);
+				await clickTo(page, 'form[action="/cart/add"] button[type="submit"]', /\/cart(\?|$)/);
+				await scan("/cart (one line)");
+				await clickTo(page, 'a[href="/checkout"]', /\/checkout(\?|$)/);
+				await scan("/checkout (address)");
+				await page.locator('form[action="/checkout/shipping"] button[type="submit"]').click();
+				await page.waitForLoadState();
+				await scan("/checkout (address with errors)");
+				await page.fill('input[name="name"]', "Ada Access");
+				await page.fill('input[name="line1"]', "1 Market Street");
+				await page.fill('input[name="city"]', "Springfield");
+				await page.fill('input[name="postalCode"]', "12345");
+				const country = page.locator('[name="country"]');
+				if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
+				else await country.fill("US");
+				await clickTo(page, 'form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
+				await scan("/checkout/shipping");
+				await page.locator('input[name="shippingMethod"][value="standard"]').check();
+				await clickTo(page, 'form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
+				await scan("/checkout/review");
+				await clickTo(page, 'form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
+				await scan("/sandbox-pay");
+				await clickTo(page, 'button[value="approve"]', /\/checkout\/return\//);
+				await scan("/checkout/return");
+				const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
+				await visit("/account/orders");
+				await visit(`/account/orders/${orderId}`);
+				await visit("/dev/mail");
+
+				const serious = found.flatMap((f) => f.violations.filter(blocking).map((v) => ({ where: f.where, v })));
+				const minor = found.reduce((n, f) => n + f.violations.filter((v) => !blocking(v)).length, 0);
+				console.info(
+					`[axe] ${found.length} pages: ${serious.length} serious/critical rules, ${minor} minor/moderate rules`,
+				);
+				const report = found
+					.map((f) => describeViolations(f.where, f.violations.filter(blocking)))
+					.filter(Boolean)
+					.join("\n");
+				expect(serious.length, report).toBe(0);
+			}),
+		300_000,
+	);
+
+	/**
+	 * Presses Tab until the focused element matches `selector` (as a keyboard user moves through the
+	 * page) and checks the focus is visible there: a real outline, not `outline: none`.
+	 */
+	async function tabTo(selector: string, max = 120): Promise<void> {
+		for (let i = 0; i < max; i++) {
+			await page.keyboard.press("Tab");
+			const state = await page.evaluate((sel) => {
+				const el = document.activeElement;
+				if (!el?.matches(sel)) return null;
+				const style = getComputedStyle(el);
+				return { outline: style.outlineStyle, width: style.outlineWidth };
+			}, selector);
+			if (state) {
+				expect(state.outline, `focus on ${selector} is not visible`).not.toBe("none");
+				expect(state.width, `focus on ${selector} is not visible`).not.toBe("0px");
+				return;
+			}
+		}
+		throw new Error(`${selector} was not reached with the Tab key`);
+	}
+
+	async function enterTo(url: RegExp): Promise<void> {
+		await Promise.all([page.waitForURL(url), page.keyboard.press("Enter")]);
+	}
+
+	it.skipIf(Boolean(unavailable))(
+		"a keyboard-only shopper checks out with the focus always visible",
+		() =>
+			withLogs(async () => {
+				await page.context().clearCookies();
+				await signUpInBrowser(page, {
+					name: "Kim Keys",
+					email: `keys-${Date.now()}@example.com`,
+					password: "correct horse battery staple",
+				});
+				const product = (await json<{ items: Listed[] }>("/api/catalog/products?kind=physical&inStock=true&limit=3"))
+					.items[1]!;
+				await page.goto(`/products/${product.slug}`);
+				// The first Tab reaches the skip link, which moves the focus past the header.
+				await tabTo("a.skip");
+				await page.keyboard.press("Enter");
+				await tabTo('form[action="/cart/add"] button[type="submit"]');
+				await enterTo(/\/cart(\?|$)/);
+				await tabTo('a[href="/checkout"]');
+				await enterTo(/\/checkout(\?|$)/);
+				const fields: [string, string][] = [
+					["name", "Kim Keys"],
+					["line1", "2 Tab Street"],
+					["city", "Enterville"],
+					["postalCode", "54321"],
+					["country", "US"],
+				];
+				for (const [name, value] of fields) {
+					await tabTo(`input[name="${name}"]`);
+					await page.keyboard.type(value);
+				}
+				await tabTo('form[action="/checkout/shipping"] button[type="submit"]');
+				await enterTo(/\/checkout\/shipping/);
+				await tabTo('input[name="shippingMethod"]');
+				await page.keyboard.press("Space");
+				await tabTo('form[action="/checkout/review"] button[type="submit"]');
+				await enterTo(/\/checkout\/review/);
+				expect(await page.locator("main").textContent()).toContain(product.title);
+				await tabTo('form[action="/checkout/place"] button[type="submit"]');
+				await enterTo(/\/sandbox-pay\//);
+				await tabTo('button[value="approve"]');
+				await enterTo(/\/checkout\/return\//);
+				await expect
+					.poll(
+						async () => {
+							await page.reload();
+							return page.locator("main").textContent();
+						},
+						{ timeout: 15_000, interval: 500 },
+					)
+					.toMatch(/paid/i);
+			}),
+		180_000,
+	);
+});
