@@ -19,6 +19,7 @@ export function priceLines(lines: PricedLine[]): OrderLine[] {
 			quantity: l.quantity,
 			weightGrams: l.weightGrams ?? 0,
 			lineTotal,
+			...(l.flashItemId !== undefined ? { flashItemId: l.flashItemId } : {}),
 			...(l.listUnitPrice !== undefined ? { listUnitPrice: l.listUnitPrice } : {}),
 			discounts,
 			discountTotal,
