@@ -89,10 +89,10 @@ test("a restore over a stopped DATA_DIR keeps what it replaced", async () => {
 	const core = await openCore({ ...target, edgeUrl: null });
 	await core.stop();
 	const summary = await restoreBackup(target, backupDir);
-	expect(summary.keptAside).toHaveLength(8);
+	expect(summary.keptAside).toHaveLength(11);
 	const aside = readdirSync(target.dataDir).filter((f) => f.startsWith("pre-restore-"));
 	expect(aside).toHaveLength(1);
-	expect(readdirSync(join(target.dataDir, aside[0] as string)).filter((f) => f.endsWith(".db"))).toHaveLength(8);
+	expect(readdirSync(join(target.dataDir, aside[0] as string)).filter((f) => f.endsWith(".db"))).toHaveLength(11);
 	expect(readdirSync(target.dataDir).filter((f) => f.endsWith(".restore-tmp"))).toEqual([]);
 });
 
