@@ -151,7 +151,7 @@ function openLocal<TSchema extends Record<string, unknown>>(
 	mkdirSync(dirname(path), { recursive: true });
 	const readConn = connect(path, BUSY_TIMEOUT_MS, options);
 	// WAL is a property of the file: readers run beside the one writer and never block it.
-	readConn.exec("PRAGMA journal_mode = WAL");
+	pragma(readConn, "journal_mode = WAL");
 	readConn.exec("PRAGMA query_only = ON");
 	let file = localFiles.get(path);
 	if (!file) {
@@ -161,7 +161,7 @@ function openLocal<TSchema extends Record<string, unknown>>(
 		// COMMIT writes the WAL without syncing it; localSession's commit() then syncs it off the
 		// event loop before anyone is answered. Checkpoints still sync the WAL before and the
 		// database after (SQLite does that in NORMAL), so nothing acknowledged is ever unsynced.
-		conn.exec("PRAGMA synchronous = NORMAL");
+		pragma(conn, "synchronous = NORMAL");
 		const tx = drizzleBun(conn) as unknown as TxDb;
 		file = {
 			conn,
@@ -200,10 +200,27 @@ function openLocal<TSchema extends Record<string, unknown>>(
 	};
 }
 
+/**
+ * A PRAGMA at open. One that meets another process opening the same file at the same moment can
+ * hit its WAL recovery (SQLITE_BUSY_RECOVERY), which no busy timeout waits out: retried briefly.
+ */
+function pragma(conn: SqliteConnection, statement: string): void {
+	const deadline = Date.now() + BUSY_TIMEOUT_MS;
+	for (let attempt = 0; ; attempt++) {
+		try {
+			conn.exec(`PRAGMA ${statement}`);
+			return;
+		} catch (err) {
+			if (!isBusy(err) || Date.now() > deadline) throw err;
+			Bun.sleepSync(Math.min(50, 2 ** attempt));
+		}
+	}
+}
+
 function connect(path: string, busyTimeoutMs: number, options: OpenOptions): SqliteConnection {
 	const conn = new SqliteConnection(path, { create: true, readwrite: true, strict: false });
 	conn.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-	conn.exec("PRAGMA synchronous = FULL");
+	pragma(conn, "synchronous = FULL");
 	if (options.foreignKeys) conn.exec("PRAGMA foreign_keys = ON");
 	const finalize = cacheStatements(conn, basename(path).replace(/\.db$/, ""));
 	const close = conn.close.bind(conn);
