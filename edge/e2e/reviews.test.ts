@@ -165,7 +165,9 @@ describe("a shopper reviews what was delivered", () => {
 				expect(await review.textContent()).toContain("Verified purchase");
 				// The text is text: no element came of it.
 				expect(await review.locator("b, script").count()).toBe(0);
-				const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? "{}");
+				// The Product block (the page also carries a BreadcrumbList).
+				const blocks = await page.locator('script[type="application/ld+json"]').allTextContents();
+				const ld = blocks.map((t) => JSON.parse(t)).find((b) => b["@type"] === "Product") ?? {};
 				expect(ld.aggregateRating).toMatchObject({ ratingValue: 4, reviewCount: 1 });
 				const api = (await (await fetch(`${stack.edgeUrl}/api/catalog/products/${product.slug}`)).json()) as Listed;
 				expect(api.rating).toMatchObject({ average: 4, count: 1 });
