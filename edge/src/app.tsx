@@ -19,6 +19,7 @@ import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
 import { devMail } from "./routes/dev-mail";
 import { flashPages } from "./routes/flash-pages";
+import { guestOrders } from "./routes/guest-orders";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
@@ -53,6 +54,7 @@ export const app = new Hono<AppEnv>()
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)
+	.route("/orders", guestOrders)
 	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
