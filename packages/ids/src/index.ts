@@ -37,7 +37,9 @@ export type IdPrefix =
 	| "rul"
 	| "cpn"
 	| "rdm"
-	| "rev";
+	| "rev"
+	/** a support chat conversation */
+	| "cnv";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;
