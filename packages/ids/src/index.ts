@@ -41,7 +41,9 @@ export type IdPrefix =
 	/** a licence key in a pool */
 	| "lk"
 	/** a download link of a paid order line */
-	| "dl";
+	| "dl"
+	/** a support chat conversation */
+	| "cnv";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;
