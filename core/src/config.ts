@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
+import { type DeliveryConfig, DeliveryEnv, loadDeliveryConfig } from "./delivery/config";
 import { type FlashConfig, FlashEnv, loadFlashConfig } from "./flash/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { parseSmtpUrl } from "./identity/smtp-url";
@@ -144,6 +145,7 @@ export const ConfigSchema = z
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
 		...FlashEnv.shape,
+		...DeliveryEnv.shape,
 		...ReviewEnv.shape,
 		...SupportEnv.shape,
 	})
@@ -238,6 +240,7 @@ export interface Config {
 	flash: FlashConfig;
 	review: ReviewConfig;
 	support: SupportConfig;
+	delivery: DeliveryConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -305,6 +308,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		flash: loadFlashConfig(dataDir, env),
 		review: loadReviewConfig({ dataDir }, env),
 		support: loadSupportConfig({ dataDir }, env),
+		delivery: loadDeliveryConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET }, env),
 	};
 }
 

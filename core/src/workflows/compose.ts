@@ -3,6 +3,7 @@ import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
+import { type DeliveryModule, openDelivery } from "../delivery/module";
 import { type FlashModule, openFlash } from "../flash/module";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
@@ -19,6 +20,7 @@ import { openSupport, type SupportModule } from "../support/module";
 import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
+import { createDigital, type DigitalWorkflow, subscribeDigitalDelivery } from "./digital-delivery";
 import { subscribeEdgePromotionPush, subscribeEdgePush } from "./edge-push";
 import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
@@ -61,6 +63,9 @@ export interface Core {
 	reviews: ReviewModule;
 	/** Live support's lasting side: knowledge base, bot, transcripts, tickets. */
 	support: SupportModule;
+	/** Digital goods: download files, licence-key pools, links and keys of paid orders. */
+	delivery: DeliveryModule;
+	digital: DigitalWorkflow;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -146,6 +151,20 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
 	});
 	const flash = await openFlash({ url: config.flash.url });
+	const delivery = await openDelivery({
+		url: config.delivery.url,
+		linkSecret: config.delivery.linkSecret,
+		linkTtlMs: config.delivery.linkTtlMs,
+		maxDownloads: config.delivery.maxDownloads,
+	});
+	const digital = createDigital({
+		delivery,
+		catalog: catalog.catalog,
+		inventory,
+		orders,
+		identity,
+		storefrontUrl: config.storefrontUrl,
+	});
 	const flashSales = createFlash({
 		flash,
 		inventory,
@@ -213,6 +232,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			fulfillment,
 			flash: flashSales,
 			promotions,
+			digital,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -221,6 +241,16 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			maxBackoffMs: options.busMaxBackoffMs,
 			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
 			crashPoint,
+		},
+	);
+	subscribeDigitalDelivery(
+		bus,
+		digital,
+		{ delivery, orders, identity, storefrontUrl: config.storefrontUrl },
+		{
+			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
+			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
+			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
 		},
 	);
 	subscribeReviewFlows(
@@ -273,6 +303,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		promotions,
 		reviews,
 		support,
+		delivery,
+		digital,
 		bus,
 		relays,
 		checkout,
@@ -300,6 +332,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await promotions.stop();
 			await reviews.stop();
 			await support.stop();
+			await delivery.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();
