@@ -37,7 +37,13 @@ export type IdPrefix =
 	| "rul"
 	| "cpn"
 	| "rdm"
-	| "rev";
+	| "rev"
+	/** a licence key in a pool */
+	| "lk"
+	/** a download link of a paid order line */
+	| "dl"
+	/** a support chat conversation */
+	| "cnv";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;
