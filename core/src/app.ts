@@ -7,6 +7,7 @@ import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
 import { catalogRoutes } from "./catalog/routes";
+import type { DeliveryModule } from "./delivery/module";
 import type { FlashModule } from "./flash/module";
 import type { FulfillmentModule } from "./fulfillment/module";
 import { fulfillmentPublicRoutes, fulfillmentRoutes } from "./fulfillment/routes";
@@ -28,6 +29,7 @@ import { promotionRoutes } from "./promotion/routes";
 import type { ReviewModule } from "./review/module";
 import { reviewRoutes } from "./review/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
+import { type DigitalWorkflow, deliveryRoutes } from "./workflows/digital-delivery";
 import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
@@ -61,6 +63,8 @@ export interface AppDeps {
 	refunds?: RefundWorkflow;
 	flash?: FlashModule;
 	flashSales?: FlashWorkflow;
+	delivery?: DeliveryModule;
+	digital?: DigitalWorkflow;
 	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
 	bus?: Bus;
 	/** GET /readyz: whether this core may take traffic (main.ts passes the real probe). */
@@ -109,6 +113,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
 	if (deps.flashSales && deps.flash) app.route("/flash", flashRoutes(deps.flashSales, deps.flash));
 	if (deps.reviews) app.route("/reviews", reviewRoutes(deps.reviews));
+	if (deps.digital && deps.delivery) app.route("/delivery", deliveryRoutes(deps.digital, deps.delivery));
 	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).

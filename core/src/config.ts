@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
+import { type DeliveryConfig, DeliveryEnv, loadDeliveryConfig } from "./delivery/config";
 import { type FlashConfig, FlashEnv, loadFlashConfig } from "./flash/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { parseSmtpUrl } from "./identity/smtp-url";
@@ -143,6 +144,7 @@ export const ConfigSchema = z
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
 		...FlashEnv.shape,
+		...DeliveryEnv.shape,
 		...ReviewEnv.shape,
 	})
 	.superRefine((e, ctx) => {
@@ -235,6 +237,7 @@ export interface Config {
 	fulfillment: FulfillmentConfig;
 	flash: FlashConfig;
 	review: ReviewConfig;
+	delivery: DeliveryConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -301,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
 		flash: loadFlashConfig(dataDir, env),
 		review: loadReviewConfig({ dataDir }, env),
+		delivery: loadDeliveryConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET }, env),
 	};
 }
 

@@ -1,6 +1,7 @@
 import { CART_MIGRATIONS } from "../cart/context";
 import { CATALOG_MIGRATIONS } from "../catalog/context";
 import type { Config } from "../config";
+import { DELIVERY_MIGRATIONS } from "../delivery/context";
 import { FLASH_MIGRATIONS } from "../flash/context";
 import { FULFILLMENT_MIGRATIONS } from "../fulfillment/context";
 import { IDENTITY_MIGRATIONS } from "../identity/context";
@@ -25,6 +26,7 @@ export function moduleDatabases(config: Config): ModuleDatabase[] {
 	const list: ModuleDatabase[] = [
 		{ name: "cart", url: config.cart.url, migrations: CART_MIGRATIONS },
 		{ name: "catalog", url: config.catalogDbUrl, migrations: CATALOG_MIGRATIONS },
+		{ name: "delivery", url: config.delivery.url, migrations: DELIVERY_MIGRATIONS },
 		{ name: "flash", url: config.flash.url, migrations: FLASH_MIGRATIONS },
 		{ name: "fulfillment", url: config.fulfillment.url, migrations: FULFILLMENT_MIGRATIONS },
 		{ name: "identity", url: config.identityDbUrl, migrations: IDENTITY_MIGRATIONS },

@@ -3,6 +3,7 @@ import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
+import { type DeliveryModule, openDelivery } from "../delivery/module";
 import { type FlashModule, openFlash } from "../flash/module";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
@@ -18,6 +19,7 @@ import { openReviews, type ReviewModule } from "../review/module";
 import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
+import { createDigital, type DigitalWorkflow, subscribeDigitalDelivery } from "./digital-delivery";
 import { subscribeEdgePromotionPush, subscribeEdgePush } from "./edge-push";
 import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
@@ -56,6 +58,9 @@ export interface Core {
 	flashSales: FlashWorkflow;
 	promotions: PromotionModule;
 	reviews: ReviewModule;
+	/** Digital goods: download files, licence-key pools, links and keys of paid orders. */
+	delivery: DeliveryModule;
+	digital: DigitalWorkflow;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -140,6 +145,20 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
 	});
 	const flash = await openFlash({ url: config.flash.url });
+	const delivery = await openDelivery({
+		url: config.delivery.url,
+		linkSecret: config.delivery.linkSecret,
+		linkTtlMs: config.delivery.linkTtlMs,
+		maxDownloads: config.delivery.maxDownloads,
+	});
+	const digital = createDigital({
+		delivery,
+		catalog: catalog.catalog,
+		inventory,
+		orders,
+		identity,
+		storefrontUrl: config.storefrontUrl,
+	});
 	const flashSales = createFlash({
 		flash,
 		inventory,
@@ -205,6 +224,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			fulfillment,
 			flash: flashSales,
 			promotions,
+			digital,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -213,6 +233,16 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			maxBackoffMs: options.busMaxBackoffMs,
 			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
 			crashPoint,
+		},
+	);
+	subscribeDigitalDelivery(
+		bus,
+		digital,
+		{ delivery, orders, identity, storefrontUrl: config.storefrontUrl },
+		{
+			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
+			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
+			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
 		},
 	);
 	subscribeReviewFlows(
@@ -263,6 +293,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		flashSales,
 		promotions,
 		reviews,
+		delivery,
+		digital,
 		bus,
 		relays,
 		checkout,
@@ -289,6 +321,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await flash.stop();
 			await promotions.stop();
 			await reviews.stop();
+			await delivery.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

@@ -38,6 +38,10 @@ export type IdPrefix =
 	| "cpn"
 	| "rdm"
 	| "rev"
+	/** a licence key in a pool */
+	| "lk"
+	/** a download link of a paid order line */
+	| "dl"
 	/** a support chat conversation */
 	| "cnv";
 
