@@ -4,15 +4,15 @@ import type { NewMail } from "./mail-outbox";
 import { mailOutbox } from "./schema";
 
 /**
- * Queues a message another module's flow sends (an order's confirmation): the outbox row and its
- * mail_queued event in one write, like identity's own mails. Idempotent by id, so a bus consumer
- * that runs twice queues the message once.
+ * A message another flow asks to send (a workflow's: e.g. a paid order's downloads and keys),
+ * queued in the outbox like the module's own. Idempotent by id: a redelivered event that asks
+ * again queues nothing more, so the shopper gets one mail.
  */
-export async function queueMail(identity: Identity, mail: NewMail & { id: string }): Promise<"queued" | "exists"> {
+export async function queueMail(identity: Identity, mail: NewMail & { id: string }): Promise<{ queued: boolean }> {
 	return identityWrite(identity, async (tx) => {
-		const [seen] = await tx.select({ id: mailOutbox.id }).from(mailOutbox).where(eq(mailOutbox.id, mail.id)).limit(1);
-		if (seen) return "exists" as const;
+		const [seen] = await tx.select({ id: mailOutbox.id }).from(mailOutbox).where(eq(mailOutbox.id, mail.id));
+		if (seen) return { queued: false };
 		await identity.mail.enqueue(tx, mail);
-		return "queued" as const;
+		return { queued: true };
 	});
 }
