@@ -18,6 +18,7 @@ import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
 import { devMail } from "./routes/dev-mail";
+import { downloads } from "./routes/downloads";
 import { flashPages } from "./routes/flash-pages";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
@@ -57,6 +58,7 @@ export const app = new Hono<AppEnv>()
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
+	.route("/downloads", downloads)
 	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/", seo)
