@@ -1,8 +1,10 @@
+import { GUEST_ROLE } from "@bazaar/contracts/cart";
 import { GuestOrderKey } from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext, AppEnv } from "../env";
 import { anonymousCaller } from "../lib/core-call";
+import { delivery } from "../lib/delivery";
 import { checkedForm } from "../lib/forms";
 import { guestOrderPath, isOrderId, orders } from "../lib/orders";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
@@ -37,7 +39,11 @@ guestOrders.get("/guest/:id", async (c) => {
 	if (!isOrderId(id) || !key.success) return errorPage(c, 404, NO_SUCH_ORDER);
 	const order = await orders.guest(c.env, anonymousCaller(c.req.raw), id, key.data);
 	if (!order.ok) return order.status === 404 ? errorPage(c, 404, NO_SUCH_ORDER) : coreTrouble(c, order.status);
-	return page(c, 200, <OrderDetailPage order={order.value} csrf={await csrfToken(c, null)} guest />);
+	// The key proved the order is theirs: its digital goods are asked for as its guest owner.
+	const owner = { user: order.value.customerId, roles: [GUEST_ROLE] };
+	const digital = await delivery.ofOrder(c.env, owner, id);
+	const links = digital.ok ? digital.value : null;
+	return page(c, 200, <OrderDetailPage order={order.value} csrf={await csrfToken(c, null)} guest delivery={links} />);
 });
 
 guestOrders.get("/lookup", async (c) => page(c, 200, <GuestLookupPage csrf={await csrfToken(c, null)} />));

@@ -1,7 +1,9 @@
+import type { OrderDelivery } from "@bazaar/contracts/delivery";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import { actorWords, statusWords } from "../lib/orders";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
+import { OrderDeliverySection } from "./order-delivery";
 import { price, StatusTag, When } from "./order-status";
 
 // One order: what was bought, where it goes, what it cost, and every step it went through.
@@ -15,6 +17,8 @@ export function OrderDetailPage(props: {
 	message?: FormMessage | undefined;
 	/** A guest's order, opened by its link: no account pages around it. */
 	guest?: boolean;
+	/** Its digital goods (links and keys); null when the core could not say. */
+	delivery?: OrderDelivery | null;
 }) {
 	const o = props.order;
 	const money = (amount: number) => price(amount, o.currency);
@@ -75,6 +79,8 @@ export function OrderDetailPage(props: {
 					</a>
 				</p>
 			) : null}
+
+			<OrderDeliverySection delivery={props.delivery ?? null} />
 
 			<h2>Items</h2>
 			<table class="order-lines">
