@@ -23,6 +23,7 @@ import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
 import { internalFlash } from "./routes/internal-flash";
+import { market } from "./routes/market";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
@@ -52,6 +53,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/reviews", apiReviews)
 	.route("/assets", assets)
 	.route("/cart", cart)
+	.route("/market", market)
 	.route("/checkout", checkout)
 	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)

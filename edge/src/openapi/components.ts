@@ -51,6 +51,7 @@ import {
 	Reconciliation,
 	SkuStock,
 } from "@bazaar/contracts/inventory";
+import { MarketList } from "@bazaar/contracts/market";
 import {
 	AdminRefundAnswer,
 	AdminRefundInput,
@@ -107,6 +108,7 @@ export const OUTPUT_SCHEMAS = {
 	ImageRef,
 	Category,
 	CategoryList,
+	MarketList,
 	Variant,
 	ProductSummary,
 	Product,
@@ -167,6 +169,7 @@ export const INPUT_SCHEMAS = {
 	VariantPatch,
 	CategoryInput,
 	CategoryPatch,
+	MarketListInput: MarketList,
 	ImageInput,
 	LoginInput,
 	SetRolesInput,

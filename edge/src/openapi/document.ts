@@ -157,6 +157,20 @@ export function buildOpenApi(): Json {
 					},
 				},
 			},
+			"/api/catalog/markets": {
+				get: {
+					tags: ["catalog"],
+					operationId: "listMarkets",
+					summary: "List markets",
+					description:
+						"The markets the shop sells in: each a currency, a locale, an hreflang and the countries whose shoppers land in it. Pages pick one per shopper (`?market=`, the market cookie, else the country); a product without a price in a market's currency is not sold there.",
+					responses: {
+						"200": ok("MarketList", "Every market and the default one."),
+						"304": notModified,
+						"400": problem("This list takes no query parameters."),
+					},
+				},
+			},
 			"/img/{name}": {
 				get: {
 					tags: ["images"],
