@@ -1,6 +1,6 @@
 // The shop on a phone, in a real Chromium with a phone's viewport and touch: on a 390 px screen a
 // shopper opens the filters from their "Filters" button, filters a category, swipes the product
-// pictures and buys; every page on the way has tap targets of at least 44 × 44 px and no
+// pictures and buys (and another switches to the Eurozone in the header and buys in euros); every page on the way has tap targets of at least 44 × 44 px and no
 // horizontal scrolling, and the same pages do not scroll sideways at 320 px either.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,6 +165,88 @@ describe("on a phone", () => {
 					)
 					.toMatch(/paid/i);
 				await checkPage("confirmation");
+			}),
+		180_000,
+	);
+
+	it.skipIf(Boolean(unavailable))(
+		"switches to the Eurozone in the header and buys in EUR at 390 px",
+		() =>
+			withLogs(async () => {
+				const p = await phone();
+				const checkPage = async (where: string) => {
+					expect(await sideways(p), `${where} scrolls sideways`).toBeLessThanOrEqual(0);
+					expect((await smallTargets(p)).join("\n"), `${where} has small tap targets`).toBe("");
+				};
+				await signUpInBrowser(p, {
+					name: "Eva Euro",
+					email: `euro-${Date.now()}@example.com`,
+					password: "correct horse battery staple",
+				});
+				const product = (
+					await json<{ items: Listed[] }>("/api/catalog/products?currency=EUR&kind=physical&inStock=true&limit=1")
+				).items[0]!;
+				await p.goto(`/products/${product.slug}`);
+				// The local stack's country is the US: dollars until the shopper says otherwise.
+				const chooser = p.locator('form[data-testid="market-chooser"]');
+				expect(await chooser.locator("select").inputValue()).toBe("us");
+				await checkPage("product, US market");
+				await chooser.locator("select").selectOption("eu");
+				await Promise.all([
+					p.waitForURL((url) => url.pathname === `/products/${product.slug}`),
+					chooser.locator('button[type="submit"]').tap(),
+				]);
+				expect(await chooser.locator("select").inputValue()).toBe("eu");
+				expect(await p.locator('[data-testid="price"]').textContent()).toContain("€");
+				await checkPage("product, Eurozone");
+
+				await Promise.all([
+					p.waitForURL(/\/cart(\?|$)/),
+					p.locator('form[action="/cart/add"] button[type="submit"]').tap(),
+				]);
+				expect(await p.locator("main").textContent()).toContain("€");
+				await checkPage("cart in EUR");
+				await Promise.all([p.waitForURL(/\/checkout(\?|$)/), p.locator('a[href="/checkout"]').tap()]);
+				await p.fill('input[name="name"]', "Eva Euro");
+				await p.fill('input[name="line1"]', "Prinsengracht 263");
+				await p.fill('input[name="city"]', "Amsterdam");
+				await p.fill('input[name="postalCode"]', "1016 GV");
+				await p.fill('input[name="country"]', "NL");
+				await Promise.all([
+					p.waitForURL(/\/checkout\/shipping/),
+					p.locator('form[action="/checkout/shipping"] button[type="submit"]').tap(),
+				]);
+				await p.locator('input[name="shippingMethod"][value="standard"]').check();
+				await Promise.all([
+					p.waitForURL(/\/checkout\/review/),
+					p.locator('form[action="/checkout/review"] button[type="submit"]').tap(),
+				]);
+				const total = (await p.locator('[data-testid="total"]').textContent()) ?? "";
+				expect(total).toMatch(/^€[\d,.]+$/);
+				await checkPage("checkout review in EUR");
+				await Promise.all([
+					p.waitForURL(/\/sandbox-pay\//),
+					p.locator('form[action="/checkout/place"] button[type="submit"]').tap(),
+				]);
+				// The gateway is asked for euros.
+				expect(await p.locator("body").textContent()).toContain("€");
+				await Promise.all([p.waitForURL(/\/checkout\/return\//), p.locator('button[value="approve"]').tap()]);
+				await expect
+					.poll(
+						async () => {
+							await p.reload();
+							return p.locator("main").textContent();
+						},
+						{ timeout: 15_000, interval: 500 },
+					)
+					.toMatch(/paid/i);
+				expect(await p.locator('[data-testid="total"]').textContent()).toBe(total);
+				const orderId = /\/(ord_[0-9A-Z]{26})/.exec(p.url())?.[1];
+				const order = await fetch(`${stack.edgeUrl}/api/admin/orders/${orderId}`, {
+					headers: { authorization: `Bearer ${await stack.adminBearer()}` },
+				});
+				expect(await order.json()).toMatchObject({ status: "paid", currency: "EUR" });
+				await checkPage("confirmation in EUR");
 			}),
 		180_000,
 	);

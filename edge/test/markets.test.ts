@@ -131,7 +131,9 @@ describe("the market", () => {
 		const path = `/products/${product.slug}`;
 		const uk = await eventually(async () => {
 			const res = await fromCountry(path, "GB");
-			return res.status === 200 ? res.text() : (await res.body?.cancel(), undefined);
+			if (res.status === 200) return res.text();
+			await res.body?.cancel();
+			return undefined;
 		}, "the new product's page");
 		expect(uk).toContain('data-testid="not-sold"');
 		expect(uk).toContain("Not sold in United Kingdom");
