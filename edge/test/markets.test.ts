@@ -1,9 +1,11 @@
 import { type Product, ProductList } from "@bazaar/contracts";
 import { DEFAULT_MARKETS } from "@bazaar/contracts/market";
 import { describe, expect, it } from "vitest";
-import { adminHeaders, edge, edgeJson, ORIGIN, signIn } from "./helpers";
+import { csrfOf } from "./browser";
+import { adminHeaders, core, edge, edgeJson, ORIGIN, signIn } from "./helpers";
 import {
 	ADDRESS,
+	addToCart,
 	coreOrder,
 	eventually,
 	freshVariant,
@@ -191,6 +193,32 @@ describe("the market", () => {
 		expect(listing).toContain(`<link rel="canonical" href="${ORIGIN}/categories/${category}?market=uk"/>`);
 	});
 
+	it("a signed-in shopper's choice is the account's: another browser takes it up at sign-in, cart and all", async () => {
+		const s = await signUp("Una Kingdom");
+		const v = await freshVariant(20, ["USD", "GBP"]);
+		await post(s.jar, "/market", { market: "uk" });
+		// The cart is in dollars again (as if changed elsewhere) before the next sign-in.
+		await addToCart(s, v.id, 1);
+		const usd = await core().request("PUT", "/cart/currency", {
+			caller: s.caller,
+			body: JSON.stringify({ currency: "USD" }),
+		});
+		expect(usd.status).toBe(200);
+
+		const other = new Jar();
+		const form = await get(other, "/account/login");
+		const done = await post(other, "/account/login", {
+			email: s.email,
+			password: "correct horse battery",
+			csrf: csrfOf(form.html),
+		});
+		expect(done.res.status).toBe(303);
+		expect(other.cookies.get("__Host-bazaar_market")).toBe("uk");
+		const cart = await edgeJson<{ currency: string; lines: unknown[] }>("/api/cart", { headers: other.header() });
+		expect(cart.body.currency).toBe("GBP");
+		expect(cart.body.lines).toHaveLength(1);
+	});
+
 	it("the markets are public JSON", async () => {
 		const { res, body } = await edgeJson("/api/catalog/markets");
 		expect(res.status).toBe(200);
@@ -201,7 +229,7 @@ describe("the market", () => {
 describe("buying in a market", () => {
 	it("switching market re-prices the cart; an order is placed, paid and refunded in EUR", async () => {
 		const s = await signUp("Euro Buyer");
-		const v = await freshVariant();
+		const v = await freshVariant(20, ["USD", "EUR"]);
 		const { body: product } = await edgeJson<Product>(`/api/catalog/products/${v.slug}`);
 		const variant = product.variants.find((x) => x.id === v.id);
 		const eur = variant?.prices.find((p) => p.currency === "EUR")?.amount;

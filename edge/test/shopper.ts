@@ -60,8 +60,8 @@ export interface StockedVariant {
 
 const claimed = new Set<string>();
 
-/** A physical variant priced in USD that no other test of this run uses, with `units` received. */
-export async function freshVariant(units = 20): Promise<StockedVariant> {
+/** A physical variant priced in `currencies` (USD unless said) that no other test of this run uses, with `units` received. */
+export async function freshVariant(units = 20, currencies: string[] = ["USD"]): Promise<StockedVariant> {
 	const anon: Caller = { user: "", roles: [] };
 	const list = await core().request("GET", "/catalog/products?kind=physical&inStock=true&limit=100", {
 		caller: anon,
@@ -74,7 +74,7 @@ export async function freshVariant(units = 20): Promise<StockedVariant> {
 			variants: { id: string; sku: string; inStock: boolean; prices: { currency: string }[] }[];
 		};
 		const v = product.variants.find(
-			(x) => x.inStock && x.prices.some((m) => m.currency === "USD") && !claimed.has(x.sku),
+			(x) => x.inStock && currencies.every((c) => x.prices.some((m) => m.currency === c)) && !claimed.has(x.sku),
 		);
 		if (!v) continue;
 		claimed.add(v.sku);
