@@ -14,9 +14,11 @@ import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
+
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
+import { adminConsole } from "./routes/console";
 import { devMail } from "./routes/dev-mail";
 import { flashPages } from "./routes/flash-pages";
 import { health } from "./routes/health";
@@ -61,6 +63,7 @@ export const app = new Hono<AppEnv>()
 	.route("/dev/mail", devMail)
 	.route("/", reviewPages)
 	.route("/account", account)
+	.route("/admin", adminConsole)
 	.route("/", seo)
 	.route("/", pages);
 
