@@ -13,6 +13,7 @@ import { OtelEnv, type TracesExporter, tracesExporter } from "./observability/ot
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
 import { loadReviewConfig, type ReviewConfig, ReviewEnv } from "./review/config";
+import { loadSupportConfig, type SupportConfig, SupportEnv } from "./support/config";
 
 // Every setting has a default so `npm start` works on a fresh clone with nothing set. The
 // modules keep their own env schemas (cart/config.ts, …); they are folded in here so one run
@@ -146,6 +147,7 @@ export const ConfigSchema = z
 		...FlashEnv.shape,
 		...DeliveryEnv.shape,
 		...ReviewEnv.shape,
+		...SupportEnv.shape,
 	})
 	.superRefine((e, ctx) => {
 		// A local default in production would send shoppers' reset links and payment returns to 127.0.0.1.
@@ -237,6 +239,7 @@ export interface Config {
 	fulfillment: FulfillmentConfig;
 	flash: FlashConfig;
 	review: ReviewConfig;
+	support: SupportConfig;
 	delivery: DeliveryConfig;
 }
 
@@ -304,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
 		flash: loadFlashConfig(dataDir, env),
 		review: loadReviewConfig({ dataDir }, env),
+		support: loadSupportConfig({ dataDir }, env),
 		delivery: loadDeliveryConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET }, env),
 	};
 }

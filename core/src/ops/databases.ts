@@ -10,6 +10,7 @@ import { ORDER_MIGRATIONS } from "../order/context";
 import { PAYMENT_MIGRATIONS } from "../payment/context";
 import { PROMOTION_MIGRATIONS } from "../promotion/context";
 import { REVIEW_MIGRATIONS } from "../review/context";
+import { SUPPORT_MIGRATIONS } from "../support/context";
 
 // Every database the core writes, named as backups name them, in ONE fixed order: whoever locks
 // several of them (a backup) takes them in this order, so two backups can never deadlock.
@@ -35,6 +36,7 @@ export function moduleDatabases(config: Config): ModuleDatabase[] {
 		{ name: "payment", url: config.payment.url, migrations: PAYMENT_MIGRATIONS },
 		{ name: "promotion", url: config.promotionDbUrl, migrations: PROMOTION_MIGRATIONS },
 		{ name: "review", url: config.review.url, migrations: REVIEW_MIGRATIONS },
+		{ name: "support", url: config.support.url, migrations: SUPPORT_MIGRATIONS },
 	];
 	// With REDIS_URL the bus lives in Redis Streams, not in a database.
 	if (!config.redisUrl) list.push({ name: "bus", url: config.busDbUrl, migrations: null });

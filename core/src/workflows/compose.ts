@@ -16,6 +16,7 @@ import { openPayments, type PaymentModule } from "../payment/module";
 import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
 import { openPromotions, type PromotionModule } from "../promotion/module";
 import { openReviews, type ReviewModule } from "../review/module";
+import { openSupport, type SupportModule } from "../support/module";
 import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
@@ -26,6 +27,8 @@ import { edgeFlashReturns } from "./flash-returns";
 import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
 import { authorNamePort, subscribeReviewFlows } from "./review-flows";
+import { subscribeSupportMail } from "./support-mail";
+import { supportPorts } from "./support-ports";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
 // database that produces events, the bus consumers and the checkout workflow. main.ts serves it;
@@ -58,6 +61,8 @@ export interface Core {
 	flashSales: FlashWorkflow;
 	promotions: PromotionModule;
 	reviews: ReviewModule;
+	/** Live support's lasting side: knowledge base, bot, transcripts, tickets. */
+	support: SupportModule;
 	/** Digital goods: download files, licence-key pools, links and keys of paid orders. */
 	delivery: DeliveryModule;
 	digital: DigitalWorkflow;
@@ -71,6 +76,7 @@ export interface Core {
 		fulfillment: BusRelay;
 		promotion: BusRelay;
 		review: BusRelay;
+		support: BusRelay;
 	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
@@ -178,6 +184,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		imagesDir: config.imagesDir,
 		authorName: authorNamePort(identity),
 	});
+	const support = await openSupport({ url: config.support.url, ...supportPorts({ orders, catalog, identity }) });
 	// One relay per database that emits; each wakes on its database's commits.
 	// A crashed process's claimed rows are taken over after the same idle time as its deliveries.
 	const relay = (database: BusRelayOptions["database"]) =>
@@ -191,6 +198,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		fulfillment: relay(fulfillment.context.database),
 		promotion: relay(promotions.context.database),
 		review: relay(reviews.context.database),
+		support: relay(support.context.database),
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
@@ -254,6 +262,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
 		},
 	);
+	subscribeSupportMail(bus, { support, identity }, options.busPollMs ? { pollMs: options.busPollMs } : {});
 	const checkout = createCheckout({
 		identity,
 		catalog: catalog.catalog,
@@ -293,6 +302,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		flashSales,
 		promotions,
 		reviews,
+		support,
 		delivery,
 		digital,
 		bus,
@@ -321,6 +331,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await flash.stop();
 			await promotions.stop();
 			await reviews.stop();
+			await support.stop();
 			await delivery.stop();
 			await orders.stop();
 			await cart.stop();
