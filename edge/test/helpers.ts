@@ -36,6 +36,25 @@ export async function registerAtCore(input: { email: string; password: string; n
 	return core().json(UserPublic, "POST", "/identity/register/confirm", { token }, caller);
 }
 
+/**
+ * Receives `quantity` units of `sku` at the core (defining it, tracked, first when `define`; 0 only defines): the
+ * files of one run share a catalog, so a test that buys makes sure its units are there.
+ */
+export async function receiveStock(sku: string, quantity: number, { define = false } = {}): Promise<void> {
+	const caller = { user: "usr_test_admin", roles: ["admin"] };
+	const path = `/inventory/admin/skus/${encodeURIComponent(sku)}`;
+	if (define) {
+		const defined = await core().request("PUT", path, { caller, body: JSON.stringify({ policy: "tracked" }) });
+		expect(defined.status, await defined.text()).toBeLessThan(300);
+	}
+	if (quantity === 0) return;
+	const received = await core().request("POST", `${path}/receive`, {
+		caller,
+		body: JSON.stringify({ quantity, reason: "test stock" }),
+	});
+	expect(received.status, await received.text()).toBe(200);
+}
+
 /** The staff login the core was started with (global-setup.ts). */
 export const ADMIN_LOGIN = { email: inject("adminEmail"), password: inject("adminPassword") };
 

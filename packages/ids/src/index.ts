@@ -38,8 +38,17 @@ export type IdPrefix =
 	| "cpn"
 	| "rdm"
 	| "rev"
+	/** a licence key in a pool */
+	| "lk"
+	/** a download link of a paid order line */
+	| "dl"
 	/** a support chat conversation */
-	| "cnv";
+	| "cnv"
+	/** a support knowledge-base article */
+	| "art"
+	/** a support ticket, and a staff reply to one */
+	| "tkt"
+	| "tkr";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;
