@@ -14,7 +14,7 @@ import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
-
+import { apiSupportJoin } from "./routes/api-support-join";
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
@@ -53,6 +53,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/orders", apiOrders)
 	.route("/api/flash", apiFlash)
 	.route("/api/reviews", apiReviews)
+	.route("/api/support/join", apiSupportJoin)
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)

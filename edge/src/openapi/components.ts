@@ -19,6 +19,7 @@ import {
 } from "@bazaar/contracts";
 import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
+import { SupportJoinAnswer, SupportJoinRequest } from "@bazaar/contracts/chat";
 import {
 	CheckoutConfirmed,
 	CheckoutResponse,
@@ -151,6 +152,7 @@ export const OUTPUT_SCHEMAS = {
 	FlashBuyAnswer,
 	FlashReservationStatus,
 	FlashPayAnswer,
+	SupportJoinAnswer,
 	Activity,
 	ActivityList,
 	Rule,
@@ -172,6 +174,7 @@ export const OUTPUT_SCHEMAS = {
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
 	FlashBuyRequest,
+	SupportJoinRequest,
 	FlashPayRequest,
 	ProductInput,
 	ProductPatch,

@@ -15,6 +15,7 @@ import { orderPaths } from "./order-paths";
 import { type Json, json, problem } from "./parts";
 import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
+import { supportJoinPaths } from "./support-join-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
 // with, so the reference cannot drift from the code. Built once per isolate, on first request.
@@ -197,6 +198,7 @@ export function buildOpenApi(): Json {
 			...checkoutPaths(),
 			...orderPaths(),
 			...flashPaths(),
+			...supportJoinPaths(),
 			...adminPaths(),
 			...adminOrderPaths(),
 			...adminPaymentPaths(),
