@@ -19,6 +19,7 @@ import {
 } from "@bazaar/contracts";
 import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
+import { SupportJoinAnswer, SupportJoinRequest } from "@bazaar/contracts/chat";
 import {
 	CheckoutConfirmed,
 	CheckoutResponse,
@@ -26,6 +27,14 @@ import {
 	QuoteRequest,
 	StorefrontCheckoutRequest,
 } from "@bazaar/contracts/checkout";
+import {
+	DownloadFile,
+	KeyPool,
+	KeysUploaded,
+	OrderDelivery,
+	UploadFileRequest,
+	UploadKeysRequest,
+} from "@bazaar/contracts/delivery";
 import {
 	FlashBuyAnswer,
 	FlashBuyRequest,
@@ -145,6 +154,7 @@ export const OUTPUT_SCHEMAS = {
 	FlashBuyAnswer,
 	FlashReservationStatus,
 	FlashPayAnswer,
+	SupportJoinAnswer,
 	Activity,
 	ActivityList,
 	Rule,
@@ -157,11 +167,16 @@ export const OUTPUT_SCHEMAS = {
 	StaffReviewPage,
 	ReviewableList,
 	VoteResult,
+	DownloadFile,
+	KeyPool,
+	KeysUploaded,
+	OrderDelivery,
 };
 
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
 	FlashBuyRequest,
+	SupportJoinRequest,
 	FlashPayRequest,
 	ProductInput,
 	ProductPatch,
@@ -199,6 +214,8 @@ export const INPUT_SCHEMAS = {
 	RejectInput,
 	HideInput,
 	ReplyInput,
+	UploadFileRequest,
+	UploadKeysRequest,
 };
 
 export function componentSchemas(): Record<string, Json> {

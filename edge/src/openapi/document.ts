@@ -1,6 +1,7 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
 import { adminBusPaths } from "./admin-bus-paths";
+import { adminDeliveryPaths } from "./admin-delivery-paths";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
@@ -14,6 +15,7 @@ import { orderPaths } from "./order-paths";
 import { type Json, json, problem } from "./parts";
 import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
+import { supportJoinPaths } from "./support-join-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
 // with, so the reference cannot drift from the code. Built once per isolate, on first request.
@@ -210,11 +212,13 @@ export function buildOpenApi(): Json {
 			...checkoutPaths(),
 			...orderPaths(),
 			...flashPaths(),
+			...supportJoinPaths(),
 			...adminPaths(),
 			...adminOrderPaths(),
 			...adminPaymentPaths(),
 			...adminBusPaths(),
 			...adminPromotionPaths(),
+			...adminDeliveryPaths(),
 			...reviewPaths(),
 			...adminReviewPaths(),
 		},

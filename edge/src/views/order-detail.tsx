@@ -1,7 +1,9 @@
-import type { OrderDetail } from "@bazaar/contracts/order";
+import type { OrderDelivery } from "@bazaar/contracts/delivery";
+import type { Address, OrderDetail } from "@bazaar/contracts/order";
 import { actorWords, statusWords } from "../lib/orders";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
+import { OrderDeliverySection } from "./order-delivery";
 import { price, StatusTag, When } from "./order-status";
 
 // One order: what was bought, where it goes, what it cost, and every step it went through.
@@ -13,6 +15,8 @@ export function OrderDetailPage(props: {
 	csrf: string;
 	done?: string | undefined;
 	message?: FormMessage | undefined;
+	/** Its digital goods (links and keys); null when the core could not say. */
+	delivery?: OrderDelivery | null;
 }) {
 	const o = props.order;
 	const money = (amount: number) => price(amount, o.currency);
@@ -66,6 +70,8 @@ export function OrderDetailPage(props: {
 					</a>
 				</p>
 			) : null}
+
+			<OrderDeliverySection delivery={props.delivery ?? null} />
 
 			<h2>Items</h2>
 			<table class="order-lines">
@@ -140,27 +146,7 @@ export function OrderDetailPage(props: {
 			</table>
 
 			<h2>Shipping to</h2>
-			<address>
-				{o.address.name}
-				<br />
-				{o.address.line1}
-				{o.address.line2 ? (
-					<>
-						<br />
-						{o.address.line2}
-					</>
-				) : null}
-				<br />
-				{[o.address.postalCode, o.address.city, o.address.region].filter(Boolean).join(" ")}
-				<br />
-				{o.address.country}
-				{o.address.phone ? (
-					<>
-						<br />
-						{o.address.phone}
-					</>
-				) : null}
-			</address>
+			<ShipTo address={o.address} />
 
 			<h2>Timeline</h2>
 			<ol class="timeline" data-testid="order-timeline">
@@ -176,5 +162,32 @@ export function OrderDetailPage(props: {
 				<a href="/account/orders">Back to your orders</a>
 			</p>
 		</Layout>
+	);
+}
+
+/** A postal address as the order, the console and the packing slip show it. */
+export function ShipTo({ address: a }: { address: Address }) {
+	return (
+		<address>
+			{a.name}
+			<br />
+			{a.line1}
+			{a.line2 ? (
+				<>
+					<br />
+					{a.line2}
+				</>
+			) : null}
+			<br />
+			{[a.postalCode, a.city, a.region].filter(Boolean).join(" ")}
+			<br />
+			{a.country}
+			{a.phone ? (
+				<>
+					<br />
+					{a.phone}
+				</>
+			) : null}
+		</address>
 	);
 }
