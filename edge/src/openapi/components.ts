@@ -19,6 +19,7 @@ import {
 } from "@bazaar/contracts";
 import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
+import { SupportJoinAnswer, SupportJoinRequest } from "@bazaar/contracts/chat";
 import {
 	CheckoutConfirmed,
 	CheckoutResponse,
@@ -59,6 +60,7 @@ import {
 	Reconciliation,
 	SkuStock,
 } from "@bazaar/contracts/inventory";
+import { MarketList } from "@bazaar/contracts/market";
 import {
 	AdminRefundAnswer,
 	AdminRefundInput,
@@ -117,6 +119,7 @@ export const OUTPUT_SCHEMAS = {
 	ImageRef,
 	Category,
 	CategoryList,
+	MarketList,
 	Variant,
 	ProductSummary,
 	Product,
@@ -154,6 +157,7 @@ export const OUTPUT_SCHEMAS = {
 	FlashBuyAnswer,
 	FlashReservationStatus,
 	FlashPayAnswer,
+	SupportJoinAnswer,
 	Activity,
 	ActivityList,
 	Rule,
@@ -175,6 +179,7 @@ export const OUTPUT_SCHEMAS = {
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
 	FlashBuyRequest,
+	SupportJoinRequest,
 	FlashPayRequest,
 	ProductInput,
 	ProductPatch,
@@ -182,6 +187,7 @@ export const INPUT_SCHEMAS = {
 	VariantPatch,
 	CategoryInput,
 	CategoryPatch,
+	MarketListInput: MarketList,
 	ImageInput,
 	LoginInput,
 	SetRolesInput,

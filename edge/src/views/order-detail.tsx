@@ -1,5 +1,5 @@
 import type { OrderDelivery } from "@bazaar/contracts/delivery";
-import type { OrderDetail } from "@bazaar/contracts/order";
+import type { Address, OrderDetail } from "@bazaar/contracts/order";
 import { actorWords, statusWords } from "../lib/orders";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
@@ -155,27 +155,7 @@ export function OrderDetailPage(props: {
 			</table>
 
 			<h2>Shipping to</h2>
-			<address>
-				{o.address.name}
-				<br />
-				{o.address.line1}
-				{o.address.line2 ? (
-					<>
-						<br />
-						{o.address.line2}
-					</>
-				) : null}
-				<br />
-				{[o.address.postalCode, o.address.city, o.address.region].filter(Boolean).join(" ")}
-				<br />
-				{o.address.country}
-				{o.address.phone ? (
-					<>
-						<br />
-						{o.address.phone}
-					</>
-				) : null}
-			</address>
+			<ShipTo address={o.address} />
 
 			<h2>Timeline</h2>
 			<ol class="timeline" data-testid="order-timeline">
@@ -191,5 +171,32 @@ export function OrderDetailPage(props: {
 				<a href="/account/orders">Back to your orders</a>
 			</p>
 		</Layout>
+	);
+}
+
+/** A postal address as the order, the console and the packing slip show it. */
+export function ShipTo({ address: a }: { address: Address }) {
+	return (
+		<address>
+			{a.name}
+			<br />
+			{a.line1}
+			{a.line2 ? (
+				<>
+					<br />
+					{a.line2}
+				</>
+			) : null}
+			<br />
+			{[a.postalCode, a.city, a.region].filter(Boolean).join(" ")}
+			<br />
+			{a.country}
+			{a.phone ? (
+				<>
+					<br />
+					{a.phone}
+				</>
+			) : null}
+		</address>
 	);
 }

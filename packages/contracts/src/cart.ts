@@ -12,6 +12,14 @@ export const MAX_LINES = 100;
 /** At or below this many units left, a line says how many remain. */
 export const LOW_STOCK = 5;
 export const GUEST_TOKEN_HEADER = "x-bazaar-cart-token";
+/**
+ * The currency of the shopper's market (packages/contracts/src/market.ts), sent by the edge: a
+ * new cart is priced in it, and adding a line switches a cart in another currency to it.
+ */
+export const CART_CURRENCY_HEADER = "x-bazaar-currency";
+
+/** PUT /cart/currency: re-price the cart in the market's currency (lines not sold in it are flagged). */
+export const SetCurrencyRequest = z.object({ currency: Currency });
 
 /**
  * Services booked by appointment are sold per time slot: a line names the slot's start (UTC,
