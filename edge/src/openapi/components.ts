@@ -1,4 +1,5 @@
 import {
+	AdminProductList,
 	Category,
 	CategoryInput,
 	CategoryList,
@@ -61,6 +62,7 @@ import {
 	OrderDetail,
 	OrderList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
@@ -112,6 +114,7 @@ export const OUTPUT_SCHEMAS = {
 	Product,
 	Facet,
 	ProductList,
+	AdminProductList,
 	Problem,
 	ApiSession,
 	ApiSessionInfo,
@@ -133,6 +136,7 @@ export const OUTPUT_SCHEMAS = {
 	AdminRefundAnswer,
 	RefundRequestList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	ReconciliationRun,
 	ReconciliationRunList,
 	ShipmentDetail,
