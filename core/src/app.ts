@@ -7,6 +7,7 @@ import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
 import { catalogRoutes } from "./catalog/routes";
+import type { DeliveryModule } from "./delivery/module";
 import type { FlashModule } from "./flash/module";
 import type { FulfillmentModule } from "./fulfillment/module";
 import { fulfillmentPublicRoutes, fulfillmentRoutes } from "./fulfillment/routes";
@@ -27,7 +28,10 @@ import type { PromotionModule } from "./promotion/module";
 import { promotionRoutes } from "./promotion/routes";
 import type { ReviewModule } from "./review/module";
 import { reviewRoutes } from "./review/routes";
+import type { SupportModule } from "./support/module";
+import { supportRoutes } from "./support/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
+import { type DigitalWorkflow, deliveryRoutes } from "./workflows/digital-delivery";
 import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
@@ -43,6 +47,8 @@ const IMAGE_UPLOAD = /^\/catalog\/admin\/products\/[^/]+\/images\/?$/;
 /** A review with its photos (4 × 2 MB, base64) is written or edited with one JSON body. */
 export const MAX_REVIEW_BODY_BYTES = 12 * 1024 * 1024;
 const REVIEW_WRITE = /^\/reviews\/?(rev_[0-9A-Z]{26}\/?)?$/;
+/** A closed conversation's transcript (up to 10,000 messages) comes in one PUT from its room. */
+const SUPPORT_TRANSCRIPT = /^\/support\/conversations\/[^/]+\/transcript\/?$/;
 
 export interface AppDeps {
 	secret: string;
@@ -57,10 +63,13 @@ export interface AppDeps {
 	fulfillment?: FulfillmentModule;
 	promotions?: PromotionModule;
 	reviews?: ReviewModule;
+	support?: SupportModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
 	flash?: FlashModule;
 	flashSales?: FlashWorkflow;
+	delivery?: DeliveryModule;
+	digital?: DigitalWorkflow;
 	/** Its dead letters for admins (GET /bus/admin/dead-letters). */
 	bus?: Bus;
 	/** GET /readyz: whether this core may take traffic (main.ts passes the real probe). */
@@ -85,7 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.use("*", (c, next) => {
 		const method = c.req.method;
 		if (method === "GET" || method === "HEAD") return next();
-		if (IMAGE_UPLOAD.test(c.req.path)) return large(c, next);
+		if (IMAGE_UPLOAD.test(c.req.path) || SUPPORT_TRANSCRIPT.test(c.req.path)) return large(c, next);
 		return REVIEW_WRITE.test(c.req.path) ? review(c, next) : small(c, next);
 	});
 	// Registered before the signature check, so they answer first; other /payment paths fall through.
@@ -109,6 +118,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
 	if (deps.flashSales && deps.flash) app.route("/flash", flashRoutes(deps.flashSales, deps.flash));
 	if (deps.reviews) app.route("/reviews", reviewRoutes(deps.reviews));
+	if (deps.support) app.route("/support", supportRoutes(deps.support));
+	if (deps.digital && deps.delivery) app.route("/delivery", deliveryRoutes(deps.digital, deps.delivery));
 	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).

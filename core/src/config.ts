@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { NewPassword } from "@bazaar/contracts/identity";
 import { z } from "zod";
 import { type CartConfig, CartEnv, loadCartConfig } from "./cart/config";
+import { type DeliveryConfig, DeliveryEnv, loadDeliveryConfig } from "./delivery/config";
 import { type FlashConfig, FlashEnv, loadFlashConfig } from "./flash/config";
 import { type FulfillmentConfig, FulfillmentEnv, loadFulfillmentConfig } from "./fulfillment/config";
 import { parseSmtpUrl } from "./identity/smtp-url";
@@ -12,6 +13,7 @@ import { OtelEnv, type TracesExporter, tracesExporter } from "./observability/ot
 import { loadOrderConfig, type OrderConfig, OrderEnv } from "./order/config";
 import { loadPaymentConfig, type PaymentConfig, PaymentEnv } from "./payment/config";
 import { loadReviewConfig, type ReviewConfig, ReviewEnv } from "./review/config";
+import { loadSupportConfig, type SupportConfig, SupportEnv } from "./support/config";
 
 // Every setting has a default so `npm start` works on a fresh clone with nothing set. The
 // modules keep their own env schemas (cart/config.ts, …); they are folded in here so one run
@@ -143,7 +145,9 @@ export const ConfigSchema = z
 		...PaymentEnv.shape,
 		...FulfillmentEnv.shape,
 		...FlashEnv.shape,
+		...DeliveryEnv.shape,
 		...ReviewEnv.shape,
+		...SupportEnv.shape,
 	})
 	.superRefine((e, ctx) => {
 		// A local default in production would send shoppers' reset links and payment returns to 127.0.0.1.
@@ -235,6 +239,8 @@ export interface Config {
 	fulfillment: FulfillmentConfig;
 	flash: FlashConfig;
 	review: ReviewConfig;
+	support: SupportConfig;
+	delivery: DeliveryConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -301,6 +307,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		fulfillment: loadFulfillmentConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET, env: e.BAZAAR_ENV }, env),
 		flash: loadFlashConfig(dataDir, env),
 		review: loadReviewConfig({ dataDir }, env),
+		support: loadSupportConfig({ dataDir }, env),
+		delivery: loadDeliveryConfig({ dataDir, signingSecret: e.BAZAAR_SIGNING_SECRET }, env),
 	};
 }
 

@@ -1,44 +1,19 @@
-// WCAG 2.2 AA in a real Chromium: axe-core over every storefront, account, checkout and docs page
-// (as a shopper reaches them, forms with their errors showing too) finds nothing serious or
-// critical; and a shopper who uses only the keyboard can check out.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { axe, blocking, describeViolations, type Violation } from "./axe.ts";
-import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
-import { startTestStack, type TestStack } from "./stack.ts";
+import { browserSession, clickTo, fillAddress, signUpInBrowser, unavailable } from "./chromium.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean; kind: string };
 type CategoryJson = { slug: string; parentId: string | null; productCount: number };
 
 describe("accessibility", () => {
-	let stack: TestStack;
-	let browser: Browser;
-	let page: Page;
-
-	beforeAll(async () => {
-		stack = await startTestStack({ products: 40 });
-		if (unavailable) return;
-		browser = await launchChromium();
-		page = await browser.newPage({ baseURL: stack.edgeUrl });
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await stack?.stop();
-	});
-
-	const withLogs = (fn: () => Promise<void>) =>
-		withStackLogs(
-			() => page,
-			() => stack,
-			fn,
-		);
-	const json = async <T>(path: string) => (await (await fetch(`${stack.edgeUrl}${path}`)).json()) as T;
+	const session = browserSession({ products: 40 });
+	const { withLogs, json } = session;
 
 	it.skipIf(Boolean(unavailable))(
 		"axe finds no serious or critical violation on any page",
 		() =>
 			withLogs(async () => {
+				const { page } = session;
 				const found: { where: string; violations: Violation[] }[] = [];
 				const scan = async (where: string) => {
 					const violations = await axe(page);
@@ -112,13 +87,7 @@ describe("accessibility", () => {
 				await page.locator('form[action="/checkout/shipping"] button[type="submit"]').click();
 				await page.waitForLoadState();
 				await scan("/checkout (address with errors)");
-				await page.fill('input[name="name"]', "Ada Access");
-				await page.fill('input[name="line1"]', "1 Market Street");
-				await page.fill('input[name="city"]', "Springfield");
-				await page.fill('input[name="postalCode"]', "12345");
-				const country = page.locator('[name="country"]');
-				if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
-				else await country.fill("US");
+				await fillAddress(page, "Ada Access");
 				await clickTo(page, 'form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
 				await scan("/checkout/shipping");
 				await page.locator('input[name="shippingMethod"][value="standard"]').check();
@@ -152,6 +121,7 @@ describe("accessibility", () => {
 	 * page) and checks the focus is visible there: a real outline, not `outline: none`.
 	 */
 	async function tabTo(selector: string, max = 120): Promise<void> {
+		const { page } = session;
 		for (let i = 0; i < max; i++) {
 			await page.keyboard.press("Tab");
 			const state = await page.evaluate((sel) => {
@@ -170,6 +140,7 @@ describe("accessibility", () => {
 	}
 
 	async function enterTo(url: RegExp): Promise<void> {
+		const { page } = session;
 		await Promise.all([page.waitForURL(url), page.keyboard.press("Enter")]);
 	}
 
@@ -177,6 +148,7 @@ describe("accessibility", () => {
 		"a keyboard-only shopper checks out with the focus always visible",
 		() =>
 			withLogs(async () => {
+				const { page } = session;
 				await page.context().clearCookies();
 				await signUpInBrowser(page, {
 					name: "Kim Keys",

@@ -2,7 +2,8 @@
 // failure report they share (the page as it stood and the stack's last log lines).
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
-import type { TestStack } from "./stack.ts";
+import { afterAll, beforeAll } from "vitest";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -61,4 +62,75 @@ export async function signUpInBrowser(page: Page, fields: { name: string; email:
 	await page.goto(`/dev/mail?to=${encodeURIComponent(fields.email)}`);
 	await clickTo(page, 'a.mail-link[href*="/account/signup/confirm"]', /\/account\/signup\/confirm\?/);
 	await clickTo(page, 'form[action="/account/signup/confirm"] button[type="submit"]', /\/account(\?|$)/);
+}
+
+/**
+ * One test file's stack and browser: started before its tests, stopped after them. `page` is the
+ * page failures report on (a file that opens its own pages sets it); `click` and `json` are the
+ * shorthands every file wants.
+ */
+export type BrowserSession = {
+	stack: TestStack;
+	browser: Browser;
+	page: Page;
+	withLogs(fn: () => Promise<void>): Promise<void>;
+	click(selector: string, url: RegExp): Promise<void>;
+	json<T>(path: string): Promise<T>;
+};
+
+export function browserSession(
+	options: Parameters<typeof startTestStack>[0] & {
+		/** Open a page on the stack's edge (default); a file with its own contexts says false. */
+		page?: boolean;
+		/** Runs after the stack starts, before the browser (e.g. point a fake at the core). */
+		beforeBrowser?: (stack: TestStack) => Promise<void>;
+	} = {},
+): BrowserSession {
+	const session = {
+		withLogs: (fn: () => Promise<void>) =>
+			withLogs(
+				() => session.page,
+				() => session.stack,
+				fn,
+			),
+		click: (selector: string, url: RegExp) => clickTo(session.page, selector, url),
+		json: async <T>(path: string) => (await (await fetch(`${session.stack.edgeUrl}${path}`)).json()) as T,
+	} as BrowserSession;
+	beforeAll(async () => {
+		session.stack = await startTestStack(options);
+		await options.beforeBrowser?.(session.stack);
+		if (unavailable) return;
+		session.browser = await launchChromium();
+		if (options.page !== false) session.page = await session.browser.newPage({ baseURL: session.stack.edgeUrl });
+	});
+	afterAll(async () => {
+		await session.browser?.close();
+		await session.stack?.stop();
+	});
+	return session;
+}
+
+/** The checkout's address step, filled as a shopper does (a select or a text box for the country). */
+export async function fillAddress(page: Page, name: string, line1 = "1 Market Street"): Promise<void> {
+	await page.fill('input[name="name"]', name);
+	await page.fill('input[name="line1"]', line1);
+	await page.fill('input[name="city"]', "Springfield");
+	await page.fill('input[name="postalCode"]', "12345");
+	const country = page.locator('[name="country"]');
+	if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
+	else await country.fill("US");
+}
+
+/** From a filled address: standard shipping, then the review page. */
+export async function shipStandardToReview(page: Page): Promise<void> {
+	await clickTo(page, 'form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
+	await page.locator('input[name="shippingMethod"][value="standard"]').check();
+	await clickTo(page, 'form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
+}
+
+/** From the review page: place the order, approve it on the sandbox's page; the order's id. */
+export async function placeAndApproveInSandbox(page: Page): Promise<string> {
+	await clickTo(page, 'form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
+	await clickTo(page, 'button[value="approve"]', /\/checkout\/return\//);
+	return new URL(page.url()).pathname.split("/").pop() ?? "";
 }

@@ -1,42 +1,15 @@
-// The purchase journey of issue 3 in a real Chromium against the real stack: sign up → browse →
-// add two products → checkout (address → shipping → review) → pay on the sandbox page →
-// confirmation → the order in the account, paid; then shipped and delivered through the admin
-// API, and the account's order page shows it with its timeline.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
-import { startTestStack, type TestStack } from "./stack.ts";
+import { describe, expect, it } from "vitest";
+import { browserSession, fillAddress, shipStandardToReview, signUpInBrowser, unavailable } from "./chromium.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean };
 
 describe("a shopper buys", () => {
-	let stack: TestStack;
-	let browser: Browser;
-	let page: Page;
-
-	beforeAll(async () => {
-		stack = await startTestStack({ products: 60 });
-		if (unavailable) return;
-		browser = await launchChromium();
-		page = await browser.newPage({ baseURL: stack.edgeUrl });
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await stack?.stop();
-	});
-
-	const withLogs = (fn: () => Promise<void>) =>
-		withStackLogs(
-			() => page,
-			() => stack,
-			fn,
-		);
-
-	const click = (selector: string, url: RegExp) => clickTo(page, selector, url);
+	const session = browserSession({ products: 60 });
+	const { withLogs, click } = session;
 
 	it.skipIf(Boolean(unavailable))("sign up → two products → checkout → sandbox pay → paid → shipped → delivered", () =>
 		withLogs(async () => {
+			const { page, stack } = session;
 			// Sign up.
 			const email = `journey-${Date.now()}@example.com`;
 			await signUpInBrowser(page, { name: "Jo Journey", email, password: "correct horse battery staple" });
@@ -61,16 +34,8 @@ describe("a shopper buys", () => {
 
 			// Checkout: a new address, standard shipping, review, place.
 			await click('a[href="/checkout"]', /\/checkout(\?|$)/);
-			await page.fill('input[name="name"]', "Jo Journey");
-			await page.fill('input[name="line1"]', "1 Market Street");
-			await page.fill('input[name="city"]', "Springfield");
-			await page.fill('input[name="postalCode"]', "12345");
-			const country = page.locator('[name="country"]');
-			if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
-			else await country.fill("US");
-			await click('form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
-			await page.locator('input[name="shippingMethod"][value="standard"]').check();
-			await click('form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
+			await fillAddress(page, "Jo Journey");
+			await shipStandardToReview(page);
 			const review = await page.locator("main").textContent();
 			for (const product of picks) expect(review).toContain(product.title);
 

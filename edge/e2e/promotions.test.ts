@@ -1,11 +1,12 @@
-// Promotions in a real Chromium against the real stack: an admin creates a running sale with a
-// sale price and a coupon through the admin API; the core pushes the change and the product page
-// shows the sale price; a shopper adds it, applies the coupon in the cart, checks out, pays on
-// the sandbox page, and sees the discount and the code on the order.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
-import { startTestStack, type TestStack } from "./stack.ts";
+import { describe, expect, it } from "vitest";
+import {
+	browserSession,
+	fillAddress,
+	placeAndApproveInSandbox,
+	shipStandardToReview,
+	signUpInBrowser,
+	unavailable,
+} from "./chromium.ts";
 
 type Listed = { items: { slug: string; title: string; inStock: boolean }[] };
 type Detail = {
@@ -18,34 +19,14 @@ type Detail = {
 const localIso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
 describe("a shopper buys on sale with a coupon", () => {
-	let stack: TestStack;
-	let browser: Browser;
-	let page: Page;
-
-	beforeAll(async () => {
-		stack = await startTestStack({ products: 60 });
-		if (unavailable) return;
-		browser = await launchChromium();
-		page = await browser.newPage({ baseURL: stack.edgeUrl });
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await stack?.stop();
-	});
-
-	const withLogs = (fn: () => Promise<void>) =>
-		withStackLogs(
-			() => page,
-			() => stack,
-			fn,
-		);
-	const click = (selector: string, url: RegExp) => clickTo(page, selector, url);
+	const session = browserSession({ products: 60 });
+	const { withLogs, click } = session;
 
 	it.skipIf(Boolean(unavailable))(
 		"sale price on the page → coupon in the cart → sandbox pay → the discount on the order",
 		() =>
 			withLogs(async () => {
+				const { page, stack } = session;
 				// The admin sets up a running sale: a sale price for one product and a coupon worth $5 off the order.
 				const bearer = await stack.adminBearer();
 				const admin = async (path: string, body: unknown) => {
@@ -130,22 +111,12 @@ describe("a shopper buys on sale with a coupon", () => {
 
 				// Checkout, with the discount in the review, and the sandbox.
 				await click('a[href="/checkout"]', /\/checkout(\?|$)/);
-				await page.fill('input[name="name"]', "Sal Saver");
-				await page.fill('input[name="line1"]', "1 Market Street");
-				await page.fill('input[name="city"]', "Springfield");
-				await page.fill('input[name="postalCode"]', "12345");
-				const country = page.locator('[name="country"]');
-				if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
-				else await country.fill("US");
-				await click('form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
-				await page.locator('input[name="shippingMethod"][value="standard"]').check();
-				await click('form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
+				await fillAddress(page, "Sal Saver");
+				await shipStandardToReview(page);
 				const review = (await page.locator("[data-testid=checkout-summary]").textContent()) ?? "";
 				expect(review).toContain("Discount");
 				expect(review).toContain(money(sale));
-				await click('form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
-				await click('button[value="approve"]', /\/checkout\/return\//);
-				const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
+				const orderId = await placeAndApproveInSandbox(page);
 				expect(orderId).toMatch(/^ord_/);
 
 				// The order: paid, at the sale price, with the coupon's discount line by line.

@@ -1,46 +1,24 @@
-// Issue 12's browser test in a real Chromium against the real stack (core + `wrangler dev`): a
-// shopper buys a product and an admin delivers it; the shopper reaches the review form from the
-// delivered order and writes a review (with a link, so it is held); a moderator approves it on the
-// staff queue page; the product page, served through the edge caches, then shows the review and
-// the new average, and its text stays text.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickTo, launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
-import { startTestStack, type TestStack } from "./stack.ts";
+import { describe, expect, it } from "vitest";
+import {
+	browserSession,
+	fillAddress,
+	placeAndApproveInSandbox,
+	shipStandardToReview,
+	signUpInBrowser,
+	unavailable,
+} from "./chromium.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean; rating: { average: number | null; count: number } };
 
 describe("a shopper reviews what was delivered", () => {
-	let stack: TestStack;
-	let browser: Browser;
-	let page: Page;
-	let staff: BrowserContext;
-
-	beforeAll(async () => {
-		stack = await startTestStack({ products: 60 });
-		if (unavailable) return;
-		browser = await launchChromium();
-		page = await browser.newPage({ baseURL: stack.edgeUrl });
-		staff = await browser.newContext({ baseURL: stack.edgeUrl });
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await stack?.stop();
-	});
-
-	const withLogs = (fn: () => Promise<void>) =>
-		withStackLogs(
-			() => page,
-			() => stack,
-			fn,
-		);
-	const click = (selector: string, url: RegExp) => clickTo(page, selector, url);
+	const session = browserSession({ products: 60 });
+	const { withLogs, click } = session;
 
 	it.skipIf(Boolean(unavailable))(
 		"buy → deliver → write a review → moderate → see it and the new average on the product page",
 		() =>
 			withLogs(async () => {
+				const { page, stack, browser } = session;
 				await signUpInBrowser(page, {
 					name: "Rae Reviewer",
 					email: `reviewer-${Date.now()}@example.com`,
@@ -59,19 +37,9 @@ describe("a shopper reviews what was delivered", () => {
 				expect(await page.locator("[data-testid=rating-summary]").textContent()).toContain("No reviews yet");
 				await click('form[action="/cart/add"] button[type="submit"]', /\/cart(\?|$)/);
 				await click('a[href="/checkout"]', /\/checkout(\?|$)/);
-				await page.fill('input[name="name"]', "Rae Reviewer");
-				await page.fill('input[name="line1"]', "1 Market Street");
-				await page.fill('input[name="city"]', "Springfield");
-				await page.fill('input[name="postalCode"]', "12345");
-				const country = page.locator('[name="country"]');
-				if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
-				else await country.fill("US");
-				await click('form[action="/checkout/shipping"] button[type="submit"]', /\/checkout\/shipping/);
-				await page.locator('input[name="shippingMethod"][value="standard"]').check();
-				await click('form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
-				await click('form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
-				await click('button[value="approve"]', /\/checkout\/return\//);
-				const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
+				await fillAddress(page, "Rae Reviewer");
+				await shipStandardToReview(page);
+				const orderId = await placeAndApproveInSandbox(page);
 				expect(orderId).toMatch(/^ord_/);
 
 				// The shop ships and delivers it (admin API).
@@ -132,6 +100,7 @@ describe("a shopper reviews what was delivered", () => {
 				expect(await page.locator("main").textContent()).toContain("Waiting for a moderator");
 
 				// A moderator approves it on the queue page.
+				const staff = await browser.newContext({ baseURL: stack.edgeUrl });
 				const mod = await staff.newPage();
 				await mod.goto("/account/login");
 				await mod.fill('input[name="email"]', stack.adminLogin.email);
@@ -172,5 +141,7 @@ describe("a shopper reviews what was delivered", () => {
 				const api = (await (await fetch(`${stack.edgeUrl}/api/catalog/products/${product.slug}`)).json()) as Listed;
 				expect(api.rating).toMatchObject({ average: 4, count: 1 });
 			}),
+		// Many steps through the real stack: a loaded machine can take well over a minute.
+		180_000,
 	);
 });

@@ -14,10 +14,13 @@ import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
+
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
+import { adminConsole } from "./routes/console";
 import { devMail } from "./routes/dev-mail";
+import { downloads } from "./routes/downloads";
 import { flashPages } from "./routes/flash-pages";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
@@ -57,8 +60,10 @@ export const app = new Hono<AppEnv>()
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
+	.route("/downloads", downloads)
 	.route("/", reviewPages)
 	.route("/account", account)
+	.route("/admin", adminConsole)
 	.route("/", seo)
 	.route("/", pages);
 

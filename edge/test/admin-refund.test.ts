@@ -1,7 +1,7 @@
+import { ORDER_STATUS_WORDS as STATUS_WORDS } from "@bazaar/contracts/order";
 import { Payment } from "@bazaar/contracts/payment";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { STATUS_WORDS } from "../src/lib/orders";
 import { approvePayment, bearerFor, eventually, get, placeOrder, signUp } from "./account-support";
 import { adminHeaders, edge, signIn } from "./helpers";
 

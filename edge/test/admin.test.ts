@@ -54,7 +54,7 @@ describe("admin API: who may use it", () => {
 		expect(JSON.stringify(await categories.json())).not.toContain(name);
 	});
 
-	it("lets a catalog manager manage the catalog but not accounts or stock (the core's rules)", async () => {
+	it("lets a catalog manager manage the catalog and stock but not accounts or shipments (the core's rules)", async () => {
 		const admin = await signIn();
 		const manager = await account(["catalog_manager"], admin);
 		const created = await edge("/api/admin/catalog/categories", {
@@ -74,8 +74,20 @@ describe("admin API: who may use it", () => {
 			body: JSON.stringify({ roles: ["admin"] }),
 		});
 		expect(promote.status).toBe(403);
-		const stock = await edge("/api/admin/inventory/skus/ANY-SKU", { headers: bearer(manager.token) });
-		expect(stock.status).toBe(403);
+		const sku = `MANAGED-${Date.now()}`;
+		const defined = await edge(`/api/admin/inventory/skus/${sku}`, {
+			method: "PUT",
+			headers: bearer(manager.token),
+			body: JSON.stringify({ policy: "tracked" }),
+		});
+		expect(defined.status, await defined.clone().text()).toBe(201);
+		const stock = await edge(`/api/admin/inventory/skus/${sku}/receive`, {
+			method: "POST",
+			headers: bearer(manager.token),
+			body: JSON.stringify({ quantity: 3, reason: "first delivery" }),
+		});
+		expect(stock.status, await stock.clone().text()).toBe(200);
+		expect(SkuStock.parse(await stock.json()).rows[0]!.available).toBe(3);
 		const shipments = await edge("/api/admin/fulfillment/shipments?orderId=ord_00000000000000000000000000", {
 			headers: bearer(manager.token),
 		});

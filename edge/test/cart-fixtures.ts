@@ -2,7 +2,7 @@ import { CategoryList, Product } from "@bazaar/contracts";
 import { Cart } from "@bazaar/contracts/cart";
 import { expect } from "vitest";
 import { csrfOf, get, Jar, rand, signUpThroughPages } from "./browser";
-import { core, edge, edgeJson, ORIGIN } from "./helpers";
+import { core, edge, edgeJson, ORIGIN, receiveStock } from "./helpers";
 
 // What the cart and header tests share: a browser's cookie jar, form and JSON calls through the
 // Worker, sign-up through the real account pages, and products made for a test in the real core
@@ -102,18 +102,7 @@ export async function makeProduct(
 	const product = Product.parse(await res.json());
 	for (const [i, stock] of stocks.entries()) {
 		const sku = `CT-${id}-${i}`;
-		const define = await core().request("PUT", `/inventory/admin/skus/${sku}`, {
-			caller: ADMIN,
-			body: JSON.stringify({ policy: "tracked" }),
-		});
-		expect(define.status, await define.text()).toBeLessThan(300);
-		if (stock > 0) {
-			const receive = await core().request("POST", `/inventory/admin/skus/${sku}/receive`, {
-				caller: ADMIN,
-				body: JSON.stringify({ quantity: stock }),
-			});
-			expect(receive.status, await receive.text()).toBe(200);
-		}
+		await receiveStock(sku, stock, { define: true });
 	}
 	return { product, variants: product.variants.map((v) => v.id) };
 }

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { ulid } from "@bazaar/ids";
 import { describe, expect, test } from "vitest";
 import { bearerFor, coreCall, csrfOf, eventually, get, post, signUp } from "./account-support";
-import { adminHeaders, core, edge } from "./helpers";
+import { adminHeaders, core, edge, receiveStock } from "./helpers";
 
 // A flash sale end to end on real parts: the admin creates and arms an item through the admin API
 // (the core holds the quota, the Worker's coordinator spreads it over the shards), shoppers buy
@@ -14,9 +14,7 @@ const ADMIN_CALLER = { user: "usr_test_admin", roles: ["admin"] };
 
 async function stockedSku(quantity: number): Promise<string> {
 	const sku = `FLASH-${ulid()}`;
-	expect((await coreCall("PUT", `/inventory/admin/skus/${sku}`, ADMIN_CALLER, { policy: "tracked" })).status).toBe(201);
-	const received = await coreCall("POST", `/inventory/admin/skus/${sku}/receive`, ADMIN_CALLER, { quantity });
-	expect(received.status).toBe(200);
+	await receiveStock(sku, quantity, { define: true });
 	return sku;
 }
 

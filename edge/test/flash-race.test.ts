@@ -4,6 +4,7 @@ import { ulid } from "@bazaar/ids";
 import { describe, expect, test } from "vitest";
 import { type BuyOutcome, type FlashItemConfig, shardName, shardOf } from "../src/flash/config";
 import type { ItemAudit } from "../src/flash/coordinator";
+import { remember, returnExpired } from "../src/flash/items";
 
 // Race and property tests of the flash-sale shards, inside workerd on real Durable Objects with
 // their SQLite storage: many more concurrent buyers than units, over many seeds, across 1 to 16
@@ -150,6 +151,25 @@ describe("flash shards under a crowd", { timeout: 120_000 }, () => {
 		const audit = (await coordinator(config.itemId).audit()) as ItemAudit;
 		expect(audit.accounted).toBe(6);
 		expect(audit.reservedUnits - audit.returned).toBe(6);
+	});
+
+	test("a reservation that expired unpaid gives its shopper's allowance back, once", async () => {
+		const config = await armed({ shards: 2, quota: 6, perShopperLimit: 1 });
+		await remember(env, config);
+		const shopper = `usr_${ulid()}`;
+		const first = await buyAs(config, shopper);
+		expect(first.kind).toBe("reserved");
+		expect((await buyAs(config, shopper)).kind).toBe("limit");
+		const id = first.kind === "reserved" ? first.reservationId : "";
+		const batch = { itemId: config.itemId, reservations: [{ id, quantity: 1, shopper }] };
+		expect(await returnExpired(env, batch)).toEqual({ returned: 1 });
+		// The bus redelivers: neither the unit nor the allowance comes back twice.
+		expect(await returnExpired(env, batch)).toEqual({ returned: 0 });
+		expect((await buyAs(config, shopper)).kind).toBe("reserved");
+		expect((await buyAs(config, shopper)).kind).toBe("limit");
+		const audit = (await coordinator(config.itemId).audit()) as ItemAudit;
+		expect(audit.accounted).toBe(6);
+		expect(Math.max(...audit.shards.map((s) => s.maxPerShopper))).toBe(1);
 	});
 
 	test("bad input at the shard: before the start, after the end, over the limit", async () => {

@@ -3,7 +3,7 @@ import { CoreClient } from "@bazaar/client";
 import type { CatalogEvent } from "@bazaar/contracts";
 import { MailList, UserPublic } from "@bazaar/contracts/identity";
 import { sign } from "@bazaar/signature";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 
 export const ORIGIN = "https://shop.example";
 
@@ -34,6 +34,25 @@ export async function registerAtCore(input: { email: string; password: string; n
 	const token = /\/account\/signup\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail.items[0]?.text ?? "")?.[1];
 	if (!token) throw new Error(`no sign-up link mailed to ${input.email}`);
 	return core().json(UserPublic, "POST", "/identity/register/confirm", { token }, caller);
+}
+
+/**
+ * Receives `quantity` units of `sku` at the core (defining it, tracked, first when `define`; 0 only defines): the
+ * files of one run share a catalog, so a test that buys makes sure its units are there.
+ */
+export async function receiveStock(sku: string, quantity: number, { define = false } = {}): Promise<void> {
+	const caller = { user: "usr_test_admin", roles: ["admin"] };
+	const path = `/inventory/admin/skus/${encodeURIComponent(sku)}`;
+	if (define) {
+		const defined = await core().request("PUT", path, { caller, body: JSON.stringify({ policy: "tracked" }) });
+		expect(defined.status, await defined.text()).toBeLessThan(300);
+	}
+	if (quantity === 0) return;
+	const received = await core().request("POST", `${path}/receive`, {
+		caller,
+		body: JSON.stringify({ quantity, reason: "test stock" }),
+	});
+	expect(received.status, await received.text()).toBe(200);
 }
 
 /** The staff login the core was started with (global-setup.ts). */

@@ -1,5 +1,6 @@
+import { ORDER_STATUS_WORDS as STATUS_WORDS } from "@bazaar/contracts/order";
 import { describe, expect, it } from "vitest";
-import { actorWords, STATUS_WORDS } from "../src/lib/orders";
+import { actorWords } from "../src/lib/orders";
 import {
 	approvePayment,
 	bearerFor,

@@ -4,7 +4,7 @@ import type { Cart } from "@bazaar/contracts/cart";
 import type { Activity, Coupon } from "@bazaar/contracts/promotion";
 import { sign } from "@bazaar/signature";
 import { afterAll, describe, expect, it } from "vitest";
-import { adminHeaders, core, edge, edgeJson, syncVersion } from "./helpers";
+import { adminHeaders, edge, edgeJson, receiveStock, syncVersion } from "./helpers";
 
 // Promotions at the edge against the real core: the admin API creates an activity, its rules
 // and a coupon; the core's push moves the promotion version; product pages, the sale's landing
@@ -126,11 +126,7 @@ describe("promotions at the edge", () => {
 		expect(html).toContain(`/products/${product.slug}`);
 
 		// Other files of this run buy from the same catalog: make sure two units are there.
-		const received = await core().request("POST", `/inventory/admin/skus/${encodeURIComponent(variant.sku)}/receive`, {
-			caller: { user: "admin", roles: ["admin"] },
-			body: JSON.stringify({ quantity: 10, reason: "promotions test" }),
-		});
-		expect(received.status).toBe(200);
+		await receiveStock(variant.sku, 10);
 
 		// A guest's cart: the sale price from the core, the coupon's discount once applied.
 		const added = await edge("/api/cart/lines", {

@@ -1,7 +1,7 @@
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
 import { get, Jar, post, rand, signUpThroughPages } from "./browser";
-import { core } from "./helpers";
+import { core, receiveStock } from "./helpers";
 
 // A shopper for the checkout tests: a cookie jar, sign-up through the real account forms, the
 // caller the edge signs for them (to fill the cart through the core), and stock of their own.
@@ -77,11 +77,7 @@ export async function freshVariant(units = 20): Promise<StockedVariant> {
 		);
 		if (!v) continue;
 		claimed.add(v.sku);
-		const received = await core().request("POST", `/inventory/admin/skus/${encodeURIComponent(v.sku)}/receive`, {
-			caller: ADMIN,
-			body: JSON.stringify({ quantity: units, reason: "checkout test" }),
-		});
-		expect(received.status).toBe(200);
+		await receiveStock(v.sku, units);
 		return { id: v.id, sku: v.sku, title: product.title };
 	}
 	throw new Error("no unclaimed stocked variant left");

@@ -31,6 +31,7 @@ export async function variantSummaries(
 			categoryId: products.categoryId,
 			kind: products.kind,
 			service: products.service,
+			digital: products.digital,
 			status: products.status,
 			amount: variantPrices.amount,
 		})
@@ -58,6 +59,7 @@ export async function variantSummaries(
 			...(thumb ? { thumbnailHash: thumb } : {}),
 			weightGrams: r.weightGrams,
 			booking: r.kind === "service" ? (r.service?.booking ?? "none") : null,
+			delivery: r.kind === "digital" ? (r.digital?.delivery ?? null) : null,
 		});
 	}
 	return out;

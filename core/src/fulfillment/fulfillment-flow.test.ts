@@ -33,6 +33,18 @@ async function paidOrder(kind: "physical" | "digital", skip: number) {
 	const shopper = await signUp(s);
 	const lines = await pickVariants(s.core.catalog.catalog, s.core.inventory, kind === "physical" ? 2 : 1, kind, skip);
 	expect(lines.length).toBeGreaterThan(0);
+	// A download is delivered once its file exists (workflows/digital-delivery.ts): staff uploaded it.
+	for (const l of kind === "digital" ? lines : []) {
+		const sha = "c".repeat(64);
+		const file = {
+			objectKey: `files/${l.id}/${sha}`,
+			fileName: "File.pdf",
+			contentType: "application/pdf",
+			bytes: 1,
+			sha256: sha,
+		};
+		await s.core.digital.registerFile(l.id, file, "test");
+	}
 	const placed = await placeOrder(s, shopper, lines);
 	await approvePayment(s, shopper, placed.redirectUrl);
 	await orderWhen(s, shopper, placed.orderId, (o) => o.status !== "pending_payment");

@@ -18,6 +18,7 @@ import { logoutEverywhere } from "./logout-everywhere";
 import { MailOutbox } from "./mail-outbox";
 import { type MailTransport, mailTransportFromEnv } from "./mail-transport";
 import { DEFAULT_PASSWORD_COST, normalizeEmail, type PasswordCost, PasswordHasher } from "./password";
+import { queueMail } from "./queue-mail";
 import { FallbackRateLimiter, type RateLimiter, type RateRule, RedisRateLimiter, SqlRateLimiter } from "./rate-limit";
 import { confirmSignup, register } from "./register";
 import { requestPasswordReset } from "./request-password-reset";
@@ -123,6 +124,7 @@ export async function openIdentity(options: IdentityOptions) {
 		ensureAdmin: bind(ensureAdmin),
 		listMail: bind(listMail),
 		getMail: bind(getMail),
+		queueMail: bind(queueMail),
 		/** Nothing runs in the background: mail goes out through the bus (workflows: the mailer). */
 		start() {},
 		async stop() {

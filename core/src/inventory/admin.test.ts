@@ -87,7 +87,7 @@ describe("admin stock management", () => {
 });
 
 describe("who may do what", () => {
-	test("stock is for admins; reservations for services and admins; availability for any signed caller", async () => {
+	test("stock is for admins and catalog managers; reservations for services and admins; availability for any signed caller", async () => {
 		h = await inventoryHarness();
 		await h.inv.defineSku("ROLE-1", { policy: "tracked" });
 		await h.inv.receiveStock("ROLE-1", { quantity: 5 }, "admin");
@@ -101,6 +101,9 @@ describe("who may do what", () => {
 			);
 			expect((await h.call("GET", "/inventory/admin/skus/ROLE-1/ledger", { caller })).status).toBe(403);
 		}
+		// Catalog managers keep the stock of what they list.
+		const manager = { user: "usr_manager", roles: ["catalog_manager"] };
+		expect((await h.call("GET", "/inventory/admin/skus/ROLE-1/ledger", { caller: manager })).status).toBe(200);
 		const body = { orderId: "o1", lines: [{ sku: "ROLE-1", quantity: 1 }] };
 		expect((await h.call("POST", "/inventory/reservations", { caller: CUSTOMER, body })).status).toBe(403);
 		expect((await h.call("POST", "/inventory/reservations", { caller: INV_ADMIN, body })).status).toBe(201);

@@ -16,9 +16,10 @@ import type { Inventory } from "./module";
 
 // A thin adapter under /inventory: validate, call one verb, send the result. Reservations are
 // taken, committed and released by other core modules and workflows (role "service"; admins
-// too); stock itself is managed by admins. Availability is no one's secret: any signed caller.
+// too); stock itself is managed by admins and catalog managers (who receive what they list).
+// Availability is no one's secret: any signed caller.
 
-export const INVENTORY_ADMIN_ROLES = ["admin"];
+export const INVENTORY_ADMIN_ROLES = ["admin", "catalog_manager"];
 export const INVENTORY_SERVICE_ROLES = ["service", "admin"];
 
 export function inventoryRoutes(inv: Inventory): Hono<AppEnv> {

@@ -143,7 +143,7 @@ for (const backend of backends) {
 			const backupStarted = performance.now();
 			const backup = await cli(data.dir, ["backup", "--to", backupDir], firstEnv);
 			const backupMs = performance.now() - backupStarted;
-			expect(backup.out).toContain(backend.redis ? "10 databases" : "11 databases");
+			expect(backup.out).toContain(backend.redis ? "12 databases" : "13 databases");
 			expect(backup.code).toBe(0);
 			const placedDuring = placed.length - placedBefore.length;
 			await Bun.sleep(300);

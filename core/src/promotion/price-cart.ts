@@ -58,7 +58,7 @@ export async function judgeCode(
 	const parsed = CouponCode.safeParse(raw);
 	if (!parsed.success) return { ok: false };
 	const coupon = await loadCoupon(ctx.database.db, sql`code = ${parsed.data}`);
-	if (!coupon || !coupon.enabled) return { ok: false };
+	if (!coupon?.enabled) return { ok: false };
 	if (
 		(coupon.startsAt && nowIso < iso(Date.parse(coupon.startsAt))) ||
 		(coupon.endsAt && nowIso >= iso(Date.parse(coupon.endsAt)))

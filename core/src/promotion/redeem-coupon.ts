@@ -39,7 +39,7 @@ export async function redeemCoupon(ctx: PromotionContext, input: RedeemInput): P
 			return mine;
 		}
 		const coupon = await loadCoupon(tx, sql`code = ${input.code}`);
-		if (!coupon || !coupon.enabled) throw new CouponUnavailableError();
+		if (!coupon?.enabled) throw new CouponUnavailableError();
 		if ((coupon.startsAt && now < coupon.startsAt) || (coupon.endsAt && now >= coupon.endsAt)) {
 			throw new CouponUnavailableError();
 		}

@@ -24,7 +24,7 @@ export function promotionRoutes(mod: PromotionModule): Hono<AppEnv> {
 
 	const admin = new Hono<AppEnv>();
 	admin.use("*", requireRole(...PROMOTION_ADMIN_ROLES));
-	admin.get("/activities", async (c) => jsonResponse({ items: await mod.listActivities() }));
+	admin.get("/activities", async (_c) => jsonResponse({ items: await mod.listActivities() }));
 	admin.post("/activities", async (c) =>
 		jsonResponse(await mod.createActivity(readJson(c, z.unknown()), actor(c)), 201),
 	);
@@ -73,7 +73,7 @@ export function promotionRoutes(mod: PromotionModule): Hono<AppEnv> {
 	);
 	app.route("/admin", admin);
 
-	app.get("/public/snapshot", async (c) => jsonResponse(await mod.snapshot()));
+	app.get("/public/snapshot", async (_c) => jsonResponse(await mod.snapshot()));
 	app.get("/public/activities/:slug", async (c) =>
 		jsonResponse(await mod.activityBySlug(idOf(Slug, c.req.param("slug"), "The sale"))),
 	);

@@ -14,7 +14,7 @@ import { loadReview, moveAggregate, type ReviewRecord, recordChange, toReview } 
 async function published(tx: Parameters<Parameters<typeof reviewWrite>[1]>[0], id: string): Promise<ReviewRecord> {
 	if (!ReviewId.safeParse(id).success) throw new NotFoundError("The review");
 	const review = await loadReview(tx, id);
-	if (!review || review.status !== "published") throw new NotFoundError("The review");
+	if (review?.status !== "published") throw new NotFoundError("The review");
 	return review;
 }
 

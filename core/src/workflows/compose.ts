@@ -3,6 +3,7 @@ import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
 import { type CartModule, openCart } from "../cart/module";
 import { type CatalogModule, type CatalogModuleOptions, createCatalogModule } from "../catalog/module";
 import type { Config, CrashPoint } from "../config";
+import { type DeliveryModule, openDelivery } from "../delivery/module";
 import { type FlashModule, openFlash } from "../flash/module";
 import { type FulfillmentModule, openFulfillment } from "../fulfillment/module";
 import { type IdentityModule, openIdentity, signupGlobalRule } from "../identity/module";
@@ -15,15 +16,19 @@ import { openPayments, type PaymentModule } from "../payment/module";
 import { subscribeSandboxWebhooks } from "../payment/sandbox/webhooks";
 import { openPromotions, type PromotionModule } from "../promotion/module";
 import { openReviews, type ReviewModule } from "../review/module";
+import { openSupport, type SupportModule } from "../support/module";
 import { catalogPort, inventoryPort, promotionPort } from "./cart-ports";
 import { type CheckoutWorkflow, createCheckout } from "./checkout";
 import { subscribeConsumers } from "./consumers";
+import { createDigital, type DigitalWorkflow, subscribeDigitalDelivery } from "./digital-delivery";
 import { subscribeEdgePromotionPush, subscribeEdgePush } from "./edge-push";
 import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
 import { subscribeMailer } from "./mailer";
 import { createRefunds, type RefundWorkflow } from "./refund";
 import { authorNamePort, subscribeReviewFlows } from "./review-flows";
+import { subscribeSupportMail } from "./support-mail";
+import { supportPorts } from "./support-ports";
 
 // The composition root: every module opened on its own database, the message bus, one relay per
 // database that produces events, the bus consumers and the checkout workflow. main.ts serves it;
@@ -56,6 +61,11 @@ export interface Core {
 	flashSales: FlashWorkflow;
 	promotions: PromotionModule;
 	reviews: ReviewModule;
+	/** Live support's lasting side: knowledge base, bot, transcripts, tickets. */
+	support: SupportModule;
+	/** Digital goods: download files, licence-key pools, links and keys of paid orders. */
+	delivery: DeliveryModule;
+	digital: DigitalWorkflow;
 	bus: Bus;
 	relays: {
 		catalog: BusRelay;
@@ -66,6 +76,7 @@ export interface Core {
 		fulfillment: BusRelay;
 		promotion: BusRelay;
 		review: BusRelay;
+		support: BusRelay;
 	};
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
@@ -140,6 +151,20 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		carrierWebhookSecret: config.fulfillment.carrierWebhookSecret,
 	});
 	const flash = await openFlash({ url: config.flash.url });
+	const delivery = await openDelivery({
+		url: config.delivery.url,
+		linkSecret: config.delivery.linkSecret,
+		linkTtlMs: config.delivery.linkTtlMs,
+		maxDownloads: config.delivery.maxDownloads,
+	});
+	const digital = createDigital({
+		delivery,
+		catalog: catalog.catalog,
+		inventory,
+		orders,
+		identity,
+		storefrontUrl: config.storefrontUrl,
+	});
 	const flashSales = createFlash({
 		flash,
 		inventory,
@@ -159,6 +184,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		imagesDir: config.imagesDir,
 		authorName: authorNamePort(identity),
 	});
+	const support = await openSupport({ url: config.support.url, ...supportPorts({ orders, catalog, identity }) });
 	// One relay per database that emits; each wakes on its database's commits.
 	// A crashed process's claimed rows are taken over after the same idle time as its deliveries.
 	const relay = (database: BusRelayOptions["database"]) =>
@@ -172,6 +198,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		fulfillment: relay(fulfillment.context.database),
 		promotion: relay(promotions.context.database),
 		review: relay(reviews.context.database),
+		support: relay(support.context.database),
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
@@ -205,6 +232,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			fulfillment,
 			flash: flashSales,
 			promotions,
+			digital,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -213,6 +241,16 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			maxBackoffMs: options.busMaxBackoffMs,
 			idleTimeoutMs: config.busIdleTimeoutMs ?? undefined,
 			crashPoint,
+		},
+	);
+	subscribeDigitalDelivery(
+		bus,
+		digital,
+		{ delivery, orders, identity, storefrontUrl: config.storefrontUrl },
+		{
+			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
+			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
+			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
 		},
 	);
 	subscribeReviewFlows(
@@ -224,6 +262,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
 		},
 	);
+	subscribeSupportMail(bus, { support, identity }, options.busPollMs ? { pollMs: options.busPollMs } : {});
 	const checkout = createCheckout({
 		identity,
 		catalog: catalog.catalog,
@@ -263,6 +302,9 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		flashSales,
 		promotions,
 		reviews,
+		support,
+		delivery,
+		digital,
 		bus,
 		relays,
 		checkout,
@@ -289,6 +331,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			await flash.stop();
 			await promotions.stop();
 			await reviews.stop();
+			await support.stop();
+			await delivery.stop();
 			await orders.stop();
 			await cart.stop();
 			await inventory.stop();

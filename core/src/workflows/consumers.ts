@@ -21,6 +21,7 @@ import { conflictWhy } from "../order/note-conflict-refund";
 import type { PaymentModule } from "../payment/module";
 import type { PromotionModule } from "../promotion/module";
 import { catalogPort } from "./cart-ports";
+import type { DigitalWorkflow } from "./digital-delivery";
 import type { FlashWorkflow } from "./flash";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
@@ -46,6 +47,8 @@ export interface ConsumerDeps {
 	reservationTtlMs: number;
 	/** Flash-sale orders settle against their item's hold and shards instead of a reservation. */
 	flash?: Pick<FlashWorkflow, "settle">;
+	/** Digital goods: a digital-only order is delivered once its links and keys exist. */
+	digital?: Pick<DigitalWorkflow, "deliverPaid">;
 }
 
 export const CONSUMER_GROUPS = {
@@ -333,6 +336,12 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				// A variant the catalog no longer knows is shipped: a person looks rather than nobody.
 				const kind = known.get(l.variantId)?.kind ?? "physical";
 				(kind === "physical" ? physicalLines : otherLines).push(line);
+			}
+			// Nothing to carry: the shipment is created delivered, so first what is delivered must exist
+			// (links and keys; the same idempotent verb the digital-delivery consumer calls).
+			if (physicalLines.length === 0 && deps.digital) {
+				const digital = await deps.digital.deliverPaid(orderId);
+				if (!digital.complete) throw new RetryLater(`order ${orderId} waits for ${digital.waiting.join("; ")}`);
 			}
 			await handleOnce(
 				deps.fulfillment.context.database,

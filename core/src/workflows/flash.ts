@@ -223,7 +223,10 @@ export function createFlash(deps: FlashDeps): FlashWorkflow {
 			}
 			// expired or cancelled before it was paid: its units go back on sale.
 			if (data.paymentId) return;
-			await deps.returnUnits({ itemId, reservations: [{ id: data.reservationId, quantity: line.quantity }] });
+			await deps.returnUnits({
+				itemId,
+				reservations: [{ id: data.reservationId, quantity: line.quantity, shopper: data.customerId }],
+			});
 		},
 	};
 }

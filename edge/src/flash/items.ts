@@ -1,6 +1,6 @@
-import { FlashItem, FlashItemId } from "@bazaar/contracts/flash";
+import { FlashItem, FlashItemId, type FlashReturnBatch } from "@bazaar/contracts/flash";
 import { coreClient } from "../lib/core";
-import { configOf, type FlashItemConfig } from "./config";
+import { configOf, type FlashItemConfig, shardName, shardOf } from "./config";
 
 // The edge's view of flash-sale items: an armed item's terms (never change once armed) from isolate
 // memory, else KV (written when it is armed), else the core; and the item's sold-out flag, so a
@@ -43,6 +43,29 @@ export async function remember(env: Env, config: FlashItemConfig): Promise<void>
 	known.set(config.itemId, config);
 	unknown.delete(config.itemId);
 	await env.CATALOG.put(kvKey(config.itemId), JSON.stringify(config));
+}
+
+/**
+ * Reservations that expired unpaid: their units go back in the coordinator's pool, and each
+ * shopper's shard stops counting them against the per-shopper limit (they bought nothing). Both
+ * steps are once per reservation id, so a retried batch changes nothing twice; the coordinator
+ * goes first, and a failure after it throws for the core to retry the whole batch.
+ */
+export async function returnExpired(env: Env, batch: FlashReturnBatch): Promise<{ returned: number }> {
+	const result = await coordinatorOf(env, batch.itemId).returnUnits(batch.reservations);
+	const config = await itemConfig(env, batch.itemId);
+	if (!config) return result;
+	const byShard = new Map<number, string[]>();
+	for (const r of batch.reservations) {
+		const index = shardOf(r.shopper, config.shards);
+		byShard.set(index, [...(byShard.get(index) ?? []), r.id]);
+	}
+	await Promise.all(
+		[...byShard].map(([index, ids]) =>
+			env.FLASH_SHARD.get(env.FLASH_SHARD.idFromName(shardName(batch.itemId, index))).releaseAllowance(ids),
+		),
+	);
+	return result;
 }
 
 export function coordinatorOf(env: Env, itemId: string) {

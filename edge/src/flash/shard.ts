@@ -266,6 +266,26 @@ export class FlashShard extends DurableObject<Env> {
 			this.sql.exec("UPDATE reservations SET state = 'returned' WHERE id = ? AND state = 'refused'", r.id);
 	}
 
+	/**
+	 * Reservations that expired unpaid no longer count against their shopper's limit: once per id
+	 * (the row leaves `sent`/`pending` for `expired`). Their units went back through the coordinator.
+	 */
+	releaseAllowance(ids: string[]): { released: number } {
+		let released = 0;
+		for (const id of ids) {
+			const row = this.sql
+				.exec<{ shopper: string; quantity: number }>(
+					"UPDATE reservations SET state = 'expired' WHERE id = ? AND state IN ('sent', 'pending') RETURNING shopper, quantity",
+					id,
+				)
+				.toArray()[0];
+			if (!row) continue;
+			this.sql.exec("UPDATE buyers SET units = max(0, units - ?) WHERE shopper = ?", row.quantity, row.shopper);
+			released += row.quantity;
+		}
+		return { released };
+	}
+
 	/** The shard's books, for the invariant checks and the admin's stock view. */
 	audit(): ShardAudit {
 		const one = (q: string) => Number(this.sql.exec<{ n: number }>(q).one().n ?? 0);

@@ -62,6 +62,11 @@ export async function callCore<S extends z.ZodType>(
 	} catch {
 		return { ok: false, status: 503, problem: unreachable };
 	}
+	return answerOf(res, schema);
+}
+
+/** A core (or admin API) response as a CoreAnswer: the body validated on success, the problem otherwise. */
+export async function answerOf<S extends z.ZodType>(res: Response, schema: S): Promise<CoreAnswer<z.infer<S>>> {
 	const text = await res.text();
 	if (res.ok)
 		return {

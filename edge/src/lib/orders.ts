@@ -1,4 +1,4 @@
-import { Order, OrderDetail, OrderId, OrderList, type OrderStatus } from "@bazaar/contracts/order";
+import { ORDER_STATUS_WORDS, Order, OrderDetail, OrderId, OrderList, type OrderStatus } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { callCore } from "./core-call";
 
@@ -22,18 +22,7 @@ export const orders = {
 /** Whether a path segment can name an order at all (anything else is a 404 without a core call). */
 export const isOrderId = (id: string) => OrderId.safeParse(id).success;
 
-export const STATUS_WORDS: Record<OrderStatus, string> = {
-	pending_payment: "pending payment",
-	paid: "paid",
-	fulfilled: "shipped",
-	delivered: "delivered",
-	cancelled: "cancelled",
-	expired: "expired",
-	partially_refunded: "partially refunded",
-	refunded: "refunded",
-};
-
-export const statusWords = (status: OrderStatus) => STATUS_WORDS[status];
+export const statusWords = (status: OrderStatus) => ORDER_STATUS_WORDS[status];
 
 /** Who moved an order, for its timeline: the customer, the shop's sweeper, a gateway, or staff. */
 export function actorWords(actor: string, customerId: string): string {

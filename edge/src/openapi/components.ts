@@ -28,6 +28,14 @@ import {
 	StorefrontCheckoutRequest,
 } from "@bazaar/contracts/checkout";
 import {
+	DownloadFile,
+	KeyPool,
+	KeysUploaded,
+	OrderDelivery,
+	UploadFileRequest,
+	UploadKeysRequest,
+} from "@bazaar/contracts/delivery";
+import {
 	FlashBuyAnswer,
 	FlashBuyRequest,
 	FlashPayAnswer,
@@ -159,6 +167,10 @@ export const OUTPUT_SCHEMAS = {
 	StaffReviewPage,
 	ReviewableList,
 	VoteResult,
+	DownloadFile,
+	KeyPool,
+	KeysUploaded,
+	OrderDelivery,
 };
 
 /** Request bodies by schema id. */
@@ -200,6 +212,8 @@ export const INPUT_SCHEMAS = {
 	RejectInput,
 	HideInput,
 	ReplyInput,
+	UploadFileRequest,
+	UploadKeysRequest,
 };
 
 export function componentSchemas(): Record<string, Json> {

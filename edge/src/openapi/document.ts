@@ -1,6 +1,7 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
 import { adminBusPaths } from "./admin-bus-paths";
+import { adminDeliveryPaths } from "./admin-delivery-paths";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
@@ -201,6 +202,7 @@ export function buildOpenApi(): Json {
 			...adminPaymentPaths(),
 			...adminBusPaths(),
 			...adminPromotionPaths(),
+			...adminDeliveryPaths(),
 			...reviewPaths(),
 			...adminReviewPaths(),
 		},

@@ -1,6 +1,6 @@
 import { Problem } from "@bazaar/contracts";
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { armShards } from "../flash/arm";
 import { coreClient } from "../lib/core";
 import { callerOf } from "../lib/core-call";
@@ -9,6 +9,7 @@ import { requireStaff } from "../middleware/admin-auth";
 import { apiWriteGuard } from "../middleware/api-write";
 import { bufferBody } from "../middleware/body";
 import { loadSession } from "../session/middleware";
+import { MAX_UPLOAD_BODY, uploadDownloadFile } from "./admin-downloads";
 
 // The admin API: /api/admin/<area>/* is a thin proxy to the core's <module>/admin/*, signed as
 // the signed-in staff member (user and roles). The edge only checks that the caller is staff;
@@ -31,6 +32,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	flash: { corePrefix: "/flash/admin", maxBody: 64 * 1024 },
 	/** The review moderation queue, decisions and the merchant's replies (admin or moderator). */
 	reviews: { corePrefix: "/reviews/admin", maxBody: 64 * 1024 },
+	/** Digital goods: download files (the upload below) and licence-key pools (10,000 keys a request). */
+	delivery: { corePrefix: "/delivery/admin", maxBody: 2.5 * 1024 * 1024 },
 };
 export const ADMIN_AREAS = Object.keys(AREAS);
 
@@ -43,6 +46,9 @@ export const admin = new Hono<AppEnv>();
 // Credentials before anything else, so an anonymous caller learns nothing about the paths.
 admin.use("/api/admin/*", loadSession, requireStaff, apiWriteGuard);
 
+// A download file goes to the private bucket here at the edge; the core records it.
+admin.put("/api/admin/delivery/variants/:variantId/file", bufferBody(MAX_UPLOAD_BODY), uploadDownloadFile);
+
 admin.all("/api/admin/:area/*", async (c, next) => {
 	const area = AREAS[c.req.param("area")];
 	if (!area) return apiProblem(404, `There is no admin area here; the areas are: ${ADMIN_AREAS.join(", ")}.`);
@@ -50,13 +56,10 @@ admin.all("/api/admin/:area/*", async (c, next) => {
 });
 
 admin.all("/api/admin/:area/*", async (c) => {
-	const area = AREAS[c.req.param("area")] as (typeof AREAS)[string];
 	const url = new URL(c.req.url);
 	// Dot segments are already resolved by the URL parser; encoded separators would let a path
 	// reach past <module>/admin on a server that decodes before routing, so refuse them.
 	if (/%2f|%5c|%2e/i.test(url.pathname)) return apiProblem(400, "Encoded separators are not allowed in admin paths.");
-	const rest = url.pathname.slice(`/api/admin/${c.req.param("area")}`.length);
-	const corePath = `${area.corePrefix}${rest}${url.search}`;
 	const body = c.get("body");
 	const hasBody = body.byteLength > 0 && c.req.method !== "GET" && c.req.method !== "HEAD";
 	const headers: Record<string, string> = {};
@@ -65,12 +68,33 @@ admin.all("/api/admin/:area/*", async (c) => {
 		const value = c.req.header(name);
 		if (value !== undefined) headers[name] = value;
 	}
+	const path = `${url.pathname.slice("/api/admin".length)}${url.search}`;
+	return forwardAdmin(c, c.req.method, path, { body: hasBody ? body : undefined, headers });
+});
+
+/**
+ * One admin API call, as the signed-in staff member: `path` is what follows /api/admin
+ * (`/orders/ord_…/refund?…`). The HTTP route above and the console (routes/console*.tsx) both
+ * come through here, so a page can do nothing that curl with the same session could not.
+ */
+export async function forwardAdmin(
+	c: AppContext,
+	method: string,
+	path: string,
+	options: { body?: Uint8Array | undefined; headers?: Record<string, string> } = {},
+): Promise<Response> {
+	const match = /^\/([a-z]+)(\/[^?#]*)?(\?.*)?$/.exec(path);
+	const areaName = match?.[1] ?? "";
+	const area = AREAS[areaName];
+	if (!match || !area) return apiProblem(404, `There is no admin area here; the areas are: ${ADMIN_AREAS.join(", ")}.`);
+	const rest = match[2] ?? "";
+	const corePath = `${area.corePrefix}${rest}${match[3] ?? ""}`;
 	let res: Response;
 	try {
-		res = await coreClient(c.env).request(c.req.method, corePath, {
-			body: hasBody ? body : undefined,
+		res = await coreClient(c.env).request(method, corePath, {
+			body: options.body,
 			caller: callerOf(c),
-			headers,
+			headers: options.headers ?? {},
 		});
 	} catch {
 		return apiProblem(503, "The shop's core service is unreachable; try again shortly.");
@@ -84,11 +108,11 @@ admin.all("/api/admin/:area/*", async (c) => {
 		}
 		return new Response(text, { status: 401, headers: passHeaders(res) });
 	}
-	if (c.req.param("area") === "flash" && c.req.method === "POST" && /^\/items\/[^/]+\/arm$/.test(rest) && res.ok) {
+	if (areaName === "flash" && method === "POST" && /^\/items\/[^/]+\/arm$/.test(rest) && res.ok) {
 		return armShards(c.env, await res.text(), passHeaders(res));
 	}
 	return new Response(res.body, { status: res.status, headers: passHeaders(res) });
-});
+}
 
 function passHeaders(res: Response): Headers {
 	const out = new Headers({ "cache-control": "no-store" });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { etagMatches } from "../cache/entry";
 import { HEADER_SCRIPT, HEADER_SCRIPT_VERSION } from "../cart/header-script";
 import { STRIPE_PAY_SCRIPT, STRIPE_PAY_SCRIPT_VERSION } from "../checkout/stripe-pay-script";
+import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_VERSION } from "../console/script";
 import { DOCS_SCRIPT, serveReferenceAsset } from "../docs/reference-assets";
 import { DOCS_SCRIPT_VERSION } from "../docs/reference-page";
 import type { AppContext, AppEnv } from "../env";
@@ -34,5 +35,7 @@ export const assets = new Hono<AppEnv>()
 	.get("/swagger-ui/:version/:file", serveReferenceAsset)
 	.get("/docs.js", script(DOCS_SCRIPT, DOCS_SCRIPT_VERSION))
 	.get("/header.js", script(HEADER_SCRIPT, HEADER_SCRIPT_VERSION))
+	// The admin console's: image previews and confirmations (it works without).
+	.get("/console.js", script(CONSOLE_SCRIPT, CONSOLE_SCRIPT_VERSION))
 	// The Payment Element page's (checkout/pay): mounts Stripe's Element and confirms with it.
 	.get("/stripe-pay.js", script(STRIPE_PAY_SCRIPT, STRIPE_PAY_SCRIPT_VERSION));

@@ -1,7 +1,9 @@
+import type { OrderDelivery } from "@bazaar/contracts/delivery";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import { actorWords, statusWords } from "../lib/orders";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
+import { OrderDeliverySection } from "./order-delivery";
 import { price, StatusTag, When } from "./order-status";
 
 // One order: what was bought, where it goes, what it cost, and every step it went through.
@@ -13,6 +15,8 @@ export function OrderDetailPage(props: {
 	csrf: string;
 	done?: string | undefined;
 	message?: FormMessage | undefined;
+	/** Its digital goods (links and keys); null when the core could not say. */
+	delivery?: OrderDelivery | null;
 }) {
 	const o = props.order;
 	const money = (amount: number) => price(amount, o.currency);
@@ -66,6 +70,8 @@ export function OrderDetailPage(props: {
 					</a>
 				</p>
 			) : null}
+
+			<OrderDeliverySection delivery={props.delivery ?? null} />
 
 			<h2>Items</h2>
 			<table class="order-lines">

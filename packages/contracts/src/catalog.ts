@@ -1,5 +1,6 @@
 import { Currency, DEFAULT_CURRENCY, Money } from "@bazaar/money";
 import { z } from "zod";
+import { DigitalDelivery } from "./delivery";
 import { listPage, listQuery } from "./list";
 
 export const Slug = z
@@ -58,7 +59,7 @@ export type ImageRef = z.infer<typeof ImageRef>;
 export const DigitalDetails = z.object({
 	format: z.string().min(1).max(40),
 	sizeBytes: z.number().int().nonnegative(),
-	delivery: z.enum(["download", "license_key"]),
+	delivery: DigitalDelivery,
 });
 export const ServiceDetails = z.object({
 	durationMinutes: z
@@ -378,6 +379,8 @@ export const VariantSummary = z.object({
 	weightGrams: z.number().int().nullable(),
 	/** Services: "appointment" = sold per time slot (a line needs a slot); null for goods. */
 	booking: ServiceBooking.nullable(),
+	/** Digital goods: how they reach the shopper (a file to download, a licence key); absent otherwise. */
+	delivery: DigitalDelivery.nullable().optional(),
 });
 export type VariantSummary = z.infer<typeof VariantSummary>;
 

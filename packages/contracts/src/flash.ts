@@ -127,7 +127,14 @@ export type FlashReservationStatus = z.infer<typeof FlashReservationStatus>;
 export const FlashReturnBatch = z.strictObject({
 	itemId: FlashItemId,
 	reservations: z
-		.array(z.strictObject({ id: FlashReservationId, quantity: z.number().int().min(1).max(100) }))
+		.array(
+			z.strictObject({
+				id: FlashReservationId,
+				quantity: z.number().int().min(1).max(100),
+				/** Whose it was: their shard gives back the allowance it counted (the per-shopper limit). */
+				shopper: z.string().min(1).max(100),
+			}),
+		)
 		.max(MAX_FLASH_BATCH),
 });
 export type FlashReturnBatch = z.infer<typeof FlashReturnBatch>;

@@ -26,6 +26,18 @@ export const ORDER_STATUSES = [
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
+/** An order's state in a shopper's words (pages, the support bot). */
+export const ORDER_STATUS_WORDS: Record<OrderStatus, string> = {
+	pending_payment: "pending payment",
+	paid: "paid",
+	fulfilled: "shipped",
+	delivered: "delivered",
+	cancelled: "cancelled",
+	expired: "expired",
+	partially_refunded: "partially refunded",
+	refunded: "refunded",
+};
+
 export const SHIPPING_METHODS = ["standard", "express"] as const;
 export const ShippingMethod = z.enum(SHIPPING_METHODS);
 export type ShippingMethod = z.infer<typeof ShippingMethod>;

@@ -37,7 +37,18 @@ export type IdPrefix =
 	| "rul"
 	| "cpn"
 	| "rdm"
-	| "rev";
+	| "rev"
+	/** a licence key in a pool */
+	| "lk"
+	/** a download link of a paid order line */
+	| "dl"
+	/** a support chat conversation */
+	| "cnv"
+	/** a support knowledge-base article */
+	| "art"
+	/** a support ticket, and a staff reply to one */
+	| "tkt"
+	| "tkr";
 
 export function newId(prefix: IdPrefix): string {
 	return `${prefix}_${ulid()}`;

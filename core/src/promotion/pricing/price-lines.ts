@@ -143,7 +143,9 @@ export function priceLines(currency: string, input: PricingLine[], live: LiveRul
 		const spec = r.rule.spec;
 		if (spec.kind !== "percent_off" && spec.kind !== "buy_x_get_y" && spec.kind !== "amount_off") continue;
 		if (spec.kind === "amount_off" && (spec.target.scope === "shop" || spec.currency !== currency)) continue;
-		const mine = lines.map((l, i) => i).filter((i) => !claimed.has(i) && matches(spec.target, lines[i] as PricingLine));
+		const mine = lines
+			.map((_l, i) => i)
+			.filter((i) => !claimed.has(i) && matches(spec.target, lines[i] as PricingLine));
 		if (mine.length === 0) continue;
 		const amounts = new Map<number, number>();
 		if (spec.kind === "percent_off") {

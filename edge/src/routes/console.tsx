@@ -1,0 +1,40 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { isStaff } from "../console/access";
+import { forbidden } from "../console/page";
+import type { AppContext, AppEnv } from "../env";
+import { errorPage, seeOther } from "../lib/personal-page";
+import { loadSession } from "../session/middleware";
+import { consoleCatalog } from "./console-catalog";
+import { consoleDashboard } from "./console-dashboard";
+import { consoleStock } from "./console-stock";
+
+// The admin console at /admin: server-rendered pages and plain forms for the shop's staff. Every
+// read and every change goes through the admin API (routes/admin.ts `forwardAdmin`) as the
+// signed-in staff member, so the core's role rules apply exactly as they do to curl; the console
+// adds a per-section gate (console/access.ts) so a role sees a 403 page, never a broken one.
+// Forms carry the session's CSRF token and are checked like the account's (lib/forms.ts).
+
+export const adminConsole = new Hono<AppEnv>();
+
+adminConsole.use(
+	"*",
+	// An image upload is the largest form: 8 MB of PNG (ImageInput's limit) and the fields around it.
+	bodyLimit({ maxSize: 6 * 1024 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
+);
+adminConsole.use("*", loadSession);
+adminConsole.use("*", async (c, next) => {
+	const session = c.get("session");
+	if (!session) {
+		if (c.req.method !== "GET" && c.req.method !== "HEAD") return errorPage(c, 401, "Sign in again to send this form.");
+		const url = new URL(c.req.url);
+		return seeOther(c, `/account/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	}
+	if (!isStaff(session.roles)) return forbidden(c, "The console is for the shop's staff.");
+	await next();
+	c.res.headers.set("cache-control", "no-store");
+});
+
+adminConsole.route("/", consoleDashboard);
+adminConsole.route("/", consoleCatalog);
+adminConsole.route("/", consoleStock);
