@@ -20,6 +20,7 @@ import {
 } from "@bazaar/contracts";
 import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
+import { SupportJoinAnswer, SupportJoinRequest } from "@bazaar/contracts/chat";
 import {
 	CheckoutConfirmed,
 	CheckoutResponse,
@@ -60,12 +61,15 @@ import {
 	Reconciliation,
 	SkuStock,
 } from "@bazaar/contracts/inventory";
+import { MarketList } from "@bazaar/contracts/market";
 import {
 	AdminRefundAnswer,
 	AdminRefundInput,
 	CancelInput,
 	DeliverInput,
 	FulfilInput,
+	GuestOrderLink,
+	GuestOrderLookup,
 	Order,
 	OrderDetail,
 	OrderList,
@@ -117,6 +121,7 @@ export const OUTPUT_SCHEMAS = {
 	ImageRef,
 	Category,
 	CategoryList,
+	MarketList,
 	Variant,
 	ProductSummary,
 	Product,
@@ -136,6 +141,7 @@ export const OUTPUT_SCHEMAS = {
 	Order,
 	OrderDetail,
 	OrderList,
+	GuestOrderLink,
 	CheckoutResponse,
 	CheckoutConfirmed,
 	Quote,
@@ -155,6 +161,7 @@ export const OUTPUT_SCHEMAS = {
 	FlashBuyAnswer,
 	FlashReservationStatus,
 	FlashPayAnswer,
+	SupportJoinAnswer,
 	Activity,
 	ActivityList,
 	Rule,
@@ -176,6 +183,7 @@ export const OUTPUT_SCHEMAS = {
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
 	FlashBuyRequest,
+	SupportJoinRequest,
 	FlashPayRequest,
 	ProductInput,
 	ProductPatch,
@@ -183,6 +191,7 @@ export const INPUT_SCHEMAS = {
 	VariantPatch,
 	CategoryInput,
 	CategoryPatch,
+	MarketListInput: MarketList,
 	ImageInput,
 	LoginInput,
 	SetRolesInput,
@@ -193,6 +202,7 @@ export const INPUT_SCHEMAS = {
 	SetQuantityRequest,
 	StorefrontCheckoutRequest,
 	QuoteRequest,
+	GuestOrderLookup,
 	CancelInput,
 	FulfilInput,
 	DeliverInput,
