@@ -22,6 +22,7 @@ import { adminConsole } from "./routes/console";
 import { devMail } from "./routes/dev-mail";
 import { downloads } from "./routes/downloads";
 import { flashPages } from "./routes/flash-pages";
+import { guestOrders } from "./routes/guest-orders";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
@@ -59,6 +60,7 @@ export const app = new Hono<AppEnv>()
 	.route("/cart", cart)
 	.route("/market", market)
 	.route("/checkout", checkout)
+	.route("/orders", guestOrders)
 	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)

@@ -3,6 +3,7 @@ import {
 	CART_CURRENCY_HEADER,
 	type CartOwner,
 	CustomerId,
+	GUEST_ROLE,
 	GUEST_TOKEN_HEADER,
 	GuestToken,
 	LineQuery,
@@ -31,7 +32,9 @@ class NoCartOwnerError extends ServiceError {
 
 /** The cart the caller may use: the user's when signed in, else the guest token's, else none. */
 export function cartOwner(c: Context<AppEnv>): CartOwner | null {
-	const user = c.get("caller").user;
+	const { user, roles } = c.get("caller");
+	// A guest signed for checkout still names their cart by its token, never by the derived id.
+	if (roles.includes(GUEST_ROLE)) return guestOwner(c);
 	if (user) {
 		if (!CustomerId.safeParse(user).success) throw new NoCartOwnerError();
 		return { kind: "customer", userId: user };

@@ -237,6 +237,13 @@ export function buildOpenApi(): Json {
 					description:
 						"The storefront's session cookie; writes must then be same-site with `content-type: application/json`.",
 				},
+				guestCartCookie: {
+					type: "apiKey",
+					in: "cookie",
+					name: "__Host-bazaar_cart",
+					description:
+						"A guest's cart cookie (set when a shopper without an account first adds to a cart): a guest checks out and pays with it.",
+				},
 			},
 		},
 	};

@@ -297,3 +297,24 @@ export function slotLabel(slot: string): string {
 	const mm = String(d.getUTCMinutes()).padStart(2, "0");
 	return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
+
+// ---- guests at checkout -------------------------------------------------------------------------
+
+/**
+ * A guest shopper's id, as the edge signs it for checkout and their orders: derived from the cart
+ * token, so it is stable for as long as the cookie lives, names nobody, and reveals no token.
+ */
+export const GuestId = z.string().regex(/^gst_[A-Za-z0-9_-]{43}$/, "a guest id (gst_…)");
+export type GuestId = z.infer<typeof GuestId>;
+/** The role the edge signs a guest caller with (checkout and the guest's own orders only). */
+export const GUEST_ROLE = "guest";
+
+/** `gst_` + base64url(SHA-256 of the token, domain-separated). Web Crypto: the same in workerd and Bun. */
+export async function guestIdOf(token: string): Promise<string> {
+	const digest = new Uint8Array(
+		await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`bazaar-guest-v1:${token}`)),
+	);
+	let bin = "";
+	for (const b of digest) bin += String.fromCharCode(b);
+	return `gst_${btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
+}
