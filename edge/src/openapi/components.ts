@@ -1,4 +1,5 @@
 import {
+	AdminProductList,
 	Category,
 	CategoryInput,
 	CategoryList,
@@ -73,6 +74,7 @@ import {
 	OrderDetail,
 	OrderList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
@@ -125,6 +127,7 @@ export const OUTPUT_SCHEMAS = {
 	Product,
 	Facet,
 	ProductList,
+	AdminProductList,
 	Problem,
 	ApiSession,
 	ApiSessionInfo,
@@ -147,6 +150,7 @@ export const OUTPUT_SCHEMAS = {
 	AdminRefundAnswer,
 	RefundRequestList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	ReconciliationRun,
 	ReconciliationRunList,
 	ShipmentDetail,
