@@ -6,6 +6,7 @@ import { htmlResponse } from "./lib/html";
 import { apiProblem, wantsProblemJson } from "./lib/problems";
 import { account } from "./routes/account";
 import { admin } from "./routes/admin";
+import { apiAccount, apiCustomers, apiPasswordReset } from "./routes/api-account";
 import { apiCart } from "./routes/api-cart";
 import { apiCatalog } from "./routes/api-catalog";
 import { apiCheckout } from "./routes/api-checkout";
@@ -50,6 +51,9 @@ export const app = new Hono<AppEnv>()
 	.route("/", parties)
 	.route("/api/session", apiSession)
 	.route("/api/me", apiMe)
+	.route("/api/customers", apiCustomers)
+	.route("/api/password-reset", apiPasswordReset)
+	.route("/api/account", apiAccount)
 	.route("/api/cart", apiCart)
 	.route("/api/checkout", apiCheckout)
 	.route("/api/orders", apiOrders)
