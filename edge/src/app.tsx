@@ -14,6 +14,7 @@ import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
+import { apiSupportTickets } from "./routes/api-support-tickets";
 
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
@@ -52,6 +53,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/orders", apiOrders)
 	.route("/api/flash", apiFlash)
 	.route("/api/reviews", apiReviews)
+	.route("/api/support/tickets", apiSupportTickets)
 	.route("/assets", assets)
 	.route("/cart", cart)
 	.route("/checkout", checkout)

@@ -14,6 +14,7 @@ import { orderPaths } from "./order-paths";
 import { type Json, json, problem } from "./parts";
 import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
+import { adminSupportPaths, supportPaths } from "./support-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
 // with, so the reference cannot drift from the code. Built once per isolate, on first request.
@@ -92,6 +93,11 @@ export function buildOpenApi(): Json {
 				name: "admin",
 				description:
 					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders (with refunds), payment and fulfillment; each operation names the roles the core requires.",
+			},
+			{
+				name: "support",
+				description:
+					"Live support: a message for the team when no agent is online. The chat itself is a WebSocket to a room (`POST /api/support/join` for a ticket).",
 			},
 			{ name: "ops", description: "Health." },
 		],
@@ -203,6 +209,8 @@ export function buildOpenApi(): Json {
 			...adminPromotionPaths(),
 			...reviewPaths(),
 			...adminReviewPaths(),
+			...supportPaths(),
+			...adminSupportPaths(),
 		},
 		components: {
 			schemas,
