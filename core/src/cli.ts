@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
 			config.fulfillment.url,
 			config.promotionDbUrl,
 			config.review.url,
+			config.flash.url,
+			config.delivery.url,
 		];
 		// libSQL server URLs may carry an authToken.
 		const bus = config.redisUrl ? "" : `, bus ${redactUrl(config.busDbUrl)}`;

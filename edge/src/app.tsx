@@ -14,18 +14,21 @@ import { apiMe } from "./routes/api-me";
 import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
+import { apiSupportJoin } from "./routes/api-support-join";
 import { apiSupportTickets } from "./routes/api-support-tickets";
-
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
 import { adminConsole } from "./routes/console";
 import { devMail } from "./routes/dev-mail";
+import { downloads } from "./routes/downloads";
 import { flashPages } from "./routes/flash-pages";
+import { guestOrders } from "./routes/guest-orders";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
 import { internalFlash } from "./routes/internal-flash";
+import { market } from "./routes/market";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
@@ -54,13 +57,17 @@ export const app = new Hono<AppEnv>()
 	.route("/api/flash", apiFlash)
 	.route("/api/reviews", apiReviews)
 	.route("/api/support/tickets", apiSupportTickets)
+	.route("/api/support/join", apiSupportJoin)
 	.route("/assets", assets)
 	.route("/cart", cart)
+	.route("/market", market)
 	.route("/checkout", checkout)
+	.route("/orders", guestOrders)
 	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)
 	.route("/dev/mail", devMail)
+	.route("/downloads", downloads)
 	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/admin", adminConsole)

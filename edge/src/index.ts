@@ -6,7 +6,8 @@ import { withSecurityHeaders } from "./lib/security-headers";
 
 // The Worker: the Hono app for every HTTP request, plus the Durable Object classes that
 // wrangler.toml binds (partyserver rooms live in realtime/ and run in this same Worker).
-export { EchoRoom } from "@bazaar/realtime";
+export { EchoRoom, SupportLobby } from "@bazaar/realtime";
+export { SupportRoom } from "./chat/support-room";
 export { FlashCoordinator } from "./flash/coordinator";
 export { FlashShard } from "./flash/shard";
 

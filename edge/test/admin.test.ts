@@ -1,34 +1,22 @@
 import { Category, Problem, Product, ProductList } from "@bazaar/contracts";
 import { ShipmentList } from "@bazaar/contracts/fulfillment";
-import { type Role, UserList, UserPublic } from "@bazaar/contracts/identity";
+import { UserList } from "@bazaar/contracts/identity";
 import { SkuStock } from "@bazaar/contracts/inventory";
 import { describe, expect, it } from "vitest";
-import { ADMIN_LOGIN, adminHeaders, core, edge, edgeJson, ORIGIN, registerAtCore, signIn } from "./helpers";
+import {
+	ADMIN_LOGIN,
+	accountWithRoles as account,
+	adminHeaders,
+	core,
+	edge,
+	edgeJson,
+	ORIGIN,
+	signIn,
+} from "./helpers";
 
 // The admin API at the edge: staff sign in (POST /api/session, or the storefront's cookie) and
 // the edge forwards their user and roles, signed, to the core, which decides what each role may
 // do. Everything here runs against the real core and the Worker's real KV sessions.
-
-const PASSWORD = "correct horse battery";
-const rand = (n: number) => Math.floor(Math.random() * n);
-const ipFor = () => `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
-
-/** A fresh account with `roles`, made through the admin API itself; returns its bearer token. */
-async function account(roles: Role[], adminToken: string) {
-	const email = `staff-${Date.now()}-${rand(1e9)}@example.com`;
-	const ip = ipFor();
-	const user = await registerAtCore({ email, password: PASSWORD, name: "Test Staff" }, ip);
-	if (roles.join() !== "customer") {
-		const set = await edge(`/api/admin/identity/users/${user.id}/roles`, {
-			method: "PUT",
-			headers: await adminHeaders(adminToken),
-			body: JSON.stringify({ roles }),
-		});
-		expect(set.status, await set.clone().text()).toBe(200);
-		expect(UserPublic.parse(await set.json()).roles.sort()).toEqual([...roles].sort());
-	}
-	return { user, email, token: await signIn({ email, password: PASSWORD }, { "cf-connecting-ip": ip }) };
-}
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
 

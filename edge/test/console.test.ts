@@ -67,6 +67,31 @@ describe("console access", () => {
 		}
 	});
 
+	it("opens every section to an admin, and the reviews to a moderator only there", async () => {
+		const [owner, moderator] = await Promise.all([staffBrowser(["admin"]), staffBrowser(["moderator"])]);
+		for (const path of [
+			"/admin",
+			"/admin/products/new",
+			"/admin/categories",
+			"/admin/stock",
+			"/admin/promotions",
+			"/admin/reviews",
+			"/admin/operations",
+		]) {
+			const { res, html } = await get(owner.jar, path);
+			expect(res.status, `${path}: ${html.slice(0, 300)}`).toBe(200);
+			expect(html).toContain('aria-current="page"');
+		}
+		const queue = await get(moderator.jar, "/admin/reviews?filter=reported");
+		expect(queue.res.status).toBe(200);
+		for (const path of ["/admin/promotions", "/admin/operations", "/admin/stock", "/admin/products/new"]) {
+			expect((await get(moderator.jar, path)).res.status, path).toBe(403);
+		}
+		for (const path of ["/admin/operations", "/admin/promotions", "/admin/reviews"]) {
+			expect((await get(supportAgent.jar, path)).res.status, path).toBe(403);
+		}
+	});
+
 	it("refuses a role's write it may not make, and changes nothing", async () => {
 		const page = await get(supportAgent.jar, "/admin");
 		const slug = `agent-made-${Date.now()}`;
@@ -109,7 +134,12 @@ describe("console forms: CSRF", () => {
 			expect(res.headers.get("content-type")).toContain("text/html");
 			expect(html).toContain("<h1");
 		}
-		for (const path of ["/admin/categories", "/admin/stock/ANY/receive", "/admin/products/prod_01ABC/archive"]) {
+		for (const path of [
+			"/admin/categories",
+			"/admin/stock/ANY/receive",
+			"/admin/products/prod_01ABC/archive",
+			"/admin/promotions/activities",
+		]) {
 			const { res } = await post(catalogManager.jar, path, { name: "x", quantity: "1" });
 			expect(res.status, path).toBe(403);
 		}

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { CoreClient } from "@bazaar/client";
 import type { CatalogEvent } from "@bazaar/contracts";
-import { MailList, UserPublic } from "@bazaar/contracts/identity";
+import { MailList, type Role, UserPublic } from "@bazaar/contracts/identity";
 import { sign } from "@bazaar/signature";
 import { expect, inject } from "vitest";
 
@@ -114,4 +114,24 @@ export async function syncVersion(): Promise<number> {
 	const res = await pushCatalogEvents([{ version }]);
 	if (res.status !== 200) throw new Error(`event push failed: ${res.status} ${await res.text()}`);
 	return version;
+}
+
+const STAFF_PASSWORD = "correct horse battery";
+const rand = (n: number) => Math.floor(Math.random() * n);
+
+/** A fresh account with `roles` (set through the admin API itself), signed in: its bearer token. */
+export async function accountWithRoles(roles: Role[], adminToken: string, name = "Test Staff") {
+	const email = `staff-${Date.now()}-${rand(1e9)}@example.com`;
+	const ip = `10.${rand(255)}.${rand(255)}.${rand(254) + 1}`;
+	const user = await registerAtCore({ email, password: STAFF_PASSWORD, name }, ip);
+	if (roles.join() !== "customer") {
+		const set = await edge(`/api/admin/identity/users/${user.id}/roles`, {
+			method: "PUT",
+			headers: await adminHeaders(adminToken),
+			body: JSON.stringify({ roles }),
+		});
+		expect(set.status, await set.clone().text()).toBe(200);
+		expect(UserPublic.parse(await set.json()).roles.sort()).toEqual([...roles].sort());
+	}
+	return { user, email, token: await signIn({ email, password: STAFF_PASSWORD }, { "cf-connecting-ip": ip }) };
 }

@@ -32,9 +32,11 @@ export class Inbox {
 export const isPresence = (n: number) => (data: string) =>
 	data === JSON.stringify({ type: "presence", connections: n });
 
-/** Upgrades through the Worker's own fetch handler, as a browser's request would arrive. */
-export async function connect(url: string): Promise<WebSocket> {
-	const res = await exports.default.fetch(url.replace(/^ws/, "http"), { headers: { Upgrade: "websocket" } });
+/** Upgrades through the Worker's own fetch handler, as a browser's request would arrive (with `headers`, e.g. its Origin). */
+export async function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+	const res = await exports.default.fetch(url.replace(/^ws/, "http"), {
+		headers: { ...headers, Upgrade: "websocket" },
+	});
 	if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
 	res.webSocket.accept();
 	return res.webSocket;
@@ -57,9 +59,13 @@ export class WorkerWebSocket extends EventTarget {
 	readonly bufferedAmount = 0;
 	#ws: WebSocket | undefined;
 
-	constructor(readonly url: string) {
+	constructor(
+		readonly url: string,
+		_protocols?: string | string[],
+		headers: Record<string, string> = {},
+	) {
 		super();
-		connect(url).then(
+		connect(url, headers).then(
 			(ws) => {
 				this.#ws = ws;
 				ws.addEventListener("message", (e) => this.dispatchEvent(new MessageEvent("message", { data: e.data })));
@@ -86,4 +92,13 @@ export class WorkerWebSocket extends EventTarget {
 		this.readyState = WorkerWebSocket.CLOSING;
 		this.#ws?.close(code, reason);
 	}
+}
+
+/** WorkerWebSocket whose upgrade requests carry `headers` (a browser sends its Origin on every connect). */
+export function workerWebSocketWith(headers: Record<string, string>): typeof WebSocket {
+	return class extends WorkerWebSocket {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, headers);
+		}
+	} as unknown as typeof WebSocket;
 }

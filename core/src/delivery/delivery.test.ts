@@ -77,13 +77,14 @@ describe("download links", () => {
 		expect(link).toMatchObject({ fileName: "The Book.epub", maxDownloads: 2, downloads: 0, status: "active" });
 		expect(link.url).toMatch(/^\/downloads\/dl_[0-9A-Z]{26}\.\d+\.[0-9a-f]{64}$/);
 		const token = tokenOf(link.url);
-		expect(await mod.redeem({ token })).toEqual({ ...file, downloadsLeft: 1, sha256: undefined } as never);
+		const { sha256: _, ...served } = file;
+		expect(await mod.redeem({ token })).toEqual({ ...served, downloadsLeft: 1 });
 		expect((await mod.redeem({ token })).downloadsLeft).toBe(0);
 		await expect(mod.redeem({ token })).rejects.toMatchObject({ status: 410 });
 		expect((await mod.orderDelivery(orderId)).downloads[0]).toMatchObject({ downloads: 2, status: "used_up" });
 	});
 
-	test("parallel downloads on a link's last download: exactly one gets it", async () => {
+	test("20 parallel downloads through a 2-download link: exactly 2 get the file", async () => {
 		const { orderId } = await paid([{ variantId: EBOOK, quantity: 1, delivery: "download" }]);
 		const token = tokenOf((await mod.orderDelivery(orderId)).downloads[0]!.url);
 		const results = await Promise.allSettled(Array.from({ length: 20 }, () => mod.redeem({ token })));

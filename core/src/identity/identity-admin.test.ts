@@ -94,3 +94,29 @@ describe("admin account and roles", () => {
 		expect((await h.mod.getProfile(admin.user)).roles).toEqual(["admin"]);
 	});
 });
+
+describe("admin: a customer's addresses and sessions", () => {
+	test("an admin reads an account's addresses and ends all its sessions; others may not", async () => {
+		const u = await h.signUp();
+		const added = await h.call("POST", "/identity/me/addresses", {
+			caller: u.caller,
+			body: { recipient: "Ada", line1: "1 Market St", city: "Paris", postalCode: "75001", country: "FR" },
+		});
+		expect(added.status).toBe(201);
+		const list = await h.call("GET", `/identity/admin/users/${u.id}/addresses`, { caller: admin });
+		expect(list.status).toBe(200);
+		expect((await json<{ items: { city: string }[] }>(list)).items.map((a) => a.city)).toEqual(["Paris"]);
+		const before = (await h.mod.getProfile(u.id)).sessionGeneration;
+		expect((await h.call("POST", `/identity/admin/users/${u.id}/logout-everywhere`, { caller: u.caller })).status).toBe(
+			403,
+		);
+		const ended = await h.call("POST", `/identity/admin/users/${u.id}/logout-everywhere`, { caller: admin });
+		expect(ended.status).toBe(200);
+		expect(UserPublic.parse(await json(ended)).sessionGeneration).toBe(before + 1);
+		expect((await h.mod.checkSession(u.id, before, "a".repeat(64))).valid).toBe(false);
+		const unknown = await h.call("POST", "/identity/admin/users/usr_01ZZZZZZZZZZZZZZZZZZZZZZZZ/logout-everywhere", {
+			caller: admin,
+		});
+		expect(unknown.status).toBe(404);
+	});
+});

@@ -112,6 +112,11 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 		const id = userId(c.req.param("id"));
 		return jsonResponse(await mod.setRoles(id, readJson(c, SetRolesInput)));
 	});
+	// Staff look a customer's addresses up, and end every session of an account (a stolen laptop).
+	admin.get("/users/:id/addresses", async (c) => jsonResponse(await mod.listAddresses(userId(c.req.param("id")))));
+	admin.post("/users/:id/logout-everywhere", async (c) =>
+		jsonResponse(await mod.logoutEverywhere(userId(c.req.param("id")))),
+	);
 	app.route("/admin", admin);
 
 	// ---- the dev mailbox (only while no real transport is configured) ------------------------

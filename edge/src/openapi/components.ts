@@ -19,6 +19,7 @@ import {
 } from "@bazaar/contracts";
 import { DeadLetterList, DeadLetterReplayed } from "@bazaar/contracts/bus";
 import { AddLineRequest, Cart, SetQuantityRequest } from "@bazaar/contracts/cart";
+import { SupportJoinAnswer, SupportJoinRequest } from "@bazaar/contracts/chat";
 import {
 	CheckoutConfirmed,
 	CheckoutResponse,
@@ -26,6 +27,14 @@ import {
 	QuoteRequest,
 	StorefrontCheckoutRequest,
 } from "@bazaar/contracts/checkout";
+import {
+	DownloadFile,
+	KeyPool,
+	KeysUploaded,
+	OrderDelivery,
+	UploadFileRequest,
+	UploadKeysRequest,
+} from "@bazaar/contracts/delivery";
 import {
 	FlashBuyAnswer,
 	FlashBuyRequest,
@@ -51,12 +60,15 @@ import {
 	Reconciliation,
 	SkuStock,
 } from "@bazaar/contracts/inventory";
+import { MarketList } from "@bazaar/contracts/market";
 import {
 	AdminRefundAnswer,
 	AdminRefundInput,
 	CancelInput,
 	DeliverInput,
 	FulfilInput,
+	GuestOrderLink,
+	GuestOrderLookup,
 	Order,
 	OrderDetail,
 	OrderList,
@@ -122,6 +134,7 @@ export const OUTPUT_SCHEMAS = {
 	ImageRef,
 	Category,
 	CategoryList,
+	MarketList,
 	Variant,
 	ProductSummary,
 	Product,
@@ -140,6 +153,7 @@ export const OUTPUT_SCHEMAS = {
 	Order,
 	OrderDetail,
 	OrderList,
+	GuestOrderLink,
 	CheckoutResponse,
 	CheckoutConfirmed,
 	Quote,
@@ -158,6 +172,7 @@ export const OUTPUT_SCHEMAS = {
 	FlashBuyAnswer,
 	FlashReservationStatus,
 	FlashPayAnswer,
+	SupportJoinAnswer,
 	Activity,
 	ActivityList,
 	Rule,
@@ -179,11 +194,16 @@ export const OUTPUT_SCHEMAS = {
 	Ticket,
 	TicketList,
 	TicketReceipt,
+	DownloadFile,
+	KeyPool,
+	KeysUploaded,
+	OrderDelivery,
 };
 
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
 	FlashBuyRequest,
+	SupportJoinRequest,
 	FlashPayRequest,
 	ProductInput,
 	ProductPatch,
@@ -191,6 +211,7 @@ export const INPUT_SCHEMAS = {
 	VariantPatch,
 	CategoryInput,
 	CategoryPatch,
+	MarketListInput: MarketList,
 	ImageInput,
 	LoginInput,
 	SetRolesInput,
@@ -201,6 +222,7 @@ export const INPUT_SCHEMAS = {
 	SetQuantityRequest,
 	StorefrontCheckoutRequest,
 	QuoteRequest,
+	GuestOrderLookup,
 	CancelInput,
 	FulfilInput,
 	DeliverInput,
@@ -224,6 +246,8 @@ export const INPUT_SCHEMAS = {
 	ArticlePatch,
 	TicketInput,
 	TicketAnswerInput,
+	UploadFileRequest,
+	UploadKeysRequest,
 };
 
 export function componentSchemas(): Record<string, Json> {

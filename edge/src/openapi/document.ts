@@ -1,6 +1,7 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
 import { adminBusPaths } from "./admin-bus-paths";
+import { adminDeliveryPaths } from "./admin-delivery-paths";
 import { adminOrderPaths } from "./admin-order-paths";
 import { adminPaths } from "./admin-paths";
 import { adminPaymentPaths } from "./admin-payment-paths";
@@ -14,6 +15,7 @@ import { orderPaths } from "./order-paths";
 import { type Json, json, problem } from "./parts";
 import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
+import { supportJoinPaths } from "./support-join-paths";
 import { adminSupportPaths, supportPaths } from "./support-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
@@ -95,9 +97,9 @@ export function buildOpenApi(): Json {
 					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders (with refunds), payment and fulfillment; each operation names the roles the core requires.",
 			},
 			{
-				name: "support",
+				name: "support chat",
 				description:
-					"Live support: a message for the team when no agent is online. The chat itself is a WebSocket to a room (`POST /api/support/join` for a ticket).",
+					"Live support: a ticket to join a chat room over a WebSocket (`POST /api/support/join`), and a message for the team when no agent is online.",
 			},
 			{ name: "ops", description: "Health." },
 		],
@@ -163,6 +165,20 @@ export function buildOpenApi(): Json {
 					},
 				},
 			},
+			"/api/catalog/markets": {
+				get: {
+					tags: ["catalog"],
+					operationId: "listMarkets",
+					summary: "List markets",
+					description:
+						"The markets the shop sells in: each a currency, a locale, an hreflang and the countries whose shoppers land in it. Pages pick one per shopper (`?market=`, the market cookie, else the country); a product without a price in a market's currency is not sold there.",
+					responses: {
+						"200": ok("MarketList", "Every market and the default one."),
+						"304": notModified,
+						"400": problem("This list takes no query parameters."),
+					},
+				},
+			},
 			"/img/{name}": {
 				get: {
 					tags: ["images"],
@@ -202,11 +218,13 @@ export function buildOpenApi(): Json {
 			...checkoutPaths(),
 			...orderPaths(),
 			...flashPaths(),
+			...supportJoinPaths(),
 			...adminPaths(),
 			...adminOrderPaths(),
 			...adminPaymentPaths(),
 			...adminBusPaths(),
 			...adminPromotionPaths(),
+			...adminDeliveryPaths(),
 			...reviewPaths(),
 			...adminReviewPaths(),
 			...supportPaths(),
@@ -226,6 +244,13 @@ export function buildOpenApi(): Json {
 					name: "__Host-bazaar_session",
 					description:
 						"The storefront's session cookie; writes must then be same-site with `content-type: application/json`.",
+				},
+				guestCartCookie: {
+					type: "apiKey",
+					in: "cookie",
+					name: "__Host-bazaar_cart",
+					description:
+						"A guest's cart cookie (set when a shopper without an account first adds to a cart): a guest checks out and pays with it.",
 				},
 			},
 		},

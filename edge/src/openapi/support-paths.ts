@@ -31,7 +31,7 @@ export function supportPaths(): Record<string, Json> {
 	return {
 		"/api/support/tickets": {
 			post: {
-				tags: ["support"],
+				tags: ["support chat"],
 				operationId: "leaveSupportTicket",
 				summary: "Leave a message for the support team",
 				description: `For when no agent is online (the chat widget offers it). A signed-in shopper's goes with their account (and its email unless another is given); a guest must give an email. Staff answer it by mail. At most 3 an hour per sender and 10 per address. ${COOKIE_WRITE_RULE}`,

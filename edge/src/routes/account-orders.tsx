@@ -2,6 +2,7 @@ import { ListOrdersQuery } from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../env";
 import { callerOf } from "../lib/core-call";
+import { delivery } from "../lib/delivery";
 import { checkedForm } from "../lib/forms";
 import { isOrderId, orders } from "../lib/orders";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
@@ -50,13 +51,16 @@ accountOrders.get("/:id", async (c) => {
 	if (session instanceof Response) return session;
 	const id = c.req.param("id");
 	if (!isOrderId(id)) return errorPage(c, 404, NO_SUCH_ORDER);
-	const order = await orders.get(c.env, callerOf(c, session), id);
+	const caller = callerOf(c, session);
+	const [order, digital] = await Promise.all([orders.get(c.env, caller, id), delivery.ofOrder(c.env, caller, id)]);
 	if (!order.ok) {
 		if (order.status === 404) return errorPage(c, 404, NO_SUCH_ORDER);
 		return order.status === 401 ? signedOut(c) : coreTrouble(c, order.status);
 	}
 	const done = DONE[c.req.query("done") ?? ""];
-	return page(c, 200, <OrderDetailPage order={order.value} csrf={session.csrf} done={done} />);
+	// Without its links the order still shows; the shopper has them by mail too.
+	const links = digital.ok ? digital.value : null;
+	return page(c, 200, <OrderDetailPage order={order.value} csrf={session.csrf} done={done} delivery={links} />);
 });
 
 accountOrders.post("/:id/cancel", async (c) => {

@@ -9,6 +9,7 @@ import { requireStaff } from "../middleware/admin-auth";
 import { apiWriteGuard } from "../middleware/api-write";
 import { bufferBody } from "../middleware/body";
 import { loadSession } from "../session/middleware";
+import { MAX_UPLOAD_BODY, uploadDownloadFile } from "./admin-downloads";
 
 // The admin API: /api/admin/<area>/* is a thin proxy to the core's <module>/admin/*, signed as
 // the signed-in staff member (user and roles). The edge only checks that the caller is staff;
@@ -33,6 +34,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	reviews: { corePrefix: "/reviews/admin", maxBody: 64 * 1024 },
 	/** Live support: the knowledge base, past conversations, tickets and their answers (admin or support_agent). */
 	support: { corePrefix: "/support/admin", maxBody: 64 * 1024 },
+	/** Digital goods: download files (the upload below) and licence-key pools (10,000 keys a request). */
+	delivery: { corePrefix: "/delivery/admin", maxBody: 2.5 * 1024 * 1024 },
 };
 export const ADMIN_AREAS = Object.keys(AREAS);
 
@@ -44,6 +47,9 @@ export const admin = new Hono<AppEnv>();
 
 // Credentials before anything else, so an anonymous caller learns nothing about the paths.
 admin.use("/api/admin/*", loadSession, requireStaff, apiWriteGuard);
+
+// A download file goes to the private bucket here at the edge; the core records it.
+admin.put("/api/admin/delivery/variants/:variantId/file", bufferBody(MAX_UPLOAD_BODY), uploadDownloadFile);
 
 admin.all("/api/admin/:area/*", async (c, next) => {
 	const area = AREAS[c.req.param("area")];

@@ -7,6 +7,9 @@ import { errorPage, seeOther } from "../lib/personal-page";
 import { loadSession } from "../session/middleware";
 import { consoleCatalog } from "./console-catalog";
 import { consoleDashboard } from "./console-dashboard";
+import { consoleModeration } from "./console-moderation";
+import { consoleOperations } from "./console-operations";
+import { consoleOrders } from "./console-orders";
 import { consoleStock } from "./console-stock";
 
 // The admin console at /admin: server-rendered pages and plain forms for the shop's staff. Every
@@ -38,3 +41,6 @@ adminConsole.use("*", async (c, next) => {
 adminConsole.route("/", consoleDashboard);
 adminConsole.route("/", consoleCatalog);
 adminConsole.route("/", consoleStock);
+adminConsole.route("/", consoleOrders);
+adminConsole.route("/", consoleModeration);
+adminConsole.route("/", consoleOperations);

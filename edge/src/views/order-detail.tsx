@@ -1,7 +1,9 @@
-import type { OrderDetail } from "@bazaar/contracts/order";
+import type { OrderDelivery } from "@bazaar/contracts/delivery";
+import type { Address, OrderDetail } from "@bazaar/contracts/order";
 import { actorWords, statusWords } from "../lib/orders";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
+import { OrderDeliverySection } from "./order-delivery";
 import { price, StatusTag, When } from "./order-status";
 
 // One order: what was bought, where it goes, what it cost, and every step it went through.
@@ -13,13 +15,24 @@ export function OrderDetailPage(props: {
 	csrf: string;
 	done?: string | undefined;
 	message?: FormMessage | undefined;
+	/** A guest's order, opened by its link: no account pages around it. */
+	guest?: boolean;
+	/** Its digital goods (links and keys); null when the core could not say. */
+	delivery?: OrderDelivery | null;
 }) {
 	const o = props.order;
 	const money = (amount: number) => price(amount, o.currency);
 	return (
 		<Layout title={`Order ${o.id}`}>
 			<h1>Order {o.id}</h1>
-			<AccountNav current="orders" />
+			{props.guest ? (
+				<p>
+					You checked out as a guest: keep the link you opened this from. Sign up with the order's email address and the
+					order joins your account.
+				</p>
+			) : (
+				<AccountNav current="orders" />
+			)}
 			<Done text={props.done} />
 			<Message message={props.message} />
 			<dl class="order-facts">
@@ -51,14 +64,14 @@ export function OrderDetailPage(props: {
 				<dd data-testid="order-tracking">{o.trackingNumber ? <code>{o.trackingNumber}</code> : "not shipped yet"}</dd>
 			</dl>
 
-			{o.status === "pending_payment" ? (
+			{o.status === "pending_payment" && !props.guest ? (
 				<form action={`/account/orders/${o.id}/cancel`} method="post" class="order-cancel">
 					<Csrf token={props.csrf} />
 					<button type="submit">Cancel this order</button>
 				</form>
 			) : null}
 
-			{o.timeline.some((t) => t.to === "delivered") ? (
+			{o.timeline.some((t) => t.to === "delivered") && !props.guest ? (
 				<p class="notice ok">
 					Delivered.{" "}
 					<a href={`/account/reviews?order=${o.id}`} data-testid="review-order">
@@ -66,6 +79,8 @@ export function OrderDetailPage(props: {
 					</a>
 				</p>
 			) : null}
+
+			<OrderDeliverySection delivery={props.delivery ?? null} />
 
 			<h2>Items</h2>
 			<table class="order-lines">
@@ -140,27 +155,7 @@ export function OrderDetailPage(props: {
 			</table>
 
 			<h2>Shipping to</h2>
-			<address>
-				{o.address.name}
-				<br />
-				{o.address.line1}
-				{o.address.line2 ? (
-					<>
-						<br />
-						{o.address.line2}
-					</>
-				) : null}
-				<br />
-				{[o.address.postalCode, o.address.city, o.address.region].filter(Boolean).join(" ")}
-				<br />
-				{o.address.country}
-				{o.address.phone ? (
-					<>
-						<br />
-						{o.address.phone}
-					</>
-				) : null}
-			</address>
+			<ShipTo address={o.address} />
 
 			<h2>Timeline</h2>
 			<ol class="timeline" data-testid="order-timeline">
@@ -176,5 +171,32 @@ export function OrderDetailPage(props: {
 				<a href="/account/orders">Back to your orders</a>
 			</p>
 		</Layout>
+	);
+}
+
+/** A postal address as the order, the console and the packing slip show it. */
+export function ShipTo({ address: a }: { address: Address }) {
+	return (
+		<address>
+			{a.name}
+			<br />
+			{a.line1}
+			{a.line2 ? (
+				<>
+					<br />
+					{a.line2}
+				</>
+			) : null}
+			<br />
+			{[a.postalCode, a.city, a.region].filter(Boolean).join(" ")}
+			<br />
+			{a.country}
+			{a.phone ? (
+				<>
+					<br />
+					{a.phone}
+				</>
+			) : null}
+		</address>
 	);
 }

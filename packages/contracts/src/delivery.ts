@@ -20,8 +20,11 @@ export const DOWNLOAD_TYPES = [
 	"text/plain",
 ] as const;
 export const DownloadType = z.enum(DOWNLOAD_TYPES);
-/** The largest file staff may upload (the edge refuses a bigger body before reading it). */
-export const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
+/**
+ * The largest file staff may upload. It travels base64 in one JSON body (the admin API takes JSON
+ * only: that is its CSRF defence), so the edge holds it in memory once: well inside a Worker's.
+ */
+export const MAX_DOWNLOAD_BYTES = 25 * 1024 * 1024;
 
 const FileName = z
 	.string()
@@ -29,6 +32,19 @@ const FileName = z
 	.min(1)
 	.max(120)
 	.regex(/^[A-Za-z0-9][A-Za-z0-9 ._()-]*$/, "letters, digits, spaces and . _ ( ) - only");
+
+/** What staff send to PUT /api/admin/delivery/variants/:variantId/file (the edge stores the bytes). */
+export const UploadFileRequest = z.strictObject({
+	fileName: FileName,
+	contentType: DownloadType,
+	/** The file, base64 (standard alphabet, padded). */
+	dataBase64: z
+		.string()
+		.min(4)
+		.max(Math.ceil(MAX_DOWNLOAD_BYTES / 3) * 4)
+		.regex(/^[A-Za-z0-9+/]*={0,2}$/, "base64"),
+});
+export type UploadFileRequest = z.infer<typeof UploadFileRequest>;
 
 /** The edge stored the bytes in its private downloads bucket; the core records what they are. */
 export const RegisterFileRequest = z.strictObject({

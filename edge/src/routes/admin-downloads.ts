@@ -1,0 +1,75 @@
+import { DownloadFile, MAX_DOWNLOAD_BYTES, UploadFileRequest } from "@bazaar/contracts/delivery";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { sha256Hex } from "../lib/bytes";
+import { callCore, callerOf } from "../lib/core-call";
+import { apiProblem } from "../lib/problems";
+
+// PUT /api/admin/delivery/variants/:variantId/file — staff upload a download variant's file
+// (JSON, the bytes base64: the admin API takes JSON only). The type must be on the allow-list and
+// the bytes must look like it (magic numbers where the format has them), at most
+// MAX_DOWNLOAD_BYTES. The bytes go to the PRIVATE downloads bucket under
+// files/<variantId>/<sha-256>, then the core records them as the variant's file (it refuses a
+// variant that is not a download: 422); an object this upload created is removed again then.
+
+/** Bytes in the JSON around the base64. */
+export const MAX_UPLOAD_BODY = Math.ceil(MAX_DOWNLOAD_BYTES / 3) * 4 + 4096;
+
+const MAGIC: Partial<Record<UploadFileRequest["contentType"], number[]>> = {
+	"application/pdf": [0x25, 0x50, 0x44, 0x46],
+	"application/epub+zip": [0x50, 0x4b, 0x03, 0x04],
+	"application/zip": [0x50, 0x4b, 0x03, 0x04],
+	"image/png": [0x89, 0x50, 0x4e, 0x47],
+	"image/jpeg": [0xff, 0xd8, 0xff],
+};
+
+export async function uploadDownloadFile(c: Context<AppEnv>): Promise<Response> {
+	const variantId = c.req.param("variantId") ?? "";
+	if (!/^var_[0-9A-Z]{1,36}$/.test(variantId)) return apiProblem(404, "There is no such variant.");
+	let raw: unknown;
+	try {
+		raw = JSON.parse(new TextDecoder().decode(c.get("body")));
+	} catch {
+		return apiProblem(400, "The body is not valid JSON.");
+	}
+	const parsed = UploadFileRequest.safeParse(raw);
+	if (!parsed.success) {
+		return apiProblem(400, "The upload is not valid.", {
+			errors: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+		});
+	}
+	const { fileName, contentType, dataBase64 } = parsed.data;
+	let bytes: Uint8Array;
+	try {
+		bytes = Uint8Array.from(atob(dataBase64), (ch) => ch.charCodeAt(0));
+	} catch {
+		return apiProblem(400, "dataBase64 is not valid base64.", { errors: [{ path: "dataBase64", message: "base64" }] });
+	}
+	if (bytes.byteLength === 0) return apiProblem(400, "The file is empty.");
+	if (bytes.byteLength > MAX_DOWNLOAD_BYTES) return apiProblem(413, `Files are at most ${MAX_DOWNLOAD_BYTES} bytes.`);
+	const magic = MAGIC[contentType];
+	if (magic && !magic.every((b, i) => bytes[i] === b)) {
+		return apiProblem(415, `The bytes are not a ${contentType} file.`, {
+			errors: [{ path: "contentType", message: "does not match the file's contents" }],
+		});
+	}
+	const sha256 = await sha256Hex(bytes);
+	const objectKey = `files/${variantId}/${sha256}`;
+	const existed = (await c.env.DOWNLOADS.head(objectKey)) !== null;
+	await c.env.DOWNLOADS.put(objectKey, bytes, { httpMetadata: { contentType }, sha256 });
+	const recorded = await callCore(
+		c.env,
+		DownloadFile,
+		"PUT",
+		`/delivery/admin/variants/${variantId}/file`,
+		callerOf(c),
+		{ body: { objectKey, fileName, contentType, bytes: bytes.byteLength, sha256 } },
+	);
+	if (!recorded.ok) {
+		if (!existed) await c.env.DOWNLOADS.delete(objectKey);
+		return apiProblem(recorded.status, recorded.problem.detail, { errors: recorded.problem.errors });
+	}
+	return new Response(JSON.stringify(recorded.value), {
+		headers: { "content-type": "application/json", "cache-control": "no-store" },
+	});
+}

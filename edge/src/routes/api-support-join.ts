@@ -1,0 +1,118 @@
+import { problemResponse, zodProblem } from "@bazaar/contracts";
+import {
+	type ChatTicketClaims,
+	SUPPORT_LOBBY_PARTY,
+	SUPPORT_LOBBY_ROOM,
+	SUPPORT_ROOM_PARTY,
+	type SupportJoinAnswer,
+	SupportJoinRequest,
+} from "@bazaar/contracts/chat";
+import { signChatTicket } from "@bazaar/signature/chat";
+import { Hono } from "hono";
+import { ensureGuestToken } from "../cart/guest";
+import type { AppContext, AppEnv } from "../env";
+import { hex, readBodyLimited, sha256Hex, utf8 } from "../lib/bytes";
+import { callerOf } from "../lib/core-call";
+import { identity } from "../lib/identity";
+import { apiProblem } from "../lib/problems";
+import { apiWriteGuard } from "../middleware/api-write";
+import { loadSession } from "../session/middleware";
+import type { ActiveSession } from "../session/store";
+
+// POST /api/support/join: a ticket for one WebSocket connection to one support room (DESIGN.md,
+// data flow 5), good for TICKET_TTL_MS and once. A shopper (signed in, or a guest known by the
+// cart cookie, minted here if they have none) gets their own open conversation, or a new one;
+// nobody gets a ticket for someone else's. Staff (support_agent, admin) get the agents' lobby, or
+// a conversation the lobby says they have. The ticket goes in the connection's URL, which is why
+// it lives a minute and opens one connection: a long-lived credential never appears in a URL.
+
+export const TICKET_TTL_MS = 60_000;
+const STAFF_ROLES = ["support_agent", "admin"];
+const MAX_BODY_BYTES = 1024;
+
+type Person = Pick<ChatTicketClaims, "sub" | "name" | "customerId" | "guestId">;
+
+export const apiSupportJoin = new Hono<AppEnv>()
+	.use("*", loadSession)
+	.use("*", apiWriteGuard)
+	.post("/", async (c) => {
+		c.header("cache-control", "no-store");
+		const body = await readJoinRequest(c.req.raw);
+		if (body instanceof Response) return body;
+		const session = c.get("session");
+		const staff = session !== null && session.roles.some((r) => STAFF_ROLES.includes(r));
+		if (body.target === "lobby") {
+			if (!session)
+				return apiProblem(401, "Sign in as support staff to open the lobby.", {}, { "www-authenticate": "Bearer" });
+			if (!staff) return apiProblem(403, "The lobby is for support agents.");
+		}
+		const person = session ? await signedIn(c, session) : await guest(c);
+		if (person instanceof Response) return person;
+		const { success } = await c.env.SUPPORT_JOIN_LIMIT.limit({ key: person.sub });
+		if (!success) return apiProblem(429, "Too many chat connections; wait a minute.", {}, { "retry-after": "60" });
+
+		const lobby = c.env.SupportLobby.getByName(SUPPORT_LOBBY_ROOM);
+		if (body.target === "lobby")
+			return c.json(await ticket(c.env, "agent", SUPPORT_LOBBY_PARTY, SUPPORT_LOBBY_ROOM, person));
+		if (body.conversationId !== undefined) {
+			const id = body.conversationId;
+			if (staff && (await lobby.assignedAgent(id)) === person.sub) {
+				return c.json(await ticket(c.env, "agent", SUPPORT_ROOM_PARTY, id, person));
+			}
+			if ((await lobby.openConversationOf(person.sub)) !== id) {
+				return staff
+					? apiProblem(403, "This conversation is not yours: claim it in the lobby first.")
+					: apiProblem(404, "You have no open conversation with this id.");
+			}
+			return c.json(await ticket(c.env, "shopper", SUPPORT_ROOM_PARTY, id, person));
+		}
+		const id = await lobby.openConversation({ sub: person.sub, name: person.name, customerId: person.customerId });
+		return c.json(await ticket(c.env, "shopper", SUPPORT_ROOM_PARTY, id, person));
+	});
+
+async function readJoinRequest(request: Request): Promise<SupportJoinRequest | Response> {
+	const bytes = await readBodyLimited(request, MAX_BODY_BYTES);
+	if (bytes === null) return apiProblem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+	let json: unknown = {};
+	try {
+		const text = new TextDecoder().decode(bytes);
+		if (text.trim() !== "") json = JSON.parse(text);
+	} catch {
+		return apiProblem(400, "The body is not valid JSON.");
+	}
+	const parsed = SupportJoinRequest.safeParse(json);
+	return parsed.success ? parsed.data : problemResponse(zodProblem(parsed.error, "The join request is not valid."));
+}
+
+async function signedIn(c: AppContext, session: ActiveSession): Promise<Person | Response> {
+	const profile = await identity.me(c.env, callerOf(c, session));
+	if (!profile.ok && profile.status >= 500) return apiProblem(503, "The shop could not be reached. Try again shortly.");
+	const name = profile.ok ? profile.value.name : "Shopper";
+	return { sub: session.userId, name: name.slice(0, 80), customerId: session.userId, guestId: null };
+}
+
+/** A guest is their cart cookie: the id is derived from the token (never the token itself, which names the cart). */
+async function guest(c: AppContext): Promise<Person> {
+	const token = ensureGuestToken(c);
+	const guestId = `guest_${(await sha256Hex(utf8(`support-guest\n${token}`))).slice(0, 26)}`;
+	return { sub: guestId, name: `Guest ${guestId.slice(-4).toUpperCase()}`, customerId: null, guestId };
+}
+
+async function ticket(
+	env: Env,
+	kind: ChatTicketClaims["kind"],
+	party: ChatTicketClaims["party"],
+	room: string,
+	person: Person,
+): Promise<SupportJoinAnswer> {
+	const exp = Date.now() + TICKET_TTL_MS;
+	const nonce = hex(crypto.getRandomValues(new Uint8Array(16)).buffer);
+	const claims: ChatTicketClaims = { v: 1, party, room, kind, ...person, exp, nonce };
+	return {
+		ticket: await signChatTicket(env.BAZAAR_SIGNING_SECRET, claims),
+		party,
+		room,
+		...(party === SUPPORT_ROOM_PARTY ? { conversationId: room } : {}),
+		expiresAt: new Date(exp).toISOString(),
+	};
+}

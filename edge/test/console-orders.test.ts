@@ -1,0 +1,109 @@
+import { ShipmentList } from "@bazaar/contracts/fulfillment";
+import { OrderDetail, RefundRequestList } from "@bazaar/contracts/order";
+import { beforeAll, describe, expect, it } from "vitest";
+import { approvePayment, eventually, placeOrder, signUp } from "./account-support";
+import { csrfOf, get, post, type StaffBrowser, staffBrowser } from "./console-support";
+import { adminHeaders, edge } from "./helpers";
+
+// The console's order page against the real core and the sandbox gateway: an admin refunds some
+// units of a paid order and ships the rest; a support agent reads the same page without its forms.
+
+let admin: StaffBrowser;
+
+beforeAll(async () => {
+	admin = await staffBrowser(["admin"]);
+});
+
+async function adminApi<T>(path: string, parse: (v: unknown) => T): Promise<T> {
+	const res = await edge(`/api/admin${path}`, { headers: await adminHeaders() });
+	expect(res.status, path).toBe(200);
+	return parse(await res.json());
+}
+
+async function paidOrder(quantity: number) {
+	const shopper = await signUp("Console Shopper");
+	const placed = await placeOrder(shopper.caller, quantity);
+	await approvePayment(placed);
+	return eventually(async () => {
+		const order = await adminApi(`/orders/${placed.id}`, (v) => OrderDetail.parse(v));
+		return order.status === "paid" ? order : undefined;
+	}, "order paid");
+}
+
+describe("console orders", () => {
+	it("lets an admin refund part of an order (once, whatever the double click) and ship the rest", async () => {
+		const order = await paidOrder(3);
+		const line = order.lines[0]!;
+		const page = await get(admin.jar, `/admin/orders/${order.id}`);
+		expect(page.res.status, page.html.slice(0, 1000)).toBe(200);
+		expect(page.html).toContain(`action="/admin/orders/${order.id}/refund"`);
+		const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.html)![1]!;
+		const fields = {
+			csrf: csrfOf(page.html),
+			idempotencyKey: key,
+			mode: "lines",
+			[`line.${line.variantId}`]: "1",
+			reason: "one arrived broken",
+		};
+		const first = await post(admin.jar, `/admin/orders/${order.id}/refund`, fields);
+		expect(first.res.status, first.html.slice(0, 2000)).toBe(303);
+		expect(first.res.headers.get("location")).toBe(`/admin/orders/${order.id}?done=refunded`);
+		const again = await post(admin.jar, `/admin/orders/${order.id}/refund`, fields);
+		expect(again.res.status).toBe(303);
+		const refunds = await adminApi(`/orders/${order.id}/refunds`, (v) => RefundRequestList.parse(v));
+		expect(refunds.items).toHaveLength(1);
+		expect(refunds.items[0]!.reason).toBe("one arrived broken");
+		const refunded = await eventually(async () => {
+			const o = await adminApi(`/orders/${order.id}`, (v) => OrderDetail.parse(v));
+			return o.status === "partially_refunded" ? o : undefined;
+		}, "partially refunded");
+		expect(refunded.refundedAmount).toBeGreaterThan(0);
+		expect(refunded.refundedAmount).toBeLessThan(order.total);
+
+		const shipment = await eventually(async () => {
+			const list = await adminApi(`/fulfillment/shipments?orderId=${order.id}`, (v) => ShipmentList.parse(v));
+			return list.items.find((s) => s.kind === "parcel" && s.status === "pending");
+		}, "a pending parcel");
+		const view = await get(admin.jar, `/admin/orders/${order.id}`);
+		expect(view.html).toContain("one arrived broken");
+		const shipped = await post(admin.jar, `/admin/orders/${order.id}/shipments/${shipment.id}/ship`, {
+			csrf: csrfOf(view.html),
+			carrier: "",
+			trackingNumber: "",
+		});
+		expect(shipped.res.status, shipped.html.slice(0, 2000)).toBe(303);
+		const after = await adminApi(`/fulfillment/shipments?orderId=${order.id}`, (v) => ShipmentList.parse(v));
+		expect(after.items.find((s) => s.id === shipment.id)!.status).toBe("shipped");
+
+		const slip = await get(admin.jar, `/admin/orders/${order.id}/slip`);
+		expect(slip.res.status).toBe(200);
+		expect(slip.html).toContain(line.sku);
+		expect(slip.html).toContain("@media print");
+		expect(slip.html).toContain(order.address.line1);
+	});
+
+	it("answers a refund the form cannot read, or one the core refuses, next to the form", async () => {
+		const order = await paidOrder(1);
+		const page = await get(admin.jar, `/admin/orders/${order.id}`);
+		const base = { csrf: csrfOf(page.html), reason: "test", idempotencyKey: `k-${Date.now()}-abc` };
+		const unreadable = await post(admin.jar, `/admin/orders/${order.id}/refund`, {
+			...base,
+			mode: "amount",
+			amount: "ten",
+		});
+		expect(unreadable.res.status).toBe(422);
+		expect(unreadable.html).toContain('role="alert"');
+		const tooMuch = await post(admin.jar, `/admin/orders/${order.id}/refund`, {
+			...base,
+			mode: "amount",
+			amount: String(order.total),
+			idempotencyKey: `k-${Date.now()}-big`,
+		});
+		// More than was paid (the amount field is in major units): the core's refusal, shown on the page.
+		expect(tooMuch.res.status).toBeGreaterThanOrEqual(400);
+		expect(tooMuch.res.status).toBeLessThan(500);
+		expect(tooMuch.html).toContain('role="alert"');
+		const refunds = await adminApi(`/orders/${order.id}/refunds`, (v) => RefundRequestList.parse(v));
+		expect(refunds.items).toHaveLength(0);
+	});
+});
