@@ -1,4 +1,5 @@
 import {
+	AdminProductList,
 	Category,
 	CategoryInput,
 	CategoryList,
@@ -73,6 +74,7 @@ import {
 	OrderDetail,
 	OrderList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
@@ -140,6 +142,7 @@ export const OUTPUT_SCHEMAS = {
 	Product,
 	Facet,
 	ProductList,
+	AdminProductList,
 	Problem,
 	ApiSession,
 	ApiSessionInfo,
@@ -162,6 +165,7 @@ export const OUTPUT_SCHEMAS = {
 	AdminRefundAnswer,
 	RefundRequestList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	ReconciliationRun,
 	ReconciliationRunList,
 	ShipmentDetail,
