@@ -35,6 +35,7 @@ import { parties } from "./routes/parties";
 import { reviewPages } from "./routes/review-pages";
 import { sandboxPay } from "./routes/sandbox-pay";
 import { seo } from "./routes/seo";
+import { supportConsole } from "./routes/support-console";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
 import { ErrorPage } from "./views/error-page";
@@ -71,6 +72,7 @@ export const app = new Hono<AppEnv>()
 	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/admin", adminConsole)
+	.route("/support", supportConsole)
 	.route("/", seo)
 	.route("/", pages);
 
