@@ -1,9 +1,11 @@
 import type {
-	ListOrdersQuery,
+	AdminOrderQuery,
 	MarkPaidResult,
 	Order,
 	OrderDetail,
 	OrderList,
+	PaymentConflictPage,
+	PaymentConflictQuery,
 	PaymentReceived,
 	PlaceOrderInput,
 	RecordRefundResult,
@@ -21,6 +23,7 @@ import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";
 import { getOrder, listPaymentConflicts, orderOwner } from "./get-order";
 import { listOrders } from "./list-orders";
+import { listAllPaymentConflicts } from "./list-payment-conflicts";
 import { markPaid, markPaidIn } from "./mark-paid";
 import { noteConflictRefund } from "./note-conflict-refund";
 import { type FlashOrderInput, placeFlashOrders } from "./place-flash-orders";
@@ -54,7 +57,8 @@ export interface OrderModule {
 	ownerOf(id: string): Promise<string | null>;
 	/** Orders per status (operators' metrics). */
 	countByStatus(): Promise<Record<string, number>>;
-	listOrders(customerId: string, query?: Partial<ListOrdersQuery>): Promise<OrderList>;
+	/** Orders newest first, a page at a time, by the query's filters (a customer's own: `customer` set). */
+	listOrders(query?: Partial<AdminOrderQuery>): Promise<OrderList>;
 	/** The order a customer's idempotency key placed, or null (one statement). */
 	findByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
 	markPaid(payment: PaymentReceived): Promise<MarkPaidResult>;
@@ -85,6 +89,8 @@ export interface OrderModule {
 	/** Expires unpaid orders past their deadline at `now`; returns how many. */
 	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
 	listPaymentConflicts(orderId?: string): ReturnType<typeof listPaymentConflicts>;
+	/** Staff: every order's payment conflicts, newest first, a page at a time. */
+	listAllPaymentConflicts(query?: Partial<PaymentConflictQuery>): Promise<PaymentConflictPage>;
 	sweeper: Sweeper;
 	start(): void;
 	stop(): Promise<void>;
@@ -100,7 +106,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
 		ownerOf: (id) => orderOwner(ctx, id),
 		countByStatus: () => countOrdersByStatus(ctx),
-		listOrders: (customerId, query) => listOrders(ctx, customerId, query),
+		listOrders: (query) => listOrders(ctx, query),
 		findByIdempotencyKey: (customerId, key) => findByIdempotencyKey(ctx, customerId, key),
 		markPaid: (payment) => markPaid(ctx, payment),
 		markPaidIn: (tx, payment) => markPaidIn(tx, iso(ctx.now()), payment),
@@ -118,6 +124,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		listRefunds: (orderId) => listRefunds(ctx, orderId),
 		expireDue: (opts) => expireDue(ctx, opts),
 		listPaymentConflicts: (orderId) => listPaymentConflicts(ctx, orderId),
+		listAllPaymentConflicts: (query) => listAllPaymentConflicts(ctx, query),
 		sweeper,
 		start: () => sweeper.start(),
 		async stop() {

@@ -1,4 +1,5 @@
 import {
+	AdminProductList,
 	Category,
 	CategoryInput,
 	CategoryList,
@@ -70,6 +71,7 @@ import {
 	OrderDetail,
 	OrderList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
@@ -121,6 +123,7 @@ export const OUTPUT_SCHEMAS = {
 	Product,
 	Facet,
 	ProductList,
+	AdminProductList,
 	Problem,
 	ApiSession,
 	ApiSessionInfo,
@@ -142,6 +145,7 @@ export const OUTPUT_SCHEMAS = {
 	AdminRefundAnswer,
 	RefundRequestList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	ReconciliationRun,
 	ReconciliationRunList,
 	ShipmentDetail,
