@@ -132,91 +132,99 @@ describe("the admin console", () => {
 					expect(await page.locator('a[href="/admin"]').count()).toBeGreaterThan(0);
 				}
 			}),
+		180_000,
 	);
 
-	it.skipIf(Boolean(unavailable))("an admin refunds part of an order and ships the rest", () =>
-		withLogs(async () => {
-			const { browser, stack } = session;
-			// A shopper buys two of something.
-			const shopper = await browser.newPage({ baseURL: stack.edgeUrl });
-			await signUpInBrowser(shopper, { name: "Two Lamps", email: `two-${Date.now()}@example.com`, password: PASSWORD });
-			const product = (await json<{ items: Listed[] }>("/api/catalog/products?kind=physical&inStock=true&limit=5"))
-				.items[0]!;
-			await shopper.goto(`/products/${product.slug}`);
-			await shopper.fill('form[action="/cart/add"] input[name="quantity"]', "2");
-			await Promise.all([
-				shopper.waitForURL(/\/cart(\?|$)/),
-				shopper.locator('form[action="/cart/add"] button[type="submit"]').click(),
-			]);
-			await Promise.all([shopper.waitForURL(/\/checkout(\?|$)/), shopper.locator('a[href="/checkout"]').click()]);
-			await fillAddress(shopper, "Two Lamps");
-			await shipStandardToReview(shopper);
-			const orderId = await placeAndApproveInSandbox(shopper);
-			for (let i = 0; ; i++) {
-				if ((await admin<AdminOrder>(`/orders/${orderId}`)).body.status === "paid") break;
-				if (i > 100) throw new Error("the order was not paid");
-				await new Promise((r) => setTimeout(r, 100));
-			}
+	it.skipIf(Boolean(unavailable))(
+		"an admin refunds part of an order and ships the rest",
+		() =>
+			withLogs(async () => {
+				const { browser, stack } = session;
+				// A shopper buys two of something.
+				const shopper = await browser.newPage({ baseURL: stack.edgeUrl });
+				await signUpInBrowser(shopper, {
+					name: "Two Lamps",
+					email: `two-${Date.now()}@example.com`,
+					password: PASSWORD,
+				});
+				const product = (await json<{ items: Listed[] }>("/api/catalog/products?kind=physical&inStock=true&limit=5"))
+					.items[0]!;
+				await shopper.goto(`/products/${product.slug}`);
+				await shopper.fill('form[action="/cart/add"] input[name="quantity"]', "2");
+				await Promise.all([
+					shopper.waitForURL(/\/cart(\?|$)/),
+					shopper.locator('form[action="/cart/add"] button[type="submit"]').click(),
+				]);
+				await Promise.all([shopper.waitForURL(/\/checkout(\?|$)/), shopper.locator('a[href="/checkout"]').click()]);
+				await fillAddress(shopper, "Two Lamps");
+				await shipStandardToReview(shopper);
+				const orderId = await placeAndApproveInSandbox(shopper);
+				for (let i = 0; ; i++) {
+					if ((await admin<AdminOrder>(`/orders/${orderId}`)).body.status === "paid") break;
+					if (i > 100) throw new Error("the order was not paid");
+					await new Promise((r) => setTimeout(r, 100));
+				}
 
-			// The admin finds it in the list and refunds one of the two.
-			const page = await browser.newPage({ baseURL: stack.edgeUrl });
-			session.page = page;
-			page.on("dialog", (d) => void d.accept());
-			await page.goto("/account/login?next=%2Fadmin%2Forders");
-			await page.fill('input[name="email"]', stack.adminLogin.email);
-			await page.fill('input[name="password"]', stack.adminLogin.password);
-			await Promise.all([
-				page.waitForURL(/\/admin\/orders$/),
-				page.locator('form[action^="/account/login"] button[type="submit"]').click(),
-			]);
-			await Promise.all([
-				page.waitForURL(`**/admin/orders/${orderId}`),
-				page.locator(`a[href="/admin/orders/${orderId}"]`).click(),
-			]);
-			await page.locator('input[name="mode"][value="lines"]').check();
-			await page.locator('form[action$="/refund"] input[name^="line."]').first().fill("1");
-			await page.fill('form[action$="/refund"] input[name="reason"]', "one arrived dented");
-			await Promise.all([
-				page.waitForURL(/done=refunded/),
-				page.locator('form[action$="/refund"] button[type="submit"]').click(),
-			]);
-			let order = (await admin<AdminOrder>(`/orders/${orderId}`)).body;
-			for (let i = 0; order.status !== "partially_refunded" && i < 100; i++) {
-				await new Promise((r) => setTimeout(r, 100));
-				order = (await admin<AdminOrder>(`/orders/${orderId}`)).body;
-			}
-			expect(order.status).toBe("partially_refunded");
-			expect(order.refundedAmount).toBeLessThan(order.total);
+				// The admin finds it in the list and refunds one of the two.
+				const page = await browser.newPage({ baseURL: stack.edgeUrl });
+				session.page = page;
+				page.on("dialog", (d) => void d.accept());
+				await page.goto("/account/login?next=%2Fadmin%2Forders");
+				await page.fill('input[name="email"]', stack.adminLogin.email);
+				await page.fill('input[name="password"]', stack.adminLogin.password);
+				await Promise.all([
+					page.waitForURL(/\/admin\/orders$/),
+					page.locator('form[action^="/account/login"] button[type="submit"]').click(),
+				]);
+				await Promise.all([
+					page.waitForURL(`**/admin/orders/${orderId}`),
+					page.locator(`a[href="/admin/orders/${orderId}"]`).click(),
+				]);
+				await page.locator('input[name="mode"][value="lines"]').check();
+				await page.locator('form[action$="/refund"] input[name^="line."]').first().fill("1");
+				await page.fill('form[action$="/refund"] input[name="reason"]', "one arrived dented");
+				await Promise.all([
+					page.waitForURL(/done=refunded/),
+					page.locator('form[action$="/refund"] button[type="submit"]').click(),
+				]);
+				let order = (await admin<AdminOrder>(`/orders/${orderId}`)).body;
+				for (let i = 0; order.status !== "partially_refunded" && i < 100; i++) {
+					await new Promise((r) => setTimeout(r, 100));
+					order = (await admin<AdminOrder>(`/orders/${orderId}`)).body;
+				}
+				expect(order.status).toBe("partially_refunded");
+				expect(order.refundedAmount).toBeLessThan(order.total);
 
-			// …and ships the other.
-			for (let i = 0; i < 100; i++) {
-				const list = (await admin<Shipments>(`/fulfillment/shipments?orderId=${orderId}`)).body;
-				if (list.items.some((s) => s.kind === "parcel" && s.status === "pending")) break;
-				await new Promise((r) => setTimeout(r, 100));
-			}
-			await page.goto(`/admin/orders/${orderId}`);
-			await page.fill('form[action$="/ship"] input[name="trackingNumber"]', "");
-			await Promise.all([
-				page.waitForURL(/done=shipped/),
-				page.locator('form[action$="/ship"] button[type="submit"]').click(),
-			]);
-			expect(await page.locator('[data-testid="shipment-status"]').first().textContent()).toBe("shipped");
-			expect(await page.locator('[data-testid="refunds"]').textContent()).toContain("one arrived dented");
+				// …and ships the other.
+				for (let i = 0; i < 100; i++) {
+					const list = (await admin<Shipments>(`/fulfillment/shipments?orderId=${orderId}`)).body;
+					if (list.items.some((s) => s.kind === "parcel" && s.status === "pending")) break;
+					await new Promise((r) => setTimeout(r, 100));
+				}
+				await page.goto(`/admin/orders/${orderId}`);
+				await page.fill('form[action$="/ship"] input[name="trackingNumber"]', "");
+				await Promise.all([
+					page.waitForURL(/done=shipped/),
+					page.locator('form[action$="/ship"] button[type="submit"]').click(),
+				]);
+				expect(await page.locator('[data-testid="shipment-status"]').first().textContent()).toBe("shipped");
+				expect(await page.locator('[data-testid="refunds"]').textContent()).toContain("one arrived dented");
 
-			// The packing slip prints only the slip.
-			await page.goto(`/admin/orders/${orderId}/slip`);
-			await page.emulateMedia({ media: "print" });
-			expect(await page.locator(".console-nav").isVisible()).toBe(false);
-			expect(await page.locator(".slip h1").isVisible()).toBe(true);
-			await page.emulateMedia({ media: "screen" });
+				// The packing slip prints only the slip.
+				await page.goto(`/admin/orders/${orderId}/slip`);
+				await page.emulateMedia({ media: "print" });
+				expect(await page.locator(".console-nav").isVisible()).toBe(false);
+				expect(await page.locator(".slip h1").isVisible()).toBe(true);
+				await page.emulateMedia({ media: "screen" });
 
-			// The shopper is no staff: the console answers 403 pages.
-			for (const path of ["/admin", `/admin/orders/${orderId}`]) {
-				const res = await shopper.goto(path);
-				expect(res?.status(), path).toBe(403);
-				expect(await shopper.locator("h1").textContent()).toBe("You cannot open this page");
-			}
-			await shopper.close();
-		}),
+				// The shopper is no staff: the console answers 403 pages.
+				for (const path of ["/admin", `/admin/orders/${orderId}`]) {
+					const res = await shopper.goto(path);
+					expect(res?.status(), path).toBe(403);
+					expect(await shopper.locator("h1").textContent()).toBe("You cannot open this page");
+				}
+				await shopper.close();
+			}),
+		240_000,
 	);
 });
