@@ -33,6 +33,7 @@ import { supportRoutes } from "./support/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
 import { type DigitalWorkflow, deliveryRoutes } from "./workflows/digital-delivery";
 import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
+import { guestOrderRoutes } from "./workflows/guest-orders";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
 // The core's HTTP surface. Only /healthz, /readyz, the payment gateways' webhooks (signed by the gateway)
@@ -109,6 +110,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));
 	// The refund workflow's one admin route, before the order module's own /orders/admin routes.
 	if (deps.refunds) app.route("/orders/admin", refundRoutes(deps.refunds));
+	// A guest's orders by key or lookup, before the order module's own /orders routes.
+	if (deps.orders && deps.identity) {
+		app.route("/orders/guest", guestOrderRoutes({ orders: deps.orders, limiter: deps.identity.identity.limiter }));
+	}
 	if (deps.orders) app.route("/orders", orderRoutes(deps.orders));
 	// The sandbox's page (signed as the shopper who owns the order), before the service-only routes.
 	if (deps.payments) app.route("/payment", sandboxPageRoutes(deps.payments));

@@ -111,14 +111,19 @@ export function browserSession(
 }
 
 /** The checkout's address step, filled as a shopper does (a select or a text box for the country). */
-export async function fillAddress(page: Page, name: string, line1 = "1 Market Street"): Promise<void> {
+export async function fillAddress(
+	page: Page,
+	name: string,
+	line1 = "1 Market Street",
+	countryCode = "US",
+): Promise<void> {
 	await page.fill('input[name="name"]', name);
 	await page.fill('input[name="line1"]', line1);
 	await page.fill('input[name="city"]', "Springfield");
 	await page.fill('input[name="postalCode"]', "12345");
 	const country = page.locator('[name="country"]');
-	if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption("US");
-	else await country.fill("US");
+	if ((await country.evaluate((el) => el.tagName)) === "SELECT") await country.selectOption(countryCode);
+	else await country.fill(countryCode);
 }
 
 /** From a filled address: standard shipping, then the review page. */

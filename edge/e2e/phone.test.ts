@@ -1,10 +1,18 @@
 // The shop on a phone, in a real Chromium with a phone's viewport and touch: on a 390 px screen a
 // shopper opens the filters from their "Filters" button, filters a category, swipes the product
-// pictures and buys; every page on the way has tap targets of at least 44 × 44 px and no
+// pictures and buys (and another switches to the Eurozone in the header and buys in euros); every page on the way has tap targets of at least 44 × 44 px and no
 // horizontal scrolling, and the same pages do not scroll sideways at 320 px either.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, signUpInBrowser, unavailable, withLogs as withStackLogs } from "./chromium.ts";
+import {
+	fillAddress,
+	launchChromium,
+	placeAndApproveInSandbox,
+	shipStandardToReview,
+	signUpInBrowser,
+	unavailable,
+	withLogs as withStackLogs,
+} from "./chromium.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean; price: { amount: number } };
@@ -165,6 +173,73 @@ describe("on a phone", () => {
 					)
 					.toMatch(/paid/i);
 				await checkPage("confirmation");
+			}),
+		180_000,
+	);
+
+	it.skipIf(Boolean(unavailable))(
+		"switches to the Eurozone in the header and buys in EUR at 390 px",
+		() =>
+			withLogs(async () => {
+				const p = await phone();
+				const checkPage = async (where: string) => {
+					expect(await sideways(p), `${where} scrolls sideways`).toBeLessThanOrEqual(0);
+					expect((await smallTargets(p)).join("\n"), `${where} has small tap targets`).toBe("");
+				};
+				await signUpInBrowser(p, {
+					name: "Eva Euro",
+					email: `euro-${Date.now()}@example.com`,
+					password: "correct horse battery staple",
+				});
+				const product = (
+					await json<{ items: Listed[] }>("/api/catalog/products?currency=EUR&kind=physical&inStock=true&limit=1")
+				).items[0]!;
+				await p.goto(`/products/${product.slug}`);
+				// The local stack's country is the US: dollars until the shopper says otherwise.
+				const chooser = p.locator('form[data-testid="market-chooser"]');
+				expect(await chooser.locator("select").inputValue()).toBe("us");
+				await checkPage("product, US market");
+				await chooser.locator("select").selectOption("eu");
+				// Posted, then back to the same page: wait for the page in euros, not for an address.
+				await chooser.locator('button[type="submit"]').tap();
+				await expect.poll(() => p.locator('[data-testid="price"]').textContent(), { timeout: 15_000 }).toContain("€");
+				expect(p.url()).toBe(`${stack.edgeUrl}/products/${product.slug}`);
+				expect(await chooser.locator("select").inputValue()).toBe("eu");
+				await checkPage("product, Eurozone");
+
+				await Promise.all([
+					p.waitForURL(/\/cart(\?|$)/),
+					p.locator('form[action="/cart/add"] button[type="submit"]').tap(),
+				]);
+				expect(await p.locator("main").textContent()).toContain("€");
+				await checkPage("cart in EUR");
+				await Promise.all([p.waitForURL(/\/checkout(\?|$)/), p.locator('a[href="/checkout"]').tap()]);
+				await fillAddress(p, "Eva Euro", "Prinsengracht 263", "NL");
+				await shipStandardToReview(p);
+				const total = (await p.locator('[data-testid="total"]').textContent()) ?? "";
+				expect(total).toMatch(/^€[\d,.]+$/);
+				await checkPage("checkout review in EUR");
+				const orderId = await placeAndApproveInSandbox(p);
+				await expect
+					.poll(
+						async () => {
+							await p.reload();
+							return p.locator("main").textContent();
+						},
+						{ timeout: 15_000, interval: 500 },
+					)
+					.toMatch(/paid/i);
+				expect(await p.locator('[data-testid="total"]').textContent()).toBe(total);
+				const admin = { authorization: `Bearer ${await stack.adminBearer()}` };
+				const order = await fetch(`${stack.edgeUrl}/api/admin/orders/${orderId}`, { headers: admin });
+				expect(await order.json()).toMatchObject({ status: "paid", currency: "EUR" });
+				// The gateway was charged in euros.
+				const payments = await fetch(`${stack.edgeUrl}/api/admin/payment/orders/${orderId}/payments`, {
+					headers: admin,
+				});
+				const { items } = (await payments.json()) as { items: { amount: { currency: string } }[] };
+				expect(items[0]?.amount.currency).toBe("EUR");
+				await checkPage("confirmation in EUR");
 			}),
 		180_000,
 	);

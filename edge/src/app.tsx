@@ -22,10 +22,12 @@ import { adminConsole } from "./routes/console";
 import { devMail } from "./routes/dev-mail";
 import { downloads } from "./routes/downloads";
 import { flashPages } from "./routes/flash-pages";
+import { guestOrders } from "./routes/guest-orders";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { internalEvents } from "./routes/internal-events";
 import { internalFlash } from "./routes/internal-flash";
+import { market } from "./routes/market";
 import { openapi } from "./routes/openapi";
 import { pages } from "./routes/pages";
 import { parties } from "./routes/parties";
@@ -56,7 +58,9 @@ export const app = new Hono<AppEnv>()
 	.route("/api/support/join", apiSupportJoin)
 	.route("/assets", assets)
 	.route("/cart", cart)
+	.route("/market", market)
 	.route("/checkout", checkout)
+	.route("/orders", guestOrders)
 	.route("/flash", flashPages)
 	.route("/sandbox-pay", sandboxPay)
 	.route("/webhooks", webhooks)

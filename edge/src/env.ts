@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { MarketView } from "./markets/state";
 import type { ActiveSession } from "./session/store";
 
 // `Env` (the bindings) is generated from wrangler.toml by `npm run cf-types -w @bazaar/edge`
@@ -14,6 +15,8 @@ export type AppEnv = {
 		authVia: "cookie" | "bearer";
 		/** Set once `loadSession` ran for this request (it runs at most once). */
 		sessionLoaded: boolean;
+		/** The shopper's market, once `marketOf` resolved it for this request. */
+		market: MarketView;
 	};
 };
 export type AppContext = Context<AppEnv>;

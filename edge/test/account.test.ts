@@ -310,7 +310,9 @@ describe("account sessions", () => {
 		const res = await edge("/", { headers: { cookie: `${SESSION}=${"A".repeat(43)}` } });
 		expect(res.status).toBe(200);
 		expect(res.headers.getSetCookie()).toEqual([]);
-		expect(res.headers.get("cache-control")).toMatch(/^public/);
+		// Cached per market at the edge; private to the browser, revalidated by its ETag.
+		expect(res.headers.get("cache-control")).toBe("private, no-cache");
+		expect(res.headers.get("etag")).toBeTruthy();
 	});
 
 	it("slides the expiry with at most one KV rewrite per refresh window", () => {

@@ -4,12 +4,13 @@ import { OrderList } from "@bazaar/contracts/order";
 import { beforeAll, describe, expect, it } from "vitest";
 import { approvePayment, eventually, type PlacedOrder, placeOrder, type Shopper, signUp } from "./account-support";
 import { archive, makeProduct } from "./cart-fixtures";
-import { adminHeaders, edge, signIn } from "./helpers";
-import { account, bearer } from "./staff-accounts";
+import { accountWithRoles as account, adminHeaders, edge, signIn } from "./helpers";
 
 // The admin lists through the Worker (/api/admin/<area>/…, forwarded to the core signed as the
 // staff member): one shape, `{items, nextCursor}`, paged by the cursor each page gives out,
 // filtered, limited, and open to each role only as far as the core's rules say.
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 let admin: Record<string, string>;
 beforeAll(async () => {

@@ -3,12 +3,22 @@ import { ShipmentList } from "@bazaar/contracts/fulfillment";
 import { UserList } from "@bazaar/contracts/identity";
 import { SkuStock } from "@bazaar/contracts/inventory";
 import { describe, expect, it } from "vitest";
-import { ADMIN_LOGIN, adminHeaders, core, edge, edgeJson, ORIGIN, signIn } from "./helpers";
-import { account, bearer } from "./staff-accounts";
+import {
+	ADMIN_LOGIN,
+	accountWithRoles as account,
+	adminHeaders,
+	core,
+	edge,
+	edgeJson,
+	ORIGIN,
+	signIn,
+} from "./helpers";
 
 // The admin API at the edge: staff sign in (POST /api/session, or the storefront's cookie) and
 // the edge forwards their user and roles, signed, to the core, which decides what each role may
 // do. Everything here runs against the real core and the Worker's real KV sessions.
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
 
 async function someProductId(): Promise<string> {
 	return ProductList.parse((await edgeJson("/api/catalog/products?limit=1")).body).items[0]!.id;

@@ -55,8 +55,8 @@ describe("the product page of a service", () => {
 		const res = await edge(`/products/${product.slug}`);
 		const html = await res.text();
 		expect(res.status).toBe(200);
-		// Still cached for everyone: no list of free times, nothing personal.
-		expect(res.headers.get("cache-control")).toMatch(/^public/);
+		// Still cached for everyone (of its market): no list of free times, nothing personal.
+		expect(res.headers.get("cache-control")).toBe("private, no-cache");
 		expect(html).toContain('<form class="add" action="/cart/add" method="post"');
 		expect(html).toMatch(
 			/<label>Date and time \(UTC, on the hour\) <input type="datetime-local" name="slot" step="3600" required=""/,

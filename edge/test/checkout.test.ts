@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { edge, ORIGIN } from "./helpers";
 import {
+	ADDRESS,
 	addToCart,
 	available,
 	coreOrder,
@@ -11,10 +12,13 @@ import {
 	get,
 	hiddenFields,
 	Jar,
+	orderIdIn,
+	pay,
 	post,
 	type Shopper,
 	setAvailable,
 	signUp,
+	toReview,
 } from "./shopper";
 
 // The storefront checkout through the Worker's real fetch handler against the real core: the
@@ -29,43 +33,6 @@ const asHtml = (text: string) =>
 		.replaceAll(">", "&gt;")
 		.replaceAll('"', "&quot;")
 		.replaceAll("'", "&#39;");
-
-const ADDRESS = {
-	name: "Ada Shopper",
-	line1: "1 Market Street",
-	city: "San Francisco",
-	region: "CA",
-	postalCode: "94105",
-	country: "US",
-};
-
-/** Address → shipping → review; returns the review page and the fields its "place" form posts. */
-async function toReview(s: Shopper, method: "standard" | "express" = "standard", address = ADDRESS) {
-	const start = await get(s.jar, "/checkout");
-	expect(start.res.status).toBe(200);
-	const csrf = fieldOf(start.html, "csrf");
-	const shipping = await post(s.jar, "/checkout/shipping", { csrf, addressId: "new", ...address });
-	expect(shipping.res.status).toBe(200);
-	const review = await post(s.jar, "/checkout/review", {
-		...hiddenFields(shipping.html, "/checkout/review"),
-		shippingMethod: method,
-	});
-	expect(review.res.status).toBe(200);
-	return { html: review.html, place: hiddenFields(review.html, "/checkout/place") };
-}
-
-/** Follows the sandbox redirect through the edge and decides there, as the shopper's browser does. */
-async function pay(s: Shopper, gateway: string, decision: "approve" | "decline") {
-	expect(gateway.startsWith(`${ORIGIN}/sandbox-pay/sbx_`)).toBe(true);
-	const path = new URL(gateway).pathname;
-	const page = await get(s.jar, path);
-	expect(page.res.status).toBe(200);
-	const back = await post(s.jar, `${path}/${decision}`, { csrf: fieldOf(page.html, "csrf") });
-	expect(back.res.status).toBe(303);
-	return new URL(back.res.headers.get("location") ?? "");
-}
-
-const orderIdIn = (url: URL) => /\/(ord_[0-9A-Z]{26})$/.exec(url.pathname)?.[1] ?? "";
 
 describe("checkout pages", () => {
 	it("sends guests to log in first, and places nothing for them", async () => {

@@ -194,7 +194,7 @@ describe("OpenAPI: the shop and admin routes", () => {
 
 		const session = [{ sessionBearer: [] }, { sessionCookie: [] }];
 		for (const path of ["/api/cart", "/api/me"]) expect(op("get", path).security).toEqual([...session, {}]);
-		expect(op("post", "/api/checkout").security).toEqual(session);
+		expect(op("post", "/api/checkout").security).toEqual([...session, { guestCartCookie: [] }]);
 		expect(op("get", "/api/orders").security).toEqual(session);
 		expect(op("post", "/api/admin/payment/reconcile").security).toEqual(session);
 		expect(op("delete", "/api/cart/lines/{variantId}").parameters!.map((p) => `${p.in}:${p.name}`)).toEqual([

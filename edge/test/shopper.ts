@@ -1,7 +1,7 @@
 import type { Caller } from "@bazaar/signature";
 import { expect } from "vitest";
 import { get, Jar, post, rand, signUpThroughPages } from "./browser";
-import { core, receiveStock } from "./helpers";
+import { core, ORIGIN, receiveStock } from "./helpers";
 
 // A shopper for the checkout tests: a cookie jar, sign-up through the real account forms, the
 // caller the edge signs for them (to fill the cart through the core), and stock of their own.
@@ -55,12 +55,13 @@ export interface StockedVariant {
 	id: string;
 	sku: string;
 	title: string;
+	slug: string;
 }
 
 const claimed = new Set<string>();
 
-/** A physical variant priced in USD that no other test of this run uses, with `units` received. */
-export async function freshVariant(units = 20): Promise<StockedVariant> {
+/** A physical variant priced in `currencies` (USD unless said) that no other test of this run uses, with `units` received. */
+export async function freshVariant(units = 20, currencies: string[] = ["USD"]): Promise<StockedVariant> {
 	const anon: Caller = { user: "", roles: [] };
 	const list = await core().request("GET", "/catalog/products?kind=physical&inStock=true&limit=100", {
 		caller: anon,
@@ -73,12 +74,12 @@ export async function freshVariant(units = 20): Promise<StockedVariant> {
 			variants: { id: string; sku: string; inStock: boolean; prices: { currency: string }[] }[];
 		};
 		const v = product.variants.find(
-			(x) => x.inStock && x.prices.some((m) => m.currency === "USD") && !claimed.has(x.sku),
+			(x) => x.inStock && currencies.every((c) => x.prices.some((m) => m.currency === c)) && !claimed.has(x.sku),
 		);
 		if (!v) continue;
 		claimed.add(v.sku);
 		await receiveStock(v.sku, units);
-		return { id: v.id, sku: v.sku, title: product.title };
+		return { id: v.id, sku: v.sku, title: product.title, slug: p.slug };
 	}
 	throw new Error("no unclaimed stocked variant left");
 }
@@ -130,3 +131,40 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
 		await new Promise((r) => setTimeout(r, 50));
 	}
 }
+
+export const ADDRESS = {
+	name: "Ada Shopper",
+	line1: "1 Market Street",
+	city: "San Francisco",
+	region: "CA",
+	postalCode: "94105",
+	country: "US",
+};
+
+/** Address → shipping → review; returns the review page and the fields its "place" form posts. */
+export async function toReview(s: Shopper, method: "standard" | "express" = "standard", address = ADDRESS) {
+	const start = await get(s.jar, "/checkout");
+	expect(start.res.status).toBe(200);
+	const csrf = fieldOf(start.html, "csrf");
+	const shipping = await post(s.jar, "/checkout/shipping", { csrf, addressId: "new", ...address });
+	expect(shipping.res.status).toBe(200);
+	const review = await post(s.jar, "/checkout/review", {
+		...hiddenFields(shipping.html, "/checkout/review"),
+		shippingMethod: method,
+	});
+	expect(review.res.status).toBe(200);
+	return { html: review.html, place: hiddenFields(review.html, "/checkout/place") };
+}
+
+/** Follows the sandbox redirect through the edge and decides there, as the shopper's browser does. */
+export async function pay(s: Shopper, gateway: string, decision: "approve" | "decline") {
+	expect(gateway.startsWith(`${ORIGIN}/sandbox-pay/sbx_`)).toBe(true);
+	const path = new URL(gateway).pathname;
+	const page = await get(s.jar, path);
+	expect(page.res.status).toBe(200);
+	const back = await post(s.jar, `${path}/${decision}`, { csrf: fieldOf(page.html, "csrf") });
+	expect(back.res.status).toBe(303);
+	return new URL(back.res.headers.get("location") ?? "");
+}
+
+export const orderIdIn = (url: URL) => /\/(ord_[0-9A-Z]{26})$/.exec(url.pathname)?.[1] ?? "";

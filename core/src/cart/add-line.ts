@@ -11,7 +11,7 @@ import type { Money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { NotFoundError } from "../lib/errors";
-import { ensureCart } from "./cart-rows";
+import { ensureCart, switchCurrency } from "./cart-rows";
 import { type CartContext, cartWrite, iso } from "./context";
 import { CartLimitError, NotEnoughStockError, NotSellableError, SlotError } from "./errors";
 import { getCart } from "./get-cart";
@@ -25,15 +25,18 @@ import { slotIn, slotProblem } from "./slot-rules";
  * new quantity; a service booked by appointment needs a bookable slot (slot-rules.ts), and is
  * checked against that slot's capacity. Another slot of it is another line. The line notes the
  * unit price it was added at (again when more is added), so a later read can say it changed.
+ * `currency` is the shopper's market's: the shopper saw the variant's price in it, so a cart in
+ * another currency switches to it (its other lines re-priced, those not sold in it flagged).
  */
 export async function addLine(
 	ctx: CartContext,
 	owner: CartOwner,
 	input: z.input<typeof AddLineRequest>,
+	market?: string,
 ): Promise<Cart> {
 	const { variantId, quantity, slot = null } = AddLineRequest.parse(input);
 	const current = await loadCart(ctx.database.db, ctx, owner);
-	const currency = current.header?.currency ?? ctx.currency;
+	const currency = market ?? current.header?.currency ?? ctx.currency;
 	// The catalog and inventory are asked before the write lock is taken, never while holding it.
 	const { variants, stock } = await lookUp(ctx, [{ variantId, slot }], currency);
 	const variant = variants.get(variantId);
@@ -45,6 +48,7 @@ export async function addLine(
 
 	await cartWrite(ctx, async (tx) => {
 		const cart = await ensureCart(tx, ctx, owner, currency);
+		if (cart.currency !== currency) await switchCurrency(tx, cart.id, currency);
 		const [state] = await tx.all<{ lines: number; existing: number | null }>(sql`SELECT count(*) AS lines,
 				max(CASE WHEN variant_id = ${variantId} AND slot = ${slotIn(slot)} THEN quantity END) AS existing
 			FROM cart_lines WHERE cart_id = ${cart.id}`);

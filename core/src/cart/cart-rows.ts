@@ -46,6 +46,16 @@ export async function ensureCart(tx: TxDb, ctx: CartContext, owner: CartOwner, c
 	return { id: row.id, currency: row.currency };
 }
 
+/**
+ * Prices the cart in another currency from now on. Lines keep their quantities (a line not sold
+ * in it reads `not_sold_in_currency` and blocks checkout until removed); the price each was added
+ * at stays in its old currency, so no "price changed" warning compares across currencies. Run
+ * after ensureCart or touchCart, which already moved the revision.
+ */
+export async function switchCurrency(tx: TxDb, cartId: string, currency: string): Promise<void> {
+	await tx.run(sql`UPDATE carts SET currency = ${currency} WHERE id = ${cartId}`);
+}
+
 /** Marks a cart changed. */
 export async function touchCart(tx: TxDb, ctx: CartContext, cartId: string, kind: CartOwner["kind"]): Promise<void> {
 	const now = ctx.now();

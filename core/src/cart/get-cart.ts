@@ -8,7 +8,7 @@ import { loadCart } from "./records";
  * call and one inventory call. No owner (an anonymous caller without a cart token) reads as an
  * empty cart.
  */
-export async function getCart(ctx: CartContext, owner: CartOwner | null): Promise<Cart> {
+export async function getCart(ctx: CartContext, owner: CartOwner | null, currency?: string): Promise<Cart> {
 	const snapshot = owner ? await loadCart(ctx.database.db, ctx, owner) : { header: null, lines: [] };
-	return priceCart(ctx, snapshot, owner);
+	return priceCart(ctx, snapshot, owner, currency);
 }

@@ -18,6 +18,7 @@ import { mergeGuestIntoCustomer } from "./merge-guest";
 import { purgeExpired } from "./purge-expired";
 import { removeLine } from "./remove-line";
 import { removeOrderedLines } from "./remove-ordered";
+import { setCurrency } from "./set-currency";
 import { setQuantity } from "./set-quantity";
 
 // Wires the cart together: its database, the ports it prices and checks lines through, its
@@ -30,8 +31,12 @@ export interface CartOptions extends CartContextOptions {
 
 export interface CartModule {
 	context: CartContext;
-	getCart(owner: CartOwner | null): Promise<Cart>;
-	addLine(owner: CartOwner, input: z.input<typeof AddLineRequest>): Promise<Cart>;
+	/** `currency`: what a cart not made yet reads in (the shopper's market's). */
+	getCart(owner: CartOwner | null, currency?: string): Promise<Cart>;
+	/** `currency`: the shopper's market's; a cart in another one switches to it. */
+	addLine(owner: CartOwner, input: z.input<typeof AddLineRequest>, currency?: string): Promise<Cart>;
+	/** The shopper changed market: re-price the cart in its currency (never converted). */
+	setCurrency(owner: CartOwner, currency: string): Promise<Cart>;
 	/** `slot`: which line of the variant (a booked service's); null or absent: its unbooked line. */
 	setQuantity(
 		owner: CartOwner,
@@ -69,8 +74,9 @@ export async function openCart(options: CartOptions): Promise<CartModule> {
 	});
 	return {
 		context: ctx,
-		getCart: (owner) => getCart(ctx, owner),
-		addLine: (owner, input) => addLine(ctx, owner, input),
+		getCart: (owner, currency) => getCart(ctx, owner, currency),
+		addLine: (owner, input, currency) => addLine(ctx, owner, input, currency),
+		setCurrency: (owner, currency) => setCurrency(ctx, owner, currency),
 		setQuantity: (owner, variantId, input, slot) => setQuantity(ctx, owner, variantId, input, slot ?? null),
 		removeLine: (owner, variantId, slot) => removeLine(ctx, owner, variantId, slot ?? null),
 		clear: (owner) => clearCart(ctx, owner),

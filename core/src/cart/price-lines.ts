@@ -24,8 +24,10 @@ export async function priceCart(
 	ctx: CartContext,
 	snapshot: CartSnapshot,
 	owner: CartOwner | null = null,
+	/** The currency a cart not made yet reads in (the shopper's market's); default the module's. */
+	fresh: string = ctx.currency,
 ): Promise<Cart> {
-	const currency = snapshot.header?.currency ?? ctx.currency;
+	const currency = snapshot.header?.currency ?? fresh;
 	const { variants, stock } = await lookUp(ctx, snapshot.lines, currency);
 	const now = ctx.now();
 	const lines = snapshot.lines.map((l) => priceLine(l, variants.get(l.variantId), stock, currency, now));

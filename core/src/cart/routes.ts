@@ -1,14 +1,18 @@
 import {
 	AddLineRequest,
+	CART_CURRENCY_HEADER,
 	type CartOwner,
 	CustomerId,
+	GUEST_ROLE,
 	GUEST_TOKEN_HEADER,
 	GuestToken,
 	LineQuery,
+	SetCurrencyRequest,
 	SetQuantityRequest,
 	VariantId,
 } from "@bazaar/contracts/cart";
 import { ApplyCouponRequest } from "@bazaar/contracts/promotion";
+import { Currency } from "@bazaar/money";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { NotFoundError, ServiceError, ValidationError } from "../lib/errors";
@@ -28,7 +32,9 @@ class NoCartOwnerError extends ServiceError {
 
 /** The cart the caller may use: the user's when signed in, else the guest token's, else none. */
 export function cartOwner(c: Context<AppEnv>): CartOwner | null {
-	const user = c.get("caller").user;
+	const { user, roles } = c.get("caller");
+	// A guest signed for checkout still names their cart by its token, never by the derived id.
+	if (roles.includes(GUEST_ROLE)) return guestOwner(c);
 	if (user) {
 		if (!CustomerId.safeParse(user).success) throw new NoCartOwnerError();
 		return { kind: "customer", userId: user };
@@ -69,13 +75,29 @@ const slotParam = (c: Context<AppEnv>): string | null => {
 	return parsed.data.slot ?? null;
 };
 
+/** The shopper's market's currency, when the edge sent it (a malformed one is a 400). */
+const marketCurrency = (c: Context<AppEnv>): string | undefined => {
+	const sent = c.req.header(CART_CURRENCY_HEADER);
+	if (sent === undefined || sent === "") return undefined;
+	if (!Currency.safeParse(sent).success) {
+		throw new ValidationError(`The ${CART_CURRENCY_HEADER} header is not a currency.`, [
+			{ path: CART_CURRENCY_HEADER, message: "an ISO 4217 code, e.g. EUR" },
+		]);
+	}
+	return sent;
+};
+
 export function cartRoutes(mod: CartModule): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 
-	app.get("/", async (c) => jsonResponse(await mod.getCart(cartOwner(c))));
+	app.get("/", async (c) => jsonResponse(await mod.getCart(cartOwner(c), marketCurrency(c))));
 	app.post("/lines", async (c) => {
 		const owner = required(cartOwner(c));
-		return jsonResponse(await mod.addLine(owner, readJson(c, AddLineRequest)));
+		return jsonResponse(await mod.addLine(owner, readJson(c, AddLineRequest), marketCurrency(c)));
+	});
+	app.put("/currency", async (c) => {
+		const owner = required(cartOwner(c));
+		return jsonResponse(await mod.setCurrency(owner, readJson(c, SetCurrencyRequest).currency));
 	});
 	app.patch("/lines/:variantId", async (c) => {
 		const owner = required(cartOwner(c));

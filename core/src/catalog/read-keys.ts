@@ -9,6 +9,7 @@ export const readKey = {
 	search: (query: string) => `search?${query}`,
 	product: (slug: string) => `product:${slug}`,
 	categories: () => "categories",
+	markets: () => "markets",
 	sitemap: (page: number, size: number) => `sitemap:${page}:${size}`,
 };
 
@@ -25,6 +26,7 @@ export function catalogReadKey(pathAndQuery: string): string | null {
 	if (path === "/catalog/products") return readKey.list(query);
 	if (path === "/catalog/search") return readKey.search(query);
 	if (path === "/catalog/categories") return query === "" ? readKey.categories() : null;
+	if (path === "/catalog/markets") return query === "" ? readKey.markets() : null;
 	if (path.startsWith(PRODUCT_PREFIX) && query === "") {
 		const slug = path.slice(PRODUCT_PREFIX.length);
 		return SLUG.test(slug) ? readKey.product(slug) : null;

@@ -12,6 +12,7 @@ import {
 	VariantInput,
 	VariantPatch,
 } from "@bazaar/contracts";
+import { MarketList } from "@bazaar/contracts/market";
 import { Hono } from "hono";
 import { z } from "zod";
 import { NotFoundError } from "../lib/errors";
@@ -28,6 +29,7 @@ import { listAdminProducts } from "./list-admin-products";
 import { listCategories } from "./list-categories";
 import { listProducts } from "./list-products";
 import { listSitemap } from "./list-sitemap";
+import { listMarkets, saveMarkets } from "./markets";
 import type { CatalogModule } from "./module";
 import { queryOf, readKey } from "./read-keys";
 import { searchProducts } from "./search-products";
@@ -88,6 +90,11 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 		return cachedResponse(c, entry);
 	});
 
+	app.get("/markets", async (c) => {
+		const entry = await cache.get(readKey.markets(), async () => JSON.stringify(await listMarkets(catalog)));
+		return cachedResponse(c, entry);
+	});
+
 	app.get("/version", async () => jsonResponse(await catalogVersion(catalog)));
 
 	app.get("/images/:hash", async (c) => {
@@ -140,6 +147,9 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 	admin.post("/products/:id/images", async (c) =>
 		jsonResponse(await addImage(catalog, id(c.req.param("id"), "Product"), readJson(c, ImageInput)), 201),
 	);
+
+	admin.get("/markets", async () => jsonResponse(await listMarkets(catalog)));
+	admin.put("/markets", async (c) => jsonResponse(await saveMarkets(catalog, readJson(c, MarketList))));
 
 	app.route("/admin", admin);
 	return app;

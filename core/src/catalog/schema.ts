@@ -169,6 +169,16 @@ export const catalogMeta = sqliteTable("catalog_meta", {
 	version: integer("version").notNull(),
 });
 
+/**
+ * A single row: the markets (MarketList JSON, validated on the way in). Kept in the catalog so a
+ * change bumps the catalog version like any other change shoppers see, and reaches the edge the
+ * same way.
+ */
+export const catalogMarkets = sqliteTable("catalog_markets", {
+	id: integer("id").primaryKey(),
+	list: text("list").notNull(),
+});
+
 // Its outbox and inbox (core/src/bus): catalog.* events commit with the change and its version.
 export { busInbox, busOutbox };
 
@@ -182,6 +192,7 @@ export const catalogSchema = {
 	images,
 	imageSources,
 	catalogMeta,
+	catalogMarkets,
 	busOutbox,
 	busInbox,
 };

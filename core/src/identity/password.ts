@@ -1,3 +1,4 @@
+import { normalizeEmail } from "../lib/email-key";
 import { ValidationError } from "../lib/errors";
 
 // argon2id through Bun's native implementation. The default cost is OWASP's minimum for
@@ -41,9 +42,7 @@ export class PasswordHasher {
 	}
 }
 
-export function normalizeEmail(email: string): string {
-	return email.trim().toLowerCase();
-}
+export { normalizeEmail };
 
 /** The policy beyond length (which the contracts check): a password is not the email. */
 export function assertPasswordPolicy(password: string, email: string, path = "password"): void {

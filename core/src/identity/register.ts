@@ -1,6 +1,14 @@
-import type { RegisterInput, SignupConfirm, UserPublic } from "@bazaar/contracts/identity";
+import {
+	ACCOUNT_CREATED,
+	type AccountCreated,
+	type RegisterInput,
+	type SignupConfirm,
+	type UserPublic,
+} from "@bazaar/contracts/identity";
 import { newId, randomToken, ulid } from "@bazaar/ids";
 import { and, eq, gt, lt } from "drizzle-orm";
+import { emit } from "../bus/emit";
+import { emailHash } from "../lib/email-key";
 import { isUniqueViolation, ValidationError } from "../lib/errors";
 import {
 	type Identity,
@@ -120,6 +128,15 @@ export async function confirmSignup(identity: Identity, input: SignupConfirm): P
 					updatedAt: now,
 				})
 				.returning();
+			// The address was just proven (the link reached it): its guest orders may join the account.
+			if (created) {
+				await emit(tx, {
+					type: ACCOUNT_CREATED,
+					source: "identity",
+					key: created.id,
+					data: { userId: created.id, emailHash: emailHash(created.email) } satisfies AccountCreated,
+				});
+			}
 			return created;
 		});
 		if (!row) throw new Error("insert returned no row");

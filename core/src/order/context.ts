@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { type Database, migrateDatabase, openDatabase, type TxDb } from "../lib/db";
 import { type OrderSchema, orderSchema } from "./schema";
@@ -11,6 +12,8 @@ export interface OrderContext {
 	now: () => number;
 	/** How long a new order waits for its payment. */
 	paymentTtlMs: number;
+	/** Keys guest orders' links (guest-orders.ts). */
+	guestLinkSecret: string;
 }
 
 export interface OrderContextOptions {
@@ -19,6 +22,8 @@ export interface OrderContextOptions {
 	paymentTtlMs?: number;
 	/** The clock (ms since epoch); tests move time by passing their own. */
 	now?: () => number;
+	/** Keys guest orders' links; without one (tests of other verbs) a random one per process. */
+	guestLinkSecret?: string;
 }
 
 export async function openOrderContext(options: OrderContextOptions): Promise<OrderContext> {
@@ -28,6 +33,7 @@ export async function openOrderContext(options: OrderContextOptions): Promise<Or
 		database,
 		now: options.now ?? Date.now,
 		paymentTtlMs: options.paymentTtlMs ?? DEFAULT_PAYMENT_TTL_MS,
+		guestLinkSecret: options.guestLinkSecret ?? randomBytes(32).toString("hex"),
 	};
 }
 

@@ -22,6 +22,7 @@ import { expireDue, orderSweeper } from "./expire-due";
 import { findByIdempotencyKey } from "./find-by-key";
 import { markDelivered, markFulfilled } from "./fulfil-order";
 import { getOrder, listPaymentConflicts, orderOwner } from "./get-order";
+import { claimGuestOrders, findGuestOrder, guestOrderKey, openGuestOrder } from "./guest-orders";
 import { listOrders } from "./list-orders";
 import { listAllPaymentConflicts } from "./list-payment-conflicts";
 import { markPaid, markPaidIn } from "./mark-paid";
@@ -91,6 +92,14 @@ export interface OrderModule {
 	listPaymentConflicts(orderId?: string): ReturnType<typeof listPaymentConflicts>;
 	/** Staff: every order's payment conflicts, newest first, a page at a time. */
 	listAllPaymentConflicts(query?: Partial<PaymentConflictQuery>): Promise<PaymentConflictPage>;
+	/** The key of a guest order's link (for its mail). */
+	guestKey(order: { id: string; email: string }): string;
+	/** A guest order by its link's key; anything else is a 404. */
+	openGuestOrder(id: string, key: string): Promise<OrderDetail>;
+	/** Order number + email → the key, when both name one guest order; else a 404. */
+	findGuestOrder(id: string, email: string): Promise<{ key: string }>;
+	/** The guest orders of this email hash move into the account; returns their ids. */
+	claimGuestOrders(userId: string, emailHash: string): Promise<string[]>;
 	sweeper: Sweeper;
 	start(): void;
 	stop(): Promise<void>;
@@ -125,6 +134,10 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		expireDue: (opts) => expireDue(ctx, opts),
 		listPaymentConflicts: (orderId) => listPaymentConflicts(ctx, orderId),
 		listAllPaymentConflicts: (query) => listAllPaymentConflicts(ctx, query),
+		guestKey: (order) => guestOrderKey(ctx.guestLinkSecret, order.id, order.email),
+		openGuestOrder: (id, key) => openGuestOrder(ctx, id, key),
+		findGuestOrder: (id, email) => findGuestOrder(ctx, id, email),
+		claimGuestOrders: (userId, hash) => claimGuestOrders(ctx, userId, hash),
 		sweeper,
 		start: () => sweeper.start(),
 		async stop() {

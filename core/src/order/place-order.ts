@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import { GuestId } from "@bazaar/contracts/cart";
 import { type Order, PlaceOrderInput } from "@bazaar/contracts/order";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { changes } from "../lib/db";
+import { emailHash } from "../lib/email-key";
 import { ConflictError, isUniqueViolation, ServiceError, ValidationError } from "../lib/errors";
 import { iso, type OrderContext, orderWrite } from "./context";
 import { recordTransition } from "./events";
@@ -75,6 +77,8 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 		expiresAt: iso(nowMs + ctx.paymentTtlMs),
 	};
 
+	// A guest's order is found again by its email (a lookup, a claim at sign-up), never an account's.
+	const guestEmailHash = GuestId.safeParse(req.customerId).success ? emailHash(req.email) : null;
 	let result: PlaceOrderResult;
 	try {
 		result = await orderWrite(ctx, async (tx) => {
@@ -91,10 +95,10 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 				if (!existing) throw new Error(`idempotency key points at missing order ${seen.orderId}`);
 				return { order: existing, created: false };
 			}
-			await tx.run(sql`INSERT INTO orders (id, customer_id, email, status, currency, lines, address, shipping_method,
-					subtotal, shipping_amount, tax_amount, tax_rate_bp, discount_amount, total, promotions, reservation_id,
-					created_at, updated_at, expires_at)
-				VALUES (${order.id}, ${order.customerId}, ${order.email}, 'pending_payment', ${order.currency},
+			await tx.run(sql`INSERT INTO orders (id, customer_id, email, guest_email_hash, status, currency, lines, address,
+					shipping_method, subtotal, shipping_amount, tax_amount, tax_rate_bp, discount_amount, total, promotions,
+					reservation_id, created_at, updated_at, expires_at)
+				VALUES (${order.id}, ${order.customerId}, ${order.email}, ${guestEmailHash}, 'pending_payment', ${order.currency},
 					${JSON.stringify(lines)}, ${JSON.stringify(order.address)}, ${order.shippingMethod}, ${order.subtotal},
 					${order.shippingAmount}, ${order.taxAmount}, ${order.taxRateBp}, ${order.discountAmount}, ${order.total},
 					${JSON.stringify(promotions)}, ${order.reservationId}, ${at}, ${at}, ${order.expiresAt})`);

@@ -13,6 +13,11 @@ export const orders = sqliteTable(
 		id: text("id").primaryKey(),
 		customerId: text("customer_id").notNull(),
 		email: text("email").notNull(),
+		/**
+		 * A guest's order (customer_id `gst_…`): the SHA-256 of its normalised email, what a lookup
+		 * and a claim into an account match on. NULL for an account's order, and once claimed.
+		 */
+		guestEmailHash: text("guest_email_hash"),
 		status: text("status", { enum: ORDER_STATUSES }).notNull(),
 		currency: text("currency").notNull(),
 		/** OrderLine[] as JSON. */
@@ -53,6 +58,8 @@ export const orders = sqliteTable(
 		index("orders_customer_created_idx").on(t.customerId, t.createdAt, t.id),
 		index("orders_status_created_idx").on(t.status, t.createdAt, t.id),
 		index("orders_gateway_created_idx").on(t.paymentGateway, t.createdAt, t.id),
+		// Guest orders by email: the claim at sign-up.
+		index("orders_guest_email_idx").on(t.guestEmailHash).where(sql`guest_email_hash IS NOT NULL`),
 		// The expiry sweeper: unpaid orders by deadline.
 		index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`status = 'pending_payment'`),
 		check(

@@ -1,10 +1,17 @@
-import type { InventoryPort } from "@bazaar/contracts/cart";
+import {
+	type CartOwner,
+	GUEST_ROLE,
+	GUEST_TOKEN_HEADER,
+	GuestId,
+	guestIdOf,
+	type InventoryPort,
+} from "@bazaar/contracts/cart";
 import { CHECKOUT_PLACEHOLDER, type CheckoutPayment, CheckoutRequest, type Quote } from "@bazaar/contracts/checkout";
 import { UserId } from "@bazaar/contracts/identity";
 import { IdempotencyKey, type Order, Address as OrderAddress, type OrderDetail } from "@bazaar/contracts/order";
 import type { GatewayList, Payment } from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { cartForCheckout } from "../cart/cart-for-checkout";
 import type { CartContext } from "../cart/context";
@@ -57,23 +64,35 @@ export interface CheckoutDeps {
 	reservationTtlMs: number;
 }
 
+/**
+ * Who checks out: a signed-in customer (the signed caller), or a guest — the edge signs a guest
+ * caller (role `guest`, the id derived from the cart token) and forwards the cart token itself,
+ * which must derive that very id.
+ */
+export interface CheckoutCaller {
+	user: string;
+	roles: string[];
+	ip?: string;
+	guestToken?: string;
+}
+
 export interface CheckoutWorkflow {
 	run(
-		caller: { user: string; roles: string[]; ip?: string },
+		caller: CheckoutCaller,
 		idempotencyKey: string | undefined,
 		body: unknown,
 		options?: { replayOf?: string },
 	): Promise<CheckoutResult>;
 	/** What the cart would cost shipped to an address, per shipping method (nothing is held). */
-	quote(caller: { user: string; roles: string[] }, body: unknown): Promise<Quote>;
+	quote(caller: CheckoutCaller, body: unknown): Promise<Quote>;
 	/** The gateways the shopper may choose (the review page's list). */
-	gateways(caller: { user: string; roles: string[] }): GatewayList;
+	gateways(caller: CheckoutCaller): Promise<GatewayList>;
 	/**
 	 * The shopper is back from the gateway: its latest payment is settled from the gateway's own
 	 * answer now (PayPal captures here) rather than when the webhook lands. The caller's own
 	 * orders only; safe to repeat.
 	 */
-	confirm(caller: { user: string; roles: string[] }, orderId: string): Promise<ConfirmResult>;
+	confirm(caller: CheckoutCaller, orderId: string): Promise<ConfirmResult>;
 }
 
 export interface ConfirmResult {
@@ -117,6 +136,11 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 
 	async function addressOf(userId: string, req: { address?: OrderAddress; addressId?: string }) {
 		if (req.address) return req.address;
+		if (GuestId.safeParse(userId).success) {
+			throw new ServiceError(422, "A guest has no address book: send the address itself.", [
+				{ path: "addressId", message: "not for guests; send address" },
+			]);
+		}
 		const a = await deps.identity.getAddress(userId, req.addressId as string);
 		const mapped = OrderAddress.safeParse({
 			name: a.recipient,
@@ -166,7 +190,8 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 	/** The order this key placed earlier: the same request gets the same order and payment. */
 	async function replay(userId: string, order: Order, req: CheckoutRequest): Promise<CheckoutResult> {
 		const address = await addressOf(userId, req);
-		if (order.shippingMethod !== req.shippingMethod || !sameAddress(order.address, address)) {
+		const emailDiffers = GuestId.safeParse(userId).success && req.email !== undefined && req.email !== order.email;
+		if (order.shippingMethod !== req.shippingMethod || !sameAddress(order.address, address) || emailDiffers) {
 			throw new ServiceError(422, "This Idempotency-Key was already used for a different checkout.");
 		}
 		if (order.status === "cancelled" || order.status === "expired") {
@@ -202,14 +227,14 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 	}
 
 	return {
-		gateways(caller) {
-			authorize(caller);
+		async gateways(caller) {
+			await shopperOf(caller);
 			return deps.payments.listGateways();
 		},
 		async confirm(caller, orderId) {
-			authorize(caller);
+			const shopper = await shopperOf(caller);
 			// Someone else's order is a 404, exactly like one that does not exist.
-			const order = await deps.orders.getOrder(orderId, caller.user);
+			const order = await deps.orders.getOrder(orderId, shopper.id);
 			const attempts = await deps.payments.listOrderPayments(order.id);
 			const latest = attempts.find((p) => p.id === order.paymentId) ?? attempts.at(-1);
 			if (!latest) throw new ServiceError(409, "This order has no payment to confirm yet.");
@@ -217,11 +242,11 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			return { order, payment: paymentView(payment) };
 		},
 		async quote(caller, body) {
-			authorize(caller);
-			return quoteCheckout({ cart: deps.cart.context, promotions: deps.promotions, addressOf }, caller.user, body);
+			const shopper = await shopperOf(caller);
+			return quoteCheckout({ cart: deps.cart.context, promotions: deps.promotions, addressOf }, shopper, body);
 		},
 		async run(caller, idempotencyKey, body, options = {}) {
-			authorize(caller);
+			const shopper = await shopperOf(caller);
 			const key = IdempotencyKey.safeParse(idempotencyKey);
 			if (!key.success) {
 				throw new ServiceError(
@@ -231,7 +256,12 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 				);
 			}
 			const req = CheckoutRequest.parse(body);
-			const userId = caller.user;
+			const userId = shopper.id;
+			if (shopper.guest && req.email === undefined) {
+				throw new ServiceError(422, "A guest checks out with an email address: the order and its mail go there.", [
+					{ path: "email", message: "required for a guest" },
+				]);
+			}
 			// Fail on a bad return URL before anything is held.
 			shopUrl(req.returnUrl, "returnUrl", "ord_CHECK");
 			shopUrl(req.cancelUrl, "cancelUrl", "ord_CHECK");
@@ -251,19 +281,29 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			}
 			if (seen) return replay(userId, seen, req);
 
-			const [profile, address, cart] = await Promise.all([
-				deps.identity.getProfile(userId).catch((err) => {
-					if (err instanceof NotFoundError) throw new CheckoutAuthError(401, "The signed-in customer does not exist.");
-					throw err;
-				}),
+			const [email, address, cart] = await Promise.all([
+				shopper.guest
+					? (req.email as string)
+					: deps.identity.getProfile(userId).then(
+							(profile) => profile.email,
+							(err) => {
+								if (err instanceof NotFoundError) {
+									throw new CheckoutAuthError(401, "The signed-in customer does not exist.");
+								}
+								throw err;
+							},
+						),
 				addressOf(userId, req),
-				cartForCheckout(checkoutCart, { kind: "customer", userId }),
+				cartForCheckout(checkoutCart, shopper.cart),
 			]);
 
 			// A code typed at checkout is checked like one typed in the cart (rate limited, one answer
 			// for every unusable code); then every price and discount is the promotion module's.
 			if (req.couponCode !== undefined && req.couponCode.trim().toUpperCase() !== cart.couponCode) {
-				await deps.promotions.checkCoupon(req.couponCode, { subject: `customer:${userId}`, ip: caller.ip ?? null });
+				await deps.promotions.checkCoupon(req.couponCode, {
+					subject: `${shopper.guest ? "guest" : "customer"}:${userId}`,
+					ip: caller.ip ?? null,
+				});
 			}
 			const priced = await priceCheckout(deps.promotions, cart, userId, req.couponCode ?? cart.couponCode);
 			const couponCode = requireUsableCoupon(priced);
@@ -305,7 +345,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			try {
 				const placed = await deps.orders.placeOrder({
 					customerId: userId,
-					email: profile.email,
+					email,
 					idempotencyKey: key.data,
 					orderId,
 					currency: cart.currency,
@@ -357,11 +397,28 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 	};
 }
 
-function authorize(caller: { user: string; roles: string[] }): void {
-	if (!caller.user) throw new CheckoutAuthError(401, "Checkout needs a signed-in customer.");
-	if (!caller.roles.includes("customer") || !UserId.safeParse(caller.user).success) {
-		throw new CheckoutAuthError(403, "Checkout is for customer accounts.");
+/** Whose checkout it is and which cart it takes; anyone else is refused before anything is read. */
+export interface Shopper {
+	/** The order's owner: the customer's user id, or the guest's id. */
+	id: string;
+	cart: CartOwner;
+	guest: boolean;
+}
+
+async function shopperOf(caller: CheckoutCaller): Promise<Shopper> {
+	if (!caller.user) throw new CheckoutAuthError(401, "Checkout needs a signed-in customer or a guest cart.");
+	if (caller.roles.includes(GUEST_ROLE)) {
+		// The signed guest id must be the one this cart token derives: a guest reaches only their own cart.
+		const token = caller.guestToken;
+		if (!GuestId.safeParse(caller.user).success || !token || (await guestIdOf(token)) !== caller.user) {
+			throw new CheckoutAuthError(403, `A guest checkout needs the guest's own cart token (${GUEST_TOKEN_HEADER}).`);
+		}
+		return { id: caller.user, cart: { kind: "guest", token }, guest: true };
 	}
+	if (!caller.roles.includes("customer") || !UserId.safeParse(caller.user).success) {
+		throw new CheckoutAuthError(403, "Checkout is for customer accounts and guests.");
+	}
+	return { id: caller.user, cart: { kind: "customer", userId: caller.user }, guest: false };
 }
 
 function sameAddress(a: OrderAddress, b: OrderAddress): boolean {
@@ -379,14 +436,15 @@ export const REPLAY_OF_HEADER = "checkout-replay-of";
  */
 export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
-	app.get("/gateways", (c) => jsonResponse(checkout.gateways(c.get("caller"))));
+	// A guest's cart token rides beside the signed caller (checkoutCaller).
+	app.get("/gateways", async (c) => jsonResponse(await checkout.gateways(checkoutCaller(c))));
 	app.post("/orders/:orderId/confirm", async (c) =>
-		jsonResponse(await checkout.confirm(c.get("caller"), c.req.param("orderId"))),
+		jsonResponse(await checkout.confirm(checkoutCaller(c), c.req.param("orderId"))),
 	);
 	app.post("/", async (c) => {
 		const replayOf = c.req.header(REPLAY_OF_HEADER);
 		const result = await checkout.run(
-			c.get("caller"),
+			checkoutCaller(c),
 			c.req.header("idempotency-key"),
 			readJson(c, z.unknown()),
 			replayOf === undefined ? {} : { replayOf },
@@ -396,6 +454,11 @@ export function checkoutRoutes(checkout: CheckoutWorkflow): Hono<AppEnv> {
 			...(result.replayed ? { "idempotent-replayed": "true" } : {}),
 		});
 	});
-	app.post("/quote", async (c) => jsonResponse(await checkout.quote(c.get("caller"), readJson(c, z.unknown()))));
+	app.post("/quote", async (c) => jsonResponse(await checkout.quote(checkoutCaller(c), readJson(c, z.unknown()))));
 	return app;
+}
+
+function checkoutCaller(c: Context<AppEnv>): CheckoutCaller {
+	const token = c.req.header(GUEST_TOKEN_HEADER);
+	return token === undefined ? c.get("caller") : { ...c.get("caller"), guestToken: token };
 }

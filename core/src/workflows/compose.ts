@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { FlashReturnBatch } from "@bazaar/contracts/flash";
 import { type Bus, BusRelay, type BusRelayOptions, createBus } from "../bus";
 import { type CartModule, openCart } from "../cart/module";
@@ -24,7 +25,9 @@ import { createDigital, type DigitalWorkflow, subscribeDigitalDelivery } from ".
 import { subscribeEdgePromotionPush, subscribeEdgePush } from "./edge-push";
 import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
+import { subscribeGuestClaims } from "./guest-orders";
 import { subscribeMailer } from "./mailer";
+import { subscribeOrderMail } from "./order-mail";
 import { createRefunds, type RefundWorkflow } from "./refund";
 import { authorNamePort, subscribeReviewFlows } from "./review-flows";
 import { subscribeSupportMail } from "./support-mail";
@@ -132,6 +135,8 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	});
 	const orders = await openOrders({
 		url: config.order.url,
+		// Its own key, derived from the signing secret: a guest link's key signs nothing else.
+		guestLinkSecret: createHmac("sha256", config.signingSecret).update("bazaar-guest-order-links").digest("hex"),
 		paymentTtlMs: config.order.paymentTtlMs,
 		sweepIntervalMs: config.order.sweepIntervalMs,
 	});
@@ -202,6 +207,12 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	};
 
 	subscribeMailer(bus, identity.identity.mail, options.busPollMs ? { pollMs: options.busPollMs } : {});
+	subscribeGuestClaims(bus, orders, options.busPollMs ? { pollMs: options.busPollMs } : {});
+	subscribeOrderMail(
+		bus,
+		{ orders, identity, storefrontUrl: config.storefrontUrl },
+		options.busPollMs ? { pollMs: options.busPollMs } : {},
+	);
 	if (config.payment.sandbox) {
 		subscribeSandboxWebhooks(
 			bus,

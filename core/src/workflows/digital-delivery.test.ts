@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { KeysUploaded, OrderDelivery, Redeemed } from "@bazaar/contracts/delivery";
+import type { ShipmentList } from "@bazaar/contracts/fulfillment";
 import { OUT_OF_STOCK_TYPE } from "@bazaar/contracts/inventory";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { and, eq, sql } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
 import { json } from "../testing/harness";
-import { approvePayment, orderWhen, placeOrder, pollFor } from "./testing/journey";
+import { digitalMailId } from "./digital-delivery";
+import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor } from "./testing/journey";
 import { checkoutBody, registerCustomer, type Stack, stack } from "./testing/stack";
 
 // Digital goods through the composed core over HTTP: staff register a file and upload a key pool
@@ -116,7 +118,7 @@ describe("a paid order", () => {
 		// Mailed: the link (absolute, on the storefront) and the key.
 		const mail = await pollFor(async () => {
 			const rows = await s.core.identity.identity.database.db.all<{ to: string; text: string }>(
-				sql`SELECT "to", text FROM mail_outbox WHERE id IN (${`mail_digital_${orderId}`}, ${`mail_digital_${keyOrder}`}) ORDER BY id`,
+				sql`SELECT "to", text FROM mail_outbox WHERE id IN (${digitalMailId(orderId)}, ${digitalMailId(keyOrder)}) ORDER BY id`,
 			);
 			return rows.length === 2 ? rows : undefined;
 		});
@@ -163,6 +165,34 @@ describe("a paid order", () => {
 		await orderWhen<OrderDetail>(s, shopper, orderId, (o) => o.status === "delivered", 30_000);
 	}, 60_000);
 });
+
+test("a mixed order: shipping is charged on the physical line only, the parcel carries it alone, the download gets its link", async () => {
+	const ebook = await seeded("download", 3);
+	expect((await registerFile(ebook.id)).status).toBe(200);
+	const [physical] = await pickVariants(s.core.catalog.catalog, s.core.inventory, 1, "physical", 7);
+	const shopper = await registerCustomer(s, "Mixed Buyer");
+	// Alone, the ebook ships for nothing.
+	await s.call("POST", "/cart/lines", { caller: shopper, body: { variantId: ebook.id, quantity: 1 } });
+	const alone = await json<{ options: { method: string; shipping: number }[] }>(
+		await s.call("POST", "/checkout/quote", { caller: shopper, body: { address: checkoutBody().address } }),
+	);
+	expect(alone.options.every((o) => o.shipping === 0)).toBe(true);
+	await s.call("DELETE", `/cart/lines/${ebook.id}`, { caller: shopper });
+	const orderId = await buyAndPay(shopper, [physical as { id: string }, ebook]);
+	await orderWhen<OrderDetail>(s, shopper, orderId, (o) => o.status === "paid");
+	const parcel = await pollFor(async () => {
+		const res = await s.call("GET", `/fulfillment/orders/${orderId}/shipments`, { caller: shopper });
+		return res.status === 200 ? (await json<ShipmentList>(res)).items : undefined;
+	});
+	expect(parcel).toHaveLength(1);
+	expect(parcel[0]).toMatchObject({ kind: "parcel", status: "pending" });
+	expect(parcel[0]?.lines.map((l) => l.variantId)).toEqual([physical?.id as string]);
+	const got = await pollFor(async () => {
+		const d = await json<OrderDelivery>(await s.call("GET", `/delivery/orders/${orderId}`, { caller: shopper }));
+		return d.downloads.length === 1 ? d : undefined;
+	});
+	expect(got.downloads[0]?.variantId).toBe(ebook.id);
+}, 60_000);
 
 test("200 concurrent checkouts for the last 50 keys: 50 orders, 50 distinct keys, the rest out of stock", async () => {
 	const app = await seeded("license_key", 2);

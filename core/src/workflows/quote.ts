@@ -1,3 +1,4 @@
+import type { CartOwner } from "@bazaar/contracts/cart";
 import { type Quote, QuoteRequest, type ShippingOption } from "@bazaar/contracts/checkout";
 import type { Address as OrderAddress } from "@bazaar/contracts/order";
 import { SHIPPING_METHODS } from "@bazaar/contracts/order";
@@ -21,12 +22,14 @@ export interface QuoteDeps {
 	addressOf(userId: string, req: { address?: OrderAddress; addressId?: string }): Promise<OrderAddress>;
 }
 
-export async function quoteCheckout(deps: QuoteDeps, userId: string, body: unknown): Promise<Quote> {
+export async function quoteCheckout(
+	deps: QuoteDeps,
+	shopper: { id: string; cart: CartOwner },
+	body: unknown,
+): Promise<Quote> {
 	const req = QuoteRequest.parse(body);
-	const [address, cart] = await Promise.all([
-		deps.addressOf(userId, req),
-		cartForCheckout(deps.cart, { kind: "customer", userId }),
-	]);
+	const userId = shopper.id;
+	const [address, cart] = await Promise.all([deps.addressOf(userId, req), cartForCheckout(deps.cart, shopper.cart)]);
 	if (!SHIPPING_RATES[cart.currency]) {
 		throw new ServiceError(422, `The shop does not ship orders in ${cart.currency}.`);
 	}

@@ -6,6 +6,7 @@ import {
 	productQueryToParams,
 	SitemapPage,
 } from "@bazaar/contracts";
+import { MarketList } from "@bazaar/contracts/market";
 import { ReviewPage, type ReviewQuery, reviewQueryToParams } from "@bazaar/contracts/review";
 import type { z } from "zod";
 import type { AppContext } from "../env";
@@ -55,6 +56,12 @@ export const targets = {
 		api: `/api/catalog/sitemap?page=${page}&size=${size}`,
 		core: `/catalog/sitemap?page=${page}&size=${size}`,
 		schema: SitemapPage,
+	}),
+	/** The shop's markets (packages/contracts/src/market.ts); public, like the categories. */
+	markets: (): Target<typeof MarketList> => ({
+		api: "/api/catalog/markets",
+		core: "/catalog/markets",
+		schema: MarketList,
 	}),
 	categories: (): Target<typeof CategoryList> => ({
 		api: "/api/catalog/categories",

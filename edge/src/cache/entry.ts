@@ -1,5 +1,5 @@
 import { PAGE_CSP, REFERRER_POLICY } from "../lib/security-headers";
-import { CLIENT_CACHE_FOUND, CLIENT_CACHE_NOT_FOUND, MEMORY_TTL_MS, NEGATIVE_TTL_S } from "./policy";
+import { CLIENT_CACHE_FOUND, CLIENT_CACHE_NOT_FOUND, CLIENT_CACHE_PAGE, MEMORY_TTL_MS, NEGATIVE_TTL_S } from "./policy";
 
 export type Layer = "memory" | "cache" | "kv" | "core";
 
@@ -32,15 +32,16 @@ export function makeEntry(
 	now = Date.now(),
 ): Entry {
 	const found = status === 200;
+	const page = contentType.startsWith("text/html");
 	const headers: Record<string, string> = {
 		"content-type": contentType,
 		etag,
-		"cache-control": found ? CLIENT_CACHE_FOUND : CLIENT_CACHE_NOT_FOUND,
+		"cache-control": page ? CLIENT_CACHE_PAGE : found ? CLIENT_CACHE_FOUND : CLIENT_CACHE_NOT_FOUND,
 		vary: "Accept-Encoding",
 		"x-content-type-options": "nosniff",
 	};
 	// Built into the entry, so a memory hit needs no header work beyond HSTS (lib/security-headers.ts).
-	if (contentType.startsWith("text/html")) {
+	if (page) {
 		headers["content-security-policy"] = PAGE_CSP;
 		headers["referrer-policy"] = REFERRER_POLICY;
 	}

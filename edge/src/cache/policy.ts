@@ -20,8 +20,18 @@ export const CLIENT_CACHE_FOUND = "public, max-age=10, stale-while-revalidate=60
 export const CLIENT_CACHE_NOT_FOUND = `public, max-age=${NEGATIVE_TTL_S}`;
 
 /**
+ * Storefront pages differ by market (markets/state.ts) at one address: the market comes from a
+ * cookie or the shopper's country, which no shared cache in front of us can key on. `Vary: Cookie`
+ * would be honest but useless (every cookie splits the entry, and the country is no header at
+ * all), so pages are `private`: no shared cache stores them, and `no-cache` makes the browser
+ * revalidate each time with the ETag, which the edge answers with a 304 from the market's own
+ * entry (a market switch changes the ETag). Our own layers key the entry on the market.
+ */
+export const CLIENT_CACHE_PAGE = "private, no-cache";
+
+/**
  * Part of every cache key next to the catalog version. Entries live in KV for a day and the
  * Cache API for an hour, across deploys: bump this when a page template or a cached JSON shape
  * changes, or the new Worker serves what the old one rendered until the catalog next changes.
  */
-export const RENDER_VERSION = "r5";
+export const RENDER_VERSION = "r6";

@@ -1,6 +1,7 @@
 import type { Problem } from "@bazaar/contracts";
 import type { PromotionSnapshot } from "@bazaar/contracts/promotion";
 import type { AppContext, Background } from "../env";
+import { chooseMarket, knownMarkets, marketOf } from "../markets/state";
 import { promotionTag } from "../promotions/display";
 import { currentPromotions, promotions } from "../promotions/state";
 import { serveEntry } from "./entry";
@@ -15,6 +16,12 @@ export interface Resolved {
 	/** Canonical path + query (no version): equal filters in any order share one entry. */
 	path: string;
 	/**
+	 * The entry is rendered for the shopper's market (a page: its prices, its header's chooser): its
+	 * key also carries the market's code, so each market's page is rendered once per version and
+	 * served to every shopper of that market. JSON keyed by its address alone leaves it out.
+	 */
+	perMarket?: boolean;
+	/**
 	 * The entry shows promotions (a page: sale prices, badges, countdowns): its key also carries the
 	 * promotion tag, so a promotion change, or a sale starting or ending, makes it a new key.
 	 */
@@ -24,10 +31,11 @@ export interface Resolved {
 
 /**
  * The memory key for a URL exactly as requested: the catalog version, the promotion tag (version
- * and starts/ends passed: see promotions/display.ts), then path and query.
+ * and starts/ends passed: see promotions/display.ts), the market (markets/state.ts: the same URL
+ * is another page in another market), then path and query.
  */
-function rawKey(version: number, tag: string, url: string): string {
-	return `/v${version}.${tag}.${RENDER_VERSION}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+function rawKey(version: number, tag: string, market: string, url: string): string {
+	return `/v${version}.${tag}.${RENDER_VERSION}.m-${market}${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
 }
 
 /**
@@ -42,8 +50,11 @@ export function memoryHit(request: Request, env: Env, ctx: Background): Response
 	const version = currentVersion(env, ctx);
 	const promo = currentPromotions(env, ctx);
 	if (version === null || promo === null) return undefined;
+	const markets = knownMarkets(version);
+	if (markets === null) return undefined;
 	const now = Date.now();
-	const hit = memory.get(rawKey(version, promotionTag(promo, now), request.url), now);
+	const market = chooseMarket(markets, request).code;
+	const hit = memory.get(rawKey(version, promotionTag(promo, now), market, request.url), now);
 	return hit === undefined ? undefined : serveEntry(hit, request, "memory");
 }
 
@@ -63,14 +74,15 @@ export async function respondCached(
 	const promoOrPromise = promotions(c.env, c.executionCtx);
 	const promo = "then" in promoOrPromise ? await promoOrPromise : promoOrPromise;
 	const tag = promotionTag(promo, Date.now());
-	const typed = rawKey(version, tag, request.url);
+	const { market } = await marketOf(c);
+	const typed = rawKey(version, tag, market.code, request.url);
 	const hit = memory.get(typed, Date.now());
 	if (hit) return serveEntry(hit, request, "memory");
 
 	const resolved = resolve();
 	if (!("produce" in resolved)) return resolved;
 	// Catalog JSON does not show promotions: its canonical entry outlives promotion changes.
-	const key = `/v${version}.${resolved.promotional ? `${tag}.` : ""}${RENDER_VERSION}${resolved.path}`;
+	const key = `/v${version}.${resolved.promotional ? `${tag}.` : ""}${RENDER_VERSION}${resolved.perMarket ? `.m-${market.code}` : ""}${resolved.path}`;
 	const loaded = await load(c.env, c.executionCtx, key, () => resolved.produce(version, promo));
 	if (isFailure(loaded)) return renderFailure(loaded.problem);
 	// Aliasing the URL as typed makes the next identical request skip validation; very long

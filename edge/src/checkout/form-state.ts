@@ -1,3 +1,4 @@
+import { GuestEmail } from "@bazaar/contracts/checkout";
 import { AddressId } from "@bazaar/contracts/identity";
 import { Address, IdempotencyKey, ShippingMethod } from "@bazaar/contracts/order";
 import type { AddressChoice } from "./core";
@@ -71,4 +72,19 @@ export function shippingMethodOf(form: Record<string, string>) {
 export function idempotencyKeyOf(value: string | undefined) {
 	const parsed = IdempotencyKey.safeParse(value);
 	return parsed.success ? parsed.data : null;
+}
+
+/**
+ * A guest's email from the form (their order and its mail go there), as the core will check it;
+ * a signed-in shopper's form has none (the account's address is used).
+ */
+export function guestEmailOf(
+	form: Record<string, string>,
+	guest: boolean,
+): { ok: true; email: string | undefined } | { ok: false; errors: FieldError[] } {
+	if (!guest) return { ok: true, email: undefined };
+	const parsed = GuestEmail.safeParse(form.email ?? "");
+	return parsed.success
+		? { ok: true, email: parsed.data }
+		: { ok: false, errors: [{ path: "email", message: "an email address such as you@example.com" }] };
 }

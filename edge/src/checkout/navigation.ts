@@ -1,10 +1,9 @@
 import type { CheckoutResponse } from "@bazaar/contracts/checkout";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import type { AppContext } from "../env";
-import { callerOf } from "../lib/core-call";
 import { coreTrouble, errorPage, seeOther } from "../lib/personal-page";
-import type { ActiveSession } from "../session/store";
 import { checkoutCore, isOrderId } from "./core";
+import type { Shopper } from "./shopper";
 import { payPath, returnPath } from "./urls";
 
 // Where the checkout pages send the shopper next, shared by the steps and the payment pages.
@@ -26,10 +25,10 @@ export function toGateway(c: AppContext, { order, payment }: CheckoutResponse, k
 	return seeOther(c, returnPath(order.id, key));
 }
 
-/** The signed-in shopper's own order, or the 404/5xx page to answer instead. */
-export async function ownOrder(c: AppContext, session: ActiveSession, id: string): Promise<OrderDetail | Response> {
+/** The shopper's own order (an account's, or a guest's by their cart cookie), or the 404/5xx page to answer instead. */
+export async function ownOrder(c: AppContext, shopper: Shopper, id: string): Promise<OrderDetail | Response> {
 	if (!isOrderId(id)) return errorPage(c, 404, "There is no such order.");
-	const answer = await checkoutCore.order(c.env, callerOf(c, session), id);
+	const answer = await checkoutCore.order(c.env, shopper, id);
 	if (answer.ok) return answer.value;
 	// Someone else's order is exactly as absent as one that does not exist.
 	if (answer.status === 404 || answer.status === 400) return errorPage(c, 404, "There is no such order.");

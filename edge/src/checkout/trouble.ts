@@ -1,7 +1,6 @@
 import type { Problem } from "@bazaar/contracts";
 import type { Cart } from "@bazaar/contracts/cart";
 import { OUT_OF_STOCK_TYPE } from "@bazaar/contracts/inventory";
-import type { Caller } from "@bazaar/signature";
 import type { Notice } from "../views/checkout-parts";
 import { checkoutCore } from "./core";
 
@@ -16,8 +15,12 @@ export function isCartTrouble(problem: Problem): boolean {
 const titleOf = (l: Cart["lines"][number]) =>
 	l.productTitle ? (l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : l.productTitle) : l.variantId;
 
-export async function cartTroubleNotice(env: Env, caller: Caller, problem: Problem): Promise<Notice> {
-	const cart = await checkoutCore.cart(env, caller);
+export async function cartTroubleNotice(
+	env: Env,
+	who: Parameters<typeof checkoutCore.cart>[1],
+	problem: Problem,
+): Promise<Notice> {
+	const cart = await checkoutCore.cart(env, who);
 	const lines = cart.ok ? cart.value.lines : [];
 	const name = (path: string) => {
 		const key = path.split("@")[0];

@@ -1,4 +1,14 @@
-import { ORDER_STATUS_WORDS, Order, OrderDetail, OrderId, OrderList, type OrderStatus } from "@bazaar/contracts/order";
+import {
+	GUEST_ORDER_KEY_HEADER,
+	GuestOrderAccess,
+	type GuestOrderLookup,
+	ORDER_STATUS_WORDS,
+	Order,
+	OrderDetail,
+	OrderId,
+	OrderList,
+	type OrderStatus,
+} from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
 import { callCore } from "./core-call";
 
@@ -17,7 +27,18 @@ export const orders = {
 		callCore(env, OrderDetail, "GET", `/orders/${encodeURIComponent(id)}`, caller),
 	cancel: (env: Env, caller: Caller, id: string, body: { reason?: string } = {}) =>
 		callCore(env, Order, "POST", `/orders/${encodeURIComponent(id)}/cancel`, caller, { body }),
+	/** A guest order by its link's key (any other key, or an account's order: 404). */
+	guest: (env: Env, caller: Caller, id: string, key: string) =>
+		callCore(env, OrderDetail, "GET", `/orders/guest/${encodeURIComponent(id)}`, caller, {
+			headers: { [GUEST_ORDER_KEY_HEADER]: key },
+		}),
+	/** Order number + email → the key of the guest order's link (rate limited; one 404 for every miss). */
+	lookup: (env: Env, caller: Caller, body: GuestOrderLookup) =>
+		callCore(env, GuestOrderAccess, "POST", "/orders/guest/lookup", caller, { body }),
 };
+
+/** The storefront's page of a guest order, opened by its key (what the mail links to). */
+export const guestOrderPath = (id: string, key: string) => `/orders/guest/${id}?key=${encodeURIComponent(key)}`;
 
 /** Whether a path segment can name an order at all (anything else is a 404 without a core call). */
 export const isOrderId = (id: string) => OrderId.safeParse(id).success;

@@ -1,6 +1,8 @@
 import { problem } from "@bazaar/contracts";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { AppContext } from "../env";
+import { inMarket } from "../markets/context";
+import { marketOf } from "../markets/state";
 import { ErrorPage } from "../views/error-page";
 import { HTML_TYPE, renderHtml } from "./html";
 
@@ -41,7 +43,9 @@ export async function personalPage(
 	node: JSX.Element,
 	headers: Record<string, string> = {},
 ): Promise<Response> {
-	return c.body((await renderHtml(node)) as Uint8Array<ArrayBuffer>, status as 200, {
+	// In the shopper's market: its prices and its chooser in the header.
+	const page = inMarket(await marketOf(c), node);
+	return c.body((await renderHtml(page)) as Uint8Array<ArrayBuffer>, status as 200, {
 		"content-type": HTML_TYPE,
 		"cache-control": "no-store",
 		"content-security-policy": PERSONAL_CSP,

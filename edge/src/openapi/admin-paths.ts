@@ -69,6 +69,18 @@ export function adminPaths(): Record<string, Json> {
 				["200", "Variant", "Updated."],
 			),
 		},
+		"/api/admin/catalog/markets": {
+			get: catalog("The markets", {}, ["200", "MarketList", "Every market and the default one."]),
+			put: catalog(
+				"Replace the markets",
+				{
+					description:
+						"The whole list: codes and countries unique, the default one of them. A change moves the catalog version, so every page is rendered anew in its market.",
+					requestBody: bodyOf("MarketListInput"),
+				},
+				["200", "MarketList", "Replaced."],
+			),
+		},
 		"/api/admin/catalog/categories": {
 			post: catalog("Create a category", { requestBody: bodyOf("CategoryInput") }, ["201", "Category", "Created."]),
 		},

@@ -1,3 +1,4 @@
+import { GUEST_TOKEN_HEADER, GuestToken } from "@bazaar/contracts/cart";
 import { IdempotencyKey } from "@bazaar/contracts/order";
 import {
 	bodyOf,
@@ -8,16 +9,25 @@ import {
 	type Json,
 	json,
 	problem,
-	SESSION,
+	SESSION_OR_GUEST,
 } from "./parts";
 
 // The JSON checkout (edge/src/routes/api-checkout.ts) over the core's checkout workflow
-// (core/src/workflows/checkout.ts): the signed-in customer's cart becomes an order.
+// (core/src/workflows/checkout.ts): the signed-in customer's cart, or a guest's (the cart cookie
+// and an email), becomes an order.
+
+/** A guest API client names its cart as at /api/cart. */
+const guestToken = header(
+	GUEST_TOKEN_HEADER,
+	GuestToken,
+	false,
+	"A guest's cart token (when not signed in); overrides the guest cookie.",
+);
 
 const ONE_ADDRESS = "Send either `addressId` (from the address book) or `address`, not both.";
 
 const common = {
-	"401": problem("Not signed in (no session, or it has ended)."),
+	"401": problem("Neither signed in nor a guest with a cart (no session or cart cookie)."),
 	...csrfProblems,
 	"403": problem(
 		"Not a customer account (staff accounts do not check out), or sent from another site's page without a bearer token.",
@@ -35,9 +45,10 @@ export function checkoutPaths(): Record<string, Json> {
 				tags: ["checkout"],
 				operationId: "checkout",
 				summary: "Place the order",
-				description: `Turns the signed-in customer's cart into an order in \`pending_payment\`, with its stock reserved, and starts its payment: send the shopper to \`payment.redirectUrl\` (redirect gateways), or confirm \`payment.clientSecret\` with the gateway's element. Every amount is computed on the server. The ordered lines leave the cart. ${ONE_ADDRESS} The same Idempotency-Key answers the same order again (200 with \`idempotent-replayed: true\`), never a second one. ${COOKIE_WRITE_RULE}`,
-				security: SESSION,
+				description: `Turns the signed-in customer's cart — or a guest's, named by the cart cookie, with \`email\` in the body (required for a guest) — into an order in \`pending_payment\`, with its stock reserved, and starts its payment: send the shopper to \`payment.redirectUrl\` (redirect gateways), or confirm \`payment.clientSecret\` with the gateway's element. Every amount is computed on the server. The ordered lines leave the cart. ${ONE_ADDRESS} The same Idempotency-Key answers the same order again (200 with \`idempotent-replayed: true\`), never a second one. ${COOKIE_WRITE_RULE}`,
+				security: SESSION_OR_GUEST,
 				parameters: [
+					guestToken,
 					header(
 						"Idempotency-Key",
 						IdempotencyKey,
@@ -75,7 +86,8 @@ export function checkoutPaths(): Record<string, Json> {
 				operationId: "quoteCheckout",
 				summary: "Price the cart for an address",
 				description: `What the cart would cost shipped to the address: every shipping method with its shipping, tax, discount and total, computed by the same code that prices the order. Nothing is reserved or written. ${ONE_ADDRESS} ${COOKIE_WRITE_RULE}`,
-				security: SESSION,
+				security: SESSION_OR_GUEST,
+				parameters: [guestToken],
 				requestBody: bodyOf("QuoteRequest"),
 				responses: {
 					"200": json("Quote", "The lines and every shipping option (and the one asked for, if any)."),
@@ -91,8 +103,8 @@ export function checkoutPaths(): Record<string, Json> {
 				operationId: "confirmCheckoutPayment",
 				summary: "Settle the payment on return from the gateway",
 				description: `Back from the gateway's page, asks the gateway now (PayPal captures here) and applies its answer as its webhook would, instead of waiting for the webhook. Answers the order and its latest payment; the order itself turns paid a moment later, on the bus. Safe to repeat. ${COOKIE_WRITE_RULE}`,
-				security: SESSION,
-				parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }],
+				security: SESSION_OR_GUEST,
+				parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }, guestToken],
 				responses: {
 					"200": json("CheckoutConfirmed", "The order and its latest payment, settled if the gateway says so."),
 					...common,

@@ -159,6 +159,20 @@ export function buildOpenApi(): Json {
 					},
 				},
 			},
+			"/api/catalog/markets": {
+				get: {
+					tags: ["catalog"],
+					operationId: "listMarkets",
+					summary: "List markets",
+					description:
+						"The markets the shop sells in: each a currency, a locale, an hreflang and the countries whose shoppers land in it. Pages pick one per shopper (`?market=`, the market cookie, else the country); a product without a price in a market's currency is not sold there.",
+					responses: {
+						"200": ok("MarketList", "Every market and the default one."),
+						"304": notModified,
+						"400": problem("This list takes no query parameters."),
+					},
+				},
+			},
 			"/img/{name}": {
 				get: {
 					tags: ["images"],
@@ -222,6 +236,13 @@ export function buildOpenApi(): Json {
 					name: "__Host-bazaar_session",
 					description:
 						"The storefront's session cookie; writes must then be same-site with `content-type: application/json`.",
+				},
+				guestCartCookie: {
+					type: "apiKey",
+					in: "cookie",
+					name: "__Host-bazaar_cart",
+					description:
+						"A guest's cart cookie (set when a shopper without an account first adds to a cart): a guest checks out and pays with it.",
 				},
 			},
 		},

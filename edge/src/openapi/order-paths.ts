@@ -1,4 +1,4 @@
-import { ListOrdersQuery, OrderId } from "@bazaar/contracts/order";
+import { GuestOrderKey, ListOrdersQuery, OrderId } from "@bazaar/contracts/order";
 import {
 	bodyOf,
 	COOKIE_WRITE_RULE,
@@ -10,6 +10,7 @@ import {
 	pathParam,
 	problem,
 	SESSION,
+	SESSION_OR_NONE,
 } from "./parts";
 
 // The signed-in customer's orders (edge/src/routes/api-orders.ts). Someone else's order is a
@@ -28,8 +29,58 @@ const op = (operationId: string, summary: string, extra: Json, responses: Json) 
 	responses: { ...responses, ...signIn, ...coreTrouble },
 });
 
+const guestKey = {
+	name: "key",
+	in: "query",
+	required: true,
+	description: "The key of the order's link (from its confirmation mail, or from `POST /api/orders/lookup`).",
+	schema: paramSchema(GuestOrderKey),
+};
+
+/** A guest's orders: no account, the link's key is the credential. */
+function guestOrderPaths(): Record<string, Json> {
+	return {
+		"/api/orders/lookup": {
+			post: {
+				tags: ["orders"],
+				operationId: "lookupGuestOrder",
+				summary: "Find a guest order by number + email",
+				description: `For a shopper who checked out as a guest: the order number and the email it was placed with give the key of the order's link (the same one its confirmation mail carries). A wrong number and a wrong email get the same 404. Misses are rate limited per IP, per order number and per email (429 with \`Retry-After\`). ${COOKIE_WRITE_RULE}`,
+				security: SESSION_OR_NONE,
+				requestBody: bodyOf("GuestOrderLookup"),
+				responses: {
+					"200": json("GuestOrderLink", "The order's key and its storefront page."),
+					"400": problem("The body is not JSON, or not an order number and an email."),
+					"404": problem("No guest order has that number and email (the same answer for either mismatch)."),
+					"429": problem("Too many lookups; `Retry-After` says when to try again."),
+					...csrfProblems,
+					"413": problem("The body is larger than 16 KB."),
+					...coreTrouble,
+				},
+			},
+		},
+		"/api/orders/guest/{id}": {
+			get: {
+				tags: ["orders"],
+				operationId: "getGuestOrder",
+				summary: "A guest order, by its link's key",
+				description:
+					"The order with its timeline, for whoever holds its key. The key never expires; it stops working once the order is claimed into an account (sign-up with the order's email address, confirmed by mail). Any other key, and an account's order, is a 404.",
+				security: [{}],
+				parameters: [orderId, guestKey],
+				responses: {
+					"200": json("OrderDetail", "The order."),
+					"404": problem("No such guest order, or the key does not open it."),
+					...coreTrouble,
+				},
+			},
+		},
+	};
+}
+
 export function orderPaths(): Record<string, Json> {
 	return {
+		...guestOrderPaths(),
 		"/api/orders": {
 			get: op(
 				"listOrders",

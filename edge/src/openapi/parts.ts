@@ -74,6 +74,8 @@ export const header = (name: string, schema: z.ZodType, required: boolean, descr
 
 /** A signed-in session, as a bearer token or the storefront's cookie. */
 export const SESSION = [{ sessionBearer: [] }, { sessionCookie: [] }];
+/** A signed-in session, or a guest's cart cookie (guest checkout). */
+export const SESSION_OR_GUEST = [...SESSION, { guestCartCookie: [] }];
 /** The same, or nothing at all (`{}` is OpenAPI's "no credentials"). */
 export const SESSION_OR_NONE = [...SESSION, {}];
 

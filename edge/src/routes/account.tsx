@@ -7,6 +7,7 @@ import { anonymousCaller, callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { identity, safeNextPath } from "../lib/identity";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
+import { settleMarketAtSignIn } from "../markets/preference";
 import { csrfToken } from "../session/csrf";
 import { endSession, loadSession, startSession } from "../session/middleware";
 import { type FormMessage, LoginPage, SignupConfirmPage, SignupPage, SignupSentPage } from "../views/account-pages";
@@ -98,7 +99,9 @@ account.post("/signup/confirm", async (c) => {
 	}
 	const result = await identity.confirmSignup(c.env, anonymousCaller(c.req.raw), { token });
 	if (result.ok) {
-		await mergeGuestCart(c, await startSession(c, result.value));
+		const session = await startSession(c, result.value);
+		await mergeGuestCart(c, session);
+		await settleMarketAtSignIn(c, session);
 		return seeOther(c, next ?? "/account");
 	}
 	if (result.status === 400 || result.status === 422) {
@@ -126,7 +129,9 @@ account.post("/login", async (c) => {
 	const input = { email: fields.email ?? "", password: fields.password ?? "" };
 	const result = await identity.login(c.env, anonymousCaller(c.req.raw), input);
 	if (result.ok) {
-		await mergeGuestCart(c, await startSession(c, result.value));
+		const session = await startSession(c, result.value);
+		await mergeGuestCart(c, session);
+		await settleMarketAtSignIn(c, session);
 		return seeOther(c, next ?? "/account");
 	}
 	let status: number;

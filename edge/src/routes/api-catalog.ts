@@ -1,7 +1,8 @@
 import { parseProductQuery, problem, problemResponse, Slug, zodProblem } from "@bazaar/contracts";
 import { reviewQueryToParams } from "@bazaar/contracts/review";
 import { Hono } from "hono";
-import { readTarget, targets } from "../cache/catalog";
+import type { z } from "zod";
+import { readTarget, type Target, targets } from "../cache/catalog";
 import { fromCore } from "../cache/core-source";
 import { isFailure } from "../cache/layers";
 import { respondCached } from "../cache/respond";
@@ -22,6 +23,17 @@ function listQuery(c: AppContext, requireQ: boolean) {
 	}
 	return parsed.data;
 }
+
+/** A list that is read whole (no filters, no pages): a query string is a mistake. */
+const wholeList = <S extends z.ZodType>(c: AppContext, t: Target<S>) =>
+	respondCached(
+		c,
+		() => {
+			if (new URL(c.req.url).search !== "") return apiProblem(400, "This list takes no query parameters.");
+			return { path: t.api, produce: () => fromCore(c.env, t.core, t.schema) };
+		},
+		failure,
+	);
 
 export const apiCatalog = new Hono<AppEnv>()
 	.get("/products", (c) =>
@@ -84,14 +96,5 @@ export const apiCatalog = new Hono<AppEnv>()
 			failure,
 		),
 	)
-	.get("/categories", (c) =>
-		respondCached(
-			c,
-			() => {
-				if (new URL(c.req.url).search !== "") return apiProblem(400, "This list takes no query parameters.");
-				const t = targets.categories();
-				return { path: t.api, produce: () => fromCore(c.env, t.core, t.schema) };
-			},
-			failure,
-		),
-	);
+	.get("/markets", (c) => wholeList(c, targets.markets()))
+	.get("/categories", (c) => wholeList(c, targets.categories()));

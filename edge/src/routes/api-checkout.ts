@@ -4,15 +4,16 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { checkoutCore, isOrderId } from "../checkout/core";
 import { idempotencyKeyOf } from "../checkout/form-state";
+import { checkoutShopper } from "../checkout/shopper";
 import { paymentUrls } from "../checkout/urls";
 import type { AppContext, AppEnv } from "../env";
 import { readBodyLimited } from "../lib/bytes";
-import { callerOf } from "../lib/core-call";
 import { apiProblem } from "../lib/problems";
 import { apiWriteGuard } from "../middleware/api-write";
 import { loadSession } from "../session/middleware";
 
-// The JSON checkout for API clients (cookie or bearer session): POST /api/checkout places the
+// The JSON checkout for API clients (cookie or bearer session, or a guest by the cart cookie with
+// an email in the body): POST /api/checkout places the
 // order and answers where to pay it; POST /api/checkout/quote prices the cart for an address;
 // POST /api/checkout/orders/:id/confirm settles the payment from the gateway on return.
 // The edge fills in the gateway's return URLs; everything else is the core's CheckoutRequest.
@@ -50,9 +51,11 @@ function refused(answer: { status: number; problem: Problem }): Response {
 	return problemJson(answer.problem, answer.status);
 }
 
+const NO_SHOPPER = "Sign in, or put something in a cart to check out as a guest.";
+
 apiCheckout.post("/", async (c) => {
-	const session = c.get("session");
-	if (!session) return apiProblem(401, "Sign in to check out.");
+	const shopper = await checkoutShopper(c, { api: true });
+	if (!shopper) return apiProblem(401, NO_SHOPPER);
 	const key = idempotencyKeyOf(c.req.header("idempotency-key"));
 	if (!key) {
 		return apiProblem(400, "Send an Idempotency-Key header (8–200 printable characters, e.g. a UUID).", {
@@ -61,7 +64,12 @@ apiCheckout.post("/", async (c) => {
 	}
 	const body = await readBody(c, StorefrontCheckoutRequest);
 	if (body instanceof Response) return body;
-	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, { ...body, ...paymentUrls(c, key) });
+	if (shopper.guest && body.email === undefined) {
+		return apiProblem(422, "A guest checks out with an email address: the order and its mail go there.", {
+			errors: [{ path: "email", message: "required for a guest" }],
+		});
+	}
+	const placed = await checkoutCore.place(c.env, shopper, key, { ...body, ...paymentUrls(c, key) });
 	if (!placed.ok) return refused(placed);
 	const replayed = placed.headers.get("idempotent-replayed") === "true";
 	return c.json(placed.value, replayed ? 200 : 201, {
@@ -72,11 +80,11 @@ apiCheckout.post("/", async (c) => {
 });
 
 apiCheckout.post("/quote", async (c) => {
-	const session = c.get("session");
-	if (!session) return apiProblem(401, "Sign in to check out.");
+	const shopper = await checkoutShopper(c, { api: true });
+	if (!shopper) return apiProblem(401, NO_SHOPPER);
 	const body = await readBody(c, QuoteRequest);
 	if (body instanceof Response) return body;
-	const quote = await checkoutCore.quote(c.env, callerOf(c, session), body);
+	const quote = await checkoutCore.quote(c.env, shopper, body);
 	if (!quote.ok) return refused(quote);
 	return c.json(quote.value, 200, { "cache-control": "no-store" });
 });
@@ -86,11 +94,11 @@ apiCheckout.post("/quote", async (c) => {
  * here), instead of waiting for the webhook. Safe to repeat; another customer's order is a 404.
  */
 apiCheckout.post("/orders/:orderId/confirm", async (c) => {
-	const session = c.get("session");
-	if (!session) return apiProblem(401, "Sign in to confirm a payment.");
+	const shopper = await checkoutShopper(c, { api: true });
+	if (!shopper) return apiProblem(401, "Sign in, or use the guest cart's cookie, to confirm a payment.");
 	const id = c.req.param("orderId");
 	if (!isOrderId(id)) return apiProblem(404, "There is no such order.");
-	const confirmed = await checkoutCore.confirm(c.env, callerOf(c, session), id);
+	const confirmed = await checkoutCore.confirm(c.env, shopper, id);
 	if (!confirmed.ok) return refused(confirmed);
 	return c.json(confirmed.value, 200, { "cache-control": "no-store" });
 });

@@ -1,10 +1,16 @@
 import { problemResponse, zodProblem } from "@bazaar/contracts";
-import { CancelInput, ListOrdersQuery } from "@bazaar/contracts/order";
+import {
+	CancelInput,
+	GuestOrderKey,
+	type GuestOrderLink,
+	GuestOrderLookup,
+	ListOrdersQuery,
+} from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext, AppEnv } from "../env";
-import { type CoreAnswer, callerOf } from "../lib/core-call";
-import { isOrderId, orders } from "../lib/orders";
+import { anonymousCaller, type CoreAnswer, callerOf } from "../lib/core-call";
+import { guestOrderPath, isOrderId, orders } from "../lib/orders";
 import { apiProblem } from "../lib/problems";
 import { apiWriteGuard } from "../middleware/api-write";
 import { loadSession } from "../session/middleware";
@@ -13,6 +19,7 @@ import type { ActiveSession } from "../session/store";
 // The signed-in customer's orders as JSON, for the browser (session cookie) and API clients
 // (`Authorization: Bearer <session id>`): GET /api/orders, GET /api/orders/:id and
 // POST /api/orders/:id/cancel. Anonymous → 401; anyone else's order → 404, like a missing one.
+// A guest's order: POST /api/orders/lookup (number + email → its key) and GET /api/orders/guest/:id?key=.
 
 export const apiOrders = new Hono<AppEnv>();
 
@@ -53,6 +60,36 @@ apiOrders.get("/", async (c) => {
 	if (!query.success) return problemResponse(zodProblem(query.error, "The order list query is not valid."));
 	const list = await orders.list(c.env, callerOf(c, session), query.data);
 	return list.ok ? json(c, list.value) : relay(list);
+});
+
+// ---- a guest's orders (no account: the link's key is the credential) -------------------------------
+
+const NO_GUEST_MATCH = "No guest order matches that number and email address.";
+
+/** Order number + email → the order's key and its page; misses are rate limited, each the same 404. */
+apiOrders.post("/lookup", async (c) => {
+	const parsed = GuestOrderLookup.safeParse(await c.req.json().catch(() => undefined));
+	if (!parsed.success) return problemResponse(zodProblem(parsed.error, "Send the order number and the email address."));
+	const found = await orders.lookup(c.env, anonymousCaller(c.req.raw), parsed.data);
+	if (found.ok) {
+		const link: GuestOrderLink = { ...found.value, href: guestOrderPath(found.value.orderId, found.value.key) };
+		return json(c, link);
+	}
+	if (found.status === 404 || found.status === 400) return apiProblem(404, NO_GUEST_MATCH);
+	if (found.status === 429) {
+		return apiProblem(429, found.problem.detail, {}, found.retryAfter ? { "retry-after": found.retryAfter } : {});
+	}
+	return relay(found);
+});
+
+/** A guest order by its key (`?key=`, as in the mailed link); any other key is the same 404. */
+apiOrders.get("/guest/:id", async (c) => {
+	const id = c.req.param("id");
+	const key = GuestOrderKey.safeParse(c.req.query("key"));
+	if (!isOrderId(id) || !key.success) return apiProblem(404, "There is no such order.");
+	const order = await orders.guest(c.env, anonymousCaller(c.req.raw), id, key.data);
+	if (!order.ok && order.status === 404) return apiProblem(404, "There is no such order.");
+	return order.ok ? json(c, order.value) : relay(order);
 });
 
 apiOrders.get("/:id", async (c) => {

@@ -1,3 +1,4 @@
+import { marketByCode } from "@bazaar/contracts/market";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { coreCart, hasCart } from "../cart/core-cart";
@@ -6,6 +7,8 @@ import { dropForgedGuestCookie, guestToken, guestTokenForWrite, keepGuestToken }
 import type { AppContext, AppEnv } from "../env";
 import { checkedForm, formFields, sameOrigin } from "../lib/forms";
 import { coreTrouble, errorPage, personalPage, seeOther } from "../lib/personal-page";
+import { keepMarket } from "../markets/preference";
+import { marketOf } from "../markets/state";
 import { csrfToken } from "../session/csrf";
 import { loadSession } from "../session/middleware";
 import { type CartNotice, CartPage } from "../views/cart-page";
@@ -70,6 +73,11 @@ cart.post("/add", async (c) => {
 	if (!fields) return errorPage(c, 400, "Send this form from the product page.");
 	const input = addLineForm(fields);
 	if (!input.ok) return showCart(c, input.status ?? 400, { kind: "error", text: problemText(input.problem) });
+	// The page names the market whose prices the shopper saw (it may be another than the cookie's,
+	// reached by a `?market=` link): the cart is bought in that one, and it becomes the shopper's.
+	const { list, market } = await marketOf(c);
+	const shown = marketByCode(list, fields.market);
+	if (shown && shown.code !== market.code) await keepMarket(c, shown, c.get("session") ?? null);
 	// A guest's first add mints the cart token; its cookie is set only if the core took the line.
 	const guest = c.get("session") ? null : guestTokenForWrite(c);
 	const result = await coreCart.add(c, guest?.token ?? null, input.value);

@@ -1,12 +1,13 @@
+import type { OrderDetail } from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { checkoutCore } from "../checkout/core";
 import { gatewayFormCsp, STRIPE_PAY_CSP } from "../checkout/csp";
 import { idempotencyKeyOf } from "../checkout/form-state";
 import { choiceOf, gatewayOf } from "../checkout/gateways";
 import { here, ownOrder, toGateway, toLogin } from "../checkout/navigation";
+import { checkoutShopper, type Shopper } from "../checkout/shopper";
 import { cancelledPath, paymentUrls, returnPath } from "../checkout/urls";
 import type { AppEnv } from "../env";
-import { callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
 import { PayPage } from "../views/checkout-pay";
@@ -20,25 +21,31 @@ import { CancelledPage, ConfirmationPage } from "../views/checkout-result";
 
 export const checkoutPayment = new Hono<AppEnv>();
 
+/** The checkout that placed this order, as a replay of it says it again (a guest's email included). */
+const replayOf = (order: OrderDetail, shopper: Shopper) => ({
+	address: order.address,
+	shippingMethod: order.shippingMethod,
+	...(shopper.guest ? { email: order.email } : {}),
+});
+
 // ---- d') pay on our page, in the gateway's element ----------------------------------------------
 
 const NOTHING_TO_PAY = "There is no card payment to make for this order here.";
 
 checkoutPayment.get("/pay/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, here(c));
-	const order = await ownOrder(c, session, c.req.param("orderId"));
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return toLogin(c, here(c));
+	const order = await ownOrder(c, shopper, c.req.param("orderId"));
 	if (order instanceof Response) return order;
 	if (order.status !== "pending_payment") return seeOther(c, returnPath(order.id, null));
 	const key = idempotencyKeyOf(c.req.query("k"));
 	if (!key) return errorPage(c, 404, NOTHING_TO_PAY);
-	const caller = callerOf(c, session);
 	// The client secret is never in a URL of ours: the checkout is replayed with its key (the
 	// same attempt, or a new one after a declined card), replay only, so nothing new is ordered.
-	const body = { address: order.address, shippingMethod: order.shippingMethod, ...paymentUrls(c, key) };
+	const body = { ...replayOf(order, shopper), ...paymentUrls(c, key) };
 	const [placed, gateways] = await Promise.all([
-		checkoutCore.place(c.env, caller, key, body, order.id),
-		checkoutCore.gateways(c.env, caller),
+		checkoutCore.place(c.env, shopper, key, body, order.id),
+		checkoutCore.gateways(c.env, shopper),
 	]);
 	if (!placed.ok) {
 		if (placed.status === 401) return toLogin(c, here(c));
@@ -71,9 +78,9 @@ checkoutPayment.get("/pay/:orderId", async (c) => {
 // ---- e) back from the gateway ----------------------------------------------------------------
 
 checkoutPayment.get("/return/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, here(c));
-	let order = await ownOrder(c, session, c.req.param("orderId"));
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return toLogin(c, here(c));
+	let order = await ownOrder(c, shopper, c.req.param("orderId"));
 	if (order instanceof Response) return order;
 	const key = idempotencyKeyOf(c.req.query("k"));
 	const gateway = c.req.query("g") ?? null;
@@ -81,7 +88,7 @@ checkoutPayment.get("/return/:orderId", async (c) => {
 		// Ask the gateway now (PayPal captures here) instead of waiting for its webhook. If it
 		// cannot answer, the webhook or the reconciliation settles the order later, and this page
 		// keeps looking.
-		const confirmed = await checkoutCore.confirm(c.env, callerOf(c, session), order.id);
+		const confirmed = await checkoutCore.confirm(c.env, shopper, order.id);
 		if (confirmed.ok) {
 			order = confirmed.value.order;
 			const status = confirmed.value.payment.status;
@@ -106,26 +113,26 @@ checkoutPayment.get("/return/:orderId", async (c) => {
 // ---- f) declined or cancelled at the gateway -----------------------------------------------------
 
 checkoutPayment.get("/cancelled/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, here(c));
-	const order = await ownOrder(c, session, c.req.param("orderId"));
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return toLogin(c, here(c));
+	const order = await ownOrder(c, shopper, c.req.param("orderId"));
 	if (order instanceof Response) return order;
 	if (order.status !== "pending_payment" && order.status !== "cancelled" && order.status !== "expired") {
 		return seeOther(c, returnPath(order.id, null));
 	}
 	const retryKey = idempotencyKeyOf(c.req.query("k"));
 	if (order.status !== "pending_payment" || !retryKey) {
-		return page(c, 200, <CancelledPage order={order} csrf={session.csrf} retryKey={retryKey} />);
+		return page(c, 200, <CancelledPage order={order} csrf={shopper.csrf} retryKey={retryKey} />);
 	}
 	// "Try again" may go to a gateway's page: its origin goes into this page's form-action.
-	const gateways = await checkoutCore.gateways(c.env, callerOf(c, session));
+	const gateways = await checkoutCore.gateways(c.env, shopper);
 	if (!gateways.ok) return coreTrouble(c, gateways.status);
 	return page(
 		c,
 		200,
 		<CancelledPage
 			order={order}
-			csrf={session.csrf}
+			csrf={shopper.csrf}
 			retryKey={retryKey}
 			payWith={choiceOf(gateways.value, c.req.query("g"))}
 		/>,
@@ -136,25 +143,24 @@ checkoutPayment.get("/cancelled/:orderId", async (c) => {
 /** Pays the same order again: the same key and the order's own address and method (the core
  *  opens a new attempt after a declined one; while one is open it answers with that one). */
 checkoutPayment.post("/retry/:orderId", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, "/checkout");
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return toLogin(c, "/checkout");
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
 	const key = idempotencyKeyOf(fields.idempotencyKey);
 	const gateway = gatewayOf(fields);
 	if (!key || gateway === null)
 		return errorPage(c, 400, "This form is incomplete. Start a new checkout from your cart.");
-	const order = await ownOrder(c, session, c.req.param("orderId"));
+	const order = await ownOrder(c, shopper, c.req.param("orderId"));
 	if (order instanceof Response) return order;
 	if (order.status !== "pending_payment") return seeOther(c, returnPath(order.id, null));
 	const body = {
-		address: order.address,
-		shippingMethod: order.shippingMethod,
+		...replayOf(order, shopper),
 		...(gateway ? { gateway } : {}),
 		...paymentUrls(c, key, gateway),
 	};
 	// Replay only: a key that did not place this order is a 404 and orders nothing from the cart.
-	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body, order.id);
+	const placed = await checkoutCore.place(c.env, shopper, key, body, order.id);
 	if (!placed.ok) {
 		if (placed.status === 401) return toLogin(c, "/checkout");
 		if (placed.status >= 500) return coreTrouble(c, placed.status);

@@ -9,19 +9,19 @@ import {
 	addressChoiceOf,
 	bookEntryOf,
 	choiceFields,
+	guestEmailOf,
 	idempotencyKeyOf,
 	shippingMethodOf,
 } from "../checkout/form-state";
 import { choiceOf, gatewayOf } from "../checkout/gateways";
 import { toGateway, toLogin } from "../checkout/navigation";
+import { checkoutShopper, type Shopper } from "../checkout/shopper";
 import { cartTroubleNotice, isCartTrouble } from "../checkout/trouble";
 import { paymentUrls } from "../checkout/urls";
 import type { AppContext, AppEnv } from "../env";
-import { callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { coreTrouble, errorPage, personalPage as page } from "../lib/personal-page";
 import { loadSession } from "../session/middleware";
-import type { ActiveSession } from "../session/store";
 import type { Notice } from "../views/checkout-parts";
 import { CartTroublePage } from "../views/checkout-result";
 import { AddressStep, ReviewStep, ShippingStep } from "../views/checkout-steps";
@@ -29,10 +29,12 @@ import { checkoutPayment } from "./checkout-payment";
 
 // The checkout pages: address → shipping → review (with the gateway to pay with, when there is
 // a choice) → place → the gateway's page, or our Payment Element page → back: confirmation, or
-// the page for a declined payment. Signed-in shoppers only; every step is a CSRF-checked POST
-// form and the core prices everything again at each one (the quote), and once more when it
-// places the order. Personal: `no-store`, never through the catalog caches. Pages whose form
-// hands the shopper to a gateway allow its origin in their CSP (checkout/csp.ts); no other does.
+// the page for a declined payment. A shopper without an account checks out as a guest with an
+// email address (checkout/shopper.ts); a signed-in one with their account and address book.
+// Every step is a CSRF-checked POST form and the core prices everything again at each one (the
+// quote), and once more when it places the order. Personal: `no-store`, never through the
+// catalog caches. Pages whose form hands the shopper to a gateway allow its origin in their CSP
+// (checkout/csp.ts); no other does.
 
 export const checkout = new Hono<AppEnv>();
 
@@ -50,12 +52,15 @@ checkout.use("*", async (c, next) => {
 
 async function addressStep(
 	c: AppContext,
-	session: ActiveSession,
+	shopper: Shopper,
 	status: number,
-	form: { picked?: string; fields?: AddressFields; notice?: Notice } = {},
+	form: { picked?: string; fields?: AddressFields; notice?: Notice; email?: string } = {},
 ) {
-	const caller = callerOf(c, session);
-	const [cart, book] = await Promise.all([checkoutCore.cart(c.env, caller), checkoutCore.addresses(c.env, caller)]);
+	// A guest has no address book: nothing to ask the core for.
+	const [cart, book] = await Promise.all([
+		checkoutCore.cart(c.env, shopper),
+		shopper.guest ? NO_BOOK : checkoutCore.addresses(c.env, shopper.caller),
+	]);
 	if (!cart.ok) return coreTrouble(c, cart.status);
 	if (!book.ok) return coreTrouble(c, book.status);
 	if (cart.value.lines.length === 0) {
@@ -85,7 +90,8 @@ async function addressStep(
 		c,
 		status,
 		<AddressStep
-			csrf={session.csrf}
+			csrf={shopper.csrf}
+			guestEmail={shopper.guest ? (form.email ?? "") : undefined}
 			book={book.value.items}
 			cart={{ currency, lines }}
 			subtotal={cart.value.subtotal.amount}
@@ -96,10 +102,13 @@ async function addressStep(
 	);
 }
 
+const NO_BOOK = { ok: true as const, value: { items: [] } };
+
 checkout.get("/", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, "/checkout");
-	return addressStep(c, session, 200);
+	const shopper = await checkoutShopper(c);
+	// Neither an account nor a cart: there is nothing to check out (signing in brings a cart).
+	if (!shopper) return toLogin(c, "/checkout");
+	return addressStep(c, shopper, 200);
 });
 
 /**
@@ -108,25 +117,25 @@ checkout.get("/", async (c) => {
  */
 async function refusal(
 	c: AppContext,
-	session: ActiveSession,
+	shopper: Shopper,
 	answer: { status: number; problem: Problem },
-	form: { picked?: string; fields?: AddressFields },
+	form: { picked?: string; fields?: AddressFields; email?: string },
 ): Promise<Response> {
 	const { status, problem } = answer;
 	if (status === 401) return toLogin(c, "/checkout");
 	if (status === 409 && isCartTrouble(problem)) {
-		const notice = await cartTroubleNotice(c.env, callerOf(c, session), problem);
+		const notice = await cartTroubleNotice(c.env, shopper, problem);
 		return page(c, 409, <CartTroublePage notice={notice} />);
 	}
 	if (status === 404) {
 		const notice = { text: "That address is not in your address book any more. Pick another one." };
-		return addressStep(c, session, 422, { notice });
+		return addressStep(c, shopper, 422, { ...form, notice });
 	}
 	if (status === 400 || status === 422) {
 		if (/idempotency/i.test(problem.detail ?? "")) return errorPage(c, 422, problem.detail ?? problem.title);
 		if (problem.errors?.some((e) => e.path === "gateway")) return errorPage(c, 422, problem.detail ?? problem.title);
 		const notice = { text: problem.detail ?? "That address cannot be used.", errors: problem.errors };
-		return addressStep(c, session, 422, { ...form, notice });
+		return addressStep(c, shopper, 422, { ...form, notice });
 	}
 	if (status === 403 || status === 409) return errorPage(c, status, problem.detail ?? problem.title);
 	return coreTrouble(c, status);
@@ -135,57 +144,68 @@ async function refusal(
 // ---- b) shipping -----------------------------------------------------------------------------
 
 checkout.post("/shipping", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, "/checkout");
+	const read = await readStep(c);
+	if (read instanceof Response) return read;
+	const { shopper, parsed, form, email } = read;
+	let choice: AddressChoice = parsed.choice;
+	if (parsed.save && "address" in choice && !shopper.guest) {
+		const saved = await checkoutCore.saveAddress(c.env, shopper.caller, bookEntryOf(choice.address));
+		if (!saved.ok) return refusal(c, shopper, saved, form);
+		choice = { addressId: saved.value.id };
+	}
+	const quote = await checkoutCore.quote(c.env, shopper, choice);
+	if (!quote.ok) return refusal(c, shopper, quote, form);
+	return page(c, 200, <ShippingStep csrf={shopper.csrf} quote={quote.value} state={stateOf(choice, email)} />);
+});
+
+/**
+ * A step's form as the steps after the address read it: who is checking out, the CSRF check,
+ * the address choice and (for a guest) the email; or the page to answer instead.
+ */
+async function readStep(c: AppContext) {
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return toLogin(c, "/checkout");
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
 	const parsed = addressChoiceOf(fields);
-	const form = { picked: fields.addressId, fields: parsed.fields };
-	if (!parsed.ok) {
-		return addressStep(c, session, 422, { ...form, notice: { text: "Check the address.", errors: parsed.errors } });
+	const mail = guestEmailOf(fields, shopper.guest);
+	const form = { picked: fields.addressId, fields: parsed.fields, email: fields.email };
+	if (!parsed.ok || !mail.ok) {
+		const errors = [...(mail.ok ? [] : mail.errors), ...(parsed.ok ? [] : parsed.errors)];
+		return addressStep(c, shopper, 422, { ...form, notice: { text: "Check the address.", errors } });
 	}
-	const caller = callerOf(c, session);
-	let choice: AddressChoice = parsed.choice;
-	if (parsed.save && "address" in choice) {
-		const saved = await checkoutCore.saveAddress(c.env, caller, bookEntryOf(choice.address));
-		if (!saved.ok) return refusal(c, session, saved, form);
-		choice = { addressId: saved.value.id };
-	}
-	const quote = await checkoutCore.quote(c.env, caller, choice);
-	if (!quote.ok) return refusal(c, session, quote, form);
-	return page(c, 200, <ShippingStep csrf={session.csrf} quote={quote.value} state={choiceFields(choice)} />);
+	return { shopper, fields, parsed, form, email: mail.email };
+}
+
+/** The hidden fields that carry the address and a guest's email to the next step. */
+const stateOf = (choice: AddressChoice, email: string | undefined) => ({
+	...choiceFields(choice),
+	...(email ? { email } : {}),
 });
 
 // ---- c) review -------------------------------------------------------------------------------
 
 checkout.post("/review", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, "/checkout");
-	const fields = await checkedForm(c);
-	if (fields instanceof Response) return fields;
-	const parsed = addressChoiceOf(fields);
-	const form = { picked: fields.addressId, fields: parsed.fields };
-	if (!parsed.ok) {
-		return addressStep(c, session, 422, { ...form, notice: { text: "Check the address.", errors: parsed.errors } });
-	}
-	const caller = callerOf(c, session);
+	const read = await readStep(c);
+	if (read instanceof Response) return read;
+	const { shopper, fields, parsed, form, email } = read;
 	const method = shippingMethodOf(fields);
 	const [quote, gateways] = await Promise.all([
-		checkoutCore.quote(c.env, caller, { ...parsed.choice, ...(method ? { shippingMethod: method } : {}) }),
-		checkoutCore.gateways(c.env, caller),
+		checkoutCore.quote(c.env, shopper, { ...parsed.choice, ...(method ? { shippingMethod: method } : {}) }),
+		checkoutCore.gateways(c.env, shopper),
 	]);
-	if (!quote.ok) return refusal(c, session, quote, form);
-	const state = choiceFields(parsed.choice);
+	if (!quote.ok) return refusal(c, shopper, quote, form);
+	const state = stateOf(parsed.choice, email);
 	if (!method || !quote.value.selected) {
 		const notice = { text: "Pick a shipping method." };
-		return page(c, 422, <ShippingStep csrf={session.csrf} quote={quote.value} state={state} notice={notice} />);
+		return page(c, 422, <ShippingStep csrf={shopper.csrf} quote={quote.value} state={state} notice={notice} />);
 	}
 	if (!gateways.ok) return coreTrouble(c, gateways.status);
 	return page(
 		c,
 		200,
 		<ReviewStep
-			csrf={session.csrf}
+			csrf={shopper.csrf}
 			quote={quote.value}
 			state={{ ...state, shippingMethod: method }}
 			idempotencyKey={crypto.randomUUID()}
@@ -198,26 +218,30 @@ checkout.post("/review", async (c) => {
 // ---- d) place the order and go to the gateway --------------------------------------------------
 
 checkout.post("/place", async (c) => {
-	const session = c.get("session");
-	if (!session) return toLogin(c, "/checkout");
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return toLogin(c, "/checkout");
 	const fields = await checkedForm(c);
 	if (fields instanceof Response) return fields;
 	const key = idempotencyKeyOf(fields.idempotencyKey);
 	const method = shippingMethodOf(fields);
 	const parsed = addressChoiceOf(fields);
 	const gateway = gatewayOf(fields);
-	if (!key || !method || !parsed.ok || gateway === null) {
+	const mail = guestEmailOf(fields, shopper.guest);
+	if (!key || !method || !parsed.ok || gateway === null || !mail.ok) {
 		return errorPage(c, 400, "This order form is incomplete. Go through the checkout again.");
 	}
 	// The core checks the gateway is enabled (422 otherwise) before anything is held.
 	const body = {
 		...parsed.choice,
+		...(mail.email ? { email: mail.email } : {}),
 		shippingMethod: method,
 		...(gateway ? { gateway } : {}),
 		...paymentUrls(c, key, gateway),
 	};
-	const placed = await checkoutCore.place(c.env, callerOf(c, session), key, body);
-	if (!placed.ok) return refusal(c, session, placed, { picked: fields.addressId, fields: parsed.fields });
+	const placed = await checkoutCore.place(c.env, shopper, key, body);
+	if (!placed.ok) {
+		return refusal(c, shopper, placed, { picked: fields.addressId, fields: parsed.fields, email: fields.email });
+	}
 	return toGateway(c, placed.value, key);
 });
 

@@ -9,6 +9,7 @@ import {
 	Slug,
 	zodProblem,
 } from "@bazaar/contracts";
+import { MARKET_PARAM } from "@bazaar/contracts/market";
 import { ReviewQuery, reviewQueryToParams } from "@bazaar/contracts/review";
 import { Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
@@ -20,6 +21,8 @@ import type { AppContext, AppEnv } from "../env";
 import { htmlResponse, pageEntry } from "../lib/html";
 import { reviewQuery } from "../lib/reviews";
 import { SiteOrigin, siteOrigin } from "../lib/site";
+import { inMarket } from "../markets/context";
+import { marketOf } from "../markets/state";
 import type { SnapshotActivity } from "../promotions/display";
 import { CategoryPage } from "../views/category-page";
 import { ErrorPage } from "../views/error-page";
@@ -38,16 +41,28 @@ const HOME_QUERY = parseProductQuery(new URLSearchParams("sort=newest&limit=12")
 const PRODUCT_PAGE_REVIEWS = ReviewQuery.parse({ sort: "newest", limit: "5" });
 
 const renderFailure = (p: Problem) => htmlResponse(p.status, <ErrorPage problem={p} />);
-const notFound = (detail: string, categories?: Category[]) =>
-	pageEntry(404, <ErrorPage problem={problem(404, detail)} categories={categories} />);
+const notFound = async (c: AppContext, detail: string, categories?: Category[]) =>
+	pageEntry(404, inMarket(await marketOf(c), <ErrorPage problem={problem(404, detail)} categories={categories} />));
 
-/** A page entry whose canonical and share links carry the shop's public origin. */
-const sitePage = (c: AppContext, status: number, node: JSX.Element) =>
-	pageEntry(status, <SiteOrigin.Provider value={siteOrigin(c)}>{node}</SiteOrigin.Provider>);
+/**
+ * A page entry whose canonical and share links carry the shop's public origin, rendered for the
+ * request's market (respondCached keys it on the market: `perMarket`).
+ */
+const sitePage = async (c: AppContext, status: number, node: JSX.Element) =>
+	pageEntry(
+		status,
+		inMarket(await marketOf(c), <SiteOrigin.Provider value={siteOrigin(c)}>{node}</SiteOrigin.Provider>),
+	);
 
-function pageQuery(c: AppContext): ProductQuery | Promise<Response> {
-	const parsed = parseProductQuery(new URL(c.req.url).searchParams);
-	if (parsed.success) return parsed.data;
+/**
+ * The listing's query. A page lists and filters in its market's currency whatever the address
+ * says: a product without a price in it is not in that market's listings (never converted).
+ */
+function pageQuery(c: AppContext, currency: string): ProductQuery | Promise<Response> {
+	const params = new URL(c.req.url).searchParams;
+	params.delete(MARKET_PARAM);
+	const parsed = parseProductQuery(params);
+	if (parsed.success) return { ...parsed.data, currency };
 	return renderFailure(zodProblem(parsed.error, "Some filters in the address are not valid."));
 }
 
@@ -75,6 +90,7 @@ async function saleProducts(
 	const queries: ProductQuery[] = [];
 	const base = parseProductQuery(new URLSearchParams(`limit=${SALE_PAGE_PRODUCTS}`));
 	if (!base.success) throw base.error;
+	base.data.currency = c.get("market").market.currency;
 	if (ids.length > 0) queries.push({ ...base.data, ids: ids.slice(0, 100).sort() });
 	for (const id of activity.categoryIds) {
 		const slug = categories.find((x) => x.id === id)?.slug;
@@ -102,12 +118,14 @@ export const pages = new Hono<AppEnv>()
 			c,
 			() => ({
 				path: "/",
+				perMarket: true,
 				promotional: true,
 				produce: async (v, promo): Promise<Entry | Failure> => {
 					if (!HOME_QUERY.success) throw HOME_QUERY.error;
+					const home = { ...HOME_QUERY.data, currency: c.get("market").market.currency };
 					const [categories, newest] = await Promise.all([
 						categoriesOr(c, v),
-						readTarget(c, v, targets.products(HOME_QUERY.data)),
+						readTarget(c, v, targets.products(home)),
 					]);
 					if (isFailure(categories)) return categories;
 					if (isFailure(newest)) return newest;
@@ -129,7 +147,7 @@ export const pages = new Hono<AppEnv>()
 			() => {
 				const slug = c.req.param("slug");
 				if (!Slug.safeParse(slug).success) return renderFailure(problem(404, "There is no such category."));
-				const parsed = pageQuery(c);
+				const parsed = pageQuery(c, c.get("market").market.currency);
 				if (parsed instanceof Promise) return parsed;
 				// The path names the category; a `category` parameter cannot point elsewhere.
 				const query: ProductQuery = { ...parsed, category: slug };
@@ -137,15 +155,16 @@ export const pages = new Hono<AppEnv>()
 				canonical.delete("category");
 				return {
 					path: `/categories/${slug}?${canonical}`,
+					perMarket: true,
 					promotional: true,
 					produce: async (v, promo) => {
 						const categories = await categoriesOr(c, v);
 						if (isFailure(categories)) return categories;
 						const category = categories.find((x) => x.slug === slug);
-						if (!category) return notFound("There is no such category.", categories);
+						if (!category) return notFound(c, "There is no such category.", categories);
 						const list = await readTarget(c, v, targets.products(query));
 						if (isFailure(list)) return list;
-						if (!list.found) return notFound("There is no such category.", categories);
+						if (!list.found) return notFound(c, "There is no such category.", categories);
 						return sitePage(
 							c,
 							200,
@@ -167,6 +186,7 @@ export const pages = new Hono<AppEnv>()
 				if (!Slug.safeParse(slug).success) return renderFailure(problem(404, "There is no such product."));
 				return {
 					path: `/products/${slug}`,
+					perMarket: true,
 					promotional: true,
 					produce: async (v, promo) => {
 						const [categories, product] = await Promise.all([
@@ -175,7 +195,7 @@ export const pages = new Hono<AppEnv>()
 						]);
 						if (isFailure(categories)) return categories;
 						if (isFailure(product)) return product;
-						if (!product.found) return notFound("We have no product at this address.", categories);
+						if (!product.found) return notFound(c, "We have no product at this address.", categories);
 						const reviews = await readTarget(c, v, targets.reviews(slug, product.data.id, PRODUCT_PAGE_REVIEWS));
 						// The product is worth showing even when its reviews cannot be had this moment.
 						const shown = !isFailure(reviews) && reviews.found ? reviews.data : null;
@@ -200,13 +220,14 @@ export const pages = new Hono<AppEnv>()
 				if (!Slug.safeParse(slug).success) return renderFailure(problem(404, "There is no such sale."));
 				return {
 					path: `/sales/${slug}`,
+					perMarket: true,
 					promotional: true,
 					produce: async (v, promo) => {
 						const now = Date.now();
 						const categories = await categoriesOr(c, v);
 						if (isFailure(categories)) return categories;
 						const activity = promo.activities.find((a) => a.slug === slug && Date.parse(a.endsAt) > now);
-						if (!activity) return notFound("There is no such sale (or it has ended).", categories);
+						if (!activity) return notFound(c, "There is no such sale (or it has ended).", categories);
 						const products = await saleProducts(c, v, activity, categories);
 						if (isFailure(products)) return products;
 						return sitePage(
@@ -235,6 +256,7 @@ export const pages = new Hono<AppEnv>()
 				const t = new URLSearchParams(reviewQueryToParams(query));
 				return {
 					path: `/products/${slug}/reviews?${t}`,
+					perMarket: true,
 					produce: async (v) => {
 						const [categories, product] = await Promise.all([
 							categoriesOr(c, v),
@@ -242,10 +264,10 @@ export const pages = new Hono<AppEnv>()
 						]);
 						if (isFailure(categories)) return categories;
 						if (isFailure(product)) return product;
-						if (!product.found) return notFound("We have no product at this address.", categories);
+						if (!product.found) return notFound(c, "We have no product at this address.", categories);
 						const reviews = await readTarget(c, v, targets.reviews(slug, product.data.id, query));
 						if (isFailure(reviews)) return reviews;
-						if (!reviews.found) return notFound("That page of reviews does not exist.", categories);
+						if (!reviews.found) return notFound(c, "That page of reviews does not exist.", categories);
 						return sitePage(
 							c,
 							200,
@@ -261,11 +283,12 @@ export const pages = new Hono<AppEnv>()
 		respondCached(
 			c,
 			() => {
-				const parsed = pageQuery(c);
+				const parsed = pageQuery(c, c.get("market").market.currency);
 				if (parsed instanceof Promise) return parsed;
 				const query = parsed.q ? parsed : null;
 				return {
 					path: query ? `/search?${productQueryToParams(query)}` : "/search",
+					perMarket: true,
 					promotional: true,
 					produce: async (v, promo) => {
 						const [categories, list] = await Promise.all([

@@ -1,16 +1,17 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { checkoutShopper } from "../checkout/shopper";
 import type { AppContext, AppEnv } from "../env";
 import { coreClient } from "../lib/core";
-import { callCore, callerOf } from "../lib/core-call";
+import { callCore } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { errorPage } from "../lib/personal-page";
 import { loadSession } from "../session/middleware";
 
 // The sandbox gateway's hosted page (only where the core runs it: PAYMENT_SANDBOX=on), served on
 // the storefront's origin for the shopper who owns the order: the edge signs the shopper (session
-// cookie or bearer token) into the core call, and the core shows the page and takes the decision
+// cookie or bearer token, or a guest by their cart cookie) into the core call, and the core shows the page and takes the decision
 // for the order's owner only. Anyone else — signed out, another shopper — gets the same 404 as a
 // reference that does not exist: a reference grants nothing. A decision sent with the session
 // cookie is a form like any other of ours (same origin, the session's CSRF token, which the page's
@@ -47,12 +48,13 @@ sandboxPay.all("*", async (c) => {
 	if (!page && !decision) return errorPage(c, 404, NO_SUCH_PAGE);
 	if (page && c.req.method !== "GET" && c.req.method !== "HEAD") return notAllowed(c, "GET, HEAD");
 	if (decision && c.req.method !== "POST") return notAllowed(c, "POST");
-	const session = c.get("session");
-	// Signed out: as if there were no such page (nothing says the payment exists).
-	if (!session) return errorPage(c, 404, NO_SUCH_PAGE);
+	// Signed out without a cart: as if there were no such page (nothing says the payment exists).
+	// A guest is the shopper of their cart cookie, as at checkout.
+	const shopper = await checkoutShopper(c);
+	if (!shopper) return errorPage(c, 404, NO_SUCH_PAGE);
 
 	if (decision) {
-		if (c.get("authVia") === "cookie") {
+		if (shopper.guest || c.get("authVia") === "cookie") {
 			const form = await checkedForm(c);
 			if (form instanceof Response) return form;
 		}
@@ -61,7 +63,7 @@ sandboxPay.all("*", async (c) => {
 			Decided,
 			"POST",
 			`/payment/sandbox/pay/${decision[1]}/${decision[2]}`,
-			callerOf(c, session),
+			shopper.caller,
 		);
 		if (!answer.ok) return refused(c, answer.status, answer.problem.detail);
 		return new Response(null, {
@@ -73,8 +75,8 @@ sandboxPay.all("*", async (c) => {
 	let res: Response;
 	try {
 		res = await coreClient(c.env).request("GET", `/payment/sandbox/pay/${page?.[1]}`, {
-			caller: callerOf(c, session),
-			headers: { [FORM_TOKEN_HEADER]: session.csrf },
+			caller: shopper.caller,
+			headers: { [FORM_TOKEN_HEADER]: shopper.csrf },
 		});
 	} catch {
 		return errorPage(c, 503, "The payment page could not be reached. Try again shortly.");

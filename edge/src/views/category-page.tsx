@@ -33,6 +33,7 @@ export function CategoryPage({ category, categories, query, list }: CategoryPage
 			title={category.name}
 			description={category.description || `${category.name} at Bazaar`}
 			categories={categories}
+			perMarket
 			links={[
 				{ rel: "canonical", href: listingHref(base, query, query.cursor ?? null, ["category"]) },
 				...(next ? [{ rel: "next", href: next }] : []),

@@ -20,7 +20,7 @@ import { Layout } from "./layout";
 // The checkout's steps: address → shipping → review. Plain POST forms, no script; each carries
 // the CSRF token and the choices made so far as hidden fields.
 
-const ADDRESS_INPUTS = ["name", "line1", "line2", "city", "region", "postalCode", "country", "phone"];
+const ADDRESS_INPUTS = ["email", "name", "line1", "line2", "city", "region", "postalCode", "country", "phone"];
 
 export function AddressStep(props: {
 	csrf: string;
@@ -30,6 +30,8 @@ export function AddressStep(props: {
 	picked?: string | undefined;
 	fields?: AddressFields | undefined;
 	notice?: Notice | undefined;
+	/** A guest (no account) checking out: their email, as typed so far ("" at first). Absent when signed in. */
+	guestEmail?: string | undefined;
 }) {
 	const picked = props.picked ?? props.book.find((a) => a.defaultShipping)?.id ?? props.book[0]?.id ?? NEW_ADDRESS;
 	const f = props.fields ?? {};
@@ -45,6 +47,23 @@ export function AddressStep(props: {
 			<div class="checkout">
 				<form action="/checkout/shipping" method="post" class="checkout-form">
 					<input type="hidden" name="csrf" value={props.csrf} />
+					{props.guestEmail !== undefined ? (
+						<fieldset>
+							<legend>Checking out as a guest</legend>
+							<p>
+								Your order and its confirmation go to this address; no password needed.{" "}
+								<a href="/account/login?next=/checkout">Sign in instead</a>
+							</p>
+							<Field
+								{...err("email")}
+								name="email"
+								label="Email"
+								value={props.guestEmail}
+								autocomplete="email"
+								max={254}
+							/>
+						</fieldset>
+					) : null}
 					<h2>Where should we send it?</h2>
 					{props.book.length > 0 ? (
 						<fieldset>
@@ -118,9 +137,11 @@ export function AddressStep(props: {
 							autocomplete="tel"
 							max={40}
 						/>
-						<label class="choice">
-							<input type="checkbox" name="save" /> <span>Save to my address book</span>
-						</label>
+						{props.guestEmail === undefined ? (
+							<label class="choice">
+								<input type="checkbox" name="save" /> <span>Save to my address book</span>
+							</label>
+						) : null}
 					</fieldset>
 					<button type="submit" class="primary">
 						Continue to shipping

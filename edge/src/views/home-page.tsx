@@ -9,6 +9,7 @@ export function HomePage({ categories, newest }: { categories: Category[]; newes
 			title="Everything, delivered"
 			description="Bazaar: goods, downloads and services."
 			categories={categories}
+			perMarket
 			links={[{ rel: "canonical", href: "/" }]}
 		>
 			<h1>Welcome to Bazaar</h1>

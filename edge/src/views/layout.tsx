@@ -1,7 +1,10 @@
 import type { Category } from "@bazaar/contracts";
+import { MARKET_PARAM } from "@bazaar/contracts/market";
 import type { PropsWithChildren } from "hono/jsx";
 import { HEADER_SCRIPT_URL } from "../cart/header-script";
 import { useAbsolute } from "../lib/site";
+import { useMarketView } from "../markets/context";
+import type { MarketView } from "../markets/state";
 import { type JsonLd, jsonLdText } from "./structured-data";
 import { CSS } from "./styles";
 
@@ -32,12 +35,63 @@ export type LayoutProps = PropsWithChildren<{
 	scripts?: string[];
 	/** Styles of one page, after the shop's own (and after its stylesheets, to override them). */
 	css?: string;
+	/**
+	 * A page that is the same in every market but its prices (a product, a category): its canonical
+	 * address names the market it shows, and `hreflang` alternates name every market's.
+	 */
+	perMarket?: boolean;
 }>;
+
+/** A site path with `?market=` (or `&market=`) set: the address that shows that market's page. */
+export function marketHref(path: string, code: string): string {
+	const at = path.indexOf("?");
+	const params = new URLSearchParams(at === -1 ? "" : path.slice(at + 1));
+	params.set(MARKET_PARAM, code);
+	return `${at === -1 ? path : path.slice(0, at)}?${params}`;
+}
+
+/**
+ * The market chooser. Pages are cached for every shopper of a market, so the form cannot carry
+ * a per-shopper CSRF token: POST /market checks the browser's Origin instead, like add to cart.
+ */
+function MarketChooser({ view }: { view: MarketView }) {
+	if (view.list.items.length < 2) return null;
+	return (
+		<form class="market" action="/market" method="post" data-testid="market-chooser">
+			<label>
+				<span class="visually-hidden">Market and currency</span>
+				<select name="market" aria-label="Market and currency">
+					{view.list.items.map((m) => (
+						<option value={m.code} selected={m.code === view.market.code}>
+							{m.name} ({m.currency})
+						</option>
+					))}
+				</select>
+			</label>
+			<button type="submit">Change</button>
+		</form>
+	);
+}
 
 export function Layout(props: LayoutProps) {
 	const top = (props.categories ?? []).filter((c) => c.parentId === null);
 	const absolute = useAbsolute();
-	const links = (props.links ?? []).map((l) => ({ rel: l.rel, href: absolute(l.href) }));
+	const view = useMarketView();
+	const local = props.perMarket && view ? view : null;
+	const links = (props.links ?? []).flatMap((l) => {
+		if (!local || l.rel !== "canonical") return [{ rel: l.rel, href: absolute(l.href) }];
+		// Each market's page at its own address, announced to search engines by language and region;
+		// the plain address (the market taken from the cookie or the country) is the x-default.
+		return [
+			{ rel: "canonical", href: absolute(marketHref(l.href, local.market.code)) },
+			...local.list.items.map((m) => ({
+				rel: "alternate",
+				hreflang: m.hreflang,
+				href: absolute(marketHref(l.href, m.code)),
+			})),
+			{ rel: "alternate", hreflang: "x-default", href: absolute(l.href) },
+		];
+	});
 	const canonical = links.find((l) => l.rel === "canonical")?.href;
 	const image = props.og?.image;
 	return (
@@ -49,7 +103,7 @@ export function Layout(props: LayoutProps) {
 				{props.description ? <meta name="description" content={props.description} /> : null}
 				{props.noindex ? <meta name="robots" content="noindex" /> : null}
 				{links.map((l) => (
-					<link rel={l.rel} href={l.href} />
+					<link rel={l.rel} href={l.href} hreflang={"hreflang" in l ? l.hreflang : undefined} />
 				))}
 				{/* Shared links (Open Graph, Twitter cards) only for pages with a canonical address. */}
 				{canonical ? (
@@ -99,6 +153,7 @@ export function Layout(props: LayoutProps) {
 						<input type="search" name="q" value={props.q ?? ""} placeholder="Search products" aria-label="Search" />
 						<button type="submit">Search</button>
 					</form>
+					{view ? <MarketChooser view={view} /> : null}
 					{/* Cached pages are the same for everyone: header.js swaps in the name and the count. */}
 					<nav class="me" aria-label="Your account and cart">
 						<a href="/account" data-account="">

@@ -15,6 +15,8 @@ export function OrderDetailPage(props: {
 	csrf: string;
 	done?: string | undefined;
 	message?: FormMessage | undefined;
+	/** A guest's order, opened by its link: no account pages around it. */
+	guest?: boolean;
 	/** Its digital goods (links and keys); null when the core could not say. */
 	delivery?: OrderDelivery | null;
 }) {
@@ -23,7 +25,14 @@ export function OrderDetailPage(props: {
 	return (
 		<Layout title={`Order ${o.id}`}>
 			<h1>Order {o.id}</h1>
-			<AccountNav current="orders" />
+			{props.guest ? (
+				<p>
+					You checked out as a guest: keep the link you opened this from. Sign up with the order's email address and the
+					order joins your account.
+				</p>
+			) : (
+				<AccountNav current="orders" />
+			)}
 			<Done text={props.done} />
 			<Message message={props.message} />
 			<dl class="order-facts">
@@ -55,14 +64,14 @@ export function OrderDetailPage(props: {
 				<dd data-testid="order-tracking">{o.trackingNumber ? <code>{o.trackingNumber}</code> : "not shipped yet"}</dd>
 			</dl>
 
-			{o.status === "pending_payment" ? (
+			{o.status === "pending_payment" && !props.guest ? (
 				<form action={`/account/orders/${o.id}/cancel`} method="post" class="order-cancel">
 					<Csrf token={props.csrf} />
 					<button type="submit">Cancel this order</button>
 				</form>
 			) : null}
 
-			{o.timeline.some((t) => t.to === "delivered") ? (
+			{o.timeline.some((t) => t.to === "delivered") && !props.guest ? (
 				<p class="notice ok">
 					Delivered.{" "}
 					<a href={`/account/reviews?order=${o.id}`} data-testid="review-order">

@@ -1,6 +1,6 @@
 import type { ProductSummary } from "@bazaar/contracts";
-import { formatMoney } from "@bazaar/money";
 import { imageSource, imageUrl } from "../lib/images";
+import { useFormatMoney } from "../markets/context";
 import { Badge, OfferPrice, useOffer } from "./promo";
 import { Stars } from "./review-parts";
 
@@ -8,10 +8,11 @@ export const KIND_LABEL = { physical: "Physical", digital: "Digital", service: "
 
 export function Price(props: { price: ProductSummary["price"]; compareAt?: ProductSummary["compareAtPrice"] }) {
 	const was = props.compareAt && props.compareAt.amount > props.price.amount ? props.compareAt : null;
+	const format = useFormatMoney();
 	return (
 		<span class="price">
-			{formatMoney(props.price)}
-			{was ? <s class="was">{formatMoney(was)}</s> : null}
+			{format(props.price)}
+			{was ? <s class="was">{format(was)}</s> : null}
 		</span>
 	);
 }

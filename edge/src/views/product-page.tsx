@@ -1,26 +1,34 @@
 import type { Category, Product, Variant } from "@bazaar/contracts";
 import { MAX_LINE_QUANTITY } from "@bazaar/contracts/cart";
 import type { ReviewPage } from "@bazaar/contracts/review";
-import { DEFAULT_CURRENCY, formatMoney, type Money } from "@bazaar/money";
+import { DEFAULT_CURRENCY, type Money } from "@bazaar/money";
 import { imageSource, imageUrl, srcset } from "../lib/images";
 import { useAbsolute } from "../lib/site";
+import { useFormatMoney, useMarket, useMarketView } from "../markets/context";
 import { Layout } from "./layout";
 import { KIND_LABEL } from "./product-card";
 import { Badge, OfferPrice, useOffer } from "./promo";
 import { RatingSummaryBox, ReviewItem, Stars } from "./review-parts";
 import { breadcrumbJsonLd, productJsonLd } from "./structured-data";
 
-function priceIn(prices: Money[], currency = DEFAULT_CURRENCY): Money | undefined {
-	return prices.find((p) => p.currency === currency) ?? prices[0];
+/** The variant's price in the market's currency; none means it is not sold in that market. */
+function priceIn(prices: Money[], currency: string): Money | undefined {
+	return prices.find((p) => p.currency === currency);
 }
 
-function fromPrice(variants: Variant[]): Money | undefined {
+function fromPrice(variants: Variant[], currency: string): Money | undefined {
 	let best: Money | undefined;
 	for (const v of variants) {
-		const p = priceIn(v.prices);
-		if (p && (!best || (p.currency === best.currency && p.amount < best.amount))) best = p;
+		const p = priceIn(v.prices, currency);
+		if (p && (!best || p.amount < best.amount)) best = p;
 	}
 	return best;
+}
+
+/** The market the page is rendered for: its currency and the locale its prices are written in. */
+function useShown() {
+	const market = useMarket();
+	return { market, currency: market?.currency ?? DEFAULT_CURRENCY, format: useFormatMoney() };
 }
 
 function bytesLabel(n: number): string {
@@ -85,6 +93,7 @@ function Gallery({ product }: { product: Product }) {
 }
 
 function Variants({ product }: { product: Product }) {
+	const { currency } = useShown();
 	const optionNames = product.options.map((o) => o.name);
 	// With options the columns already name each variant; its title would repeat them.
 	const showTitle = optionNames.length === 0;
@@ -103,7 +112,7 @@ function Variants({ product }: { product: Product }) {
 			</thead>
 			<tbody>
 				{product.variants.map((v) => {
-					const price = priceIn(v.prices);
+					const price = priceIn(v.prices, currency);
 					const was = price ? v.compareAtPrices.find((p) => p.currency === price.currency) : undefined;
 					return (
 						<tr>
@@ -117,7 +126,15 @@ function Variants({ product }: { product: Product }) {
 							<td>
 								<VariantPrice product={product} variant={v} price={price} was={was} />
 							</td>
-							<td>{v.inStock ? "In stock" : <span class="tag out">Out of stock</span>}</td>
+							<td>
+								{!price ? (
+									<span class="tag out">Not sold here</span>
+								) : v.inStock ? (
+									"In stock"
+								) : (
+									<span class="tag out">Out of stock</span>
+								)}
+							</td>
 						</tr>
 					);
 				})}
@@ -128,22 +145,24 @@ function Variants({ product }: { product: Product }) {
 
 function VariantPrice(props: { product: Product; variant: Variant; price: Money | undefined; was: Money | undefined }) {
 	const { price, was } = props;
+	const { currency, format } = useShown();
 	const offer = useOffer({
 		productId: props.product.id,
 		categoryId: props.product.category.id,
 		variantIds: [props.variant.id],
-		price: price ?? { amount: 0, currency: DEFAULT_CURRENCY },
+		price: price ?? { amount: 0, currency },
 	});
 	if (price && offer?.price) return <OfferPrice price={price} offer={offer} />;
 	return (
 		<>
-			{price ? <span class="price">{formatMoney(price)}</span> : "—"}
-			{price && was && was.amount > price.amount ? <s class="was">{formatMoney(was)}</s> : null}
+			{price ? <span class="price">{format(price)}</span> : "—"}
+			{price && was && was.amount > price.amount ? <s class="was">{format(was)}</s> : null}
 		</>
 	);
 }
 
 function ProductOffer({ product, from }: { product: Product; from: Money }) {
+	const { format } = useShown();
 	const offer = useOffer({
 		productId: product.id,
 		categoryId: product.category.id,
@@ -159,7 +178,7 @@ function ProductOffer({ product, from }: { product: Product; from: Money }) {
 			) : (
 				<p class="price" data-testid="price">
 					{product.variants.length > 1 ? "From " : ""}
-					{formatMoney(from)}
+					{format(from)}
 				</p>
 			)}
 			{offer ? (
@@ -184,7 +203,17 @@ const variantLabel = (product: Product, v: Variant) =>
  * times, which would be stale in a cached page); the cart checks the time and its capacity.
  */
 function AddToCart({ product }: { product: Product }) {
-	const buyable = product.variants.filter((v) => v.inStock);
+	const { market, currency, format } = useShown();
+	const sold = product.variants.filter((v) => priceIn(v.prices, currency));
+	if (sold.length === 0) {
+		// Not converted from another currency: the shop does not sell it in this market.
+		return (
+			<p class="add" data-testid="not-sold">
+				<span class="tag out">Not sold in {market?.name ?? currency}</span> This product has no price in {currency}.
+			</p>
+		);
+	}
+	const buyable = sold.filter((v) => v.inStock);
 	const first = buyable[0];
 	if (!first) {
 		return (
@@ -195,16 +224,17 @@ function AddToCart({ product }: { product: Product }) {
 	}
 	return (
 		<form class="add" action="/cart/add" method="post" data-testid="add-to-cart">
+			{market ? <input type="hidden" name="market" value={market.code} /> : null}
 			{product.variants.length > 1 ? (
 				<label>
 					{product.options.length > 0 ? product.options.map((o) => o.name).join(" / ") : "Option"}{" "}
 					<select name="variantId" required>
 						{product.variants.map((v) => {
-							const price = priceIn(v.prices);
+							const price = priceIn(v.prices, currency);
 							return (
-								<option value={v.id} disabled={!v.inStock} selected={v.id === first.id}>
+								<option value={v.id} disabled={!v.inStock || !price} selected={v.id === first.id}>
 									{variantLabel(product, v)}
-									{price ? ` — ${formatMoney(price)}` : ""}
+									{price ? ` — ${format(price)}` : " (not sold here)"}
 									{v.inStock ? "" : " (out of stock)"}
 								</option>
 							);
@@ -261,7 +291,8 @@ export function ProductPage({
 	categories: Category[];
 	reviews?: ReviewPage | null;
 }) {
-	const from = fromPrice(product.variants);
+	const view = useMarketView();
+	const from = fromPrice(product.variants, view?.market.currency ?? DEFAULT_CURRENCY);
 	const attributes = Object.entries(product.attributes);
 	const paragraphs = product.description.split(/\n\s*\n/).filter((p) => p.trim() !== "");
 	const absolute = useAbsolute();
@@ -285,7 +316,8 @@ export function ProductPage({
 						? { url: imageUrl(share), width: share.width, height: share.height, alt: picture.alt }
 						: undefined,
 			}}
-			jsonLd={[productJsonLd(product, absolute, reviews?.items ?? []), breadcrumbJsonLd(crumbs, absolute)]}
+			perMarket
+			jsonLd={[productJsonLd(product, absolute, reviews?.items ?? [], view?.list), breadcrumbJsonLd(crumbs, absolute)]}
 		>
 			<nav class="crumbs" aria-label="Breadcrumbs">
 				<a href="/">Home</a>

@@ -1,44 +1,47 @@
 import type { Product } from "@bazaar/contracts";
+import { DEFAULT_MARKETS, MARKET_PARAM, type MarketList } from "@bazaar/contracts/market";
 import type { PublicReview } from "@bazaar/contracts/review";
-import { minorDigits } from "@bazaar/money";
+import { decimalString } from "@bazaar/money";
 import type { BreadcrumbList, Offer, Review, Product as SchemaProduct, WithContext } from "schema-dts";
 import { imageSource, imageUrl } from "../lib/images";
 
 // schema.org structured data for search engines (JSON-LD), built from the cached product.
-// An Offer per price the product has (each currency is a price a market sells at) and variant,
-// so a search result shows the price and availability the shop really has. The objects are typed
+// An Offer per market and variant the market sells (its price in the market's currency, the
+// market's countries as the eligible region, the market's own address), so a search result shows
+// the price and availability the shop really has where the searcher is. A variant without a price
+// in a market's currency has no offer there: it is not sold there, and nothing is converted. The objects are typed
 // with schema-dts (schema.org's vocabulary as TypeScript types), so a property schema.org does not
 // define on the type, or a value of the wrong kind, fails the build.
 
 export type JsonLd = WithContext<SchemaProduct> | WithContext<BreadcrumbList>;
-
-/** "1234" minor units of EUR → "12.34": schema.org wants a decimal string, never a float. */
-export function decimalPrice(amount: number, currency: string): string {
-	const digits = minorDigits(currency);
-	if (digits === 0) return String(amount);
-	const text = String(amount).padStart(digits + 1, "0");
-	return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
 
 /** The product with its offers and, once it has published reviews, its rating and the reviews shown. */
 export function productJsonLd(
 	product: Product,
 	absolute: (path: string) => string,
 	reviews: PublicReview[] = [],
+	markets: MarketList = DEFAULT_MARKETS,
 ): WithContext<SchemaProduct> {
-	const url = absolute(`/products/${product.slug}`);
-	const offers = product.variants.flatMap((v) =>
-		v.prices.map(
-			(p): Offer => ({
-				"@type": "Offer",
-				url,
-				sku: v.sku,
-				price: decimalPrice(p.amount, p.currency),
-				priceCurrency: p.currency,
-				availability: v.inStock ? "https://schema.org/InStock" : "https://schema.org/OutOfStock",
-				itemCondition: "https://schema.org/NewCondition",
-			}),
-		),
+	const path = `/products/${product.slug}`;
+	const url = absolute(path);
+	const offers = markets.items.flatMap((m) =>
+		product.variants.flatMap((v): Offer[] => {
+			const p = v.prices.find((price) => price.currency === m.currency);
+			if (!p) return [];
+			return [
+				{
+					"@type": "Offer",
+					url: absolute(`${path}?${MARKET_PARAM}=${m.code}`),
+					sku: v.sku,
+					// schema.org wants a decimal string, never a float.
+					price: decimalString(p.amount, p.currency),
+					priceCurrency: p.currency,
+					eligibleRegion: m.countries.map((name) => ({ "@type": "Country", name })),
+					availability: v.inStock ? "https://schema.org/InStock" : "https://schema.org/OutOfStock",
+					itemCondition: "https://schema.org/NewCondition",
+				},
+			];
+		}),
 	);
 	return {
 		"@context": "https://schema.org",

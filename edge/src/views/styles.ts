@@ -15,6 +15,7 @@ header{background:#111;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align
 header a{color:#fff}.logo{font-weight:700;font-size:1.25rem}
 header form{flex:1;display:flex;max-width:32rem}header input{flex:1;padding:.4rem;border:0;border-radius:4px 0 0 4px}
 header button{border:0;border-radius:0 4px 4px 0;padding:.4rem .8rem}
+header form.market{flex:0 1 auto}header form.market select{padding:.4rem;border:0;border-radius:4px 0 0 4px;max-width:12rem}
 nav.cats{background:#fff;border-bottom:1px solid #ddd;padding:.4rem 1rem;display:flex;gap:1rem;flex-wrap:wrap;font-size:.9rem}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.5rem 0}

@@ -12,6 +12,14 @@ export const MAX_LINES = 100;
 /** At or below this many units left, a line says how many remain. */
 export const LOW_STOCK = 5;
 export const GUEST_TOKEN_HEADER = "x-bazaar-cart-token";
+/**
+ * The currency of the shopper's market (packages/contracts/src/market.ts), sent by the edge: a
+ * new cart is priced in it, and adding a line switches a cart in another currency to it.
+ */
+export const CART_CURRENCY_HEADER = "x-bazaar-currency";
+
+/** PUT /cart/currency: re-price the cart in the market's currency (lines not sold in it are flagged). */
+export const SetCurrencyRequest = z.object({ currency: Currency });
 
 /**
  * Services booked by appointment are sold per time slot: a line names the slot's start (UTC,
@@ -288,4 +296,25 @@ export function slotLabel(slot: string): string {
 	const hh = String(d.getUTCHours()).padStart(2, "0");
 	const mm = String(d.getUTCMinutes()).padStart(2, "0");
 	return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+}
+
+// ---- guests at checkout -------------------------------------------------------------------------
+
+/**
+ * A guest shopper's id, as the edge signs it for checkout and their orders: derived from the cart
+ * token, so it is stable for as long as the cookie lives, names nobody, and reveals no token.
+ */
+export const GuestId = z.string().regex(/^gst_[A-Za-z0-9_-]{43}$/, "a guest id (gst_…)");
+export type GuestId = z.infer<typeof GuestId>;
+/** The role the edge signs a guest caller with (checkout and the guest's own orders only). */
+export const GUEST_ROLE = "guest";
+
+/** `gst_` + base64url(SHA-256 of the token, domain-separated). Web Crypto: the same in workerd and Bun. */
+export async function guestIdOf(token: string): Promise<string> {
+	const digest = new Uint8Array(
+		await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`bazaar-guest-v1:${token}`)),
+	);
+	let bin = "";
+	for (const b of digest) bin += String.fromCharCode(b);
+	return `gst_${btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
 }

@@ -10,6 +10,8 @@ import { PricedCart } from "./promotion";
 
 export const CHECKOUT_PLACEHOLDER = "{orderId}";
 
+export const GuestEmail = z.string().trim().max(254).pipe(z.email("a valid email address"));
+
 const exactlyOneAddress = (r: { address?: unknown; addressId?: unknown }) =>
 	(r.address === undefined) !== (r.addressId === undefined);
 const ONE_ADDRESS = { message: "send either address or addressId", path: ["address"] };
@@ -23,6 +25,11 @@ const checkoutFields = {
 	gateway: GatewayName.optional(),
 	/** A coupon code typed at checkout; without it, the one applied to the cart (if any) is used. */
 	couponCode: z.string().trim().min(1).max(64).optional(),
+	/**
+	 * A guest's email (required for a guest, who has no account): the order, its confirmation mail
+	 * and its signed link belong to it. A signed-in customer's orders go to the account's address.
+	 */
+	email: GuestEmail.optional(),
 };
 
 export const CheckoutRequest = z

@@ -9,6 +9,8 @@ export const CatalogEventType = z.enum([
 	"catalog.category.created",
 	"catalog.category.updated",
 	"catalog.image.added",
+	/** Staff changed the markets (packages/contracts/src/market.ts); every page's prices follow. */
+	"catalog.markets.updated",
 ]);
 export type CatalogEventType = z.infer<typeof CatalogEventType>;
 

@@ -239,3 +239,12 @@ export type ApiSessionInfo = z.infer<typeof ApiSessionInfo>;
 /** POST /api/session → 201. `token` is the session id: treat it like a password. */
 export const ApiSession = ApiSessionInfo.extend({ token: z.string() });
 export type ApiSession = z.infer<typeof ApiSession>;
+
+/**
+ * `identity.account_created`: an account now exists for a confirmed (verified) address. The
+ * address itself stays in identity's database; its SHA-256 (normalised) is what guest orders
+ * are claimed by.
+ */
+export const ACCOUNT_CREATED = "identity.account_created";
+export const AccountCreated = z.object({ userId: z.string().min(1), emailHash: z.string().regex(/^[0-9a-f]{64}$/) });
+export type AccountCreated = z.infer<typeof AccountCreated>;

@@ -441,3 +441,23 @@ export const PaymentConflictQuery = listQuery({
 export type PaymentConflictQuery = z.infer<typeof PaymentConflictQuery>;
 export const PaymentConflictPage = listPage(PaymentConflict);
 export type PaymentConflictPage = z.infer<typeof PaymentConflictPage>;
+// ---- guest orders ---------------------------------------------------------------------------------
+
+/** The key of a guest order's link (mailed; ?key= on the storefront) travels to the core in this header. */
+export const GUEST_ORDER_KEY_HEADER = "x-bazaar-order-key";
+/** A guest order link's key: base64url HMAC-SHA256. */
+export const GuestOrderKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "the key from the order's link");
+
+/** Find a guest order again: its number and the email it was placed with. */
+export const GuestOrderLookup = z.strictObject({
+	orderId: z.string().trim().min(1).max(64),
+	email: z.string().trim().min(1).max(254),
+});
+export type GuestOrderLookup = z.infer<typeof GuestOrderLookup>;
+
+/** What a lookup answers: the order and the key of its link. */
+export const GuestOrderAccess = z.object({ orderId: OrderId, key: GuestOrderKey });
+export type GuestOrderAccess = z.infer<typeof GuestOrderAccess>;
+/** The storefront's answer to a lookup (POST /api/orders/lookup): the key and the order's page. */
+export const GuestOrderLink = GuestOrderAccess.extend({ href: z.string() });
+export type GuestOrderLink = z.infer<typeof GuestOrderLink>;

@@ -42,7 +42,22 @@ export function percentOf(a: Money, basisPoints: number): Money {
 	return money(Math.sign(raw) * Math.round(Math.abs(raw)), a.currency);
 }
 
+/** "1234" minor units of EUR → "12.34", of JPY → "1234", of KWD → "1.234": exact, never a float. */
+export function decimalString(amount: number, currency: string): string {
+	const digits = minorDigits(currency);
+	const sign = amount < 0 ? "-" : "";
+	const abs = String(Math.abs(amount));
+	if (digits === 0) return sign + abs;
+	const text = abs.padStart(digits + 1, "0");
+	return `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
+/**
+ * The amount as the shopper's locale writes it, with the currency's own number of decimals
+ * (¥1,200; KWD 1.250; 12,50 € in de-DE). Intl formats the exact decimal string, so no amount is
+ * ever rounded through a float on its way to the page.
+ */
 export function formatMoney(m: Money, locale = "en-US"): string {
 	const key = `${locale}:${m.currency}`;
 	let f = formatters.get(key);
@@ -50,7 +65,8 @@ export function formatMoney(m: Money, locale = "en-US"): string {
 		f = new Intl.NumberFormat(locale, { style: "currency", currency: m.currency });
 		formatters.set(key, f);
 	}
-	return f.format(m.amount / 10 ** minorDigits(m.currency));
+	// Intl.NumberFormat v3 (ES2023) formats a decimal string exactly; its types still say number.
+	return f.format(decimalString(m.amount, m.currency) as unknown as number);
 }
 
 /** Parses a decimal string a person typed ("12.5") into minor units without float rounding. */

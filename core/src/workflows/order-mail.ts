@@ -1,0 +1,76 @@
+import { GuestId } from "@bazaar/contracts/cart";
+import { type OrderDetail, OrderEventData } from "@bazaar/contracts/order";
+import { formatMoney } from "@bazaar/money";
+import type { Bus, SubscribeOptions } from "../bus";
+import { escapeHtml } from "../identity/mail-html";
+import type { IdentityModule } from "../identity/module";
+import type { OrderModule } from "../order/module";
+
+// order.paid → the confirmation mail: what was bought, what it cost, and the way back to the
+// order — the account's order page, or for a guest the signed link (guest-orders.ts) that is the
+// guest's only key to it. One message per order (its id is the order's), so a redelivered event
+// queues nothing new.
+
+export const ORDER_MAIL_GROUP = "order-mail";
+
+export interface OrderMailDeps {
+	orders: Pick<OrderModule, "getOrder" | "guestKey">;
+	identity: Pick<IdentityModule, "queueMail">;
+	storefrontUrl: string;
+}
+
+/** Where the order's owner opens it: the account page, or the guest's signed link. */
+export function orderLink(deps: Pick<OrderMailDeps, "orders" | "storefrontUrl">, order: OrderDetail): string {
+	if (!GuestId.safeParse(order.customerId).success) {
+		return new URL(`/account/orders/${order.id}`, deps.storefrontUrl).toString();
+	}
+	const link = new URL(`/orders/guest/${order.id}`, deps.storefrontUrl);
+	link.searchParams.set("key", deps.orders.guestKey(order));
+	return link.toString();
+}
+
+/** The outbox id of an order's confirmation: `mail_` + the order id's ULID. */
+export const confirmationMailId = (orderId: string) => `mail_${orderId.slice(orderId.indexOf("_") + 1)}`;
+
+export function confirmationMail(deps: Pick<OrderMailDeps, "orders" | "storefrontUrl">, order: OrderDetail) {
+	const money = (amount: number) => formatMoney({ amount, currency: order.currency });
+	const link = orderLink(deps, order);
+	const guest = GuestId.safeParse(order.customerId).success;
+	const lines = order.lines.map((l) => `${l.quantity} × ${l.title} — ${money(l.lineTotal)}`);
+	const keep = guest
+		? "Keep this mail: its link is your way back to the order. Sign up with this address to see it in an account."
+		: "You can see it any time in your account.";
+	return {
+		to: order.email,
+		subject: `Your Bazaar order ${order.id}`,
+		text: [
+			"Thank you for your order.",
+			"",
+			...lines,
+			`Total paid: ${money(order.total)}`,
+			"",
+			`Your order: ${link}`,
+			keep,
+		].join("\n"),
+		html: [
+			"<p>Thank you for your order.</p>",
+			`<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
+			`<p>Total paid: <strong>${escapeHtml(money(order.total))}</strong></p>`,
+			`<p><a href="${escapeHtml(link)}">See your order ${escapeHtml(order.id)}</a></p>`,
+			`<p>${escapeHtml(keep)}</p>`,
+		].join("\n"),
+	};
+}
+
+export function subscribeOrderMail(bus: Bus, deps: OrderMailDeps, tuning: SubscribeOptions = {}): void {
+	bus.subscribe(
+		ORDER_MAIL_GROUP,
+		["order.paid"],
+		async (event) => {
+			const { orderId } = OrderEventData.parse(event.data);
+			const order = await deps.orders.getOrder(orderId);
+			await deps.identity.queueMail({ id: confirmationMailId(order.id), ...confirmationMail(deps, order) });
+		},
+		{ maxDeliveries: 20, ...tuning },
+	);
+}
