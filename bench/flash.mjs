@@ -10,15 +10,16 @@
 //   (c) the model: how many shards and core processes 50,000 buys/s needs, from (a) and (b).
 // Server and load tool share this machine's cores: every figure is a floor; compare within a run.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startBenchWorker } from "./lib/bench-worker.mjs";
 import { drive, pickTool } from "./lib/load.mjs";
 import { machineInfo } from "./lib/machine.mjs";
-import { runProcess, startProcess } from "./lib/procs.mjs";
+import { runProcess } from "./lib/procs.mjs";
 import { formatTable, writeReport } from "./lib/report.mjs";
-import { bin, root, waitHealthy } from "./lib/servers.mjs";
+import { bin, root } from "./lib/servers.mjs";
 
 const TARGET_BUYS = 50_000;
 const SHARD_FLOOR_RATIO = 0.6;
@@ -59,41 +60,6 @@ function options(argv) {
 	};
 }
 
-async function startBenchWorker(tmp) {
-	const out = join(tmp, "flash-build");
-	await runProcess(
-		process.execPath,
-		[
-			join(root, "node_modules/wrangler/bin/wrangler.js"),
-			"deploy",
-			"--dry-run",
-			"--config",
-			join(root, "bench/flash/wrangler.toml"),
-			"--outdir",
-			out,
-		],
-		{ cwd: root, env: { WRANGLER_SEND_METRICS: "false", CI: "1" }, timeoutMs: 120_000 },
-	);
-	const script = join(out, "worker.js");
-	if (!existsSync(script)) throw new Error(`wrangler build produced no ${script}`);
-	const persist = join(tmp, "flash-state");
-	mkdirSync(persist, { recursive: true });
-	const proc = startProcess("flash-worker", process.execPath, [join(root, "bench/lib/edge-miniflare.mjs")], {
-		cwd: root,
-		env: {
-			BENCH_EDGE_SCRIPT: script,
-			BENCH_EDGE_PORT: "0",
-			BENCH_PERSIST: persist,
-			BENCH_WRANGLER_CONFIG: join(root, "bench/flash/wrangler.toml"),
-		},
-		readyPattern: /listening (\d+) entry (\d+)/,
-	});
-	const m = await proc.ready;
-	const base = `http://127.0.0.1:${m[1]}`;
-	await waitHealthy(`${base}/healthz`);
-	return { proc, base, pgid: proc.pid };
-}
-
 const itemId = () => {
 	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 	let s = "fsi_";
@@ -110,7 +76,7 @@ async function shardsPart(opts, tool) {
 	const checks = [];
 	try {
 		log("(a) building and starting the flash bench Worker (Miniflare, direct socket)…");
-		const worker = await startBenchWorker(tmp);
+		const worker = await startBenchWorker(tmp, "bench/flash/wrangler.toml", "flash");
 		const run = async (target, path) => {
 			await drive(tool, { baseUrl: worker.base, requests: [{ path }], connections: opts.connections, duration: 1 });
 			const r = await drive(tool, {

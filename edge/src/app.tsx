@@ -15,6 +15,7 @@ import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
 import { apiSupportJoin } from "./routes/api-support-join";
+import { apiSupportTickets } from "./routes/api-support-tickets";
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
@@ -55,6 +56,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/orders", apiOrders)
 	.route("/api/flash", apiFlash)
 	.route("/api/reviews", apiReviews)
+	.route("/api/support/tickets", apiSupportTickets)
 	.route("/api/support/join", apiSupportJoin)
 	.route("/assets", assets)
 	.route("/cart", cart)

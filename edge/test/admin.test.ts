@@ -185,7 +185,7 @@ describe("admin API: the proxy", () => {
 
 	it("reaches each module's admin routes: identity (with the query), inventory, orders, fulfillment", async () => {
 		const headers = await adminHeaders();
-		const users = await edge(`/api/admin/identity/users?email=${encodeURIComponent(ADMIN_LOGIN.email)}`, { headers });
+		const users = await edge(`/api/admin/identity/users?q=${encodeURIComponent(ADMIN_LOGIN.email)}`, { headers });
 		expect(users.status).toBe(200);
 		const list = UserList.parse(await users.json());
 		expect(list.items.map((u) => u.email)).toEqual([ADMIN_LOGIN.email]);

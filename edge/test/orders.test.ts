@@ -191,7 +191,8 @@ describe("order pages", () => {
 		// Newest first.
 		expect(ids(first.html)).toEqual([placed[2]!.id, placed[1]!.id]);
 		const older = /<a href="([^"]+)" rel="next">Older orders<\/a>/.exec(first.html)?.[1]?.replaceAll("&amp;", "&");
-		expect(older).toBe(`/account/orders?cursor=${placed[1]!.id}&limit=2`);
+		// The cursor is the list's own (opaque), carried over with the page size.
+		expect(older).toMatch(/^\/account\/orders\?cursor=[A-Za-z0-9_-]+&limit=2$/);
 		const second = await get(s.jar, older!);
 		expect(ids(second.html)).toEqual([placed[0]!.id]);
 		expect(second.html).not.toContain("Older orders");

@@ -1,9 +1,10 @@
 import type { ProductList, ProductQuery, ProductSort, ProductSummary } from "@bazaar/contracts";
+import { decodeCursor, encodeCursor } from "@bazaar/contracts/list";
 import { type SQL, sql } from "drizzle-orm";
-import { NotFoundError, ValidationError } from "../lib/errors";
+import { ValidationError } from "../lib/errors";
 import type { Catalog } from "./context";
 import { readVersion } from "./context";
-import { descendantIds, loadCategoryTree, loadImages } from "./read-model";
+import { categoryScope, loadImages } from "./read-model";
 import { ftsMatchExpression } from "./search-syntax";
 
 // The list and the search are one query shape: active products joined to their price in the
@@ -46,20 +47,11 @@ interface Cursor {
 	id: string;
 }
 
-export function encodeCursor(c: Cursor): string {
-	return Buffer.from(JSON.stringify([c.sort, c.key, c.id])).toString("base64url");
-}
-
-export function decodeCursor(raw: string, sort: ProductSort, spec: SortSpec): Cursor {
+function sortCursor(raw: string, sort: ProductSort, spec: SortSpec): Cursor {
 	const invalid = () =>
 		new ValidationError("The cursor is not valid for this query.", [{ path: "cursor", message: "invalid cursor" }]);
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-	} catch {
-		throw invalid();
-	}
-	if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
+	const parsed = decodeCursor(raw);
+	if (!parsed || parsed.length !== 3) throw invalid();
 	const [s, key, id] = parsed as unknown[];
 	if (s !== sort || typeof id !== "string" || id.length > 64) throw invalid();
 	if (spec.keyType === "number" ? typeof key !== "number" || !Number.isFinite(key) : typeof key !== "string") {
@@ -79,15 +71,9 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 		throw new ValidationError("Sorting by relevance needs a search query `q`.", [{ path: "sort", message: "needs q" }]);
 	}
 	const spec = sortSpec(sort);
-	const cursor = q.cursor ? decodeCursor(q.cursor, sort, spec) : null;
+	const cursor = q.cursor ? sortCursor(q.cursor, sort, spec) : null;
 
-	let categoryIds: string[] | null = null;
-	if (q.category) {
-		const tree = await loadCategoryTree(db);
-		const category = tree.bySlug.get(q.category);
-		if (!category) throw new NotFoundError(`Category "${q.category}"`);
-		categoryIds = descendantIds(tree, category.id);
-	}
+	const categoryIds = q.category ? await categoryScope(db, q.category) : null;
 
 	const match = q.q ? ftsMatchExpression(q.q) : null;
 	const version = await readVersion(catalog);
@@ -147,7 +133,7 @@ export async function queryProducts(catalog: Catalog, q: ProductQuery, mode: "li
 	);
 	const page = rows.slice(0, q.limit);
 	const last = page[page.length - 1];
-	const nextCursor = rows.length > q.limit && last ? encodeCursor({ sort, key: last.sortKey, id: last.id }) : null;
+	const nextCursor = rows.length > q.limit && last ? encodeCursor([sort, last.sortKey, last.id]) : null;
 
 	const thumbs = await loadImages(
 		db,

@@ -32,6 +32,14 @@ export async function loadCategoryTree(db: Db): Promise<CategoryTree> {
 	return { rows, byId, bySlug, children };
 }
 
+/** The ids of the category with this slug and of everything below it (a list's category filter); unknown → 404. */
+export async function categoryScope(db: Db, slug: string): Promise<string[]> {
+	const tree = await loadCategoryTree(db);
+	const category = tree.bySlug.get(slug);
+	if (!category) throw new NotFoundError(`Category "${slug}"`);
+	return descendantIds(tree, category.id);
+}
+
 /** The category and everything below it. */
 export function descendantIds(tree: CategoryTree, id: string): string[] {
 	const out: string[] = [];

@@ -1,4 +1,5 @@
 import {
+	AdminProductQuery,
 	CategoryInput,
 	CategoryPatch,
 	Id,
@@ -24,6 +25,7 @@ import { createCategory } from "./create-category";
 import { createProduct } from "./create-product";
 import { getProductById, getProductBySlug } from "./get-product";
 import { imagePath } from "./image-store";
+import { listAdminProducts } from "./list-admin-products";
 import { listCategories } from "./list-categories";
 import { listProducts } from "./list-products";
 import { listSitemap } from "./list-sitemap";
@@ -117,6 +119,9 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 		return raw;
 	};
 
+	admin.get("/products", async (c) =>
+		jsonResponse(await listAdminProducts(catalog, AdminProductQuery.parse(c.req.query()))),
+	);
 	admin.post("/products", async (c) => jsonResponse(await createProduct(catalog, readJson(c, ProductInput)), 201));
 	admin.get("/products/:id", async (c) =>
 		jsonResponse(await getProductById(catalog, id(c.req.param("id"), "Product"))),

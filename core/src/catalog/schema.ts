@@ -70,6 +70,8 @@ export const products = sqliteTable(
 		index("products_status_created_idx").on(t.status, t.createdAt, t.id),
 		index("products_status_rating_idx").on(t.status, t.ratingAvg, t.id),
 		index("products_status_kind_idx").on(t.status, t.kind),
+		// The staff list of every status, newest first (list-admin-products.ts).
+		index("products_created_idx").on(t.createdAt, t.id),
 	],
 );
 

@@ -26,10 +26,11 @@ export async function listOrderShipments(
 ): Promise<ShipmentList> {
 	const valid = OrderId.safeParse(orderId).success;
 	if (!valid && ownerId !== undefined) throw new NotFoundError("The order's shipments");
-	if (!valid) return { items: [] };
+	if (!valid) return { items: [], nextCursor: null };
 	const owner = ownerId === undefined ? sql`` : sql` AND customer_id = ${ownerId}`;
 	const rows = await ctx.database.db.all<ShipmentRecord>(sql`SELECT ${SHIPMENT_COLUMNS} FROM shipments
 		WHERE order_id = ${orderId}${owner} ORDER BY id`);
 	if (rows.length === 0 && ownerId !== undefined) throw new NotFoundError("The order's shipments");
-	return { items: await withHistory(ctx.database.db, rows.map(toShipment)) };
+	// One order has one shipment: never more than a page.
+	return { items: await withHistory(ctx.database.db, rows.map(toShipment)), nextCursor: null };
 }

@@ -2,6 +2,7 @@ import type {
 	CancelShipmentInput,
 	CarrierWebhookResult,
 	CreateShipmentInput,
+	ListShipmentsQuery,
 	ShipInput,
 	ShipmentDetail,
 	ShipmentList,
@@ -13,6 +14,7 @@ import { type FulfillmentContext, type FulfillmentContextOptions, iso, openFulfi
 import { type CreateShipmentResult, createShipment, createShipmentIn } from "./create-shipment";
 import { deliverShipment } from "./deliver-shipment";
 import { getShipment, listOrderShipments } from "./get-shipment";
+import { listShipments } from "./list-shipments";
 import { shipShipment } from "./ship-shipment";
 
 // Wires the fulfillment module: its database and its verbs bound to it. Shipments are created by
@@ -30,6 +32,8 @@ export interface FulfillmentModule {
 	getShipment(id: string): Promise<ShipmentDetail>;
 	/** With ownerId (a customer), none of theirs is a 404. */
 	listOrderShipments(orderId: string, ownerId?: string): Promise<ShipmentList>;
+	/** Staff: every shipment newest first, by order, status and kind, a page at a time. */
+	listShipments(query?: Partial<ListShipmentsQuery>): Promise<ShipmentList>;
 	ship(id: string, input: ShipInput, actor: string): Promise<ShipmentDetail>;
 	deliver(id: string, input: { reason?: string }, actor: string): Promise<ShipmentDetail>;
 	/** A pending shipment → cancelled; cancelled again: unchanged; anything else: 409. */
@@ -56,6 +60,7 @@ export async function openFulfillment(options: FulfillmentModuleOptions): Promis
 		createShipmentIn: (tx, input) => createShipmentIn(tx, iso(ctx.now()), input),
 		getShipment: (id) => getShipment(ctx, id),
 		listOrderShipments: (orderId, ownerId) => listOrderShipments(ctx, orderId, ownerId),
+		listShipments: (query) => listShipments(ctx, query),
 		ship: (id, input, actor) => shipShipment(ctx, id, input, actor),
 		deliver: (id, input, actor) => deliverShipment(ctx, id, input, actor),
 		cancel: (id, input, actor) => cancelShipment(ctx, id, input, actor),

@@ -2,7 +2,7 @@ import { CancelShipmentInput, DeliverInput, ListShipmentsQuery, ShipInput } from
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
+import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireReadWriteRoles } from "../lib/http";
 import type { FulfillmentModule } from "./module";
 
 // Two thin adapters. `fulfillmentRoutes` (under /fulfillment, BEHIND the signature check):
@@ -11,6 +11,8 @@ import type { FulfillmentModule } from "./module";
 // app.ts): the carrier webhook, which carries the carrier's own signature.
 
 export const FULFILLMENT_ADMIN_ROLES = ["admin", "service"];
+/** Support agents look shipments up (where is my parcel?) but move none. */
+export const FULFILLMENT_READ_ROLES = ["support_agent"];
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 class NotSignedInError extends ServiceError {
@@ -25,11 +27,8 @@ export function fulfillmentRoutes(mod: FulfillmentModule): Hono<AppEnv> {
 		c.get("body").byteLength === 0 ? schema.parse({}) : readJson(c, schema);
 
 	const admin = new Hono<AppEnv>();
-	admin.use("*", requireRole(...FULFILLMENT_ADMIN_ROLES));
-	admin.get("/shipments", async (c) => {
-		const { orderId } = ListShipmentsQuery.parse(c.req.query());
-		return jsonResponse(await mod.listOrderShipments(orderId));
-	});
+	admin.use("*", requireReadWriteRoles({ read: FULFILLMENT_READ_ROLES, write: FULFILLMENT_ADMIN_ROLES }));
+	admin.get("/shipments", async (c) => jsonResponse(await mod.listShipments(ListShipmentsQuery.parse(c.req.query()))));
 	admin.get("/shipments/:id", async (c) => jsonResponse(await mod.getShipment(c.req.param("id"))));
 	admin.post("/shipments/:id/ship", async (c) =>
 		jsonResponse(await mod.ship(c.req.param("id"), optionalJson(c, ShipInput), c.get("caller").user || "service")),

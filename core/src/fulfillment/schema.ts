@@ -32,6 +32,9 @@ export const shipments = sqliteTable(
 		// The carrier webhook finds the shipment by its tracking number.
 		uniqueIndex("shipments_tracking_uq").on(t.carrier, t.trackingNumber),
 		index("shipments_customer_idx").on(t.customerId, t.id),
+		// The staff list newest first (list-shipments.ts), all or by status (the dispatch queue).
+		index("shipments_created_idx").on(t.createdAt, t.id),
+		index("shipments_status_created_idx").on(t.status, t.createdAt, t.id),
 		check("shipments_kind_ck", sql`${t.kind} IN ('parcel', 'digital')`),
 		check(
 			"shipments_status_ck",

@@ -28,7 +28,7 @@ describe("admin account and roles", () => {
 
 	test("non-admins → 403 on every admin route; nothing changes", async () => {
 		const u = await h.signUp();
-		const manager = { user: u.id, roles: ["catalog_manager", "support_agent", "customer"] };
+		const manager = { user: u.id, roles: ["catalog_manager", "moderator", "customer"] };
 		for (const caller of [u.caller, manager, { user: "", roles: [] }]) {
 			expect((await h.call("GET", "/identity/admin/users", { caller })).status).toBe(403);
 			expect((await h.call("GET", `/identity/admin/users/${u.id}`, { caller })).status).toBe(403);
@@ -39,25 +39,48 @@ describe("admin account and roles", () => {
 		expect((await h.mod.getProfile(u.id)).roles).toEqual(["customer"]);
 	});
 
-	test("an admin lists users page by page and filters by email prefix; no hashes", async () => {
-		for (let i = 0; i < 3; i++) await h.signUp(`page${i}.${Date.now()}@list.test`);
+	test("a support agent looks customers up but sets no roles", async () => {
+		const u = await h.signUp();
+		const agent = { user: u.id, roles: ["support_agent"] };
+		expect((await h.call("GET", "/identity/admin/users?limit=1", { caller: agent })).status).toBe(200);
+		expect((await h.call("GET", `/identity/admin/users/${u.id}`, { caller: agent })).status).toBe(200);
+		const put = await h.call("PUT", `/identity/admin/users/${u.id}/roles`, {
+			caller: agent,
+			body: { roles: ["admin"] },
+		});
+		expect(put.status).toBe(403);
+		expect((await h.mod.getProfile(u.id)).roles).toEqual(["customer"]);
+	});
+
+	test("an admin lists users newest first, page by page, by email, name or role; no hashes", async () => {
+		const tag = `${Date.now()}`;
+		for (let i = 0; i < 3; i++) await h.signUp(`page${i}.${tag}@list.test`);
 		const first = await h.call("GET", "/identity/admin/users?limit=2", { caller: admin });
 		expect(first.status).toBe(200);
 		const text = await first.text();
 		expect(text).not.toContain("argon2");
 		const page = UserList.parse(JSON.parse(text));
-		expect(page.items.length).toBe(2);
-		expect(page.nextAfter).toBe(page.items[1]?.id as string);
+		expect(page.items.map((u) => u.email)).toEqual([`page2.${tag}@list.test`, `page1.${tag}@list.test`]);
 		const next = UserList.parse(
-			await json(await h.call("GET", `/identity/admin/users?limit=2&after=${page.nextAfter}`, { caller: admin })),
+			await json(await h.call("GET", `/identity/admin/users?limit=2&cursor=${page.nextCursor}`, { caller: admin })),
 		);
-		expect((next.items[0]?.id ?? "") > (page.nextAfter as string)).toBe(true);
-		const filtered = UserList.parse(
-			await json(await h.call("GET", "/identity/admin/users?email=PAGE1.", { caller: admin })),
+		expect(next.items[0]?.email).toBe(`page0.${tag}@list.test`);
+		const byEmail = UserList.parse(
+			await json(await h.call("GET", `/identity/admin/users?q=PAGE1.${tag}`, { caller: admin })),
 		);
-		expect(filtered.items.length).toBe(1);
-		expect((await h.call("GET", "/identity/admin/users?limit=0", { caller: admin })).status).toBe(400);
-		expect((await h.call("GET", "/identity/admin/users?bogus=1", { caller: admin })).status).toBe(400);
+		expect(byEmail.items.map((u) => u.email)).toEqual([`page1.${tag}@list.test`]);
+		// LIKE's wildcards are matched literally: "%" finds nobody's email or name.
+		const wild = UserList.parse(await json(await h.call("GET", "/identity/admin/users?q=%25", { caller: admin })));
+		expect(wild.items).toEqual([]);
+		const admins = UserList.parse(
+			await json(await h.call("GET", "/identity/admin/users?role=admin", { caller: admin })),
+		);
+		expect(admins.items.map((u) => u.id)).toEqual([admin.user]);
+		for (const bad of ["limit=0", "limit=101", "bogus=1", "role=root", "cursor=nope", `cursor=${"A".repeat(20)}`]) {
+			const res = await h.call("GET", `/identity/admin/users?${bad}`, { caller: admin });
+			expect(res.status, bad).toBe(400);
+			expect(res.headers.get("content-type")).toBe("application/problem+json");
+		}
 	});
 
 	test("an admin sets roles; the next session check carries them", async () => {

@@ -1,28 +1,30 @@
-import type { UserList, UserListQuery } from "@bazaar/contracts/identity";
-import { and, asc, gt, like, type SQL } from "drizzle-orm";
+import { type UserList, UserListQuery } from "@bazaar/contracts/identity";
+import { toPage } from "@bazaar/contracts/list";
+import { and, desc, sql } from "drizzle-orm";
+import { olderThan } from "../lib/keyset";
 import { type Identity, toPublic } from "./context";
 import { normalizeEmail } from "./password";
 import { users } from "./schema";
 
-/** Admin: users by creation (ids are time-sortable), a page at a time, optionally by email prefix. */
-export async function listUsers(identity: Identity, query: UserListQuery): Promise<UserList> {
-	const filters: SQL[] = [];
-	if (query.after) filters.push(gt(users.id, query.after));
-	if (query.email) filters.push(like(users.emailKey, `${escapeLike(normalizeEmail(query.email))}%`));
+// Staff: accounts newest first, one query per page (keyset on (created_at, id)), found by the
+// start of their email, a part of their name, or a role they hold.
+
+export async function listUsers(identity: Identity, query: Partial<UserListQuery> = {}): Promise<UserList> {
+	const q = UserListQuery.parse(query);
+	const text = q.q
+		? sql`(${users.emailKey} LIKE ${`${escapeLike(normalizeEmail(q.q))}%`} ESCAPE '\\' OR ${users.name} LIKE ${`%${escapeLike(q.q)}%`} ESCAPE '\\')`
+		: undefined;
+	const role = q.role ? sql`EXISTS (SELECT 1 FROM json_each(${users.roles}) WHERE value = ${q.role})` : undefined;
 	const rows = await identity.database.db
 		.select()
 		.from(users)
-		.where(filters.length ? and(...filters) : undefined)
-		.orderBy(asc(users.id))
-		.limit(query.limit + 1);
-	const page = rows.slice(0, query.limit);
-	return {
-		items: page.map(toPublic),
-		nextAfter: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null,
-	};
+		.where(and(text, role, olderThan(q.cursor, sql`${users.createdAt}`, sql`${users.id}`)))
+		.orderBy(desc(users.createdAt), desc(users.id))
+		.limit(q.limit + 1);
+	return toPage(rows, q.limit, (r) => [r.createdAt, r.id], toPublic);
 }
 
-/** LIKE without an ESCAPE clause: % and _ cannot be escaped, so they are matched by dropping the wildcard meaning. */
+/** What a user typed, matched literally: LIKE's own wildcards escaped. */
 function escapeLike(text: string): string {
-	return text.replace(/[%_]/g, "");
+	return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }

@@ -19,7 +19,7 @@ import {
 import { Hono } from "hono";
 import { z } from "zod";
 import { NotFoundError, ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
+import { type AppEnv, jsonResponse, readJson, requireReadWriteRoles, requireRole } from "../lib/http";
 import type { IdentityModule } from "./module";
 
 // A thin adapter under /identity: validate, call one verb, send the result. The caller is the
@@ -105,7 +105,8 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 
 	// ---- admin ----------------------------------------------------------------------------------
 	const admin = new Hono<AppEnv>();
-	admin.use("*", requireRole("admin"));
+	// Support agents look customers up; only admins change an account's roles.
+	admin.use("*", requireReadWriteRoles({ read: ["support_agent"], write: ["admin"] }));
 	admin.get("/users", async (c) => jsonResponse(await mod.listUsers(UserListQuery.parse(c.req.query()))));
 	admin.get("/users/:id", async (c) => jsonResponse(await mod.getProfile(userId(c.req.param("id")))));
 	admin.put("/users/:id/roles", async (c) => {

@@ -81,6 +81,16 @@ export function requireRole(...roles: string[]): MiddlewareHandler<AppEnv> {
 	};
 }
 
+/**
+ * Staff areas where some roles only read (a support agent looks orders up but does not move
+ * them): GET and HEAD need one of `read` or `write`, anything else one of `write`.
+ */
+export function requireReadWriteRoles(roles: { read: string[]; write: string[] }): MiddlewareHandler<AppEnv> {
+	const reading = requireRole(...roles.read, ...roles.write);
+	const writing = requireRole(...roles.write);
+	return (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? reading(c, next) : writing(c, next));
+}
+
 /** Reads the (already verified) body as JSON and validates it; bad JSON is a 400, like bad fields. */
 export function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
 	const contentType = c.req.header("content-type");

@@ -89,7 +89,7 @@ describe("refunds migration", () => {
 				"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders'",
 			);
 			expect(indexes.map((r) => r.name)).toEqual(
-				expect.arrayContaining(["orders_reservation_uq", "orders_customer_idx", "orders_pending_expiry_idx"]),
+				expect.arrayContaining(["orders_reservation_uq", "orders_customer_created_idx", "orders_pending_expiry_idx"]),
 			);
 		} finally {
 			database.close();

@@ -1,9 +1,11 @@
 import type {
-	ListOrdersQuery,
+	AdminOrderQuery,
 	MarkPaidResult,
 	Order,
 	OrderDetail,
 	OrderList,
+	PaymentConflictPage,
+	PaymentConflictQuery,
 	PaymentReceived,
 	PlaceOrderInput,
 	RecordRefundResult,
@@ -22,6 +24,7 @@ import { markDelivered, markFulfilled } from "./fulfil-order";
 import { getOrder, listPaymentConflicts, orderOwner } from "./get-order";
 import { claimGuestOrders, findGuestOrder, guestOrderKey, openGuestOrder } from "./guest-orders";
 import { listOrders } from "./list-orders";
+import { listAllPaymentConflicts } from "./list-payment-conflicts";
 import { markPaid, markPaidIn } from "./mark-paid";
 import { noteConflictRefund } from "./note-conflict-refund";
 import { type FlashOrderInput, placeFlashOrders } from "./place-flash-orders";
@@ -55,7 +58,8 @@ export interface OrderModule {
 	ownerOf(id: string): Promise<string | null>;
 	/** Orders per status (operators' metrics). */
 	countByStatus(): Promise<Record<string, number>>;
-	listOrders(customerId: string, query?: Partial<ListOrdersQuery>): Promise<OrderList>;
+	/** Orders newest first, a page at a time, by the query's filters (a customer's own: `customer` set). */
+	listOrders(query?: Partial<AdminOrderQuery>): Promise<OrderList>;
 	/** The order a customer's idempotency key placed, or null (one statement). */
 	findByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
 	markPaid(payment: PaymentReceived): Promise<MarkPaidResult>;
@@ -86,6 +90,8 @@ export interface OrderModule {
 	/** Expires unpaid orders past their deadline at `now`; returns how many. */
 	expireDue(options?: { now?: number; batchSize?: number }): Promise<number>;
 	listPaymentConflicts(orderId?: string): ReturnType<typeof listPaymentConflicts>;
+	/** Staff: every order's payment conflicts, newest first, a page at a time. */
+	listAllPaymentConflicts(query?: Partial<PaymentConflictQuery>): Promise<PaymentConflictPage>;
 	/** The key of a guest order's link (for its mail). */
 	guestKey(order: { id: string; email: string }): string;
 	/** A guest order by its link's key; anything else is a 404. */
@@ -109,7 +115,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		getOrder: (id, ownerId) => getOrder(ctx, id, ownerId),
 		ownerOf: (id) => orderOwner(ctx, id),
 		countByStatus: () => countOrdersByStatus(ctx),
-		listOrders: (customerId, query) => listOrders(ctx, customerId, query),
+		listOrders: (query) => listOrders(ctx, query),
 		findByIdempotencyKey: (customerId, key) => findByIdempotencyKey(ctx, customerId, key),
 		markPaid: (payment) => markPaid(ctx, payment),
 		markPaidIn: (tx, payment) => markPaidIn(tx, iso(ctx.now()), payment),
@@ -127,6 +133,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		listRefunds: (orderId) => listRefunds(ctx, orderId),
 		expireDue: (opts) => expireDue(ctx, opts),
 		listPaymentConflicts: (orderId) => listPaymentConflicts(ctx, orderId),
+		listAllPaymentConflicts: (query) => listAllPaymentConflicts(ctx, query),
 		guestKey: (order) => guestOrderKey(ctx.guestLinkSecret, order.id, order.email),
 		openGuestOrder: (id, key) => openGuestOrder(ctx, id, key),
 		findGuestOrder: (id, email) => findGuestOrder(ctx, id, email),

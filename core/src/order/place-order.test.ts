@@ -144,12 +144,14 @@ describe("reads over HTTP", () => {
 		const page1 = await json<{ items: { id: string; itemCount: number }[]; nextCursor: string }>(
 			await h.call("GET", "/orders?limit=2"),
 		);
-		expect(page1.items.map((o) => o.id)).toEqual([ids[4], ids[3]] as string[]);
 		expect(page1.items[0]?.itemCount).toBe(3);
-		const page3 = await json<{ items: { id: string }[]; nextCursor: string | null }>(
-			await h.call("GET", `/orders?limit=2&cursor=${ids[1]}`),
+		const page2 = await json<{ items: { id: string }[]; nextCursor: string }>(
+			await h.call("GET", `/orders?limit=2&cursor=${page1.nextCursor}`),
 		);
-		expect(page3.items.map((o) => o.id)).toEqual([ids[0]] as string[]);
+		const page3 = await json<{ items: { id: string }[]; nextCursor: string | null }>(
+			await h.call("GET", `/orders?limit=2&cursor=${page2.nextCursor}`),
+		);
+		expect([...page1.items, ...page2.items, ...page3.items].map((o) => o.id).sort()).toEqual([...ids].sort());
 		expect(page3.nextCursor).toBeNull();
 		expect((await h.call("GET", "/orders?limit=1000")).status).toBe(400);
 		expect((await h.call("GET", "/orders?cursor=x")).status).toBe(400);

@@ -1,7 +1,14 @@
-import { CancelInput, DeliverInput, FulfilInput, ListOrdersQuery } from "@bazaar/contracts/order";
+import {
+	AdminOrderQuery,
+	CancelInput,
+	DeliverInput,
+	FulfilInput,
+	ListOrdersQuery,
+	PaymentConflictQuery,
+} from "@bazaar/contracts/order";
 import { Hono } from "hono";
 import { ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
+import { type AppEnv, jsonResponse, readJson, requireReadWriteRoles, requireRole } from "../lib/http";
 import type { OrderModule } from "./module";
 
 // A thin adapter under /orders: validate, call one verb, send the result. Customers see and
@@ -9,6 +16,8 @@ import type { OrderModule } from "./module";
 // and the fulfillment service. Orders are placed by the checkout workflow in-process, not here.
 
 export const ORDER_ADMIN_ROLES = ["admin", "service"];
+/** Support agents look orders up (the list, one order, its refunds) but move none. */
+export const ORDER_READ_ROLES = ["support_agent"];
 
 class NotSignedInError extends ServiceError {
 	constructor() {
@@ -28,9 +37,16 @@ export function orderRoutes(mod: OrderModule): Hono<AppEnv> {
 
 	// ---- admin / fulfillment -------------------------------------------------------------------
 	const admin = new Hono<AppEnv>();
-	admin.use("*", requireRole(...ORDER_ADMIN_ROLES));
+	admin.use("*", requireReadWriteRoles({ read: ORDER_READ_ROLES, write: ORDER_ADMIN_ROLES }));
+	admin.get("/", async (c) => jsonResponse(await mod.listOrders(AdminOrderQuery.parse(c.req.query()))));
+	// Payments are not the support desk's: the conflicts (every order's) are for admins.
+	admin.get("/payment-conflicts", requireRole(...ORDER_ADMIN_ROLES), async (c) =>
+		jsonResponse(await mod.listAllPaymentConflicts(PaymentConflictQuery.parse(c.req.query()))),
+	);
 	admin.get("/:id", async (c) => jsonResponse(await mod.getOrder(c.req.param("id"))));
-	admin.get("/:id/payment-conflicts", async (c) => jsonResponse(await mod.listPaymentConflicts(c.req.param("id"))));
+	admin.get("/:id/payment-conflicts", requireRole(...ORDER_ADMIN_ROLES), async (c) =>
+		jsonResponse(await mod.listPaymentConflicts(c.req.param("id"))),
+	);
 	// Refunds themselves are asked for through the refund workflow (POST /orders/admin/:id/refund).
 	admin.get("/:id/refunds", async (c) => jsonResponse({ items: await mod.listRefunds(c.req.param("id")) }));
 	admin.post("/:id/cancel", async (c) => {
@@ -49,8 +65,8 @@ export function orderRoutes(mod: OrderModule): Hono<AppEnv> {
 
 	// ---- the signed-in customer ----------------------------------------------------------------
 	app.get("/", async (c) => {
-		const query = ListOrdersQuery.parse({ cursor: c.req.query("cursor"), limit: c.req.query("limit") });
-		return jsonResponse(await mod.listOrders(me(c), query));
+		const query = ListOrdersQuery.parse(c.req.query());
+		return jsonResponse(await mod.listOrders({ ...query, customer: me(c) }));
 	});
 	app.get("/:id", async (c) => jsonResponse(await mod.getOrder(c.req.param("id"), me(c))));
 	app.post("/:id/cancel", async (c) => {

@@ -53,8 +53,11 @@ export const orders = sqliteTable(
 	(t) => [
 		// Exactly one order per accepted reservation.
 		uniqueIndex("orders_reservation_uq").on(t.reservationId),
-		// A customer's list, newest first (ids sort by time).
-		index("orders_customer_idx").on(t.customerId, t.id),
+		// The lists (list-orders.ts), newest first: all orders, and by each filter.
+		index("orders_created_idx").on(t.createdAt, t.id),
+		index("orders_customer_created_idx").on(t.customerId, t.createdAt, t.id),
+		index("orders_status_created_idx").on(t.status, t.createdAt, t.id),
+		index("orders_gateway_created_idx").on(t.paymentGateway, t.createdAt, t.id),
 		// Guest orders by email: the claim at sign-up.
 		index("orders_guest_email_idx").on(t.guestEmailHash).where(sql`guest_email_hash IS NOT NULL`),
 		// The expiry sweeper: unpaid orders by deadline.
@@ -123,6 +126,9 @@ export const paymentConflicts = sqliteTable(
 	},
 	(t) => [
 		index("payment_conflicts_order_idx").on(t.orderId),
+		// The staff list (list-payment-conflicts.ts), newest first, all or by what became of each.
+		index("payment_conflicts_at_idx").on(t.at, t.paymentId),
+		index("payment_conflicts_resolution_at_idx").on(t.resolution, t.at, t.paymentId),
 		check(
 			"payment_conflicts_resolution_ck",
 			sql`${t.resolution} IS NULL OR ${t.resolution} IN ('revived', 'refund_requested', 'refunded')`,

@@ -20,8 +20,13 @@ export async function listOrderPayments(ctx: PaymentContext, orderId: string): P
 	const rows = await db.all<PaymentRecord>(
 		sql`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ${orderId} ORDER BY id`,
 	);
+	return withRefunds(ctx, rows);
+}
+
+/** The payments with the refunds asked for each, in one statement for them all. */
+export async function withRefunds(ctx: PaymentContext, rows: PaymentRecord[]): Promise<OrderPayment[]> {
 	if (rows.length === 0) return [];
-	const refunds = await db.all<{
+	const refunds = await ctx.database.db.all<{
 		paymentId: string;
 		amount: number;
 		currency: string;

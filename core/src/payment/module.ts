@@ -3,7 +3,11 @@ import type {
 	GatewayList,
 	OrderPayment,
 	Payment,
+	PaymentList,
+	PaymentQuery,
 	ReconciliationRun,
+	ReconciliationRunList,
+	ReconciliationRunQuery,
 	WebhookResult,
 } from "@bazaar/contracts/payment";
 import type { Money } from "@bazaar/money";
@@ -16,6 +20,7 @@ import { eventFromStatus, type GatewayPaymentStatus, type GatewayRefund, type Pa
 import { describeGateway } from "./gateways";
 import { getPayment, listOrderPayments } from "./get-payment";
 import { applyGatewayEvent, handleWebhook } from "./handle-webhook";
+import { listPayments } from "./list-payments";
 import { listReconciliationRuns, reconcile } from "./reconcile";
 import { refundPayment } from "./refund-payment";
 import { SandboxGateway, type SandboxOptions } from "./sandbox/gateway";
@@ -67,7 +72,9 @@ export interface PaymentModule {
 	confirmReturn(paymentId: string): Promise<Payment>;
 	/** One reconciliation run now (an admin's button); the schedule runs the same. */
 	reconcile(trigger?: "schedule" | "admin"): Promise<ReconciliationRun>;
-	listReconciliationRuns(limit?: number): Promise<ReconciliationRun[]>;
+	listReconciliationRuns(query?: Partial<ReconciliationRunQuery>): Promise<ReconciliationRunList>;
+	/** Staff: every payment newest first with its refunds, by status, gateway or order. */
+	listPayments(query?: Partial<PaymentQuery>): Promise<PaymentList>;
 	start(): void;
 	stop(): Promise<void>;
 }
@@ -135,7 +142,8 @@ export async function openPayments(options: PaymentModuleOptions): Promise<Payme
 			return getPayment(ctx, paymentId);
 		},
 		reconcile: (trigger = "admin") => reconcile(ctx, { olderThanMs: reconcileOptions.olderThanMs, trigger }),
-		listReconciliationRuns: (limit) => listReconciliationRuns(ctx, limit),
+		listReconciliationRuns: (query) => listReconciliationRuns(ctx, query),
+		listPayments: (query) => listPayments(ctx, query),
 		start() {
 			reconciler.start();
 		},

@@ -1,6 +1,13 @@
-import { ReconcileLine, type ReconciliationRun } from "@bazaar/contracts/payment";
+import { toPage } from "@bazaar/contracts/list";
+import {
+	ReconcileLine,
+	type ReconciliationRun,
+	type ReconciliationRunList,
+	ReconciliationRunQuery,
+} from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
-import { desc, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { olderThan } from "../lib/keyset";
 import { iso, type PaymentContext } from "./context";
 import { eventFromStatus } from "./gateway";
 import { applyGatewayEvent } from "./handle-webhook";
@@ -77,11 +84,27 @@ export async function reconcile(ctx: PaymentContext, options: ReconcileOptions):
 	return run;
 }
 
-export async function listReconciliationRuns(ctx: PaymentContext, limit = 50): Promise<ReconciliationRun[]> {
+/** The runs newest first, a page at a time (keyset on (started_at, id)), optionally by what started them. */
+export async function listReconciliationRuns(
+	ctx: PaymentContext,
+	query: Partial<ReconciliationRunQuery> = {},
+): Promise<ReconciliationRunList> {
+	const q = ReconciliationRunQuery.parse(query);
 	const rows = await ctx.database.db
 		.select()
 		.from(reconciliationRuns)
-		.orderBy(desc(reconciliationRuns.startedAt))
-		.limit(Math.min(Math.max(limit, 1), 200));
-	return rows.map((r) => ({ ...r, details: ReconcileLine.array().parse(JSON.parse(r.details)) }));
+		.where(
+			and(
+				q.trigger ? eq(reconciliationRuns.trigger, q.trigger) : undefined,
+				olderThan(q.cursor, sql`${reconciliationRuns.startedAt}`, sql`${reconciliationRuns.id}`),
+			),
+		)
+		.orderBy(desc(reconciliationRuns.startedAt), desc(reconciliationRuns.id))
+		.limit(q.limit + 1);
+	return toPage(
+		rows,
+		q.limit,
+		(r) => [r.startedAt, r.id],
+		(r) => ({ ...r, details: ReconcileLine.array().parse(JSON.parse(r.details)) }),
+	);
 }

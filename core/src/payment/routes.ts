@@ -1,4 +1,4 @@
-import { CreatePaymentInput } from "@bazaar/contracts/payment";
+import { CreatePaymentInput, PaymentQuery, ReconciliationRunQuery } from "@bazaar/contracts/payment";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
@@ -29,12 +29,12 @@ export function paymentRoutes(mod: PaymentModule): Hono<AppEnv> {
 	app.get("/orders/:orderId/payments", async (c) => jsonResponse(await mod.listOrderPayments(c.req.param("orderId"))));
 	// Admins: which gateway and reference paid an order, and what was refunded on each payment.
 	app.get("/admin/orders/:orderId/payments", async (c) =>
-		jsonResponse({ items: await mod.listOrderPayments(c.req.param("orderId")) }),
+		jsonResponse({ items: await mod.listOrderPayments(c.req.param("orderId")), nextCursor: null }),
 	);
-	app.get("/admin/reconciliation-runs", async (c) => {
-		const limit = Number.parseInt(c.req.query("limit") ?? "50", 10);
-		return jsonResponse({ items: await mod.listReconciliationRuns(Number.isFinite(limit) ? limit : 50) });
-	});
+	app.get("/admin/payments", async (c) => jsonResponse(await mod.listPayments(PaymentQuery.parse(c.req.query()))));
+	app.get("/admin/reconciliation-runs", async (c) =>
+		jsonResponse(await mod.listReconciliationRuns(ReconciliationRunQuery.parse(c.req.query()))),
+	);
 	app.post("/admin/reconcile", async () => jsonResponse(await mod.reconcile("admin")));
 	return app;
 }

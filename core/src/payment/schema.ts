@@ -38,6 +38,10 @@ export const payments = sqliteTable(
 		uniqueIndex("payments_open_order_uq").on(t.orderId).where(sql`status IN ('created', 'requires_action')`),
 		// Reconciliation looks for the oldest payments still waiting on their gateway.
 		index("payments_waiting_idx").on(t.createdAt).where(sql`status IN ('created', 'requires_action')`),
+		// The staff list newest first (list-payments.ts), all or by status or gateway.
+		index("payments_created_idx").on(t.createdAt, t.id),
+		index("payments_status_created_idx").on(t.status, t.createdAt, t.id),
+		index("payments_gateway_created_idx").on(t.gateway, t.createdAt, t.id),
 		check(
 			"payments_status_ck",
 			sql`${t.status} IN ('created', 'requires_action', 'succeeded', 'failed', 'cancelled', 'partially_refunded', 'refunded')`,
@@ -93,18 +97,23 @@ export const webhookEvents = sqliteTable(
  * Each reconciliation run: payments left waiting (a webhook that never came) are asked about at
  * their gateway and settled from its answer. Admins read these rows.
  */
-export const reconciliationRuns = sqliteTable("reconciliation_runs", {
-	id: text("id").primaryKey(),
-	trigger: text("trigger").notNull(),
-	startedAt: text("started_at").notNull(),
-	finishedAt: text("finished_at").notNull(),
-	checked: integer("checked").notNull(),
-	settled: integer("settled").notNull(),
-	stillPending: integer("still_pending").notNull(),
-	errors: integer("errors").notNull(),
-	/** JSON: one line per payment looked at ({paymentId, gateway, outcome, detail}). */
-	details: text("details").notNull(),
-});
+export const reconciliationRuns = sqliteTable(
+	"reconciliation_runs",
+	{
+		id: text("id").primaryKey(),
+		trigger: text("trigger").notNull(),
+		startedAt: text("started_at").notNull(),
+		finishedAt: text("finished_at").notNull(),
+		checked: integer("checked").notNull(),
+		settled: integer("settled").notNull(),
+		stillPending: integer("still_pending").notNull(),
+		errors: integer("errors").notNull(),
+		/** JSON: one line per payment looked at ({paymentId, gateway, outcome, detail}). */
+		details: text("details").notNull(),
+	},
+	// The staff list, newest first.
+	(t) => [index("reconciliation_runs_started_idx").on(t.startedAt, t.id)],
+);
 
 // ---- the sandbox gateway's side (it plays an external service; kept here so `npm start` needs
 // nothing else). Our payment tables never read these, only the sandbox does. -------------------

@@ -7,6 +7,7 @@ import type { Caller } from "@bazaar/signature";
 import { and, eq, sql } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
 import { json } from "../testing/harness";
+import { digitalMailId } from "./digital-delivery";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor } from "./testing/journey";
 import { checkoutBody, registerCustomer, type Stack, stack } from "./testing/stack";
 
@@ -117,7 +118,7 @@ describe("a paid order", () => {
 		// Mailed: the link (absolute, on the storefront) and the key.
 		const mail = await pollFor(async () => {
 			const rows = await s.core.identity.identity.database.db.all<{ to: string; text: string }>(
-				sql`SELECT "to", text FROM mail_outbox WHERE id IN (${`mail_digital_${orderId}`}, ${`mail_digital_${keyOrder}`}) ORDER BY id`,
+				sql`SELECT "to", text FROM mail_outbox WHERE id IN (${digitalMailId(orderId)}, ${digitalMailId(keyOrder)}) ORDER BY id`,
 			);
 			return rows.length === 2 ? rows : undefined;
 		});

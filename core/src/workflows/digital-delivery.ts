@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { OrderEventData } from "@bazaar/contracts/order";
 import { DEFAULT_CURRENCY } from "@bazaar/money";
 import { Hono } from "hono";
@@ -132,7 +133,7 @@ export function subscribeDigitalDelivery(
 			const order = await deps.orders.getOrder(orderId);
 			const got = await deps.delivery.orderDelivery(orderId);
 			await deps.identity.queueMail({
-				id: `mail_digital_${orderId}`,
+				id: digitalMailId(orderId),
 				to: order.email,
 				...digitalMail(order.id, got, deps.storefrontUrl),
 			});
@@ -148,6 +149,20 @@ export function subscribeDigitalDelivery(
 		},
 		tuning,
 	);
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * The mail's id, the same on every redelivery (so it is queued once): `mail_` + a ULID with the
+ * order's time and 16 characters of a hash of the order id, apart from the order confirmation's.
+ */
+export function digitalMailId(orderId: string): string {
+	const ulid = orderId.slice(orderId.indexOf("_") + 1);
+	const hash = createHash("sha256").update(`digital delivery mail:${orderId}`).digest();
+	let rest = "";
+	for (let i = 0; i < 16; i++) rest += CROCKFORD[(hash[i] as number) % 32];
+	return `mail_${ulid.slice(0, 10)}${rest}`;
 }
 
 function digitalMail(

@@ -19,7 +19,7 @@ export function supportPorts(deps: {
 	return {
 		orders: {
 			async recent(customerId, limit) {
-				return (await deps.orders.listOrders(customerId, { limit })).items;
+				return (await deps.orders.listOrders({ customer: customerId, limit })).items;
 			},
 			async own(orderId, customerId) {
 				try {
@@ -27,9 +27,12 @@ export function supportPorts(deps: {
 					const itemCount = o.lines.reduce((n, l) => n + l.quantity, 0);
 					const summary: OrderSummary = {
 						id: o.id,
+						customerId: o.customerId,
+						email: o.email,
 						status: o.status,
 						currency: o.currency,
 						total: o.total,
+						paymentGateway: o.paymentGateway,
 						createdAt: o.createdAt,
 						updatedAt: o.updatedAt,
 						itemCount,
@@ -50,7 +53,7 @@ export function supportPorts(deps: {
 		},
 		people: {
 			async customerIdByEmail(email) {
-				const { items } = await deps.identity.listUsers({ email, limit: 5 });
+				const { items } = await deps.identity.listUsers({ q: email, limit: 5 });
 				return items.find((u) => u.email.toLowerCase() === email.toLowerCase())?.id ?? null;
 			},
 			async emailOf(customerId) {

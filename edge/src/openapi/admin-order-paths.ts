@@ -1,5 +1,5 @@
-import { IdempotencyKey } from "@bazaar/contracts/order";
-import { bodyOf, header, idParam, type Json, json, problem } from "./parts";
+import { AdminOrderQuery, IdempotencyKey, PaymentConflictQuery } from "@bazaar/contracts/order";
+import { bodyOf, header, idParam, type Json, json, listParams, problem } from "./parts";
 import { readsTakeNoBody, staffOp } from "./staff";
 
 // The admin API's orders area (core /orders/admin/*): any order, its transitions, and refunds
@@ -11,8 +11,43 @@ const conflict = { "409": problem("The order's status does not allow this.") };
 
 export function adminOrderPaths(): Record<string, Json> {
 	return readsTakeNoBody({
+		"/api/admin/orders": {
+			get: orders(
+				"List orders",
+				{
+					description: "Role: admin or support_agent (read-only). Every customer's orders, newest first.",
+					parameters: listParams(AdminOrderQuery, {
+						status: "Only orders in this status.",
+						from: "Created at or after (a date or an ISO date-time).",
+						to: "Created before (a date or an ISO date-time).",
+						customer: "Only this customer's orders (user id).",
+						gateway: "Only orders paid through this gateway.",
+					}),
+				},
+				["200", "OrderList", "A page of orders."],
+				{ "404": null },
+			),
+		},
+		"/api/admin/orders/payment-conflicts": {
+			get: orders(
+				"List payment conflicts",
+				{
+					description:
+						"Role: admin. Payments that could not settle their order (paid twice, wrong amount, expired), every order's, newest first.",
+					parameters: listParams(PaymentConflictQuery, {
+						resolution: "`open`: not acted on yet; or what became of it.",
+					}),
+				},
+				["200", "PaymentConflictPage", "A page of payment conflicts."],
+				{ "404": null },
+			),
+		},
 		"/api/admin/orders/{id}": {
-			get: orders("Get any order", { parameters: [orderId] }, ["200", "OrderDetail", "The order with its timeline."]),
+			get: orders(
+				"Get any order",
+				{ parameters: [orderId], description: "Role: admin or support_agent (read-only)." },
+				["200", "OrderDetail", "The order with its timeline."],
+			),
 		},
 		"/api/admin/orders/{id}/cancel": {
 			post: orders(

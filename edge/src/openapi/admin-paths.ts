@@ -1,5 +1,7 @@
+import { AdminProductQuery } from "@bazaar/contracts";
 import { ListShipmentsQuery } from "@bazaar/contracts/fulfillment";
-import { bodyOf, idParam, type Json, paramSchema, pathParam, problem } from "./parts";
+import { UserListQuery } from "@bazaar/contracts/identity";
+import { bodyOf, idParam, type Json, listParams, paramSchema, pathParam, problem } from "./parts";
 import { readsTakeNoBody, staffOp } from "./staff";
 
 // The admin API's catalog, identity, inventory and fulfillment areas; orders and payment have
@@ -15,6 +17,20 @@ const conflict = { "409": problem("The change conflicts with the record's state.
 export function adminPaths(): Record<string, Json> {
 	return readsTakeNoBody({
 		"/api/admin/catalog/products": {
+			get: catalog(
+				"List products of every status",
+				{
+					description:
+						"Role: admin or catalog_manager. Drafts and archived products too (the shop's lists show active ones only), newest first.",
+					parameters: listParams(AdminProductQuery, {
+						q: "Words of the title, brand, description or category, or an exact slug or id.",
+						kind: "Only this kind.",
+						category: "This category (slug) and those below it; an unknown one is a 404.",
+						status: "Only this status (e.g. `archived`).",
+					}),
+				},
+				["200", "AdminProductList", "A page of products."],
+			),
 			post: catalog("Create a product", { requestBody: bodyOf("ProductInput") }, ["201", "Product", "Created."]),
 		},
 		"/api/admin/catalog/products/{id}": {
@@ -79,29 +95,21 @@ export function adminPaths(): Record<string, Json> {
 			get: identity(
 				"List accounts",
 				{
-					parameters: [
-						{ name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200 } },
-						{
-							name: "after",
-							in: "query",
-							required: false,
-							description: "`nextAfter` of the previous page.",
-							schema: { type: "string" },
-						},
-						{
-							name: "email",
-							in: "query",
-							required: false,
-							description: "An email prefix.",
-							schema: { type: "string" },
-						},
-					],
+					description: "Role: admin or support_agent (read-only). Newest first.",
+					parameters: listParams(UserListQuery, {
+						q: "The start of the email (any case) or a part of the name.",
+						role: "Only accounts holding this role.",
+					}),
 				},
 				["200", "UserList", "A page of accounts."],
 			),
 		},
 		"/api/admin/identity/users/{id}": {
-			get: identity("Get an account", { parameters: [idParam("User id")] }, ["200", "UserPublic", "The account."]),
+			get: identity(
+				"Get an account",
+				{ parameters: [idParam("User id")], description: "Role: admin or support_agent (read-only)." },
+				["200", "UserPublic", "The account."],
+			),
 		},
 		"/api/admin/identity/users/{id}/roles": {
 			put: identity(
@@ -169,28 +177,26 @@ export function adminPaths(): Record<string, Json> {
 		},
 		"/api/admin/fulfillment/shipments": {
 			get: fulfillment(
-				"An order's shipments",
+				"List shipments",
 				{
-					parameters: [
-						{
-							name: "orderId",
-							in: "query",
-							required: true,
-							description: "Order id.",
-							schema: paramSchema(ListShipmentsQuery.shape.orderId),
-						},
-					],
+					description:
+						"Role: admin or support_agent (read-only). Newest first, with their history; `status=pending&kind=parcel` is what awaits dispatch.",
+					parameters: listParams(ListShipmentsQuery, {
+						orderId: "Only this order's shipment.",
+						status: "Only shipments in this status.",
+						kind: "`parcel` (a carrier takes it) or `digital`.",
+					}),
 				},
-				["200", "ShipmentList", "Its shipments with their history (none yet, or no such order: an empty list)."],
-				{ "400": problem("`orderId` is missing or not an order id."), "404": null },
+				["200", "ShipmentList", "A page of shipments."],
+				{ "404": null },
 			),
 		},
 		"/api/admin/fulfillment/shipments/{id}": {
-			get: fulfillment("Get a shipment", { parameters: [idParam("Shipment id")] }, [
-				"200",
-				"ShipmentDetail",
-				"The shipment with its history.",
-			]),
+			get: fulfillment(
+				"Get a shipment",
+				{ parameters: [idParam("Shipment id")], description: "Role: admin or support_agent (read-only)." },
+				["200", "ShipmentDetail", "The shipment with its history."],
+			),
 		},
 		"/api/admin/fulfillment/shipments/{id}/ship": {
 			post: fulfillment(

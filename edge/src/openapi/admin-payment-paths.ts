@@ -1,4 +1,5 @@
-import { type Json, pathParam, problem } from "./parts";
+import { PaymentQuery, ReconciliationRunQuery } from "@bazaar/contracts/payment";
+import { type Json, listParams, pathParam, problem } from "./parts";
 import { readsTakeNoBody, staffOp } from "./staff";
 
 // The admin API's payment area (core /payment/admin/*, core/src/payment/routes.ts): which
@@ -20,19 +21,29 @@ export function adminPaymentPaths(): Record<string, Json> {
 				{ "404": null },
 			),
 		},
+		"/api/admin/payment/payments": {
+			get: payment(
+				"List payments",
+				{
+					description: "Role: admin. Every payment newest first, with the refunds asked for each.",
+					parameters: listParams(PaymentQuery, {
+						status: "Only payments in this status.",
+						gateway: "Only payments through this gateway.",
+						orderId: "Only this order's payments.",
+					}),
+				},
+				["200", "PaymentList", "A page of payments."],
+				{ "404": null },
+			),
+		},
 		"/api/admin/payment/reconciliation-runs": {
 			get: payment(
-				"Recent reconciliation runs",
+				"Reconciliation runs",
 				{
-					parameters: [
-						{
-							name: "limit",
-							in: "query",
-							required: false,
-							description: "How many runs, newest first; clamped to 1–200, and anything but a number reads as 50.",
-							schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
-						},
-					],
+					description: "Role: admin. Newest first.",
+					parameters: listParams(ReconciliationRunQuery, {
+						trigger: "Only the runs the schedule started, or those an admin asked for.",
+					}),
 				},
 				["200", "ReconciliationRunList", "The latest runs with what each payment's gateway answered."],
 				{ "404": null },

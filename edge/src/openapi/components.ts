@@ -1,4 +1,5 @@
 import {
+	AdminProductList,
 	Category,
 	CategoryInput,
 	CategoryList,
@@ -73,6 +74,7 @@ import {
 	OrderDetail,
 	OrderList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	RefundRequestList,
 } from "@bazaar/contracts/order";
 import { Payment, PaymentList, ReconciliationRun, ReconciliationRunList } from "@bazaar/contracts/payment";
@@ -105,6 +107,21 @@ import {
 	VoteResult,
 	WriteReviewInput,
 } from "@bazaar/contracts/review";
+import {
+	Article,
+	ArticleDeleted,
+	ArticleInput,
+	ArticleList,
+	ArticlePatch,
+	ConversationList,
+	RecentOrders,
+	Ticket,
+	TicketAnswerInput,
+	TicketInput,
+	TicketList,
+	TicketReceipt,
+	Transcript,
+} from "@bazaar/contracts/support";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -125,6 +142,7 @@ export const OUTPUT_SCHEMAS = {
 	Product,
 	Facet,
 	ProductList,
+	AdminProductList,
 	Problem,
 	ApiSession,
 	ApiSessionInfo,
@@ -147,6 +165,7 @@ export const OUTPUT_SCHEMAS = {
 	AdminRefundAnswer,
 	RefundRequestList,
 	PaymentConflictList,
+	PaymentConflictPage,
 	ReconciliationRun,
 	ReconciliationRunList,
 	ShipmentDetail,
@@ -170,6 +189,15 @@ export const OUTPUT_SCHEMAS = {
 	StaffReviewPage,
 	ReviewableList,
 	VoteResult,
+	Article,
+	ArticleList,
+	ArticleDeleted,
+	ConversationList,
+	Transcript,
+	RecentOrders,
+	Ticket,
+	TicketList,
+	TicketReceipt,
 	DownloadFile,
 	KeyPool,
 	KeysUploaded,
@@ -218,6 +246,10 @@ export const INPUT_SCHEMAS = {
 	RejectInput,
 	HideInput,
 	ReplyInput,
+	ArticleInput,
+	ArticlePatch,
+	TicketInput,
+	TicketAnswerInput,
 	UploadFileRequest,
 	UploadKeysRequest,
 };

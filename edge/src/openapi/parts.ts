@@ -45,6 +45,25 @@ export function paramSchema(schema: z.ZodType): Json {
 	return rest;
 }
 
+/**
+ * The query parameters of a list (a `listQuery` of packages/contracts/src/list.ts), one per field
+ * of its zod schema, so the document lists exactly what the route accepts.
+ */
+export function listParams(query: z.ZodObject, descriptions: Record<string, string> = {}): Json[] {
+	const text: Record<string, string> = {
+		cursor: "`nextCursor` of the previous page (opaque); a cursor not given out by this list is a 400.",
+		limit: "Items per page: 20 unless given, at most 100 (more is a 400).",
+		...descriptions,
+	};
+	return Object.entries(query.shape).map(([name, schema]) => ({
+		name,
+		in: "query",
+		required: false,
+		...(text[name] ? { description: text[name] } : {}),
+		schema: paramSchema(schema as z.ZodType),
+	}));
+}
+
 export const header = (name: string, schema: z.ZodType, required: boolean, description: string) => ({
 	name,
 	in: "header",

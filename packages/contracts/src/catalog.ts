@@ -1,6 +1,7 @@
 import { Currency, DEFAULT_CURRENCY, Money } from "@bazaar/money";
 import { z } from "zod";
 import { DigitalDelivery } from "./delivery";
+import { listPage, listQuery } from "./list";
 
 export const Slug = z
 	.string()
@@ -404,3 +405,32 @@ export const SitemapQuery = z
 	})
 	.strict();
 export type SitemapQuery = z.infer<typeof SitemapQuery>;
+
+/** Staff: products of every status (drafts and archived ones too), newest first. */
+export const AdminProductQuery = listQuery({
+	/** Words of the title, brand, description or category (as the search matches them), or an exact slug or id. */
+	q: z.string().trim().min(1).max(200).optional(),
+	kind: ProductKind.optional(),
+	/** This category and those below it. */
+	category: Slug.optional(),
+	status: ProductStatus.optional(),
+});
+export type AdminProductQuery = z.infer<typeof AdminProductQuery>;
+
+export const AdminProductSummary = z.object({
+	id: Id,
+	slug: Slug,
+	kind: ProductKind,
+	status: ProductStatus,
+	title: z.string(),
+	brand: z.string().nullable(),
+	categoryId: Id,
+	inStock: z.boolean(),
+	/** In the shop's default currency; null when the product has no price in it. */
+	price: Money.nullable(),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+export type AdminProductSummary = z.infer<typeof AdminProductSummary>;
+export const AdminProductList = listPage(AdminProductSummary);
+export type AdminProductList = z.infer<typeof AdminProductList>;

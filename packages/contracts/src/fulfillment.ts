@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listPage, listQuery } from "./list";
 import { Address, OrderId } from "./order";
 
 // The fulfillment module's requests, responses, carrier webhooks and events. Types are inferred
@@ -91,7 +92,7 @@ export type Shipment = z.infer<typeof Shipment>;
 export const ShipmentDetail = Shipment.extend({ history: z.array(ShipmentChange) });
 export type ShipmentDetail = z.infer<typeof ShipmentDetail>;
 
-export const ShipmentList = z.object({ items: z.array(ShipmentDetail) });
+export const ShipmentList = listPage(ShipmentDetail);
 export type ShipmentList = z.infer<typeof ShipmentList>;
 
 /** What the order.paid flow hands the module: the order's lines already sorted by kind. */
@@ -107,7 +108,13 @@ export const CreateShipmentInput = z.strictObject({
 });
 export type CreateShipmentInput = z.input<typeof CreateShipmentInput>;
 
-export const ListShipmentsQuery = z.strictObject({ orderId: OrderId });
+/** Staff: shipments newest first; `status=pending&kind=parcel` is what awaits dispatch. */
+export const ListShipmentsQuery = listQuery({
+	orderId: OrderId.optional(),
+	status: ShipmentStatus.optional(),
+	kind: ShipmentKind.optional(),
+});
+export type ListShipmentsQuery = z.infer<typeof ListShipmentsQuery>;
 
 export const ShipInput = z.strictObject({
 	/** Default: the built-in carrier. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listPage, listQuery } from "./list";
 export const ROLES = ["customer", "admin", "catalog_manager", "support_agent", "moderator"] as const;
 
 // Requests and responses of the identity module.
@@ -197,15 +198,14 @@ export type Address = z.infer<typeof Address>;
 export const AddressList = z.object({ items: z.array(Address) });
 export type AddressList = z.infer<typeof AddressList>;
 
-export const UserListQuery = z.strictObject({
-	limit: z.coerce.number().int().min(1).max(200).default(50),
-	/** The last id of the previous page (ids sort by creation time). */
-	after: UserId.optional(),
-	/** A prefix of the email (case-insensitive). */
-	email: z.string().trim().max(254).optional(),
+/** Staff: accounts newest first, by a part of the email or name, or by a role. */
+export const UserListQuery = listQuery({
+	/** The start of the email (case-insensitive) or any part of the name. */
+	q: z.string().trim().min(1).max(254).optional(),
+	role: Role.optional(),
 });
 export type UserListQuery = z.infer<typeof UserListQuery>;
-export const UserList = z.object({ items: z.array(UserPublic), nextAfter: UserId.nullable() });
+export const UserList = listPage(UserPublic);
 export type UserList = z.infer<typeof UserList>;
 
 export const SetRolesInput = z.strictObject({

@@ -1,6 +1,8 @@
 import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
-import { Payment } from "./payment";
+import { UserId } from "./identity";
+import { listPage, listQuery, TimeBound } from "./list";
+import { GatewayName, Payment } from "./payment";
 import { AppliedDiscount } from "./promotion";
 
 // The order module's requests, responses and events. Types are inferred from
@@ -209,22 +211,34 @@ export type OrderDetail = z.infer<typeof OrderDetail>;
 
 export const OrderSummary = Order.pick({
 	id: true,
+	customerId: true,
+	email: true,
 	status: true,
 	currency: true,
 	total: true,
+	paymentGateway: true,
 	createdAt: true,
 	updatedAt: true,
 }).extend({ itemCount: z.number().int() });
 export type OrderSummary = z.infer<typeof OrderSummary>;
 
-export const ListOrdersQuery = z.strictObject({
-	/** The last id of the previous page (ids sort by creation time). */
-	cursor: OrderId.optional(),
-	limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+/** A customer's own orders: newest first, a page at a time. */
+export const ListOrdersQuery = listQuery({});
 export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
 
-export const OrderList = z.object({ items: z.array(OrderSummary), nextCursor: z.string().nullable() });
+/** Staff: every order, newest first, narrowed by status, creation time, customer and gateway. */
+export const AdminOrderQuery = listQuery({
+	status: OrderStatus.optional(),
+	/** Created at or after (a date or an ISO date-time). */
+	from: TimeBound.optional(),
+	/** Created before. */
+	to: TimeBound.optional(),
+	customer: UserId.optional(),
+	gateway: GatewayName.optional(),
+});
+export type AdminOrderQuery = z.infer<typeof AdminOrderQuery>;
+
+export const OrderList = listPage(OrderSummary);
 export type OrderList = z.infer<typeof OrderList>;
 
 /** order.payment_conflict's data: the order as it stands, why the payment could not settle it, and the payment. */
@@ -424,6 +438,13 @@ export type PaymentConflict = z.infer<typeof PaymentConflict>;
 /** GET /orders/admin/:id/payment-conflicts answers a bare array, oldest first. */
 export const PaymentConflictList = z.array(PaymentConflict);
 
+/** Staff: every payment conflict, newest first; `resolution=open` for those not acted on yet. */
+export const PaymentConflictQuery = listQuery({
+	resolution: z.enum(["open", "revived", "refund_requested", "refunded"]).optional(),
+});
+export type PaymentConflictQuery = z.infer<typeof PaymentConflictQuery>;
+export const PaymentConflictPage = listPage(PaymentConflict);
+export type PaymentConflictPage = z.infer<typeof PaymentConflictPage>;
 // ---- guest orders ---------------------------------------------------------------------------------
 
 /** The key of a guest order's link (mailed; ?key= on the storefront) travels to the core in this header. */

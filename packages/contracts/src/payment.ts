@@ -1,5 +1,6 @@
 import { Money } from "@bazaar/money";
 import { z } from "zod";
+import { listPage, listQuery } from "./list";
 
 // The payment module's requests, responses and events.
 
@@ -172,8 +173,11 @@ export type PaymentRefund = z.infer<typeof PaymentRefund>;
 export const OrderPayment = Payment.extend({ refunds: z.array(PaymentRefund) });
 export type OrderPayment = z.infer<typeof OrderPayment>;
 
-/** GET /payment/admin/orders/:orderId/payments: every payment of the order (none: an empty list). */
-export const PaymentList = z.object({ items: z.array(OrderPayment) });
+/**
+ * GET /payment/admin/payments: every payment newest first, a page at a time; and
+ * GET /payment/admin/orders/:orderId/payments: every payment of one order (one page, none: empty).
+ */
+export const PaymentList = listPage(OrderPayment);
 export type PaymentList = z.infer<typeof PaymentList>;
 
 /** One payment a reconciliation run asked its gateway about. */
@@ -201,6 +205,19 @@ export const ReconciliationRun = z.object({
 });
 export type ReconciliationRun = z.infer<typeof ReconciliationRun>;
 
-/** GET /payment/admin/reconciliation-runs: the latest runs, newest first. */
-export const ReconciliationRunList = z.object({ items: z.array(ReconciliationRun) });
+/** GET /payment/admin/reconciliation-runs: the runs, newest first, a page at a time. */
+export const ReconciliationRunList = listPage(ReconciliationRun);
+export const ReconciliationRunQuery = listQuery({ trigger: z.enum(["schedule", "admin"]).optional() });
+export type ReconciliationRunQuery = z.infer<typeof ReconciliationRunQuery>;
+
+/** Staff: payments newest first, by status, gateway or order. */
+export const PaymentQuery = listQuery({
+	status: PaymentStatus.optional(),
+	gateway: GatewayName.optional(),
+	orderId: z
+		.string()
+		.regex(/^ord_[0-9A-Z]{26}$/, "an order id such as ord_01H…")
+		.optional(),
+});
+export type PaymentQuery = z.infer<typeof PaymentQuery>;
 export type ReconciliationRunList = z.infer<typeof ReconciliationRunList>;
