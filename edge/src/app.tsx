@@ -16,6 +16,7 @@ import { apiOrders } from "./routes/api-orders";
 import { apiReviews } from "./routes/api-reviews";
 import { apiSession } from "./routes/api-session";
 import { apiSupportJoin } from "./routes/api-support-join";
+import { apiSupportTickets } from "./routes/api-support-tickets";
 import { assets } from "./routes/assets";
 import { cart } from "./routes/cart";
 import { checkout } from "./routes/checkout";
@@ -35,6 +36,7 @@ import { parties } from "./routes/parties";
 import { reviewPages } from "./routes/review-pages";
 import { sandboxPay } from "./routes/sandbox-pay";
 import { seo } from "./routes/seo";
+import { supportConsole } from "./routes/support-console";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
 import { ErrorPage } from "./views/error-page";
@@ -59,6 +61,7 @@ export const app = new Hono<AppEnv>()
 	.route("/api/orders", apiOrders)
 	.route("/api/flash", apiFlash)
 	.route("/api/reviews", apiReviews)
+	.route("/api/support/tickets", apiSupportTickets)
 	.route("/api/support/join", apiSupportJoin)
 	.route("/assets", assets)
 	.route("/cart", cart)
@@ -73,6 +76,7 @@ export const app = new Hono<AppEnv>()
 	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/admin", adminConsole)
+	.route("/support", supportConsole)
 	.route("/", seo)
 	.route("/", pages);
 

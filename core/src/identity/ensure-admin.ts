@@ -60,7 +60,11 @@ export async function ensureAdmin(
 		.from(users)
 		.where(eq(users.emailKey, emailKey))
 		.limit(1);
-	if (taken) throw new AdminEmailTakenError();
+	if (taken) {
+		// Another instance starting at the same moment made it between our first look and this one.
+		if (await firstAdminMade(identity)) return { created: false };
+		throw new AdminEmailTakenError();
+	}
 
 	const configured = options.password ?? null;
 	const password = configured ?? randomToken(18);

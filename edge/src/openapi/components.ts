@@ -120,6 +120,21 @@ import {
 	VoteResult,
 	WriteReviewInput,
 } from "@bazaar/contracts/review";
+import {
+	Article,
+	ArticleDeleted,
+	ArticleInput,
+	ArticleList,
+	ArticlePatch,
+	ConversationList,
+	RecentOrders,
+	Ticket,
+	TicketAnswerInput,
+	TicketInput,
+	TicketList,
+	TicketReceipt,
+	Transcript,
+} from "@bazaar/contracts/support";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -192,6 +207,15 @@ export const OUTPUT_SCHEMAS = {
 	StaffReviewPage,
 	ReviewableList,
 	VoteResult,
+	Article,
+	ArticleList,
+	ArticleDeleted,
+	ConversationList,
+	Transcript,
+	RecentOrders,
+	Ticket,
+	TicketList,
+	TicketReceipt,
 	DownloadFile,
 	KeyPool,
 	KeysUploaded,
@@ -248,6 +272,10 @@ export const INPUT_SCHEMAS = {
 	RejectInput,
 	HideInput,
 	ReplyInput,
+	ArticleInput,
+	ArticlePatch,
+	TicketInput,
+	TicketAnswerInput,
 	UploadFileRequest,
 	UploadKeysRequest,
 };

@@ -17,6 +17,7 @@ import { type Json, json, problem } from "./parts";
 import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
 import { supportJoinPaths } from "./support-join-paths";
+import { adminSupportPaths, supportPaths } from "./support-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
 // with, so the reference cannot drift from the code. Built once per isolate, on first request.
@@ -99,6 +100,11 @@ export function buildOpenApi(): Json {
 				name: "admin",
 				description:
 					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders (with refunds), payment and fulfillment; each operation names the roles the core requires.",
+			},
+			{
+				name: "support chat",
+				description:
+					"Live support: a ticket to join a chat room over a WebSocket (`POST /api/support/join`), and a message for the team when no agent is online.",
 			},
 			{ name: "ops", description: "Health." },
 		],
@@ -227,6 +233,8 @@ export function buildOpenApi(): Json {
 			...adminDeliveryPaths(),
 			...reviewPaths(),
 			...adminReviewPaths(),
+			...supportPaths(),
+			...adminSupportPaths(),
 		},
 		components: {
 			schemas,
