@@ -101,6 +101,49 @@ describe("accessibility", () => {
 				await visit("/account/orders");
 				await visit(`/account/orders/${orderId}`);
 				await visit("/dev/mail");
+				// The console refuses a shopper with a 403 page.
+				expect((await page.goto("/admin"))?.status()).toBe(403);
+				await scan("/admin (a shopper: 403)");
+
+				// The admin console, as the shop's admin sees it.
+				const staff = await session.browser.newPage({ baseURL: session.stack.edgeUrl });
+				await staff.goto("/account/login?next=%2Fadmin");
+				await staff.fill('input[name="email"]', session.stack.adminLogin.email);
+				await staff.fill('input[name="password"]', session.stack.adminLogin.password);
+				await clickTo(staff, 'form[action^="/account/login"] button[type="submit"]', /\/admin$/);
+				const consoleScan = async (path: string) => {
+					const res = await staff.goto(path);
+					expect(res?.status(), path).toBeLessThan(500);
+					found.push({ where: path, violations: await axe(staff) });
+				};
+				await consoleScan("/admin");
+				await consoleScan("/admin/products");
+				const productPath = await staff
+					.locator('main table a[href^="/admin/products/prod_"]')
+					.first()
+					.getAttribute("href");
+				await consoleScan(productPath ?? "/admin/products");
+				await consoleScan("/admin/products/new");
+				await staff.locator('form[action="/admin/products/new"] button[type="submit"]').click();
+				await staff.waitForLoadState();
+				found.push({ where: "/admin/products/new (refused)", violations: await axe(staff) });
+				await consoleScan("/admin/categories");
+				await consoleScan("/admin/stock");
+				const skuPath = await staff.locator('main table a[href^="/admin/stock/"]').first().getAttribute("href");
+				await consoleScan(skuPath ?? "/admin/stock");
+				await consoleScan("/admin/orders");
+				await consoleScan(`/admin/orders/${orderId}`);
+				await consoleScan(`/admin/orders/${orderId}/slip`);
+				await consoleScan("/admin/customers");
+				const customerPath = await staff
+					.locator('main table a[href^="/admin/customers/usr_"]')
+					.first()
+					.getAttribute("href");
+				await consoleScan(customerPath ?? "/admin/customers");
+				await consoleScan("/admin/promotions");
+				await consoleScan("/admin/reviews");
+				await consoleScan("/admin/operations");
+				await staff.close();
 
 				const serious = found.flatMap((f) => f.violations.filter(blocking).map((v) => ({ where: f.where, v })));
 				const minor = found.reduce((n, f) => n + f.violations.filter((v) => !blocking(v)).length, 0);

@@ -3,15 +3,16 @@ import { OrderDetail, RefundRequestList } from "@bazaar/contracts/order";
 import { beforeAll, describe, expect, it } from "vitest";
 import { approvePayment, eventually, placeOrder, signUp } from "./account-support";
 import { csrfOf, get, post, type StaffBrowser, staffBrowser } from "./console-support";
-import { adminHeaders, edge } from "./helpers";
+import { adminHeaders, edge, ORIGIN } from "./helpers";
 
 // The console's order page against the real core and the sandbox gateway: an admin refunds some
 // units of a paid order and ships the rest; a support agent reads the same page without its forms.
 
 let admin: StaffBrowser;
+let agent: StaffBrowser;
 
 beforeAll(async () => {
-	admin = await staffBrowser(["admin"]);
+	[admin, agent] = await Promise.all([staffBrowser(["admin"]), staffBrowser(["support_agent"])]);
 });
 
 async function adminApi<T>(path: string, parse: (v: unknown) => T): Promise<T> {
@@ -105,5 +106,100 @@ describe("console orders", () => {
 		expect(tooMuch.html).toContain('role="alert"');
 		const refunds = await adminApi(`/orders/${order.id}/refunds`, (v) => RefundRequestList.parse(v));
 		expect(refunds.items).toHaveLength(0);
+	});
+
+	it("shows a support agent the order without its forms, and refuses the agent's refund", async () => {
+		const order = await paidOrder(1);
+		const page = await get(agent.jar, `/admin/orders/${order.id}`);
+		expect(page.res.status, page.html.slice(0, 1000)).toBe(200);
+		expect(page.html).toContain(order.id);
+		expect(page.html).not.toContain("/refund");
+		expect(page.html).not.toContain("/ship");
+		const refused = await post(agent.jar, `/admin/orders/${order.id}/refund`, {
+			csrf: csrfOf(page.html),
+			mode: "all",
+			reason: "agent tries",
+		});
+		expect(refused.res.status).toBe(403);
+		const refunds = await adminApi(`/orders/${order.id}/refunds`, (v) => RefundRequestList.parse(v));
+		expect(refunds.items).toHaveLength(0);
+	});
+
+	it("lists orders with filters and a cursor, and shows a customer's orders, addresses and roles", async () => {
+		const order = await paidOrder(1);
+		const paid = await get(admin.jar, "/admin/orders?status=paid");
+		expect(paid.res.status, paid.html.slice(0, 1000)).toBe(200);
+		expect(paid.html).toContain(`href="/admin/orders/${order.id}"`);
+		const none = await get(admin.jar, `/admin/orders?status=refunded&customer=${order.customerId}`);
+		expect(none.html).not.toContain(`href="/admin/orders/${order.id}"`);
+		const bad = await get(admin.jar, "/admin/orders?status=lost");
+		expect(bad.res.status).toBe(400);
+		expect(bad.html).toContain('role="alert"');
+		const first = await get(admin.jar, "/admin/orders");
+		const next = /href="\?([^"]*cursor=[^"]+)" rel="next"/.exec(first.html)?.[1];
+		if (next) {
+			const second = await get(admin.jar, `/admin/orders?${next.replaceAll("&amp;", "&")}`);
+			expect(second.res.status).toBe(200);
+		}
+
+		const customer = await get(agent.jar, `/admin/customers/${order.customerId}`);
+		expect(customer.res.status, customer.html.slice(0, 1000)).toBe(200);
+		expect(customer.html).toContain(order.id);
+		expect(customer.html).not.toContain("/logout-everywhere");
+		const list = await get(agent.jar, `/admin/customers?q=${encodeURIComponent(order.email)}`);
+		expect(list.html).toContain(`href="/admin/customers/${order.customerId}"`);
+		const refused = await post(agent.jar, `/admin/customers/${order.customerId}/roles`, {
+			csrf: csrfOf(customer.html),
+			role: "admin",
+		});
+		expect(refused.res.status).toBe(403);
+
+		const page = await get(admin.jar, `/admin/customers/${order.customerId}`);
+		const promoted = await edge(`/admin/customers/${order.customerId}/roles`, {
+			method: "POST",
+			headers: { ...admin.jar.header(), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+			body: new URLSearchParams([
+				["csrf", csrfOf(page.html)],
+				["role", "customer"],
+				["role", "moderator"],
+			]).toString(),
+			redirect: "manual",
+		});
+		expect(promoted.status).toBe(303);
+		const user = await adminApi(
+			`/identity/users/${order.customerId}`,
+			(v) => v as { roles: string[]; sessionGeneration: number },
+		);
+		expect(user.roles.sort()).toEqual(["customer", "moderator"]);
+		const out = await post(admin.jar, `/admin/customers/${order.customerId}/logout-everywhere`, {
+			csrf: csrfOf(page.html),
+		});
+		expect(out.res.status).toBe(303);
+		const after = await adminApi(`/identity/users/${order.customerId}`, (v) => v as { sessionGeneration: number });
+		expect(after.sessionGeneration).toBe(user.sessionGeneration + 1);
+	});
+
+	it("shows today's orders, revenue and what waits on the dashboard, with charts drawn as accessible SVG", async () => {
+		await paidOrder(1);
+		const { res, html } = await get(admin.jar, "/admin");
+		expect(res.status).toBe(200);
+		const figure = (id: string) =>
+			/^(\d+)\+?$/.exec(new RegExp(`data-testid="${id}">([^<]*)<`).exec(html)?.[1] ?? "")?.[1];
+		expect(Number(figure("orders-today"))).toBeGreaterThanOrEqual(1);
+		expect(Number(figure("awaiting-dispatch") ?? "0")).toBeGreaterThanOrEqual(0);
+		expect(figure("awaiting-payment")).toBeDefined();
+		expect(figure("payment-conflicts")).toBeDefined();
+		expect(figure("dead-letters")).toBeDefined();
+		expect(html).toMatch(/data-testid="revenue-today">[^<]*\$[\d,]+\.\d\d/);
+		for (const id of ["orders-hour", "revenue-hour", "orders-day", "revenue-day"]) {
+			expect(html).toContain(`aria-labelledby="${id}-title ${id}-desc"`);
+			expect(html).toMatch(new RegExp(`<title id="${id}-title">[^<]+</title><desc id="${id}-desc">[^<]+</desc>`));
+		}
+		expect(html).not.toContain("<script>");
+		// A support agent sees the order figures but not the payment plumbing.
+		const desk = await get(agent.jar, "/admin");
+		expect(desk.html).toContain('data-testid="orders-today"');
+		expect(desk.html).not.toContain('data-testid="dead-letters"');
+		expect(desk.html).not.toContain('data-testid="low-stock"');
 	});
 });

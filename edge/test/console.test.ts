@@ -263,11 +263,24 @@ describe("console catalog and stock", () => {
 		});
 		expect(noReason.res.status).toBe(422);
 
+		const listed = await get(catalogManager.jar, `/admin/products?q=${encodeURIComponent(`Console lamp ${stamp}`)}`);
+		expect(listed.res.status, listed.html.slice(0, 1000)).toBe(200);
+		expect(listed.html).toContain(`href="/admin/products/${id}"`);
 		const archived = await post(catalogManager.jar, `/admin/products/${id}/archive`, { csrf: csrfOf(edit.html) });
 		expect(archived.res.status).toBe(303);
 		const gone = Product.parse(
 			await (await core().request("GET", `/catalog/admin/products/${id}`, { caller: ADMIN_CALLER })).json(),
 		);
 		expect(gone.status).toBe("archived");
+		const archivedList = await get(
+			catalogManager.jar,
+			`/admin/products?status=archived&q=${encodeURIComponent(`Console lamp ${stamp}`)}`,
+		);
+		expect(archivedList.html).toContain(`href="/admin/products/${id}"`);
+		const activeList = await get(
+			catalogManager.jar,
+			`/admin/products?status=active&q=${encodeURIComponent(`Console lamp ${stamp}`)}`,
+		);
+		expect(activeList.html).not.toContain(`href="/admin/products/${id}"`);
 	});
 });

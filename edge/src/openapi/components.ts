@@ -46,10 +46,23 @@ import {
 } from "@bazaar/contracts/flash";
 import { CancelShipmentInput, ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import {
+	AccountUpdated,
+	Address,
+	AddressInput,
+	AddressList,
+	AddressPatch,
 	ApiSession,
 	ApiSessionInfo,
+	ChangePasswordInput,
 	LoginInput,
+	PasswordResetAccepted,
+	PasswordResetConfirm,
+	PasswordResetRequest,
+	ProfilePatch,
+	RegisterInput,
 	SetRolesInput,
+	SignupAccepted,
+	SignupConfirm,
 	UserList,
 	UserPublic,
 } from "@bazaar/contracts/identity";
@@ -107,6 +120,21 @@ import {
 	VoteResult,
 	WriteReviewInput,
 } from "@bazaar/contracts/review";
+import {
+	Article,
+	ArticleDeleted,
+	ArticleInput,
+	ArticleList,
+	ArticlePatch,
+	ConversationList,
+	RecentOrders,
+	Ticket,
+	TicketAnswerInput,
+	TicketInput,
+	TicketList,
+	TicketReceipt,
+	Transcript,
+} from "@bazaar/contracts/support";
 import { Money } from "@bazaar/money";
 import { Me } from "../routes/api-me";
 import { type Json, schemasOf } from "./parts";
@@ -134,6 +162,11 @@ export const OUTPUT_SCHEMAS = {
 	Me,
 	UserPublic,
 	UserList,
+	AccountUpdated,
+	Address,
+	AddressList,
+	SignupAccepted,
+	PasswordResetAccepted,
 	SkuStock,
 	LedgerPage,
 	Reconciliation,
@@ -174,6 +207,15 @@ export const OUTPUT_SCHEMAS = {
 	StaffReviewPage,
 	ReviewableList,
 	VoteResult,
+	Article,
+	ArticleList,
+	ArticleDeleted,
+	ConversationList,
+	Transcript,
+	RecentOrders,
+	Ticket,
+	TicketList,
+	TicketReceipt,
 	DownloadFile,
 	KeyPool,
 	KeysUploaded,
@@ -182,6 +224,14 @@ export const OUTPUT_SCHEMAS = {
 
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
+	RegisterInput,
+	SignupConfirm,
+	PasswordResetRequest,
+	PasswordResetConfirm,
+	ProfilePatch,
+	ChangePasswordInput,
+	AddressInput,
+	AddressPatch,
 	FlashBuyRequest,
 	SupportJoinRequest,
 	FlashPayRequest,
@@ -222,6 +272,10 @@ export const INPUT_SCHEMAS = {
 	RejectInput,
 	HideInput,
 	ReplyInput,
+	ArticleInput,
+	ArticlePatch,
+	TicketInput,
+	TicketAnswerInput,
 	UploadFileRequest,
 	UploadKeysRequest,
 };

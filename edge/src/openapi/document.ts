@@ -1,5 +1,6 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
+import { accountPaths } from "./account-paths";
 import { adminBusPaths } from "./admin-bus-paths";
 import { adminDeliveryPaths } from "./admin-delivery-paths";
 import { adminOrderPaths } from "./admin-order-paths";
@@ -16,6 +17,7 @@ import { type Json, json, problem } from "./parts";
 import { adminReviewPaths, reviewPaths } from "./review-paths";
 import { sessionPaths } from "./session-paths";
 import { supportJoinPaths } from "./support-join-paths";
+import { adminSupportPaths, supportPaths } from "./support-paths";
 
 // The OpenAPI 3.1 document is generated from the same zod contracts the edge and core validate
 // with, so the reference cannot drift from the code. Built once per isolate, on first request.
@@ -82,6 +84,10 @@ export function buildOpenApi(): Json {
 			{ name: "catalog", description: "Public, cacheable catalog reads." },
 			{ name: "images", description: "Content-addressed product images." },
 			{ name: "session", description: "Sign in and out; the token works as `Authorization: Bearer`." },
+			{
+				name: "account",
+				description: "Sign up, reset a password, the profile and the address book, as the account pages do.",
+			},
 			{ name: "shop", description: "The storefront header's personal bits." },
 			{
 				name: "cart",
@@ -94,6 +100,11 @@ export function buildOpenApi(): Json {
 				name: "admin",
 				description:
 					"For staff accounts (admin, catalog_manager, support_agent), with a bearer token or the storefront's cookie. `/api/admin/<area>/…` forwards to the core's admin routes for catalog, identity, inventory, orders (with refunds), payment and fulfillment; each operation names the roles the core requires.",
+			},
+			{
+				name: "support chat",
+				description:
+					"Live support: a ticket to join a chat room over a WebSocket (`POST /api/support/join`), and a message for the team when no agent is online.",
 			},
 			{ name: "ops", description: "Health." },
 		],
@@ -207,6 +218,7 @@ export function buildOpenApi(): Json {
 				},
 			},
 			...sessionPaths(),
+			...accountPaths(),
 			...mePaths(),
 			...cartPaths(),
 			...checkoutPaths(),
@@ -221,6 +233,8 @@ export function buildOpenApi(): Json {
 			...adminDeliveryPaths(),
 			...reviewPaths(),
 			...adminReviewPaths(),
+			...supportPaths(),
+			...adminSupportPaths(),
 		},
 		components: {
 			schemas,

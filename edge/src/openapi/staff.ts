@@ -15,6 +15,7 @@ const ROLES_BY_AREA = {
 	bus: "admin",
 	promotions: "admin or catalog_manager",
 	reviews: "admin or moderator",
+	support: "admin or support_agent",
 	delivery: "admin",
 } as const;
 export type AdminArea = keyof typeof ROLES_BY_AREA;

@@ -32,6 +32,8 @@ const AREAS: Record<string, { corePrefix: string; maxBody: number }> = {
 	flash: { corePrefix: "/flash/admin", maxBody: 64 * 1024 },
 	/** The review moderation queue, decisions and the merchant's replies (admin or moderator). */
 	reviews: { corePrefix: "/reviews/admin", maxBody: 64 * 1024 },
+	/** Live support: the knowledge base, past conversations, tickets and their answers (admin or support_agent). */
+	support: { corePrefix: "/support/admin", maxBody: 64 * 1024 },
 	/** Digital goods: download files (the upload below) and licence-key pools (10,000 keys a request). */
 	delivery: { corePrefix: "/delivery/admin", maxBody: 2.5 * 1024 * 1024 },
 };

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../env";
-import { coreClient } from "../lib/core";
-import { callerOf } from "../lib/core-call";
+import { forwardAsCaller as forward } from "../lib/core-forward";
 import { apiProblem } from "../lib/problems";
 import { isReviewId } from "../lib/reviews";
 import { SIGN_IN_CHALLENGE } from "../middleware/admin-auth";
@@ -26,26 +25,6 @@ apiReviews.use("*", async (c, next) => {
 	await next();
 });
 apiReviews.use("*", bufferBody(MAX_BODY));
-
-async function forward(c: AppContext, method: string, corePath: string): Promise<Response> {
-	const body = c.get("body");
-	const hasBody = body.byteLength > 0 && method !== "GET" && method !== "DELETE";
-	let res: Response;
-	try {
-		res = await coreClient(c.env).request(method, corePath, {
-			body: hasBody ? body : undefined,
-			caller: callerOf(c),
-			headers: hasBody ? { "content-type": c.req.header("content-type") ?? "application/json" } : {},
-		});
-	} catch {
-		return apiProblem(503, "The shop's core service is unreachable; try again shortly.");
-	}
-	if (res.status === 401) return apiProblem(502, "The core service refused the edge's signature.");
-	if (res.status >= 500) return apiProblem(502, "The shop could not handle that right now. Try again shortly.");
-	const headers = new Headers({ "cache-control": "no-store", vary: "Cookie, Authorization" });
-	headers.set("content-type", res.headers.get("content-type") ?? "application/json");
-	return new Response(res.body, { status: res.status, headers });
-}
 
 const withId =
 	(method: string, path: (id: string) => string) =>

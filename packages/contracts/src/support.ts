@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ChatEntry, ConversationId } from "./chat";
+import { OrderSummary } from "./order";
 
 // The support module's requests and responses (issue 11): the knowledge base staff edit,
 // closed conversations as staff search them, and the tickets a shopper leaves when no agent is
@@ -170,3 +171,10 @@ export const TicketList = z.object({
 	nextCursor: z.string().nullable(),
 });
 export type TicketList = z.infer<typeof TicketList>;
+
+/** A shopper's newest orders, shown to the agent beside the conversation. */
+export const RecentOrders = z.object({ items: z.array(OrderSummary) });
+export type RecentOrders = z.infer<typeof RecentOrders>;
+
+export const ArticleDeleted = z.object({ id: ArticleId, deleted: z.literal(true) });
+export type ArticleDeleted = z.infer<typeof ArticleDeleted>;
