@@ -319,7 +319,12 @@ describe("admin API reference", () => {
 		};
 		expect(Object.keys(doc.paths["/api/session"]!).sort()).toEqual(["delete", "get", "post"]);
 		expect(doc.paths["/api/session"]!.post!.security).toBeUndefined();
-		expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["sessionBearer", "sessionCookie"]);
+		// Sessions, and the guest cart cookie for guest checkout: nothing a client shares with the shop.
+		expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+			"guestCartCookie",
+			"sessionBearer",
+			"sessionCookie",
+		]);
 		for (const area of ["catalog", "identity", "inventory", "orders", "fulfillment"]) {
 			const ops = Object.entries(doc.paths)
 				.filter(([path]) => path.startsWith(`/api/admin/${area}/`))
