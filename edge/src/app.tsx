@@ -6,6 +6,7 @@ import { htmlResponse } from "./lib/html";
 import { apiProblem, wantsProblemJson } from "./lib/problems";
 import { account } from "./routes/account";
 import { admin } from "./routes/admin";
+import { apiAccount, apiCustomers, apiPasswordReset } from "./routes/api-account";
 import { apiCart } from "./routes/api-cart";
 import { apiCatalog } from "./routes/api-catalog";
 import { apiCheckout } from "./routes/api-checkout";
@@ -35,6 +36,7 @@ import { parties } from "./routes/parties";
 import { reviewPages } from "./routes/review-pages";
 import { sandboxPay } from "./routes/sandbox-pay";
 import { seo } from "./routes/seo";
+import { supportConsole } from "./routes/support-console";
 import { webhooks } from "./routes/webhooks";
 import { refuseBadCredentials } from "./session/middleware";
 import { ErrorPage } from "./views/error-page";
@@ -51,6 +53,9 @@ export const app = new Hono<AppEnv>()
 	.route("/", parties)
 	.route("/api/session", apiSession)
 	.route("/api/me", apiMe)
+	.route("/api/customers", apiCustomers)
+	.route("/api/password-reset", apiPasswordReset)
+	.route("/api/account", apiAccount)
 	.route("/api/cart", apiCart)
 	.route("/api/checkout", apiCheckout)
 	.route("/api/orders", apiOrders)
@@ -71,6 +76,7 @@ export const app = new Hono<AppEnv>()
 	.route("/", reviewPages)
 	.route("/account", account)
 	.route("/admin", adminConsole)
+	.route("/support", supportConsole)
 	.route("/", seo)
 	.route("/", pages);
 

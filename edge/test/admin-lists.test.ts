@@ -10,7 +10,7 @@ import { accountWithRoles as account, adminHeaders, edge, signIn } from "./helpe
 // staff member): one shape, `{items, nextCursor}`, paged by the cursor each page gives out,
 // filtered, limited, and open to each role only as far as the core's rules say.
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
 
 let admin: Record<string, string>;
 beforeAll(async () => {

@@ -83,6 +83,18 @@ describe("OpenAPI", () => {
 // Every JSON route the Worker serves, as [method, OpenAPI path]: the reference must list each.
 const SHOP_AND_ADMIN_ROUTES: [string, string][] = [
 	["get", "/api/me"],
+	["post", "/api/customers"],
+	["post", "/api/customers/confirm"],
+	["post", "/api/password-reset"],
+	["post", "/api/password-reset/confirm"],
+	["get", "/api/account/profile"],
+	["patch", "/api/account/profile"],
+	["post", "/api/account/password"],
+	["get", "/api/account/addresses"],
+	["post", "/api/account/addresses"],
+	["get", "/api/account/addresses/{id}"],
+	["patch", "/api/account/addresses/{id}"],
+	["delete", "/api/account/addresses/{id}"],
 	["get", "/api/cart"],
 	["delete", "/api/cart"],
 	["post", "/api/cart/lines"],

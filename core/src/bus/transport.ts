@@ -49,7 +49,7 @@ export interface Subscription {
 	options: ResolvedSubscribeOptions & { consumer: string };
 }
 
-export const GROUP_NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
+export { GROUP_NAME } from "@bazaar/contracts/bus";
 
 export function matchesType(patterns: readonly string[], type: string): boolean {
 	return patterns.some((p) => (p.endsWith(".*") ? type.startsWith(p.slice(0, -1)) : p === type));

@@ -70,5 +70,6 @@ export function toOrderLines(checkout: CheckoutCart) {
 		unitPrice: l.unitPrice.amount,
 		quantity: l.quantity,
 		weightGrams: l.weightGrams,
+		...(l.slot ? { slot: l.slot } : {}),
 	}));
 }

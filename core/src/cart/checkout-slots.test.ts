@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ProductInput } from "@bazaar/contracts";
 import { type Cart, slotLabel } from "@bazaar/contracts/cart";
 import { OUT_OF_STOCK_TYPE } from "@bazaar/contracts/inventory";
 import type { Caller } from "@bazaar/signature";
-import { createProduct } from "../catalog/create-product";
-import { categories } from "../catalog/schema";
 import { json } from "../testing/harness";
+import { appointmentService, hour } from "../workflows/testing/appointment";
 import { checkoutBody, registerCustomer, type Stack, stack } from "../workflows/testing/stack";
 
 // Booking a service's time slot end to end, through the real composed core over HTTP: the cart
@@ -13,30 +11,13 @@ import { checkoutBody, registerCustomer, type Stack, stack } from "../workflows/
 // order line's title names the booked time. One place per hour: the second shopper for the same
 // hour hears "out of stock" for that slot and books the next hour instead.
 
-const HOUR = 3_600_000;
-const hour = (n: number) => new Date((Math.floor(Date.now() / HOUR) + n) * HOUR).toISOString();
-
 let s: Stack;
 let variantId: string;
 const SKU = `PT-${Date.now().toString(36)}`;
 
 beforeAll(async () => {
 	s = await stack();
-	const catalog = s.core.catalog.catalog;
-	const [category] = await catalog.database.db.select({ id: categories.id }).from(categories).limit(1);
-	const product = await createProduct(
-		catalog,
-		ProductInput.parse({
-			kind: "service",
-			status: "active",
-			title: "Personal training",
-			categoryId: category?.id,
-			service: { durationMinutes: 60, billing: "one_time", booking: "appointment" },
-			variants: [{ sku: SKU, title: "Default", prices: [{ amount: 6000, currency: "USD" }] }],
-		}),
-	);
-	variantId = product.variants[0]?.id as string;
-	await s.core.inventory.defineSku(SKU, { policy: "capacity", slotCapacity: 1 });
+	variantId = await appointmentService(s, SKU, "Personal training", 1);
 }, 60_000);
 afterAll(async () => {
 	await s?.close();

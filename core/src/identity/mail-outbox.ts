@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { emit } from "../bus/emit";
 import type { Database, TxDb } from "../lib/db";
-import type { MailTransport } from "./mail-transport";
+import type { MailAttachment, MailTransport } from "./mail-transport";
 import { type IdentitySchema, mailOutbox } from "./schema";
 
 // The transactional mail outbox: a message is a row written in the same transaction as what it
@@ -17,6 +17,7 @@ export interface NewMail {
 	subject: string;
 	text: string;
 	html?: string | null;
+	attachments?: MailAttachment[] | null;
 }
 
 export class MailOutbox {
@@ -33,6 +34,7 @@ export class MailOutbox {
 			subject: mail.subject,
 			text: mail.text,
 			html: mail.html ?? null,
+			attachments: mail.attachments?.length ? mail.attachments : null,
 			createdAt: new Date().toISOString(),
 		});
 		// The event names the message only: its address and text (a token) stay in this database.

@@ -4,12 +4,20 @@ import { SmtpTransport } from "./smtp-transport";
 // crash cannot lose it); a transport then delivers it. The dev transport delivers into that
 // same table, which is the mailbox `/dev/mail` shows; SMTP delivers to a real server.
 
+/** A file sent with a message; `text/calendar` ones are sent as the message's calendar invitation. */
+export interface MailAttachment {
+	filename: string;
+	contentType: string;
+	content: string;
+}
+
 export interface OutgoingMail {
 	id: string;
 	to: string;
 	subject: string;
 	text: string;
 	html: string | null;
+	attachments?: MailAttachment[] | null;
 	createdAt: string;
 }
 

@@ -1,6 +1,7 @@
 import type { Role } from "@bazaar/contracts/identity";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { busInbox, busOutbox } from "../bus/schema";
+import type { MailAttachment } from "./mail-transport";
 
 // The identity module's own database. Timestamps are ISO-8601 UTC strings (same width, so they
 // sort as text). Secrets are never stored in a usable form: passwords as argon2id hashes, reset
@@ -99,6 +100,8 @@ export const mailOutbox = sqliteTable(
 		subject: text("subject").notNull(),
 		text: text("text").notNull(),
 		html: text("html"),
+		/** MailAttachment[] as JSON (a booking's calendar invitation), or NULL. */
+		attachments: text("attachments", { mode: "json" }).$type<MailAttachment[]>(),
 		createdAt: text("created_at").notNull(),
 		sentAt: text("sent_at"),
 		attempts: integer("attempts").notNull().default(0),

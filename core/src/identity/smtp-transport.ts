@@ -1,6 +1,6 @@
 import { createTransport } from "nodemailer";
 import addressparser from "nodemailer/lib/addressparser";
-import type { MailTransport, OutgoingMail } from "./mail-transport";
+import type { MailAttachment, MailTransport, OutgoingMail } from "./mail-transport";
 import { parseSmtpUrl, type SmtpSettings } from "./smtp-url";
 
 // Mail over SMTP through nodemailer: it speaks the protocol (EHLO/HELO, STARTTLS, AUTH, dot
@@ -74,6 +74,9 @@ export class SmtpTransport implements MailTransport {
 				subject: mail.subject,
 				text: mail.text,
 				html: mail.html ?? undefined,
+				// A calendar invitation goes as nodemailer's icalEvent (the text/calendar alternative
+				// calendars act on, with its METHOD); anything else as a plain attachment.
+				...calendarParts(mail.attachments ?? []),
 				// The outbox row's id: a retried delivery carries the same Message-ID, so a mailbox
 				// that got the first attempt after all can tell the second is the same message.
 				messageId: `<${mail.id}@${this.messageIdDomain}>`,
@@ -101,4 +104,18 @@ export class SmtpTransport implements MailTransport {
 		}
 		return new SmtpError(message, e.code);
 	}
+}
+
+function calendarParts(attachments: MailAttachment[]) {
+	const calendar = attachments.find((a) => a.contentType.startsWith("text/calendar"));
+	const method = calendar ? /^METHOD:(\w+)/m.exec(calendar.content)?.[1] : undefined;
+	const rest = attachments.filter((a) => a !== calendar);
+	return {
+		...(calendar
+			? { icalEvent: { filename: calendar.filename, method: method ?? "REQUEST", content: calendar.content } }
+			: {}),
+		...(rest.length
+			? { attachments: rest.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }
+			: {}),
+	};
 }

@@ -1,4 +1,4 @@
-import { timeIdKey } from "@bazaar/contracts/list";
+import { cursorKey } from "@bazaar/contracts/list";
 import { type SQL, sql } from "drizzle-orm";
 import { ValidationError } from "./errors";
 
@@ -6,10 +6,10 @@ import { ValidationError } from "./errors";
 // ordered by (time desc, id desc) with an index led by its filter and ending in those two, so a
 // page is one range scan wherever it starts.
 
-/** The (time, id) to resume after, or null on a first page; a cursor we did not give out is a 400. */
-export function resumeAfter(cursor: string | undefined): [string, string] | null {
+/** The key (`parts` strings, (time, id) by default) to resume after, or null on a first page; a cursor we did not give out is a 400. */
+export function resumeAfter(cursor: string | undefined, parts = 2): string[] | null {
 	if (!cursor) return null;
-	const key = timeIdKey(cursor);
+	const key = cursorKey(cursor, parts);
 	if (!key) {
 		throw new ValidationError("The cursor is not valid for this list.", [
 			{ path: "cursor", message: "not a cursor this list gave out" },

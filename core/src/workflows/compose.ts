@@ -27,7 +27,7 @@ import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
 import { subscribeGuestClaims } from "./guest-orders";
 import { subscribeMailer } from "./mailer";
-import { subscribeOrderMail } from "./order-mail";
+import { emailOf, subscribeOrderMail } from "./order-mail";
 import { createRefunds, type RefundWorkflow } from "./refund";
 import { authorNamePort, subscribeReviewFlows } from "./review-flows";
 import { subscribeSupportMail } from "./support-mail";
@@ -210,7 +210,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	subscribeGuestClaims(bus, orders, options.busPollMs ? { pollMs: options.busPollMs } : {});
 	subscribeOrderMail(
 		bus,
-		{ orders, identity, storefrontUrl: config.storefrontUrl },
+		{ orders, identity, storefrontUrl: config.storefrontUrl, organizerEmail: emailOf(config.mailFrom) },
 		options.busPollMs ? { pollMs: options.busPollMs } : {},
 	);
 	if (config.payment.sandbox) {

@@ -1,15 +1,17 @@
-import { GuestId } from "@bazaar/contracts/cart";
+import { GuestId, SLOT_STEP_MINUTES } from "@bazaar/contracts/cart";
 import { type OrderDetail, OrderEventData } from "@bazaar/contracts/order";
 import { formatMoney } from "@bazaar/money";
 import type { Bus, SubscribeOptions } from "../bus";
 import { escapeHtml } from "../identity/mail-html";
+import type { MailAttachment } from "../identity/mail-transport";
 import type { IdentityModule } from "../identity/module";
+import { type CalendarEvent, calendarInvitation } from "../lib/ics";
 import type { OrderModule } from "../order/module";
 
 // order.paid → the confirmation mail: what was bought, what it cost, and the way back to the
 // order — the account's order page, or for a guest the signed link (guest-orders.ts) that is the
 // guest's only key to it. One message per order (its id is the order's), so a redelivered event
-// queues nothing new.
+// queues nothing new. A booked service's lines add a calendar invitation (.ics, METHOD:REQUEST).
 
 export const ORDER_MAIL_GROUP = "order-mail";
 
@@ -17,6 +19,8 @@ export interface OrderMailDeps {
 	orders: Pick<OrderModule, "getOrder" | "guestKey">;
 	identity: Pick<IdentityModule, "queueMail">;
 	storefrontUrl: string;
+	/** Who the calendar invitations come from (the shop's From address). */
+	organizerEmail: string;
 }
 
 /** Where the order's owner opens it: the account page, or the guest's signed link. */
@@ -69,8 +73,61 @@ export function subscribeOrderMail(bus: Bus, deps: OrderMailDeps, tuning: Subscr
 		async (event) => {
 			const { orderId } = OrderEventData.parse(event.data);
 			const order = await deps.orders.getOrder(orderId);
-			await deps.identity.queueMail({ id: confirmationMailId(order.id), ...confirmationMail(deps, order) });
+			await deps.identity.queueMail({
+				id: confirmationMailId(order.id),
+				...confirmationMail(deps, order),
+				attachments: bookingInvitations(deps, order, "REQUEST", 0),
+			});
 		},
 		{ maxDeliveries: 20, ...tuning },
 	);
 }
+
+/** A booked line's calendar event: its UID names the booking (order + line), stable across revisions. */
+export function bookingEvent(
+	deps: Pick<OrderMailDeps, "organizerEmail">,
+	order: Pick<OrderDetail, "id" | "email">,
+	line: { slot: string; title: string },
+	index: number,
+	sequence: number,
+	now = new Date(),
+): CalendarEvent {
+	const start = new Date(line.slot);
+	return {
+		uid: `${order.id}.${index}@bazaar`,
+		sequence,
+		start,
+		end: new Date(start.getTime() + SLOT_STEP_MINUTES * 60_000),
+		summary: line.title,
+		description: `Booked with order ${order.id}.`,
+		organizer: { name: "Bazaar", email: deps.organizerEmail },
+		attendee: order.email,
+		stamp: now,
+	};
+}
+
+/** One invitation per booked line of the order (none for an order without bookings). */
+export function bookingInvitations(
+	deps: Pick<OrderMailDeps, "organizerEmail">,
+	order: OrderDetail,
+	method: "REQUEST" | "CANCEL",
+	sequence: number,
+): MailAttachment[] {
+	return order.lines.flatMap((line, i) =>
+		line.slot
+			? [
+					{
+						filename: `booking-${i + 1}.ics`,
+						contentType: `text/calendar; charset=utf-8; method=${method}`,
+						content: calendarInvitation(
+							method,
+							bookingEvent(deps, order, { slot: line.slot, title: line.title }, i, sequence),
+						),
+					},
+				]
+			: [],
+	);
+}
+
+/** The address of a From header (`Bazaar <shop@example.com>` → `shop@example.com`). */
+export const emailOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();

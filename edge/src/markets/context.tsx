@@ -25,6 +25,11 @@ export function useFormatMoney(): (m: Money) => string {
 	return (m) => formatMoney(m, locale);
 }
 
+/** The same, for one amount written while a page renders (cart, checkout, order, filters). */
+export function formatInMarket(m: Money): string {
+	return formatMoney(m, useMarket()?.locale ?? "en-US");
+}
+
 export const inMarket = (view: MarketView, node: JSX.Element) => (
 	<MarketContext.Provider value={view}>{node}</MarketContext.Provider>
 );

@@ -46,10 +46,23 @@ import {
 } from "@bazaar/contracts/flash";
 import { CancelShipmentInput, ShipInput, ShipmentDetail, ShipmentList } from "@bazaar/contracts/fulfillment";
 import {
+	AccountUpdated,
+	Address,
+	AddressInput,
+	AddressList,
+	AddressPatch,
 	ApiSession,
 	ApiSessionInfo,
+	ChangePasswordInput,
 	LoginInput,
+	PasswordResetAccepted,
+	PasswordResetConfirm,
+	PasswordResetRequest,
+	ProfilePatch,
+	RegisterInput,
 	SetRolesInput,
+	SignupAccepted,
+	SignupConfirm,
 	UserList,
 	UserPublic,
 } from "@bazaar/contracts/identity";
@@ -149,6 +162,11 @@ export const OUTPUT_SCHEMAS = {
 	Me,
 	UserPublic,
 	UserList,
+	AccountUpdated,
+	Address,
+	AddressList,
+	SignupAccepted,
+	PasswordResetAccepted,
 	SkuStock,
 	LedgerPage,
 	Reconciliation,
@@ -206,6 +224,14 @@ export const OUTPUT_SCHEMAS = {
 
 /** Request bodies by schema id. */
 export const INPUT_SCHEMAS = {
+	RegisterInput,
+	SignupConfirm,
+	PasswordResetRequest,
+	PasswordResetConfirm,
+	ProfilePatch,
+	ChangePasswordInput,
+	AddressInput,
+	AddressPatch,
 	FlashBuyRequest,
 	SupportJoinRequest,
 	FlashPayRequest,

@@ -1,5 +1,6 @@
 import { ProductQuery } from "@bazaar/contracts";
 import { z } from "zod";
+import { accountPaths } from "./account-paths";
 import { adminBusPaths } from "./admin-bus-paths";
 import { adminDeliveryPaths } from "./admin-delivery-paths";
 import { adminOrderPaths } from "./admin-order-paths";
@@ -83,6 +84,10 @@ export function buildOpenApi(): Json {
 			{ name: "catalog", description: "Public, cacheable catalog reads." },
 			{ name: "images", description: "Content-addressed product images." },
 			{ name: "session", description: "Sign in and out; the token works as `Authorization: Bearer`." },
+			{
+				name: "account",
+				description: "Sign up, reset a password, the profile and the address book, as the account pages do.",
+			},
 			{ name: "shop", description: "The storefront header's personal bits." },
 			{
 				name: "cart",
@@ -213,6 +218,7 @@ export function buildOpenApi(): Json {
 				},
 			},
 			...sessionPaths(),
+			...accountPaths(),
 			...mePaths(),
 			...cartPaths(),
 			...checkoutPaths(),

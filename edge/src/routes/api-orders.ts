@@ -11,7 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppContext, AppEnv } from "../env";
 import { anonymousCaller, type CoreAnswer, callerOf } from "../lib/core-call";
 import { guestOrderPath, isOrderId, orders } from "../lib/orders";
-import { apiProblem } from "../lib/problems";
+import { apiProblem, relayProblem } from "../lib/problems";
 import { apiWriteGuard } from "../middleware/api-write";
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
@@ -38,18 +38,7 @@ function signedIn(c: AppContext): ActiveSession | Response {
 	return c.get("session") ?? apiProblem(401, "Sign in to see your orders.", {}, { "www-authenticate": "Bearer" });
 }
 
-/** The core's refusal as this API's problem: the caller's 4xx as is, the core's trouble as 502/503. */
-function relay(answer: Extract<CoreAnswer<unknown>, { ok: false }>) {
-	if (answer.status === 404) return apiProblem(404, NO_SUCH_ORDER);
-	if (answer.status >= 500) {
-		return apiProblem(
-			answer.status === 503 ? 503 : 502,
-			"The shop could not handle that right now. Try again shortly.",
-		);
-	}
-	const { type, title, detail, errors } = answer.problem;
-	return apiProblem(answer.status, detail, { type, title, ...(errors ? { errors } : {}) });
-}
+const relay = (answer: Extract<CoreAnswer<unknown>, { ok: false }>) => relayProblem(answer, NO_SUCH_ORDER);
 
 const json = (c: AppContext, value: unknown) => c.json(value as object, 200);
 

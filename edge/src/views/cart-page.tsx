@@ -1,7 +1,8 @@
 import type { Cart, CartLine, LineStatus } from "@bazaar/contracts/cart";
 import { MAX_LINE_QUANTITY, promotionKey, slotLabel } from "@bazaar/contracts/cart";
 import type { PromotedLine } from "@bazaar/contracts/promotion";
-import { formatMoney, money } from "@bazaar/money";
+import { money } from "@bazaar/money";
+import { formatInMarket } from "../markets/context";
 import { Layout } from "./layout";
 
 // The cart: plain HTML forms, each posting back to the edge with the shopper's CSRF token.
@@ -31,7 +32,7 @@ const STATUS_TEXT: Partial<Record<LineStatus, (line: CartLine) => string>> = {
  */
 const priceChangeText = (l: CartLine) =>
 	l.priceChange
-		? `Price changed from ${formatMoney(l.priceChange.from)} to ${formatMoney(l.priceChange.to)} since you added it.`
+		? `Price changed from ${formatInMarket(l.priceChange.from)} to ${formatInMarket(l.priceChange.to)} since you added it.`
 		: null;
 
 const places = (l: CartLine) => {
@@ -94,11 +95,11 @@ function Line({ line, csrf, promo }: { line: CartLine; csrf: string; promo: Prom
 			<td>
 				{line.unitPrice && promo && promo.unitPrice < promo.listUnitPrice ? (
 					<span class="price sale" data-testid="line-sale-price">
-						{formatMoney(money(promo.unitPrice, line.unitPrice.currency))}{" "}
-						<s class="was">{formatMoney(line.unitPrice)}</s>
+						{formatInMarket(money(promo.unitPrice, line.unitPrice.currency))}{" "}
+						<s class="was">{formatInMarket(line.unitPrice)}</s>
 					</span>
 				) : line.unitPrice ? (
-					formatMoney(line.unitPrice)
+					formatInMarket(line.unitPrice)
 				) : (
 					"—"
 				)}
@@ -128,12 +129,12 @@ function Line({ line, csrf, promo }: { line: CartLine; csrf: string; promo: Prom
 			</td>
 			<td class="total">
 				{line.lineTotal && line.available
-					? formatMoney(promo ? money(promo.lineTotal, line.lineTotal.currency) : line.lineTotal)
+					? formatInMarket(promo ? money(promo.lineTotal, line.lineTotal.currency) : line.lineTotal)
 					: "—"}
 				{promo && line.lineTotal
 					? promo.discounts.map((d) => (
 							<div class="discount" data-testid="line-discount">
-								{d.label}: −{formatMoney(money(d.amount, line.lineTotal?.currency ?? "USD"))}
+								{d.label}: −{formatInMarket(money(d.amount, line.lineTotal?.currency ?? "USD"))}
 							</div>
 						))
 					: null}
@@ -188,7 +189,7 @@ export function CartPage({ cart, csrf, notice }: { cart: Cart; csrf: string; not
 						<p>
 							Subtotal ({units} {units === 1 ? "item" : "items"}):{" "}
 							<span class="price" data-testid="subtotal">
-								{formatMoney(cart.promotion ? money(cart.promotion.subtotal, cart.currency) : cart.subtotal)}
+								{formatInMarket(cart.promotion ? money(cart.promotion.subtotal, cart.currency) : cart.subtotal)}
 							</span>
 						</p>
 						<Savings cart={cart} />
@@ -224,7 +225,7 @@ function Savings({ cart }: { cart: Cart }) {
 				<p>
 					Discounts:{" "}
 					<span class="price" data-testid="cart-discount">
-						−{formatMoney(money(p.discount, cart.currency))}
+						−{formatInMarket(money(p.discount, cart.currency))}
 					</span>
 				</p>
 			) : null}
@@ -232,7 +233,7 @@ function Savings({ cart }: { cart: Cart }) {
 				<p>
 					After discounts:{" "}
 					<span class="price" data-testid="cart-after-discounts">
-						{formatMoney(money(p.subtotal - p.discount, cart.currency))}
+						{formatInMarket(money(p.subtotal - p.discount, cart.currency))}
 					</span>
 				</p>
 			) : null}

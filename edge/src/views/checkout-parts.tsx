@@ -1,11 +1,11 @@
 import type { Quote, ShippingOption } from "@bazaar/contracts/checkout";
 import type { Address } from "@bazaar/contracts/order";
-import { formatMoney } from "@bazaar/money";
+import { formatInMarket } from "../markets/context";
 
 // Pieces the checkout pages share: the steps bar, hidden state, messages, the order summary.
 
 export const STEPS = ["Address", "Shipping", "Review", "Pay"] as const;
-export const money = (amount: number, currency: string) => formatMoney({ amount, currency });
+export const money = (amount: number, currency: string) => formatInMarket({ amount, currency });
 export const METHOD_NAMES: Record<string, string> = { standard: "Standard shipping", express: "Express shipping" };
 
 export type Notice = { text: string; errors?: { path: string; message: string }[] };

@@ -1,5 +1,5 @@
 import type { ProductList, ProductQuery } from "@bazaar/contracts";
-import { formatMoney } from "@bazaar/money";
+import { formatInMarket } from "../markets/context";
 import { KIND_LABEL } from "./product-card";
 
 // Price steps in minor units: a select needs no JavaScript and no decimal parsing, and the values
@@ -26,7 +26,7 @@ export function Filters({ action, query, list, search }: FiltersProps) {
 	const steps = PRICE_STEPS.filter(
 		(s) => !list.priceRange || (s >= list.priceRange.min.amount / 2 && s <= list.priceRange.max.amount * 2),
 	);
-	const money = (amount: number) => formatMoney({ amount, currency: query.currency });
+	const money = (amount: number) => formatInMarket({ amount, currency: query.currency });
 	const active =
 		(query.minPrice !== undefined ? 1 : 0) +
 		(query.maxPrice !== undefined ? 1 : 0) +

@@ -1,15 +1,15 @@
 import type { FlashReservationStatus } from "@bazaar/contracts/flash";
-import { formatMoney } from "@bazaar/money";
 import type { FlashItemConfig } from "../flash/config";
+import { formatInMarket } from "../markets/context";
 import { Layout } from "./layout";
 
 const at = (ms: number) => new Date(ms).toUTCString();
 
 export function FlashItemPage(props: { config: FlashItemConfig; soldOut: boolean; now: number; csrf: string | null }) {
 	const { config } = props;
-	const price = formatMoney({ amount: config.flashPrice, currency: config.currency });
+	const price = formatInMarket({ amount: config.flashPrice, currency: config.currency });
 	const regular =
-		config.regularPrice != null ? formatMoney({ amount: config.regularPrice, currency: config.currency }) : null;
+		config.regularPrice != null ? formatInMarket({ amount: config.regularPrice, currency: config.currency }) : null;
 	const open = props.now >= config.startsAt && props.now < config.endsAt;
 	return (
 		<Layout title={`Flash sale: ${config.title}`}>

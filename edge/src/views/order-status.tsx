@@ -1,6 +1,6 @@
 import type { OrderStatus } from "@bazaar/contracts/order";
-import { formatMoney } from "@bazaar/money";
 import { statusWords } from "../lib/orders";
+import { formatInMarket } from "../markets/context";
 
 // Small pieces the order pages share.
 
@@ -27,4 +27,4 @@ export function When({ at }: { at: string }) {
 	return <time datetime={at}>{text}</time>;
 }
 
-export const price = (amount: number, currency: string) => formatMoney({ amount, currency });
+export const price = (amount: number, currency: string) => formatInMarket({ amount, currency });

@@ -1,6 +1,7 @@
 import type { PromotionSnapshot } from "@bazaar/contracts/promotion";
-import { formatMoney, type Money } from "@bazaar/money";
+import type { Money } from "@bazaar/money";
 import { createContext, useContext } from "hono/jsx";
+import { formatInMarket } from "../markets/context";
 import { type Offer, offerFor } from "../promotions/display";
 
 // Promotions on cached pages: the snapshot and the instant the page is made for travel in a
@@ -33,14 +34,14 @@ export function OfferPrice({ price, offer, prefix = "" }: { price: Money; offer:
 		return (
 			<span class="price sale" data-testid="sale-price">
 				{prefix}
-				{formatMoney(offer.price)} <s class="was">{formatMoney(price)}</s>
+				{formatInMarket(offer.price)} <s class="was">{formatInMarket(price)}</s>
 			</span>
 		);
 	}
 	return (
 		<span class="price">
 			{prefix}
-			{formatMoney(price)}
+			{formatInMarket(price)}
 		</span>
 	);
 }

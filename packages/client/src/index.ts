@@ -112,4 +112,5 @@ function parseProblem(status: number, text: string): Problem {
 	}
 }
 
+export { ApiError, type ApiFetch, BazaarClient, type BazaarClientOptions } from "./api";
 export type { Caller, CatalogEventBatch };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listPage, listQuery } from "./list";
 
 // What travels on the bus. Producers build an envelope with `emit()`; consumers receive it
 // unchanged on either backend.
@@ -101,8 +102,14 @@ export const DeadLetter = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
-/** GET /bus/admin/dead-letters (the edge's /api/admin/bus/dead-letters): oldest first. */
-export const DeadLetterList = z.object({ items: z.array(DeadLetter) });
+/** A consumer group's name: `order`, `order-refunds`, `payment-conflicts`. */
+export const GROUP_NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
+export const GroupName = z.string().regex(GROUP_NAME, "a consumer group such as order-refunds");
+
+/** GET /bus/admin/dead-letters (the edge's /api/admin/bus/dead-letters): newest first, by group and event type. */
+export const DeadLetterQuery = listQuery({ group: GroupName.optional(), type: EventType.optional() });
+export type DeadLetterQuery = z.infer<typeof DeadLetterQuery>;
+export const DeadLetterList = listPage(DeadLetter);
 export type DeadLetterList = z.infer<typeof DeadLetterList>;
 
 /** POST /bus/admin/dead-letters/:group/:id/replay: the dead letter goes back to its group. */

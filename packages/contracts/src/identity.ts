@@ -78,6 +78,10 @@ export const UserPublic = z.object({
 });
 export type UserPublic = z.infer<typeof UserPublic>;
 
+/** A changed profile or password; `token`: a new bearer token when the change ended the session it was made in. */
+export const AccountUpdated = z.object({ user: UserPublic, token: z.string().nullable() });
+export type AccountUpdated = z.infer<typeof AccountUpdated>;
+
 export const ProfilePatch = z
 	.strictObject({
 		name: PersonName.optional(),

@@ -46,10 +46,13 @@ export const CursorText = z
 	.regex(/^[A-Za-z0-9_-]+$/, "an opaque cursor from a previous page's nextCursor")
 	.refine((raw) => decodeCursor(raw) !== null, "not a cursor a list gave out");
 
-const KeyPart = z.string().min(1).max(64);
-/** The (time, id) a page ordered by (time desc, id desc) resumes after, or null when `raw` is not one. */
-export function timeIdKey(raw: string): [string, string] | null {
-	const parsed = z.tuple([KeyPart, KeyPart]).safeParse(decodeCursor(raw));
+const KeyPart = z.string().min(1).max(128);
+/**
+ * The key a page resumes after: `parts` strings, e.g. (time, id) for a list ordered by
+ * (time desc, id desc); null when `raw` is not such a cursor.
+ */
+export function cursorKey(raw: string, parts = 2): string[] | null {
+	const parsed = z.array(KeyPart).length(parts).safeParse(decodeCursor(raw));
 	return parsed.success ? parsed.data : null;
 }
 

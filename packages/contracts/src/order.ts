@@ -88,6 +88,8 @@ export const PricedLine = z.strictObject({
 	weightGrams: z.number().int().min(0).max(1_000_000).default(0),
 	/** Set when the line was bought in a flash sale: the item whose price and hold it took. */
 	flashItemId: z.string().max(40).optional(),
+	/** A service booked by appointment: the slot's start (UTC ISO, as the inventory holds it). */
+	slot: z.iso.datetime().optional(),
 	/** The catalog's price of one unit when a sale price set unitPrice; absent otherwise. */
 	listUnitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional(),
 	/** The promotion module's discounts on this line (which rule, how much), order-level ones pro-rated. */
@@ -136,6 +138,8 @@ export const OrderLine = z.object({
 	/** unitPrice × quantity (unitPrice is the sale price when one applied). */
 	lineTotal: z.number().int(),
 	flashItemId: z.string().optional(),
+	/** A booked service's slot start (UTC); its calendar invitation goes with the confirmation mail. */
+	slot: z.string().optional(),
 	/** The list price of one unit, when a sale price applied (orders placed before promotions: absent). */
 	listUnitPrice: z.number().int().optional(),
 	/** Which promotion rules took how much off this line. */

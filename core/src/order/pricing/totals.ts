@@ -20,6 +20,7 @@ export function priceLines(lines: PricedLine[]): OrderLine[] {
 			weightGrams: l.weightGrams ?? 0,
 			lineTotal,
 			...(l.flashItemId !== undefined ? { flashItemId: l.flashItemId } : {}),
+			...(l.slot !== undefined ? { slot: l.slot } : {}),
 			...(l.listUnitPrice !== undefined ? { listUnitPrice: l.listUnitPrice } : {}),
 			discounts,
 			discountTotal,

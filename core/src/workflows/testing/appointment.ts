@@ -1,0 +1,30 @@
+import { ProductInput } from "@bazaar/contracts";
+import { createProduct } from "../../catalog/create-product";
+import { categories } from "../../catalog/schema";
+import type { Stack } from "./stack";
+
+// A service sold by appointment, stocked per hour (the inventory's capacity policy), for tests
+// that book slots on the composed core.
+
+const HOUR = 3_600_000;
+/** The start of the hour `n` hours from now (UTC ISO), a bookable slot for n ≥ 1. */
+export const hour = (n: number) => new Date((Math.floor(Date.now() / HOUR) + n) * HOUR).toISOString();
+
+/** Creates the service (one variant, 60.00 USD) and gives each of its slots `slotCapacity` places; its variant id. */
+export async function appointmentService(s: Stack, sku: string, title: string, slotCapacity: number): Promise<string> {
+	const catalog = s.core.catalog.catalog;
+	const [category] = await catalog.database.db.select({ id: categories.id }).from(categories).limit(1);
+	const product = await createProduct(
+		catalog,
+		ProductInput.parse({
+			kind: "service",
+			status: "active",
+			title,
+			categoryId: category?.id,
+			service: { durationMinutes: 60, billing: "one_time", booking: "appointment" },
+			variants: [{ sku, title: "Default", prices: [{ amount: 6000, currency: "USD" }] }],
+		}),
+	);
+	await s.core.inventory.defineSku(sku, { policy: "capacity", slotCapacity });
+	return product.variants[0]?.id as string;
+}
