@@ -51,7 +51,7 @@ function sortCursor(raw: string, sort: ProductSort, spec: SortSpec): Cursor {
 	const invalid = () =>
 		new ValidationError("The cursor is not valid for this query.", [{ path: "cursor", message: "invalid cursor" }]);
 	const parsed = decodeCursor(raw);
-	if (!parsed || parsed.length !== 3) throw invalid();
+	if (parsed?.length !== 3) throw invalid();
 	const [s, key, id] = parsed as unknown[];
 	if (s !== sort || typeof id !== "string" || id.length > 64) throw invalid();
 	if (spec.keyType === "number" ? typeof key !== "number" || !Number.isFinite(key) : typeof key !== "string") {

@@ -71,7 +71,7 @@ describe("staff order list", () => {
 		const ids = await placed();
 		const idsOf = async (qs: string) => (await list(`/orders/admin?${qs}`)).items.map((o) => o.id);
 		expect(await idsOf("status=paid")).toEqual([ids[5], ids[3], ids[1]]);
-		expect(await idsOf("status=pending_payment&customer=" + BOB.user)).toEqual([ids[6]]);
+		expect(await idsOf(`status=pending_payment&customer=${BOB.user}`)).toEqual([ids[6]]);
 		expect(await idsOf(`customer=${BOB.user}`)).toEqual([ids[6], ids[5]]);
 		expect(await idsOf("gateway=stripe")).toEqual([ids[5], ids[1]]);
 		expect(await idsOf(`gateway=stripe&customer=${ALICE.user}`)).toEqual([ids[1]]);

@@ -70,7 +70,37 @@ describe("activities", () => {
 		expect((await h.outbox()).at(-1)).toBe("promotion.rule.created");
 		const snap = await json<PromotionSnapshot>(await h.call("GET", "/promotion/public/snapshot", { caller: ALICE }));
 		expect(snap.version).toBe(3);
-		expect(snap.activities[0]).toMatchObject({ slug: "eleven-eleven", wholeShop: true, offers: ["20% off"] });
+		expect(snap.activities[0]).toMatchObject({
+			slug: "eleven-eleven",
+			wholeShop: true,
+			coverCurrencies: null,
+			offers: ["20% off"],
+		});
+	});
+
+	test("an activity whose rules are amounts in one currency says so: its badge shows only there", async () => {
+		const usd = await json<Activity>(
+			await h.call("POST", "/promotion/admin/activities", {
+				body: { ...ELEVEN, slug: "dollar-days", name: "Dollar days" },
+			}),
+		);
+		const res = await h.call("POST", `/promotion/admin/activities/${usd.id}/rules`, {
+			body: {
+				spec: {
+					kind: "amount_off",
+					amount: 500,
+					currency: "USD",
+					target: { scope: "products", productIds: ["prd_x"] },
+				},
+			},
+		});
+		expect(res.status).toBe(201);
+		const snap = await json<PromotionSnapshot>(await h.call("GET", "/promotion/public/snapshot", { caller: ALICE }));
+		expect(snap.activities.find((a) => a.slug === "dollar-days")).toMatchObject({
+			productIds: ["prd_x"],
+			coverCurrencies: ["USD"],
+		});
+		expect((await h.call("DELETE", `/promotion/admin/activities/${usd.id}`)).status).toBeLessThan(300);
 	});
 
 	test("prices follow the clock: nothing before the start, the rule while running, nothing after the end", async () => {

@@ -36,6 +36,8 @@ function publicActivity(a: Activity): PromotionSnapshot["activities"][number] {
 	const productIds = new Set<string>();
 	const categoryIds = new Set<string>();
 	let wholeShop = false;
+	const coverCurrencies = new Set<string>();
+	let anyCurrency = false;
 	const salePrices: PromotionSnapshot["activities"][number]["salePrices"] = [];
 	for (const r of automatic) {
 		const spec = r.spec;
@@ -49,7 +51,12 @@ function publicActivity(a: Activity): PromotionSnapshot["activities"][number] {
 				});
 				if (p.productId) productIds.add(p.productId);
 			}
-		} else if ("target" in spec) {
+			continue;
+		}
+		const currency = "currency" in spec ? spec.currency : undefined;
+		if (currency) coverCurrencies.add(currency);
+		else anyCurrency = true;
+		if ("target" in spec) {
 			if (spec.target.scope === "shop") wholeShop = true;
 			else if (spec.target.scope === "products") for (const id of spec.target.productIds) productIds.add(id);
 			else for (const id of spec.target.categoryIds) categoryIds.add(id);
@@ -62,6 +69,7 @@ function publicActivity(a: Activity): PromotionSnapshot["activities"][number] {
 		productIds: [...productIds],
 		categoryIds: [...categoryIds],
 		wholeShop,
+		coverCurrencies: anyCurrency ? null : [...coverCurrencies],
 		offers: automatic.map((r) => r.label),
 	};
 }

@@ -1,4 +1,5 @@
-import { type Json, pathParam, problem } from "./parts";
+import { DeadLetterQuery } from "@bazaar/contracts/bus";
+import { type Json, listParams, pathParam, problem } from "./parts";
 import { readsTakeNoBody, staffOp } from "./staff";
 
 // The admin API's bus area (core /bus/admin/*, core/src/bus/routes.ts): the dead letters —
@@ -13,23 +14,18 @@ export function adminBusPaths(): Record<string, Json> {
 			get: bus(
 				"Dead letters",
 				{
-					parameters: [
-						{
-							name: "group",
-							in: "query",
-							required: false,
-							description:
-								"Only this consumer group's (e.g. `order`, `order-refunds`, `inventory`, `payment-conflicts`); all groups when absent.",
-							schema: { type: "string" },
-						},
-					],
+					parameters: listParams(DeadLetterQuery, {
+						group:
+							"Only this consumer group's (e.g. `order`, `order-refunds`, `inventory`, `payment-conflicts`); all groups when absent.",
+						type: "Only events of this type (e.g. `order.paid`).",
+					}),
 				},
 				[
 					"200",
 					"DeadLetterList",
 					"Each dead event with its group, delivery count, last error and when it died; none: an empty list.",
 				],
-				{ "404": problem("A malformed group name.") },
+				{ "400": problem("A malformed group or type, a limit over 100, or a cursor this list did not give out.") },
 			),
 		},
 		"/api/admin/bus/dead-letters/{group}/{id}/replay": {

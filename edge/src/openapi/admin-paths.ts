@@ -1,7 +1,7 @@
 import { AdminProductQuery } from "@bazaar/contracts";
 import { ListShipmentsQuery } from "@bazaar/contracts/fulfillment";
 import { UserListQuery } from "@bazaar/contracts/identity";
-import { bodyOf, idParam, type Json, listParams, paramSchema, pathParam, problem } from "./parts";
+import { bodyOf, idParam, type Json, listParams, pathParam, problem } from "./parts";
 import { readsTakeNoBody, staffOp } from "./staff";
 
 // The admin API's catalog, identity, inventory and fulfillment areas; orders and payment have

@@ -75,9 +75,10 @@ export function offerFor(
 	}
 	for (const a of live) {
 		const covers =
-			a.wholeShop ||
-			a.productIds.includes(item.productId) ||
-			(item.categoryId ? a.categoryIds.includes(item.categoryId) : false);
+			(a.wholeShop ||
+				a.productIds.includes(item.productId) ||
+				(item.categoryId ? a.categoryIds.includes(item.categoryId) : false)) &&
+			(a.coverCurrencies === null || a.coverCurrencies.includes(item.price.currency));
 		if (covers) return { price: null, was: item.price, badge: a.badge, activitySlug: a.slug };
 	}
 	return null;

@@ -40,7 +40,7 @@ export const apiSupportJoin = new Hono<AppEnv>()
 		const body = await readJoinRequest(c.req.raw);
 		if (body instanceof Response) return body;
 		const session = c.get("session");
-		const staff = session !== null && session.roles.some((r) => STAFF_ROLES.includes(r));
+		const staff = session?.roles.some((r) => STAFF_ROLES.includes(r));
 		if (body.target === "lobby") {
 			if (!session)
 				return apiProblem(401, "Sign in as support staff to open the lobby.", {}, { "www-authenticate": "Bearer" });

@@ -19,7 +19,7 @@ export interface DashboardTiles {
 	awaitingDispatch?: Count;
 	paymentConflicts?: Count;
 	lowStock?: { sku: string; warehouse: string; available: number }[];
-	deadLetters?: number;
+	deadLetters?: Count;
 }
 
 const atLeast = (n: number, complete: boolean) => (complete ? String(n) : `${n}+`);
@@ -86,7 +86,12 @@ export function DashboardPage(props: { roles: readonly string[]; csrf: string; t
 					/>
 				) : null}
 				{t.deadLetters !== undefined ? (
-					<Tile id="dead-letters" figure={String(t.deadLetters)} label="Dead letters" href="/admin/operations" />
+					<Tile
+						id="dead-letters"
+						figure={atLeast(t.deadLetters.count, t.deadLetters.complete)}
+						label="Dead letters"
+						href="/admin/operations"
+					/>
 				) : null}
 				{t.lowStock ? (
 					<Tile id="low-stock" figure={String(t.lowStock.length)} label="SKUs low on stock" href="#low-stock" />

@@ -351,6 +351,11 @@ export const PromotionSnapshot = z.object({
 			productIds: z.array(z.string()),
 			categoryIds: z.array(z.string()),
 			wholeShop: z.boolean(),
+			/**
+			 * The currencies those rules take effect in (an amount off in USD does nothing to a EUR
+			 * cart); null when one of them works in any currency (a percentage, buy X get Y).
+			 */
+			coverCurrencies: z.array(z.string()).nullable().default(null),
 			/** Shopper-facing lines of the automatic rules ("20% off shoes", "Free shipping from $50"). */
 			offers: z.array(z.string()),
 		}),
