@@ -224,6 +224,24 @@ describe("the market", () => {
 		expect(res.status).toBe(200);
 		expect(body).toEqual(DEFAULT_MARKETS);
 	});
+
+	it("an API client names its market: ?market= lists in its currency; an unknown one or a clash is a 400", async () => {
+		const eu = await edgeJson("/api/catalog/products?market=eu&limit=10");
+		expect(eu.res.status).toBe(200);
+		const items = ProductList.parse(eu.body).items;
+		expect(items.length).toBeGreaterThan(0);
+		expect(items.every((p) => p.price.currency === "EUR")).toBe(true);
+		const same = await edgeJson("/api/catalog/products?currency=EUR&limit=10");
+		expect(ProductList.parse(same.body).items.map((p) => p.id)).toEqual(items.map((p) => p.id));
+		for (const bad of ["market=zz", "market=eu&currency=USD", "market=EU%00"]) {
+			const res = await edge(`/api/catalog/products?${bad}`);
+			expect(res.status, bad).toBe(400);
+			expect(res.headers.get("content-type")).toBe("application/problem+json");
+		}
+		const search = await edgeJson("/api/catalog/search?q=a&market=uk&limit=5");
+		expect(search.res.status).toBe(200);
+		expect(ProductList.parse(search.body).items.every((p) => p.price.currency === "GBP")).toBe(true);
+	});
 });
 
 describe("buying in a market", () => {

@@ -52,6 +52,14 @@ function queryParameters(requireQ: boolean): Json[] {
 		});
 	}
 	params.push({
+		name: "market",
+		in: "query",
+		required: false,
+		description:
+			"A market's code (GET /api/catalog/markets): prices in its currency, the same list as its `currency`. An unknown code, or a `currency` the market does not sell in, is a 400.",
+		schema: { type: "string", minLength: 1, maxLength: 40 },
+	});
+	params.push({
 		name: "attr.<name>",
 		in: "query",
 		required: false,

@@ -1,4 +1,5 @@
 import { parseProductQuery, problem, problemResponse, Slug, zodProblem } from "@bazaar/contracts";
+import { MARKET_PARAM, marketByCode } from "@bazaar/contracts/market";
 import { reviewQueryToParams } from "@bazaar/contracts/review";
 import { Hono } from "hono";
 import type { z } from "zod";
@@ -9,14 +10,37 @@ import { respondCached } from "../cache/respond";
 import type { AppContext, AppEnv } from "../env";
 import { apiProblem } from "../lib/problems";
 import { reviewQuery } from "../lib/reviews";
+import { marketOf } from "../markets/state";
 
 // Public catalog JSON. Bad input is refused here, before any cache or core work; everything
 // else is the core's pre-serialised answer, served from the nearest cache layer.
 
 const failure = problemResponse;
 
-function listQuery(c: AppContext, requireQ: boolean) {
-	const parsed = parseProductQuery(new URL(c.req.url).searchParams);
+/**
+ * `?market=<code>` asks for that market's currency: the same list (and cache entry) as its
+ * `?currency=`. The address alone says which prices a public, cached answer holds, so an API
+ * client names its market here rather than relying on a cookie or its country.
+ */
+async function marketParams(c: AppContext): Promise<URLSearchParams | Response> {
+	const params = new URL(c.req.url).searchParams;
+	const code = params.get(MARKET_PARAM);
+	if (code === null) return params;
+	const market = marketByCode((await marketOf(c)).list, code);
+	if (!market) return apiProblem(400, "No market has that code.", { errors: [{ path: "market", message: "unknown" }] });
+	const currency = params.get("currency");
+	if (currency !== null && currency !== market.currency) {
+		return apiProblem(400, `The ${market.name} market sells in ${market.currency}, not ${currency}.`, {
+			errors: [{ path: "currency", message: `not ${market.currency}` }],
+		});
+	}
+	params.delete(MARKET_PARAM);
+	params.set("currency", market.currency);
+	return params;
+}
+
+function listQuery(params: URLSearchParams, requireQ: boolean) {
+	const parsed = parseProductQuery(params);
 	if (!parsed.success) return problemResponse(zodProblem(parsed.error, "The product query is not valid."));
 	if (requireQ && !parsed.data.q) {
 		return apiProblem(400, "Search needs a `q` parameter.", { errors: [{ path: "q", message: "required" }] });
@@ -36,30 +60,34 @@ const wholeList = <S extends z.ZodType>(c: AppContext, t: Target<S>) =>
 	);
 
 export const apiCatalog = new Hono<AppEnv>()
-	.get("/products", (c) =>
-		respondCached(
+	.get("/products", async (c) => {
+		const params = await marketParams(c);
+		if (params instanceof Response) return params;
+		return respondCached(
 			c,
 			() => {
-				const q = listQuery(c, false);
+				const q = listQuery(params, false);
 				if (q instanceof Response) return q;
 				const t = targets.products(q);
 				return { path: t.api, produce: () => fromCore(c.env, t.core, t.schema) };
 			},
 			failure,
-		),
-	)
-	.get("/search", (c) =>
-		respondCached(
+		);
+	})
+	.get("/search", async (c) => {
+		const params = await marketParams(c);
+		if (params instanceof Response) return params;
+		return respondCached(
 			c,
 			() => {
-				const q = listQuery(c, true);
+				const q = listQuery(params, true);
 				if (q instanceof Response) return q;
 				const t = targets.search(q);
 				return { path: t.api, produce: () => fromCore(c.env, t.core, t.schema) };
 			},
 			failure,
-		),
-	)
+		);
+	})
 	.get("/products/:slug", (c) =>
 		respondCached(
 			c,
