@@ -60,6 +60,18 @@ describe("accessibility", () => {
 				await scan("/docs");
 				await visit("/docs/plain");
 				await visit("/cart");
+				// A guest: checkout asks for an email; an order is found again by number and email; a
+				// download link that is not one.
+				await page.goto(`/products/${products[1]!.slug}`);
+				await clickTo(page, 'form[action="/cart/add"] button[type="submit"]', /\/cart(\?|$)/);
+				await clickTo(page, 'a[href="/checkout"]', /\/checkout(\?|$)/);
+				expect(await page.locator('input[name="email"]').count()).toBe(1);
+				await scan("/checkout (a guest)");
+				await visit("/orders/lookup");
+				await page.locator('form[action="/orders/lookup"] button[type="submit"]').click();
+				await page.waitForLoadState();
+				await scan("/orders/lookup (not found)");
+				await visit("/downloads/not-a-link");
 
 				// Account pages signed out, with their errors showing.
 				await visit("/account/login");
@@ -143,6 +155,8 @@ describe("accessibility", () => {
 				await consoleScan("/admin/promotions");
 				await consoleScan("/admin/reviews");
 				await consoleScan("/admin/operations");
+				// The support console (tickets, past conversations).
+				await consoleScan("/support");
 				await staff.close();
 
 				const serious = found.flatMap((f) => f.violations.filter(blocking).map((v) => ({ where: f.where, v })));

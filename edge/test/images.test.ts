@@ -10,8 +10,17 @@ async function sha256(bytes: ArrayBuffer): Promise<string> {
 
 describe("images", () => {
 	it("reads an image through from the core into R2 and serves it immutable", async () => {
-		const list = ProductList.parse((await edgeJson("/api/catalog/products?limit=40")).body);
-		const thumb = list.items.find((p) => p.thumbnail)!.thumbnail!.sources.find((s) => s.size === "thumb")!;
+		// Other files of the run add products without images (newest first): page until one has one.
+		let withImage: ProductList["items"][number] | undefined;
+		for (let cursor: string | null = ""; !withImage && cursor !== null; ) {
+			const list = ProductList.parse(
+				(await edgeJson(`/api/catalog/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`))
+					.body,
+			);
+			withImage = list.items.find((p) => p.thumbnail);
+			cursor = list.nextCursor;
+		}
+		const thumb = withImage!.thumbnail!.sources.find((s) => s.size === "thumb")!;
 		expect(await env.IMAGES.head(thumb.hash)).toBeNull();
 
 		const res = await edge(`/img/${thumb.hash}.png`);
