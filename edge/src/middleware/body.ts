@@ -1,6 +1,8 @@
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
+import type { AppContext, AppEnv } from "../env";
 import { readBodyLimited } from "../lib/bytes";
+import { errorPage } from "../lib/personal-page";
 import { apiProblem } from "../lib/problems";
 
 /** Reads the body once, refusing more than `limit` bytes with 413 before anyone parses it. */
@@ -11,3 +13,11 @@ export const bufferBody = (limit: number) =>
 		c.set("body", body);
 		await next();
 	});
+
+/** An HTML form's size cap: a larger one gets the 413 error page before anything reads it. */
+export const formBodyLimit = (maxSize: number) =>
+	bodyLimit({ maxSize, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") });
+
+/** A small JSON API's size cap (streamed, not buffered): a larger body is a 413 problem. */
+export const apiBodyLimit = (maxSize: number) =>
+	bodyLimit({ maxSize, onError: () => apiProblem(413, "The request body is too large.") });

@@ -1,13 +1,13 @@
 import { SignupToken } from "@bazaar/contracts/identity";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { mergeGuestCart } from "../cart/guest";
-import type { AppContext, AppEnv } from "../env";
+import type { AppEnv } from "../env";
 import { anonymousCaller, callerOf } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { identity, safeNextPath } from "../lib/identity";
-import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
+import { coreTrouble, personalPage as page, seeOther } from "../lib/personal-page";
 import { settleMarketAtSignIn } from "../markets/preference";
+import { formBodyLimit } from "../middleware/body";
 import { csrfToken } from "../session/csrf";
 import { endSession, loadSession, startSession } from "../session/middleware";
 import { type FormMessage, LoginPage, SignupConfirmPage, SignupPage, SignupSentPage } from "../views/account-pages";
@@ -26,10 +26,7 @@ const SAME_ANSWER = "The email address or the password is not correct.";
 
 export const account = new Hono<AppEnv>();
 
-account.use(
-	"*",
-	bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
-);
+account.use("*", formBodyLimit(16 * 1024));
 account.use("*", loadSession);
 account.use("*", async (c, next) => {
 	await next();

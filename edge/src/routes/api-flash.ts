@@ -2,13 +2,13 @@ import { problemResponse, zodProblem } from "@bazaar/contracts";
 import { FlashBuyRequest, FlashPayAnswer, FlashReservationStatus, flashOrderId } from "@bazaar/contracts/flash";
 import { openFlashReservationToken } from "@bazaar/signature/flash";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppContext, AppEnv } from "../env";
 import { type BuyOutcome, shardName, shardOf } from "../flash/config";
 import { coordinatorOf, isSoldOut, itemConfig, markSoldOut } from "../flash/items";
 import { type CoreAnswer, callCore, callerOf } from "../lib/core-call";
 import { apiProblem } from "../lib/problems";
 import { apiWriteGuard } from "../middleware/api-write";
+import { apiBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 
@@ -21,7 +21,7 @@ import type { ActiveSession } from "../session/store";
 export const SOLD_OUT_TYPE = "https://bazaar.dev/problems/sold-out";
 
 export const apiFlash = new Hono<AppEnv>();
-apiFlash.use("*", bodyLimit({ maxSize: 4 * 1024, onError: () => apiProblem(413, "The request body is too large.") }));
+apiFlash.use("*", apiBodyLimit(4 * 1024));
 apiFlash.use("*", loadSession);
 apiFlash.use("*", apiWriteGuard);
 apiFlash.use("*", async (c, next) => {

@@ -7,12 +7,12 @@ import {
 	ListOrdersQuery,
 } from "@bazaar/contracts/order";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppContext, AppEnv } from "../env";
 import { anonymousCaller, type CoreAnswer, callerOf } from "../lib/core-call";
 import { guestOrderPath, isOrderId, orders } from "../lib/orders";
 import { apiProblem, relayProblem } from "../lib/problems";
 import { apiWriteGuard } from "../middleware/api-write";
+import { apiBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 
@@ -23,7 +23,7 @@ import type { ActiveSession } from "../session/store";
 
 export const apiOrders = new Hono<AppEnv>();
 
-apiOrders.use("*", bodyLimit({ maxSize: 16 * 1024, onError: () => apiProblem(413, "The request body is too large.") }));
+apiOrders.use("*", apiBodyLimit(16 * 1024));
 apiOrders.use("*", loadSession);
 apiOrders.use("*", apiWriteGuard);
 apiOrders.use("*", async (c, next) => {

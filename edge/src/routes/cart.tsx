@@ -1,6 +1,5 @@
 import { marketByCode } from "@bazaar/contracts/market";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { coreCart, hasCart } from "../cart/core-cart";
 import { addLineForm, isVariantId, lineSlotForm, problemText, quantityForm } from "../cart/form-input";
 import { dropForgedGuestCookie, guestToken, guestTokenForWrite, keepGuestToken } from "../cart/guest";
@@ -9,6 +8,7 @@ import { checkedForm, formFields, sameOrigin } from "../lib/forms";
 import { coreTrouble, errorPage, personalPage, seeOther } from "../lib/personal-page";
 import { keepMarket } from "../markets/preference";
 import { marketOf } from "../markets/state";
+import { formBodyLimit } from "../middleware/body";
 import { csrfToken } from "../session/csrf";
 import { loadSession } from "../session/middleware";
 import { type CartNotice, CartPage } from "../views/cart-page";
@@ -28,10 +28,7 @@ const DONE: Record<string, string> = {
 
 export const cart = new Hono<AppEnv>();
 
-cart.use(
-	"*",
-	bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
-);
+cart.use("*", formBodyLimit(16 * 1024));
 cart.use("*", loadSession);
 cart.use("*", async (c, next) => {
 	await next();

@@ -1,7 +1,6 @@
 import type { Problem } from "@bazaar/contracts";
 import { slotLabel } from "@bazaar/contracts/cart";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { type AddressChoice, checkoutCore } from "../checkout/core";
 import { gatewayFormCsp } from "../checkout/csp";
 import {
@@ -21,6 +20,7 @@ import { paymentUrls } from "../checkout/urls";
 import type { AppContext, AppEnv } from "../env";
 import { checkedForm } from "../lib/forms";
 import { coreTrouble, errorPage, personalPage as page } from "../lib/personal-page";
+import { formBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 import type { Notice } from "../views/checkout-parts";
 import { CartTroublePage } from "../views/checkout-result";
@@ -38,10 +38,7 @@ import { checkoutPayment } from "./checkout-payment";
 
 export const checkout = new Hono<AppEnv>();
 
-checkout.use(
-	"*",
-	bodyLimit({ maxSize: 16 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
-);
+checkout.use("*", formBodyLimit(16 * 1024));
 checkout.use("*", loadSession);
 checkout.use("*", async (c, next) => {
 	await next();

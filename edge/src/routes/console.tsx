@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { isStaff } from "../console/access";
 import { forbidden } from "../console/page";
-import type { AppContext, AppEnv } from "../env";
+import type { AppEnv } from "../env";
 import { errorPage, seeOther } from "../lib/personal-page";
+import { formBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 import { consoleCatalog } from "./console-catalog";
 import { consoleCustomers } from "./console-customers";
@@ -25,7 +25,7 @@ export const adminConsole = new Hono<AppEnv>();
 adminConsole.use(
 	"*",
 	// An image upload is the largest form: 8 MB of PNG (ImageInput's limit) and the fields around it.
-	bodyLimit({ maxSize: 6 * 1024 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
+	formBodyLimit(6 * 1024 * 1024),
 );
 adminConsole.use("*", loadSession);
 adminConsole.use("*", async (c, next) => {

@@ -1,13 +1,13 @@
 import { GUEST_ROLE } from "@bazaar/contracts/cart";
 import { GuestOrderKey } from "@bazaar/contracts/order";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import type { AppContext, AppEnv } from "../env";
+import type { AppEnv } from "../env";
 import { anonymousCaller } from "../lib/core-call";
 import { delivery } from "../lib/delivery";
 import { checkedForm } from "../lib/forms";
 import { guestOrderPath, isOrderId, orders } from "../lib/orders";
 import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/personal-page";
+import { formBodyLimit } from "../middleware/body";
 import { csrfToken } from "../session/csrf";
 import { GuestLookupPage } from "../views/guest-order-lookup";
 import { OrderDetailPage } from "../views/order-detail";
@@ -19,10 +19,7 @@ import { OrderDetailPage } from "../views/order-detail";
 
 export const guestOrders = new Hono<AppEnv>();
 
-guestOrders.use(
-	"*",
-	bodyLimit({ maxSize: 8 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
-);
+guestOrders.use("*", formBodyLimit(8 * 1024));
 guestOrders.use("*", async (c, next) => {
 	await next();
 	c.res.headers.set("cache-control", "no-store");

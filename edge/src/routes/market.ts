@@ -1,6 +1,5 @@
 import { MARKET_PARAM, marketByCode } from "@bazaar/contracts/market";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { coreCart, hasCart } from "../cart/core-cart";
 import { guestToken } from "../cart/guest";
 import type { AppContext, AppEnv } from "../env";
@@ -8,6 +7,7 @@ import { formFields, sameOrigin } from "../lib/forms";
 import { coreTrouble, errorPage, seeOther } from "../lib/personal-page";
 import { keepMarket } from "../markets/preference";
 import { marketOf } from "../markets/state";
+import { formBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 
 // The header's market chooser (a plain form: it works without script). The pages it sits on are
@@ -21,10 +21,7 @@ import { loadSession } from "../session/middleware";
 
 export const market = new Hono<AppEnv>();
 
-market.use(
-	"*",
-	bodyLimit({ maxSize: 4 * 1024, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
-);
+market.use("*", formBodyLimit(4 * 1024));
 market.use("*", loadSession);
 
 market.post("/", async (c) => {

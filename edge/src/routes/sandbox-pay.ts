@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { checkoutShopper } from "../checkout/shopper";
 import type { AppContext, AppEnv } from "../env";
@@ -7,6 +6,7 @@ import { coreClient } from "../lib/core";
 import { callCore } from "../lib/core-call";
 import { checkedForm } from "../lib/forms";
 import { errorPage } from "../lib/personal-page";
+import { formBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 
 // The sandbox gateway's hosted page (only where the core runs it: PAYMENT_SANDBOX=on), served on
@@ -35,10 +35,7 @@ const NO_SUCH_PAGE = "There is no such payment page.";
 
 export const sandboxPay = new Hono<AppEnv>();
 
-sandboxPay.use(
-	"*",
-	bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => errorPage(c as AppContext, 413, "That form is too large.") }),
-);
+sandboxPay.use("*", formBodyLimit(MAX_FORM_BYTES));
 sandboxPay.use("*", loadSession);
 
 sandboxPay.all("*", async (c) => {
