@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { listPage } from "@bazaar/contracts/list";
+import type { z } from "zod";
 import type { AppContext } from "../env";
 import { adminCall } from "./admin-call";
 
@@ -12,7 +13,7 @@ export async function collect<T extends z.ZodType>(
 	path: string,
 	maxPages: number,
 ): Promise<{ items: z.infer<T>[]; complete: boolean } | null> {
-	const Page = z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+	const Page = listPage(item);
 	const items: z.infer<T>[] = [];
 	let cursor: string | null = null;
 	for (let page = 0; page < maxPages; page++) {

@@ -27,9 +27,6 @@ const DAY = 24 * HOUR;
 /** Orders that brought money in (revenue counts these, refunds aside). */
 const EARNING = new Set(["paid", "fulfilled", "delivered", "partially_refunded", "refunded"]);
 
-const Items = z.object({ items: z.array(z.unknown()) });
-const Page = Items.extend({ nextCursor: z.string().nullable() });
-
 consoleDashboard.get("/", async (c) => {
 	const session = staff(c);
 	const tiles: DashboardTiles = {};
@@ -99,7 +96,7 @@ async function lowStock(c: AppContext, tiles: DashboardTiles) {
 
 async function deadLetters(c: AppContext, tiles: DashboardTiles) {
 	if (!canRead(staff(c).roles, "operations")) return;
-	// One page of the largest size: the tile says "100+" beyond it.
-	const answer = await adminCall(c, Page, "GET", "/bus/dead-letters?limit=100");
-	if (answer.ok) tiles.deadLetters = { count: answer.value.items.length, complete: answer.value.nextCursor === null };
+	// One page of 100: the tile says "100+" beyond it.
+	const letters = await collect(c, z.unknown(), "/bus/dead-letters", 1);
+	if (letters) tiles.deadLetters = { count: letters.items.length, complete: letters.complete };
 }
