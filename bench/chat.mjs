@@ -6,6 +6,8 @@
 // - SupportRoom: a shopper's text, stored in the room's SQLite and acknowledged, delivered to the
 //   agent in the room; latency is send → the agent has it (→ the ack with one connection).
 // - EchoRoom: the same frame echoed to its sender; latency is send → echo.
+// - DurableRelayRoom (bench/chat/relay-room.ts), the floor for any room that stores before it
+//   acknowledges: one insert, the ack, the copy to the other connection; latency as for support.
 // Messages/s counts deliveries in the window over all rooms. Targets (issue 11): the support room
 // at ≥ 60% of echo's messages/s at each level, and p99 delivery < 50 ms at 100 connections.
 // Server and client share this machine's two cores: every figure is a floor; compare within a run.
@@ -64,10 +66,11 @@ async function getJson(url) {
 /** One room's connections: `sender` sends, `receiver` (absent with one connection) receives. */
 async function setUpRoom(base, kind, i, pair) {
 	const ws = base.replace(/^http/, "ws");
-	if (kind === "echo") {
+	if (kind !== "support") {
+		const party = kind === "echo" ? "echo-room" : "durable-relay-room";
 		const room = `bench-${i}-${Math.random().toString(36).slice(2)}`;
-		const sender = await open(`${ws}/parties/echo-room/${room}`);
-		const receiver = pair ? await open(`${ws}/parties/echo-room/${room}`) : null;
+		const sender = await open(`${ws}/parties/${party}/${room}`);
+		const receiver = pair ? await open(`${ws}/parties/${party}/${room}`) : null;
 		return { sender, receiver };
 	}
 	const room = conversationId();
@@ -79,6 +82,8 @@ async function setUpRoom(base, kind, i, pair) {
 	const receiver = pair ? await open(url(await ticket("agent", `usr_a${i}`))) : null;
 	return { sender, receiver };
 }
+
+const cpuPerMessage = (r) => ((r.serverCpu / r.perSecond) * 1e6).toFixed(0);
 
 function percentile(sorted, p) {
 	if (sorted.length === 0) return Number.NaN;
@@ -124,7 +129,7 @@ async function level(worker, kind, connections, opts) {
 			if (kind === "echo" || !receiver) arrived();
 			send();
 		});
-		if (kind === "support" && receiver) {
+		if (kind !== "echo" && receiver) {
 			receiver.addEventListener("message", (e) => {
 				if (mine(String(e.data))) arrived();
 			});
@@ -163,6 +168,7 @@ async function level(worker, kind, connections, opts) {
 export async function chatBench(argv) {
 	const opts = options(argv);
 	const started = new Date();
+	const startLoad = loadavg()[0];
 	// Object storage on tmpfs: fsync there costs nothing, so the figures are the rooms' CPU path,
 	// not this shared VM's disk.
 	const tmp = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "bazaar-chat-bench-"));
@@ -171,7 +177,7 @@ export async function chatBench(argv) {
 		log("building and starting the chat bench Worker (Miniflare, direct socket)…");
 		const worker = await startBenchWorker(tmp, "bench/chat/wrangler.toml", "chat");
 		for (const n of opts.connections) {
-			for (const kind of ["echo", "support"]) {
+			for (const kind of ["echo", "relay", "support"]) {
 				const r = await level(worker, kind, n, opts);
 				rows.push(r);
 				log(
@@ -186,8 +192,9 @@ export async function chatBench(argv) {
 
 	const side = opts.connections.map((n) => {
 		const echo = rows.find((r) => r.kind === "echo" && r.connections <= n && r.connections >= n - 1);
+		const relay = rows.find((r) => r.kind === "relay" && r.connections <= n && r.connections >= n - 1);
 		const support = rows.find((r) => r.kind === "support" && r.connections <= n && r.connections >= n - 1);
-		return { n, echo, support, ratio: support.perSecond / echo.perSecond };
+		return { n, echo, relay, support, ratio: support.perSecond / echo.perSecond };
 	});
 	const checks = side.map((s) => ({
 		name: `support vs echo messages/s at ${s.n} connection(s)`,
@@ -207,11 +214,17 @@ export async function chatBench(argv) {
 	const columns = [
 		["connections", (s) => `${s.n} (${s.support.rooms} room${s.support.rooms === 1 ? "" : "s"})`],
 		["echo msg/s", (s) => Math.round(s.echo.perSecond).toLocaleString("en-US")],
+		["relay msg/s", (s) => Math.round(s.relay.perSecond).toLocaleString("en-US")],
 		["support msg/s", (s) => Math.round(s.support.perSecond).toLocaleString("en-US")],
 		["ratio", (s) => `${(s.ratio * 100).toFixed(0)}%`],
+		// The floor: what storing before the ack costs any room, measured in the same run.
+		["relay/echo", (s) => `${((s.relay.perSecond / s.echo.perSecond) * 100).toFixed(0)}%`],
 		["echo p50/p99 ms", (s) => `${s.echo.p50.toFixed(1)} / ${s.echo.p99.toFixed(1)}`],
 		["support p50/p99 ms", (s) => `${s.support.p50.toFixed(1)} / ${s.support.p99.toFixed(1)}`],
-		["srv cores e/s", (s) => `${s.echo.serverCpu.toFixed(2)} / ${s.support.serverCpu.toFixed(2)}`],
+		["srv cores e/r/s", (s) => [s.echo, s.relay, s.support].map((r) => r.serverCpu.toFixed(2)).join(" / ")],
+		// Server CPU per delivered message: less noisy than msg/s on a shared machine, since it does
+		// not depend on how much of the cores the server got.
+		["srv µs/msg e/r/s", (s) => [s.echo, s.relay, s.support].map(cpuPerMessage).join(" / ")],
 		["client e/s", (s) => `${s.echo.clientCpu.toFixed(2)} / ${s.support.clientCpu.toFixed(2)}`],
 	];
 	const lines = checks.map((c) => `${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.value} (target ${c.target})`);
@@ -220,7 +233,7 @@ export async function chatBench(argv) {
 	);
 	if (opts.report) {
 		const markdownBody = [
-			`Machine: ${JSON.stringify(machineInfo())}, load average at start ${loadavg()[0].toFixed(1)}.`,
+			`Machine: ${JSON.stringify(machineInfo())}, load average at start ${startLoad.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}.`,
 			`Rooms of two connections (one with a single connection); each room's first connection sends one message at a time (the next when the room acknowledges it, or echoes it); ${opts.duration} s per level after ${opts.warmup} s of warm-up; Node's WebSocket client on the same machine. Support latency: send → the agent's connection has it (the ack with one connection); echo: send → echo.`,
 			formatTable(columns, side, { markdown: true }),
 			`## checks\n\n${checks.map((c) => `- ${c.pass ? "PASS" : "FAIL"} ${c.name}: ${c.value} (target ${c.target})`).join("\n")}`,

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHROMIUM, ensureChromium } from "./ensure-deps.mjs";
 import { dockerfileProblems } from "./lib/deploy-checks.mjs";
+import { ensurePartysocketBundle } from "./lib/partysocket-bundle.mjs";
 import { BIN, prefixedLog, ROOT, redisReachable, toolEnv } from "./lib/stack.mjs";
 
 const say = (line) => prefixedLog("test", line);
@@ -141,6 +142,8 @@ suites.push({
 		const c = { passed: 0, failed: 0, skipped: 0 };
 		// The Worker as `wrangler deploy` would upload it, bundled offline; nothing is deployed.
 		const outdir = join(reports, "worker-bundle");
+		// The partysocket the Worker serves browsers is the installed one (a generated module).
+		if (await ensurePartysocketBundle()) say("note rebuilt edge/src/support-widget/partysocket-bundle.ts (commit it)");
 		const dry = await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
 			CI: "true",
 			WRANGLER_SEND_METRICS: "false",

@@ -12,6 +12,7 @@ import { SupportRoom } from "../../edge/src/chat/support-room";
 // bot: this measures the rooms' message path. Never deployed: it exists only in this folder.
 
 export { EchoRoom, SupportLobby } from "@bazaar/realtime";
+export { DurableRelayRoom } from "./relay-room";
 export { SupportRoom };
 
 type BenchEnv = Cloudflare.Env & SupportEnv & { SupportRoom: DurableObjectNamespace<SupportRoom> };

@@ -6,34 +6,35 @@ import type { CartModule } from "./cart/module";
 import { cartRoutes } from "./cart/routes";
 import { catalogHotRead } from "./catalog/hot-read";
 import type { CatalogModule } from "./catalog/module";
-import { catalogRoutes } from "./catalog/routes";
+import { catalogAdminRoutes, catalogRoutes } from "./catalog/routes";
 import type { DeliveryModule } from "./delivery/module";
 import type { FlashModule } from "./flash/module";
 import type { FulfillmentModule } from "./fulfillment/module";
-import { fulfillmentPublicRoutes, fulfillmentRoutes } from "./fulfillment/routes";
+import { fulfillmentAdminRoutes, fulfillmentPublicRoutes, fulfillmentRoutes } from "./fulfillment/routes";
 import type { IdentityModule } from "./identity/module";
-import { identityRoutes } from "./identity/routes";
+import { identityAdminRoutes, identityRoutes } from "./identity/routes";
 import type { Inventory } from "./inventory/module";
-import { inventoryOnError, inventoryRoutes } from "./inventory/routes";
+import { inventoryAdminRoutes, inventoryOnError, inventoryRoutes } from "./inventory/routes";
 import { type AppEnv, notFound, payloadTooLarge, requireSignature } from "./lib/http";
 import { referenceAssetRoutes } from "./lib/reference-assets";
 import type { ReplayGuard } from "./lib/replay-guard";
 import { noteRoute, observeFetch } from "./observability/http";
 import type { Readiness } from "./observability/readiness";
 import type { OrderModule } from "./order/module";
-import { orderRoutes } from "./order/routes";
+import { orderAdminRoutes, orderRoutes } from "./order/routes";
 import type { PaymentModule } from "./payment/module";
-import { paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
+import { paymentAdminRoutes, paymentPublicRoutes, paymentRoutes, sandboxPageRoutes } from "./payment/routes";
 import type { PromotionModule } from "./promotion/module";
-import { promotionRoutes } from "./promotion/routes";
+import { promotionAdminRoutes, promotionRoutes } from "./promotion/routes";
 import type { ReviewModule } from "./review/module";
-import { reviewRoutes } from "./review/routes";
+import { reviewAdminRoutes, reviewRoutes } from "./review/routes";
 import type { SupportModule } from "./support/module";
-import { supportRoutes } from "./support/routes";
+import { supportAdminRoutes, supportRoutes } from "./support/routes";
 import { type CheckoutWorkflow, checkoutRoutes } from "./workflows/checkout";
-import { type DigitalWorkflow, deliveryRoutes } from "./workflows/digital-delivery";
-import { type FlashWorkflow, flashRoutes } from "./workflows/flash";
+import { type DigitalWorkflow, deliveryAdminRoutes, deliveryRoutes } from "./workflows/digital-delivery";
+import { type FlashWorkflow, flashAdminRoutes, flashRoutes } from "./workflows/flash";
 import { guestOrderRoutes } from "./workflows/guest-orders";
+import { type BookingWorkflow, bookingRoutes } from "./workflows/manage-booking";
 import { type RefundWorkflow, refundRoutes } from "./workflows/refund";
 
 // The core's HTTP surface. Only /healthz, /readyz, the payment gateways' webhooks (signed by the gateway)
@@ -67,6 +68,7 @@ export interface AppDeps {
 	support?: SupportModule;
 	checkout?: CheckoutWorkflow;
 	refunds?: RefundWorkflow;
+	bookings?: BookingWorkflow;
 	flash?: FlashModule;
 	flashSales?: FlashWorkflow;
 	delivery?: DeliveryModule;
@@ -103,29 +105,46 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentPublicRoutes(deps.fulfillment));
 	app.use("*", requireSignature(deps.secret, deps.replay));
 
+	app.route("/catalog/admin", catalogAdminRoutes(deps.catalog));
 	app.route("/catalog", catalogRoutes(deps.catalog));
 	app.route("/reference-assets", referenceAssetRoutes());
+	if (deps.identity) app.route("/identity/admin", identityAdminRoutes(deps.identity));
 	if (deps.identity) app.route("/identity", identityRoutes(deps.identity));
+	if (deps.inventory) app.route("/inventory/admin", inventoryAdminRoutes(deps.inventory));
 	if (deps.inventory) app.route("/inventory", inventoryRoutes(deps.inventory));
 	if (deps.cart) app.route("/cart", cartRoutes(deps.cart));
 	// The refund workflow's one admin route, before the order module's own /orders/admin routes.
 	if (deps.refunds) app.route("/orders/admin", refundRoutes(deps.refunds));
+	// Booked lines: reschedule and cancel (the account's and the guest's), before the order routes.
+	if (deps.bookings) {
+		const routes = bookingRoutes(deps.bookings);
+		app.route("/orders/guest", routes.guest);
+		app.route("/orders", routes.account);
+	}
 	// A guest's orders by key or lookup, before the order module's own /orders routes.
 	if (deps.orders && deps.identity) {
 		app.route("/orders/guest", guestOrderRoutes({ orders: deps.orders, limiter: deps.identity.identity.limiter }));
 	}
+	if (deps.orders) app.route("/orders/admin", orderAdminRoutes(deps.orders));
 	if (deps.orders) app.route("/orders", orderRoutes(deps.orders));
 	// The sandbox's page (signed as the shopper who owns the order), before the service-only routes.
 	if (deps.payments) app.route("/payment", sandboxPageRoutes(deps.payments));
+	if (deps.payments) app.route("/payment/admin", paymentAdminRoutes(deps.payments));
 	if (deps.payments) app.route("/payment", paymentRoutes(deps.payments));
+	if (deps.fulfillment) app.route("/fulfillment/admin", fulfillmentAdminRoutes(deps.fulfillment));
 	if (deps.fulfillment) app.route("/fulfillment", fulfillmentRoutes(deps.fulfillment));
+	if (deps.promotions) app.route("/promotion/admin", promotionAdminRoutes(deps.promotions));
 	if (deps.promotions) app.route("/promotion", promotionRoutes(deps.promotions));
 	if (deps.checkout) app.route("/checkout", checkoutRoutes(deps.checkout));
+	if (deps.flashSales && deps.flash) app.route("/flash/admin", flashAdminRoutes(deps.flashSales, deps.flash));
 	if (deps.flashSales && deps.flash) app.route("/flash", flashRoutes(deps.flashSales, deps.flash));
+	if (deps.reviews) app.route("/reviews/admin", reviewAdminRoutes(deps.reviews));
 	if (deps.reviews) app.route("/reviews", reviewRoutes(deps.reviews));
+	if (deps.support) app.route("/support/admin", supportAdminRoutes(deps.support));
 	if (deps.support) app.route("/support", supportRoutes(deps.support));
+	if (deps.digital && deps.delivery) app.route("/delivery/admin", deliveryAdminRoutes(deps.digital, deps.delivery));
 	if (deps.digital && deps.delivery) app.route("/delivery", deliveryRoutes(deps.digital, deps.delivery));
-	if (deps.bus) app.route("/bus", busRoutes(deps.bus));
+	if (deps.bus) app.route("/bus/admin", busRoutes(deps.bus));
 	app.notFound(notFound);
 	// The shared handler, plus the machine-readable shortages of an out-of-stock answer (checkout).
 	app.onError(inventoryOnError);

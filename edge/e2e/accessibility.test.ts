@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { axe, blocking, describeViolations, type Violation } from "./axe.ts";
-import { browserSession, clickTo, fillAddress, signUpInBrowser, unavailable } from "./chromium.ts";
+import {
+	approveInSandbox,
+	browserSession,
+	clickTo,
+	fillAddress,
+	signUpInBrowser,
+	unavailable,
+	waitForPaidReturn,
+} from "./chromium.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean; kind: string };
 type CategoryJson = { slug: string; parentId: string | null; productCount: number };
@@ -107,9 +115,8 @@ describe("accessibility", () => {
 				await scan("/checkout/review");
 				await clickTo(page, 'form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
 				await scan("/sandbox-pay");
-				await clickTo(page, 'button[value="approve"]', /\/checkout\/return\//);
+				const orderId = await approveInSandbox(page);
 				await scan("/checkout/return");
-				const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
 				await visit("/account/orders");
 				await visit(`/account/orders/${orderId}`);
 				await visit("/dev/mail");
@@ -157,6 +164,9 @@ describe("accessibility", () => {
 				await consoleScan("/admin/operations");
 				// The support console (tickets, past conversations).
 				await consoleScan("/support");
+				// The live agent console (its queue drawn from the lobby) and the canned replies.
+				await consoleScan("/support/live");
+				await consoleScan("/support/canned");
 				await staff.close();
 
 				const serious = found.flatMap((f) => f.violations.filter(blocking).map((v) => ({ where: f.where, v })));
@@ -244,15 +254,7 @@ describe("accessibility", () => {
 				await enterTo(/\/sandbox-pay\//);
 				await tabTo('button[value="approve"]');
 				await enterTo(/\/checkout\/return\//);
-				await expect
-					.poll(
-						async () => {
-							await page.reload();
-							return page.locator("main").textContent();
-						},
-						{ timeout: 15_000, interval: 500 },
-					)
-					.toMatch(/paid/i);
+				await waitForPaidReturn(page);
 			}),
 		180_000,
 	);

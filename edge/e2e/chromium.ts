@@ -64,6 +64,36 @@ export async function signUpInBrowser(page: Page, fields: { name: string; email:
 	await clickTo(page, 'form[action="/account/signup/confirm"] button[type="submit"]', /\/account(\?|$)/);
 }
 
+/** A call to the stack's admin API as its admin (a fresh bearer token each time). */
+export async function adminApi<T>(
+	stack: TestStack,
+	path: string,
+	init: RequestInit = {},
+): Promise<{ status: number; body: T }> {
+	const res = await fetch(`${stack.edgeUrl}/api/admin${path}`, {
+		...init,
+		headers: { authorization: `Bearer ${await stack.adminBearer()}`, "content-type": "application/json" },
+	});
+	return { status: res.status, body: (await res.json()) as T };
+}
+
+/** A new account signed up and signed in on `page`, given `roles` by the admin (admin API); its id. */
+export async function staffOn(stack: TestStack, page: Page, name: string, roles: string[]): Promise<string> {
+	const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}@example.com`;
+	await signUpInBrowser(page, { name, email, password: "correct horse battery staple" });
+	const found = await adminApi<{ items: { id: string }[] }>(stack, `/identity/users?q=${encodeURIComponent(email)}`);
+	const id = found.body.items[0]?.id;
+	if (found.status !== 200 || !id) throw new Error(`the new account ${email} was not found (${found.status})`);
+	if (roles.length > 0) {
+		const set = await adminApi(stack, `/identity/users/${id}/roles`, {
+			method: "PUT",
+			body: JSON.stringify({ roles }),
+		});
+		if (set.status !== 200) throw new Error(`setting ${email}'s roles failed (${set.status})`);
+	}
+	return id;
+}
+
 /**
  * One test file's stack and browser: started before its tests, stopped after them. `page` is the
  * page failures report on (a file that opens its own pages sets it); `click` and `json` are the
@@ -133,9 +163,50 @@ export async function shipStandardToReview(page: Page): Promise<void> {
 	await clickTo(page, 'form[action="/checkout/review"] button[type="submit"]', /\/checkout\/review/);
 }
 
-/** From the review page: place the order, approve it on the sandbox's page; the order's id. */
+/**
+ * On the return page after a gateway approved: waits until it shows the order paid; the order's id.
+ * While the order is still pending that page reloads itself (a `Refresh` header), so a test that
+ * navigates or reloads before then is interrupted by it. A paid page has no such header: from here
+ * on the page stays put.
+ */
+export async function waitForPaidReturn(page: Page): Promise<string> {
+	await page.waitForURL(/\/checkout\/return\//);
+	await page
+		.getByTestId("confirmation-title")
+		.filter({ hasText: "Thank you, order paid" })
+		.waitFor({ timeout: 30_000 });
+	await page.waitForLoadState("load");
+	return new URL(page.url()).pathname.split("/").pop() ?? "";
+}
+
+/** On the sandbox's page: approve, and wait until the return page shows the order paid; its id. */
+export async function approveInSandbox(page: Page): Promise<string> {
+	await clickTo(page, 'button[value="approve"]', /\/checkout\/return\//);
+	return waitForPaidReturn(page);
+}
+
+/** From the review page: place the order, approve it on the sandbox's page, wait until it is paid; its id. */
 export async function placeAndApproveInSandbox(page: Page): Promise<string> {
 	await clickTo(page, 'form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
-	await clickTo(page, 'button[value="approve"]', /\/checkout\/return\//);
-	return new URL(page.url()).pathname.split("/").pop() ?? "";
+	return approveInSandbox(page);
+}
+
+/**
+ * A signed-in shopper buys one product (or `quantity` of it) the way the storefront offers it:
+ * product page → cart → address → standard shipping → review → sandbox approve. Ends on the return
+ * page showing the order paid; the order's id.
+ */
+export async function buyOneInSandbox(
+	page: Page,
+	product: { slug: string; shipTo: string; quantity?: number },
+): Promise<string> {
+	await page.goto(`/products/${product.slug}`);
+	if (product.quantity !== undefined) {
+		await page.fill('form[action="/cart/add"] input[name="quantity"]', String(product.quantity));
+	}
+	await clickTo(page, 'form[action="/cart/add"] button[type="submit"]', /\/cart(\?|$)/);
+	await clickTo(page, 'a[href="/checkout"]', /\/checkout(\?|$)/);
+	await fillAddress(page, product.shipTo);
+	await shipStandardToReview(page);
+	return placeAndApproveInSandbox(page);
 }

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
+	adminApi,
 	browserSession,
-	fillAddress,
-	placeAndApproveInSandbox,
-	shipStandardToReview,
+	buyOneInSandbox,
 	signUpInBrowser,
+	staffOn as staffOnAs,
 	unavailable,
 } from "./chromium.ts";
 
@@ -27,27 +27,8 @@ describe("the admin console", () => {
 	const session = browserSession({ products: 40 });
 	const { withLogs, json } = session;
 
-	async function admin<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-		const res = await fetch(`${session.stack.edgeUrl}/api/admin${path}`, {
-			...init,
-			headers: { authorization: `Bearer ${await session.stack.adminBearer()}`, "content-type": "application/json" },
-		});
-		return { status: res.status, body: (await res.json()) as T };
-	}
-
-	/** A new account signed in on `page`, given `roles` by the admin (through the admin API). */
-	async function staffOn(page: Page, name: string, roles: string[]): Promise<string> {
-		const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}@example.com`;
-		await signUpInBrowser(page, { name, email, password: PASSWORD });
-		const found = await admin<{ items: { id: string }[] }>(`/identity/users?q=${encodeURIComponent(email)}`);
-		expect(found.status).toBe(200);
-		const id = found.body.items[0]!.id;
-		if (roles.length > 0) {
-			const set = await admin(`/identity/users/${id}/roles`, { method: "PUT", body: JSON.stringify({ roles }) });
-			expect(set.status).toBe(200);
-		}
-		return id;
-	}
+	const admin = <T>(path: string, init: RequestInit = {}) => adminApi<T>(session.stack, path, init);
+	const staffOn = (page: Page, name: string, roles: string[]) => staffOnAs(session.stack, page, name, roles);
 
 	/** A PNG to upload: one of the seeded catalog's (every stored size is a PNG). */
 	async function somePng(): Promise<string> {
@@ -149,21 +130,8 @@ describe("the admin console", () => {
 				});
 				const product = (await json<{ items: Listed[] }>("/api/catalog/products?kind=physical&inStock=true&limit=5"))
 					.items[0]!;
-				await shopper.goto(`/products/${product.slug}`);
-				await shopper.fill('form[action="/cart/add"] input[name="quantity"]', "2");
-				await Promise.all([
-					shopper.waitForURL(/\/cart(\?|$)/),
-					shopper.locator('form[action="/cart/add"] button[type="submit"]').click(),
-				]);
-				await Promise.all([shopper.waitForURL(/\/checkout(\?|$)/), shopper.locator('a[href="/checkout"]').click()]);
-				await fillAddress(shopper, "Two Lamps");
-				await shipStandardToReview(shopper);
-				const orderId = await placeAndApproveInSandbox(shopper);
-				for (let i = 0; ; i++) {
-					if ((await admin<AdminOrder>(`/orders/${orderId}`)).body.status === "paid") break;
-					if (i > 100) throw new Error("the order was not paid");
-					await new Promise((r) => setTimeout(r, 100));
-				}
+				const orderId = await buyOneInSandbox(shopper, { slug: product.slug, shipTo: "Two Lamps", quantity: 2 });
+				expect((await admin<AdminOrder>(`/orders/${orderId}`)).body.status).toBe("paid");
 
 				// The admin finds it in the list and refunds one of the two.
 				const page = await browser.newPage({ baseURL: stack.edgeUrl });

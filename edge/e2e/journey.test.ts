@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { browserSession, fillAddress, shipStandardToReview, signUpInBrowser, unavailable } from "./chromium.ts";
+import {
+	approveInSandbox,
+	browserSession,
+	fillAddress,
+	shipStandardToReview,
+	signUpInBrowser,
+	unavailable,
+} from "./chromium.ts";
 
 type Listed = { slug: string; title: string; inStock: boolean };
 
@@ -42,18 +49,8 @@ describe("a shopper buys", () => {
 			// The sandbox gateway's hosted page (through the edge), then back to the confirmation.
 			await click('form[action="/checkout/place"] button[type="submit"]', /\/sandbox-pay\//);
 			expect(await page.locator("body").textContent()).toContain("sandbox");
-			await click('button[value="approve"]', /\/checkout\/return\//);
-			const orderId = new URL(page.url()).pathname.split("/").pop() ?? "";
+			const orderId = await approveInSandbox(page);
 			expect(orderId).toMatch(/^ord_/);
-			await expect
-				.poll(
-					async () => {
-						await page.reload();
-						return page.locator("main").textContent();
-					},
-					{ timeout: 15_000, interval: 500 },
-				)
-				.toMatch(/paid/i);
 
 			// The order in the account, paid.
 			await page.goto("/account/orders");

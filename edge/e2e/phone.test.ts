@@ -11,6 +11,7 @@ import {
 	shipStandardToReview,
 	signUpInBrowser,
 	unavailable,
+	waitForPaidReturn,
 	withLogs as withStackLogs,
 } from "./chromium.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
@@ -163,15 +164,7 @@ describe("on a phone", () => {
 					p.locator('form[action="/checkout/place"] button[type="submit"]').tap(),
 				]);
 				await Promise.all([p.waitForURL(/\/checkout\/return\//), p.locator('button[value="approve"]').tap()]);
-				await expect
-					.poll(
-						async () => {
-							await p.reload();
-							return p.locator("main").textContent();
-						},
-						{ timeout: 15_000, interval: 500 },
-					)
-					.toMatch(/paid/i);
+				await waitForPaidReturn(p);
 				await checkPage("confirmation");
 			}),
 		180_000,
@@ -220,15 +213,6 @@ describe("on a phone", () => {
 				expect(total).toMatch(/^€[\d,.]+$/);
 				await checkPage("checkout review in EUR");
 				const orderId = await placeAndApproveInSandbox(p);
-				await expect
-					.poll(
-						async () => {
-							await p.reload();
-							return p.locator("main").textContent();
-						},
-						{ timeout: 15_000, interval: 500 },
-					)
-					.toMatch(/paid/i);
 				expect(await p.locator('[data-testid="total"]').textContent()).toBe(total);
 				const admin = { authorization: `Bearer ${await stack.adminBearer()}` };
 				const order = await fetch(`${stack.edgeUrl}/api/admin/orders/${orderId}`, { headers: admin });

@@ -109,11 +109,11 @@ describe("a shopper reviews what was delivered", () => {
 					mod.waitForURL(/\/account(\?|$)/),
 					mod.locator('form[action="/account/login"] button[type="submit"]').click(),
 				]);
-				await mod.goto("/staff/reviews?filter=held");
+				await mod.goto("/admin/reviews?filter=held");
 				const card = mod.locator("[data-testid=queued-review]", { hasText: "Rae R." });
 				expect(await card.textContent()).toContain('<script>alert("x")</script>');
 				await Promise.all([
-					mod.waitForURL(/\/staff\/reviews\?filter=held&done=1/),
+					mod.waitForURL(/\/admin\/reviews\?filter=held&done=approve/),
 					card.locator('form[action$="/approve"] button').click(),
 				]);
 

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Shopper } from "./checkout/shopper";
 import type { MarketView } from "./markets/state";
 import type { ActiveSession } from "./session/store";
 
@@ -17,6 +18,8 @@ export type AppEnv = {
 		sessionLoaded: boolean;
 		/** The shopper's market, once `marketOf` resolved it for this request. */
 		market: MarketView;
+		/** Who is checking out (a customer or a guest), once the JSON checkout resolved it. */
+		shopper: Shopper;
 	};
 };
 export type AppContext = Context<AppEnv>;

@@ -90,6 +90,10 @@ describe("booking from the form", () => {
 		expect(page.html).toContain(product.title);
 		expect(page.html).toContain(`Booked for <time datetime="${ten.iso}">${slotLabel(ten.iso)}</time>`);
 		expect(slotLabel(ten.iso)).toMatch(/^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:00 UTC$/);
+		// The terms the order will keep: the service's default cut-off, 24 h before the slot.
+		expect(cart.lines[0]?.cancelCutoffHours).toBe(24);
+		const until = new Date(Date.parse(ten.iso) - 24 * 3_600_000).toISOString();
+		expect(page.html).toContain(`Free to move or cancel until <time datetime="${until}">${slotLabel(until)}</time>`);
 		// Both the quantity and the remove form name the line by its slot.
 		const hidden = `<input type="hidden" name="slot" value="${ten.iso}"/>`;
 		expect(page.html.split(hidden).length - 1).toBe(2);

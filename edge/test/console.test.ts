@@ -284,3 +284,30 @@ describe("console catalog and stock", () => {
 		expect(activeList.html).not.toContain(`href="/admin/products/${id}"`);
 	});
 });
+
+describe("console: a booked service's cut-off", () => {
+	it("is set on the product form (cancelCutoffHours), kept by the core and shown on the edit page", async () => {
+		const stamp = Date.now();
+		const created = await submit(catalogManager, "/admin/products/new", "/admin/products/new", {
+			kind: "service",
+			title: `Console haircut ${stamp}`,
+			categoryId,
+			status: "active",
+			"service.durationMinutes": "60",
+			"service.billing": "one_time",
+			"service.booking": "appointment",
+			"service.cancelCutoffHours": "6",
+			"variant.sku": `CUT-${stamp}`,
+			"price.USD": "30",
+		});
+		expect(created.res.status, created.html.slice(0, 2000)).toBe(303);
+		const location = created.res.headers.get("location")!;
+		const edit = await get(catalogManager.jar, location);
+		expect(edit.html).toMatch(
+			/name="service.cancelCutoffHours"[^>]*value="6"|value="6"[^>]*name="service.cancelCutoffHours"/,
+		);
+		const id = /prod_[0-9A-Z]+/.exec(location)![0];
+		const product = await core().request("GET", `/catalog/admin/products/${id}`, { caller: ADMIN_CALLER });
+		expect(((await product.json()) as { service: { cancelCutoffHours?: number } }).service.cancelCutoffHours).toBe(6);
+	});
+});

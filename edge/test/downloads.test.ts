@@ -1,46 +1,14 @@
 import { env } from "cloudflare:workers";
-import { CategoryList } from "@bazaar/contracts";
 import { describe, expect, it } from "vitest";
 import { approvePayment, coreCall, eventually, get, SHIP_TO, type Shopper, signUp } from "./account-support";
 import { unique } from "./cart-fixtures";
-import { adminHeaders, core, edge, edgeJson, ORIGIN } from "./helpers";
+import { ADMIN, adminApi, b64, digitalProduct, PDF } from "./digital-fixtures";
+import { accountWithRoles, adminHeaders, core, edge, ORIGIN } from "./helpers";
 
 // Digital goods through the Worker against the real core: staff upload a file (to the private
 // R2 bucket) and a key pool through the admin API; a shopper pays, the order page shows the link
 // and the key; the link's page does not count, its button downloads the file from R2 and counts,
 // until its limit; a refund ends the link and shows the key revoked.
-
-const ADMIN = { user: "usr_01HADMINADMINADMINADMINADM", roles: ["admin"] };
-const PDF = new TextEncoder().encode("%PDF-1.7\nA tiny test book.\n%%EOF\n");
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-
-async function digitalProduct(delivery: "download" | "license_key") {
-	const id = unique();
-	const categories = CategoryList.parse((await edgeJson("/api/catalog/categories")).body).items;
-	const res = await coreCall("POST", "/catalog/admin/products", ADMIN, {
-		kind: "digital",
-		status: "active",
-		title: `Digital ${delivery} ${id}`,
-		description: "Made by the downloads test.",
-		categoryId: categories[0]!.id,
-		digital: { format: delivery === "download" ? "PDF" : "Installer", sizeBytes: PDF.byteLength, delivery },
-		variants: [
-			{ sku: `DL-${id}`, title: "Default", options: {}, prices: [{ amount: 900, currency: "USD" }], inStock: true },
-		],
-	});
-	expect(res.status, JSON.stringify(res.body)).toBe(201);
-	const variant = res.body.variants[0] as { id: string; sku: string };
-	// A download never runs out; a key pool is stock (its upload defines the SKU tracked).
-	if (delivery === "download") {
-		const defined = await coreCall("PUT", `/inventory/admin/skus/${variant.sku}`, ADMIN, { policy: "unlimited" });
-		expect(defined.status).toBeLessThan(300);
-	}
-	return variant;
-}
-
-function adminApi(path: string, method: string, body: unknown, headers: Record<string, string>) {
-	return edge(`/api/admin/delivery${path}`, { method, headers, body: JSON.stringify(body) });
-}
 
 async function buy(s: Shopper, variantIds: string[]) {
 	for (const variantId of variantIds) {
@@ -96,6 +64,11 @@ describe("digital delivery", () => {
 		);
 		expect(notPdf.status).toBe(415);
 		expect(notPdf.headers.get("content-type")).toBe("application/problem+json");
+		// A staff member the core does not let upload (only admins may) writes nothing to the bucket.
+		const manager = await accountWithRoles(["catalog_manager"], headers.authorization?.slice("Bearer ".length) ?? "");
+		const refused = await adminApi(path, "PUT", body, await adminHeaders(manager.token));
+		expect(refused.status).toBe(403);
+		expect((await env.DOWNLOADS.list({ prefix: `files/${book.id}/` })).objects).toHaveLength(0);
 		const wrong = await adminApi(`/variants/${app.id}/file`, "PUT", body, headers);
 		expect(wrong.status).toBe(422);
 		expect((await env.DOWNLOADS.list({ prefix: `files/${app.id}/` })).objects).toHaveLength(0);

@@ -44,7 +44,10 @@ async function createItem(
 		}),
 	});
 	expect(res.status, await res.clone().text()).toBe(201);
-	return (await res.json()) as { id: string };
+	const item = (await res.json()) as { id: string };
+	// The new item's address is the edge's, not the core's path behind it.
+	expect(res.headers.get("location")).toBe(`/api/admin/flash/items/${item.id}`);
+	return item;
 }
 
 async function arm(headers: Record<string, string>, id: string): Promise<Response> {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { ensurePartysocketBundle } from "../../scripts/lib/partysocket-bundle.mjs";
 import { freePort, waitForHealthy } from "../../scripts/lib/stack.mjs";
 
 // Runs in Node before the workerd tests: a real core on a temporary catalog, on a free port,
@@ -16,6 +17,8 @@ const bun = join(repo, "node_modules/.bin/bun");
 const ADMIN_EMAIL = "admin@shop.example";
 
 export default async function setup(project: TestProject) {
+	// The Worker serves partysocket from a generated module (scripts/lib/partysocket-bundle.mjs).
+	await ensurePartysocketBundle();
 	const dataDir = mkdtempSync(join(tmpdir(), "bazaar-edge-test-"));
 	const port = await freePort();
 	const secret = randomBytes(32).toString("hex");

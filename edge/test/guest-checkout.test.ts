@@ -94,6 +94,8 @@ describe("guest checkout pages", () => {
 		expect(opened.res.headers.get("referrer-policy")).toBe("no-referrer");
 		expect(opened.html).toContain(orderId);
 		expect(opened.html).toContain('data-status="paid"');
+		// Paid: no cancel form.
+		expect(opened.html).not.toContain(`action="/orders/guest/${orderId}/cancel"`);
 
 		// A forged key, no key, another guest's cookie, another account: the same 404.
 		const forged = link.replace(/key=[A-Za-z0-9_-]+/, `key=${"A".repeat(43)}`);
@@ -127,6 +129,65 @@ describe("guest checkout pages", () => {
 		expect(said(wrongEmail.html)).toBe(said(wrongNumber.html));
 		// Without the CSRF token: refused before anything is looked up.
 		expect((await post(jar, "/orders/lookup", { orderId, email })).res.status).toBe(403);
+	}, 60_000);
+});
+
+describe("a guest's unpaid order", () => {
+	it("is cancelled from its page: CSRF-checked, only with its key, then shown cancelled", async () => {
+		const jar = await guestWithCart();
+		const email = guestEmail();
+		const placed = await api(
+			jar,
+			"POST",
+			"/api/checkout",
+			{ address: ADDRESS, shippingMethod: "standard", email },
+			{ "idempotency-key": crypto.randomUUID() },
+		);
+		expect(placed.res.status).toBe(201);
+		const orderId = (placed.body as { order: { id: string } }).order.id;
+		const found = await api(new Jar(), "POST", "/api/orders/lookup", { orderId, email });
+		const { href, key } = found.body as { href: string; key: string };
+
+		const browser = new Jar();
+		const page = await get(browser, href);
+		expect(page.res.status).toBe(200);
+		expect(page.html).toContain(`action="/orders/guest/${orderId}/cancel"`);
+		const csrf = fieldOf(page.html, "csrf");
+		const cancelPath = `/orders/guest/${orderId}/cancel`;
+		// No CSRF token, a forged key, no key: refused, and the order still waits for payment.
+		expect((await post(browser, cancelPath, { key })).res.status).toBe(403);
+		expect((await post(browser, cancelPath, { csrf, key: "B".repeat(43) })).res.status).toBe(404);
+		expect((await post(browser, cancelPath, { csrf })).res.status).toBe(404);
+		expect((await get(browser, href)).html).toContain('data-status="pending_payment"');
+
+		const cancelled = await post(browser, cancelPath, { csrf, key });
+		expect(cancelled.res.status).toBe(303);
+		const back = cancelled.res.headers.get("location") ?? "";
+		expect(back).toBe(`${href}&done=cancelled`);
+		const after = await get(browser, back);
+		expect(after.html).toContain("The order was cancelled.");
+		expect(after.html).toContain('data-status="cancelled"');
+		expect(after.html).not.toContain(`action="${cancelPath}"`);
+
+		// The JSON API: the same rule by the key in the query (another key: 404; a paid order: 409).
+		const again = await guestWithCart();
+		const second = await api(
+			again,
+			"POST",
+			"/api/checkout",
+			{ address: ADDRESS, shippingMethod: "standard", email },
+			{ "idempotency-key": crypto.randomUUID() },
+		);
+		const secondId = (second.body as { order: { id: string } }).order.id;
+		const secondKey = (
+			(await api(new Jar(), "POST", "/api/orders/lookup", { orderId: secondId, email })).body as { key: string }
+		).key;
+		const forged = await api(new Jar(), "POST", `/api/orders/guest/${secondId}/cancel?key=${key}`);
+		expect(forged.res.status).toBe(404);
+		expect(forged.res.headers.get("content-type")).toContain("application/problem+json");
+		const viaApi = await api(new Jar(), "POST", `/api/orders/guest/${secondId}/cancel?key=${secondKey}`);
+		expect(viaApi.res.status).toBe(200);
+		expect((viaApi.body as { status: string }).status).toBe("cancelled");
 	}, 60_000);
 });
 

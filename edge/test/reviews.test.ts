@@ -119,9 +119,13 @@ describe("reviews through the storefront", () => {
 		expect(second.status).toBe(409);
 
 		// Staff: the queue page (a customer is refused), then approval through the admin API.
-		expect((await get(s.jar, "/staff/reviews")).res.status).toBe(403);
+		expect((await get(s.jar, "/admin/reviews")).res.status).toBe(403);
+		// The old address of the queue sends staff to the console.
+		const moved = await get(s.jar, "/staff/reviews?filter=held");
+		expect(moved.res.status).toBe(301);
+		expect(moved.res.headers.get("location")).toBe("/admin/reviews?filter=held");
 		const { jar: adminJar } = await logIn(ADMIN_LOGIN.email, ADMIN_LOGIN.password);
-		const queuePage = await get(adminJar, "/staff/reviews?filter=held");
+		const queuePage = await get(adminJar, "/admin/reviews?filter=held");
 		expect(queuePage.res.status).toBe(200);
 		expect(queuePage.html).toContain("held for: link");
 		expect(queuePage.html).toContain("&lt;script&gt;");
@@ -132,7 +136,7 @@ describe("reviews through the storefront", () => {
 		const held = queue.items.find((r) => r.customerId === s.caller.user) as Review;
 		expect(held.status).toBe("held");
 		// Approve through the page's form (CSRF from the queue page).
-		const approved = await post(adminJar, `/staff/reviews/${held.id}/approve`, {
+		const approved = await post(adminJar, `/admin/reviews/${held.id}/approve`, {
 			csrf: csrfOf(queuePage.html),
 			filter: "held",
 		});

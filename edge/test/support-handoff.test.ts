@@ -49,6 +49,18 @@ describe("support chat: the bot, then a person", () => {
 		// The agent sees the whole conversation so far, the bot's part included.
 		expect((seen.entries as ChatEntry[]).filter((e) => e.type === "text").length).toBe(6);
 
+		// Typing goes to the other side, named, and not back to the one typing.
+		s.send({ type: "typing", typing: true });
+		const typing = await a.next((f) => f.type === "typing");
+		expect(typing).toEqual({ type: "typing", author: { kind: "shopper", name: "Hana Shopper" }, typing: true });
+		await s.none((f) => f.type === "typing", 300);
+		a.send({ type: "typing", typing: true });
+		await s.next(
+			(f) => f.type === "typing" && f.typing === true && (f.author as { name: string }).name === "Ivo Agent",
+		);
+		a.send({ type: "typing", typing: false });
+		await s.next((f) => f.type === "typing" && f.typing === false);
+		await a.none((f) => f.type === "typing", 300);
 		a.send({ type: "text", clientId: "ivo-1", text: "Hi Hana, Ivo here. How can I help?" });
 		await s.next(isText("Hi Hana, Ivo here. How can I help?"));
 		s.send({ type: "text", clientId: "h-4", text: "My parcel is late" });

@@ -7,6 +7,7 @@ import { createServer, connect as netConnect } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { ensurePartysocketBundle } from "./partysocket-bundle.mjs";
 
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 export const BIN = join(ROOT, "node_modules", ".bin");
@@ -347,6 +348,8 @@ export async function startStack(opts) {
 	const core = processes.start("core", bun, ["core/src/main.ts"], { env: coreEnv });
 	await waitForHealthy(`${coreUrl}/healthz`, core, healthTimeoutMs);
 
+	// The Worker serves partysocket to browsers from a generated module: current before wrangler bundles it.
+	if (await ensurePartysocketBundle()) prefixedLog("setup", "rebuilt edge/src/support-widget/partysocket-bundle.ts");
 	const wranglerArgs = [
 		"dev",
 		"--ip",

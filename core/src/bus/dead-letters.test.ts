@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DeadLetterList, type EventEnvelope } from "@bazaar/contracts/bus";
+import { encodeCursor } from "@bazaar/contracts/list";
 import type { Caller } from "@bazaar/signature";
 import { Hono } from "hono";
 import { type AppEnv, notFound, onError, requireSignature } from "../lib/http";
@@ -44,7 +45,7 @@ for (const backend of backends) {
 		beforeAll(async () => {
 			bus = await openBusAt(loc);
 			app.use("*", requireSignature(SECRET));
-			app.route("/bus", busRoutes(bus));
+			app.route("/bus/admin", busRoutes(bus));
 			app.notFound(notFound);
 			app.onError(onError);
 			const fail = async () => {
@@ -85,6 +86,12 @@ for (const backend of backends) {
 			expect([...times].sort().reverse()).toEqual(times);
 		});
 
+		test("counts each group's dead letters in storage", async () => {
+			expect(await bus.countDeadLetters("stock")).toBe(5);
+			expect(await bus.countDeadLetters("mailer")).toBe(3);
+			expect(await bus.countDeadLetters("nobody")).toBe(0);
+		});
+
 		test("filters by group and event type", async () => {
 			expect((await page("group=mailer")).items.map((d) => d.event.type)).toEqual(Array(3).fill("order.placed"));
 			expect((await page("group=stock&type=order.paid")).items).toHaveLength(2);
@@ -92,7 +99,19 @@ for (const backend of backends) {
 		});
 
 		test("bad limits, cursors and filters are 400 problems; only admins", async () => {
-			for (const qs of ["limit=0", "limit=101", "cursor=zz", "group=NOT%20A%20GROUP", "type=Order", "x=1"]) {
+			const forged = [
+				encodeCursor(["not a time", "stock", "1"]),
+				encodeCursor([new Date().toISOString(), "stock", "1) OR (1"]),
+			];
+			for (const qs of [
+				"limit=0",
+				"limit=101",
+				"cursor=zz",
+				...forged.map((c) => `cursor=${c}`),
+				"group=NOT%20A%20GROUP",
+				"type=Order",
+				"x=1",
+			]) {
 				const res = await call("GET", `/bus/admin/dead-letters?${qs}`);
 				expect(res.status, qs).toBe(400);
 				expect(res.headers.get("content-type")).toBe("application/problem+json");

@@ -12,6 +12,7 @@ import { observeHandler } from "../observability/bus";
 import {
 	type Bus,
 	backoffDelay,
+	type DeadLetterPage,
 	defaultConsumerName,
 	type EventHandler,
 	errorMessage,
@@ -68,6 +69,8 @@ const SCHEMA = [
 		PRIMARY KEY (grp, seq)
 	) WITHOUT ROWID`,
 	"CREATE INDEX IF NOT EXISTS bus_deliveries_state_idx ON bus_deliveries (grp, state, seq)",
+	// The staff list of dead letters pages newest first over this (list-dead-letters.ts).
+	"CREATE INDEX IF NOT EXISTS bus_deliveries_dead_idx ON bus_deliveries (dead_at, grp, seq) WHERE state = 'dead'",
 ];
 
 export interface LibsqlBusOptions {
@@ -185,7 +188,10 @@ class LibsqlBus implements Bus {
 		return { group, pending: entries.length, lag, entries };
 	}
 
-	async deadLetters(group?: string): Promise<DeadLetter[]> {
+	async deadLetters(group?: string, page: DeadLetterPage = {}): Promise<DeadLetter[]> {
+		const after = page.after
+			? sql`AND (d.dead_at, d.grp, d.seq) < (${Date.parse(page.after[0] ?? "")}, ${page.after[1]}, ${Number(page.after[2])})`
+			: sql``;
 		const rows = await this.database.db.all<{
 			grp: string;
 			seq: number;
@@ -195,7 +201,8 @@ class LibsqlBus implements Bus {
 			payload: string;
 		}>(sql`SELECT d.grp, d.seq, d.attempts, d.last_error, d.dead_at, l.payload FROM bus_deliveries d
 				JOIN bus_log l ON l.seq = d.seq WHERE d.state = 'dead' ${group ? sql`AND d.grp = ${group}` : sql``}
-				ORDER BY d.dead_at, d.seq LIMIT 1000`);
+				${page.type ? sql`AND l.type = ${page.type}` : sql``} ${after}
+				ORDER BY d.dead_at DESC, d.grp DESC, d.seq DESC LIMIT ${page.limit ?? 1000}`);
 		return rows.map((r) => ({
 			id: String(r.seq),
 			group: String(r.grp),
@@ -204,6 +211,13 @@ class LibsqlBus implements Bus {
 			lastError: r.last_error === null ? null : String(r.last_error),
 			deadAt: new Date(Number(r.dead_at)).toISOString(),
 		}));
+	}
+
+	async countDeadLetters(group: string): Promise<number> {
+		const [row] = await this.database.db.all<{ n: number }>(
+			sql`SELECT count(*) AS n FROM bus_deliveries WHERE grp = ${group} AND state = 'dead'`,
+		);
+		return Number(row?.n ?? 0);
 	}
 
 	async replayDeadLetter(group: string, deadLetterId: string): Promise<boolean> {

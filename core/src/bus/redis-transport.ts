@@ -12,6 +12,7 @@ import { observeHandler } from "../observability/bus";
 import {
 	type Bus,
 	backoffDelay,
+	type DeadLetterPage,
 	defaultConsumerName,
 	domainOf,
 	type EventHandler,
@@ -250,24 +251,42 @@ class RedisBus implements Bus {
 		return { group, pending: entries.length, lag, entries };
 	}
 
-	async deadLetters(group?: string): Promise<DeadLetter[]> {
+	// Each group's dead letters are one stream whose ids are the times they died, so a page reads
+	// each group's stream backwards from where the cursor's key stops it and merges them.
+	async deadLetters(group?: string, page: DeadLetterPage = {}): Promise<DeadLetter[]> {
+		const limit = page.limit ?? 1000;
 		const groups = group ? [group] : await this.redis.smembers(this.keys.groups);
 		const out: DeadLetter[] = [];
-		for (const g of groups.sort()) {
-			const rows = (await this.redis.call("XRANGE", this.keys.dead(g), "-", "+", "COUNT", 1000)) as [string, unknown][];
-			for (const [id, raw] of rows) {
-				const f = fieldsOf(raw);
-				out.push({
-					id,
-					group: g,
-					event: EventEnvelope.parse(JSON.parse(f.event ?? "null")),
-					deliveries: Number(f.deliveries ?? 0),
-					lastError: f.error ?? null,
-					deadAt: f.deadAt ?? new Date(Number(id.split("-")[0])).toISOString(),
-				});
+		for (const g of groups) {
+			let end = newestAfter(g, page.after);
+			let taken = 0;
+			while (end !== null && taken < limit) {
+				const rows = (await this.redis.call("XREVRANGE", this.keys.dead(g), end, "-", "COUNT", limit)) as [
+					string,
+					unknown,
+				][];
+				for (const [id, raw] of rows) {
+					const f = fieldsOf(raw);
+					if (page.type && f.type !== page.type) continue;
+					out.push({
+						id,
+						group: g,
+						event: EventEnvelope.parse(JSON.parse(f.event ?? "null")),
+						deliveries: Number(f.deliveries ?? 0),
+						lastError: f.error ?? null,
+						deadAt: new Date(streamMs(id)).toISOString(),
+					});
+					taken++;
+				}
+				const last = rows.at(-1);
+				end = rows.length === limit && last ? `(${last[0]}` : null;
 			}
 		}
-		return out;
+		return out.sort(newestFirst).slice(0, limit);
+	}
+
+	async countDeadLetters(group: string): Promise<number> {
+		return Number(await this.redis.xlen(this.keys.dead(group)));
 	}
 
 	async replayDeadLetter(group: string, deadLetterId: string): Promise<boolean> {
@@ -678,4 +697,29 @@ function keyOf(e: Entry): string {
 	} catch {
 		return e.id;
 	}
+}
+
+const streamMs = (id: string) => Number(id.split("-")[0]);
+const streamSeq = (id: string) => Number(id.split("-")[1] ?? 0);
+
+/**
+ * Where group `g`'s stream is read backwards from for the page after `after` (died at, group,
+ * id), newest first: its own stream strictly before that id; a group sorting before it from the
+ * same millisecond on; one sorting after it from the millisecond before. Null: nothing qualifies.
+ */
+function newestAfter(g: string, after: readonly string[] | null | undefined): string | null {
+	if (!after) return "+";
+	const [deadAt = "", group = "", id = ""] = after;
+	const ms = Date.parse(deadAt);
+	if (g === group) return `(${id}`;
+	if (g < group) return String(ms);
+	return ms > 0 ? String(ms - 1) : null;
+}
+
+function newestFirst(a: DeadLetter, b: DeadLetter): number {
+	return (
+		streamMs(b.id) - streamMs(a.id) ||
+		(a.group === b.group ? 0 : a.group < b.group ? 1 : -1) ||
+		streamSeq(b.id) - streamSeq(a.id)
+	);
 }

@@ -37,7 +37,13 @@ export interface Bus {
 	/** Stops fetching, lets running handlers finish and acknowledge, then closes connections. */
 	stop(): Promise<void>;
 	pending(group: string): Promise<PendingSummary>;
-	deadLetters(group?: string): Promise<DeadLetter[]>;
+	/**
+	 * Dead letters newest first, (died at, group, id) descending, paged in storage: at most
+	 * `page.limit` (1,000 by default) after the key `page.after` (a previous row's `deadLetterKey`).
+	 */
+	deadLetters(group?: string, page?: DeadLetterPage): Promise<DeadLetter[]>;
+	/** How many dead letters a group holds (the /metrics gauge), counted in storage. */
+	countDeadLetters(group: string): Promise<number>;
 	/** Puts a dead letter back for its group only, with a fresh delivery count. False if unknown. */
 	replayDeadLetter(group: string, deadLetterId: string): Promise<boolean>;
 }
@@ -157,3 +163,13 @@ export class Waiter {
 		this.woken = false;
 	}
 }
+
+/** One page's worth of the dead-letter list: `after` is the last row's `deadLetterKey`. */
+export interface DeadLetterPage {
+	type?: string | undefined;
+	after?: readonly string[] | null;
+	limit?: number;
+}
+
+/** A dead letter's place in the newest-first order: (died at, group, id). */
+export const deadLetterKey = (d: DeadLetter): [string, string, string] => [d.deadAt, d.group, d.id];

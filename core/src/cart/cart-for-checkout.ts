@@ -47,6 +47,7 @@ export async function cartForCheckout(ctx: CartContext, owner: CartOwner): Promi
 			unitPrice: l.unitPrice as CheckoutLine["unitPrice"],
 			lineTotal: l.lineTotal as CheckoutLine["lineTotal"],
 			weightGrams: unitWeight,
+			...(l.slot && l.cancelCutoffHours != null ? { cancelCutoffHours: l.cancelCutoffHours } : {}),
 		};
 	});
 	return {
@@ -71,5 +72,6 @@ export function toOrderLines(checkout: CheckoutCart) {
 		quantity: l.quantity,
 		weightGrams: l.weightGrams,
 		...(l.slot ? { slot: l.slot } : {}),
+		...(l.cancelCutoffHours !== undefined ? { cancelCutoffHours: l.cancelCutoffHours } : {}),
 	}));
 }

@@ -11,6 +11,7 @@ import {
 	type StockLevel,
 	stockKey,
 } from "@bazaar/contracts/cart";
+import { DEFAULT_CANCEL_CUTOFF_HOURS } from "@bazaar/contracts/order";
 import type { PricedCart } from "@bazaar/contracts/promotion";
 import { formatMoney, type Money, money } from "@bazaar/money";
 import type { CartContext } from "./context";
@@ -157,6 +158,7 @@ function priceLine(
 		kind: v?.kind ?? null,
 		thumbnailHash: v?.thumbnailHash ?? null,
 		weightGrams: v?.weightGrams ?? null,
+		...(line.slot ? { cancelCutoffHours: v?.cancelCutoffHours ?? DEFAULT_CANCEL_CUTOFF_HOURS } : {}),
 		unitPrice,
 		lineTotal: unitPrice ? money(unitPrice.amount * line.quantity, currency) : null,
 		addedUnitPrice: line.addedPrice,

@@ -1,22 +1,11 @@
-import {
-	AdminProductQuery,
-	CategoryInput,
-	CategoryPatch,
-	Id,
-	ImageInput,
-	ProductInput,
-	ProductPatch,
-	parseProductQuery,
-	SitemapQuery,
-	Slug,
-	VariantInput,
-	VariantPatch,
-} from "@bazaar/contracts";
-import { MarketList } from "@bazaar/contracts/market";
+import { Id, parseProductQuery, SitemapQuery, Slug } from "@bazaar/contracts";
+import { catalogAdmin } from "@bazaar/contracts/admin-routes";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { z } from "zod";
+import { adminRouter } from "../lib/admin-router";
 import { NotFoundError } from "../lib/errors";
-import { type AppEnv, cachedResponse, jsonResponse, rawJson, readJson, requireRole } from "../lib/http";
+import { type AppEnv, cachedResponse, jsonResponse, rawJson, requireRole } from "../lib/http";
 import { addImage } from "./add-image";
 import { addVariant } from "./add-variant";
 import { archiveProduct } from "./archive-product";
@@ -111,48 +100,60 @@ export function catalogRoutes(mod: CatalogModule): Hono<AppEnv> {
 		return new Response(file, { headers });
 	});
 
-	// ---- admin ---------------------------------------------------------------------------------
-	const admin = new Hono<AppEnv>();
+	return app;
+}
+
+/**
+ * Products, variants, images, categories and markets for staff (mount under /catalog/admin): each
+ * route is its definition in packages/contracts/src/admin-routes/catalog.ts.
+ */
+export function catalogAdminRoutes(mod: CatalogModule): OpenAPIHono<AppEnv> {
+	const { catalog } = mod;
+	const admin = adminRouter();
 	admin.use("*", requireRole(...ADMIN_ROLES));
+	// A string that cannot be an id names nothing: the same 404 as an unknown one.
 	const id = (raw: string, what: string) => {
 		if (!Id.safeParse(raw).success) throw new NotFoundError(`${what} ${raw.slice(0, 40)}`);
 		return raw;
 	};
 
-	admin.get("/products", async (c) =>
-		jsonResponse(await listAdminProducts(catalog, AdminProductQuery.parse(c.req.query()))),
+	admin.openapi(catalogAdmin.listProducts, async (c) =>
+		jsonResponse(await listAdminProducts(catalog, c.req.valid("query"))),
 	);
-	admin.post("/products", async (c) => jsonResponse(await createProduct(catalog, readJson(c, ProductInput)), 201));
-	admin.get("/products/:id", async (c) =>
-		jsonResponse(await getProductById(catalog, id(c.req.param("id"), "Product"))),
+	admin.openapi(catalogAdmin.createProduct, async (c) =>
+		jsonResponse(await createProduct(catalog, c.req.valid("json")), 201),
 	);
-	admin.patch("/products/:id", async (c) =>
-		jsonResponse(await updateProduct(catalog, id(c.req.param("id"), "Product"), readJson(c, ProductPatch))),
+	admin.openapi(catalogAdmin.getProduct, async (c) =>
+		jsonResponse(await getProductById(catalog, id(c.req.valid("param").id, "Product"))),
 	);
-	admin.post("/products/:id/archive", async (c) =>
-		jsonResponse(await archiveProduct(catalog, id(c.req.param("id"), "Product"))),
+	admin.openapi(catalogAdmin.updateProduct, async (c) =>
+		jsonResponse(await updateProduct(catalog, id(c.req.valid("param").id, "Product"), c.req.valid("json"))),
 	);
-	admin.post("/products/:id/variants", async (c) =>
-		jsonResponse(await addVariant(catalog, id(c.req.param("id"), "Product"), readJson(c, VariantInput)), 201),
+	admin.openapi(catalogAdmin.archiveProduct, async (c) =>
+		jsonResponse(await archiveProduct(catalog, id(c.req.valid("param").id, "Product"))),
 	);
-	admin.patch("/variants/:id", async (c) => {
-		const variantId = id(c.req.param("id"), "Variant");
-		const patch = onlySent(readJson(c, VariantPatch), rawJson(c));
+	admin.openapi(catalogAdmin.addVariant, async (c) =>
+		jsonResponse(await addVariant(catalog, id(c.req.valid("param").id, "Product"), c.req.valid("json")), 201),
+	);
+	admin.openapi(catalogAdmin.addImage, async (c) =>
+		jsonResponse(await addImage(catalog, id(c.req.valid("param").id, "Product"), c.req.valid("json")), 201),
+	);
+	admin.openapi(catalogAdmin.updateVariant, async (c) => {
+		const variantId = id(c.req.valid("param").id, "Variant");
+		const patch = onlySent(c.req.valid("json"), rawJson(c));
 		return jsonResponse(await updateVariant(catalog, variantId, patch));
 	});
-	admin.post("/categories", async (c) => jsonResponse(await createCategory(catalog, readJson(c, CategoryInput)), 201));
-	admin.patch("/categories/:id", async (c) =>
-		jsonResponse(await updateCategory(catalog, id(c.req.param("id"), "Category"), readJson(c, CategoryPatch))),
+	admin.openapi(catalogAdmin.getMarkets, async () => jsonResponse(await listMarkets(catalog)));
+	admin.openapi(catalogAdmin.replaceMarkets, async (c) =>
+		jsonResponse(await saveMarkets(catalog, c.req.valid("json"))),
 	);
-	admin.post("/products/:id/images", async (c) =>
-		jsonResponse(await addImage(catalog, id(c.req.param("id"), "Product"), readJson(c, ImageInput)), 201),
+	admin.openapi(catalogAdmin.createCategory, async (c) =>
+		jsonResponse(await createCategory(catalog, c.req.valid("json")), 201),
 	);
-
-	admin.get("/markets", async () => jsonResponse(await listMarkets(catalog)));
-	admin.put("/markets", async (c) => jsonResponse(await saveMarkets(catalog, readJson(c, MarketList))));
-
-	app.route("/admin", admin);
-	return app;
+	admin.openapi(catalogAdmin.updateCategory, async (c) =>
+		jsonResponse(await updateCategory(catalog, id(c.req.valid("param").id, "Category"), c.req.valid("json"))),
+	);
+	return admin;
 }
 
 /**

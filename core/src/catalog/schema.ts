@@ -43,6 +43,7 @@ export const products = sqliteTable(
 			durationMinutes: number | null;
 			billing: "one_time" | "monthly" | "yearly";
 			booking: "appointment" | "none";
+			cancelCutoffHours?: number;
 		} | null>(),
 		/** Derived: any variant in stock. Kept in the same transaction as variant writes. */
 		inStock: integer("in_stock", { mode: "boolean" }).notNull().default(true),

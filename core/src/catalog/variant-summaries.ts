@@ -59,6 +59,7 @@ export async function variantSummaries(
 			...(thumb ? { thumbnailHash: thumb } : {}),
 			weightGrams: r.weightGrams,
 			booking: r.kind === "service" ? (r.service?.booking ?? "none") : null,
+			...(r.service?.cancelCutoffHours !== undefined ? { cancelCutoffHours: r.service.cancelCutoffHours } : {}),
 			delivery: r.kind === "digital" ? (r.digital?.delivery ?? null) : null,
 		});
 	}

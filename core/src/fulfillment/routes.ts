@@ -1,8 +1,10 @@
-import { CancelShipmentInput, DeliverInput, ListShipmentsQuery, ShipInput } from "@bazaar/contracts/fulfillment";
+import { fulfillmentAdmin } from "@bazaar/contracts/admin-routes";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { adminRouter } from "../lib/admin-router";
 import { ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireReadWriteRoles } from "../lib/http";
+import { type AppEnv, actorOf, jsonResponse, onError, payloadTooLarge, requireReadWriteRoles } from "../lib/http";
 import type { FulfillmentModule } from "./module";
 
 // Two thin adapters. `fulfillmentRoutes` (under /fulfillment, BEHIND the signature check):
@@ -21,29 +23,33 @@ class NotSignedInError extends ServiceError {
 	}
 }
 
+/**
+ * Shipments for staff (mount under /fulfillment/admin): each route is its definition in
+ * packages/contracts/src/admin-routes/fulfillment.ts.
+ */
+export function fulfillmentAdminRoutes(mod: FulfillmentModule): OpenAPIHono<AppEnv> {
+	const admin = adminRouter();
+	admin.use("*", requireReadWriteRoles({ read: FULFILLMENT_READ_ROLES, write: FULFILLMENT_ADMIN_ROLES }));
+	admin.openapi(fulfillmentAdmin.listShipments, async (c) =>
+		jsonResponse(await mod.listShipments(c.req.valid("query"))),
+	);
+	admin.openapi(fulfillmentAdmin.getShipment, async (c) =>
+		jsonResponse(await mod.getShipment(c.req.valid("param").id)),
+	);
+	admin.openapi(fulfillmentAdmin.shipShipment, async (c) =>
+		jsonResponse(await mod.ship(c.req.valid("param").id, c.req.valid("json"), actorOf(c))),
+	);
+	admin.openapi(fulfillmentAdmin.deliverShipment, async (c) =>
+		jsonResponse(await mod.deliver(c.req.valid("param").id, c.req.valid("json"), actorOf(c))),
+	);
+	admin.openapi(fulfillmentAdmin.cancelShipment, async (c) =>
+		jsonResponse(await mod.cancel(c.req.valid("param").id, c.req.valid("json"), actorOf(c))),
+	);
+	return admin;
+}
+
 export function fulfillmentRoutes(mod: FulfillmentModule): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
-	const optionalJson = <S extends Parameters<typeof readJson>[1]>(c: Parameters<typeof readJson>[0], schema: S) =>
-		c.get("body").byteLength === 0 ? schema.parse({}) : readJson(c, schema);
-
-	const admin = new Hono<AppEnv>();
-	admin.use("*", requireReadWriteRoles({ read: FULFILLMENT_READ_ROLES, write: FULFILLMENT_ADMIN_ROLES }));
-	admin.get("/shipments", async (c) => jsonResponse(await mod.listShipments(ListShipmentsQuery.parse(c.req.query()))));
-	admin.get("/shipments/:id", async (c) => jsonResponse(await mod.getShipment(c.req.param("id"))));
-	admin.post("/shipments/:id/ship", async (c) =>
-		jsonResponse(await mod.ship(c.req.param("id"), optionalJson(c, ShipInput), c.get("caller").user || "service")),
-	);
-	admin.post("/shipments/:id/deliver", async (c) =>
-		jsonResponse(
-			await mod.deliver(c.req.param("id"), optionalJson(c, DeliverInput), c.get("caller").user || "service"),
-		),
-	);
-	admin.post("/shipments/:id/cancel", async (c) =>
-		jsonResponse(
-			await mod.cancel(c.req.param("id"), optionalJson(c, CancelShipmentInput), c.get("caller").user || "service"),
-		),
-	);
-	app.route("/admin", admin);
 
 	app.get("/orders/:orderId/shipments", async (c) => {
 		const user = c.get("caller").user;

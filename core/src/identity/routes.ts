@@ -1,4 +1,5 @@
 import { problem, problemResponse } from "@bazaar/contracts";
+import { identityAdmin } from "@bazaar/contracts/admin-routes";
 import {
 	AddressId,
 	AddressInput,
@@ -11,20 +12,20 @@ import {
 	RegisterInput,
 	SessionHash,
 	SessionRevoke,
-	SetRolesInput,
 	SignupConfirm,
 	UserId,
-	UserListQuery,
 } from "@bazaar/contracts/identity";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { z } from "zod";
+import { adminRouter } from "../lib/admin-router";
 import { NotFoundError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson, requireReadWriteRoles, requireRole } from "../lib/http";
 import type { IdentityModule } from "./module";
 
 // A thin adapter under /identity: validate, call one verb, send the result. The caller is the
 // signed one the edge sent (`c.get("caller")`): public routes take an anonymous caller, /me
-// routes need a signed-in user, /admin routes the admin role.
+// routes need a signed-in user; staff routes are identityAdminRoutes, under /identity/admin.
 
 const IP = /^[0-9A-Fa-f:.]{2,45}$/;
 
@@ -40,6 +41,36 @@ class NotSignedInError extends ServiceError {
 	}
 }
 
+const userId = (raw: string) => {
+	if (!UserId.safeParse(raw).success) throw new NotFoundError("The user");
+	return raw;
+};
+
+/**
+ * Accounts for staff (mount under /identity/admin): each route is its definition in
+ * packages/contracts/src/admin-routes/identity.ts.
+ */
+export function identityAdminRoutes(mod: IdentityModule): OpenAPIHono<AppEnv> {
+	const admin = adminRouter();
+	// Support agents look customers up; only admins change an account's roles.
+	admin.use("*", requireReadWriteRoles({ read: ["support_agent"], write: ["admin"] }));
+	admin.openapi(identityAdmin.listUsers, async (c) => jsonResponse(await mod.listUsers(c.req.valid("query"))));
+	admin.openapi(identityAdmin.getUser, async (c) =>
+		jsonResponse(await mod.getProfile(userId(c.req.valid("param").id))),
+	);
+	admin.openapi(identityAdmin.setUserRoles, async (c) =>
+		jsonResponse(await mod.setRoles(userId(c.req.valid("param").id), c.req.valid("json"))),
+	);
+	// Staff look a customer's addresses up, and end every session of an account (a stolen laptop).
+	admin.openapi(identityAdmin.listUserAddresses, async (c) =>
+		jsonResponse(await mod.listAddresses(userId(c.req.valid("param").id))),
+	);
+	admin.openapi(identityAdmin.logoutUserEverywhere, async (c) =>
+		jsonResponse(await mod.logoutEverywhere(userId(c.req.valid("param").id))),
+	);
+	return admin;
+}
+
 export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 
@@ -50,10 +81,6 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 	};
 	const addressId = (raw: string) => {
 		if (!AddressId.safeParse(raw).success) throw new NotFoundError("The address");
-		return raw;
-	};
-	const userId = (raw: string) => {
-		if (!UserId.safeParse(raw).success) throw new NotFoundError("The user");
 		return raw;
 	};
 
@@ -102,23 +129,6 @@ export function identityRoutes(mod: IdentityModule): Hono<AppEnv> {
 		await mod.deleteAddress(me(c), addressId(c.req.param("id")));
 		return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 	});
-
-	// ---- admin ----------------------------------------------------------------------------------
-	const admin = new Hono<AppEnv>();
-	// Support agents look customers up; only admins change an account's roles.
-	admin.use("*", requireReadWriteRoles({ read: ["support_agent"], write: ["admin"] }));
-	admin.get("/users", async (c) => jsonResponse(await mod.listUsers(UserListQuery.parse(c.req.query()))));
-	admin.get("/users/:id", async (c) => jsonResponse(await mod.getProfile(userId(c.req.param("id")))));
-	admin.put("/users/:id/roles", async (c) => {
-		const id = userId(c.req.param("id"));
-		return jsonResponse(await mod.setRoles(id, readJson(c, SetRolesInput)));
-	});
-	// Staff look a customer's addresses up, and end every session of an account (a stolen laptop).
-	admin.get("/users/:id/addresses", async (c) => jsonResponse(await mod.listAddresses(userId(c.req.param("id")))));
-	admin.post("/users/:id/logout-everywhere", async (c) =>
-		jsonResponse(await mod.logoutEverywhere(userId(c.req.param("id")))),
-	);
-	app.route("/admin", admin);
 
 	// ---- the dev mailbox (only while no real transport is configured) ------------------------
 	// It holds live reset links: outside a local stack (BAZAAR_ENV=production) only admins read it.

@@ -8,7 +8,7 @@ import { SECRET, tempDir } from "../testing/harness";
 import { signedInit } from "../testing/signed-init";
 import { MAILER_GROUP, subscribeMailer } from "../workflows/mailer";
 import { type IdentityModule, type IdentityOptions, openIdentity } from "./module";
-import { identityRoutes } from "./routes";
+import { identityAdminRoutes, identityRoutes } from "./routes";
 
 // Identity tests on real parts: a temporary libSQL file, the real routes behind the real
 // signature check and body limit (as the lead mounts them in app.ts), signed calls.
@@ -77,6 +77,7 @@ export async function identityHarness(options: Partial<IdentityOptions> = {}): P
 			: bodyLimit({ maxSize: MAX_BODY_BYTES, onError: payloadTooLarge(MAX_BODY_BYTES) })(c, next),
 	);
 	app.use("*", requireSignature(SECRET));
+	app.route("/identity/admin", identityAdminRoutes(mod));
 	app.route("/identity", identityRoutes(mod));
 	app.notFound(notFound);
 	app.onError(onError);

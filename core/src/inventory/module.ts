@@ -29,6 +29,7 @@ import {
 import { getLedger } from "./get-ledger";
 import { getReservation } from "./get-reservation";
 import { getStock } from "./get-stock";
+import { type BookedLine, cancelBooking, moveBooking, type RebookResult } from "./rebook-slot";
 import { receiveStock } from "./receive-stock";
 import { reclaimReservation } from "./reclaim-reservation";
 import { reconcile } from "./reconcile";
@@ -60,6 +61,10 @@ export interface Inventory {
 	/** A committed reservation's sold units back to stock (refund with restock); once, a repeat is a no-op. */
 	returnUnits(reservationId: string, by: { actor: string; reason: string }): Promise<ReturnResult>;
 	getReservation(reservationId: string): Promise<Reservation>;
+	/** A sold booking to another slot of its SKU in one transaction (409 when that slot is full). */
+	moveBooking(line: BookedLine, to: string): Promise<RebookResult>;
+	/** A sold booking's places back to its slot (a cancelled booking). */
+	cancelBooking(line: BookedLine): Promise<RebookResult>;
 	/** Reservations per status (operators' metrics). */
 	countReservationsByStatus(): Promise<Record<string, number>>;
 	/** Expires what is due at `now` (default: the clock); returns how many expired. */
@@ -97,6 +102,8 @@ export async function openInventory(options: InventoryOptions): Promise<Inventor
 		reclaim: (id, opts) => reclaimReservation(ctx, id, opts),
 		returnUnits: (id, by) => returnReservation(ctx, id, by),
 		getReservation: (id) => getReservation(ctx, id),
+		moveBooking: (line, to) => moveBooking(ctx, line, to),
+		cancelBooking: (line) => cancelBooking(ctx, line),
 		countReservationsByStatus: () => countReservationsByStatus(ctx),
 		expireDue: (opts) => expireDue(ctx, opts),
 		availability: (items) => availability(ctx, items),

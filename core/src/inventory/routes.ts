@@ -1,15 +1,9 @@
 import { problem, problemResponse } from "@bazaar/contracts";
-import {
-	AdjustStockRequest,
-	DefineSkuRequest,
-	LedgerQuery,
-	OUT_OF_STOCK_TYPE,
-	parseAvailabilityQuery,
-	ReceiveStockRequest,
-	ReserveRequest,
-	ReturnRequest,
-} from "@bazaar/contracts/inventory";
+import { inventoryAdmin } from "@bazaar/contracts/admin-routes";
+import { OUT_OF_STOCK_TYPE, parseAvailabilityQuery, ReserveRequest, ReturnRequest } from "@bazaar/contracts/inventory";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
+import { adminRouter } from "../lib/admin-router";
 import { type AppEnv, jsonResponse, onError, readJson, requireRole } from "../lib/http";
 import { OutOfStockError } from "./errors";
 import type { Inventory } from "./module";
@@ -51,29 +45,35 @@ export function inventoryRoutes(inv: Inventory): Hono<AppEnv> {
 	});
 	app.route("/reservations", reservations);
 
-	// ---- stock (admins) -------------------------------------------------------------------------
-	const admin = new Hono<AppEnv>();
-	admin.use("*", requireRole(...INVENTORY_ADMIN_ROLES));
-	admin.put("/skus/:sku", async (c) => {
-		const { stock, created } = await inv.defineSku(c.req.param("sku"), readJson(c, DefineSkuRequest));
-		return jsonResponse(stock, created ? 201 : 200);
-	});
-	admin.get("/skus/:sku", async (c) => jsonResponse(await inv.getStock(c.req.param("sku"))));
-	admin.post("/skus/:sku/receive", async (c) =>
-		jsonResponse(await inv.receiveStock(c.req.param("sku"), readJson(c, ReceiveStockRequest), c.get("caller").user)),
-	);
-	admin.post("/skus/:sku/adjust", async (c) =>
-		jsonResponse(await inv.adjustStock(c.req.param("sku"), readJson(c, AdjustStockRequest), c.get("caller").user)),
-	);
-	admin.get("/skus/:sku/ledger", async (c) => {
-		const query = LedgerQuery.parse({ after: c.req.query("after"), limit: c.req.query("limit") });
-		return jsonResponse(await inv.getLedger(c.req.param("sku"), query));
-	});
-	admin.get("/reconcile", async (c) => jsonResponse(await inv.reconcile(c.req.queries("sku") ?? undefined)));
-	app.route("/admin", admin);
-
 	app.onError(inventoryOnError);
 	return app;
+}
+
+/**
+ * Stock for admins and catalog managers (mount under /inventory/admin): each route is its
+ * definition in packages/contracts/src/admin-routes/inventory.ts.
+ */
+export function inventoryAdminRoutes(inv: Inventory): OpenAPIHono<AppEnv> {
+	const admin = adminRouter();
+	admin.use("*", requireRole(...INVENTORY_ADMIN_ROLES));
+	admin.openapi(inventoryAdmin.defineSku, async (c) => {
+		const { stock, created } = await inv.defineSku(c.req.valid("param").sku, c.req.valid("json"));
+		return jsonResponse(stock, created ? 201 : 200);
+	});
+	admin.openapi(inventoryAdmin.getStock, async (c) => jsonResponse(await inv.getStock(c.req.valid("param").sku)));
+	admin.openapi(inventoryAdmin.receiveStock, async (c) =>
+		jsonResponse(await inv.receiveStock(c.req.valid("param").sku, c.req.valid("json"), c.get("caller").user)),
+	);
+	admin.openapi(inventoryAdmin.adjustStock, async (c) =>
+		jsonResponse(await inv.adjustStock(c.req.valid("param").sku, c.req.valid("json"), c.get("caller").user)),
+	);
+	admin.openapi(inventoryAdmin.getLedger, async (c) =>
+		jsonResponse(await inv.getLedger(c.req.valid("param").sku, c.req.valid("query"))),
+	);
+	// Every `sku` given, however many (the definition's query says one or several).
+	admin.openapi(inventoryAdmin.reconcile, async (c) => jsonResponse(await inv.reconcile(c.req.queries("sku"))));
+	admin.onError(inventoryOnError);
+	return admin;
 }
 
 /** The shared error handler, plus the machine-readable shortages of an out-of-stock answer. */

@@ -82,6 +82,14 @@ export function requireRole(...roles: string[]): MiddlewareHandler<AppEnv> {
 }
 
 /**
+ * Who a staff action is recorded as: the signed-in staff member, or — a call the edge signs for
+ * itself, with no user — `fallback` (the module's name for the service caller).
+ */
+export function actorOf(c: { get(key: "caller"): { user: string } }, fallback = "service"): string {
+	return c.get("caller").user || fallback;
+}
+
+/**
  * Staff areas where some roles only read (a support agent looks orders up but does not move
  * them): GET and HEAD need one of `read` or `write`, anything else one of `write`.
  */

@@ -15,8 +15,8 @@ export interface GroupBacklog {
 export async function busGroups(core: Pick<Core, "bus">): Promise<GroupBacklog[]> {
 	return Promise.all(
 		subscribedGroups().map(async (group) => {
-			const [pending, dead] = await Promise.all([core.bus.pending(group), core.bus.deadLetters(group)]);
-			return { group, lag: pending.lag, pending: pending.pending, deadLetters: dead.length };
+			const [pending, dead] = await Promise.all([core.bus.pending(group), core.bus.countDeadLetters(group)]);
+			return { group, lag: pending.lag, pending: pending.pending, deadLetters: dead };
 		}),
 	);
 }

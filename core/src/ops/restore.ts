@@ -116,11 +116,9 @@ export async function restoreBackup(
 			fsyncPath(tmp);
 			if ((await sha256File(tmp)) !== entry.sha256)
 				throw new RestoreRefused(`${entry.file}: the copy differs (disk error?)`);
-			if (manifest.source.bus === "redis") {
-				const rearmed = rearmOutbox(tmp);
-				fsyncPath(tmp);
-				if (rearmed > 0) log(`${entry.file}: ${rearmed} events will be published again on the new bus`);
-			}
+			const rearmed = rearmBus(tmp, manifest.source.bus === "redis");
+			fsyncPath(tmp);
+			if (rearmed > 0) log(`${entry.file}: ${rearmed} events will be published again on the new bus`);
 			const seen = inspectDatabase(tmp);
 			if (seen.integrity !== "ok") throw new RestoreRefused(`${entry.file}: the copy fails integrity_check`);
 		}
@@ -171,15 +169,26 @@ export async function restoreBackup(
 }
 
 /**
- * Marks every outbox row still kept (the relay keeps sent rows for a day) as unsent, so the first
- * relay publishes them on the new streams. Consumers apply each once: an event the restored
- * databases already hold is in its consumer's inbox, and the others are what the cut cut off.
+ * Frees the leases the backed-up shop's processes held at the cut: they are gone, and a lease left
+ * in place kept its work back until it lapsed (30 s after the restored core started) — an outbox
+ * row a relay had claimed, and (the libSQL bus's bus.db) an event a consumer was handling, which
+ * is then delivered again and applied once through its consumer's inbox. With `republish` (the
+ * Redis bus, whose streams are not restored) it also marks every outbox row still kept (the relay
+ * keeps sent rows for a day) as unsent, so the first relay publishes them on the new streams.
+ * Consumers apply each once: an event the restored databases already hold is in its consumer's
+ * inbox, and the others are what the cut cut off. Answers how many rows will be published again.
  */
-function rearmOutbox(path: string): number {
+function rearmBus(path: string, republish: boolean): number {
 	const conn = new SqliteConnection(path, { readwrite: true });
 	try {
-		const hasOutbox = conn.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bus_outbox'").values();
-		if (hasOutbox.length === 0) return 0;
+		const has = (table: string) =>
+			conn.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").values(table).length > 0;
+		if (has("bus_deliveries")) {
+			conn.query("UPDATE bus_deliveries SET lease_until = 0 WHERE state = 'leased' AND lease_until > 0").run();
+		}
+		if (!has("bus_outbox")) return 0;
+		conn.query("UPDATE bus_outbox SET lease_until = 0 WHERE sent_at IS NULL AND lease_until > 0").run();
+		if (!republish) return 0;
 		const result = conn
 			.query("UPDATE bus_outbox SET sent_at = NULL, lease_until = 0, attempts = 0 WHERE sent_at IS NOT NULL")
 			.run();

@@ -16,6 +16,7 @@ import type { TxDb } from "../lib/db";
 import type { Sweeper } from "../lib/sweeper";
 import { cancelOrder } from "./cancel-order";
 import { cancelUnfulfillable } from "./cancel-unfulfillable";
+import { type BookingChange, type BookingChangeResult, changeBooking } from "./change-booking";
 import { iso, type OrderContext, type OrderContextOptions, openOrderContext } from "./context";
 import { countOrdersByStatus } from "./count-by-status";
 import { expireDue, orderSweeper } from "./expire-due";
@@ -66,6 +67,8 @@ export interface OrderModule {
 	/** markPaid inside a caller's write transaction on this module's database (handleOnce). */
 	markPaidIn(tx: TxDb, payment: PaymentReceived): Promise<MarkPaidResult>;
 	cancel(id: string, by: { actor: string; ownerId?: string; reason?: string }): Promise<TransitionResult>;
+	/** Records a booked line's new slot or its cancellation (compare-and-set on the line; a retry is a no-op). */
+	changeBooking(id: string, line: number, change: BookingChange, by: { actor: string }): Promise<BookingChangeResult>;
 	/** A payment that landed after the order expired, its units reserved again: expired → paid. */
 	revive(payment: PaymentReceived): Promise<ReviveResult>;
 	/** A paid order whose units are gone (its reservation lapsed first): paid → cancelled, shopper-visible reason. */
@@ -120,6 +123,7 @@ export async function openOrders(options: OrderModuleOptions): Promise<OrderModu
 		markPaid: (payment) => markPaid(ctx, payment),
 		markPaidIn: (tx, payment) => markPaidIn(tx, iso(ctx.now()), payment),
 		cancel: (id, by) => cancelOrder(ctx, id, by),
+		changeBooking: (id, line, change, by) => changeBooking(ctx, id, line, change, by),
 		revive: (payment) => reviveOrder(ctx, payment),
 		cancelUnfulfillable: (id, reason) => cancelUnfulfillable(ctx, id, reason),
 		noteConflictRefund: (paymentId) => noteConflictRefund(ctx, paymentId),

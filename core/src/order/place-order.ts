@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { GuestId } from "@bazaar/contracts/cart";
-import { type Order, PlaceOrderInput } from "@bazaar/contracts/order";
+import { type Billing, billingOf, type Order, PlaceOrderInput } from "@bazaar/contracts/order";
 import { newId } from "@bazaar/ids";
 import { sql } from "drizzle-orm";
 import { changes } from "../lib/db";
@@ -10,7 +10,7 @@ import { iso, type OrderContext, orderWrite } from "./context";
 import { recordTransition } from "./events";
 import { SHIPPING_RATES } from "./pricing/shipping";
 import { computeTotals } from "./pricing/totals";
-import { loadOrder } from "./records";
+import { addressColumn, loadOrder, shippingMethodColumn } from "./records";
 
 export interface PlaceOrderResult {
 	order: Order;
@@ -31,7 +31,18 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 			{ path: "currency", message: `one of ${Object.keys(SHIPPING_RATES).join(", ")}` },
 		]);
 	}
-	const { lines, totals, shippingDiscount } = computeTotals({ ...req, freeShipping: req.freeShipping !== null });
+	// Nothing ships without an address: every line weighs nothing (digital goods, booked services).
+	if (req.address === null && req.lines.some((l) => l.weightGrams > 0)) {
+		throw new ValidationError("This order has goods to ship: it needs a shipping address and method.", [
+			{ path: "address", message: "required: some lines ship" },
+		]);
+	}
+	const billing = req.address === null ? (req.billing as Billing) : billingOf(req.address);
+	const { lines, totals, shippingDiscount } = computeTotals({
+		...req,
+		address: req.address ?? billing,
+		freeShipping: req.freeShipping !== null,
+	});
 	const promotions: Order["promotions"] = {
 		applied: req.freeShipping
 			? req.promotions.map((p) => (p.ruleId === req.freeShipping?.ruleId ? { ...p, amount: shippingDiscount } : p))
@@ -44,7 +55,15 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 	const requestHash = createHash("sha256")
 		.update(
 			JSON.stringify(
-				[req.email, req.currency, req.lines, req.address, req.shippingMethod, totals.total, req.couponCode].map(canon),
+				[
+					req.email,
+					req.currency,
+					req.lines,
+					req.address ?? billing,
+					req.shippingMethod,
+					totals.total,
+					req.couponCode,
+				].map(canon),
 			),
 		)
 		.digest("base64url");
@@ -59,6 +78,7 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 		lines,
 		address: req.address,
 		shippingMethod: req.shippingMethod,
+		billing,
 		subtotal: totals.subtotal,
 		shippingAmount: totals.shipping,
 		taxAmount: totals.tax,
@@ -99,7 +119,7 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
 					shipping_method, subtotal, shipping_amount, tax_amount, tax_rate_bp, discount_amount, total, promotions,
 					reservation_id, created_at, updated_at, expires_at)
 				VALUES (${order.id}, ${order.customerId}, ${order.email}, ${guestEmailHash}, 'pending_payment', ${order.currency},
-					${JSON.stringify(lines)}, ${JSON.stringify(order.address)}, ${order.shippingMethod}, ${order.subtotal},
+					${JSON.stringify(lines)}, ${addressColumn(order)}, ${shippingMethodColumn(order)}, ${order.subtotal},
 					${order.shippingAmount}, ${order.taxAmount}, ${order.taxRateBp}, ${order.discountAmount}, ${order.total},
 					${JSON.stringify(promotions)}, ${order.reservationId}, ${at}, ${at}, ${order.expiresAt})`);
 			await recordTransition(tx, order, { from: null, type: "order.placed", at, actor: req.customerId });

@@ -1,4 +1,14 @@
-import type { Address, Order, OrderEventData, OrderLine, OrderStatus, Transition } from "@bazaar/contracts/order";
+import {
+	type Address,
+	type Billing,
+	billingOf,
+	type Order,
+	type OrderEventData,
+	type OrderLine,
+	type OrderStatus,
+	type ShippingMethod,
+	type Transition,
+} from "@bazaar/contracts/order";
 import { sql } from "drizzle-orm";
 import type { TxDb } from "../lib/db";
 
@@ -13,11 +23,33 @@ export const ORDER_COLUMNS = sql.raw(
 	refunded_amount AS refundedAmount, created_at AS createdAt, updated_at AS updatedAt, expires_at AS expiresAt`,
 );
 
-export type OrderRecord = Omit<Order, "lines" | "address" | "promotions"> & {
+export type OrderRecord = Omit<Order, "lines" | "address" | "shippingMethod" | "billing" | "promotions"> & {
 	lines: string;
 	address: string;
+	shippingMethod: string;
 	promotions: string;
 };
+
+/**
+ * An order with nothing to ship keeps `shipping_method = 'none'` and its billing (name, country,
+ * region) in the address column: both columns stay NOT NULL, so orders placed before digital-only
+ * checkouts read unchanged and no table rebuild was needed.
+ */
+export const NOTHING_SHIPS = "none";
+
+export const addressColumn = (order: Pick<Order, "address" | "billing">) =>
+	JSON.stringify(order.address ?? order.billing);
+export const shippingMethodColumn = (order: Pick<Order, "shippingMethod">) => order.shippingMethod ?? NOTHING_SHIPS;
+
+function placeOf(
+	row: Pick<OrderRecord, "address" | "shippingMethod">,
+): Pick<Order, "address" | "shippingMethod" | "billing"> {
+	if (row.shippingMethod === NOTHING_SHIPS) {
+		return { address: null, shippingMethod: null, billing: JSON.parse(row.address) as Billing };
+	}
+	const address = JSON.parse(row.address) as Address;
+	return { address, shippingMethod: row.shippingMethod as ShippingMethod, billing: billingOf(address) };
+}
 
 export function toOrder(row: OrderRecord): Order {
 	return {
@@ -30,7 +62,7 @@ export function toOrder(row: OrderRecord): Order {
 		total: Number(row.total),
 		refundedAmount: Number(row.refundedAmount),
 		lines: JSON.parse(row.lines) as OrderLine[],
-		address: JSON.parse(row.address) as Address,
+		...placeOf(row),
 		promotions: JSON.parse(row.promotions) as Order["promotions"],
 	} as Order;
 }
@@ -47,7 +79,7 @@ export async function loadTimeline(db: Pick<TxDb, "all">, id: string): Promise<T
 
 export function eventData(
 	order: Order,
-	extra: { reason?: string | null; refundedAmount?: number } = {},
+	extra: { reason?: string | null; refundedAmount?: number; bookingLine?: number } = {},
 ): OrderEventData {
 	return {
 		orderId: order.id,
@@ -64,5 +96,6 @@ export function eventData(
 		paymentId: order.paymentId,
 		...(extra.reason !== undefined ? { reason: extra.reason } : {}),
 		...(extra.refundedAmount !== undefined ? { refundedAmount: extra.refundedAmount } : {}),
+		...(extra.bookingLine !== undefined ? { bookingLine: extra.bookingLine } : {}),
 	};
 }

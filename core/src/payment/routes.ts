@@ -1,7 +1,10 @@
-import { CreatePaymentInput, PaymentQuery, ReconciliationRunQuery } from "@bazaar/contracts/payment";
+import { paymentAdmin } from "@bazaar/contracts/admin-routes";
+import { CreatePaymentInput } from "@bazaar/contracts/payment";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { adminRouter } from "../lib/admin-router";
 import { NotFoundError } from "../lib/errors";
 import { type AppEnv, jsonResponse, onError, payloadTooLarge, readJson, requireRole } from "../lib/http";
 import type { PaymentModule } from "./module";
@@ -27,15 +30,25 @@ export function paymentRoutes(mod: PaymentModule): Hono<AppEnv> {
 	});
 	app.get("/payments/:id", async (c) => jsonResponse(await mod.getPayment(c.req.param("id"))));
 	app.get("/orders/:orderId/payments", async (c) => jsonResponse(await mod.listOrderPayments(c.req.param("orderId"))));
-	// Admins: which gateway and reference paid an order, and what was refunded on each payment.
-	app.get("/admin/orders/:orderId/payments", async (c) =>
-		jsonResponse({ items: await mod.listOrderPayments(c.req.param("orderId")), nextCursor: null }),
+	return app;
+}
+
+/**
+ * Admins (mount under /payment/admin, behind the signature): which gateway and reference paid an
+ * order, what was refunded on each payment, and reconciliation. Each route is its definition in
+ * packages/contracts/src/admin-routes/payment.ts.
+ */
+export function paymentAdminRoutes(mod: PaymentModule): OpenAPIHono<AppEnv> {
+	const app = adminRouter();
+	app.use("*", requireRole(...PAYMENT_SERVICE_ROLES));
+	app.openapi(paymentAdmin.listOrderPayments, async (c) =>
+		jsonResponse({ items: await mod.listOrderPayments(c.req.valid("param").orderId), nextCursor: null }),
 	);
-	app.get("/admin/payments", async (c) => jsonResponse(await mod.listPayments(PaymentQuery.parse(c.req.query()))));
-	app.get("/admin/reconciliation-runs", async (c) =>
-		jsonResponse(await mod.listReconciliationRuns(ReconciliationRunQuery.parse(c.req.query()))),
+	app.openapi(paymentAdmin.listPayments, async (c) => jsonResponse(await mod.listPayments(c.req.valid("query"))));
+	app.openapi(paymentAdmin.listReconciliationRuns, async (c) =>
+		jsonResponse(await mod.listReconciliationRuns(c.req.valid("query"))),
 	);
-	app.post("/admin/reconcile", async () => jsonResponse(await mod.reconcile("admin")));
+	app.openapi(paymentAdmin.reconcileNow, async () => jsonResponse(await mod.reconcile("admin")));
 	return app;
 }
 

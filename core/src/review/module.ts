@@ -1,5 +1,6 @@
 import type {
 	EditReviewInput,
+	QueueQuery,
 	ReportInput,
 	Review,
 	ReviewableList,
@@ -43,7 +44,8 @@ export interface ReviewModule {
 	reviewable(customerId: string, options?: { orderId?: string; productId?: string }): Promise<ReviewableList>;
 	vote(id: string, customerId: string, helpful: boolean): Promise<VoteResult>;
 	report(id: string, customerId: string, input: ReportInput | unknown): Promise<{ reviewId: string; reported: true }>;
-	queue(query: Record<string, string>): Promise<StaffReviewPage>;
+	/** The query as its route definition parsed it. */
+	queue(query: QueueQuery): Promise<StaffReviewPage>;
 	detail(id: string): Promise<ReviewDetail>;
 	moderate(id: string, decision: Decision, input: unknown, actor: string): Promise<Review>;
 	/** The merchant's public reply; `null` removes it. */

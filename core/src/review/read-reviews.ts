@@ -1,5 +1,6 @@
+import { decodeCursor, toPage } from "@bazaar/contracts/list";
 import {
-	QueueQuery,
+	type QueueQuery,
 	type Review,
 	type ReviewableList,
 	type ReviewDetail,
@@ -10,12 +11,14 @@ import {
 	type StaffReviewPage,
 } from "@bazaar/contracts/review";
 import { type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
 import { NotFoundError, ValidationError } from "../lib/errors";
 import type { ReviewContext } from "./context";
 import { loadReview, loadSummary, REVIEW_COLUMNS, type ReviewRecord, toPublic, toReview } from "./records";
 
 // Reads. Every list is one keyset-paginated query on an index that matches its filter and order
-// (no OFFSET: page 500 costs what page 1 does); the cursor is the last row's sort key and id.
+// (no OFFSET: page 500 costs what page 1 does); the cursor is the shared list cursor
+// (packages/contracts/src/list.ts) of the last row's sort key and id.
 
 const SORTS: Record<ReviewSort, { key: string; dir: "DESC" | "ASC" }> = {
 	newest: { key: "created_at", dir: "DESC" },
@@ -24,34 +27,15 @@ const SORTS: Record<ReviewSort, { key: string; dir: "DESC" | "ASC" }> = {
 	rating_asc: { key: "rating", dir: "ASC" },
 };
 
-const encodeCursor = (key: string | number, id: string) => Buffer.from(JSON.stringify([key, id])).toString("base64url");
+/** A page's sort key (a time, a count or a rating) and id, as the shared cursor carries them. */
+const ReviewCursorKey = z.tuple([z.union([z.string().max(128), z.number().int()]), ReviewId]);
 
-function decodeCursor(cursor: string): [string | number, string] {
-	try {
-		const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-		if (
-			Array.isArray(value) &&
-			value.length === 2 &&
-			(typeof value[0] === "string" || typeof value[0] === "number") &&
-			typeof value[1] === "string"
-		) {
-			return [value[0], value[1]];
-		}
-	} catch {}
+function resumeAfter(cursor: string): [string | number, string] {
+	const key = ReviewCursorKey.safeParse(decodeCursor(cursor));
+	if (key.success) return key.data;
 	throw new ValidationError("The cursor is not one this list gave out.", [
 		{ path: "cursor", message: "unknown cursor" },
 	]);
-}
-
-function page(
-	rows: ReviewRecord[],
-	limit: number,
-	keyOf: (r: ReviewRecord) => string | number,
-): { rows: ReviewRecord[]; nextCursor: string | null } {
-	const more = rows.length > limit;
-	const shown = more ? rows.slice(0, limit) : rows;
-	const last = shown[shown.length - 1];
-	return { rows: shown, nextCursor: more && last ? encodeCursor(keyOf(last), last.id) : null };
 }
 
 /** The published reviews of a product with its exact aggregate; anyone may read them. */
@@ -68,7 +52,7 @@ export async function listProductReviews(
 	const filters: SQL[] = [sql`product_id = ${productId}`, sql`status = 'published'`];
 	if (q.stars !== undefined) filters.push(sql`rating = ${q.stars}`);
 	if (q.cursor) {
-		const [k, id] = decodeCursor(q.cursor);
+		const [k, id] = resumeAfter(q.cursor);
 		filters.push(sql`(${key}, id) ${cmp} (${k}, ${id})`);
 	}
 	const db = ctx.database.db;
@@ -77,22 +61,19 @@ export async function listProductReviews(
 			ORDER BY ${key} ${dir}, id ${dir} LIMIT ${q.limit + 1}`),
 		loadSummary(db, productId),
 	]);
-	const out = page(rows, q.limit, (r) => r[sort.key as "rating"]);
-	return { items: out.rows.map(toPublic), nextCursor: out.nextCursor, summary };
+	return { ...toPage(rows, q.limit, (r) => [r[sort.key as "rating"], r.id], toPublic), summary };
 }
 
 /** The moderators' queue: oldest first, so nothing waits forever behind new arrivals. */
-export async function listQueue(ctx: ReviewContext, raw: Record<string, string>): Promise<StaffReviewPage> {
-	const q = QueueQuery.parse(raw);
+export async function listQueue(ctx: ReviewContext, q: QueueQuery): Promise<StaffReviewPage> {
 	const filters: SQL[] = [q.filter === "reported" ? sql`open_reports > 0` : sql`status = ${q.filter}`];
 	if (q.cursor) {
-		const [k, id] = decodeCursor(q.cursor);
+		const [k, id] = resumeAfter(q.cursor);
 		filters.push(sql`(updated_at, id) > (${String(k)}, ${id})`);
 	}
 	const rows = await ctx.database.db.all<ReviewRecord>(sql`SELECT ${REVIEW_COLUMNS} FROM reviews
 		WHERE ${sql.join(filters, sql` AND `)} ORDER BY updated_at ASC, id ASC LIMIT ${q.limit + 1}`);
-	const out = page(rows, q.limit, (r) => r.updated_at);
-	return { items: out.rows.map(toReview), nextCursor: out.nextCursor };
+	return toPage(rows, q.limit, (r) => [r.updated_at, r.id], toReview);
 }
 
 /** One review with its history and reports (staff). */

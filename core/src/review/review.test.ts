@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { encodeCursor } from "@bazaar/contracts/list";
 import type { Review, ReviewDetail, ReviewPage, StaffReviewPage, VoteResult } from "@bazaar/contracts/review";
 import { json } from "../testing/harness";
 import { rows } from "../testing/sql";
@@ -117,7 +118,17 @@ describe("writing a review", () => {
 			expect(res.headers.get("content-type")).toContain("problem+json");
 		}
 		expect(await h.outbox()).toEqual(before);
-		for (const q of ["?sort=loudest", "?stars=6", "?limit=0", "?cursor=%25%25", "?cursor=abc", "?x=1"]) {
+		// Cursors: not ours, and shared-list cursors whose key is not a review's (sort key, id).
+		const forged = [encodeCursor(["2026-01-01", "usr_1"]), encodeCursor([1.5, "rev_1"]), encodeCursor(["x"])];
+		for (const q of [
+			"?sort=loudest",
+			"?stars=6",
+			"?limit=0",
+			"?cursor=%25%25",
+			"?cursor=abc",
+			...forged.map((c) => `?cursor=${c}`),
+			"?x=1",
+		]) {
 			const res = await h.call("GET", `/reviews/products/${product}${q}`);
 			expect(res.status).toBe(400);
 		}

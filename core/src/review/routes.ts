@@ -1,24 +1,51 @@
+import { reviewAdmin } from "@bazaar/contracts/admin-routes";
+import { ReviewableQuery, VoteInput } from "@bazaar/contracts/review";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { z } from "zod";
+import { adminRouter } from "../lib/admin-router";
 import { ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
+import { type AppEnv, actorOf, jsonResponse, readJson, requireRole } from "../lib/http";
 import type { ReviewModule } from "./module";
 
-// A thin adapter under /reviews, behind the signature check. Anyone reads a product's published
-// reviews; a signed-in customer writes, edits, votes and reports; staff (admin or moderator)
-// work the queue and reply for the merchant.
+// Two thin adapters, behind the signature check. `reviewRoutes` (under /reviews): anyone reads a
+// product's published reviews; a signed-in customer writes, edits, votes and reports.
+// `reviewAdminRoutes` (under /reviews/admin): staff (admin or moderator) work the queue and reply
+// for the merchant.
 
 export const REVIEW_STAFF_ROLES = ["admin", "moderator", "service"];
-const VoteInput = z.strictObject({ helpful: z.literal(true) });
-const ReviewableQuery = z.strictObject({
-	orderId: z.string().max(40).optional(),
-	productId: z.string().max(64).optional(),
-});
 
 class NotSignedInError extends ServiceError {
 	constructor() {
 		super(401, "This needs a signed-in customer.");
 	}
+}
+
+/**
+ * The moderators' routes (mount under /reviews/admin, before /reviews): each route is its
+ * definition in packages/contracts/src/admin-routes/reviews.ts.
+ */
+export function reviewAdminRoutes(mod: ReviewModule): OpenAPIHono<AppEnv> {
+	const staff = adminRouter();
+	staff.use("*", requireRole(...REVIEW_STAFF_ROLES));
+	staff.openapi(reviewAdmin.reviewQueue, async (c) => jsonResponse(await mod.queue(c.req.valid("query"))));
+	staff.openapi(reviewAdmin.getReview, async (c) => jsonResponse(await mod.detail(c.req.valid("param").id)));
+	staff.openapi(reviewAdmin.approveReview, async (c) =>
+		jsonResponse(await mod.moderate(c.req.valid("param").id, "approve", c.req.valid("json"), actorOf(c))),
+	);
+	staff.openapi(reviewAdmin.rejectReview, async (c) =>
+		jsonResponse(await mod.moderate(c.req.valid("param").id, "reject", c.req.valid("json"), actorOf(c))),
+	);
+	staff.openapi(reviewAdmin.hideReview, async (c) =>
+		jsonResponse(await mod.moderate(c.req.valid("param").id, "hide", c.req.valid("json"), actorOf(c))),
+	);
+	staff.openapi(reviewAdmin.replyToReview, async (c) =>
+		jsonResponse(await mod.reply(c.req.valid("param").id, c.req.valid("json"), actorOf(c))),
+	);
+	staff.openapi(reviewAdmin.removeReviewReply, async (c) =>
+		jsonResponse(await mod.reply(c.req.valid("param").id, null, actorOf(c))),
+	);
+	return staff;
 }
 
 export function reviewRoutes(mod: ReviewModule): Hono<AppEnv> {
@@ -28,25 +55,6 @@ export function reviewRoutes(mod: ReviewModule): Hono<AppEnv> {
 		if (!user) throw new NotSignedInError();
 		return user;
 	};
-	const optionalJson = (c: Parameters<typeof readJson>[0]) =>
-		c.get("body").byteLength === 0 ? {} : readJson(c, z.unknown());
-
-	const staff = new Hono<AppEnv>();
-	staff.use("*", requireRole(...REVIEW_STAFF_ROLES));
-	staff.get("/queue", async (c) => jsonResponse(await mod.queue(c.req.query())));
-	staff.get("/:id", async (c) => jsonResponse(await mod.detail(c.req.param("id"))));
-	for (const decision of ["approve", "reject", "hide"] as const) {
-		staff.post(`/:id/${decision}`, async (c) =>
-			jsonResponse(await mod.moderate(c.req.param("id"), decision, optionalJson(c), c.get("caller").user || "service")),
-		);
-	}
-	staff.put("/:id/reply", async (c) =>
-		jsonResponse(await mod.reply(c.req.param("id"), readJson(c, z.unknown()), c.get("caller").user || "service")),
-	);
-	staff.delete("/:id/reply", async (c) =>
-		jsonResponse(await mod.reply(c.req.param("id"), null, c.get("caller").user || "service")),
-	);
-	app.route("/admin", staff);
 
 	app.get("/products/:productId", async (c) =>
 		jsonResponse(await mod.listForProduct(c.req.param("productId"), c.req.query())),

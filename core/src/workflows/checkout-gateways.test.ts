@@ -2,32 +2,25 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Caller } from "@bazaar/signature";
 import { and, eq } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
-import { type FakeStripe, startFakeStripe } from "../payment/stripe/testing/fake-stripe";
+import type { FakeStripe } from "../payment/stripe/testing/fake-stripe";
 import { json } from "../testing/harness";
 import { decideSandbox } from "./testing/journey";
-import { checkoutBody, eventually, registerCustomer, type Stack, stack } from "./testing/stack";
+import { checkoutBody, eventually, registerCustomer, type Stack } from "./testing/stack";
+import { stripeStack } from "./testing/stripe-stack";
 
 // The checkout's gateway routes through the real composed core over HTTP: the list the review
 // page offers (sandbox + Stripe's two flows against the local fake), the shopper switching
 // gateways on the same order, and the return confirmation that settles a payment whose webhook
 // never arrived (the sandbox's webhooks go to a closed port here; Stripe's are held back).
 
-const WEBHOOK_SECRET = "whsec_checkout_gateways_test";
 let fake: FakeStripe;
 let s: Stack;
 
 beforeAll(async () => {
-	fake = startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-	s = await stack({
-		STRIPE_SECRET_KEY: "sk_test_checkoutgateways",
-		STRIPE_PUBLISHABLE_KEY: "pk_test_checkoutgateways",
-		STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-		STRIPE_FLOWS: "checkout,elements",
-		STRIPE_API_URL: fake.url,
+	({ s, fake } = await stripeStack("checkoutgateways", {
 		// Nothing listens on port 9: every sandbox webhook is lost, only the return can settle.
-		SANDBOX_WEBHOOK_URL: "http://127.0.0.1:9/payment/webhooks/sandbox",
-	});
-	fake.webhookUrl = `${s.base}/payment/webhooks/stripe`;
+		env: { SANDBOX_WEBHOOK_URL: "http://127.0.0.1:9/payment/webhooks/sandbox" },
+	}));
 }, 60_000);
 afterAll(async () => {
 	await s?.close();

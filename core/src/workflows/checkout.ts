@@ -8,7 +8,15 @@ import {
 } from "@bazaar/contracts/cart";
 import { CHECKOUT_PLACEHOLDER, type CheckoutPayment, CheckoutRequest, type Quote } from "@bazaar/contracts/checkout";
 import { UserId } from "@bazaar/contracts/identity";
-import { IdempotencyKey, type Order, Address as OrderAddress, type OrderDetail } from "@bazaar/contracts/order";
+import {
+	type Billing,
+	billingOf,
+	IdempotencyKey,
+	type Order,
+	Address as OrderAddress,
+	type OrderDetail,
+	type ShippingMethod,
+} from "@bazaar/contracts/order";
 import type { GatewayList, Payment } from "@bazaar/contracts/payment";
 import { newId } from "@bazaar/ids";
 import { type Context, Hono } from "hono";
@@ -26,6 +34,7 @@ import { NoGatewayError } from "../payment/create-payment";
 import type { PaymentModule } from "../payment/module";
 import type { PromotionModule } from "../promotion/module";
 import { catalogPort } from "./cart-ports";
+import { cartShips, destinationOf } from "./destination";
 import { priceCheckout, promotedOrderLines, requireUsableCoupon } from "./promote-checkout";
 import { quoteCheckout } from "./quote";
 
@@ -136,6 +145,11 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 
 	async function addressOf(userId: string, req: { address?: OrderAddress; addressId?: string }) {
 		if (req.address) return req.address;
+		if (req.addressId === undefined) {
+			throw new ServiceError(422, "Send the shipping address (address or addressId).", [
+				{ path: "address", message: "required" },
+			]);
+		}
 		if (GuestId.safeParse(userId).success) {
 			throw new ServiceError(422, "A guest has no address book: send the address itself.", [
 				{ path: "addressId", message: "not for guests; send address" },
@@ -159,6 +173,10 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 		}
 		return mapped.data;
 	}
+
+	/** The address the request names, when it names one (billing alone names none). */
+	const givenAddress = (userId: string, req: { address?: OrderAddress; addressId?: string; billing?: Billing }) =>
+		req.billing !== undefined ? Promise.resolve(null) : addressOf(userId, req);
 
 	const paymentView = (p: Payment) => ({
 		id: p.id,
@@ -189,9 +207,13 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 
 	/** The order this key placed earlier: the same request gets the same order and payment. */
 	async function replay(userId: string, order: Order, req: CheckoutRequest): Promise<CheckoutResult> {
-		const address = await addressOf(userId, req);
+		const asked = destinationOf(order.address !== null, req, await givenAddress(userId, req));
 		const emailDiffers = GuestId.safeParse(userId).success && req.email !== undefined && req.email !== order.email;
-		if (order.shippingMethod !== req.shippingMethod || !sameAddress(order.address, address) || emailDiffers) {
+		if (
+			order.shippingMethod !== asked.shippingMethod ||
+			!sameAddress(order.address ?? order.billing, asked.address ?? asked.billing) ||
+			emailDiffers
+		) {
 			throw new ServiceError(422, "This Idempotency-Key was already used for a different checkout.");
 		}
 		if (order.status === "cancelled" || order.status === "expired") {
@@ -243,7 +265,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 		},
 		async quote(caller, body) {
 			const shopper = await shopperOf(caller);
-			return quoteCheckout({ cart: deps.cart.context, promotions: deps.promotions, addressOf }, shopper, body);
+			return quoteCheckout({ cart: deps.cart.context, promotions: deps.promotions, givenAddress }, shopper, body);
 		},
 		async run(caller, idempotencyKey, body, options = {}) {
 			const shopper = await shopperOf(caller);
@@ -281,7 +303,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 			}
 			if (seen) return replay(userId, seen, req);
 
-			const [email, address, cart] = await Promise.all([
+			const [email, given, cart] = await Promise.all([
 				shopper.guest
 					? (req.email as string)
 					: deps.identity.getProfile(userId).then(
@@ -293,9 +315,11 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 								throw err;
 							},
 						),
-				addressOf(userId, req),
+				givenAddress(userId, req),
 				cartForCheckout(checkoutCart, shopper.cart),
 			]);
+			// Only what ships needs a shipping address and method; the rest is billed to a country.
+			const destination = destinationOf(cartShips(cart.lines), req, given);
 
 			// A code typed at checkout is checked like one typed in the cart (rate limited, one answer
 			// for every unusable code); then every price and discount is the promotion module's.
@@ -350,8 +374,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutWorkflow {
 					orderId,
 					currency: cart.currency,
 					lines: promotedOrderLines(cart, priced),
-					address,
-					shippingMethod: req.shippingMethod,
+					...destination,
 					reservationId: reservation.id,
 					promotions: priced.applied,
 					freeShipping: priced.freeShipping,
@@ -421,9 +444,10 @@ async function shopperOf(caller: CheckoutCaller): Promise<Shopper> {
 	return { id: caller.user, cart: { kind: "customer", userId: caller.user }, guest: false };
 }
 
-function sameAddress(a: OrderAddress, b: OrderAddress): boolean {
+function sameAddress(a: OrderAddress | Billing, b: OrderAddress | Billing): boolean {
 	const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof OrderAddress>;
-	return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
+	const at = (x: OrderAddress | Billing, k: keyof OrderAddress) => (x as Partial<OrderAddress>)[k] ?? null;
+	return [...keys].every((k) => at(a, k) === at(b, k));
 }
 
 /** With this header (an order id), POST /checkout only replays the checkout that placed that order (404 otherwise). */

@@ -27,6 +27,7 @@ import { createFlash, type FlashWorkflow } from "./flash";
 import { edgeFlashReturns } from "./flash-returns";
 import { subscribeGuestClaims } from "./guest-orders";
 import { subscribeMailer } from "./mailer";
+import { type BookingWorkflow, createBookings } from "./manage-booking";
 import { emailOf, subscribeOrderMail } from "./order-mail";
 import { createRefunds, type RefundWorkflow } from "./refund";
 import { authorNamePort, subscribeReviewFlows } from "./review-flows";
@@ -84,6 +85,8 @@ export interface Core {
 	checkout: CheckoutWorkflow;
 	/** Admin refunds (POST /orders/admin/:id/refund). */
 	refunds: RefundWorkflow;
+	/** The shopper's bookings: reschedule and cancel (workflows/manage-booking.ts). */
+	bookings: BookingWorkflow;
 	/** The edge signatures' seen-set (in Redis when REDIS_URL is set). */
 	replay: ReplayGuard;
 	/** Starts sweepers, relays and consumers. */
@@ -162,14 +165,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		linkTtlMs: config.delivery.linkTtlMs,
 		maxDownloads: config.delivery.maxDownloads,
 	});
-	const digital = createDigital({
-		delivery,
-		catalog: catalog.catalog,
-		inventory,
-		orders,
-		identity,
-		storefrontUrl: config.storefrontUrl,
-	});
+	const digital = createDigital({ delivery, catalog: catalog.catalog, inventory, orders });
 	const flashSales = createFlash({
 		flash,
 		inventory,
@@ -210,8 +206,13 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	subscribeGuestClaims(bus, orders, options.busPollMs ? { pollMs: options.busPollMs } : {});
 	subscribeOrderMail(
 		bus,
-		{ orders, identity, storefrontUrl: config.storefrontUrl, organizerEmail: emailOf(config.mailFrom) },
-		options.busPollMs ? { pollMs: options.busPollMs } : {},
+		{ orders, identity, digital, storefrontUrl: config.storefrontUrl, organizerEmail: emailOf(config.mailFrom) },
+		// Its RetryLater (links still to come) waits as long as the digital consumer's does.
+		{
+			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
+			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
+			...(options.busMaxBackoffMs ? { maxBackoffMs: options.busMaxBackoffMs } : {}),
+		},
 	);
 	if (config.payment.sandbox) {
 		subscribeSandboxWebhooks(
@@ -232,6 +233,16 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			options.busPollMs ? { pollMs: options.busPollMs } : {},
 		);
 	}
+	const refunds = createRefunds({ orders, payments, inventory });
+	const bookings = createBookings({
+		orders,
+		inventory,
+		catalog: catalogPort(catalog.catalog, { thumbnails: false }),
+		refunds,
+		identity,
+		storefrontUrl: config.storefrontUrl,
+		organizerEmail: emailOf(config.mailFrom),
+	});
 	const crashPoint = crashHook(config.crashAfter);
 	subscribeConsumers(
 		bus,
@@ -243,7 +254,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 			fulfillment,
 			flash: flashSales,
 			promotions,
-			digital,
+			bookings,
 			reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 		},
 		{
@@ -257,7 +268,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 	subscribeDigitalDelivery(
 		bus,
 		digital,
-		{ delivery, orders, identity, storefrontUrl: config.storefrontUrl },
+		{ delivery, orders },
 		{
 			...(options.busPollMs ? { pollMs: options.busPollMs } : {}),
 			...(options.busBackoffMs ? { backoffMs: options.busBackoffMs } : {}),
@@ -296,7 +307,6 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		reservationTtlMs: config.order.paymentTtlMs + config.reservationGraceMs,
 	});
 
-	const refunds = createRefunds({ orders, payments, inventory });
 	const replay = openReplayGuard(config.redisUrl);
 
 	let started = false;
@@ -320,6 +330,7 @@ export async function openCore(config: Config, options: CoreOptions = {}): Promi
 		relays,
 		checkout,
 		refunds,
+		bookings,
 		replay,
 		async start() {
 			if (started) return;

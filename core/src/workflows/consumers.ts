@@ -2,6 +2,7 @@ import { isFlashReservationId } from "@bazaar/contracts/flash";
 import { ShipmentEventData, type ShipmentLine } from "@bazaar/contracts/fulfillment";
 import { InventoryAvailabilityChanged } from "@bazaar/contracts/inventory";
 import {
+	type Order,
 	OrderEventData,
 	PaymentConflictEventData,
 	PaymentReceived,
@@ -21,8 +22,8 @@ import { conflictWhy } from "../order/note-conflict-refund";
 import type { PaymentModule } from "../payment/module";
 import type { PromotionModule } from "../promotion/module";
 import { catalogPort } from "./cart-ports";
-import type { DigitalWorkflow } from "./digital-delivery";
 import type { FlashWorkflow } from "./flash";
+import type { BookingWorkflow } from "./manage-booking";
 
 // The flows on the bus (DESIGN.md flow 3). Delivery is at-least-once, so every handler is
 // idempotent: the order through its inbox (handleOnce, in the order database), the inventory
@@ -47,8 +48,8 @@ export interface ConsumerDeps {
 	reservationTtlMs: number;
 	/** Flash-sale orders settle against their item's hold and shards instead of a reservation. */
 	flash?: Pick<FlashWorkflow, "settle">;
-	/** Digital goods: a digital-only order is delivered once its links and keys exist. */
-	digital?: Pick<DigitalWorkflow, "deliverPaid">;
+	/** Refunds a booking the shopper cancelled (optional so a core without bookings composes). */
+	bookings?: Pick<BookingWorkflow, "refundCancelled">;
 }
 
 export const CONSUMER_GROUPS = {
@@ -215,12 +216,22 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 	//   is revived and paid by it when its units can be reserved again; every other one is refunded,
 	//   and the order's timeline says so.
 	// - order.cancelled of a paid order (it could not be honoured): its payment refunded in full.
+	// - order.booking_cancelled: the shopper cancelled a booked line; that line is refunded (the
+	//   refund workflow, one refund per line whoever asks how often).
 	// Gateway outages are retried with backoff; a payment that cannot be refunded ends in the dead
 	// letters (logged at error, listed for admins).
 	bus.subscribe(
 		CONSUMER_GROUPS.autoRefunds,
-		["order.payment_conflict", "order.cancelled"],
+		["order.payment_conflict", "order.cancelled", "order.booking_cancelled"],
 		async (event) => {
+			if (event.type === "order.booking_cancelled") {
+				const { orderId, bookingLine } = OrderEventData.parse(event.data);
+				if (bookingLine === undefined || !deps.bookings) {
+					throw new Error(`order.booking_cancelled ${event.id}: no line, or no booking workflow to refund it`);
+				}
+				await deps.bookings.refundCancelled(orderId, bookingLine);
+				return;
+			}
 			if (event.type === "order.cancelled") {
 				const { paymentId, reason } = OrderEventData.parse(event.data);
 				// An unpaid order's cancellation: nothing was taken.
@@ -316,8 +327,10 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		tuning,
 	);
 
-	// order.paid → the order's shipment. The order module's verb gives the address and lines, the
-	// catalog the kind of each line (physical lines travel; digital goods and services do not).
+	// order.paid → the order's shipment, carrying its physical lines only. The order module's verb
+	// gives the address and lines, the catalog the kind of each line (physical lines travel; digital
+	// goods and services do not). An order with nothing to ship gets no shipment at all: the
+	// digital-delivery consumer delivers it (digital-delivery.ts).
 	const variantsOf = catalogPort(deps.catalog.catalog, { thumbnails: false });
 	bus.subscribe(
 		CONSUMER_GROUPS.fulfillment,
@@ -325,24 +338,8 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		async (event) => {
 			const { orderId } = OrderEventData.parse(event.data);
 			const order = await deps.orders.getOrder(orderId);
-			const known = await variantsOf.variants(
-				order.lines.map((l) => l.variantId),
-				order.currency,
-			);
-			const physicalLines: ShipmentLine[] = [];
-			const otherLines: ShipmentLine[] = [];
-			for (const l of order.lines) {
-				const line = { variantId: l.variantId, sku: l.sku, title: l.title, quantity: l.quantity };
-				// A variant the catalog no longer knows is shipped: a person looks rather than nobody.
-				const kind = known.get(l.variantId)?.kind ?? "physical";
-				(kind === "physical" ? physicalLines : otherLines).push(line);
-			}
-			// Nothing to carry: the shipment is created delivered, so first what is delivered must exist
-			// (links and keys; the same idempotent verb the digital-delivery consumer calls).
-			if (physicalLines.length === 0 && deps.digital) {
-				const digital = await deps.digital.deliverPaid(orderId);
-				if (!digital.complete) throw new RetryLater(`order ${orderId} waits for ${digital.waiting.join("; ")}`);
-			}
+			const { physicalLines, otherLines } = await splitLines(variantsOf, order);
+			if (physicalLines.length === 0 || order.address === null) return;
 			await handleOnce(
 				deps.fulfillment.context.database,
 				event.id,
@@ -391,6 +388,9 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 				async (tx) => {
 					const cancelled = await deps.fulfillment.cancelOrderShipmentIn(tx, orderId, why);
 					if (cancelled.result === "none") {
+						// Nothing ships in it: it never gets a shipment, and there is nothing to cancel.
+						const order = await deps.orders.getOrder(orderId);
+						if ((await splitLines(variantsOf, order)).physicalLines.length === 0) return cancelled;
 						throw new RetryLater(`${event.type} for ${orderId} arrived before its shipment was created`);
 					}
 					return cancelled;
@@ -415,35 +415,71 @@ export function subscribeConsumers(bus: Bus, deps: ConsumerDeps, options: Consum
 		["shipment.shipped", "shipment.delivered"],
 		async (event) => {
 			const s = ShipmentEventData.parse(event.data);
-			const by = { actor: s.actor, reason: `shipment ${s.shipmentId}` };
-			const step = async (what: string, fn: () => Promise<unknown>) => {
-				try {
-					await fn();
-				} catch (err) {
-					// Retrying cannot help: the order moved on (delivered already, cancelled by a person,
-					// or refunded in full — a refunded order is never marked shipped; its shipment is
-					// cancelled while pending, so this is one a person shipped anyway). Acknowledged, and said unless it is merely ahead. A partially refunded
-					// order still ships (order/fulfil-order.ts), so it does not get here.
-					if (err instanceof ConflictError || err instanceof NotFoundError) {
-						const order = await deps.orders.getOrder(s.orderId).catch(() => null);
-						if (order?.status === "refunded") {
-							console.warn(`[order] ${event.type} for refunded order ${s.orderId}: not marked ${what}; acknowledged`);
-						} else if (order?.status !== "delivered") {
-							console.warn(`[order] ${event.type} → ${what} ${s.orderId}: ${err.message}`);
-						}
-						return;
-					}
-					throw err;
-				}
-			};
-			await step("fulfilled", () =>
-				deps.orders.markFulfilled(s.orderId, {
-					...by,
-					...(s.trackingNumber ? { trackingNumber: s.trackingNumber } : {}),
-				}),
-			);
-			if (event.type === "shipment.delivered") await step("delivered", () => deps.orders.markDelivered(s.orderId, by));
+			await moveOrderOn(deps.orders, s.orderId, {
+				actor: s.actor,
+				reason: `shipment ${s.shipmentId}`,
+				event: event.type,
+				...(s.trackingNumber ? { trackingNumber: s.trackingNumber } : {}),
+				delivered: event.type === "shipment.delivered",
+			});
 		},
 		tuning,
 	);
+}
+
+/**
+ * The order is shipped (fulfilled), and when `delivered` delivered too (fulfilled first when that
+ * has not been applied yet, so the two may arrive in either order). Each step happens once.
+ */
+export async function moveOrderOn(
+	orders: Pick<OrderModule, "markFulfilled" | "markDelivered" | "getOrder">,
+	orderId: string,
+	how: { actor: string; reason: string; event: string; trackingNumber?: string; delivered: boolean },
+): Promise<void> {
+	const by = { actor: how.actor, reason: how.reason };
+	const step = async (what: string, fn: () => Promise<unknown>) => {
+		try {
+			await fn();
+		} catch (err) {
+			// Retrying cannot help: the order moved on (delivered already, cancelled by a person,
+			// or refunded in full — a refunded order is never marked shipped; its shipment is
+			// cancelled while pending, so this is one a person shipped anyway). Acknowledged, and
+			// said unless it is merely ahead. A partially refunded order still ships
+			// (order/fulfil-order.ts), so it does not get here.
+			if (err instanceof ConflictError || err instanceof NotFoundError) {
+				const order = await orders.getOrder(orderId).catch(() => null);
+				if (order?.status === "refunded") {
+					console.warn(`[order] ${how.event} for refunded order ${orderId}: not marked ${what}; acknowledged`);
+				} else if (order?.status !== "delivered") {
+					console.warn(`[order] ${how.event} → ${what} ${orderId}: ${err.message}`);
+				}
+				return;
+			}
+			throw err;
+		}
+	};
+	await step("fulfilled", () =>
+		orders.markFulfilled(orderId, { ...by, ...(how.trackingNumber ? { trackingNumber: how.trackingNumber } : {}) }),
+	);
+	if (how.delivered) await step("delivered", () => orders.markDelivered(orderId, by));
+}
+
+/** An order's lines as a shipment carries them: physical ones, and the rest (which do not travel). */
+export async function splitLines(
+	variantsOf: ReturnType<typeof catalogPort>,
+	order: Pick<Order, "lines" | "currency">,
+): Promise<{ physicalLines: ShipmentLine[]; otherLines: ShipmentLine[] }> {
+	const known = await variantsOf.variants(
+		order.lines.map((l) => l.variantId),
+		order.currency,
+	);
+	const physicalLines: ShipmentLine[] = [];
+	const otherLines: ShipmentLine[] = [];
+	for (const l of order.lines) {
+		const line = { variantId: l.variantId, sku: l.sku, title: l.title, quantity: l.quantity };
+		// A variant the catalog no longer knows is shipped: a person looks rather than nobody.
+		const kind = known.get(l.variantId)?.kind ?? "physical";
+		(kind === "physical" ? physicalLines : otherLines).push(line);
+	}
+	return { physicalLines, otherLines };
 }

@@ -7,12 +7,15 @@ import type { Caller } from "@bazaar/signature";
 import { and, eq, sql } from "drizzle-orm";
 import { products, variantPrices, variants } from "../catalog/schema";
 import { json } from "../testing/harness";
-import { digitalMailId } from "./digital-delivery";
+import { confirmationMailId } from "./order-mail";
+import { appointmentService, checkoutBooking, hour } from "./testing/appointment";
 import { approvePayment, orderWhen, pickVariants, placeOrder, pollFor } from "./testing/journey";
-import { checkoutBody, registerCustomer, type Stack, stack } from "./testing/stack";
+import { checkoutBody, registerCustomer, SHOP, type Stack, stack } from "./testing/stack";
 
 // Digital goods through the composed core over HTTP: staff register a file and upload a key pool
-// (the pool becomes stock), a shopper pays, order.paid issues a link and a key and mails them,
+// (the pool becomes stock), a shopper pays, order.paid issues a link and a key and the one
+// confirmation mail carries them; a cart that ships nothing checks out with billing only and gets
+// no shipment;
 // the order is delivered only then, the link counts its downloads, a refund revokes both; and
 // 200 shoppers racing for the last 50 keys get 50 distinct keys, the rest out of stock at checkout.
 
@@ -62,6 +65,14 @@ const registerFile = (variantId: string, body: unknown = {}) =>
 	});
 const uploadKeys = (variantId: string, keys: string[], caller = ADMIN) =>
 	s.call("POST", `/delivery/admin/variants/${variantId}/keys`, { caller, body: { keys } });
+
+/** How many queued mails name the order (its confirmation only, when it is one mail). */
+async function mailsAbout(orderId: string): Promise<number> {
+	const [row] = await s.core.identity.identity.database.db.all<{ n: number }>(
+		sql`SELECT COUNT(*) AS n FROM mail_outbox WHERE text LIKE ${`%${orderId}%`}`,
+	);
+	return Number(row?.n ?? 0);
+}
 
 async function buyAndPay(shopper: Caller, lines: { id: string }[]) {
 	const placed = await placeOrder(s, shopper, lines);
@@ -115,16 +126,18 @@ describe("a paid order", () => {
 		expect(keys[0]?.key).toMatch(/^PAID-000[12]$/);
 		expect(keys[0]?.status).toBe("issued");
 
-		// Mailed: the link (absolute, on the storefront) and the key.
+		// Mailed in the order's one confirmation: the link (absolute, on the storefront) and the key.
 		const mail = await pollFor(async () => {
 			const rows = await s.core.identity.identity.database.db.all<{ to: string; text: string }>(
-				sql`SELECT "to", text FROM mail_outbox WHERE id IN (${digitalMailId(orderId)}, ${digitalMailId(keyOrder)}) ORDER BY id`,
+				sql`SELECT "to", text FROM mail_outbox WHERE id IN (${confirmationMailId(orderId)}, ${confirmationMailId(keyOrder)}) ORDER BY id`,
 			);
 			return rows.length === 2 ? rows : undefined;
 		});
 		expect(mail.every((m) => m.to === shopper.email)).toBe(true);
 		expect(mail.map((m) => m.text).join("\n")).toContain(`http://shop.test${got.downloads[0]?.url}`);
 		expect(mail.map((m) => m.text).join("\n")).toContain(keys[0]?.key as string);
+		expect(await mailsAbout(orderId)).toBe(1);
+		expect(await mailsAbout(keyOrder)).toBe(1);
 
 		const token = got.downloads[0]?.url.replace("/downloads/", "") as string;
 		const redeemed = await s.call("POST", "/delivery/downloads/redeem", { body: { token } });
@@ -152,7 +165,7 @@ describe("a paid order", () => {
 		expect(after.keys[0]?.key).toBe(keys[0]?.key as string);
 	}, 60_000);
 
-	test("a download without a file: the order stays paid (not delivered) until staff upload it", async () => {
+	test("a download without a file: the order stays paid (not delivered) and its mail waits until staff upload it", async () => {
 		const ebook = await seeded("download", 2);
 		const shopper = await registerCustomer(s);
 		const orderId = await buyAndPay(shopper, [ebook]);
@@ -161,8 +174,18 @@ describe("a paid order", () => {
 		expect((await json<OrderDetail>(await s.call("GET", `/orders/${orderId}`, { caller: shopper }))).status).toBe(
 			"paid",
 		);
+		// Its one mail waits for the link too: nothing is mailed without it.
+		expect(await mailsAbout(orderId)).toBe(0);
 		expect((await registerFile(ebook.id)).status).toBe(200);
 		await orderWhen<OrderDetail>(s, shopper, orderId, (o) => o.status === "delivered", 30_000);
+		const mail = await pollFor(async () => {
+			const [row] = await s.core.identity.identity.database.db.all<{ text: string }>(
+				sql`SELECT text FROM mail_outbox WHERE id = ${confirmationMailId(orderId)}`,
+			);
+			return row;
+		}, 30_000);
+		expect(mail.text).toContain(`${SHOP}/downloads/`);
+		expect(await mailsAbout(orderId)).toBe(1);
 	}, 60_000);
 });
 
@@ -192,7 +215,171 @@ test("a mixed order: shipping is charged on the physical line only, the parcel c
 		return d.downloads.length === 1 ? d : undefined;
 	});
 	expect(got.downloads[0]?.variantId).toBe(ebook.id);
+	// One mail: the confirmation, with the download's link in it.
+	const mail = await pollFor(async () => {
+		const [row] = await s.core.identity.identity.database.db.all<{ text: string }>(
+			sql`SELECT text FROM mail_outbox WHERE id = ${confirmationMailId(orderId)}`,
+		);
+		return row;
+	});
+	expect(mail.text).toContain(`${SHOP}${got.downloads[0]?.url}`);
+	await Bun.sleep(300);
+	expect(await mailsAbout(orderId)).toBe(1);
 }, 60_000);
+
+describe("a cart with nothing to ship", () => {
+	const billingBody = (billing: unknown = { name: "Ada Reader", country: "de" }) => {
+		const { address: _a, shippingMethod: _m, ...rest } = checkoutBody();
+		return { ...rest, billing };
+	};
+
+	test("checks out with billing only: taxed by its country, no address kept, no shipment, one mail with the link and key", async () => {
+		const ebook = await seeded("download", 4);
+		const app = await seeded("license_key", 3);
+		expect((await registerFile(ebook.id)).status).toBe(200);
+		expect((await uploadKeys(app.id, ["ONLY-0001"])).status).toBe(201);
+		const shopper = await registerCustomer(s, "Billing Only");
+		for (const v of [ebook, app]) {
+			expect(
+				(await s.call("POST", "/cart/lines", { caller: shopper, body: { variantId: v.id, quantity: 1 } })).status,
+			).toBe(200);
+		}
+		const quote = await json<{
+			ships: boolean;
+			address: unknown;
+			options: unknown[];
+			billing: { country: string };
+			due: { shipping: number; tax: number; taxRateBp: number; total: number };
+			subtotal: number;
+		}>(await s.call("POST", "/checkout/quote", { caller: shopper, body: { billing: { name: "Ada", country: "DE" } } }));
+		expect(quote).toMatchObject({ ships: false, address: null, options: [], billing: { country: "DE" } });
+		expect(quote.due).toMatchObject({ shipping: 0, taxRateBp: 1900 });
+		expect(quote.due.tax).toBeGreaterThan(0);
+
+		const res = await s.call("POST", "/checkout", {
+			caller: shopper,
+			body: billingBody(),
+			headers: { "idempotency-key": `billing-only-${shopper.user}` },
+		});
+		expect(res.status).toBe(201);
+		const placed = await json<{ order: OrderDetail; payment: { redirectUrl: string } }>(res);
+		expect(placed.order).toMatchObject({
+			address: null,
+			shippingMethod: null,
+			billing: { name: "Ada Reader", country: "DE" },
+			shippingAmount: 0,
+			taxRateBp: 1900,
+			total: quote.due.total,
+		});
+		// The same key and body: the same order.
+		const again = await s.call("POST", "/checkout", {
+			caller: shopper,
+			body: billingBody(),
+			headers: { "idempotency-key": `billing-only-${shopper.user}` },
+		});
+		expect(again.status).toBe(201);
+		expect((await json<{ order: { id: string } }>(again)).order.id).toBe(placed.order.id);
+
+		await approvePayment(s, shopper, placed.payment.redirectUrl);
+		const orderId = placed.order.id;
+		const delivered = await orderWhen<OrderDetail>(s, shopper, orderId, (o) => o.status === "delivered");
+		expect(delivered.address).toBeNull();
+		// No shipment at all (staff see every one of the order).
+		const shipments = await s.call("GET", `/fulfillment/admin/shipments?orderId=${orderId}`, { caller: ADMIN });
+		expect(shipments.status).toBe(200);
+		expect((await json<ShipmentList>(shipments)).items).toEqual([]);
+		const got = await json<OrderDelivery>(await s.call("GET", `/delivery/orders/${orderId}`, { caller: shopper }));
+		const mail = await pollFor(async () => {
+			const [row] = await s.core.identity.identity.database.db.all<{ to: string; text: string }>(
+				sql`SELECT "to", text FROM mail_outbox WHERE id = ${confirmationMailId(orderId)}`,
+			);
+			return row;
+		});
+		expect(mail.to).toBe(shopper.email);
+		expect(mail.text).toContain(`${SHOP}${got.downloads[0]?.url}`);
+		expect(mail.text).toContain("ONLY-0001");
+		await Bun.sleep(300);
+		expect(await mailsAbout(orderId)).toBe(1);
+	}, 60_000);
+
+	test("a booked service ships nothing either: billing only, no shipment, its invitation in the one mail; a refund has no shipment to wait for", async () => {
+		const sku = `NS-${Date.now().toString(36)}`;
+		const variantId = await appointmentService(s, sku, "Tuning session", 2);
+		const shopper = await registerCustomer(s, "Booker");
+		const slot = hour(6);
+		const placed = await checkoutBooking(
+			s,
+			shopper,
+			{ variantId, slot },
+			billingBody({ name: "Bo Booker", country: "GB" }),
+			`service-${shopper.user}`,
+		);
+		expect(placed.order).toMatchObject({ address: null, shippingMethod: null, taxRateBp: 2000, shippingAmount: 0 });
+		await approvePayment(s, shopper, placed.payment.redirectUrl);
+		const orderId = placed.order.id;
+		await orderWhen<OrderDetail>(s, shopper, orderId, (o) => o.status === "delivered");
+		const shipments = await s.call("GET", `/fulfillment/admin/shipments?orderId=${orderId}`, { caller: ADMIN });
+		expect((await json<ShipmentList>(shipments)).items).toEqual([]);
+		const mail = await pollFor(async () => {
+			const [row] = await s.core.identity.identity.database.db.all<{ attachments: string | null }>(
+				sql`SELECT attachments FROM mail_outbox WHERE id = ${confirmationMailId(orderId)}`,
+			);
+			return row;
+		});
+		expect(mail.attachments ?? "").toContain("booking-1.ics");
+		expect(await mailsAbout(orderId)).toBe(1);
+
+		// Refunded in full: the fulfillment consumer finds no shipment and acknowledges (nothing left waiting).
+		const order = await json<OrderDetail>(await s.call("GET", `/orders/admin/${orderId}`, { caller: ADMIN }));
+		const refund = await s.call("POST", `/orders/admin/${orderId}/refund`, {
+			caller: ADMIN,
+			body: { amount: order.total, reason: "cannot come" },
+			headers: { "idempotency-key": `service-refund-${orderId}` },
+		});
+		expect(refund.status).toBe(202);
+		await orderWhen<OrderDetail>(s, shopper, orderId, (o) => o.status === "refunded");
+		await pollFor(async () => {
+			const waiting = await s.core.bus.pending("fulfillment-refunds");
+			return waiting.pending === 0 && !waiting.lag ? true : undefined;
+		});
+	}, 60_000);
+
+	test("bad destinations are 4xx problems that hold nothing", async () => {
+		const ebook = await seeded("download", 5);
+		const [physical] = await pickVariants(s.core.catalog.catalog, s.core.inventory, 1, "physical", 9);
+		const shopper = await registerCustomer(s, "Bad Destinations");
+		const post = (body: unknown, key: string) =>
+			s.call("POST", "/checkout", {
+				caller: shopper,
+				body,
+				headers: { "idempotency-key": `bad-dest-${key}-${shopper.user}` },
+			});
+		await s.call("POST", "/cart/lines", { caller: shopper, body: { variantId: ebook.id, quantity: 1 } });
+		// Neither an address nor billing, both, or a billing without a country.
+		const { address: _a, shippingMethod: _m, ...bare } = checkoutBody();
+		expect((await post(bare, "none")).status).toBe(400);
+		expect((await post({ ...checkoutBody(), billing: { name: "A", country: "DE" } }, "both")).status).toBe(400);
+		expect((await post(billingBody({ name: "A" }), "nocountry")).status).toBe(400);
+		expect((await post(billingBody({ name: "A", country: "Germany" }), "badcountry")).status).toBe(400);
+		// Something that ships: billing alone, or no method, is a 422 naming the field.
+		await s.call("POST", "/cart/lines", {
+			caller: shopper,
+			body: { variantId: (physical as { id: string }).id, quantity: 1 },
+		});
+		const billingOnly = await post(billingBody(), "ships-billing");
+		expect(billingOnly.status).toBe(422);
+		expect((await json<{ errors: { path: string }[] }>(billingOnly)).errors[0]?.path).toBe("address");
+		const { shippingMethod: _x, ...noMethod } = checkoutBody();
+		const methodless = await post(noMethod, "ships-nomethod");
+		expect(methodless.status).toBe(422);
+		expect((await json<{ errors: { path: string }[] }>(methodless)).errors[0]?.path).toBe("shippingMethod");
+		// Nothing was placed: the cart still holds both lines and the account no order.
+		const cart = await json<{ lines: unknown[] }>(await s.call("GET", "/cart", { caller: shopper }));
+		expect(cart.lines).toHaveLength(2);
+		const list = await json<{ items: unknown[] }>(await s.call("GET", "/orders", { caller: shopper }));
+		expect(list.items).toEqual([]);
+	}, 60_000);
+});
 
 test("200 concurrent checkouts for the last 50 keys: 50 orders, 50 distinct keys, the rest out of stock", async () => {
 	const app = await seeded("license_key", 2);

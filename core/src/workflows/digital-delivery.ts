@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { deliveryAdmin } from "@bazaar/contracts/admin-routes";
 import { OrderEventData } from "@bazaar/contracts/order";
 import { DEFAULT_CURRENCY } from "@bazaar/money";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type Bus, RetryLater, type SubscribeOptions } from "../bus";
@@ -8,12 +9,13 @@ import type { Catalog } from "../catalog/context";
 import type { DigitalLine } from "../delivery/deliver-order";
 import type { DeliveryModule } from "../delivery/module";
 import { escapeHtml } from "../identity/mail-html";
-import type { IdentityModule } from "../identity/module";
 import type { Inventory } from "../inventory/module";
+import { adminRouter } from "../lib/admin-router";
 import { NotFoundError, ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
+import { type AppEnv, actorOf, jsonResponse, readJson, requireRole } from "../lib/http";
 import type { OrderModule } from "../order/module";
 import { catalogPort } from "./cart-ports";
+import { moveOrderOn } from "./consumers";
 
 // Digital goods across modules (the delivery module holds files, key pools and links; it knows
 // variants and orders by id only):
@@ -23,10 +25,11 @@ import { catalogPort } from "./cart-ports";
 //   stock, so checkout's reservation refuses what the pool cannot cover, like any out-of-stock
 //   (keys first, stock second: a failure between the two leaves fewer units on sale than keys,
 //   never more);
-// - order.paid → its digital lines get their links and keys (idempotent), then one mail with
-//   them; a line that cannot be served yet (no file, a pool short after a manual stock change)
-//   waits (RetryLater) and the order is not marked delivered meanwhile (the fulfillment consumer
-//   asks the same verb before it creates a digital-only order's delivered shipment);
+// - order.paid → its digital lines get their links and keys (idempotent); an order with nothing
+//   to ship (no shipment is made for it) is then fulfilled and delivered. A line that cannot be
+//   served yet (no file, a pool short after a manual stock change) waits (RetryLater) and the
+//   order is not marked delivered meanwhile. The shopper's mail is the order's one confirmation
+//   (order-mail.ts), which asks the same idempotent verb and waits for the same links;
 // - order.refunded / order.cancelled → its links stop working and its keys are revoked.
 
 export const DIGITAL_GROUPS = { deliver: "digital-delivery", revoke: "digital-revoke" } as const;
@@ -38,17 +41,26 @@ export interface DigitalDeps {
 	delivery: DeliveryModule;
 	catalog: Catalog;
 	inventory: Pick<Inventory, "getStock" | "defineSku" | "receiveStock">;
-	orders: Pick<OrderModule, "getOrder">;
-	identity: Pick<IdentityModule, "queueMail">;
-	/** Where mailed links point. */
-	storefrontUrl: string;
+	orders: Pick<OrderModule, "getOrder" | "markFulfilled" | "markDelivered">;
+}
+
+/** What a paid order is owed, as deliverPaid issued it. */
+export interface PaidDelivery {
+	/** Every digital line has its link or all its keys (true too for an order owed nothing). */
+	complete: boolean;
+	waiting: string[];
+	lines: DigitalLine[];
+	/** No line of the order travels (digital goods and services only): it gets no shipment. */
+	shipsNothing: boolean;
 }
 
 export interface DigitalWorkflow {
 	registerFile(variantId: string, body: unknown, actor: string): ReturnType<DeliveryModule["registerFile"]>;
 	uploadKeys(variantId: string, body: unknown, actor: string): ReturnType<DeliveryModule["addKeys"]>;
 	/** Issues what a paid order's digital lines are owed; `complete` false: some line must wait. */
-	deliverPaid(orderId: string): Promise<{ complete: boolean; waiting: string[]; lines: DigitalLine[] }>;
+	deliverPaid(orderId: string): Promise<PaidDelivery>;
+	/** A paid order's links and keys as they stand (the confirmation mail's; no owner check). */
+	issued(orderId: string): ReturnType<DeliveryModule["orderDelivery"]>;
 	/** The signed-in customer's order: its links and keys (404 for anyone else's). */
 	orderDelivery(orderId: string, customerId: string): ReturnType<DeliveryModule["orderDelivery"]>;
 }
@@ -93,7 +105,7 @@ export function createDigital(deps: DigitalDeps): DigitalWorkflow {
 		},
 		async deliverPaid(orderId) {
 			const order = await deps.orders.getOrder(orderId);
-			if (!OWED.has(order.status)) return { complete: true, waiting: [], lines: [] };
+			if (!OWED.has(order.status)) return { complete: true, waiting: [], lines: [], shipsNothing: false };
 			const known = await variants.variants(
 				order.lines.map((l) => l.variantId),
 				order.currency,
@@ -103,10 +115,21 @@ export function createDigital(deps: DigitalDeps): DigitalWorkflow {
 				const delivery = known.get(l.variantId)?.delivery;
 				if (delivery) lines.push({ variantId: l.variantId, title: l.title, quantity: l.quantity, delivery });
 			}
-			if (lines.length === 0) return { complete: true, waiting: [], lines };
+			// The fulfillment consumer's rule (consumers.ts splitLines): a variant the catalog no longer knows ships.
+			const shipsNothing = order.lines.every((l) => {
+				const kind = known.get(l.variantId)?.kind;
+				return kind !== undefined && kind !== "physical";
+			});
+			if (lines.length === 0) return { complete: true, waiting: [], lines, shipsNothing };
 			const done = await deps.delivery.deliverOrder({ orderId, customerId: order.customerId, lines });
-			return { complete: done.complete, waiting: done.waiting.map((w) => `${w.variantId}: ${w.why}`), lines };
+			return {
+				complete: done.complete,
+				waiting: done.waiting.map((w) => `${w.variantId}: ${w.why}`),
+				lines,
+				shipsNothing,
+			};
 		},
+		issued: (orderId) => deps.delivery.orderDelivery(orderId),
 		async orderDelivery(orderId, customerId) {
 			// The order module's rule decides who may read the order (404 for anyone else).
 			await deps.orders.getOrder(orderId, customerId);
@@ -115,11 +138,14 @@ export function createDigital(deps: DigitalDeps): DigitalWorkflow {
 	};
 }
 
-/** order.paid → links and keys, then their mail; order.refunded / order.cancelled → revoked. */
+/**
+ * order.paid → links and keys, and an order with nothing to ship is delivered once they exist;
+ * order.refunded / order.cancelled → revoked.
+ */
 export function subscribeDigitalDelivery(
 	bus: Bus,
 	digital: DigitalWorkflow,
-	deps: Pick<DigitalDeps, "delivery" | "orders" | "identity" | "storefrontUrl">,
+	deps: Pick<DigitalDeps, "delivery" | "orders">,
 	tuning: SubscribeOptions = {},
 ): void {
 	bus.subscribe(
@@ -129,13 +155,13 @@ export function subscribeDigitalDelivery(
 			const { orderId } = OrderEventData.parse(event.data);
 			const done = await digital.deliverPaid(orderId);
 			if (!done.complete) throw new RetryLater(`order ${orderId} waits for ${done.waiting.join("; ")}`);
-			if (done.lines.length === 0) return;
-			const order = await deps.orders.getOrder(orderId);
-			const got = await deps.delivery.orderDelivery(orderId);
-			await deps.identity.queueMail({
-				id: digitalMailId(orderId),
-				to: order.email,
-				...digitalMail(order.id, got, deps.storefrontUrl),
+			if (!done.shipsNothing) return;
+			// No shipment carries it: it is fulfilled and delivered here, as a shipment's events would.
+			await moveOrderOn(deps.orders, orderId, {
+				actor: "delivery",
+				reason: "nothing to ship: digital goods and services",
+				event: event.type,
+				delivered: true,
 			});
 		},
 		tuning,
@@ -151,70 +177,66 @@ export function subscribeDigitalDelivery(
 	);
 }
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/**
- * The mail's id, the same on every redelivery (so it is queued once): `mail_` + a ULID with the
- * order's time and 16 characters of a hash of the order id, apart from the order confirmation's.
- */
-export function digitalMailId(orderId: string): string {
-	const ulid = orderId.slice(orderId.indexOf("_") + 1);
-	const hash = createHash("sha256").update(`digital delivery mail:${orderId}`).digest();
-	let rest = "";
-	for (let i = 0; i < 16; i++) rest += CROCKFORD[(hash[i] as number) % 32];
-	return `mail_${ulid.slice(0, 10)}${rest}`;
-}
-
-function digitalMail(
-	orderId: string,
+/** The confirmation mail's part for what was bought to download or unlock: links (absolute) and keys. */
+export function deliveryMailPart(
 	got: Awaited<ReturnType<DeliveryModule["orderDelivery"]>>,
 	storefrontUrl: string,
-): { subject: string; text: string; html: string } {
+): { text: string[]; html: string[] } {
+	if (got.downloads.length === 0 && got.keys.length === 0) return { text: [], html: [] };
 	const abs = (path: string) => new URL(path, storefrontUrl).toString();
-	const orderUrl = abs(`/account/orders/${orderId}`);
-	const text = [
-		`Thank you for your order ${orderId}. Here is what you bought:`,
-		"",
-		...got.downloads.map(
-			(d) => `${d.title} (${d.fileName}): ${abs(d.url)}\n  works until ${d.expiresAt}, ${d.maxDownloads} downloads`,
-		),
-		...got.keys.map((k) => `${k.title} licence key: ${k.key}`),
-		"",
-		`Your order: ${orderUrl}`,
-	].join("\n");
-	const html = [
-		`<p>Thank you for your order ${escapeHtml(orderId)}. Here is what you bought:</p>`,
-		"<ul>",
-		...got.downloads.map(
-			(d) =>
-				`<li><a href="${escapeHtml(abs(d.url))}">Download ${escapeHtml(d.title)}</a> (${escapeHtml(d.fileName)}; works until ${escapeHtml(d.expiresAt)}, ${d.maxDownloads} downloads)</li>`,
-		),
-		...got.keys.map((k) => `<li>${escapeHtml(k.title)} licence key: <code>${escapeHtml(k.key)}</code></li>`),
-		"</ul>",
-		`<p><a href="${escapeHtml(orderUrl)}">Your order</a></p>`,
-	].join("\n");
-	return { subject: `Your downloads and licence keys (order ${orderId})`, text, html };
+	return {
+		text: [
+			"Your downloads and licence keys:",
+			...got.downloads.map(
+				(d) => `${d.title} (${d.fileName}): ${abs(d.url)}\n  works until ${d.expiresAt}, ${d.maxDownloads} downloads`,
+			),
+			...got.keys.map((k) => `${k.title} licence key: ${k.key}`),
+		],
+		html: [
+			"<h2>Your downloads and licence keys</h2>",
+			"<ul>",
+			...got.downloads.map(
+				(d) =>
+					`<li><a href="${escapeHtml(abs(d.url))}">Download ${escapeHtml(d.title)}</a> (${escapeHtml(d.fileName)}; works until ${escapeHtml(d.expiresAt)}, ${d.maxDownloads} downloads)</li>`,
+			),
+			...got.keys.map((k) => `<li>${escapeHtml(k.title)} licence key: <code>${escapeHtml(k.key)}</code></li>`),
+			"</ul>",
+		],
+	};
 }
 
 /**
- * /delivery (signed by the edge): admins register files and upload keys; a shopper reads their
- * order's links and keys; the edge redeems a link before it streams the file.
+ * /delivery/admin (signed by the edge as the staff member, mount before /delivery): admins record
+ * a download file the edge stored and upload licence keys; each route is its definition in
+ * packages/contracts/src/admin-routes/delivery.ts.
+ */
+export function deliveryAdminRoutes(digital: DigitalWorkflow, delivery: DeliveryModule): OpenAPIHono<AppEnv> {
+	const admin = adminRouter();
+	admin.use("*", requireRole("admin"));
+	admin.openapi(deliveryAdmin.recordDownloadFile, async (c) =>
+		jsonResponse(await digital.registerFile(c.req.valid("param").variantId, c.req.valid("json"), actorOf(c, "admin"))),
+	);
+	admin.openapi(deliveryAdmin.getDownloadFile, async (c) =>
+		jsonResponse(await delivery.getFile(c.req.valid("param").variantId)),
+	);
+	admin.openapi(deliveryAdmin.uploadLicenceKeys, async (c) =>
+		jsonResponse(
+			await digital.uploadKeys(c.req.valid("param").variantId, c.req.valid("json"), actorOf(c, "admin")),
+			201,
+		),
+	);
+	admin.openapi(deliveryAdmin.getKeyPool, async (c) =>
+		jsonResponse(await delivery.keyPool(c.req.valid("param").variantId)),
+	);
+	return admin;
+}
+
+/**
+ * /delivery (signed by the edge): a shopper reads their order's links and keys; the edge redeems a
+ * link before it streams the file.
  */
 export function deliveryRoutes(digital: DigitalWorkflow, delivery: DeliveryModule): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
-	const admin = new Hono<AppEnv>();
-	admin.use("*", requireRole("admin"));
-	const actor = (c: { get(k: "caller"): { user: string } }) => c.get("caller").user || "admin";
-	admin.put("/variants/:variantId/file", async (c) =>
-		jsonResponse(await digital.registerFile(c.req.param("variantId"), readJson(c, z.unknown()), actor(c))),
-	);
-	admin.get("/variants/:variantId/file", async (c) => jsonResponse(await delivery.getFile(c.req.param("variantId"))));
-	admin.post("/variants/:variantId/keys", async (c) =>
-		jsonResponse(await digital.uploadKeys(c.req.param("variantId"), readJson(c, z.unknown()), actor(c)), 201),
-	);
-	admin.get("/variants/:variantId/keys", async (c) => jsonResponse(await delivery.keyPool(c.req.param("variantId"))));
-	app.route("/admin", admin);
-
 	app.get("/orders/:orderId", async (c) => {
 		const user = c.get("caller").user;
 		if (!user) throw new ServiceError(401, "This needs a signed-in user.");

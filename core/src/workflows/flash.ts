@@ -1,3 +1,4 @@
+import { flashAdmin } from "@bazaar/contracts/admin-routes";
 import {
 	CreateFlashItem,
 	type FlashIngestResult,
@@ -10,11 +11,13 @@ import {
 } from "@bazaar/contracts/flash";
 import { Address as OrderAddress, type OrderEventData } from "@bazaar/contracts/order";
 import { verifyFlashReservationMac } from "@bazaar/signature/flash";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { FlashModule } from "../flash/module";
 import type { IdentityModule } from "../identity/module";
 import type { Inventory } from "../inventory/module";
+import { adminRouter } from "../lib/admin-router";
 import { ConflictError, NotFoundError, ServiceError } from "../lib/errors";
 import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
 import { bunSignatureCrypto } from "../lib/signature-crypto";
@@ -234,23 +237,30 @@ export function createFlash(deps: FlashDeps): FlashWorkflow {
 const PayBody = z.strictObject({ gateway: z.string().max(40).optional() });
 
 /**
- * Under /flash: admins create and arm items (POST /flash/admin/items, POST
- * /flash/admin/items/:id/arm, GET /flash/admin/items[/:id]); the edge's shards send reservations
- * (service: POST /flash/reservations); a shopper reads and pays their own reservation.
+ * Under /flash/admin (mount before /flash): admins create and arm items; each route is its
+ * definition in packages/contracts/src/admin-routes/flash.ts.
+ */
+export function flashAdminRoutes(flash: FlashWorkflow, module: FlashModule): OpenAPIHono<AppEnv> {
+	const admin = adminRouter();
+	admin.use("*", requireRole("admin"));
+	admin.openapi(flashAdmin.createFlashItem, async (c) => {
+		const item = await flash.createItem(c.req.valid("json"));
+		return jsonResponse(item, 201, { location: `/flash/admin/items/${item.id}` });
+	});
+	admin.openapi(flashAdmin.listFlashItems, async () => jsonResponse({ items: await module.listItems() }));
+	admin.openapi(flashAdmin.getFlashItem, async (c) => jsonResponse(await module.getItem(c.req.valid("param").id)));
+	admin.openapi(flashAdmin.armFlashItem, async (c) =>
+		jsonResponse(await flash.arm(c.req.valid("param").id, c.get("caller").user)),
+	);
+	return admin;
+}
+
+/**
+ * Under /flash: the edge's shards send reservations (service: POST /flash/reservations); a shopper
+ * reads and pays their own reservation.
  */
 export function flashRoutes(flash: FlashWorkflow, module: FlashModule): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
-	const admin = new Hono<AppEnv>();
-	admin.use("*", requireRole("admin"));
-	admin.post("/items", async (c) => {
-		const item = await flash.createItem(readJson(c, z.unknown()));
-		return jsonResponse(item, 201, { location: `/flash/admin/items/${item.id}` });
-	});
-	admin.get("/items", async () => jsonResponse({ items: await module.listItems() }));
-	admin.get("/items/:id", async (c) => jsonResponse(await module.getItem(c.req.param("id"))));
-	admin.post("/items/:id/arm", async (c) => jsonResponse(await flash.arm(c.req.param("id"), c.get("caller").user)));
-	app.route("/admin", admin);
-
 	// The edge reads an armed item's terms to configure its shards and check the window.
 	app.get("/items/:id", requireRole("service", "admin"), async (c) => {
 		const item = await module.armedItem(c.req.param("id"));

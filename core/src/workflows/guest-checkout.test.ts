@@ -181,6 +181,52 @@ describe("guest checkout", () => {
 	});
 });
 
+describe("a guest cancels an unpaid order", () => {
+	test("by its key, with the account's rule: unpaid only; another key or none is a 404 and changes nothing", async () => {
+		const email = freshEmail();
+		const guest = await guestWithCart();
+		const res = await checkout(guest, `guest-cancel-${randomToken(8)}`, checkoutBody({ email }));
+		expect(res.status).toBe(201);
+		const orderId = (await json<Placed>(res)).order.id;
+		const { key } = await json<{ key: string }>(
+			await s.call("POST", "/orders/guest/lookup", { body: { orderId, email } }),
+		);
+		const cancel = (k?: string) =>
+			s.call("POST", `/orders/guest/${orderId}/cancel`, {
+				headers: k === undefined ? {} : { [GUEST_ORDER_KEY_HEADER]: k },
+			});
+		expect((await cancel()).status).toBe(404);
+		expect((await cancel("A".repeat(43))).status).toBe(404);
+		// Another guest's key (for their own order) does not open this one.
+		const other = await paidGuestOrder(freshEmail());
+		const otherKey = (
+			await json<{ key: string }>(
+				await s.call("POST", "/orders/guest/lookup", {
+					body: { orderId: other.orderId, email: (await s.core.orders.getOrder(other.orderId)).email },
+				}),
+			)
+		).key;
+		expect((await cancel(otherKey)).status).toBe(404);
+		expect((await s.core.orders.getOrder(orderId)).status).toBe("pending_payment");
+
+		const done = await cancel(key);
+		expect(done.status).toBe(200);
+		expect(await json<{ status: string }>(done)).toMatchObject({ status: "cancelled" });
+		const order = await s.core.orders.getOrder(orderId);
+		expect(order.timeline.at(-1)).toMatchObject({ to: "cancelled", actor: guest.caller.user });
+		// Again: the same answer (idempotent, as for an account). Paid: the account's rule says no (409).
+		const again = await cancel(key);
+		expect(again.status).toBe(200);
+		expect(await json<{ status: string }>(again)).toMatchObject({ status: "cancelled" });
+		const paidKey = otherKey;
+		const paid = await s.call("POST", `/orders/guest/${other.orderId}/cancel`, {
+			headers: { [GUEST_ORDER_KEY_HEADER]: paidKey },
+		});
+		expect(paid.status).toBe(409);
+		expect((await s.core.orders.getOrder(other.orderId)).status).toBe("paid");
+	});
+});
+
 describe("guest order lookup", () => {
 	test("number + email give the key; a wrong number and a wrong email get the same 404", async () => {
 		const email = freshEmail();

@@ -18,7 +18,7 @@ export const GUEST_LOOKUPS_PER_ORDER: RateRule = { capacity: 10, windowMs: 15 * 
 export const GUEST_LOOKUPS_PER_EMAIL: RateRule = { capacity: 10, windowMs: 15 * 60_000 };
 
 export interface GuestOrderDeps {
-	orders: Pick<OrderModule, "openGuestOrder" | "findGuestOrder">;
+	orders: Pick<OrderModule, "openGuestOrder" | "findGuestOrder" | "cancel">;
 	limiter: RateLimiter;
 }
 
@@ -41,7 +41,18 @@ export async function lookupGuestOrder(
 }
 
 /**
- * GET /orders/guest/:id (the key in `x-bazaar-order-key`) and POST /orders/guest/lookup; mounted
+ * The guest cancels their unpaid order: the key proves it is theirs (404 otherwise, as for a
+ * read), then the same verb and rule as an account's cancel (only while it waits for payment;
+ * 409 after), with the guest as the actor and owner.
+ */
+export async function cancelGuestOrder(deps: GuestOrderDeps, id: string, key: string) {
+	const order = await deps.orders.openGuestOrder(id, key);
+	return (await deps.orders.cancel(order.id, { actor: order.customerId, ownerId: order.customerId })).order;
+}
+
+/**
+ * GET /orders/guest/:id and POST /orders/guest/:id/cancel (the key in `x-bazaar-order-key`) and
+ * POST /orders/guest/lookup; mounted
  * before the order module's /orders routes, behind the edge's signature (any caller: a guest has
  * no account, the key is the credential).
  */
@@ -54,6 +65,11 @@ export function guestOrderRoutes(deps: GuestOrderDeps): Hono<AppEnv> {
 		const key = c.req.header(GUEST_ORDER_KEY_HEADER);
 		if (!key) throw new NotFoundError("The order");
 		return jsonResponse(await deps.orders.openGuestOrder(c.req.param("id"), key));
+	});
+	app.post("/:id/cancel", async (c) => {
+		const key = c.req.header(GUEST_ORDER_KEY_HEADER);
+		if (!key) throw new NotFoundError("The order");
+		return jsonResponse(await cancelGuestOrder(deps, c.req.param("id"), key));
 	});
 	return app;
 }

@@ -1,17 +1,25 @@
 import { GuestId, SLOT_STEP_MINUTES } from "@bazaar/contracts/cart";
 import { type OrderDetail, OrderEventData } from "@bazaar/contracts/order";
 import { formatMoney } from "@bazaar/money";
-import type { Bus, SubscribeOptions } from "../bus";
+import { type Bus, RetryLater, type SubscribeOptions } from "../bus";
 import { escapeHtml } from "../identity/mail-html";
 import type { MailAttachment } from "../identity/mail-transport";
 import type { IdentityModule } from "../identity/module";
 import { type CalendarEvent, calendarInvitation } from "../lib/ics";
 import type { OrderModule } from "../order/module";
+import { type DigitalWorkflow, deliveryMailPart } from "./digital-delivery";
 
 // order.paid → the confirmation mail: what was bought, what it cost, and the way back to the
 // order — the account's order page, or for a guest the signed link (guest-orders.ts) that is the
 // guest's only key to it. One message per order (its id is the order's), so a redelivered event
 // queues nothing new. A booked service's lines add a calendar invitation (.ics, METHOD:REQUEST).
+//
+// Digital goods ride in this same mail: it is sent only once every download link and licence
+// key of the order exists (the digital workflow's deliverPaid, idempotent, issues what is
+// missing; a line that must wait — no file uploaded yet — holds the mail back with RetryLater,
+// which never dead-letters). Waiting, rather than mailing now and mailing the links later,
+// is what makes it exactly one mail that always carries them: its id is the order's, so a
+// redelivery after the mail was queued finds it queued and adds nothing.
 
 export const ORDER_MAIL_GROUP = "order-mail";
 
@@ -21,6 +29,8 @@ export interface OrderMailDeps {
 	storefrontUrl: string;
 	/** Who the calendar invitations come from (the shop's From address). */
 	organizerEmail: string;
+	/** Digital goods: their links and keys go in the confirmation (none without it). */
+	digital?: Pick<DigitalWorkflow, "deliverPaid" | "issued">;
 }
 
 /** Where the order's owner opens it: the account page, or the guest's signed link. */
@@ -36,7 +46,12 @@ export function orderLink(deps: Pick<OrderMailDeps, "orders" | "storefrontUrl">,
 /** The outbox id of an order's confirmation: `mail_` + the order id's ULID. */
 export const confirmationMailId = (orderId: string) => `mail_${orderId.slice(orderId.indexOf("_") + 1)}`;
 
-export function confirmationMail(deps: Pick<OrderMailDeps, "orders" | "storefrontUrl">, order: OrderDetail) {
+export function confirmationMail(
+	deps: Pick<OrderMailDeps, "orders" | "storefrontUrl">,
+	order: OrderDetail,
+	/** Extra paragraphs (the links and keys of digital goods). */
+	extra: { text: string[]; html: string[] } = { text: [], html: [] },
+) {
 	const money = (amount: number) => formatMoney({ amount, currency: order.currency });
 	const link = orderLink(deps, order);
 	const guest = GuestId.safeParse(order.customerId).success;
@@ -53,6 +68,7 @@ export function confirmationMail(deps: Pick<OrderMailDeps, "orders" | "storefron
 			...lines,
 			`Total paid: ${money(order.total)}`,
 			"",
+			...(extra.text.length > 0 ? [...extra.text, ""] : []),
 			`Your order: ${link}`,
 			keep,
 		].join("\n"),
@@ -60,6 +76,7 @@ export function confirmationMail(deps: Pick<OrderMailDeps, "orders" | "storefron
 			"<p>Thank you for your order.</p>",
 			`<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
 			`<p>Total paid: <strong>${escapeHtml(money(order.total))}</strong></p>`,
+			...extra.html,
 			`<p><a href="${escapeHtml(link)}">See your order ${escapeHtml(order.id)}</a></p>`,
 			`<p>${escapeHtml(keep)}</p>`,
 		].join("\n"),
@@ -72,10 +89,15 @@ export function subscribeOrderMail(bus: Bus, deps: OrderMailDeps, tuning: Subscr
 		["order.paid"],
 		async (event) => {
 			const { orderId } = OrderEventData.parse(event.data);
+			const owed = deps.digital ? await deps.digital.deliverPaid(orderId) : null;
+			if (owed && !owed.complete) {
+				throw new RetryLater(`the confirmation of ${orderId} waits for ${owed.waiting.join("; ")}`);
+			}
+			const got = deps.digital && owed && owed.lines.length > 0 ? await deps.digital.issued(orderId) : null;
 			const order = await deps.orders.getOrder(orderId);
 			await deps.identity.queueMail({
 				id: confirmationMailId(order.id),
-				...confirmationMail(deps, order),
+				...confirmationMail(deps, order, got ? deliveryMailPart(got, deps.storefrontUrl) : undefined),
 				attachments: bookingInvitations(deps, order, "REQUEST", 0),
 			});
 		},

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OrderDetail } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
-import { type FakeStripe, startFakeStripe } from "../payment/stripe/testing/fake-stripe";
+import type { FakeStripe } from "../payment/stripe/testing/fake-stripe";
 import { json } from "../testing/harness";
 import { orderWhen, pickVariants, pollFor, signUp } from "./testing/journey";
-import { checkoutBody, type Stack, stack } from "./testing/stack";
+import { checkoutBody, type Stack } from "./testing/stack";
+import { stripeStack } from "./testing/stripe-stack";
 
 // The sum refunded for a payment never exceeds what was captured, whatever keys are used. The
 // dangerous case: the gateway refunded, but its answer was lost (a timeout, a 5xx) and its
@@ -14,19 +15,11 @@ import { checkoutBody, type Stack, stack } from "./testing/stack";
 // local fake, through the real SDK.
 
 const ADMIN: Caller = { user: "usr_01ADMIN000000000000000000", roles: ["admin"] };
-const WEBHOOK_SECRET = "whsec_refund_cap_test";
 
 let fake: FakeStripe;
 let s: Stack;
 beforeAll(async () => {
-	fake = startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-	s = await stack({
-		STRIPE_SECRET_KEY: "sk_test_refundcap",
-		STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-		STRIPE_FLOWS: "checkout",
-		STRIPE_API_URL: fake.url,
-	});
-	fake.webhookUrl = `${s.base}/payment/webhooks/stripe`;
+	({ s, fake } = await stripeStack("refundcap", { flows: "checkout" }));
 }, 60_000);
 afterAll(async () => {
 	await s?.close();

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
+import { orderAdmin } from "@bazaar/contracts/admin-routes";
 import { type AdminRefundAnswer, AdminRefundInput, IdempotencyKey } from "@bazaar/contracts/order";
 import type { Caller } from "@bazaar/signature";
-import { Hono } from "hono";
-import { z } from "zod";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Inventory } from "../inventory/module";
+import { adminRouter } from "../lib/admin-router";
 import { ConflictError, ServiceError } from "../lib/errors";
-import { type AppEnv, jsonResponse, readJson, requireRole } from "../lib/http";
+import { type AppEnv, jsonResponse, requireRole } from "../lib/http";
 import type { OrderModule } from "../order/module";
 import { lineRefundAmount } from "../order/pricing/refund-amount";
 import type { PaymentModule } from "../payment/module";
@@ -139,14 +140,15 @@ export function createRefunds(deps: RefundDeps): RefundWorkflow {
  * POST /orders/admin/:id/refund (mount under /orders/admin BEFORE the order routes; the role check
  * is on the route itself so the order module's own admin routes keep theirs).
  */
-export function refundRoutes(refunds: RefundWorkflow): Hono<AppEnv> {
-	const app = new Hono<AppEnv>();
-	app.post("/:id/refund", requireRole(...REFUND_ROLES), async (c) => {
+export function refundRoutes(refunds: RefundWorkflow): OpenAPIHono<AppEnv> {
+	const app = adminRouter();
+	app.use("/:id/refund", requireRole(...REFUND_ROLES));
+	app.openapi(orderAdmin.refundOrder, async (c) => {
 		const result = await refunds.run(
 			c.get("caller"),
-			c.req.param("id"),
+			c.req.valid("param").id,
 			c.req.header("idempotency-key"),
-			readJson(c, z.unknown()),
+			c.req.valid("json"),
 		);
 		const { replayed, ...answer } = result;
 		return jsonResponse(answer, 202, replayed ? { "idempotent-replayed": "true" } : {});

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OrderDetail, PaymentConflict } from "@bazaar/contracts/order";
 import type { PaymentList } from "@bazaar/contracts/payment";
 import type { Caller } from "@bazaar/signature";
-import { type FakeStripe, startFakeStripe } from "../payment/stripe/testing/fake-stripe";
+import type { FakeStripe } from "../payment/stripe/testing/fake-stripe";
 import { json } from "../testing/harness";
 import { decideSandbox, pickVariants, pollFor, signUp } from "./testing/journey";
-import { checkoutBody, type Stack, stack } from "./testing/stack";
+import { checkoutBody, type Stack } from "./testing/stack";
+import { stripeStack } from "./testing/stripe-stack";
 
 // A payment that lands on an order that can no longer take it is never stranded. Paid after the
 // order expired: the order is revived and paid when its units can still be reserved, the payment
@@ -15,24 +16,12 @@ import { checkoutBody, type Stack, stack } from "./testing/stack";
 // (its sessions outlive a 15-minute order: Stripe's floor is 30 minutes), the sandbox the real one.
 
 const ADMIN: Caller = { user: "usr_01ADMIN000000000000000000", roles: ["admin"] };
-const WEBHOOK_SECRET = "whsec_stranded_payments_test";
 const DAY = 86_400_000;
 
 let fake: FakeStripe;
 let s: Stack;
 beforeAll(async () => {
-	fake = startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-	s = await stack(
-		{
-			STRIPE_SECRET_KEY: "sk_test_stranded",
-			STRIPE_PUBLISHABLE_KEY: "pk_test_stranded",
-			STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-			STRIPE_FLOWS: "checkout,elements",
-			STRIPE_API_URL: fake.url,
-		},
-		{ busBackoffMs: 20, busMaxBackoffMs: 200 },
-	);
-	fake.webhookUrl = `${s.base}/payment/webhooks/stripe`;
+	({ s, fake } = await stripeStack("stranded", { options: { busBackoffMs: 20, busMaxBackoffMs: 200 } }));
 }, 60_000);
 afterAll(async () => {
 	await s?.close();

@@ -10,8 +10,14 @@ import type { Shopper } from "./shopper";
 // The checkout's calls to the core, signed for the signed-in shopper. The core computes every
 // amount; the edge only shows what it answers and passes the shopper's choices on.
 
-/** What the checkout sends for an address: a book entry's id, or the fields of a new one. */
-export type AddressChoice = { addressId: string } | { address: Record<string, string> };
+/**
+ * What the checkout sends for where the order goes: a book entry's id, the fields of a new
+ * address, or — for a cart with nothing to ship — only the billing name and country.
+ */
+export type AddressChoice =
+	| { addressId: string }
+	| { address: Record<string, string> }
+	| { billing: Record<string, string> };
 
 /** The signed caller alone, or a checkout shopper (a guest's calls carry the cart token too). */
 type Who = Caller | Pick<Shopper, "caller" | "headers">;

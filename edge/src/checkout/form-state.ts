@@ -1,6 +1,6 @@
 import { GuestEmail } from "@bazaar/contracts/checkout";
 import { AddressId } from "@bazaar/contracts/identity";
-import { Address, IdempotencyKey, ShippingMethod } from "@bazaar/contracts/order";
+import { Address, Billing, IdempotencyKey, ShippingMethod } from "@bazaar/contracts/order";
 import type { AddressChoice } from "./core";
 
 // The checkout's state between its steps lives in the forms themselves (hidden fields): the
@@ -14,6 +14,10 @@ export type FieldError = { path: string; message: string };
 
 /** The value of the address picker that means "the fields below". */
 export const NEW_ADDRESS = "new";
+/** `destination` of the form of a cart with nothing to ship: its fields are the billing (name, country, region). */
+export const BILLING_DESTINATION = "billing";
+
+const BILLING_FIELDS = ["name", "country", "region"] as const;
 
 export type ParsedChoice =
 	| { ok: true; choice: AddressChoice; save: boolean; fields: AddressFields }
@@ -23,6 +27,7 @@ export type ParsedChoice =
 export function addressChoiceOf(form: Record<string, string>): ParsedChoice {
 	const fields: AddressFields = {};
 	for (const k of ADDRESS_FIELDS) if (form[k] !== undefined) fields[k] = form[k];
+	if (form.destination === BILLING_DESTINATION) return billingChoiceOf(fields);
 	const picked = form.addressId ?? NEW_ADDRESS;
 	if (picked !== NEW_ADDRESS) {
 		return AddressId.safeParse(picked).success
@@ -45,8 +50,28 @@ export function addressChoiceOf(form: Record<string, string>): ParsedChoice {
 	return { ok: true, choice: { address }, save: form.save === "on", fields };
 }
 
+/** A cart with nothing to ship: the billing fields, validated as the order will. */
+function billingChoiceOf(fields: AddressFields): ParsedChoice {
+	const given = Object.fromEntries(
+		BILLING_FIELDS.flatMap((k) => (fields[k] !== undefined && fields[k].trim() !== "" ? [[k, fields[k]]] : [])),
+	);
+	const parsed = Billing.safeParse(given);
+	if (!parsed.success) {
+		return {
+			ok: false,
+			errors: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "billing", message: i.message })),
+			fields,
+		};
+	}
+	const billing = Object.fromEntries(
+		Object.entries(parsed.data).filter((e): e is [string, string] => typeof e[1] === "string"),
+	);
+	return { ok: true, choice: { billing }, save: false, fields };
+}
+
 /** The hidden fields that carry an address choice to the next step. */
 export function choiceFields(choice: AddressChoice): Record<string, string> {
+	if ("billing" in choice) return { destination: BILLING_DESTINATION, ...choice.billing };
 	return "addressId" in choice ? { addressId: choice.addressId } : { addressId: NEW_ADDRESS, ...choice.address };
 }
 

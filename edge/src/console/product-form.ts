@@ -14,6 +14,8 @@ type Errors = { path: string; message: string }[];
 
 const text = (fields: Fields, name: string) => (fields[name] ?? "").trim();
 
+const optionalNumber = (name: string, value: number | null) => (value === null ? {} : { [name]: value });
+
 function wholeNumber(fields: Fields, name: string, errors: Errors): number | null {
 	const raw = text(fields, name);
 	if (raw === "") return null;
@@ -92,6 +94,8 @@ function kindDetails(fields: Fields, kind: string, errors: Errors) {
 					durationMinutes: wholeNumber(fields, "service.durationMinutes", errors),
 					billing: text(fields, "service.billing") || "one_time",
 					booking: text(fields, "service.booking") || "none",
+					// Empty: the shop's default cut-off (the core's range check answers a bad number).
+					...optionalNumber("cancelCutoffHours", wholeNumber(fields, "service.cancelCutoffHours", errors)),
 				}
 			: null;
 	return { digital, service };
@@ -164,6 +168,7 @@ export function productValues(p: Product): Fields {
 		"service.durationMinutes": p.service?.durationMinutes ? String(p.service.durationMinutes) : "",
 		"service.billing": p.service?.billing ?? "one_time",
 		"service.booking": p.service?.booking ?? "none",
+		"service.cancelCutoffHours": p.service?.cancelCutoffHours !== undefined ? String(p.service.cancelCutoffHours) : "",
 	};
 }
 

@@ -17,6 +17,7 @@ export function ReferencePage() {
 			stylesheets={[referenceAssetUrl("swagger-ui.css")]}
 			css={DOCS_CSS}
 			scripts={[referenceAssetUrl("swagger-ui-bundle.js"), `/assets/docs.js?v=${DOCS_SCRIPT_VERSION}`]}
+			supportWidget={false}
 		>
 			<h1>API reference</h1>
 			<p>

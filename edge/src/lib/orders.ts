@@ -1,4 +1,6 @@
 import {
+	BookingAnswer,
+	BookingList,
 	GUEST_ORDER_KEY_HEADER,
 	GuestOrderAccess,
 	type GuestOrderLookup,
@@ -32,10 +34,35 @@ export const orders = {
 		callCore(env, OrderDetail, "GET", `/orders/guest/${encodeURIComponent(id)}`, caller, {
 			headers: { [GUEST_ORDER_KEY_HEADER]: key },
 		}),
+	/** A guest cancels their unpaid order by its link's key (404 for any other key; 409 once paid). */
+	cancelGuest: (env: Env, caller: Caller, id: string, key: string) =>
+		callCore(env, Order, "POST", `/orders/guest/${encodeURIComponent(id)}/cancel`, caller, {
+			body: {},
+			headers: { [GUEST_ORDER_KEY_HEADER]: key },
+		}),
+	/** The order's booked lines (an account's order; with `key`, a guest's by its link). */
+	bookings: (env: Env, caller: Caller, id: string, key?: string) =>
+		callCore(env, BookingList, "GET", `${orderBase(id, key)}/bookings`, caller, keyed(key)),
+	/** A booked line into another free slot of its service (409: full, past the cut-off, changed meanwhile). */
+	reschedule: (env: Env, caller: Caller, id: string, line: number, slot: string, key?: string) =>
+		callCore(env, BookingAnswer, "POST", `${orderBase(id, key)}/bookings/${line}/reschedule`, caller, {
+			body: { slot },
+			...keyed(key),
+		}),
+	/** A booked line cancelled and refunded (409 past the cut-off). */
+	cancelBooking: (env: Env, caller: Caller, id: string, line: number, key?: string) =>
+		callCore(env, BookingAnswer, "POST", `${orderBase(id, key)}/bookings/${line}/cancel`, caller, {
+			body: {},
+			...keyed(key),
+		}),
 	/** Order number + email → the key of the guest order's link (rate limited; one 404 for every miss). */
 	lookup: (env: Env, caller: Caller, body: GuestOrderLookup) =>
 		callCore(env, GuestOrderAccess, "POST", "/orders/guest/lookup", caller, { body }),
 };
+
+const orderBase = (id: string, key?: string) =>
+	key === undefined ? `/orders/${encodeURIComponent(id)}` : `/orders/guest/${encodeURIComponent(id)}`;
+const keyed = (key?: string) => (key === undefined ? {} : { headers: { [GUEST_ORDER_KEY_HEADER]: key } });
 
 /** The storefront's page of a guest order, opened by its key (what the mail links to). */
 export const guestOrderPath = (id: string, key: string) => `/orders/guest/${id}?key=${encodeURIComponent(key)}`;

@@ -31,18 +31,6 @@ export const reviews = {
 			: callCore(env, VoteResult, "DELETE", `/reviews/${seg(id)}/vote`, caller),
 	report: (env: Env, caller: Caller, id: string, body: unknown) =>
 		callCore(env, Reported, "POST", `/reviews/${seg(id)}/reports`, caller, { body }),
-	queue: (env: Env, caller: Caller, query: { filter?: string; cursor?: string }) => {
-		const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
-		return callCore(env, StaffReviewPage, "GET", `/reviews/admin/queue${qs.size ? `?${qs}` : ""}`, caller);
-	},
-	detail: (env: Env, caller: Caller, id: string) =>
-		callCore(env, ReviewDetail, "GET", `/reviews/admin/${seg(id)}`, caller),
-	moderate: (env: Env, caller: Caller, id: string, decision: "approve" | "reject" | "hide", body: unknown) =>
-		callCore(env, Review, "POST", `/reviews/admin/${seg(id)}/${decision}`, caller, { body }),
-	reply: (env: Env, caller: Caller, id: string, body: string | null) =>
-		body === null
-			? callCore(env, Review, "DELETE", `/reviews/admin/${seg(id)}/reply`, caller)
-			: callCore(env, Review, "PUT", `/reviews/admin/${seg(id)}/reply`, caller, { body: { body } }),
 };
 
 /** A review list query from an address; a repeated key is a list, which the schema refuses by name. */

@@ -8,6 +8,9 @@
 //    A page that sets its own policy (the checkout's gateway origins, the pay page's Stripe
 //    sources, no-referrer on pages with a token in the address) keeps it; only a missing
 //    frame-ancestors is added to it.
+//  - A policy whose connect-src allows 'self' also names this host's own WebSocket origin
+//    (wss://host, ws:// on plain http): the support chat widget's room. CSP 3 counts ws(s) to
+//    the same host as 'self', but browsers that predate it (older Safari) do not.
 
 export const HSTS = "max-age=31536000; includeSubDomains";
 
@@ -18,6 +21,17 @@ export const PAGE_CSP =
 /** Full URLs never leave the site (they may carry a search, an order id); other sites see the origin at most. */
 export const REFERRER_POLICY = "same-origin";
 
+/** The policy with this host's ws(s) origin beside a connect-src 'self' (unchanged otherwise). */
+export function withOwnSocketOrigin(csp: string, request: Request): string {
+	const url = new URL(request.url);
+	const socket = `${url.protocol === "https:" ? "wss:" : "ws:"}//${url.host}`;
+	return csp.replace(/(^|;)(\s*connect-src\s+)([^;]*)/i, (whole, start: string, name: string, sources: string) =>
+		/(^|\s)'self'(\s|$)/.test(sources) && !sources.split(/\s+/).includes(socket)
+			? `${start}${name}${sources.trimEnd()} ${socket}${sources.slice(sources.trimEnd().length)}`
+			: whole,
+	);
+}
+
 /** The response with the security headers it lacks. */
 export function withSecurityHeaders(request: Request, response: Response): Response {
 	const https = request.url.startsWith("https:");
@@ -27,10 +41,10 @@ export function withSecurityHeaders(request: Request, response: Response): Respo
 	if (https && !response.headers.has("strict-transport-security")) missing.push(["strict-transport-security", HSTS]);
 	if (html) {
 		const csp = response.headers.get("content-security-policy");
-		if (csp === null) missing.push(["content-security-policy", PAGE_CSP]);
-		else if (!/(^|;)\s*frame-ancestors\s/i.test(csp)) {
-			missing.push(["content-security-policy", `${csp}; frame-ancestors 'none'`]);
-		}
+		let policy = csp ?? PAGE_CSP;
+		if (!/(^|;)\s*frame-ancestors\s/i.test(policy)) policy = `${policy}; frame-ancestors 'none'`;
+		policy = withOwnSocketOrigin(policy, request);
+		if (policy !== csp) missing.push(["content-security-policy", policy]);
 		if (!response.headers.has("referrer-policy")) missing.push(["referrer-policy", REFERRER_POLICY]);
 	}
 	if (missing.length === 0) return response;

@@ -28,14 +28,7 @@ import {
 	QuoteRequest,
 	StorefrontCheckoutRequest,
 } from "@bazaar/contracts/checkout";
-import {
-	DownloadFile,
-	KeyPool,
-	KeysUploaded,
-	OrderDelivery,
-	UploadFileRequest,
-	UploadKeysRequest,
-} from "@bazaar/contracts/delivery";
+import { DownloadFile, KeyPool, KeysUploaded, UploadFileRequest, UploadKeysRequest } from "@bazaar/contracts/delivery";
 import {
 	FlashBuyAnswer,
 	FlashBuyRequest,
@@ -112,11 +105,13 @@ import {
 	RejectInput,
 	ReplyInput,
 	ReportInput,
+	ReportReceipt,
 	Review,
 	ReviewableList,
 	ReviewDetail,
 	ReviewPage,
 	StaffReviewPage,
+	VoteInput,
 	VoteResult,
 	WriteReviewInput,
 } from "@bazaar/contracts/review";
@@ -136,13 +131,14 @@ import {
 	Transcript,
 } from "@bazaar/contracts/support";
 import { Money } from "@bazaar/money";
+import { z } from "zod";
 import { Me } from "../routes/api-me";
-import { type Json, schemasOf } from "./parts";
 
-// The document's named schemas: answers as the server writes them ("output"), bodies as a
-// client may send them ("input": defaults are optional, transforms not applied).
+// The document's named schemas. Each contract schema gets its name on the instance itself (the
+// metadata zod-to-openapi reads), so wherever a route or another schema uses it, the document
+// shows a `$ref` to one component instead of a copy.
 
-/** Answers by schema id: the tests check live answers against these. */
+/** Answers by schema id. */
 export const OUTPUT_SCHEMAS = {
 	Money,
 	ImageSource,
@@ -207,6 +203,7 @@ export const OUTPUT_SCHEMAS = {
 	StaffReviewPage,
 	ReviewableList,
 	VoteResult,
+	ReportReceipt,
 	Article,
 	ArticleList,
 	ArticleDeleted,
@@ -219,7 +216,6 @@ export const OUTPUT_SCHEMAS = {
 	DownloadFile,
 	KeyPool,
 	KeysUploaded,
-	OrderDelivery,
 };
 
 /** Request bodies by schema id. */
@@ -241,7 +237,6 @@ export const INPUT_SCHEMAS = {
 	VariantPatch,
 	CategoryInput,
 	CategoryPatch,
-	MarketListInput: MarketList,
 	ImageInput,
 	LoginInput,
 	SetRolesInput,
@@ -268,6 +263,7 @@ export const INPUT_SCHEMAS = {
 	WriteReviewInput,
 	EditReviewInput,
 	ReportInput,
+	VoteInput,
 	ApproveInput,
 	RejectInput,
 	HideInput,
@@ -280,6 +276,17 @@ export const INPUT_SCHEMAS = {
 	UploadKeysRequest,
 };
 
-export function componentSchemas(): Record<string, Json> {
-	return { ...schemasOf(OUTPUT_SCHEMAS, "output"), ...schemasOf(INPUT_SCHEMAS, "input") };
+/** Every named schema, in the order the document lists them. */
+export const NAMED_SCHEMAS: Record<string, z.ZodType> = { ...OUTPUT_SCHEMAS, ...INPUT_SCHEMAS };
+
+/**
+ * Names `schema` `id` in the document. zod-to-openapi reads `_internal.refId` from zod's own
+ * metadata; set on the instance (not on a copy, as `.openapi(id)` makes), every use of the schema,
+ * nested ones too, becomes a reference to the one component.
+ */
+export function nameSchema<S extends z.ZodType>(id: string, schema: S): S {
+	z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), _internal: { refId: id } } as never);
+	return schema;
 }
+
+for (const [id, schema] of Object.entries(NAMED_SCHEMAS)) nameSchema(id, schema);

@@ -1,5 +1,6 @@
 import { ListOrdersQuery } from "@bazaar/contracts/order";
 import { Hono } from "hono";
+import { slotFromForm } from "../cart/form-input";
 import type { AppContext, AppEnv } from "../env";
 import { callerOf } from "../lib/core-call";
 import { delivery } from "../lib/delivery";
@@ -44,7 +45,12 @@ accountOrders.get("/", async (c) => {
 	return page(c, 200, <OrderListPage orders={list.value.items} nextHref={nextHref} firstPage={!cursor} />);
 });
 
-const DONE: Record<string, string> = { cancelled: "The order was cancelled." };
+const DONE: Record<string, string> = {
+	cancelled: "The order was cancelled.",
+	rescheduled: "Your booking was moved; the updated calendar invitation is on its way by mail.",
+	"booking-cancelled":
+		"Your booking was cancelled and is being refunded; the calendar cancellation is on its way by mail.",
+};
 
 accountOrders.get("/:id", async (c) => {
 	const session = signedIn(c);
@@ -60,7 +66,54 @@ accountOrders.get("/:id", async (c) => {
 	const done = DONE[c.req.query("done") ?? ""];
 	// Without its links the order still shows; the shopper has them by mail too.
 	const links = digital.ok ? digital.value : null;
-	return page(c, 200, <OrderDetailPage order={order.value} csrf={session.csrf} done={done} delivery={links} />);
+	const bookings = order.value.lines.some((l) => l.slot) ? await orders.bookings(c.env, caller, id) : null;
+	return page(
+		c,
+		200,
+		<OrderDetailPage
+			order={order.value}
+			csrf={session.csrf}
+			done={done}
+			delivery={links}
+			bookings={bookings?.ok ? bookings.value : null}
+		/>,
+	);
+});
+
+// A booked line moved or cancelled (CSRF-checked forms); the core checks the owner and the cut-off.
+accountOrders.post("/:id/bookings/:line{[0-9]{1,3}}/:action{reschedule|cancel}", async (c) => {
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const session = signedIn(c);
+	if (session instanceof Response) return session;
+	const id = c.req.param("id");
+	if (!isOrderId(id)) return errorPage(c, 404, NO_SUCH_ORDER);
+	const caller = callerOf(c, session);
+	const line = Number(c.req.param("line"));
+	const reschedule = c.req.param("action") === "reschedule";
+	const slot = reschedule ? slotFromForm(fields.slot ?? "") : null;
+	const result = reschedule
+		? slot
+			? await orders.reschedule(c.env, caller, id, line, slot)
+			: null
+		: await orders.cancelBooking(c.env, caller, id, line);
+	if (result?.ok) return seeOther(c, `/account/orders/${id}?done=${reschedule ? "rescheduled" : "booking-cancelled"}`);
+	if (result && result.status === 404) return errorPage(c, 404, NO_SUCH_ORDER);
+	if (result && result.status === 401) return signedOut(c);
+	if (result && ![400, 409, 422].includes(result.status)) return coreTrouble(c, result.status);
+	const [order, bookings] = await Promise.all([orders.get(c.env, caller, id), orders.bookings(c.env, caller, id)]);
+	if (!order.ok) return coreTrouble(c, order.status);
+	const text = result ? (result.problem.detail ?? result.problem.title) : "That new time is not a date and time.";
+	return page(
+		c,
+		result ? result.status : 422,
+		<OrderDetailPage
+			order={order.value}
+			csrf={session.csrf}
+			message={{ text }}
+			bookings={bookings.ok ? bookings.value : null}
+		/>,
+	);
 });
 
 accountOrders.post("/:id/cancel", async (c) => {

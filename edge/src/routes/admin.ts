@@ -9,7 +9,6 @@ import { requireStaff } from "../middleware/admin-auth";
 import { apiWriteGuard } from "../middleware/api-write";
 import { bufferBody } from "../middleware/body";
 import { loadSession } from "../session/middleware";
-import { MAX_UPLOAD_BODY, uploadDownloadFile } from "./admin-downloads";
 
 // The admin API: /api/admin/<area>/* is a thin proxy to the core's <module>/admin/*, signed as
 // the signed-in staff member (user and roles). The edge only checks that the caller is staff;
@@ -45,11 +44,9 @@ const FORWARDED_HEADERS = ["idempotency-key"];
 
 export const admin = new Hono<AppEnv>();
 
-// Credentials before anything else, so an anonymous caller learns nothing about the paths.
+// Credentials before anything else, so an anonymous caller learns nothing about the paths. (A
+// download file's upload is the edge's own route, routes/admin-downloads.ts, mounted in api.ts.)
 admin.use("/api/admin/*", loadSession, requireStaff, apiWriteGuard);
-
-// A download file goes to the private bucket here at the edge; the core records it.
-admin.put("/api/admin/delivery/variants/:variantId/file", bufferBody(MAX_UPLOAD_BODY), uploadDownloadFile);
 
 admin.all("/api/admin/:area/*", async (c, next) => {
 	const area = AREAS[c.req.param("area")];
@@ -108,19 +105,26 @@ export async function forwardAdmin(
 		if (!parsed.success || /sign/i.test(parsed.data.detail ?? "")) {
 			return apiProblem(502, "The core service refused the edge's signature.");
 		}
-		return new Response(text, { status: 401, headers: passHeaders(res) });
+		return new Response(text, { status: 401, headers: passHeaders(res, areaName) });
 	}
 	if (areaName === "flash" && method === "POST" && /^\/items\/[^/]+\/arm$/.test(rest) && res.ok) {
-		return armShards(c.env, await res.text(), passHeaders(res));
+		return armShards(c.env, await res.text(), passHeaders(res, areaName));
 	}
-	return new Response(res.body, { status: res.status, headers: passHeaders(res) });
+	return new Response(res.body, { status: res.status, headers: passHeaders(res, areaName) });
 }
 
-function passHeaders(res: Response): Headers {
+function passHeaders(res: Response, areaName: string): Headers {
 	const out = new Headers({ "cache-control": "no-store" });
 	for (const name of PASSED_HEADERS) {
 		const value = res.headers.get(name);
 		if (value !== null) out.set(name, value);
+	}
+	// A Location the core gives names its own path (<module>/admin/…); the caller can only follow
+	// the edge's, /api/admin/<area>/….
+	const corePrefix = AREAS[areaName]?.corePrefix;
+	const location = out.get("location");
+	if (corePrefix && location?.startsWith(`${corePrefix}/`)) {
+		out.set("location", `/api/admin/${areaName}${location.slice(corePrefix.length)}`);
 	}
 	if (!out.has("content-type")) out.set("content-type", "application/json");
 	return out;

@@ -1,11 +1,11 @@
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { coreCart, hasCart } from "../cart/core-cart";
 import { guestToken } from "../cart/guest";
-import type { AppEnv } from "../env";
 import { callerOf } from "../lib/core-call";
 import { identity } from "../lib/identity";
 import { apiProblem } from "../lib/problems";
+import { apiRouter, coreTrouble, json, problem, SESSION_OR_NONE } from "../openapi/route-kit";
 import { loadSession } from "../session/middleware";
 
 // The header's personal bits as JSON: catalog pages are cached for everyone, so the signed-in
@@ -19,7 +19,25 @@ export type Me = z.infer<typeof Me>;
 
 const PRIVATE = { "cache-control": "no-store, private", vary: "Cookie, Authorization" };
 
-export const apiMe = new Hono<AppEnv>().use("*", loadSession).get("/", async (c) => {
+const me = createRoute({
+	method: "get",
+	path: "/",
+	tags: ["shop"],
+	operationId: "me",
+	summary: "Who is signed in, and the cart's count",
+	description:
+		"The signed-in name and the cart's item count for the storefront's header: catalog pages are cached for everyone, so what is personal comes from here. Anonymous callers, and a cookie that names no live session, get `user: null` and their guest cart's count (0 without one); a bearer token that names no live session (signed out, expired, unknown) is a 401, as on every route. `Cache-Control: no-store, private`.",
+	security: SESSION_OR_NONE,
+	responses: {
+		200: json(Me, "The name (null when anonymous) and the cart's number of units."),
+		401: problem('A bearer token that is not a live session; `WWW-Authenticate: Bearer error="invalid_token"`.'),
+		...coreTrouble,
+	},
+});
+
+export const apiMe = apiRouter();
+apiMe.use("*", loadSession);
+apiMe.openapi(me, async (c) => {
 	const session = c.get("session");
 	const token = guestToken(c);
 	// An anonymous visitor without a cart costs no core call at all: most catalog traffic.
@@ -31,9 +49,9 @@ export const apiMe = new Hono<AppEnv>().use("*", loadSession).get("/", async (c)
 	// A profile the core no longer has (deleted account) is simply no name; the core failing is a 502/503.
 	const down = [profile, cart].find((a) => a && !a.ok && a.status >= 500);
 	if (down && !down.ok) return apiProblem(down.status === 503 ? 503 : 502, down.problem.detail, {}, PRIVATE);
-	const me: Me = {
+	const answer: Me = {
 		user: profile?.ok ? { name: profile.value.name } : null,
 		cart: { count: cart.ok ? cart.value.itemCount : 0 },
 	};
-	return c.json(me, 200, PRIVATE);
+	return c.json(answer, 200, PRIVATE);
 });

@@ -1,21 +1,31 @@
-import { problemResponse, zodProblem } from "@bazaar/contracts";
 import {
 	type ChatTicketClaims,
 	SUPPORT_LOBBY_PARTY,
 	SUPPORT_LOBBY_ROOM,
 	SUPPORT_ROOM_PARTY,
-	type SupportJoinAnswer,
+	SupportJoinAnswer,
 	SupportJoinRequest,
 } from "@bazaar/contracts/chat";
 import { signChatTicket } from "@bazaar/signature/chat";
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { ensureGuestToken } from "../cart/guest";
-import type { AppContext, AppEnv } from "../env";
-import { hex, readBodyLimited, sha256Hex, utf8 } from "../lib/bytes";
+import type { AppContext } from "../env";
+import { hex, sha256Hex, utf8 } from "../lib/bytes";
 import { callerOf } from "../lib/core-call";
 import { identity } from "../lib/identity";
 import { apiProblem } from "../lib/problems";
 import { apiWriteGuard } from "../middleware/api-write";
+import { bufferBody, optionalJsonBody } from "../middleware/body";
+import {
+	apiRouter,
+	body,
+	COOKIE_WRITE_RULE,
+	coreTrouble,
+	csrfProblems,
+	json,
+	problem,
+	SESSION_OR_NONE,
+} from "../openapi/route-kit";
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 
@@ -32,57 +42,69 @@ const MAX_BODY_BYTES = 1024;
 
 type Person = Pick<ChatTicketClaims, "sub" | "name" | "customerId" | "guestId">;
 
-export const apiSupportJoin = new Hono<AppEnv>()
-	.use("*", loadSession)
-	.use("*", apiWriteGuard)
-	.post("/", async (c) => {
-		c.header("cache-control", "no-store");
-		const body = await readJoinRequest(c.req.raw);
-		if (body instanceof Response) return body;
-		const session = c.get("session");
-		const staff = session?.roles.some((r) => STAFF_ROLES.includes(r));
-		if (body.target === "lobby") {
-			if (!session)
-				return apiProblem(401, "Sign in as support staff to open the lobby.", {}, { "www-authenticate": "Bearer" });
-			if (!staff) return apiProblem(403, "The lobby is for support agents.");
-		}
-		const person = session ? await signedIn(c, session) : await guest(c);
-		if (person instanceof Response) return person;
-		const { success } = await c.env.SUPPORT_JOIN_LIMIT.limit({ key: person.sub });
-		if (!success) return apiProblem(429, "Too many chat connections; wait a minute.", {}, { "retry-after": "60" });
+const joinSupportChat = createRoute({
+	method: "post",
+	path: "/",
+	tags: ["support chat"],
+	operationId: "joinSupportChat",
+	summary: "A ticket to connect to a support chat room",
+	description: `A shopper (signed in, or a guest known by the cart cookie, which is set here if missing) sends \`{}\` and gets their open conversation or a new one. Support staff (support_agent, admin) send \`{"target":"lobby"}\` for the agents' lobby, or \`{"conversationId"}\` for a conversation they have claimed. Connect within a minute, once, to \`/parties/{party}/{room}?ticket=…\` from this shop's own origin (a WebSocket; partysocket's \`query\` as a function fetches a fresh ticket per connection). The body is optional (none is \`{}\`). ${COOKIE_WRITE_RULE}`,
+	security: SESSION_OR_NONE,
+	middleware: [bufferBody(MAX_BODY_BYTES), optionalJsonBody],
+	request: { body: body(SupportJoinRequest, {}, false) },
+	responses: {
+		200: json(SupportJoinAnswer, "The ticket, the party and room to connect to, and when the ticket expires."),
+		400: problem("A body that is not JSON or not a join request."),
+		401: problem("The lobby without signing in, or a bearer token that is not a live session."),
+		...csrfProblems,
+		403: problem(
+			"The lobby or a conversation for someone who is not support staff or has not claimed it; or sent from another site's page without a bearer token.",
+		),
+		404: problem("A conversation id that is not the shopper's open conversation."),
+		413: problem("A body over 1 KiB."),
+		429: problem("Too many tickets for this person; `Retry-After`."),
+		...coreTrouble,
+	},
+});
 
-		const lobby = c.env.SupportLobby.getByName(SUPPORT_LOBBY_ROOM);
-		if (body.target === "lobby")
-			return c.json(await ticket(c.env, "agent", SUPPORT_LOBBY_PARTY, SUPPORT_LOBBY_ROOM, person));
-		if (body.conversationId !== undefined) {
-			const id = body.conversationId;
-			if (staff && (await lobby.assignedAgent(id)) === person.sub) {
-				return c.json(await ticket(c.env, "agent", SUPPORT_ROOM_PARTY, id, person));
-			}
-			if ((await lobby.openConversationOf(person.sub)) !== id) {
-				return staff
-					? apiProblem(403, "This conversation is not yours: claim it in the lobby first.")
-					: apiProblem(404, "You have no open conversation with this id.");
-			}
-			return c.json(await ticket(c.env, "shopper", SUPPORT_ROOM_PARTY, id, person));
-		}
-		const id = await lobby.openConversation({ sub: person.sub, name: person.name, customerId: person.customerId });
-		return c.json(await ticket(c.env, "shopper", SUPPORT_ROOM_PARTY, id, person));
-	});
-
-async function readJoinRequest(request: Request): Promise<SupportJoinRequest | Response> {
-	const bytes = await readBodyLimited(request, MAX_BODY_BYTES);
-	if (bytes === null) return apiProblem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-	let json: unknown = {};
-	try {
-		const text = new TextDecoder().decode(bytes);
-		if (text.trim() !== "") json = JSON.parse(text);
-	} catch {
-		return apiProblem(400, "The body is not valid JSON.");
+export const apiSupportJoin = apiRouter();
+apiSupportJoin.use("*", loadSession, apiWriteGuard, async (c, next) => {
+	await next();
+	c.res.headers.set("cache-control", "no-store");
+});
+apiSupportJoin.openapi(joinSupportChat, async (c) => {
+	// No body at all (a bearer client need not send one) is `{}`.
+	const body = c.req.valid("json") ?? SupportJoinRequest.parse({});
+	const session = c.get("session");
+	const staff = session?.roles.some((r) => STAFF_ROLES.includes(r));
+	if (body.target === "lobby") {
+		if (!session)
+			return apiProblem(401, "Sign in as support staff to open the lobby.", {}, { "www-authenticate": "Bearer" });
+		if (!staff) return apiProblem(403, "The lobby is for support agents.");
 	}
-	const parsed = SupportJoinRequest.safeParse(json);
-	return parsed.success ? parsed.data : problemResponse(zodProblem(parsed.error, "The join request is not valid."));
-}
+	const person = session ? await signedIn(c, session) : await guest(c);
+	if (person instanceof Response) return person;
+	const { success } = await c.env.SUPPORT_JOIN_LIMIT.limit({ key: person.sub });
+	if (!success) return apiProblem(429, "Too many chat connections; wait a minute.", {}, { "retry-after": "60" });
+
+	const lobby = c.env.SupportLobby.getByName(SUPPORT_LOBBY_ROOM);
+	if (body.target === "lobby")
+		return c.json(await ticket(c.env, "agent", SUPPORT_LOBBY_PARTY, SUPPORT_LOBBY_ROOM, person));
+	if (body.conversationId !== undefined) {
+		const id = body.conversationId;
+		if (staff && (await lobby.assignedAgent(id)) === person.sub) {
+			return c.json(await ticket(c.env, "agent", SUPPORT_ROOM_PARTY, id, person));
+		}
+		if ((await lobby.openConversationOf(person.sub)) !== id) {
+			return staff
+				? apiProblem(403, "This conversation is not yours: claim it in the lobby first.")
+				: apiProblem(404, "You have no open conversation with this id.");
+		}
+		return c.json(await ticket(c.env, "shopper", SUPPORT_ROOM_PARTY, id, person));
+	}
+	const id = await lobby.openConversation({ sub: person.sub, name: person.name, customerId: person.customerId });
+	return c.json(await ticket(c.env, "shopper", SUPPORT_ROOM_PARTY, id, person));
+});
 
 async function signedIn(c: AppContext, session: ActiveSession): Promise<Person | Response> {
 	const profile = await identity.me(c.env, callerOf(c, session));

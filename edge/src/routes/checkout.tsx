@@ -1,5 +1,6 @@
 import type { Problem } from "@bazaar/contracts";
 import { slotLabel } from "@bazaar/contracts/cart";
+import type { Quote } from "@bazaar/contracts/checkout";
 import { Hono } from "hono";
 import { type AddressChoice, checkoutCore } from "../checkout/core";
 import { gatewayFormCsp } from "../checkout/csp";
@@ -24,12 +25,13 @@ import { formBodyLimit } from "../middleware/body";
 import { loadSession } from "../session/middleware";
 import type { Notice } from "../views/checkout-parts";
 import { CartTroublePage } from "../views/checkout-result";
-import { AddressStep, ReviewStep, ShippingStep } from "../views/checkout-steps";
+import { AddressStep, BillingStep, ReviewStep, ShippingStep } from "../views/checkout-steps";
 import { checkoutPayment } from "./checkout-payment";
 
 // The checkout pages: address → shipping → review (with the gateway to pay with, when there is
 // a choice) → place → the gateway's page, or our Payment Element page → back: confirmation, or
-// the page for a declined payment. A shopper without an account checks out as a guest with an
+// the page for a declined payment. A cart with nothing to ship (digital goods, booked services)
+// skips the address and the shipping method: details (name, country for the tax) → review. A shopper without an account checks out as a guest with an
 // email address (checkout/shopper.ts); a signed-in one with their account and address book.
 // Every step is a CSRF-checked POST form and the core prices everything again at each one (the
 // quote), and once more when it places the order. Personal: `no-store`, never through the
@@ -77,12 +79,33 @@ async function addressStep(
 		return page(c, 409, <CartTroublePage notice={notice} />);
 	}
 	const currency = cart.value.currency;
+	// Only physical goods travel (the core decides the same from the same cart).
+	const ships = cart.value.lines.some((l) => l.kind === "physical");
 	const lines = cart.value.lines.map((l) => ({
 		title: `${l.variantTitle ? `${l.productTitle} (${l.variantTitle})` : (l.productTitle ?? l.variantId)}${l.slot ? ` — ${slotLabel(l.slot)}` : ""}`,
 		quantity: l.quantity,
 		unitPrice: l.unitPrice?.amount ?? 0,
 		lineTotal: l.lineTotal?.amount ?? 0,
 	}));
+	if (!ships) {
+		// A signed-in shopper's default address gives the name and country to start from.
+		const home = book.value.items.find((a) => a.defaultShipping) ?? book.value.items[0];
+		const start = home
+			? { name: home.recipient, country: home.country, ...(home.region ? { region: home.region } : {}) }
+			: {};
+		return page(
+			c,
+			status,
+			<BillingStep
+				csrf={shopper.csrf}
+				guestEmail={shopper.guest ? (form.email ?? "") : undefined}
+				cart={{ currency, lines }}
+				subtotal={cart.value.subtotal.amount}
+				fields={form.fields ?? start}
+				notice={form.notice}
+			/>,
+		);
+	}
 	return page(
 		c,
 		status,
@@ -152,6 +175,8 @@ checkout.post("/shipping", async (c) => {
 	}
 	const quote = await checkoutCore.quote(c.env, shopper, choice);
 	if (!quote.ok) return refusal(c, shopper, quote, form);
+	// Nothing ships (the cart changed since the first step): there is no method to choose.
+	if (!quote.value.ships) return reviewPage(c, shopper, quote.value, stateOf(choice, email));
 	return page(c, 200, <ShippingStep csrf={shopper.csrf} quote={quote.value} state={stateOf(choice, email)} />);
 });
 
@@ -187,30 +212,37 @@ checkout.post("/review", async (c) => {
 	if (read instanceof Response) return read;
 	const { shopper, fields, parsed, form, email } = read;
 	const method = shippingMethodOf(fields);
-	const [quote, gateways] = await Promise.all([
-		checkoutCore.quote(c.env, shopper, { ...parsed.choice, ...(method ? { shippingMethod: method } : {}) }),
-		checkoutCore.gateways(c.env, shopper),
-	]);
+	const quote = await checkoutCore.quote(c.env, shopper, {
+		...parsed.choice,
+		...(method ? { shippingMethod: method } : {}),
+	});
 	if (!quote.ok) return refusal(c, shopper, quote, form);
 	const state = stateOf(parsed.choice, email);
+	if (!quote.value.ships) return reviewPage(c, shopper, quote.value, state);
 	if (!method || !quote.value.selected) {
 		const notice = { text: "Pick a shipping method." };
 		return page(c, 422, <ShippingStep csrf={shopper.csrf} quote={quote.value} state={state} notice={notice} />);
 	}
+	return reviewPage(c, shopper, quote.value, { ...state, shippingMethod: method });
+});
+
+/** The review with a fresh Idempotency-Key and the gateways to pay with. */
+async function reviewPage(c: AppContext, shopper: Shopper, quote: Quote, state: Record<string, string>) {
+	const gateways = await checkoutCore.gateways(c.env, shopper);
 	if (!gateways.ok) return coreTrouble(c, gateways.status);
 	return page(
 		c,
 		200,
 		<ReviewStep
 			csrf={shopper.csrf}
-			quote={quote.value}
-			state={{ ...state, shippingMethod: method }}
+			quote={quote}
+			state={state}
 			idempotencyKey={crypto.randomUUID()}
 			payWith={choiceOf(gateways.value)}
 		/>,
 		{ "content-security-policy": gatewayFormCsp(gateways.value) },
 	);
-});
+}
 
 // ---- d) place the order and go to the gateway --------------------------------------------------
 
@@ -224,14 +256,15 @@ checkout.post("/place", async (c) => {
 	const parsed = addressChoiceOf(fields);
 	const gateway = gatewayOf(fields);
 	const mail = guestEmailOf(fields, shopper.guest);
-	if (!key || !method || !parsed.ok || gateway === null || !mail.ok) {
+	// No method: a cart with nothing to ship (the core refuses one that ships without it: 422).
+	if (!key || !parsed.ok || gateway === null || !mail.ok) {
 		return errorPage(c, 400, "This order form is incomplete. Go through the checkout again.");
 	}
 	// The core checks the gateway is enabled (422 otherwise) before anything is held.
 	const body = {
 		...parsed.choice,
 		...(mail.email ? { email: mail.email } : {}),
-		shippingMethod: method,
+		...(method ? { shippingMethod: method } : {}),
 		...(gateway ? { gateway } : {}),
 		...paymentUrls(c, key, gateway),
 	};

@@ -23,7 +23,7 @@ const REVIEW_DONE: Record<string, string> = {
 	approve: "The review was published.",
 	reject: "The review was rejected; its author is told why.",
 	hide: "The review was hidden.",
-	reply: "The reply was published under the review.",
+	reply: "The reply under the review was changed.",
 };
 
 async function renderQueue(c: AppContext, status: number, message?: FormMessage) {
@@ -69,7 +69,9 @@ consoleModeration.post("/reviews/:id{rev_[0-9A-Z]+}/:action{approve|reject|hide|
 	const text = (fields.text ?? "").trim();
 	const answer =
 		action === "reply"
-			? await adminCall(c, z.unknown(), "PUT", `/reviews/${id}/reply`, { body: text })
+			? text
+				? await adminCall(c, z.unknown(), "PUT", `/reviews/${id}/reply`, { body: text })
+				: await adminCall(c, z.unknown(), "DELETE", `/reviews/${id}/reply`)
 			: await adminCall(c, z.unknown(), "POST", `/reviews/${id}/${action}`, text ? { reason: text } : {});
 	if (!answer.ok) return renderQueue(c, refusal(answer).status, refusal(answer).message);
 	const back = (QUEUE_FILTERS as readonly string[]).includes(fields.filter ?? "") ? fields.filter : "held";

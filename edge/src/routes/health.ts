@@ -1,6 +1,7 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import { withTraceHeaders } from "../lib/core";
+import { apiRouter, json } from "../openapi/route-kit";
 
 // /livez: the Worker runs — no I/O and pre-serialised, so it is also the benchmark's floor for
 // "our code on this runtime". /healthz: the shop works — the core behind this Worker says it is
@@ -24,9 +25,37 @@ async function coreState(coreUrl: string): Promise<CoreState> {
 	}
 }
 
-export const health = new Hono<AppEnv>()
-	.get("/livez", () => new Response(LIVE, { headers: HEADERS }))
-	.get("/healthz", async (c) => {
+const Live = z.object({ ok: z.literal(true), service: z.literal("edge") });
+const Health = z.object({
+	ok: z.boolean(),
+	service: z.literal("edge"),
+	core: z.enum(["ready", "unready", "unreachable"]),
+});
+
+const live = createRoute({
+	method: "get",
+	path: "/livez",
+	tags: ["ops"],
+	operationId: "live",
+	summary: "The Worker runs",
+	responses: { 200: json(Live, "Always, without I/O.") },
+});
+const healthz = createRoute({
+	method: "get",
+	path: "/healthz",
+	tags: ["ops"],
+	operationId: "health",
+	summary: "The shop works",
+	description: "The core behind this Worker says it is ready (databases, Redis, bus backlog).",
+	responses: {
+		200: json(Health, "Ready."),
+		503: json(Health, "The core is not ready or does not answer."),
+	},
+});
+
+export const health = apiRouter()
+	.openapi(live, () => new Response(LIVE, { headers: HEADERS }))
+	.openapi(healthz, async (c) => {
 		const core = await coreState(c.env.CORE_URL);
 		const ok = core === "ready";
 		return new Response(JSON.stringify({ ok, service: "edge", core }), { status: ok ? 200 : 503, headers: HEADERS });

@@ -1,9 +1,10 @@
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import { etagMatches } from "../cache/entry";
-import type { AppEnv } from "../env";
 import { sha256Hex } from "../lib/bytes";
 import { coreClient } from "../lib/core";
 import { apiProblem } from "../lib/problems";
+import { apiRouter, passThrough, problem } from "../openapi/route-kit";
 
 // Content-addressed images: /img/<sha256>.<ext>. The name is the checksum, so a response can be
 // cached forever, and bytes from the origin are verified against it before anyone sees them.
@@ -27,8 +28,39 @@ function imageResponse(body: BodyInit | null, hash: string, contentType: string,
 	});
 }
 
-export const images = new Hono<AppEnv>().get("/img/:name", async (c) => {
-	const match = NAME.exec(c.req.param("name"));
+const getImage = createRoute({
+	method: "get",
+	path: "/img/{name}",
+	tags: ["images"],
+	operationId: "getImage",
+	summary: "Get an image",
+	description: "`name` is `<sha-256 of the bytes>.<png|jpg|webp>`; responses are immutable.",
+	request: {
+		params: z.object({
+			name: z
+				.string()
+				.regex(NAME)
+				.meta({ example: `${"0".repeat(64)}.png` }),
+		}),
+	},
+	responses: {
+		200: {
+			description: "The image bytes.",
+			content: {
+				"image/png": { schema: z.string() },
+				"image/jpeg": { schema: z.string() },
+				"image/webp": { schema: z.string() },
+			},
+		},
+		304: { description: "Not modified (If-None-Match matched the ETag)." },
+		400: problem("Malformed image name."),
+		404: problem("No image has this hash."),
+	},
+});
+
+// The name is checked by the handler (a malformed one is a 400, not an address that names nothing).
+export const images = passThrough(apiRouter(), getImage, async (c) => {
+	const match = NAME.exec(c.req.param("name") ?? "");
 	if (!match) return apiProblem(400, "Image names are /img/<sha-256 hex>.<png|jpg|webp>.");
 	const hash = match[1] as string;
 	const ext = match[2] as string;

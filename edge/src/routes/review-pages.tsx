@@ -8,17 +8,16 @@ import { coreTrouble, errorPage, personalPage as page, seeOther } from "../lib/p
 import { isReviewId, reviews } from "../lib/reviews";
 import { loadSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
-import { ModerationPage, MyReviewsPage, ReviewFormPage, type ReviewFormValues } from "../views/review-pages";
+import { MyReviewsPage, ReviewFormPage, type ReviewFormValues } from "../views/review-pages";
 
 // Review pages. /account/reviews: what the customer may review (from a delivered order's page),
 // write and edit, with photos (multipart; the edge hands the core their bytes, the core checks and
-// re-encodes them). /staff/reviews: the moderation queue for admins and moderators (the core
-// checks the role on every call). /reviews/:id/helpful and /report: the buttons on the cached
+// re-encodes them). /reviews/:id/helpful and /report: the buttons on the cached
 // product pages, which carry no CSRF token, so they require this site's Origin.
 
 export const reviewPages = new Hono<AppEnv>();
 // Only these paths: this router is mounted at the root, and the cached catalog pages need no session.
-for (const path of ["/account/reviews", "/account/reviews/*", "/reviews/*", "/staff/reviews", "/staff/reviews/*"]) {
+for (const path of ["/account/reviews", "/account/reviews/*", "/reviews/*"]) {
 	reviewPages.use(path, loadSession);
 }
 
@@ -249,59 +248,9 @@ reviewPages.post("/reviews/:id/:action{helpful|report}", async (c) => {
 	return seeOther(c, to);
 });
 
-// ---- staff ----------------------------------------------------------------------------------
-
-type QueueFilter = (typeof QUEUE_FILTERS)[number];
-const isFilter = (f: string | undefined): f is QueueFilter => (QUEUE_FILTERS as readonly string[]).includes(f ?? "");
-
-async function showQueue(
-	c: AppContext,
-	session: ActiveSession,
-	filter: QueueFilter,
-	extra: { done?: string; message?: { text: string }; status?: number } = {},
-) {
-	const cursor = c.req.query("cursor");
-	const queue = await reviews.queue(c.env, callerOf(c, session), { filter, ...(cursor ? { cursor } : {}) });
-	if (!queue.ok) {
-		if (queue.status === 403) return errorPage(c, 403, "The moderation queue is for admins and moderators.");
-		if (queue.status === 400) return errorPage(c, 400, "That page of the queue does not exist.");
-		return coreTrouble(c, queue.status);
-	}
-	return page(
-		c,
-		extra.status ?? 200,
-		<ModerationPage csrf={session.csrf} filter={filter} page={queue.value} done={extra.done} message={extra.message} />,
-	);
-}
-
-reviewPages.get("/staff/reviews", async (c) => {
-	const session = signedIn(c);
-	if (session instanceof Response) return session;
-	const filter = c.req.query("filter") ?? "held";
-	if (!isFilter(filter)) return errorPage(c, 404, "There is no such queue.");
-	return showQueue(c, session, filter, { done: c.req.query("done") ? "Done." : undefined });
-});
-
-reviewPages.post("/staff/reviews/:id/:action{approve|reject|hide|reply}", async (c) => {
-	const fields = await checkedForm(c);
-	if (fields instanceof Response) return fields;
-	const session = signedIn(c);
-	if (session instanceof Response) return session;
-	const id = c.req.param("id");
-	if (!isReviewId(id)) return errorPage(c, 404, "There is no such review.");
-	const filter = isFilter(fields.filter) ? fields.filter : "held";
-	const caller = callerOf(c, session);
-	const action = c.req.param("action") as "approve" | "reject" | "hide" | "reply";
-	const reason = fields.reason?.trim();
-	const result =
-		action === "reply"
-			? await reviews.reply(c.env, caller, id, fields.body?.trim() ? fields.body : null)
-			: await reviews.moderate(c.env, caller, id, action, reason ? { reason } : {});
-	if (result.ok) return seeOther(c, `/staff/reviews?filter=${filter}&done=1#${id}`);
-	if (result.status === 403) return errorPage(c, 403, "The moderation queue is for admins and moderators.");
-	if (result.status >= 500) return coreTrouble(c, result.status);
-	return showQueue(c, session, filter, {
-		message: { text: result.problem.detail ?? "That could not be done." },
-		status: result.status,
-	});
+// The moderation queue lives in the console now (/admin/reviews); old bookmarks land there.
+reviewPages.get("/staff/reviews", (c) => {
+	const filter = c.req.query("filter");
+	const known = (QUEUE_FILTERS as readonly string[]).includes(filter ?? "");
+	return c.redirect(known ? `/admin/reviews?filter=${filter}` : "/admin/reviews", 301);
 });

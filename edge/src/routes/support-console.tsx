@@ -1,4 +1,13 @@
-import { ConversationList, RecentOrders, Ticket, TicketList, Transcript } from "@bazaar/contracts/support";
+import {
+	Article,
+	ArticleDeleted,
+	ArticleList,
+	ConversationList,
+	RecentOrders,
+	Ticket,
+	TicketList,
+	Transcript,
+} from "@bazaar/contracts/support";
 import { Hono } from "hono";
 import { SUPPORT_CHAT_ROLES } from "../console/access";
 import { adminCall, query } from "../console/admin-call";
@@ -8,7 +17,8 @@ import { checkedForm } from "../lib/forms";
 import { errorPage, personalPage, seeOther } from "../lib/personal-page";
 import { loadSession } from "../session/middleware";
 import type { FormMessage } from "../views/account-pages";
-import { SupportHome, TicketPage, TranscriptPage } from "../views/support-console";
+import { RecentOrderList, SupportHome, TicketPage, TranscriptPage } from "../views/support-console";
+import { CannedPage, LiveConsole } from "../views/support-live";
 
 // The support console at /support, for support agents and admins (anyone else: a 403 page):
 // tickets shoppers left when no agent was online, answered by mail; past conversations found by
@@ -113,4 +123,77 @@ supportConsole.get("/conversations/:id{cnv_[0-9A-Z]{26}}", async (c) => {
 			orders={orders?.ok ? orders.value.items : []}
 		/>,
 	);
+});
+
+// The live console: a shell whose module (support-console/live-script.ts) talks to the lobby and
+// the claimed conversation through the shared support client. The canned replies are read here,
+// as the agent, and offered in the page.
+const cannedReplies = (c: AppContext) =>
+	adminCall(c, ArticleList, "GET", `/support/articles${query({ canned: "true" })}`);
+
+supportConsole.get("/live", async (c) => {
+	const canned = await cannedReplies(c);
+	if (!canned.ok) return failedRead(c, canned);
+	const s = staff(c);
+	return personalPage(
+		c,
+		200,
+		<LiveConsole roles={s.roles} csrf={s.csrf} agentId={s.userId} canned={canned.value.items} />,
+	);
+});
+
+/** The orders panel beside a live conversation: an escaped HTML fragment, read as the agent. */
+supportConsole.get("/live/customers/:id{usr_[0-9A-Z]{26}}/orders", async (c) => {
+	const orders = await adminCall(c, RecentOrders, "GET", `/support/customers/${c.req.param("id")}/orders`);
+	if (!orders.ok) return c.json(orders.problem, orders.status as 400);
+	return c.html(<RecentOrderList orders={orders.value.items} guest={false} />);
+});
+
+async function renderCanned(c: AppContext, status: number, message?: FormMessage) {
+	const canned = await cannedReplies(c);
+	if (!canned.ok) return failedRead(c, canned);
+	const s = staff(c);
+	return personalPage(
+		c,
+		status,
+		<CannedPage roles={s.roles} csrf={s.csrf} canned={canned.value.items} message={message} />,
+	);
+}
+
+supportConsole.get("/canned", (c) => renderCanned(c, 200));
+
+supportConsole.post("/canned", async (c) => {
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const made = await adminCall(c, Article, "POST", "/support/articles", {
+		title: (fields.title ?? "").trim(),
+		body: (fields.body ?? "").trim(),
+		topic: fields.topic ?? "other",
+		canned: true,
+	});
+	if (!made.ok) {
+		if (made.status === 403) return forbidden(c, made.problem.detail ?? "Your roles do not allow this.");
+		const r = refusal(made);
+		return renderCanned(c, r.status, r.message);
+	}
+	return seeOther(c, "/support/canned");
+});
+
+supportConsole.post("/canned/:id{art_[0-9A-Z]{26}}", async (c) => {
+	const fields = await checkedForm(c);
+	if (fields instanceof Response) return fields;
+	const path = `/support/articles/${c.req.param("id")}`;
+	const done =
+		fields.delete === "on"
+			? await adminCall(c, ArticleDeleted, "DELETE", path)
+			: await adminCall(c, Article, "PATCH", path, {
+					title: (fields.title ?? "").trim(),
+					body: (fields.body ?? "").trim(),
+				});
+	if (!done.ok) {
+		if (done.status === 403) return forbidden(c, done.problem.detail ?? "Your roles do not allow this.");
+		const r = refusal(done);
+		return renderCanned(c, r.status, r.message);
+	}
+	return seeOther(c, "/support/canned");
 });

@@ -36,7 +36,7 @@ export function linksIn(text: string): string[] {
 
 export function MailListPage(props: { items: MailMessage[]; to?: string | undefined }) {
 	return (
-		<Layout title="Dev mailbox">
+		<Layout title="Dev mailbox" supportWidget={false}>
 			<h1>Dev mailbox</h1>
 			<p>
 				Mail the shop would send, kept in the core's dev outbox because no SMTP server is configured. With{" "}
@@ -77,7 +77,7 @@ export function MailListPage(props: { items: MailMessage[]; to?: string | undefi
 
 export function MailPage({ mail }: { mail: MailMessage }) {
 	return (
-		<Layout title={mail.subject}>
+		<Layout title={mail.subject} supportWidget={false}>
 			<h1>{mail.subject}</h1>
 			<dl>
 				<dt>To</dt>

@@ -49,6 +49,21 @@ function Csrf({ token }: { token: string }) {
 	return <input type="hidden" name="csrf" value={token} />;
 }
 
+/** The terms the order will keep: until when the shopper may move or cancel the booking. */
+function ChangeTerms({ slot, cutoffHours }: { slot: string; cutoffHours: number | null | undefined }) {
+	if (cutoffHours == null) return null;
+	const until = new Date(Date.parse(slot) - cutoffHours * 3_600_000);
+	return until.getTime() > Date.now() ? (
+		<div class="change-terms" data-testid="change-terms">
+			Free to move or cancel until <time datetime={until.toISOString()}>{slotLabel(until.toISOString())}</time>
+		</div>
+	) : (
+		<div class="change-terms" data-testid="change-terms">
+			Cannot be moved or cancelled once booked
+		</div>
+	);
+}
+
 /** Which line a form means: a booked service's line is its variant at its slot. */
 function LineSlot({ line }: { line: CartLine }) {
 	return line.slot ? <input type="hidden" name="slot" value={line.slot} /> : null;
@@ -79,6 +94,7 @@ function Line({ line, csrf, promo }: { line: CartLine; csrf: string; promo: Prom
 				{line.slot ? (
 					<div class="booked" data-testid="booked-time">
 						Booked for <time datetime={line.slot}>{slotLabel(line.slot)}</time>
+						<ChangeTerms slot={line.slot} cutoffHours={line.cancelCutoffHours} />
 					</div>
 				) : null}
 				{warning ? (

@@ -1,19 +1,27 @@
-import type { Quote, ShippingOption } from "@bazaar/contracts/checkout";
-import type { Address } from "@bazaar/contracts/order";
+import type { Quote, QuoteTotals } from "@bazaar/contracts/checkout";
+import type { Address, Billing } from "@bazaar/contracts/order";
 import { formatInMarket } from "../markets/context";
 
 // Pieces the checkout pages share: the steps bar, hidden state, messages, the order summary.
 
 export const STEPS = ["Address", "Shipping", "Review", "Pay"] as const;
+/** A cart with nothing to ship: no address, no shipping step. */
+export const BILLING_STEPS = ["Details", "Review", "Pay"] as const;
 export const money = (amount: number, currency: string) => formatInMarket({ amount, currency });
 export const METHOD_NAMES: Record<string, string> = { standard: "Standard shipping", express: "Express shipping" };
 
 export type Notice = { text: string; errors?: { path: string; message: string }[] };
 
-export function Steps({ at }: { at: (typeof STEPS)[number] }) {
+export function Steps({
+	at,
+	ships = true,
+}: {
+	at: (typeof STEPS)[number] | (typeof BILLING_STEPS)[number];
+	ships?: boolean;
+}) {
 	return (
 		<ol class="checkout-steps" aria-label="Checkout steps">
-			{STEPS.map((s) => (
+			{(ships ? STEPS : BILLING_STEPS).map((s) => (
 				<li class={s === at ? "current" : ""} aria-current={s === at ? "step" : undefined}>
 					{s}
 				</li>
@@ -67,6 +75,37 @@ export function AddressBlock({ address }: { address: Address }) {
 			<br />
 			{address.country}
 		</address>
+	);
+}
+
+/** Where it goes and how (the review, the confirmation); nothing ships: who it is billed to. */
+export function DestinationSections(props: { address: Address | null; billing: Billing; method: string | null }) {
+	if (!props.address) {
+		return (
+			<section>
+				<h2>Billed to</h2>
+				<address data-testid="billed-to">
+					{props.billing.name}
+					<br />
+					{[props.billing.region, props.billing.country].filter(Boolean).join(" ")}
+				</address>
+				<p data-testid="nothing-ships">
+					Nothing to ship: downloads, keys and bookings come by mail and on the order page.
+				</p>
+			</section>
+		);
+	}
+	return (
+		<>
+			<section>
+				<h2>Shipping to</h2>
+				<AddressBlock address={props.address} />
+			</section>
+			<section>
+				<h2>Shipping method</h2>
+				<p data-testid="shipping-method">{props.method ?? ""}</p>
+			</section>
+		</>
 	);
 }
 
@@ -145,7 +184,7 @@ export function Summary(props: {
 }
 
 /** A quote's lines with one shipping option's money. */
-export function QuoteSummary({ quote, option }: { quote: Quote; option?: ShippingOption | null | undefined }) {
+export function QuoteSummary({ quote, option }: { quote: Quote; option?: QuoteTotals | null | undefined }) {
 	return (
 		<Summary
 			currency={quote.currency}
@@ -156,7 +195,8 @@ export function QuoteSummary({ quote, option }: { quote: Quote; option?: Shippin
 				lineTotal: l.lineTotal.amount,
 			}))}
 			subtotal={quote.subtotal}
-			shipping={option?.shipping}
+			// Nothing ships: no shipping line at all.
+			shipping={quote.ships ? option?.shipping : undefined}
 			tax={option?.tax}
 			taxRateBp={option?.taxRateBp}
 			discount={option?.discount}

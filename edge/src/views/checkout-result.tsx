@@ -1,6 +1,6 @@
 import type { OrderDetail } from "@bazaar/contracts/order";
 import {
-	AddressBlock,
+	DestinationSections,
 	type GatewayChoice,
 	GatewayPicker,
 	METHOD_NAMES,
@@ -22,21 +22,18 @@ function OrderSummary({ order }: { order: OrderDetail }) {
 				currency={order.currency}
 				lines={order.lines}
 				subtotal={order.subtotal}
-				shipping={order.shippingAmount}
+				shipping={order.shippingMethod ? order.shippingAmount : undefined}
 				tax={order.taxAmount}
 				taxRateBp={order.taxRateBp}
 				discount={order.discountAmount}
 				total={order.total}
 			/>
 			<div class="checkout-review">
-				<section>
-					<h2>Shipping to</h2>
-					<AddressBlock address={order.address} />
-				</section>
-				<section>
-					<h2>Shipping method</h2>
-					<p>{METHOD_NAMES[order.shippingMethod] ?? order.shippingMethod}</p>
-				</section>
+				<DestinationSections
+					address={order.address}
+					billing={order.billing}
+					method={order.shippingMethod ? (METHOD_NAMES[order.shippingMethod] ?? order.shippingMethod) : null}
+				/>
 			</div>
 		</>
 	);

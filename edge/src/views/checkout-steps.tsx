@@ -1,9 +1,10 @@
 import type { Quote } from "@bazaar/contracts/checkout";
 import type { Address as BookAddress } from "@bazaar/contracts/identity";
 import type { AddressFields } from "../checkout/form-state";
-import { NEW_ADDRESS } from "../checkout/form-state";
+import { BILLING_DESTINATION, NEW_ADDRESS } from "../checkout/form-state";
 import {
 	AddressBlock,
+	DestinationSections,
 	type GatewayChoice,
 	GatewayPicker,
 	Hidden,
@@ -159,6 +160,91 @@ export function AddressStep(props: {
 	);
 }
 
+const BILLING_INPUTS = ["email", "name", "country", "region"];
+
+/**
+ * The first step of a cart with nothing to ship (digital goods, booked services): no address and
+ * no shipping method, only who pays — a guest's email, a name, and the country (and region) the
+ * tax is computed from. It goes straight to the review.
+ */
+export function BillingStep(props: {
+	csrf: string;
+	cart: { currency: string; lines: { title: string; quantity: number; unitPrice: number; lineTotal: number }[] };
+	subtotal: number;
+	fields?: AddressFields | undefined;
+	notice?: Notice | undefined;
+	guestEmail?: string | undefined;
+}) {
+	const f = props.fields ?? {};
+	const errors = props.notice?.errors ?? [];
+	const errorOf = (name: string) =>
+		errors.find((e) => e.path === name || e.path.endsWith(`.${name}`) || (name === "name" && e.path === "billing"))
+			?.message;
+	const firstInvalid = BILLING_INPUTS.find((name) => errorOf(name) !== undefined);
+	const err = (name: string) => ({ error: errorOf(name), first: name === firstInvalid });
+	return (
+		<Layout title="Checkout · Details">
+			<h1>Checkout</h1>
+			<Steps at="Details" ships={false} />
+			<NoticeBox notice={props.notice} />
+			<div class="checkout">
+				<form action="/checkout/review" method="post" class="checkout-form" data-testid="billing-form">
+					<input type="hidden" name="csrf" value={props.csrf} />
+					<input type="hidden" name="destination" value={BILLING_DESTINATION} />
+					<p>Nothing in your cart is shipped: no address needed. Downloads, keys and bookings come by mail.</p>
+					{props.guestEmail !== undefined ? (
+						<fieldset>
+							<legend>Checking out as a guest</legend>
+							<p>
+								Your order, its downloads and its confirmation go to this address; no password needed.{" "}
+								<a href="/account/login?next=/checkout">Sign in instead</a>
+							</p>
+							<Field
+								{...err("email")}
+								name="email"
+								label="Email"
+								value={props.guestEmail}
+								autocomplete="email"
+								max={254}
+							/>
+						</fieldset>
+					) : null}
+					<fieldset>
+						<legend>Billing</legend>
+						<Field {...err("name")} name="name" label="Full name" value={f.name} autocomplete="name" max={100} />
+						<Field
+							{...err("country")}
+							name="country"
+							label="Country (two letters, e.g. US; for the tax)"
+							value={f.country}
+							autocomplete="country"
+							max={2}
+						/>
+						<Field
+							{...err("region")}
+							name="region"
+							label="State / region (optional)"
+							value={f.region}
+							autocomplete="address-level1"
+							max={10}
+						/>
+					</fieldset>
+					<button type="submit" class="primary">
+						Review the order
+					</button>
+				</form>
+				<aside>
+					<h2>Your cart</h2>
+					<Summary currency={props.cart.currency} lines={props.cart.lines} subtotal={props.subtotal} />
+					<p>
+						<a href="/cart">Change the cart</a>
+					</p>
+				</aside>
+			</div>
+		</Layout>
+	);
+}
+
 /**
  * A labelled input. With an error the input is marked invalid and points at its message
  * (aria-describedby), so a screen reader reads the message with the field; the first invalid
@@ -216,7 +302,7 @@ export function ShippingStep(props: {
 					<input type="hidden" name="csrf" value={props.csrf} />
 					<Hidden fields={props.state} />
 					<h2>Shipping to</h2>
-					<AddressBlock address={quote.address} />
+					{quote.address ? <AddressBlock address={quote.address} /> : null}
 					<fieldset data-testid="shipping-options">
 						<legend>How fast?</legend>
 						{quote.options.map((o) => (
@@ -257,21 +343,20 @@ export function ReviewStep(props: {
 }) {
 	const { quote } = props;
 	const option = quote.selected;
+	// What the order will charge: the chosen method's money, or a cart's that ships nothing.
+	const due = quote.due;
 	return (
 		<Layout title="Checkout · Review">
 			<h1>Review your order</h1>
-			<Steps at="Review" />
+			<Steps at="Review" ships={quote.ships} />
 			<NoticeBox notice={props.notice} />
-			<QuoteSummary quote={quote} option={option} />
+			<QuoteSummary quote={quote} option={due} />
 			<div class="checkout-review">
-				<section>
-					<h2>Shipping to</h2>
-					<AddressBlock address={quote.address} />
-				</section>
-				<section>
-					<h2>Shipping method</h2>
-					<p data-testid="shipping-method">{option ? (METHOD_NAMES[option.method] ?? option.method) : ""}</p>
-				</section>
+				<DestinationSections
+					address={quote.address}
+					billing={quote.billing}
+					method={option ? (METHOD_NAMES[option.method] ?? option.method) : null}
+				/>
 			</div>
 			<form action="/checkout/place" method="post" class="place">
 				<input type="hidden" name="csrf" value={props.csrf} />
@@ -280,7 +365,7 @@ export function ReviewStep(props: {
 				<Hidden fields={props.state} />
 				<GatewayPicker choice={props.payWith} />
 				<button type="submit" class="primary">
-					Place order and pay {option ? money(option.total, quote.currency) : ""}
+					Place order and pay {due ? money(due.total, quote.currency) : ""}
 				</button>
 			</form>
 			<p>

@@ -4,6 +4,7 @@ import type { Fields } from "../console/product-form";
 import { Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { ConsoleLayout, Pager } from "./console-layout";
 import { When } from "./order-status";
+import { photoUrl, STATUS_LABEL, Stars } from "./review-parts";
 
 type Staff = { roles: readonly string[]; csrf: string };
 
@@ -14,6 +15,7 @@ function Decision(props: {
 	csrf: string;
 	filter: string;
 	text?: string;
+	value?: string | undefined;
 }) {
 	return (
 		<form method="post" action={`/admin/reviews/${props.review.id}/${props.action}`} class="row">
@@ -21,7 +23,8 @@ function Decision(props: {
 			<input type="hidden" name="filter" value={props.filter} />
 			{props.text ? (
 				<label>
-					{props.text} <input name="text" required={props.action === "reject" || props.action === "reply"} />
+					{props.text}{" "}
+					<input name="text" required={props.action === "reject"} maxlength={2000} value={props.value ?? ""} />
 				</label>
 			) : null}
 			<button type="submit">{props.label}</button>
@@ -54,18 +57,29 @@ export function ReviewQueuePage(
 			{props.items.length === 0 ? <p>Nothing in this queue.</p> : null}
 			<div class="queue">
 				{props.items.map((r) => (
-					<article class="review" data-review={r.id}>
+					<article class="review" id={r.id} data-review={r.id} data-testid="queued-review">
 						<h2>
-							{"★".repeat(r.rating)} {r.title}
+							<Stars value={r.rating} /> {r.title}
 						</h2>
 						<p class="meta">
 							{r.authorName} on <a href={`/products/${r.productSlug}`}>{r.productTitle}</a> · <When at={r.createdAt} />{" "}
-							· {r.status}
-							{r.holdReasons.length > 0 ? ` (held: ${r.holdReasons.join(", ")})` : ""}
-							{r.reportCount > 0 ? ` · ${r.reportCount} reports` : ""}
+							· {STATUS_LABEL[r.status]}
+							{r.holdReasons.length > 0 ? ` · held for: ${r.holdReasons.join(", ").replaceAll("_", " ")}` : ""}
+							{r.reportCount > 0 ? ` · reported ${r.reportCount}×` : ""}
+							{r.moderationReason ? ` · reason: ${r.moderationReason}` : ""}
 						</p>
 						<p>{r.body}</p>
-						{r.reply ? <p class="reply">Reply: {r.reply.body}</p> : null}
+						{r.photos.map((p) => (
+							<a href={photoUrl(p.full.hash)}>
+								<img
+									src={photoUrl(p.thumb.hash)}
+									width={p.thumb.width}
+									height={p.thumb.height}
+									alt={`Attached by ${r.authorName}`}
+								/>
+							</a>
+						))}
+						{r.reply ? <p class="reply">Our reply: {r.reply.body}</p> : null}
 						{props.canChange ? (
 							<div class="actions">
 								{r.status !== "published" ? (
@@ -76,7 +90,7 @@ export function ReviewQueuePage(
 										review={r}
 										action="reject"
 										label="Reject"
-										text="Why"
+										text="Why (the author reads it)"
 										csrf={props.csrf}
 										filter={props.filter}
 									/>
@@ -87,8 +101,9 @@ export function ReviewQueuePage(
 								<Decision
 									review={r}
 									action="reply"
-									label="Reply"
+									label={r.reply ? "Change the reply (empty removes it)" : "Reply"}
 									text="Reply as the shop"
+									value={r.reply?.body}
 									csrf={props.csrf}
 									filter={props.filter}
 								/>

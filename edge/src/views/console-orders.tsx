@@ -6,7 +6,7 @@ import type { Fields } from "../console/product-form";
 import { statusWords } from "../lib/orders";
 import { Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { ConsoleLayout } from "./console-layout";
-import { ShipTo } from "./order-detail";
+import { Destination } from "./order-detail";
 import { price, StatusTag, When } from "./order-status";
 
 type Staff = { roles: readonly string[]; csrf: string };
@@ -197,8 +197,7 @@ export function OrderPage(
 			<Done text={props.done} />
 			<Message message={props.message} />
 			<Lines order={o} />
-			<h2>Shipping to</h2>
-			<ShipTo address={o.address} />
+			<Destination order={o} />
 			<h2>Shipments</h2>
 			{props.shipments ? (
 				<Shipments order={o} shipments={props.shipments} csrf={props.csrf} canChange={props.canChange} />
@@ -297,10 +296,10 @@ export function PackingSlipPage(props: Staff & { order: OrderDetail; shipments: 
 					<a href={`/admin/orders/${o.id}`}>Back to the order</a> · Print this page (Ctrl+P) to get the slip.
 				</p>
 				<p>
-					Order <strong>{o.id}</strong> · <When at={o.createdAt} /> · {o.shippingMethod} shipping
+					Order <strong>{o.id}</strong> · <When at={o.createdAt} /> ·{" "}
+					{o.shippingMethod ? `${o.shippingMethod} shipping` : "nothing to ship"}
 				</p>
-				<h2>Ship to</h2>
-				<ShipTo address={o.address} />
+				<Destination order={o} shipHeading="Ship to" />
 				<h2>Contents</h2>
 				<table>
 					<thead>

@@ -145,6 +145,12 @@ function ProductFields(props: { v: Fields; categories: Category[]; kindFixed?: b
 							["appointment", "Per time slot"],
 						]}
 					/>
+					<Field
+						v={v}
+						name="service.cancelCutoffHours"
+						label="Shoppers may move or cancel a booking until this many hours before it (empty: 24)"
+						inputmode="numeric"
+					/>
 				</div>
 			</fieldset>
 		</>

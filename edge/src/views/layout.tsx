@@ -5,6 +5,7 @@ import { HEADER_SCRIPT_URL } from "../cart/header-script";
 import { useAbsolute } from "../lib/site";
 import { useMarketView } from "../markets/context";
 import type { MarketView } from "../markets/state";
+import { SUPPORT_WIDGET_SCRIPT_URL } from "../support-widget/widget-script";
 import { type JsonLd, jsonLdText } from "./structured-data";
 import { CSS } from "./styles";
 
@@ -40,6 +41,8 @@ export type LayoutProps = PropsWithChildren<{
 	 * address names the market it shows, and `hreflang` alternates name every market's.
 	 */
 	perMarket?: boolean;
+	/** The support chat launcher (default on: every storefront page); off on tool pages (docs, dev mail). */
+	supportWidget?: boolean;
 }>;
 
 /** A site path with `?market=` (or `&market=`) set: the address that shows that market's page. */
@@ -140,6 +143,8 @@ export function Layout(props: LayoutProps) {
 				{(props.scripts ?? []).map((src) => (
 					<script src={src} defer />
 				))}
+				{/* A module: runs after the page is parsed and fetches the chat itself only when opened. */}
+				{props.supportWidget === false ? null : <script type="module" src={SUPPORT_WIDGET_SCRIPT_URL} />}
 			</head>
 			<body>
 				<a class="skip" href="#main">

@@ -1,14 +1,18 @@
 import type { OrderDelivery } from "@bazaar/contracts/delivery";
-import type { Address, OrderDetail } from "@bazaar/contracts/order";
+import type { Address, Billing, BookingList, Order, OrderDetail } from "@bazaar/contracts/order";
 import { actorWords, statusWords } from "../lib/orders";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
+import { OrderBookingsSection } from "./order-bookings";
 import { OrderDeliverySection } from "./order-delivery";
 import { price, StatusTag, When } from "./order-status";
 
 // One order: what was bought, where it goes, what it cost, and every step it went through.
 
-const SHIPPING_WORDS: Record<OrderDetail["shippingMethod"], string> = { standard: "Standard", express: "Express" };
+const SHIPPING_WORDS: Record<NonNullable<OrderDetail["shippingMethod"]>, string> = {
+	standard: "Standard",
+	express: "Express",
+};
 
 export function OrderDetailPage(props: {
 	order: OrderDetail;
@@ -17,8 +21,12 @@ export function OrderDetailPage(props: {
 	message?: FormMessage | undefined;
 	/** A guest's order, opened by its link: no account pages around it. */
 	guest?: boolean;
+	/** The guest's link key: their cancel form sends it back (the key is their only credential). */
+	guestKey?: string;
 	/** Its digital goods (links and keys); null when the core could not say. */
 	delivery?: OrderDelivery | null;
+	/** Its booked services (reschedule / cancel forms); null when there are none or the core could not say. */
+	bookings?: BookingList | null;
 }) {
 	const o = props.order;
 	const money = (amount: number) => price(amount, o.currency);
@@ -60,13 +68,26 @@ export function OrderDetailPage(props: {
 						"not paid yet"
 					)}
 				</dd>
-				<dt>Tracking</dt>
-				<dd data-testid="order-tracking">{o.trackingNumber ? <code>{o.trackingNumber}</code> : "not shipped yet"}</dd>
+				{o.address ? (
+					<>
+						<dt>Tracking</dt>
+						<dd data-testid="order-tracking">
+							{o.trackingNumber ? <code>{o.trackingNumber}</code> : "not shipped yet"}
+						</dd>
+					</>
+				) : null}
 			</dl>
 
 			{o.status === "pending_payment" && !props.guest ? (
 				<form action={`/account/orders/${o.id}/cancel`} method="post" class="order-cancel">
 					<Csrf token={props.csrf} />
+					<button type="submit">Cancel this order</button>
+				</form>
+			) : null}
+			{o.status === "pending_payment" && props.guest && props.guestKey ? (
+				<form action={`/orders/guest/${o.id}/cancel`} method="post" class="order-cancel">
+					<Csrf token={props.csrf} />
+					<input type="hidden" name="key" value={props.guestKey} />
 					<button type="submit">Cancel this order</button>
 				</form>
 			) : null}
@@ -81,6 +102,12 @@ export function OrderDetailPage(props: {
 			) : null}
 
 			<OrderDeliverySection delivery={props.delivery ?? null} />
+			<OrderBookingsSection
+				bookings={props.bookings ?? null}
+				base={props.guest ? `/orders/guest/${o.id}` : `/account/orders/${o.id}`}
+				csrf={props.csrf}
+				guestKey={props.guestKey}
+			/>
 
 			<h2>Items</h2>
 			<table class="order-lines">
@@ -127,10 +154,12 @@ export function OrderDetailPage(props: {
 						<th>Subtotal</th>
 						<td>{money(o.subtotal)}</td>
 					</tr>
-					<tr>
-						<th>Shipping ({SHIPPING_WORDS[o.shippingMethod]})</th>
-						<td data-testid="order-shipping">{money(o.shippingAmount)}</td>
-					</tr>
+					{o.shippingMethod ? (
+						<tr>
+							<th>Shipping ({SHIPPING_WORDS[o.shippingMethod]})</th>
+							<td data-testid="order-shipping">{money(o.shippingAmount)}</td>
+						</tr>
+					) : null}
 					{o.discountAmount > 0 ? (
 						<tr>
 							<th>Discount{o.promotions?.couponCode ? ` (code ${o.promotions.couponCode})` : ""}</th>
@@ -154,8 +183,7 @@ export function OrderDetailPage(props: {
 				</tbody>
 			</table>
 
-			<h2>Shipping to</h2>
-			<ShipTo address={o.address} />
+			<Destination order={o} />
 
 			<h2>Timeline</h2>
 			<ol class="timeline" data-testid="order-timeline">
@@ -171,6 +199,44 @@ export function OrderDetailPage(props: {
 				<a href="/account/orders">Back to your orders</a>
 			</p>
 		</Layout>
+	);
+}
+
+/**
+ * Where the order goes: its shipping address, or — nothing in it ships (digital goods, booked
+ * services) — the name and country it is billed to.
+ */
+export function Destination({
+	order,
+	shipHeading = "Shipping to",
+}: {
+	order: Pick<Order, "address" | "billing">;
+	shipHeading?: string;
+}) {
+	if (order.address) {
+		return (
+			<>
+				<h2>{shipHeading}</h2>
+				<ShipTo address={order.address} />
+			</>
+		);
+	}
+	return (
+		<>
+			<h2>Billed to</h2>
+			<BilledTo billing={order.billing} />
+			<p data-testid="nothing-ships">Nothing in this order is shipped.</p>
+		</>
+	);
+}
+
+export function BilledTo({ billing: b }: { billing: Billing }) {
+	return (
+		<address data-testid="billed-to">
+			{b.name}
+			<br />
+			{[b.region, b.country].filter(Boolean).join(" ")}
+		</address>
 	);
 }
 

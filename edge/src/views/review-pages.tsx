@@ -1,19 +1,10 @@
-import {
-	MAX_REVIEW_PHOTO_BYTES,
-	MAX_REVIEW_PHOTOS,
-	QUEUE_FILTERS,
-	type Review,
-	type ReviewableList,
-	type StaffReviewPage,
-} from "@bazaar/contracts/review";
+import { MAX_REVIEW_PHOTO_BYTES, MAX_REVIEW_PHOTOS, type Review, type ReviewableList } from "@bazaar/contracts/review";
 import { AccountNav, Csrf, Done, type FormMessage, Message } from "./account-pages";
 import { Layout } from "./layout";
-import { STATUS_LABEL, Stars } from "./review-parts";
+import { photoUrl, STATUS_LABEL, Stars } from "./review-parts";
 
-// The customer's review pages (what they may review, write, edit) and the staff's moderation
-// queue. Personal pages: rendered per request, every form with the session's CSRF token.
-
-const photoUrl = (hash: string) => `/img/${hash}.png`;
+// The customer's review pages (what they may review, write, edit); staff moderate in the console
+// (/admin/reviews, views/console-moderation.tsx). Personal pages: rendered per request, every form with the session's CSRF token.
 
 export function MyReviewsPage(props: { list: ReviewableList; orderId?: string; done?: string }) {
 	return (
@@ -132,108 +123,6 @@ export function ReviewFormPage(props: {
 				<p>Reviews with links, profanity or repeated text wait for a moderator before they are shown.</p>
 				<button type="submit">{props.existing ? "Save your review" : "Post your review"}</button>
 			</form>
-		</Layout>
-	);
-}
-
-const FILTER_LABEL: Record<(typeof QUEUE_FILTERS)[number], string> = {
-	held: "Waiting",
-	reported: "Reported",
-	rejected: "Rejected",
-	hidden: "Hidden",
-	published: "Published",
-};
-
-export function ModerationPage(props: {
-	csrf: string;
-	filter: (typeof QUEUE_FILTERS)[number];
-	page: StaffReviewPage;
-	done?: string;
-	message?: FormMessage;
-}) {
-	return (
-		<Layout title="Review moderation">
-			<h1>Review moderation</h1>
-			<nav aria-label="Queues">
-				{QUEUE_FILTERS.map((f) => (
-					<>
-						{f === props.filter ? (
-							<strong>{FILTER_LABEL[f]}</strong>
-						) : (
-							<a href={`/staff/reviews?filter=${f}`}>{FILTER_LABEL[f]}</a>
-						)}{" "}
-					</>
-				))}
-			</nav>
-			<Done text={props.done} />
-			<Message message={props.message} />
-			{props.page.items.length === 0 ? <p>Nothing here.</p> : null}
-			<div class="queue">
-				{props.page.items.map((r) => (
-					<article class="review" id={r.id} data-testid="queued-review">
-						<p>
-							<Stars value={r.rating} /> <strong>{r.title}</strong> — {r.authorName} on{" "}
-							<a href={`/products/${r.productSlug}`}>{r.productTitle}</a>
-						</p>
-						<p class="meta">
-							{STATUS_LABEL[r.status]}
-							{r.holdReasons.length > 0 ? ` · held for: ${r.holdReasons.join(", ").replaceAll("_", " ")}` : ""}
-							{r.reportCount > 0 ? ` · reported ${r.reportCount}×` : ""}
-							{r.moderationReason ? ` · reason: ${r.moderationReason}` : ""} · updated {r.updatedAt.slice(0, 16)}
-						</p>
-						<p>{r.body}</p>
-						{r.photos.map((p) => (
-							<img
-								src={photoUrl(p.thumb.hash)}
-								width={p.thumb.width}
-								height={p.thumb.height}
-								alt={`Attached by ${r.authorName}`}
-							/>
-						))}
-						{r.reply ? <p class="reply">Our reply: {r.reply.body}</p> : null}
-						<form action={`/staff/reviews/${r.id}/approve`} method="post">
-							<Csrf token={props.csrf} />
-							<input type="hidden" name="filter" value={props.filter} />
-							<button type="submit">Approve</button>
-						</form>{" "}
-						<form action={`/staff/reviews/${r.id}/reject`} method="post">
-							<Csrf token={props.csrf} />
-							<input type="hidden" name="filter" value={props.filter} />
-							<input
-								name="reason"
-								placeholder="Reason the author reads"
-								required
-								maxlength={500}
-								aria-label="Reason for rejecting"
-							/>{" "}
-							<button type="submit">Reject</button>
-						</form>{" "}
-						<form action={`/staff/reviews/${r.id}/hide`} method="post">
-							<Csrf token={props.csrf} />
-							<input type="hidden" name="filter" value={props.filter} />
-							<input name="reason" placeholder="Reason (optional)" maxlength={500} aria-label="Reason for hiding" />{" "}
-							<button type="submit">Hide</button>
-						</form>
-						<form action={`/staff/reviews/${r.id}/reply`} method="post">
-							<Csrf token={props.csrf} />
-							<input type="hidden" name="filter" value={props.filter} />
-							<input
-								name="body"
-								placeholder="Public reply from the shop"
-								maxlength={2000}
-								aria-label="Reply"
-								value={r.reply?.body ?? ""}
-							/>{" "}
-							<button type="submit">Reply</button>
-						</form>
-					</article>
-				))}
-			</div>
-			{props.page.nextCursor ? (
-				<a href={`/staff/reviews?filter=${props.filter}&cursor=${encodeURIComponent(props.page.nextCursor)}`}>
-					Next page
-				</a>
-			) : null}
 		</Layout>
 	);
 }

@@ -23,7 +23,7 @@ export function Stars({ value }: { value: number }) {
 	);
 }
 
-const photoUrl = (hash: string) => `/img/${hash}.png`;
+export const photoUrl = (hash: string) => `/img/${hash}.png`;
 
 export function RatingSummaryBox({
 	rating,

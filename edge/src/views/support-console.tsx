@@ -25,6 +25,9 @@ export function SupportHome(
 	return (
 		<ConsoleLayout title="Support" roles={props.roles} csrf={props.csrf}>
 			<h1>Support</h1>
+			<p>
+				<a href="/support/live">Live support</a> · <a href="/support/canned">Canned replies</a>
+			</p>
 			<Message message={props.message} />
 			<section aria-labelledby="tickets-h">
 				<h2 id="tickets-h">Open tickets</h2>
@@ -177,19 +180,24 @@ export function TranscriptPage(props: Frame & { transcript: Transcript; orders: 
 				</section>
 				<aside aria-labelledby="orders-h">
 					<h2 id="orders-h">Recent orders</h2>
-					{props.orders.length === 0 ? (
-						<p>{t.customerId ? "No orders." : "A guest: no account."}</p>
-					) : (
-						<ul>
-							{props.orders.map((o) => (
-								<li data-order-id={o.id}>
-									<a href={`/admin/orders/${o.id}`}>{o.id}</a> — {statusWords(o.status)}
-								</li>
-							))}
-						</ul>
-					)}
+					<RecentOrderList orders={props.orders} guest={!t.customerId} />
 				</aside>
 			</div>
 		</ConsoleLayout>
+	);
+}
+
+/** The shopper's newest orders (also served alone to the live console, /support/live). */
+export function RecentOrderList(props: { orders: OrderSummary[]; guest: boolean }) {
+	if (props.orders.length === 0) return <p>{props.guest ? "A guest: no account." : "No orders."}</p>;
+	return (
+		<ul class="recent-orders">
+			{props.orders.map((o) => (
+				<li data-order-id={o.id}>
+					<a href={`/admin/orders/${o.id}`}>{o.id}</a> — {statusWords(o.status)}, {o.itemCount} item
+					{o.itemCount === 1 ? "" : "s"}, <time datetime={o.createdAt}>{o.createdAt.slice(0, 10)}</time>
+				</li>
+			))}
+		</ul>
 	);
 }

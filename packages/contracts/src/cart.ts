@@ -168,6 +168,8 @@ export const CartLine = z.object({
 	kind: ProductKind.nullable(),
 	thumbnailHash: z.string().nullable(),
 	weightGrams: z.number().int().nullable(),
+	/** A booked slot: the merchant's cut-off for changes, in hours before it (as the order will keep it). */
+	cancelCutoffHours: z.number().int().nullable().optional(),
 	/** Current price, read now (never the price at the time it was added). */
 	unitPrice: Money.nullable(),
 	lineTotal: Money.nullable(),
@@ -269,6 +271,8 @@ export const CheckoutLine = z.object({
 	lineTotal: Money,
 	/** Shipping weight of one unit: 0 for digital goods and services, and when the catalog has none. */
 	weightGrams: z.number().int(),
+	/** A booked slot: the cut-off for changes as sold (hours before the slot); absent otherwise. */
+	cancelCutoffHours: z.number().int().optional(),
 });
 export type CheckoutLine = z.infer<typeof CheckoutLine>;
 

@@ -20,6 +20,13 @@ export const ProductKind = z.enum(["physical", "digital", "service"]);
 export type ProductKind = z.infer<typeof ProductKind>;
 export const ProductStatus = z.enum(["draft", "active", "archived"]);
 export type ProductStatus = z.infer<typeof ProductStatus>;
+/** A booked service's cut-off for changes, in hours before the slot (at most 90 days). */
+export const CancelCutoffHours = z
+	.number()
+	.int()
+	.min(0)
+	.max(90 * 24);
+
 /** Services: "appointment" = sold per time slot; "none" = bought like goods. */
 export const ServiceBooking = z.enum(["appointment", "none"]);
 export type ServiceBooking = z.infer<typeof ServiceBooking>;
@@ -70,6 +77,11 @@ export const ServiceDetails = z.object({
 		.nullable(),
 	billing: z.enum(["one_time", "monthly", "yearly"]),
 	booking: ServiceBooking,
+	/**
+	 * Booked services: the shopper may reschedule or cancel up to this many hours before the slot
+	 * starts (absent: DEFAULT_CANCEL_CUTOFF_HOURS, 24; 0: until it starts).
+	 */
+	cancelCutoffHours: CancelCutoffHours.optional(),
 });
 
 export const Variant = z.object({
@@ -379,6 +391,8 @@ export const VariantSummary = z.object({
 	weightGrams: z.number().int().nullable(),
 	/** Services: "appointment" = sold per time slot (a line needs a slot); null for goods. */
 	booking: ServiceBooking.nullable(),
+	/** Booked services: the merchant's cut-off for changes, in hours before the slot (absent: the default). */
+	cancelCutoffHours: z.number().int().optional(),
 	/** Digital goods: how they reach the shopper (a file to download, a licence key); absent otherwise. */
 	delivery: DigitalDelivery.nullable().optional(),
 });

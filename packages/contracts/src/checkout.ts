@@ -1,7 +1,7 @@
 import { Money } from "@bazaar/money";
 import { z } from "zod";
 import { AddressId } from "./identity";
-import { Address, Order, OrderDetail, ShippingMethod } from "./order";
+import { Address, Billing, Order, OrderDetail, ShippingMethod } from "./order";
 import { GatewayName } from "./payment";
 import { PricedCart } from "./promotion";
 
@@ -12,15 +12,24 @@ export const CHECKOUT_PLACEHOLDER = "{orderId}";
 
 export const GuestEmail = z.string().trim().max(254).pipe(z.email("a valid email address"));
 
-const exactlyOneAddress = (r: { address?: unknown; addressId?: unknown }) =>
-	(r.address === undefined) !== (r.addressId === undefined);
-const ONE_ADDRESS = { message: "send either address or addressId", path: ["address"] };
+// Where the order goes, one of three: a shipping address from the customer's address book
+// (`addressId`), one given now (`address`), or — for a cart with nothing to ship (digital goods,
+// booked services) — only `billing`: the name and the country its tax is computed from. A cart
+// that ships nothing also takes an address (its name and country are the billing); one that
+// ships needs an address and a shippingMethod (the core says which: 422, naming the field).
+const exactlyOneAddress = (r: { address?: unknown; addressId?: unknown; billing?: unknown }) =>
+	[r.address, r.addressId, r.billing].filter((v) => v !== undefined).length === 1;
+const ONE_ADDRESS = {
+	message: "send one of address, addressId or (when nothing in the cart ships) billing",
+	path: ["address"],
+};
 
 const checkoutFields = {
-	/** One of the two: an address from the customer's address book, or one given now. */
 	addressId: AddressId.optional(),
 	address: Address.optional(),
-	shippingMethod: ShippingMethod,
+	billing: Billing.optional(),
+	/** Required when something in the cart ships; a cart that ships nothing ignores it. */
+	shippingMethod: ShippingMethod.optional(),
 	/** Default: the payment module's default gateway (the sandbox where it is on, else the first real one). */
 	gateway: GatewayName.optional(),
 	/** A coupon code typed at checkout; without it, the one applied to the cart (if any) is used. */
@@ -65,6 +74,7 @@ export const QuoteRequest = z
 	.strictObject({
 		addressId: AddressId.optional(),
 		address: Address.optional(),
+		billing: Billing.optional(),
 		shippingMethod: ShippingMethod.optional(),
 	})
 	.refine(exactlyOneAddress, ONE_ADDRESS);
@@ -79,9 +89,8 @@ export const QuoteLine = z.object({
 	lineTotal: Money,
 });
 
-/** Every shipping method with the whole order's money for it: what the review would show. */
-export const ShippingOption = z.object({
-	method: ShippingMethod,
+/** The whole order's money: what the review would show. */
+export const QuoteTotals = z.object({
 	shipping: z.number().int(),
 	/** Free because of the subtotal threshold or because nothing ships. */
 	free: z.boolean(),
@@ -90,6 +99,10 @@ export const ShippingOption = z.object({
 	discount: z.number().int(),
 	total: z.number().int(),
 });
+export type QuoteTotals = z.infer<typeof QuoteTotals>;
+
+/** Every shipping method with the whole order's money for it. */
+export const ShippingOption = QuoteTotals.extend({ method: ShippingMethod });
 export type ShippingOption = z.infer<typeof ShippingOption>;
 
 export const Quote = z.object({
@@ -99,10 +112,18 @@ export const Quote = z.object({
 	lines: z.array(QuoteLine),
 	subtotal: z.number().int(),
 	weightGrams: z.number().int(),
-	address: Address,
+	/** Whether anything in the cart ships: false for digital goods and booked services only. */
+	ships: z.boolean(),
+	/** The shipping address; null when nothing ships. */
+	address: Address.nullable(),
+	/** The name and the country the tax is computed from. */
+	billing: Billing,
+	/** Every shipping method (none when nothing ships). */
 	options: z.array(ShippingOption),
-	/** The option for the requested method (null when none was asked for). */
+	/** The option for the requested method (null when none was asked for, or nothing ships). */
 	selected: ShippingOption.nullable(),
+	/** What the order will charge: the selected option's money, or, when nothing ships, its only price. */
+	due: QuoteTotals.nullable(),
 	/** Sale prices, discounts line by line, free shipping and the cart's coupon, as the order would record them. */
 	promotion: PricedCart.nullable(),
 });

@@ -136,6 +136,12 @@ export const LedgerQuery = z.object({
 });
 export type LedgerQuery = z.infer<typeof LedgerQuery>;
 
+/** Staff: the SKUs to check against their ledger (repeat `sku`); none: every SKU. */
+export const ReconcileQuery = z.object({
+	sku: z.union([z.string(), z.array(z.string())]).optional(),
+});
+export type ReconcileQuery = z.infer<typeof ReconcileQuery>;
+
 export const LedgerPage = z.object({
 	sku: z.string(),
 	entries: z.array(LedgerEntry),

@@ -1,6 +1,8 @@
 import { Currency, Money } from "@bazaar/money";
 import { z } from "zod";
+import { CancelCutoffHours } from "./catalog";
 import { UserId } from "./identity";
+import { Slot } from "./inventory";
 import { listPage, listQuery, TimeBound } from "./list";
 import { GatewayName, Payment } from "./payment";
 import { AppliedDiscount } from "./promotion";
@@ -51,23 +53,45 @@ export const CountryCode = z
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** State, province or county code where the country has them (US: "CA"); tax may depend on it. */
+const Region = z
+	.string()
+	.trim()
+	.max(10)
+	.transform((v) => v.toUpperCase());
+
 export const Address = z.strictObject({
 	name: text(100),
 	line1: text(200),
 	line2: z.string().trim().max(200).optional(),
 	city: text(100),
-	/** State, province or county code where the country has them (US: "CA"); tax may depend on it. */
-	region: z
-		.string()
-		.trim()
-		.max(10)
-		.transform((v) => v.toUpperCase())
-		.optional(),
+	region: Region.optional(),
 	postalCode: text(20),
 	country: CountryCode,
 	phone: z.string().trim().max(40).optional(),
 });
 export type Address = z.infer<typeof Address>;
+
+/**
+ * Who pays and where, for an order with nothing to ship (digital goods, booked services): a name
+ * for the receipt and the country (and region) its tax is computed from. An order that ships
+ * takes these from its shipping address.
+ */
+export const Billing = z.strictObject({
+	name: text(100),
+	country: CountryCode,
+	region: Region.optional(),
+});
+export type Billing = z.infer<typeof Billing>;
+
+/** The billing details an address gives. */
+export function billingOf(address: Address): Billing {
+	return {
+		name: address.name,
+		country: address.country,
+		...(address.region !== undefined ? { region: address.region } : {}),
+	};
+}
 
 export const MAX_ORDER_LINES = 100;
 export const MAX_LINE_QUANTITY = 999;
@@ -90,6 +114,8 @@ export const PricedLine = z.strictObject({
 	flashItemId: z.string().max(40).optional(),
 	/** A service booked by appointment: the slot's start (UTC ISO, as the inventory holds it). */
 	slot: z.iso.datetime().optional(),
+	/** A booked slot: the merchant's cut-off for changes when it was sold (hours before the slot). */
+	cancelCutoffHours: CancelCutoffHours.optional(),
 	/** The catalog's price of one unit when a sale price set unitPrice; absent otherwise. */
 	listUnitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional(),
 	/** The promotion module's discounts on this line (which rule, how much), order-level ones pro-rated. */
@@ -104,28 +130,41 @@ export const IdempotencyKey = z
 	.max(200)
 	.regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
-export const PlaceOrderInput = z.strictObject({
-	customerId: text(64),
-	email: z.string().trim().max(254).pipe(z.email("a valid email address")),
-	idempotencyKey: IdempotencyKey,
-	/** Allocated by the workflow before it reserves stock (inventory reservations name their order). */
-	orderId: OrderId.optional(),
-	currency: Currency,
-	lines: z.array(PricedLine).min(1).max(MAX_ORDER_LINES),
-	address: Address,
-	shippingMethod: ShippingMethod,
-	reservationId: z
-		.string()
-		.min(1)
-		.max(64)
-		.regex(/^[A-Za-z0-9_-]+$/),
-	/** Every promotion rule that applied (order-level ones once), for the order's record. */
-	promotions: z.array(AppliedDiscount).max(50).default([]),
-	/** The free-shipping rule that applies: the order's shipping costs nothing. */
-	freeShipping: AppliedDiscount.nullable().default(null),
-	/** The coupon redeemed for this order. */
-	couponCode: z.string().max(40).nullable().default(null),
-});
+export const PlaceOrderInput = z
+	.strictObject({
+		customerId: text(64),
+		email: z.string().trim().max(254).pipe(z.email("a valid email address")),
+		idempotencyKey: IdempotencyKey,
+		/** Allocated by the workflow before it reserves stock (inventory reservations name their order). */
+		orderId: OrderId.optional(),
+		currency: Currency,
+		lines: z.array(PricedLine).min(1).max(MAX_ORDER_LINES),
+		/** Where the parcel goes; null when nothing in the order ships (then billing is required). */
+		address: Address.nullable(),
+		/** Null exactly when address is. */
+		shippingMethod: ShippingMethod.nullable(),
+		/** For an order that ships nothing: the name and the tax country. Ignored when there is an address. */
+		billing: Billing.optional(),
+		reservationId: z
+			.string()
+			.min(1)
+			.max(64)
+			.regex(/^[A-Za-z0-9_-]+$/),
+		/** Every promotion rule that applied (order-level ones once), for the order's record. */
+		promotions: z.array(AppliedDiscount).max(50).default([]),
+		/** The free-shipping rule that applies: the order's shipping costs nothing. */
+		freeShipping: AppliedDiscount.nullable().default(null),
+		/** The coupon redeemed for this order. */
+		couponCode: z.string().max(40).nullable().default(null),
+	})
+	.refine((o) => (o.address === null) === (o.shippingMethod === null), {
+		message: "an order that ships has an address and a shipping method; one that does not has neither",
+		path: ["shippingMethod"],
+	})
+	.refine((o) => o.address !== null || o.billing !== undefined, {
+		message: "an order that ships nothing needs billing (name and country)",
+		path: ["billing"],
+	});
 export type PlaceOrderInput = z.input<typeof PlaceOrderInput>;
 
 export const OrderLine = z.object({
@@ -140,6 +179,15 @@ export const OrderLine = z.object({
 	flashItemId: z.string().optional(),
 	/** A booked service's slot start (UTC); its calendar invitation goes with the confirmation mail. */
 	slot: z.string().optional(),
+	/** A booking's calendar revision (SEQUENCE): 0 as booked, +1 per reschedule. Absent: 0. */
+	bookingSequence: z.number().int().optional(),
+	/** A booking the shopper cancelled (its place was given back and the line refunded). Absent: booked. */
+	bookingStatus: z.enum(["booked", "cancelled"]).optional(),
+	/**
+	 * The cut-off for changes as sold (hours before the slot): the terms the shopper bought under,
+	 * whatever the merchant sets later. Absent (orders from before it was kept): the service's current one.
+	 */
+	cancelCutoffHours: z.number().int().optional(),
 	/** The list price of one unit, when a sale price applied (orders placed before promotions: absent). */
 	listUnitPrice: z.number().int().optional(),
 	/** Which promotion rules took how much off this line. */
@@ -177,8 +225,11 @@ export const Order = z.object({
 	status: OrderStatus,
 	currency: Currency,
 	lines: z.array(OrderLine),
-	address: Address,
-	shippingMethod: ShippingMethod,
+	/** Where it ships; null: nothing in it ships (digital goods, booked services). */
+	address: Address.nullable(),
+	shippingMethod: ShippingMethod.nullable(),
+	/** The name and the country its tax was computed from (the shipping address's when it ships). */
+	billing: Billing,
 	subtotal: z.number().int(),
 	shippingAmount: z.number().int(),
 	taxAmount: z.number().int(),
@@ -297,6 +348,8 @@ export const ORDER_EVENT_TYPES = [
 	"order.payment_conflict",
 	"order.partially_refunded",
 	"order.refunded",
+	/** The shopper cancelled a booked line (`bookingLine`): the auto-refunds consumer refunds it. */
+	"order.booking_cancelled",
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
@@ -319,6 +372,8 @@ export const OrderEventData = z.object({
 	reason: z.string().nullable().optional(),
 	/** Refund events: everything refunded so far. */
 	refundedAmount: z.number().int().optional(),
+	/** order.booking_cancelled: the index of the cancelled line in the order. */
+	bookingLine: z.number().int().min(0).optional(),
 });
 export type OrderEventData = z.infer<typeof OrderEventData>;
 
@@ -465,3 +520,35 @@ export type GuestOrderAccess = z.infer<typeof GuestOrderAccess>;
 /** The storefront's answer to a lookup (POST /api/orders/lookup): the key and the order's page. */
 export const GuestOrderLink = GuestOrderAccess.extend({ href: z.string() });
 export type GuestOrderLink = z.infer<typeof GuestOrderLink>;
+
+// ---- managing a booking (workflows/manage-booking.ts) ------------------------------------------
+
+/** The merchant's default cut-off when a service does not set one: changes close a day before. */
+export const DEFAULT_CANCEL_CUTOFF_HOURS = 24;
+
+/** One booked line of an order as its owner may manage it. `line` is its index in the order. */
+export const Booking = z.object({
+	line: z.number().int(),
+	variantId: z.string(),
+	sku: z.string(),
+	title: z.string(),
+	quantity: z.number().int(),
+	slot: z.string(),
+	status: z.enum(["booked", "cancelled"]),
+	sequence: z.number().int(),
+	/** Reschedule and cancel are open until this instant (the slot less the service's cut-off). */
+	changeableUntil: z.string(),
+	/** Whether the shopper may reschedule or cancel it now (booked, paid, before the cut-off). */
+	changeable: z.boolean(),
+});
+export type Booking = z.infer<typeof Booking>;
+export const BookingList = z.object({ items: z.array(Booking) });
+export type BookingList = z.infer<typeof BookingList>;
+
+/** `POST /orders/:id/bookings/:line/reschedule`: the new slot (same service; UTC, on the hour). */
+export const RescheduleInput = z.strictObject({ slot: Slot });
+export type RescheduleInput = z.input<typeof RescheduleInput>;
+
+/** What a reschedule or a cancel answers: the booking as it now stands. */
+export const BookingAnswer = z.object({ booking: Booking, changed: z.boolean() });
+export type BookingAnswer = z.infer<typeof BookingAnswer>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CursorText, listPage } from "./list";
 
 // The review module's requests, responses and events (issue 12). Types are inferred from these
 // schemas, never written twice. Every text a shopper writes is plain text: pages escape it.
@@ -104,10 +105,6 @@ export const REVIEW_SORTS = ["newest", "helpful", "rating_desc", "rating_asc"] a
 export const ReviewSort = z.enum(REVIEW_SORTS);
 export type ReviewSort = z.infer<typeof ReviewSort>;
 
-const Cursor = z
-	.string()
-	.max(200)
-	.regex(/^[A-Za-z0-9_-]+$/, "an opaque cursor from a previous page");
 const Limit = z
 	.string()
 	.regex(/^\d{1,2}$/, "a whole number from 1 to 50")
@@ -123,7 +120,7 @@ export const ReviewQuery = z.strictObject({
 		.transform(Number)
 		.optional(),
 	limit: Limit.default(10),
-	cursor: Cursor.optional(),
+	cursor: CursorText.optional(),
 });
 export type ReviewQuery = z.infer<typeof ReviewQuery>;
 
@@ -141,7 +138,7 @@ export const QUEUE_FILTERS = ["held", "reported", "rejected", "hidden", "publish
 export const QueueQuery = z.strictObject({
 	filter: z.enum(QUEUE_FILTERS).default("held"),
 	limit: Limit.default(20),
-	cursor: Cursor.optional(),
+	cursor: CursorText.optional(),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;
 
@@ -209,14 +206,10 @@ export const RatingSummary = z.object({
 });
 export type RatingSummary = z.infer<typeof RatingSummary>;
 
-export const ReviewPage = z.object({
-	items: z.array(PublicReview),
-	nextCursor: z.string().nullable(),
-	summary: RatingSummary,
-});
+export const ReviewPage = listPage(PublicReview).extend({ summary: RatingSummary });
 export type ReviewPage = z.infer<typeof ReviewPage>;
 
-export const StaffReviewPage = z.object({ items: z.array(Review), nextCursor: z.string().nullable() });
+export const StaffReviewPage = listPage(Review);
 export type StaffReviewPage = z.infer<typeof StaffReviewPage>;
 
 /** A product the caller may review (a delivered order line), and their review of it if any. */
@@ -231,8 +224,18 @@ export const Reviewable = z.object({
 export const ReviewableList = z.object({ items: z.array(Reviewable) });
 export type ReviewableList = z.infer<typeof ReviewableList>;
 
+/** A helpful vote (PUT /reviews/{id}/vote): the only vote there is. */
+export const VoteInput = z.strictObject({ helpful: z.literal(true) });
+/** What the customer may review, narrowed to an order or a product. */
+export const ReviewableQuery = z.strictObject({
+	orderId: z.string().max(40).optional(),
+	productId: z.string().max(64).optional(),
+});
+
 export const VoteResult = z.object({ reviewId: ReviewId, helpfulCount: z.number().int(), voted: z.boolean() });
 export type VoteResult = z.infer<typeof VoteResult>;
+/** A report taken (POST /reviews/{id}/reports). */
+export const ReportReceipt = z.object({ reviewId: ReviewId, reported: z.literal(true) });
 
 // ---- events (bus envelopes: source "review", key = product id) ----------------------------------
 

@@ -14,6 +14,8 @@ import type { Member, SupportEnv } from "./env";
 import { acceptFrame, errorFrame } from "./frames";
 import { Members, memberOfRequest } from "./member";
 import { consumeNonce, createNonceTable } from "./nonces";
+import { Peers } from "./peers";
+import { Sent } from "./sent";
 import { rateOf, Throttle } from "./throttle";
 
 // One support conversation (DESIGN.md, data flow 5): its shopper, the bot while no agent has it,
@@ -75,6 +77,12 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 	protected abstract supportCore(): SupportCore;
 
 	readonly #members = new Members();
+	readonly #peers = new Peers(() => this.getConnections());
+	readonly #sent = new Sent(() =>
+		this.ctx.storage.sql.exec<{ id: number; sender: string; client_id: string }>(
+			"SELECT id, sender, client_id FROM messages",
+		),
+	);
 	readonly #throttle: Throttle;
 	readonly #maxEntries: number;
 	#conversation: Conversation | undefined;
@@ -87,7 +95,7 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 		const sql = ctx.storage.sql;
 		createNonceTable(sql);
 		sql.exec(
-			"CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, sender TEXT NOT NULL, client_id TEXT NOT NULL, entry TEXT NOT NULL, UNIQUE (sender, client_id))",
+			"CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, sender TEXT NOT NULL, client_id TEXT NOT NULL, entry TEXT NOT NULL)",
 		);
 		sql.exec("CREATE TABLE IF NOT EXISTS conversation (one INTEGER PRIMARY KEY CHECK (one = 1), body TEXT NOT NULL)");
 		this.#throttle = new Throttle(rateOf(env.SUPPORT_CHAT_RATE));
@@ -150,6 +158,7 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 			return;
 		}
 		this.#members.admit(connection, member);
+		this.#peers.add(connection);
 		if (member.kind === "agent" && !conv.agentJoined && conv.state === "active") {
 			conv.agentJoined = true;
 			this.#save();
@@ -169,9 +178,10 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 			case "text":
 				return this.#text(connection, member, frame.clientId, frame.text);
 			case "typing":
-				this.broadcast(JSON.stringify({ type: "typing", author: authorOf(member), typing: frame.typing }), [
+				this.#peers.send(
+					JSON.stringify({ type: "typing", author: authorOf(member), typing: frame.typing }),
 					connection.id,
-				]);
+				);
 				return;
 			case "read":
 				this.#read(connection, member, frame.upTo);
@@ -190,6 +200,7 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 	override onClose(connection: Connection): void {
 		this.#throttle.forget(connection.id);
 		this.#members.forget(connection);
+		this.#peers.forget(connection);
 	}
 
 	override async onAlarm(): Promise<void> {
@@ -337,7 +348,7 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 		if (mark <= conv.readUpTo[side]) return;
 		conv.readUpTo[side] = mark;
 		this.#save();
-		this.broadcast(JSON.stringify({ type: "read", author: authorOf(member), upTo: mark }), [connection.id]);
+		this.#peers.send(JSON.stringify({ type: "read", author: authorOf(member), upTo: mark }), connection.id);
 	}
 
 	/**
@@ -346,27 +357,21 @@ export abstract class SupportRoom extends Server<Cloudflare.Env & SupportEnv> {
 	 * sent again: its first id is returned.
 	 */
 	#post(sender: string, entry: NewText | NewSystem, except?: string): { id: number; fresh: boolean } {
+		const clientId = entry.type === "text" ? entry.clientId : `sys-${this.#nextId()}`;
+		const first = this.#sent.idOf(sender, clientId);
+		if (first !== undefined) return { id: first, fresh: false };
 		const id = this.#nextId();
-		const clientId = entry.type === "text" ? entry.clientId : `sys-${id}`;
 		const json = JSON.stringify({ ...entry, id });
-		const sql = this.ctx.storage.sql;
-		const inserted = sql
-			.exec(
-				"INSERT INTO messages (id, sender, client_id, entry) VALUES (?, ?, ?, ?) ON CONFLICT (sender, client_id) DO NOTHING RETURNING id",
-				id,
-				sender,
-				clientId,
-				json,
-			)
-			.toArray();
-		if (inserted.length === 0) {
-			const first = sql
-				.exec<{ id: number }>("SELECT id FROM messages WHERE sender = ? AND client_id = ?", sender, clientId)
-				.one();
-			return { id: first.id, fresh: false };
-		}
+		this.ctx.storage.sql.exec(
+			"INSERT INTO messages (id, sender, client_id, entry) VALUES (?, ?, ?, ?)",
+			id,
+			sender,
+			clientId,
+			json,
+		);
+		this.#sent.add(sender, clientId, id);
 		this.#lastId = id;
-		this.broadcast(json, except === undefined ? undefined : [except]);
+		this.#peers.send(json, except);
 		return { id, fresh: true };
 	}
 

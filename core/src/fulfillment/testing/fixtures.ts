@@ -8,7 +8,7 @@ import { signedInit } from "../../testing/signed-init";
 import { rows } from "../../testing/sql";
 import { signCarrierPayload } from "../carrier-signature";
 import { type FulfillmentModule, openFulfillment } from "../module";
-import { fulfillmentPublicRoutes, fulfillmentRoutes } from "../routes";
+import { fulfillmentAdminRoutes, fulfillmentPublicRoutes, fulfillmentRoutes } from "../routes";
 
 // Fulfillment tests on real parts: a temporary libSQL file, the routes mounted as app.ts mounts
 // them (the carrier webhook before the signature check), signed calls as the edge makes them.
@@ -50,6 +50,7 @@ export async function fulfillmentHarness(
 	const app = new Hono<AppEnv>();
 	app.route("/fulfillment", fulfillmentPublicRoutes(mod));
 	app.use("*", requireSignature(SECRET));
+	app.route("/fulfillment/admin", fulfillmentAdminRoutes(mod));
 	app.route("/fulfillment", fulfillmentRoutes(mod));
 	app.notFound(notFound);
 	app.onError(onError);

@@ -5,7 +5,7 @@ import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { type Inventory, type InventoryOptions, openInventory } from "../module";
-import { inventoryRoutes } from "../routes";
+import { inventoryAdminRoutes, inventoryRoutes } from "../routes";
 
 // Test fixtures on real parts: a temporary libSQL file, the real routes behind the real
 // signature check, signed calls as another core module or the edge would make them.
@@ -29,6 +29,7 @@ export async function inventoryHarness(options: Partial<InventoryOptions> = {}):
 	const inv = await openInventory({ ...options, url });
 	const app = new Hono<AppEnv>();
 	app.use("*", requireSignature(SECRET));
+	app.route("/inventory/admin", inventoryAdminRoutes(inv));
 	app.route("/inventory", inventoryRoutes(inv));
 	app.notFound(notFound);
 	app.onError(onError);

@@ -21,6 +21,7 @@ export function priceLines(lines: PricedLine[]): OrderLine[] {
 			lineTotal,
 			...(l.flashItemId !== undefined ? { flashItemId: l.flashItemId } : {}),
 			...(l.slot !== undefined ? { slot: l.slot } : {}),
+			...(l.cancelCutoffHours !== undefined ? { cancelCutoffHours: l.cancelCutoffHours } : {}),
 			...(l.listUnitPrice !== undefined ? { listUnitPrice: l.listUnitPrice } : {}),
 			discounts,
 			discountTotal,
@@ -30,26 +31,31 @@ export function priceLines(lines: PricedLine[]): OrderLine[] {
 
 /**
  * Discounts come from the promotion module, line by line (the workflow passes them in with the
- * lines); a free-shipping rule makes shipping 0 and the shipping it saved is kept apart.
+ * lines); a free-shipping rule makes shipping 0 and the shipping it saved is kept apart. `address`
+ * is where the tax is due (the shipping address, or for an order that ships nothing its billing
+ * country); without a shipping method nothing ships and shipping costs nothing.
  */
 export function computeTotals(input: {
 	currency: string;
 	lines: PricedLine[];
 	address: Pick<Address, "country" | "region">;
-	shippingMethod: ShippingMethod;
+	shippingMethod: ShippingMethod | null;
 	freeShipping?: boolean;
 }): { lines: OrderLine[]; totals: Totals; shippingDiscount: number } {
 	const lines = priceLines(input.lines);
 	const subtotal = lines.reduce((sum, l) => sum + l.lineTotal, 0);
 	const discount = lines.reduce((sum, l) => sum + (l.discountTotal ?? 0), 0);
-	const rate = shippingRate({
-		method: input.shippingMethod,
-		country: input.address.country,
-		currency: input.currency,
-		weightGrams: totalWeightGrams(lines),
-		// The free-standard threshold counts what the goods cost after their discounts.
-		subtotal: subtotal - discount,
-	}).amount;
+	const rate =
+		input.shippingMethod === null
+			? 0
+			: shippingRate({
+					method: input.shippingMethod,
+					country: input.address.country,
+					currency: input.currency,
+					weightGrams: totalWeightGrams(lines),
+					// The free-standard threshold counts what the goods cost after their discounts.
+					subtotal: subtotal - discount,
+				}).amount;
 	const shipping = input.freeShipping ? 0 : rate;
 	const bp = taxRateBp(input.address.country, input.address.region);
 	const tax = taxOn(subtotal + shipping - discount, bp);

@@ -6,7 +6,7 @@ import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { type OrderModule, type OrderModuleOptions, openOrders } from "../module";
-import { orderRoutes } from "../routes";
+import { orderAdminRoutes, orderRoutes } from "../routes";
 
 // Test fixtures on real parts: a temporary libSQL file, the real routes behind the real signature
 // check, signed calls as the edge would make them.
@@ -30,6 +30,7 @@ export async function orderHarness(options: Partial<OrderModuleOptions> = {}): P
 	const orders = await openOrders({ ...options, url });
 	const app = new Hono<AppEnv>();
 	app.use("*", requireSignature(SECRET));
+	app.route("/orders/admin", orderAdminRoutes(orders));
 	app.route("/orders", orderRoutes(orders));
 	app.notFound(notFound);
 	app.onError(onError);

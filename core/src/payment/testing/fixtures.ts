@@ -6,7 +6,13 @@ import { type AppEnv, notFound, onError, requireSignature } from "../../lib/http
 import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { openPayments, type PaymentModule, type PaymentModuleOptions } from "../module";
-import { paymentPublicRoutes, paymentRoutes, SANDBOX_FORM_TOKEN_HEADER, sandboxPageRoutes } from "../routes";
+import {
+	paymentAdminRoutes,
+	paymentPublicRoutes,
+	paymentRoutes,
+	SANDBOX_FORM_TOKEN_HEADER,
+	sandboxPageRoutes,
+} from "../routes";
 import { SANDBOX_WEBHOOK_GROUP, subscribeSandboxWebhooks } from "../sandbox/webhooks";
 
 // Payment tests on real parts: a temporary libSQL file, the routes mounted as app.ts will mount
@@ -75,6 +81,7 @@ export async function paymentHarness(
 	app.route("/payment", paymentPublicRoutes(payments));
 	app.use("*", requireSignature(SECRET));
 	app.route("/payment", sandboxPageRoutes(payments));
+	app.route("/payment/admin", paymentAdminRoutes(payments));
 	app.route("/payment", paymentRoutes(payments));
 	app.notFound(notFound);
 	app.onError(onError);

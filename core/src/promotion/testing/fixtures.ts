@@ -10,7 +10,7 @@ import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { row, rows } from "../../testing/sql";
 import { openPromotions, type PromotionModule } from "../module";
-import { promotionRoutes } from "../routes";
+import { promotionAdminRoutes, promotionRoutes } from "../routes";
 
 // Promotion tests on real parts: a temporary libSQL file for the module, the identity database's
 // rate-limit buckets (the core's one limiter), the routes mounted behind the signature check as
@@ -42,6 +42,7 @@ export async function promotionHarness(start = Date.parse("2026-11-10T12:00:00Z"
 	const mod = await openPromotions({ url: `file:${join(dir, "promotion.db")}`, limiter, now: () => clock.now });
 	const app = new Hono<AppEnv>();
 	app.use("*", requireSignature(SECRET));
+	app.route("/promotion/admin", promotionAdminRoutes(mod));
 	app.route("/promotion", promotionRoutes(mod));
 	app.notFound(notFound);
 	app.onError(onError);

@@ -8,7 +8,7 @@ import { SECRET, tempDir } from "../../testing/harness";
 import { signedInit } from "../../testing/signed-init";
 import { rows } from "../../testing/sql";
 import { openReviews, type ReviewModule } from "../module";
-import { reviewRoutes } from "../routes";
+import { reviewAdminRoutes, reviewRoutes } from "../routes";
 
 // Review tests on real parts: a temporary libSQL file and images folder, the routes mounted as
 // app.ts mounts them, signed calls as the edge makes them. Deliveries are recorded through the
@@ -53,6 +53,7 @@ export async function reviewHarness(): Promise<ReviewHarness> {
 	});
 	const app = new Hono<AppEnv>();
 	app.use("*", requireSignature(SECRET));
+	app.route("/reviews/admin", reviewAdminRoutes(mod));
 	app.route("/reviews", reviewRoutes(mod));
 	app.notFound(notFound);
 	app.onError(onError);

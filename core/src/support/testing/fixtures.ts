@@ -11,7 +11,7 @@ import { signedInit } from "../../testing/signed-init";
 import { SUPPORT_MAIL_GROUP, subscribeSupportMail } from "../../workflows/support-mail";
 import { supportPorts } from "../../workflows/support-ports";
 import { openSupport, type SupportModule } from "../module";
-import { supportRoutes } from "../routes";
+import { supportAdminRoutes, supportRoutes } from "../routes";
 
 // Support tests on real parts: the module on a temporary libSQL file, its ports wired by the
 // composition root's own function to a real order module, the seeded catalog and a real
@@ -55,6 +55,7 @@ export async function supportHarness(): Promise<SupportHarness> {
 
 	const app = new Hono<AppEnv>();
 	app.use("*", requireSignature(SECRET));
+	app.route("/support/admin", supportAdminRoutes(mod));
 	app.route("/support", supportRoutes(mod));
 	app.notFound(notFound);
 	app.onError(onError);

@@ -1,7 +1,11 @@
+import { expect } from "bun:test";
 import { ProductInput } from "@bazaar/contracts";
+import type { OrderDetail } from "@bazaar/contracts/order";
+import type { Caller } from "@bazaar/signature";
 import { createProduct } from "../../catalog/create-product";
 import { categories } from "../../catalog/schema";
-import type { Stack } from "./stack";
+import { json } from "../../testing/harness";
+import { eventually, type Stack } from "./stack";
 
 // A service sold by appointment, stocked per hour (the inventory's capacity policy), for tests
 // that book slots on the composed core.
@@ -27,4 +31,30 @@ export async function appointmentService(s: Stack, sku: string, title: string, s
 	);
 	await s.core.inventory.defineSku(sku, { policy: "capacity", slotCapacity });
 	return product.variants[0]?.id as string;
+}
+
+/**
+ * Puts the service's `slot` in the shopper's cart and checks out with `body` (a checkoutBody or a
+ * billing-only one) under `key`; the 201's order and payment.
+ */
+export async function checkoutBooking<T = { order: OrderDetail; payment: { id: string; redirectUrl: string } }>(
+	s: Stack,
+	shopper: Caller,
+	booking: { variantId: string; slot: string },
+	body: unknown,
+	key: string,
+): Promise<T> {
+	expect((await s.call("POST", "/cart/lines", { caller: shopper, body: booking })).status).toBe(200);
+	const res = await s.call("POST", "/checkout", { caller: shopper, body, headers: { "idempotency-key": key } });
+	expect(res.status).toBe(201);
+	return json<T>(res);
+}
+
+/** Waits until the order's reservation is committed: the booked place is sold. */
+export async function bookingSold(s: Stack, reservationId: string): Promise<void> {
+	await eventually(
+		async () => ((await s.core.inventory.getReservation(reservationId)).status === "committed" ? true : undefined),
+		15_000,
+		"the booking sold",
+	);
 }
