@@ -4,7 +4,7 @@ import { verify } from "@bazaar/signature";
 import { type Bus, BusRelay, openLibsqlBus } from "../bus";
 import { seedCatalog } from "../seed/catalog-seed";
 import { ADMIN, type Harness, harness, SECRET, tempDir } from "../testing/harness";
-import { subscribeEdgePush } from "./edge-push";
+import { EDGE_PUSH_GROUP, subscribeEdgePush } from "./edge-push";
 
 // catalog.* events through the real bus (the catalog's outbox → relay → libSQL bus → consumer)
 // to a real HTTP server standing in for the edge's /internal/catalog-events.
@@ -84,11 +84,13 @@ test("pushes each change to the edge, signed as the core, retrying until a 2xx",
 		expect(res.status).toBe(201);
 	}
 	const latest = await version();
-	await until(() => edgeVersion === latest && pushedTypes().length === 3);
+	await until(async () => edgeVersion === latest && (await bus.pending(EDGE_PUSH_GROUP)).pending === 0);
 	expect(failuresLeft).toBe(0);
-	expect(pushedTypes()).toEqual(["catalog.category.created", "catalog.category.created", "catalog.category.created"]);
-	const versions = received.flatMap((r) => r.events.map((e) => e.version));
-	expect(versions).toEqual([...versions].sort((a, b) => a - b));
+	// The edge keys its caches on the highest version it was told, so an event whose retry comes
+	// after a later event's push is acknowledged without a call: what matters is that the edge
+	// reached the last version, and only ever through calls signed as the core.
+	expect(new Set(pushedTypes())).toEqual(new Set(["catalog.category.created"]));
+	expect(Math.max(...received.flatMap((r) => r.events.map((e) => e.version)))).toBe(latest);
 	expect(received.every((r) => r.caller.user === "core" && r.caller.roles.join() === "service")).toBe(true);
 }, 30_000);
 
@@ -115,7 +117,7 @@ test("a version the edge already has is not pushed again: a seed's events share 
 	expect(seeded.products).toBe(5);
 	const latest = await version();
 	await until(() => edgeVersion === latest);
-	await until(async () => (await bus.pending("edge-catalog")).pending === 0);
+	await until(async () => (await bus.pending(EDGE_PUSH_GROUP)).pending === 0);
 	expect(received).toHaveLength(1);
 }, 30_000);
 
