@@ -221,6 +221,42 @@ describe("managing a booking", () => {
 		expect(refunded.refundedAmount).toBe(refunded.total);
 	}, 120_000);
 
+	test("staff refunded part of the order by hand before the shopper cancelled: the cancel gives back only what is left, and nothing ends in the dead letters", async () => {
+		const sku = `BK-P-${RUN}`;
+		const variantId = await appointmentService(s, sku, "Yoga", 1);
+		const shopper = await registerCustomer(s, "Pia");
+		const order = await bookAndPay(shopper, variantId, hour(95));
+		const goodwill = Math.floor(order.total / 3);
+		const byHand = await s.call("POST", `/orders/admin/${order.id}/refund`, {
+			caller: admin,
+			body: { amount: goodwill, reason: "the room was cold" },
+			headers: { "idempotency-key": `goodwill-${order.id}` },
+		});
+		expect(byHand.status).toBe(202);
+		await eventually(
+			async () => {
+				const o = await json<{ refundedAmount: number }>(
+					await s.call("GET", `/orders/${order.id}`, { caller: shopper }),
+				);
+				return o.refundedAmount === goodwill ? true : undefined;
+			},
+			15_000,
+			"the goodwill refund recorded",
+		);
+
+		expect((await s.call("POST", `/orders/${order.id}/bookings/0/cancel`, { caller: shopper })).status).toBe(200);
+		const refunded = await refundedOrder(shopper, order.id);
+		expect(refunded.refundedAmount).toBe(order.total);
+		const cancelRefund = (await refundsOf(order.id)).find((r) => r.idempotencyKey === `booking-cancel:${order.id}:0`);
+		expect(cancelRefund?.amount.amount).toBe(order.total - goodwill);
+		await eventually(
+			async () => ((await s.core.bus.pending("auto-refunds")).pending === 0 ? true : undefined),
+			15_000,
+			"the auto-refunds consumer idle",
+		);
+		expect((await s.core.bus.deadLetters()).filter((d) => d.group === "auto-refunds")).toEqual([]);
+	}, 120_000);
+
 	test("cut-off: past the merchant's cut-off both are refused (409) and nothing changes; the cut-off is the one sold under (a later cancelCutoffHours set through the admin API holds for new orders only)", async () => {
 		const sku = `BK-X-${RUN}`;
 		const variantId = await appointmentService(s, sku, "Lesson", 3);

@@ -37,7 +37,8 @@ import type { RefundWorkflow } from "./refund";
 //               → order.changeBooking (cancelled, and order.booking_cancelled in the same write)
 //               → mail: METHOD:CANCEL
 //               … the auto-refunds consumer → refundCancelled: the refund workflow (the line's
-//               units, through the order's gateway, Idempotency-Key `booking-cancel:<order>:<line>`),
+//               price, at most what is left unrefunded, through the order's gateway,
+//               Idempotency-Key `booking-cancel:<order>:<line>`),
 //               retried with backoff while the gateway fails, so no cancelled booking stays unpaid back
 //
 // The inventory settles a race (a move and a cancel, or two moves, of one booking): its change is
@@ -47,7 +48,7 @@ import type { RefundWorkflow } from "./refund";
 // says, so it is queued once; the refund's key makes it one refund however often it is asked.
 
 export interface BookingDeps {
-	orders: Pick<OrderModule, "getOrder" | "openGuestOrder" | "changeBooking" | "guestKey">;
+	orders: Pick<OrderModule, "getOrder" | "openGuestOrder" | "changeBooking" | "guestKey" | "listRefunds">;
 	inventory: Pick<Inventory, "moveBooking" | "cancelBooking">;
 	catalog: { variants(ids: string[], currency: string): Promise<Map<string, VariantSummary>> };
 	refunds: Pick<RefundWorkflow, "run">;
@@ -215,9 +216,20 @@ export function createBookings(deps: BookingDeps): BookingWorkflow {
 			const amount = lineRefundAmount({ lines: [line], taxRateBp: order.taxRateBp }, [
 				{ variantId: line.variantId, quantity: line.quantity },
 			]);
-			if (amount === 0) return;
-			await deps.refunds.run({ user: order.customerId, roles: [] }, order.id, `booking-cancel:${order.id}:${index}`, {
-				amount,
+			const key = `booking-cancel:${order.id}:${index}`;
+			// Never more than is left to give back: staff may have refunded part of the order by hand
+			// before the shopper cancelled. A retry asks again for what the first try asked (the key's
+			// request), so a refund landing in between cannot change the amount under the same key.
+			const requests = await deps.orders.listRefunds(order.id);
+			const asked = requests.find((r) => r.idempotencyKey === key)?.amount.amount;
+			const byOthers = requests
+				.filter((r) => r.idempotencyKey !== key && r.status !== "failed")
+				.reduce((sum, r) => sum + r.amount.amount, 0);
+			const left = order.total - Math.max(byOthers, order.refundedAmount);
+			const refund = asked ?? Math.min(amount, left);
+			if (refund <= 0) return;
+			await deps.refunds.run({ user: order.customerId, roles: [] }, order.id, key, {
+				amount: refund,
 				reason: `booking of ${line.title} at ${line.slot} cancelled by the customer`,
 			});
 		},
