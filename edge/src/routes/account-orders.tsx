@@ -1,6 +1,5 @@
 import { ListOrdersQuery } from "@bazaar/contracts/order";
 import { Hono } from "hono";
-import { slotFromForm } from "../cart/form-input";
 import type { AppContext, AppEnv } from "../env";
 import { callerOf } from "../lib/core-call";
 import { delivery } from "../lib/delivery";
@@ -11,6 +10,7 @@ import { endSession } from "../session/middleware";
 import type { ActiveSession } from "../session/store";
 import { OrderDetailPage } from "../views/order-detail";
 import { OrderListPage } from "../views/order-list";
+import { changeBookingFromForm } from "./booking-form";
 
 // The customer's orders at /account/orders: the list (keyset pages from the core), one order
 // with its timeline, and cancelling an order that is still waiting for payment. The core answers
@@ -89,28 +89,27 @@ accountOrders.post("/:id/bookings/:line{[0-9]{1,3}}/:action{reschedule|cancel}",
 	const id = c.req.param("id");
 	if (!isOrderId(id)) return errorPage(c, 404, NO_SUCH_ORDER);
 	const caller = callerOf(c, session);
-	const line = Number(c.req.param("line"));
-	const reschedule = c.req.param("action") === "reschedule";
-	const slot = reschedule ? slotFromForm(fields.slot ?? "") : null;
-	const result = reschedule
-		? slot
-			? await orders.reschedule(c.env, caller, id, line, slot)
-			: null
-		: await orders.cancelBooking(c.env, caller, id, line);
-	if (result?.ok) return seeOther(c, `/account/orders/${id}?done=${reschedule ? "rescheduled" : "booking-cancelled"}`);
+	const { result, done, refusal } = await changeBookingFromForm(
+		c.env,
+		caller,
+		id,
+		Number(c.req.param("line")),
+		c.req.param("action"),
+		fields.slot,
+	);
+	if (result?.ok) return seeOther(c, `/account/orders/${id}?done=${done}`);
 	if (result && result.status === 404) return errorPage(c, 404, NO_SUCH_ORDER);
 	if (result && result.status === 401) return signedOut(c);
 	if (result && ![400, 409, 422].includes(result.status)) return coreTrouble(c, result.status);
 	const [order, bookings] = await Promise.all([orders.get(c.env, caller, id), orders.bookings(c.env, caller, id)]);
 	if (!order.ok) return coreTrouble(c, order.status);
-	const text = result ? (result.problem.detail ?? result.problem.title) : "That new time is not a date and time.";
 	return page(
 		c,
 		result ? result.status : 422,
 		<OrderDetailPage
 			order={order.value}
 			csrf={session.csrf}
-			message={{ text }}
+			message={{ text: refusal }}
 			bookings={bookings.ok ? bookings.value : null}
 		/>,
 	);

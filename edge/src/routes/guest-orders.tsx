@@ -1,7 +1,6 @@
 import { GUEST_ROLE } from "@bazaar/contracts/cart";
 import { GuestOrderKey } from "@bazaar/contracts/order";
 import { Hono } from "hono";
-import { slotFromForm } from "../cart/form-input";
 import type { AppEnv } from "../env";
 import { anonymousCaller } from "../lib/core-call";
 import { delivery } from "../lib/delivery";
@@ -12,6 +11,7 @@ import { formBodyLimit } from "../middleware/body";
 import { csrfToken } from "../session/csrf";
 import { GuestLookupPage } from "../views/guest-order-lookup";
 import { OrderDetailPage } from "../views/order-detail";
+import { changeBookingFromForm } from "./booking-form";
 
 // A guest's order pages: /orders/guest/:id?key=… (the confirmation mail's signed link; the key
 // is the credential, checked by the core), its cancel form while it is unpaid (CSRF-checked, the
@@ -76,17 +76,16 @@ guestOrders.post("/guest/:id/bookings/:line{[0-9]{1,3}}/:action{reschedule|cance
 	const key = GuestOrderKey.safeParse(fields.key);
 	if (!isOrderId(id) || !key.success) return errorPage(c, 404, NO_SUCH_ORDER);
 	const caller = anonymousCaller(c.req.raw);
-	const line = Number(c.req.param("line"));
-	const reschedule = c.req.param("action") === "reschedule";
-	const slot = reschedule ? slotFromForm(fields.slot ?? "") : null;
-	const result = reschedule
-		? slot
-			? await orders.reschedule(c.env, caller, id, line, slot, key.data)
-			: null
-		: await orders.cancelBooking(c.env, caller, id, line, key.data);
-	if (result?.ok) {
-		return seeOther(c, `${guestOrderPath(id, key.data)}&done=${reschedule ? "rescheduled" : "booking-cancelled"}`);
-	}
+	const { result, done, refusal } = await changeBookingFromForm(
+		c.env,
+		caller,
+		id,
+		Number(c.req.param("line")),
+		c.req.param("action"),
+		fields.slot,
+		key.data,
+	);
+	if (result?.ok) return seeOther(c, `${guestOrderPath(id, key.data)}&done=${done}`);
 	if (result && result.status === 404) return errorPage(c, 404, NO_SUCH_ORDER);
 	if (result && ![400, 409, 422].includes(result.status)) return coreTrouble(c, result.status);
 	const [order, bookings] = await Promise.all([
@@ -94,7 +93,6 @@ guestOrders.post("/guest/:id/bookings/:line{[0-9]{1,3}}/:action{reschedule|cance
 		orders.bookings(c.env, caller, id, key.data),
 	]);
 	if (!order.ok) return coreTrouble(c, order.status);
-	const text = result ? (result.problem.detail ?? result.problem.title) : "That new time is not a date and time.";
 	return page(
 		c,
 		result ? result.status : 422,
@@ -103,7 +101,7 @@ guestOrders.post("/guest/:id/bookings/:line{[0-9]{1,3}}/:action{reschedule|cance
 			csrf={await csrfToken(c, null)}
 			guest
 			guestKey={key.data}
-			message={{ text }}
+			message={{ text: refusal }}
 			bookings={bookings.ok ? bookings.value : null}
 		/>,
 	);
