@@ -1,41 +1,13 @@
-import { CategoryList, Product } from "@bazaar/contracts";
 import { describe, expect, it } from "vitest";
-import { api, csrfOf, get, Jar, postForm, signUp, unique } from "./cart-fixtures";
-import { core, edgeJson } from "./helpers";
-import { eventually, fieldOf, post } from "./shopper";
+import { api, csrfOf, get, Jar, makeAppointment, postForm, signUp, unique } from "./cart-fixtures";
+import { eventually, pay } from "./shopper";
 
 // Managing a booked service through the Worker against the real core: the guest's page (by the
 // mailed link's key) and the account's page show the booking with reschedule and cancel forms
 // until the cut-off (CSRF-checked), the JSON API does the same, and nobody else can.
 
-const ADMIN = { user: "bookings-admin", roles: ["admin"] };
 const HOUR = 3_600_000;
 const hourAhead = (n: number) => new Date((Math.floor(Date.now() / HOUR) + n) * HOUR).toISOString();
-
-async function makeAppointment(capacity: number) {
-	const categories = CategoryList.parse((await edgeJson("/api/catalog/categories")).body).items;
-	const id = unique();
-	const sku = `BK-${id}`;
-	const res = await core().request("POST", "/catalog/admin/products", {
-		caller: ADMIN,
-		body: JSON.stringify({
-			kind: "service",
-			title: `Booking test ${id}`,
-			description: "Made by the booking tests.",
-			categoryId: categories[0]!.id,
-			service: { durationMinutes: 60, billing: "one_time", booking: "appointment" },
-			variants: [{ sku, title: "Default", options: {}, prices: [{ amount: 5000, currency: "USD" }], inStock: true }],
-		}),
-	});
-	expect(res.status, await res.clone().text()).toBe(201);
-	const product = Product.parse(await res.json());
-	const define = await core().request("PUT", `/inventory/admin/skus/${sku}`, {
-		caller: ADMIN,
-		body: JSON.stringify({ policy: "capacity", slotCapacity: capacity }),
-	});
-	expect(define.status, await define.text()).toBeLessThan(300);
-	return { sku, variantId: product.variants[0]!.id };
-}
 
 /** Books `slot` through the JSON API and pays on the sandbox's page; the order's id. */
 async function bookAndPay(jar: Jar, variantId: string, slot: string, email?: string) {
@@ -49,10 +21,7 @@ async function bookAndPay(jar: Jar, variantId: string, slot: string, email?: str
 	);
 	expect(placed.res.status, JSON.stringify(placed.body)).toBe(201);
 	const { order, payment } = placed.body as { order: { id: string }; payment: { redirectUrl: string } };
-	const path = new URL(payment.redirectUrl).pathname;
-	const page = await get(jar, path);
-	expect(page.res.status).toBe(200);
-	expect((await post(jar, `${path}/approve`, { csrf: fieldOf(page.html, "csrf") })).res.status).toBe(303);
+	await pay({ jar }, payment.redirectUrl, "approve");
 	return order.id;
 }
 

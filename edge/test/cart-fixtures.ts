@@ -107,6 +107,32 @@ export async function makeProduct(
 	return { product, variants: product.variants.map((v) => v.id) };
 }
 
+/** A service booked by appointment: one variant, `capacity` places per hour. */
+export async function makeAppointment(capacity: number, price = 5000) {
+	const categories = CategoryList.parse((await edgeJson("/api/catalog/categories")).body).items;
+	const id = unique();
+	const sku = `BK-${id}`;
+	const res = await core().request("POST", "/catalog/admin/products", {
+		caller: ADMIN,
+		body: JSON.stringify({
+			kind: "service",
+			title: `Booking test ${id}`,
+			description: "Made by the booking tests.",
+			categoryId: categories[0]!.id,
+			service: { durationMinutes: 60, billing: "one_time", booking: "appointment" },
+			variants: [{ sku, title: "Default", options: {}, prices: [{ amount: price, currency: "USD" }], inStock: true }],
+		}),
+	});
+	expect(res.status, await res.clone().text()).toBe(201);
+	const product = Product.parse(await res.json());
+	const define = await core().request("PUT", `/inventory/admin/skus/${sku}`, {
+		caller: ADMIN,
+		body: JSON.stringify({ policy: "capacity", slotCapacity: capacity }),
+	});
+	expect(define.status, await define.text()).toBeLessThan(300);
+	return { product, sku, variantId: product.variants[0]!.id };
+}
+
 export async function archive(productId: string) {
 	const res = await core().request("POST", `/catalog/admin/products/${productId}/archive`, { caller: ADMIN });
 	expect(res.status, await res.text()).toBe(200);

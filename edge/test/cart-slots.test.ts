@@ -1,8 +1,7 @@
-import { CategoryList, Product } from "@bazaar/contracts";
 import { type Cart, slotLabel } from "@bazaar/contracts/cart";
 import { describe, expect, it } from "vitest";
-import { api, cartOf, csrfOf, get, Jar, makeProduct, postForm, unique } from "./cart-fixtures";
-import { core, edge, edgeJson } from "./helpers";
+import { api, cartOf, csrfOf, get, Jar, makeAppointment, makeProduct, postForm, unique } from "./cart-fixtures";
+import { core, edge } from "./helpers";
 
 // Booking a service's time slot in the storefront, through the Worker against the real core:
 // the product page's date-time input (appointment services only), the add with a slot, the
@@ -16,32 +15,6 @@ const HOUR = 3_600_000;
 function hourAhead(n: number) {
 	const iso = new Date((Math.floor(Date.now() / HOUR) + n) * HOUR).toISOString();
 	return { iso, local: iso.slice(0, 16) };
-}
-
-/** A service booked by appointment, one variant, `capacity` places per hour. */
-async function makeAppointment(capacity: number) {
-	const categories = CategoryList.parse((await edgeJson("/api/catalog/categories")).body).items;
-	const id = unique();
-	const sku = `CS-${id}`;
-	const res = await core().request("POST", "/catalog/admin/products", {
-		caller: ADMIN,
-		body: JSON.stringify({
-			kind: "service",
-			title: `Slot test massage ${id}`,
-			description: "Made by the cart slot tests.",
-			categoryId: categories[0]!.id,
-			service: { durationMinutes: 60, billing: "one_time", booking: "appointment" },
-			variants: [{ sku, title: "Default", options: {}, prices: [{ amount: 7000, currency: "USD" }], inStock: true }],
-		}),
-	});
-	expect(res.status, await res.clone().text()).toBe(201);
-	const product = Product.parse(await res.json());
-	const define = await core().request("PUT", `/inventory/admin/skus/${sku}`, {
-		caller: ADMIN,
-		body: JSON.stringify({ policy: "capacity", slotCapacity: capacity }),
-	});
-	expect(define.status, await define.text()).toBeLessThan(300);
-	return { product, sku, variantId: product.variants[0]!.id };
 }
 
 const book = (jar: Jar, variantId: string, slot: string | undefined, quantity = "1") =>

@@ -2,8 +2,8 @@ import { MailList } from "@bazaar/contracts/identity";
 import { describe, expect, it } from "vitest";
 import { api } from "./cart-fixtures";
 import { adminApi, b64, digitalProduct, PDF } from "./digital-fixtures";
-import { adminHeaders, core, ORIGIN } from "./helpers";
-import { eventually, fieldOf, freshVariant, get, hiddenFields, Jar, post } from "./shopper";
+import { adminHeaders, core } from "./helpers";
+import { eventually, fieldOf, freshVariant, get, hiddenFields, Jar, pay, post } from "./shopper";
 
 // A cart with nothing to ship through the Worker against the real core: the HTML checkout asks a
 // guest only for an email, a name and a country (no address, no shipping step), the tax follows
@@ -31,16 +31,6 @@ async function guestCart(variantIds: string[]): Promise<Jar> {
 		expect(added.res.status).toBe(200);
 	}
 	return jar;
-}
-
-/** Approves on the sandbox's page through the edge as the guest's browser; where it sends them back. */
-async function pay(jar: Jar, gateway: string) {
-	expect(gateway.startsWith(`${ORIGIN}/sandbox-pay/sbx_`)).toBe(true);
-	const path = new URL(gateway).pathname;
-	const page = await get(jar, path);
-	const back = await post(jar, `${path}/approve`, { csrf: fieldOf(page.html, "csrf") });
-	expect(back.res.status).toBe(303);
-	return new URL(back.res.headers.get("location") ?? "");
 }
 
 describe("a cart with nothing to ship, in the HTML checkout", () => {
@@ -81,7 +71,7 @@ describe("a cart with nothing to ship, in the HTML checkout", () => {
 		expect(place.country).toBe("DE");
 		const placed = await post(jar, "/checkout/place", place);
 		expect(placed.res.status).toBe(303);
-		const back = await pay(jar, placed.res.headers.get("location") ?? "");
+		const back = await pay({ jar }, placed.res.headers.get("location") ?? "", "approve");
 		const orderId = /\/(ord_[0-9A-Z]{26})$/.exec(back.pathname)?.[1] ?? "";
 		const confirmation = await eventually(async () => {
 			const page = await get(jar, `${back.pathname}${back.search}`);

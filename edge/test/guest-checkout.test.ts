@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api } from "./cart-fixtures";
-import { edge, ORIGIN } from "./helpers";
-import { eventually, fieldOf, freshVariant, get, hiddenFields, Jar, post, signUp } from "./shopper";
+import { edge } from "./helpers";
+import { eventually, fieldOf, freshVariant, get, hiddenFields, Jar, pay, post, signUp } from "./shopper";
 
 // Guest checkout through the Worker against the real core: a shopper with a cart cookie and no
 // account checks out with an email, pays on the sandbox's page, comes back to the confirmation,
@@ -25,17 +25,6 @@ async function guestWithCart(): Promise<Jar> {
 	const added = await api(jar, "POST", "/api/cart/lines", { variantId: v.id, quantity: 1 });
 	expect(added.res.status).toBe(200);
 	return jar;
-}
-
-/** Pays on the sandbox's page through the edge as the guest's browser; where it is sent back to. */
-async function pay(jar: Jar, gateway: string) {
-	expect(gateway.startsWith(`${ORIGIN}/sandbox-pay/sbx_`)).toBe(true);
-	const path = new URL(gateway).pathname;
-	const page = await get(jar, path);
-	expect(page.res.status).toBe(200);
-	const back = await post(jar, `${path}/approve`, { csrf: fieldOf(page.html, "csrf") });
-	expect(back.res.status).toBe(303);
-	return new URL(back.res.headers.get("location") ?? "");
 }
 
 /** The guest link of the order's confirmation mail, read from the dev mailbox. */
@@ -71,7 +60,7 @@ async function guestOrderThroughPages(): Promise<{ jar: Jar; email: string; orde
 	expect(place.email).toBe(email);
 	const placed = await post(jar, "/checkout/place", place);
 	expect(placed.res.status).toBe(303);
-	const back = await pay(jar, placed.res.headers.get("location") ?? "");
+	const back = await pay({ jar }, placed.res.headers.get("location") ?? "", "approve");
 	const orderId = /\/(ord_[0-9A-Z]{26})$/.exec(back.pathname)?.[1] ?? "";
 	const confirmation = await eventually(async () => {
 		const page = await get(jar, `${back.pathname}${back.search}`);

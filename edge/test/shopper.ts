@@ -156,8 +156,8 @@ export async function toReview(s: Shopper, method: "standard" | "express" = "sta
 	return { html: review.html, place: hiddenFields(review.html, "/checkout/place") };
 }
 
-/** Follows the sandbox redirect through the edge and decides there, as the shopper's browser does. */
-export async function pay(s: Shopper, gateway: string, decision: "approve" | "decline") {
+/** Follows the sandbox redirect through the edge and decides there, as the shopper's (or a guest's) browser does. */
+export async function pay(s: { jar: Jar }, gateway: string, decision: "approve" | "decline") {
 	expect(gateway.startsWith(`${ORIGIN}/sandbox-pay/sbx_`)).toBe(true);
 	const path = new URL(gateway).pathname;
 	const page = await get(s.jar, path);
