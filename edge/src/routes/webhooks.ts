@@ -1,5 +1,5 @@
 import { CarrierEvent, CarrierWebhookResult } from "@bazaar/contracts/fulfillment";
-import { WebhookResult } from "@bazaar/contracts/payment";
+import { SandboxWebhookBody, WebhookResult } from "@bazaar/contracts/payment";
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { AppContext } from "../env";
@@ -54,21 +54,6 @@ const PayPalEvent = z.looseObject({
 	resource_type: z.string().optional(),
 	resource: z.record(z.string(), z.unknown()),
 });
-const SandboxEvent = z.object({
-	id: z.string(),
-	type: z.enum(["payment.succeeded", "payment.failed", "payment.refunded"]),
-	created: z.number().int(),
-	data: z.object({
-		reference: z.string(),
-		paymentId: z.string(),
-		orderId: z.string(),
-		amount: z.number().int(),
-		currency: z.string(),
-		refundedAmount: z.number().int().optional(),
-		failureReason: z.string().optional(),
-	}),
-});
-
 const HMAC_HEADER =
 	'`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the endpoint\'s secret; older than 5 minutes is refused.';
 
@@ -180,7 +165,7 @@ const sandbox = createRoute(
 					required: true,
 					content: {
 						"application/json": {
-							schema: SandboxEvent,
+							schema: SandboxWebhookBody,
 							example: {
 								id: "sbe_example",
 								type: "payment.succeeded",

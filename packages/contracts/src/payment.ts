@@ -221,3 +221,24 @@ export const PaymentQuery = listQuery({
 });
 export type PaymentQuery = z.infer<typeof PaymentQuery>;
 export type ReconciliationRunList = z.infer<typeof ReconciliationRunList>;
+
+// ---- the built-in sandbox gateway (PAYMENT_SANDBOX=on only) -------------------------------------
+
+export const SandboxReference = z.string().regex(/^sbx_[A-Za-z0-9_-]{16,64}$/);
+
+/** What the sandbox POSTs to our webhook endpoint. */
+export const SandboxWebhookBody = z.object({
+	id: z.string().min(1).max(100),
+	type: z.enum(["payment.succeeded", "payment.failed", "payment.refunded"]),
+	created: z.number().int(),
+	data: z.object({
+		reference: SandboxReference,
+		paymentId: z.string(),
+		orderId: z.string(),
+		amount: z.number().int(),
+		currency: z.string(),
+		refundedAmount: z.number().int().optional(),
+		failureReason: z.string().optional(),
+	}),
+});
+export type SandboxWebhookBody = z.infer<typeof SandboxWebhookBody>;

@@ -1,4 +1,4 @@
-import { GatewayEvent } from "@bazaar/contracts/payment";
+import { GatewayEvent, SandboxReference, SandboxWebhookBody } from "@bazaar/contracts/payment";
 import { newId, randomToken } from "@bazaar/ids";
 import type { Money } from "@bazaar/money";
 import { sql } from "drizzle-orm";
@@ -27,25 +27,6 @@ import { queueWebhook } from "./webhooks";
 // shopper (session cookie or bearer) into the call, and anyone else — an anonymous visitor who
 // learnt the reference, another shopper — gets a 404, exactly as for a reference that does not
 // exist. Knowing a reference grants nothing.
-
-export const SandboxReference = z.string().regex(/^sbx_[A-Za-z0-9_-]{16,64}$/);
-
-/** What the sandbox POSTs to our webhook endpoint. */
-export const SandboxWebhookBody = z.object({
-	id: z.string().min(1).max(100),
-	type: z.enum(["payment.succeeded", "payment.failed", "payment.refunded"]),
-	created: z.number().int(),
-	data: z.object({
-		reference: SandboxReference,
-		paymentId: z.string(),
-		orderId: z.string(),
-		amount: z.number().int(),
-		currency: z.string(),
-		refundedAmount: z.number().int().optional(),
-		failureReason: z.string().optional(),
-	}),
-});
-export type SandboxWebhookBody = z.infer<typeof SandboxWebhookBody>;
 
 export interface SandboxOptions {
 	/** The payment database (the sandbox keeps its state in the sandbox_* tables). */

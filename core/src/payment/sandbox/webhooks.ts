@@ -1,8 +1,8 @@
+import type { SandboxWebhookBody } from "@bazaar/contracts/payment";
 import type { Bus, SubscribeOptions } from "../../bus";
 import { emit } from "../../bus/emit";
 import type { TxDb } from "../../lib/db";
 import { outgoingHeaders } from "../../observability/propagation";
-import type { SandboxWebhookBody } from "./gateway";
 import { SIGNATURE_HEADER, signPayload } from "./signature";
 
 // The sandbox's webhook sender, like a real gateway's: each event is POSTed, signed, to our
